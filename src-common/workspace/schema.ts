@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { FieldError, formatPath } from '../parse/field-error';
+import { parseCpuset } from '../parse/cpuset';
+import { bool, name } from './fields';
+import { hostSchema } from './host';
+import { guestSchema, vcpuCount } from './guest';
+import { workloadSchema } from './workload';
+import { mhiControllerSchema } from './devices/mhi';
+import { aieArraySchema } from './devices/aie';
+import { dmabufSchema } from './devices/dmabuf';
+
+export const SCHEMA_VERSION = 1;
+
+/** Kernel variant: each barrier of seed kvm-ppc-host-ipi-barriers is an independent toggle. */
+export const kernelSchema = z.strictObject({
+  barriers: z.strictObject({
+    /** smp_mb() before kvmppc_set_host_ipi(cpu, 1). */
+    beforeSet: bool(),
+    /** smp_mb() after kvmppc_set_host_ipi(cpu, 0). */
+    afterClear: bool(),
+  }),
+});
+
+export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
+
+export const workspaceSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION, { error: (iss) => `expected ${SCHEMA_VERSION}, got ${JSON.stringify(iss.input)}` }),
+    name: z.string().min(1).max(200),
+    host: hostSchema,
+    guests: z.array(guestSchema),
+    devices: z.strictObject({
+      mhi: z.array(mhiControllerSchema),
+      aie: aieArraySchema.nullable(),
+      dmabuf: dmabufSchema,
+    }),
+    workloads: z.array(workloadSchema),
+    kernel: kernelSchema,
+    /** Overrides of documented model parameters, by key (validated against the engine's registry). */
+    params: z.record(z.string(), paramValueSchema),
+    /** Node positions of the drawing: a view model kept apart from the topology it draws. */
+    view: z.strictObject({ positions: z.record(z.string(), z.strictObject({ x: z.number(), y: z.number() })) }).optional(),
+  })
+  .superRefine((ws, ctx) => {
+    const hostCpus = ws.host.sockets.reduce((n, s) => n + s.cores, 0) * ws.host.threadsPerCore;
+    const seen = new Set<string>();
+    ws.guests.forEach((g, gi) => {
+      if (g.name === 'host') ctx.addIssue({ code: 'custom', path: ['guests', gi, 'name'], message: `'host' is reserved` });
+      if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: ['guests', gi, 'name'], message: `duplicate guest name '${g.name}'` });
+      seen.add(g.name);
+      const pinned = new Set<number>();
+      g.vcpupin.forEach((p, pi) => {
+        if (p.vcpu >= vcpuCount(g))
+          ctx.addIssue({ code: 'custom', path: ['guests', gi, 'vcpupin', pi, 'vcpu'], message: `expected 0..${vcpuCount(g) - 1}, got ${p.vcpu}` });
+        if (pinned.has(p.vcpu))
+          ctx.addIssue({ code: 'custom', path: ['guests', gi, 'vcpupin', pi, 'vcpu'], message: `vCPU ${p.vcpu} is pinned twice` });
+        pinned.add(p.vcpu);
+        try {
+          parseCpuset(p.cpuset, hostCpus);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['guests', gi, 'vcpupin', pi, 'cpuset'], message: (e as Error).message });
+        }
+      });
+    });
+    ws.workloads.forEach((w, wi) => {
+      if (w.target !== 'host' && !seen.has(w.target))
+        ctx.addIssue({ code: 'custom', path: ['workloads', wi, 'target'], message: `no guest named '${w.target}' (expected 'host' or a guest name)` });
+    });
+    ws.devices.mhi.forEach((m, mi) => {
+      if (m.socket >= ws.host.sockets.length)
+        ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'socket'], message: `expected 0..${ws.host.sockets.length - 1}, got ${m.socket}` });
+    });
+  });
+
+export type Workspace = z.infer<typeof workspaceSchema>;
+export const workspaceName = name;
+
+/** Every problem with a document, each naming its field. */
+export function workspaceProblems(input: unknown): FieldError[] {
+  const r = workspaceSchema.safeParse(input);
+  return r.success ? [] : issuesToFieldErrors(r.error.issues);
+}
+
+/** Turns zod issues into FieldErrors; an unknown key is reported at its own path. */
+export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((iss) =>
+    iss.code === 'unrecognized_keys'
+      ? iss.keys.map((k) => new FieldError(formatPath([...iss.path, k]), 'unknown field'))
+      : [new FieldError(formatPath(iss.path), iss.message)],
+  );
+}
+
+/** Validates a document; throws the first problem as a FieldError (`guests[1].smp.threads: expected 1..8, got 0`). */
+export function parseWorkspace(input: unknown): Workspace {
+  const r = workspaceSchema.safeParse(input);
+  if (r.success) return r.data;
+  const [first, ...rest] = issuesToFieldErrors(r.error.issues);
+  throw new FieldError(first.field, first.detail + (rest.length ? ` (and ${rest.length} more)` : ''));
+}
+
+/** Logical CPUs of a host. */
+export const hostCpuCount = (host: Workspace['host']) => host.sockets.reduce((n, s) => n + s.cores, 0) * host.threadsPerCore;

@@ -1,0 +1,10 @@
+/** A user-facing CLI failure: printed as `twb: message`, exit code `code`. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly code = 1,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import fs from 'node:fs';
+import { CliError } from './errors';
+import { registerInfo } from './commands/info';
+
+const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('twb')
+  .description('Topology Workbench: draw a POWER9/KVM machine with devices, run stress workloads on a simulated kernel, watch what breaks.')
+  .version(pkg.version, '-V, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+// Each area registers its own subcommands.
+registerInfo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (help, version, or a usage error).
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`twb: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof CliError ? e.code : 1;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Seeded PRNG streams: xoshiro128** seeded by splitmix32 from (seed, stream name), so each
+ * subsystem draws from its own stream and adding one does not shift another's draws.
+ */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function splitmix32(state: number): () => number {
+  return () => {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream = '') {
+    const sm = splitmix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ hashString(stream) ^ Math.floor(seed / 2 ** 32)) >>> 0);
+    this.a = sm();
+    this.b = sm();
+    this.c = sm();
+    this.d = sm();
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  u32(): number {
+    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return r >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 53 bits. */
+  float(): number {
+    return ((this.u32() >>> 5) * 67108864 + (this.u32() >>> 6)) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    if (n <= 0x100000000) {
+      // Lemire's nearly-divisionless bounded draw would be faster; rejection keeps it exact.
+      const limit = 0x100000000 - (0x100000000 % n);
+      let x: number;
+      do x = this.u32();
+      while (x >= limit);
+      return x % n;
+    }
+    return Math.floor(this.float() * n);
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  /** Exponential variate with the given mean (for Poisson arrivals). */
+  exp(mean: number): number {
+    return -Math.log(1 - this.float()) * mean;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  /** An independent stream derived from this one (for per-entity streams). */
+  fork(stream: string): Rng {
+    return new Rng(this.u32() * 0x100000 + (this.u32() & 0xfffff), stream);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -1,0 +1,86 @@
+import type { Component } from './component';
+import { EventQueue, type EventHandler } from './event-queue';
+import { KernelLog } from './kernel-log';
+import { Params, resolveParams } from './params';
+import { Rng } from './prng';
+import { Trace } from './trace';
+
+export interface SimulationOptions {
+  seed: number;
+  params?: Params;
+  traceKeep?: number;
+}
+
+/** The clock, queue, PRNG streams, trace and kernel log shared by the components of one run. */
+export class Simulation {
+  readonly queue = new EventQueue();
+  readonly log = new KernelLog();
+  readonly trace: Trace;
+  readonly params: Params;
+  readonly seed: number;
+  private readonly components: Component[] = [];
+  private readonly streams = new Map<string, Rng>();
+  private started = false;
+  private stopReason: string | null = null;
+
+  constructor(opts: SimulationOptions) {
+    this.seed = opts.seed;
+    this.params = opts.params ?? resolveParams();
+    this.trace = new Trace(opts.traceKeep);
+  }
+
+  get now(): number {
+    return this.queue.now;
+  }
+
+  /** The named PRNG stream (one per subsystem or entity), created on first use. */
+  rng(stream: string): Rng {
+    let r = this.streams.get(stream);
+    if (!r) this.streams.set(stream, (r = new Rng(this.seed, stream)));
+    return r;
+  }
+
+  add<C extends Component>(c: C): C {
+    if (this.started) throw new Error(`component '${c.name}' added after start`);
+    this.components.push(c);
+    return c;
+  }
+
+  /** connect → init → start, each over every component in the order they were added. */
+  start(): void {
+    if (this.started) return;
+    for (const c of this.components) c.connect?.(this);
+    for (const c of this.components) c.init?.(this);
+    for (const c of this.components) c.start?.(this);
+    this.started = true;
+  }
+
+  at(time: number, priority: number, handler: EventHandler, label?: string): void {
+    this.queue.schedule(time, priority, handler, label);
+  }
+  after(delay: number, priority: number, handler: EventHandler, label?: string): void {
+    this.queue.schedule(this.queue.now + Math.round(delay), priority, handler, label);
+  }
+
+  printk(text: string): void {
+    this.log.printk(this.now, text);
+  }
+
+  /** Asks the run loop to stop after the current event (e.g. an unrecoverable model state). */
+  stop(reason: string): void {
+    this.stopReason = reason;
+  }
+  get stoppedBecause(): string | null {
+    return this.stopReason;
+  }
+
+  /** Runs until `untilNs` or a stop request. Event failures propagate as EventFailure. */
+  runUntil(untilNs: number): void {
+    this.start();
+    this.queue.runUntil(untilNs, () => this.stopReason !== null);
+  }
+
+  snapshot(): Record<string, unknown> {
+    return Object.fromEntries(this.components.filter((c) => c.snapshot).map((c) => [c.name, c.snapshot!()]));
+  }
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
+
+const BUILTIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/workspaces');
+
+/** Names of the built-in example workspaces (`builtin:NAME`). */
+export function builtinNames(): string[] {
+  return fs
+    .readdirSync(BUILTIN_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** Reads `builtin:NAME` or a workspace JSON file; every problem names its field. */
+export function loadWorkspace(ref: string): Workspace {
+  let file = ref;
+  if (ref.startsWith('builtin:')) {
+    const name = ref.slice('builtin:'.length);
+    if (!builtinNames().includes(name)) throw new Error(`no built-in workspace '${name}' (have: ${builtinNames().join(', ')})`);
+    file = path.join(BUILTIN_DIR, `${name}.json`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read workspace '${ref}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${ref}: not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return parseWorkspace(json);
+  } catch (e) {
+    throw new Error(`${ref}: ${(e as Error).message}`, { cause: e });
+  }
+}
