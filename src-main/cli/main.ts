@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import fs from 'node:fs';
 import { CliError } from './errors';
 import { registerInfo } from './commands/info';
+import { registerStress } from './commands/stress';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,6 +14,7 @@ const program = new Command('twb')
 
 // Each area registers its own subcommands.
 registerInfo(program);
+registerStress(program);
 
 try {
   await program.parseAsync(process.argv);
