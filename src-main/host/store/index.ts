@@ -1,0 +1,5 @@
+export { openStore, defaultStorePath, Settings, type Store, type StoreOptions } from './store';
+export { WorkspaceRepo, type WorkspaceRecord, type WorkspaceSummary } from './workspace-repo';
+export { RunRepo, RUN_STATUSES, type RunRecord, type RunStatus, type NewRun } from './run-repo';
+export { StoreError, NotFoundError, ConflictError } from './errors';
+export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './migrations';

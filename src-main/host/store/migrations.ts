@@ -1,0 +1,48 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations: index i holds migration i+1. Append only; a shipped migration
+ * never changes (a user's database may already be at that version).
+ */
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  // 1: workspaces with revisions, settings, runs.
+  (db) =>
+    db.exec(`
+      CREATE TABLE workspaces (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT    NOT NULL UNIQUE,
+        revision    INTEGER NOT NULL,
+        doc         TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+      );
+      CREATE TABLE workspace_revisions (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        revision     INTEGER NOT NULL,
+        doc          TEXT    NOT NULL,
+        saved_at     TEXT    NOT NULL,
+        PRIMARY KEY (workspace_id, revision)
+      );
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE runs (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace_name  TEXT    NOT NULL,
+        workspace_json  TEXT    NOT NULL,
+        seed            INTEGER NOT NULL,
+        params_json     TEXT    NOT NULL DEFAULT '{}',
+        status          TEXT    NOT NULL DEFAULT 'running'
+                        CHECK (status IN ('running','finished','failed','cancelled','interrupted')),
+        started_at      TEXT    NOT NULL,
+        finished_at     TEXT,
+        simulated_ns    INTEGER NOT NULL DEFAULT 0,
+        summary_json    TEXT,
+        error           TEXT
+      );
+      CREATE INDEX runs_started ON runs(started_at DESC);
+    `),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
