@@ -1,0 +1,16 @@
+import { BridgeHost, type Handlers } from '../../../../src-common/bridge';
+import { appHandlers } from './app';
+import type { HandlerDeps } from './deps';
+import { workspacesHandlers } from './workspaces';
+
+export type { HandlerDeps } from './deps';
+
+/** Every area's handlers joined; add an area's `xxxHandlers(deps)` here (tsc checks completeness). */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return { ...appHandlers(deps), ...workspacesHandlers(deps) };
+}
+
+/** A BridgeHost serving the whole contract from `deps`. */
+export function createBridgeHost(deps: HandlerDeps): BridgeHost {
+  return new BridgeHost(createHandlers(deps));
+}
