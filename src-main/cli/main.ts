@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { CliError } from './errors';
 import { registerInfo } from './commands/info';
 import { registerStress } from './commands/stress';
+import { registerExplore } from './commands/explore';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +16,7 @@ const program = new Command('twb')
 // Each area registers its own subcommands.
 registerInfo(program);
 registerStress(program);
+registerExplore(program);
 
 try {
   await program.parseAsync(process.argv);
