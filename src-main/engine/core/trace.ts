@@ -21,7 +21,16 @@ export class Trace {
 
   emit(t: number, kind: string, fields: TraceFields = {}): void {
     const rec = { t, kind, fields };
-    this.mix(`${t} ${kind} ${JSON.stringify(fields)}\n`);
+    // Hash the record's content without building its JSON: this is on the hot path of long runs.
+    this.mixNumber(t);
+    this.mix(kind);
+    for (const k in fields) {
+      this.mix(k);
+      const v = fields[k];
+      if (typeof v === 'number') this.mixNumber(v);
+      else if (typeof v === 'string') this.mix(v);
+      else this.mixNumber(v === null ? -1 : v ? -2 : -3);
+    }
     this._count++;
     if (this.ring.length < this.keep) this.ring.push(rec);
     else {
@@ -45,6 +54,19 @@ export class Trace {
   /** The most recent records, oldest first. */
   recent(): TraceRecord[] {
     return [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];
+  }
+
+  private mixNumber(v: number): void {
+    let h = this.hash;
+    const lo = v | 0;
+    const hi = Math.floor(v / 4294967296) | 0;
+    h = Math.imul(h ^ (lo & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (lo >>> 16), 0x01000193);
+    h = Math.imul(h ^ (hi & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (hi >>> 16), 0x01000193);
+    // Non-integers: mix the fraction too.
+    if (v !== Math.floor(v)) h = Math.imul(h ^ ((v - Math.floor(v)) * 4294967296) | 0, 0x01000193);
+    this.hash = h;
   }
 
   private mix(s: string): void {

@@ -13,9 +13,9 @@
  *     often (`mode: 'spin'` = spinlock, busy-waits when held; `'sleep'` = mutex/rwsem, blocks):
  *     when a lock holder gets stuck, these are the CPUs that pile up behind it. A fabric may
  *     sample streams as events, account them statistically, or simulate only overlaps.
- *  2. Discrete broadcasts. `callFunctionMany(from, targets, heldLock, onDone)` is
+ *  2. Discrete broadcasts. `callFunctionMany(from, targets, heldLocks, onDone)` is
  *     smp_call_function_many() from a host mm change (THP split/collapse, KSM merge) on the CPU
- *     `from`, which holds `heldLock` until every target ran the function; `onDone` is called when
+ *     `from`, which holds `heldLocks` until every target ran the function; `onDone` is called when
  *     the sender returns (never, if an IPI is lost). `sendReschedule` is a single reschedule IPI.
  *
  * The fabric owns the outcome: delivery latency, the host_ipi/doorbell handshake under the memory
@@ -94,7 +94,7 @@ export type DeliveryListener = (to: number, kind: IpiKind, count: number) => voi
 export interface IpiFabric extends Component {
   setTraffic(traffic: IpiTraffic): void;
   sendReschedule(from: number, to: number): void;
-  callFunctionMany(from: number, targets: readonly number[], heldLock: string | null, onDone: () => void): void;
+  callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void;
   onDelivered(listener: DeliveryListener): void;
   stats(): IpiStats;
   lockups(): Lockup[];
@@ -140,7 +140,7 @@ export class ImmediateFabric implements IpiFabric {
     void from;
   }
 
-  callFunctionMany(from: number, targets: readonly number[], heldLock: string | null, onDone: () => void): void {
+  callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void {
     this.broadcasts++;
     this.discrete += targets.length;
     const list = [...targets];
@@ -155,7 +155,7 @@ export class ImmediateFabric implements IpiFabric {
       'ipi.call_function_many',
     );
     void from;
-    void heldLock;
+    void heldLocks;
   }
 
   onDelivered(listener: DeliveryListener): void {

@@ -1,0 +1,116 @@
+import type { Workspace } from '../../../src-common/workspace';
+import { resolveParams, Simulation, type ParamValues } from '../core';
+import { createImmediateFabric, type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
+import { CpuStates } from '../power9/cpus';
+import { HostTopology } from '../power9/topology';
+import { placementWarnings } from '../kvm/guest';
+import { Machine } from './machine';
+
+/** `kernel.barriers` on the command line: the seed's barrier sets (DESIGN.md §3.4). */
+export const BARRIER_SETS: Record<string, Barriers> = {
+  none: { beforeSet: false, afterClear: false },
+  set: { beforeSet: true, afterClear: false },
+  clear: { beforeSet: false, afterClear: true },
+  both: { beforeSet: true, afterClear: true },
+};
+
+export function barriersName(b: Barriers): string {
+  return Object.entries(BARRIER_SETS).find(([, v]) => v.beforeSet === b.beforeSet && v.afterClear === b.afterClear)![0];
+}
+
+export interface RunOptions {
+  seed: number;
+  /** `--set KEY=VALUE` overrides (checked against the registry; `kernel.barriers` handled here). */
+  set?: ParamValues;
+  /** The IPI model; the placeholder always delivers. */
+  fabric?: FabricFactory;
+}
+
+/** The run summary (`twb run --json`); see README "Run summary JSON". */
+export interface RunSummary {
+  workspace: string;
+  seed: number;
+  barriers: string;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  status: 'finished' | 'failed' | 'cancelled';
+  error?: string;
+  lostIpis: number;
+  ipis: { sent: number; delivered: number; broadcasts: number };
+  log: { t: number; text: string }[];
+  cpus: { cpu: number; busy: number; state: string }[];
+  guests: { name: string; mmu: string; exits: Record<string, number> }[];
+  lockups: Lockup[];
+  warnings: string[];
+  params: ParamValues;
+  trace: { digest: string; events: number };
+}
+
+export interface BuiltRun {
+  sim: Simulation;
+  cpus: CpuStates;
+  fabric: IpiFabric;
+  machine: Machine;
+  topo: HostTopology;
+  warnings: string[];
+  summary(extra: { wallSeconds: number; status?: RunSummary['status']; error?: string }): RunSummary;
+}
+
+/** Splits run overrides into model parameters and the kernel variant. */
+export function applyOverrides(ws: Workspace, set: ParamValues = {}): { ws: Workspace; params: ParamValues } {
+  const params: ParamValues = {};
+  let kernel = ws.kernel;
+  for (const [k, v] of Object.entries(set)) {
+    if (k === 'kernel.barriers') {
+      const b = BARRIER_SETS[String(v)];
+      if (!b) throw new Error(`kernel.barriers: expected one of ${Object.keys(BARRIER_SETS).join(', ')}, got ${JSON.stringify(v)}`);
+      kernel = { barriers: { ...b } };
+    } else params[k] = v;
+  }
+  return { ws: { ...ws, kernel }, params };
+}
+
+export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
+  const { ws, params: runParams } = applyOverrides(workspace, opts.set);
+  const params = resolveParams(ws.params, runParams);
+  const sim = new Simulation({ seed: opts.seed, params });
+  const topo = new HostTopology(ws.host);
+  const cpus = new CpuStates(topo.cpuCount);
+  const fabric = (opts.fabric ?? createImmediateFabric)({ sim, cpus, barriers: ws.kernel.barriers });
+  const machine = new Machine(sim, ws, topo, cpus, fabric);
+  const warnings = ws.guests.flatMap((g) => placementWarnings(g, topo));
+  sim.add(machine);
+  sim.add(fabric);
+  for (const w of warnings) sim.printk(`KVM: ${w}`);
+  const changed = Object.fromEntries(Object.entries(params.values).filter(([k, v]) => workspace.params[k] === v || runParams[k] === v));
+  return {
+    sim,
+    cpus,
+    fabric,
+    machine,
+    topo,
+    warnings,
+    summary: ({ wallSeconds, status = 'finished', error }) => {
+      const busy = machine.busy();
+      const st = fabric.stats();
+      return {
+        workspace: ws.name,
+        seed: opts.seed,
+        barriers: barriersName(ws.kernel.barriers),
+        simulatedSeconds: sim.now / 1e9,
+        wallSeconds,
+        status,
+        ...(error ? { error } : {}),
+        lostIpis: st.lost,
+        ipis: { sent: st.sent, delivered: st.delivered, broadcasts: st.broadcasts },
+        log: sim.log.lines.map((l) => ({ t: l.timeNs / 1e9, text: l.text })),
+        cpus: busy.map((b, cpu) => ({ cpu, busy: Math.round(b * 1e6) / 1e6, state: cpus.get(cpu).kind })),
+        guests: machine.exitCounts(),
+        lockups: fabric.lockups(),
+        warnings,
+        params: changed,
+        trace: { digest: sim.trace.digest, events: sim.trace.count },
+      };
+    },
+  };
+}

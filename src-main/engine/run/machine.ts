@@ -1,0 +1,462 @@
+import { vcpuCount, type Guest, type Workspace } from '../../../src-common/workspace';
+import { Priority, type Component, type Rng, type Simulation } from '../core';
+import type { IpiFabric, IpiStream, LockDemand } from '../ipi/fabric';
+import type { CpuState, CpuStates, TaskRef } from '../power9/cpus';
+import { placeTasks, type PlaceTask } from '../power9/placement';
+import type { HostTopology } from '../power9/topology';
+import { vcpuPlans } from '../kvm/guest';
+import { exitsPerGuestFault } from '../kvm/mmu';
+import { parseStressCommand, type StressOptions } from '../stress/parse';
+import '../stress/params';
+import '../kvm/params';
+
+/**
+ * The workload model of a run (DESIGN.md §3.1–3.3), event-efficient: instead of simulating
+ * scheduler ticks it places tasks on CPUs analytically (power9/placement) and integrates
+ * piecewise-constant rates — CPU busy time, VM exits per reason — between placement changes.
+ * Discrete events are only the host mm changes that broadcast CALL_FUNCTION (THP splits and
+ * collapses, KSM, QEMU worker munmaps), handed to the IPI fabric. Background IPI traffic and
+ * lock usage go to the fabric as rates. The fabric decides outcomes: when it makes a CPU spin,
+ * the task on it is frozen, everything else is re-placed and every rate recomputed.
+ */
+export const EXIT_REASONS = ['page_fault', 'hcall', 'doorbell', 'timer'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number] | 'pt_write';
+
+type TaskKind = 'vcpu' | 'qemu-worker' | 'stress' | 'ksmd' | 'khugepaged';
+
+interface Task extends PlaceTask {
+  ref: TaskRef;
+  kind: TaskKind;
+  guest?: string;
+  vcpu?: number;
+  /** For stress tasks on the host: which hog. */
+  hog?: 'cpu' | 'io' | 'vm' | 'hdd';
+}
+
+/** What the stress workers of one guest ask of its vCPUs. */
+interface GuestLoad {
+  guest: Guest;
+  opts: StressOptions[];
+  /** Total CPU demand of the workers, in vCPUs. */
+  demand: number;
+  /** First-touch faults per second of base pages at full speed. */
+  pagesPerSec: number;
+  /** Block requests per second at full speed. */
+  ioPerSec: number;
+}
+
+interface GuestRates {
+  exits: Record<ExitReason, number>;
+  ioPerSec: number;
+  hostFaultsPerSec: number;
+  ksmScanPerSec: number;
+  /** Broadcast rates by sender kind. */
+  bcast: { ksmd: number; khugepaged: number; vcpu: number; worker: number };
+}
+
+const PID_BASE = 19500;
+
+export class Machine implements Component {
+  readonly name = 'machine';
+  private readonly tasks: Task[] = [];
+  private readonly loads = new Map<string, GuestLoad>();
+  private readonly hostOpts: StressOptions[] = [];
+  private cpuOf: number[] = [];
+  private cpuLoad: number[] = [];
+  private rates = new Map<string, GuestRates>();
+  private readonly busyNs: number[];
+  private busyFrac: number[];
+  readonly exits = new Map<string, Record<ExitReason, number>>();
+  private lastAdvance = 0;
+  private placing = false;
+  private dirty = false;
+  private bcastGen = 0;
+  private bcastTotal = 0;
+  private readonly rngPlace: Rng;
+  private readonly rngBcast: Rng;
+  broadcasts = 0;
+  placements = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly ws: Workspace,
+    private readonly topo: HostTopology,
+    private readonly cpus: CpuStates,
+    private readonly fabric: IpiFabric,
+  ) {
+    this.busyNs = new Array<number>(topo.cpuCount).fill(0);
+    this.busyFrac = new Array<number>(topo.cpuCount).fill(0);
+    this.rngPlace = sim.rng('placement');
+    this.rngBcast = sim.rng('mm-broadcast');
+    this.buildTasks();
+  }
+
+  private num(key: string): number {
+    return this.sim.params.num(key);
+  }
+
+  // ---- construction -------------------------------------------------------------------------
+
+  private buildTasks(): void {
+    let pid = PID_BASE;
+    const p = (key: string) => this.num(key);
+    for (const w of this.ws.workloads) {
+      let opts: StressOptions;
+      try {
+        opts = parseStressCommand(w.command);
+      } catch (e) {
+        throw new Error(`workload on '${w.target}': ${(e as Error).message}`, { cause: e });
+      }
+      if (w.target === 'host') this.hostOpts.push(opts);
+      else {
+        const g = this.ws.guests.find((x) => x.name === w.target)!;
+        const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, ioPerSec: 0 };
+        l.opts.push(opts);
+        this.loads.set(g.name, l);
+      }
+    }
+    for (const g of this.ws.guests) {
+      const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, ioPerSec: 0 };
+      for (const o of l.opts) {
+        const vm = this.vmWorker(o);
+        l.demand += o.cpu * p('stress.cpu.duty') + o.io * p('stress.io.duty') + o.vm * vm.duty + o.hdd * p('stress.hdd.duty');
+        l.pagesPerSec += o.vm * vm.pagesPerSec;
+        l.ioPerSec += o.io * p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') + o.hdd * p('stress.hdd.completions_per_s');
+      }
+      this.loads.set(g.name, l);
+      const n = vcpuCount(g);
+      const perVcpu = Math.min(1, l.demand / n);
+      for (const plan of vcpuPlans(g, this.topo))
+        this.tasks.push({ kind: 'vcpu', ref: { comm: `CPU ${plan.vcpu}/KVM`, pid: pid++ }, demand: perVcpu, allowed: plan.allowed, group: `${g.name}:${plan.vcore}`, guest: g.name, vcpu: plan.vcpu });
+      if (l.ioPerSec > 0) {
+        const nw = Math.round(p('qemu.workers'));
+        const duty = Math.min(1, (l.ioPerSec * p('qemu.worker_duty_per_io')) / 1000 / nw);
+        for (let i = 0; i < nw; i++) this.tasks.push({ kind: 'qemu-worker', ref: { comm: 'worker', pid: pid++ }, demand: duty, allowed: null, guest: g.name });
+      }
+      this.exits.set(g.name, { page_fault: 0, hcall: 0, doorbell: 0, timer: 0, pt_write: 0 });
+    }
+    for (const o of this.hostOpts) {
+      const add = (hog: Task['hog'], count: number, demand: number) => {
+        for (let i = 0; i < count; i++) this.tasks.push({ kind: 'stress', hog, ref: { comm: 'stress', pid: pid++ }, demand, allowed: null });
+      };
+      add('cpu', o.cpu, p('stress.cpu.duty'));
+      add('io', o.io, p('stress.io.duty'));
+      add('vm', o.vm, this.vmWorker(o).duty);
+      add('hdd', o.hdd, p('stress.hdd.duty'));
+    }
+    if (this.ws.guests.some((g) => g.ksm)) this.tasks.push({ kind: 'ksmd', ref: { comm: 'ksmd', pid: 791 }, demand: p('host.ksmd.duty'), allowed: null });
+    if (this.ws.guests.some((g) => g.thp)) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: 0.01, allowed: null });
+  }
+
+  /** A --vm worker: CPU duty and first-touch page faults per second (stress hogvm semantics). */
+  private vmWorker(o: StressOptions): { duty: number; pagesPerSec: number } {
+    const rate = this.num('stress.vm.faults_per_s');
+    const duty = this.num('stress.vm.duty');
+    const pages = Math.max(1, Math.ceil(o.vmBytes / this.num('guest.page_bytes')));
+    // --vm-keep re-dirties the same memory: it faults once, then never again.
+    if (o.vmKeep || o.vmHang === 0) return { duty: o.vmKeep ? duty : 0, pagesPerSec: 0 };
+    if (o.vmHang > 0) {
+      const touch = pages / rate;
+      const share = touch / (touch + o.vmHang);
+      return { duty: duty * share, pagesPerSec: rate * share };
+    }
+    return { duty, pagesPerSec: rate * duty };
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  init(): void {
+    this.cpus.onChange((cpu, before, after) => this.onCpuChange(cpu, before, after));
+    // A host IPI reaching a CPU that runs a vCPU makes that vCPU exit (doorbell with host_ipi set).
+    this.fabric.onDelivered((to, _kind, count) => {
+      const e = this.exitsOfCpu[to];
+      if (e) e.doorbell += count;
+    });
+  }
+
+  start(): void {
+    this.replace();
+  }
+
+  private onCpuChange(_cpu: number, before: CpuState, after: CpuState): void {
+    if (this.placing) return;
+    if (before.kind === 'spinning' || after.kind === 'spinning') {
+      this.sim.trace.emit(this.sim.now, 'cpu.spin', { cpu: _cpu, spinning: after.kind === 'spinning', on: after.kind === 'spinning' ? after.on : null });
+      this.replace();
+    }
+  }
+
+  /** Integrates rates up to now, then re-places every task and recomputes every rate. */
+  replace(): void {
+    if (this.placing) {
+      this.dirty = true;
+      return;
+    }
+    this.advance(this.sim.now);
+    this.placing = true;
+    try {
+      do {
+        this.dirty = false;
+        this.placeAll();
+      } while (this.dirty);
+    } finally {
+      this.placing = false;
+    }
+    this.scheduleBroadcast();
+  }
+
+  /** Brings busy time and exit counts up to `t`. */
+  advance(t: number): void {
+    const dt = t - this.lastAdvance;
+    if (dt <= 0) return;
+    this.lastAdvance = t;
+    for (let c = 0; c < this.busyNs.length; c++) this.busyNs[c] += this.busyFrac[c] * dt;
+    const sec = dt / 1e9;
+    for (const [g, r] of this.rates) {
+      const e = this.exits.get(g)!;
+      for (const k of Object.keys(r.exits) as ExitReason[]) e[k] += r.exits[k] * sec;
+    }
+  }
+
+  private frozen(i: number): boolean {
+    const c = this.cpuOf[i];
+    if (c === undefined || c < 0) return false;
+    const s = this.cpus.get(c);
+    return s.kind === 'spinning' && s.task?.pid === this.tasks[i].ref.pid;
+  }
+
+  private placeAll(): void {
+    this.placements++;
+    const spinning = (c: number) => this.cpus.isSpinning(c);
+    // A task stuck on a spinning CPU stays there; the rest are placed around the spinning CPUs.
+    const stuck = this.tasks.map((_, i) => this.frozen(i));
+    const movable = this.tasks.map((t, i) => (stuck[i] ? { ...t, allowed: [] as number[] } : t));
+    const pl = placeTasks(movable, this.topo, spinning, this.rngPlace);
+    this.cpuOf = pl.cpuOf.map((c, i) => (stuck[i] ? this.cpuOf[i] : c));
+    this.cpuLoad = pl.load;
+    this.stuck = stuck;
+
+    // Per-CPU state: spinning stays; otherwise the task with the largest demand (vCPUs first).
+    const top: (number | -1)[] = new Array<number>(this.topo.cpuCount).fill(-1);
+    this.tasks.forEach((t, i) => {
+      const c = this.cpuOf[i];
+      if (c < 0 || stuck[i]) return;
+      const cur = top[c];
+      if (cur < 0 || t.demand > this.tasks[cur].demand + 1e-12 || (t.kind === 'vcpu' && this.tasks[cur].kind !== 'vcpu' && t.demand >= this.tasks[cur].demand - 1e-12)) top[c] = i;
+    });
+    for (let c = 0; c < this.topo.cpuCount; c++) {
+      const i = top[c];
+      const t = i >= 0 ? this.tasks[i] : null;
+      const state: CpuState = !t || this.cpuLoad[c] <= 0 ? { kind: 'idle' } : t.kind === 'vcpu' ? { kind: 'guest', guest: t.guest!, vcpu: t.vcpu!, task: t.ref } : { kind: 'host', task: t.ref };
+      this.cpus.set(c, state);
+      this.busyFrac[c] = this.cpus.isSpinning(c) ? 1 : Math.min(1, this.cpuLoad[c]);
+    }
+    this.exitsOfCpu = this.cpus.snapshot().map((st) => (st.kind === 'guest' ? this.exits.get(st.guest)! : null));
+    this.computeRates();
+    this.indexBroadcastCpus();
+    this.sim.trace.emit(this.sim.now, 'placement', { n: this.placements, busy: Math.round(this.busyFrac.reduce((a, b) => a + b, 0) * 1000) / 1000 });
+  }
+
+  private stuck: boolean[] = [];
+  /** Exit counters of the guest whose vCPU each CPU runs (null: not in a guest), per placement. */
+  private exitsOfCpu: (Record<ExitReason, number> | null)[] = [];
+
+  /** Share of its demand a placed, unfrozen task actually gets (time-sharing an overloaded CPU). */
+  private share(i: number): number {
+    const c = this.cpuOf[i];
+    if (c < 0 || this.stuck[i] || this.cpus.isSpinning(c)) return 0;
+    return Math.min(1, 1 / Math.max(this.cpuLoad[c], 1e-12));
+  }
+
+  private running(kind: TaskKind): number {
+    const i = this.tasks.findIndex((t) => t.kind === kind);
+    return i < 0 ? 0 : this.share(i) > 0 ? 1 : 0;
+  }
+
+  private computeRates(): void {
+    const p = (k: string) => this.num(k);
+    const pageBytes = p('guest.page_bytes');
+    const pagesPerThp = Math.max(1, Math.round(p('host.thp_bytes') / pageBytes));
+    const ksmMem = this.ws.guests.filter((g) => g.ksm).reduce((n, g) => n + g.memoryBytes, 0);
+    const ksmScan = this.running('ksmd') * (p('host.ksm.pages_to_scan') / (p('host.ksm.sleep_ms') / 1000));
+    const khugepaged = this.running('khugepaged');
+    const streams: IpiStream[] = [];
+    const locks: LockDemand[] = [];
+    const irqCpu = (cpu: number) => this.topo.socketCpus(this.topo.place(cpu).socket)[0];
+    this.rates = new Map();
+
+    for (const g of this.ws.guests) {
+      const load = this.loads.get(g.name)!;
+      const n = vcpuCount(g);
+      const vIdx = this.tasks.map((t, i) => (t.kind === 'vcpu' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
+      const wIdx = this.tasks.map((t, i) => (t.kind === 'qemu-worker' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
+      const u = Math.min(1, load.demand / n);
+      // In-guest fraction of each vCPU, and the guest's capacity relative to full speed.
+      const inGuest = vIdx.map((i) => u * this.share(i));
+      const avail = vIdx.reduce((a, i) => a + this.share(i), 0) / n;
+      const speed = load.demand > 0 ? Math.min(1, (avail * n) / load.demand) : 0;
+      const workerAvail = wIdx.length ? wIdx.reduce((a, i) => a + this.share(i), 0) / wIdx.length : 1;
+      const io = load.ioPerSec * speed * workerAvail;
+      const guestFaults = (load.pagesPerSec * speed) / (g.thp ? pagesPerThp : 1);
+      const scan = g.ksm && ksmMem > 0 ? (ksmScan * g.memoryBytes) / ksmMem : 0;
+      const merges = scan * p('host.ksm.merge_fraction');
+      const ksmSplits = g.thp ? (scan * p('host.ksm.thp_fraction')) / pagesPerThp : 0;
+      const collapses = g.thp ? khugepaged * p('host.khugepaged.collapses_per_s') : 0;
+      // Host-side faults: guest writes to KSM-merged pages (CoW) and refaults after THP splits.
+      const activity = Math.min(1, speed);
+      const hostFaults = activity * (merges + ksmSplits * pagesPerThp + collapses);
+      const perFault = exitsPerGuestFault(g, p('kvm.shadow.unsync_fraction'));
+      const crossVcore = n > 1 ? 1 - Math.min(1, g.smp.threads / n) : 0;
+      const wakeups = io * p('kvm.guest_wakeups_per_io');
+      const idleVcpuTime = vIdx.reduce((a, i) => a + (this.share(i) > 0 ? 1 - u : 0), 0);
+      const running = inGuest.reduce((a, b) => a + b, 0);
+      this.rates.set(g.name, {
+        exits: {
+          page_fault: guestFaults * perFault.pageFault + hostFaults,
+          pt_write: guestFaults * perFault.ptWrite,
+          hcall: io * p('kvm.hcalls_per_io') + idleVcpuTime * p('kvm.cede_per_idle_s') + wakeups * crossVcore,
+          doorbell: wakeups * crossVcore,
+          timer: running * p('host.hz'),
+        },
+        ioPerSec: io,
+        hostFaultsPerSec: hostFaults,
+        ksmScanPerSec: scan,
+        bcast: {
+          ksmd: ksmSplits,
+          khugepaged: collapses,
+          vcpu: g.thp ? hostFaults * p('kvm.vcpu_thp_split_per_fault') : 0,
+          worker: io * p('qemu.worker_munmap_per_io'),
+        },
+      });
+
+      // Background IPIs: each block request wakes a QEMU worker (from the IRQ CPU) and the worker kicks a vCPU.
+      const liveW = wIdx.filter((i) => this.share(i) > 0);
+      const liveV = vIdx.filter((i) => this.share(i) > 0);
+      for (const w of liveW) {
+        const wc = this.cpuOf[w];
+        const perW = io / liveW.length;
+        if (irqCpu(wc) !== wc) streams.push({ kind: 'reschedule', from: irqCpu(wc), to: wc, ratePerSec: perW, why: `block completion wakes QEMU worker (${g.name})` });
+        for (const v of liveV) {
+          const vc = this.cpuOf[v];
+          if (vc !== wc) streams.push({ kind: 'reschedule', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
+        }
+        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'spin' });
+        locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'sleep' });
+      }
+      for (const v of liveV) {
+        const perV = hostFaults / Math.max(1, liveV.length);
+        locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
+        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
+      }
+      const ksmd = this.tasks.findIndex((t) => t.kind === 'ksmd');
+      if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
+        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
+        locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
+        locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
+      }
+    }
+
+    // Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU.
+    this.tasks.forEach((t, i) => {
+      if (t.kind !== 'stress' || (t.hog !== 'io' && t.hog !== 'hdd') || this.share(i) === 0) return;
+      const c = this.cpuOf[i];
+      const rate = t.hog === 'io' ? p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') : p('stress.hdd.completions_per_s');
+      if (irqCpu(c) !== c) streams.push({ kind: 'call_function_single', from: irqCpu(c), to: c, ratePerSec: rate * this.share(i), why: 'host block completion (stress)' });
+    });
+    this.fabric.setTraffic({ streams, locks });
+  }
+
+  // ---- discrete host mm changes -------------------------------------------------------------
+
+  /** Broadcast sources (guest, sender kind) with cumulative rates, for one draw per event. */
+  private bcastSources: { guest: string; sender: 'ksmd' | 'khugepaged' | 'vcpu' | 'worker'; cum: number }[] = [];
+
+  private scheduleBroadcast(): void {
+    const gen = ++this.bcastGen;
+    let total = 0;
+    this.bcastSources = [];
+    for (const [guest, r] of this.rates)
+      for (const sender of ['ksmd', 'khugepaged', 'vcpu', 'worker'] as const) {
+        if (r.bcast[sender] <= 0) continue;
+        total += r.bcast[sender];
+        this.bcastSources.push({ guest, sender, cum: total });
+      }
+    this.bcastTotal = total;
+    if (total <= 0) return;
+    // Poisson: memoryless, so redrawing after every rate change is exact.
+    const meanNs = 1e9 / total;
+    const tick = () => {
+      if (gen !== this.bcastGen) return;
+      const x = this.rngBcast.float() * total;
+      const src = this.bcastSources.find((s) => x < s.cum) ?? this.bcastSources[this.bcastSources.length - 1];
+      this.fire(src.guest, src.sender);
+      if (gen === this.bcastGen) this.sim.after(Math.max(1, this.rngBcast.exp(meanNs)), Priority.DEFAULT, tick, 'mm.broadcast');
+    };
+    this.sim.after(Math.max(1, this.rngBcast.exp(meanNs)), Priority.DEFAULT, tick, 'mm.broadcast');
+  }
+
+  /** Sender CPUs per `guest:kind` and mm cpumask per guest, rebuilt at every placement. */
+  private senders = new Map<string, number[]>();
+  private cpumask = new Map<string, number[]>();
+
+  private indexBroadcastCpus(): void {
+    this.senders = new Map();
+    this.cpumask = new Map();
+    this.tasks.forEach((t, i) => {
+      if (this.share(i) <= 0) return;
+      const c = this.cpuOf[i];
+      const keys = t.kind === 'ksmd' || t.kind === 'khugepaged' ? this.ws.guests.map((g) => `${g.name}:${t.kind}`) : t.guest ? [`${t.guest}:${t.kind}`] : [];
+      for (const k of keys) this.senders.set(k, [...(this.senders.get(k) ?? []), c]);
+      // The guest mm's cpumask: CPUs running its vCPUs or its QEMU workers.
+      if ((t.kind === 'vcpu' || t.kind === 'qemu-worker') && t.guest) {
+        const m = this.cpumask.get(t.guest) ?? [];
+        if (!m.includes(c)) m.push(c);
+        this.cpumask.set(t.guest, m);
+      }
+    });
+    for (const m of this.cpumask.values()) m.sort((a, b) => a - b);
+  }
+
+  /** One smp_call_function_many to the CPUs in the guest mm's cpumask, from a running sender. */
+  private fire(guest: string, sender: 'ksmd' | 'khugepaged' | 'vcpu' | 'worker'): void {
+    const kind: TaskKind = sender === 'vcpu' ? 'vcpu' : sender === 'worker' ? 'qemu-worker' : sender;
+    const cands = this.senders.get(`${guest}:${kind}`);
+    if (!cands || cands.length === 0) return;
+    const from = cands[this.rngBcast.int(cands.length)];
+    const targets = (this.cpumask.get(guest) ?? []).filter((c) => c !== from);
+    const locks = sender === 'vcpu' ? [`kvm(${guest}).mmu_lock`, `mm(${guest}).page_table_lock`] : [`mm(${guest}).mmap_sem`, `mm(${guest}).page_table_lock`];
+    this.broadcasts++;
+    this.sim.trace.emit(this.sim.now, 'mm.broadcast', { guest, sender, from, targets: targets.length });
+    this.fabric.callFunctionMany(from, targets, locks, () => {});
+  }
+
+  // ---- results ------------------------------------------------------------------------------
+
+  /** Busy fraction per CPU over [0, now]. */
+  busy(): number[] {
+    this.advance(this.sim.now);
+    const t = this.sim.now;
+    return this.busyNs.map((b) => (t > 0 ? Math.min(1, b / t) : 0));
+  }
+
+  /** Exit counts per guest, rounded, reasons in a fixed order (pt_write only for shadow paging). */
+  exitCounts(): { name: string; mmu: string; exits: Record<string, number> }[] {
+    this.advance(this.sim.now);
+    return this.ws.guests.map((g) => {
+      const e = this.exits.get(g.name)!;
+      const out: Record<string, number> = {};
+      for (const r of EXIT_REASONS) out[r] = Math.round(e[r]);
+      if (g.mmu === 'shadow') out.pt_write = Math.round(e.pt_write);
+      return { name: g.name, mmu: g.mmu, exits: out };
+    });
+  }
+
+  /** Current per-CPU busy fraction (for live updates). */
+  currentBusy(): readonly number[] {
+    return this.busyFrac;
+  }
+
+  snapshot() {
+    return { placements: this.placements, broadcasts: this.broadcasts, busy: [...this.busyFrac] };
+  }
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
+import { buildRun } from './build';
+import { SEC } from '../core';
+
+const seed = (): Workspace => parseWorkspace(JSON.parse(fs.readFileSync(new URL('../../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8')));
+
+function run(ws: Workspace, seconds: number, s = 1, set = {}) {
+  const r = buildRun(ws, { seed: s, set });
+  r.sim.runUntil(seconds * SEC);
+  return { r, summary: r.summary({ wallSeconds: 0 }) };
+}
+
+describe('headless run of the seed scenario', () => {
+  it('is deterministic: same workspace + seed ⇒ same trace digest and summary', () => {
+    const a = run(seed(), 120, 7).summary;
+    const b = run(seed(), 120, 7).summary;
+    expect(a.trace.events).toBeGreaterThan(100);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    const c = run(seed(), 120, 8).summary;
+    expect(c.trace.digest).not.toBe(a.trace.digest);
+  });
+
+  it('keeps guest A busy on its pinned cores and counts exits per reason', () => {
+    const { summary } = run(seed(), 60);
+    expect(summary.cpus).toHaveLength(128);
+    const a = summary.guests.find((g) => g.name === 'A')!;
+    for (const k of ['page_fault', 'hcall', 'doorbell', 'timer']) expect(a.exits[k]).toBeGreaterThan(0);
+    // 56 busy vCPUs × 100 Hz host tick × 60 s.
+    expect(a.exits.timer).toBe(56 * 100 * 60);
+    // Every vCPU of A runs on CPUs 0-111; its pinned cores are ≥ half busy.
+    const busyA = summary.cpus.filter((c) => c.cpu < 112).reduce((n, c) => n + c.busy, 0);
+    expect(busyA).toBeGreaterThanOrEqual(56);
+    expect(summary.ipis.broadcasts).toBeGreaterThan(0);
+  });
+
+  it('shows bypass_guest_pf: far fewer page-fault exits with bypass on than off (shadow paging)', () => {
+    const ws = seed();
+    const x86 = (bypass: boolean): Workspace => ({
+      ...ws,
+      guests: ws.guests.map((g) => ({ ...g, mmu: 'shadow' as const, bypassGuestPf: bypass, ksm: false, thp: false })),
+      workloads: [{ target: 'A', command: 'stress --vm 8 --vm-bytes 256M' }],
+    });
+    const on = run(x86(true), 10).summary.guests[0].exits.page_fault;
+    const off = run(x86(false), 10).summary.guests[0].exits.page_fault;
+    expect(off).toBeGreaterThan(0);
+    expect(on * 4).toBeLessThan(off);
+    // radix: the guest handles its own faults; without KSM/THP the host sees none.
+    const radix = run({ ...x86(false), guests: x86(false).guests.map((g) => ({ ...g, mmu: 'radix' as const })) }, 10).summary.guests[0].exits.page_fault;
+    expect(radix).toBe(0);
+  });
+
+  it('a spinning CPU runs nothing else: its vCPU stops exiting, others take over its work', () => {
+    const { r } = run(seed(), 1);
+    const before = r.cpus.get(42);
+    r.cpus.spin(42, 'csd_lock_wait', r.sim.now);
+    expect(r.cpus.get(42).kind).toBe('spinning');
+    r.sim.runUntil(2 * SEC);
+    r.cpus.release(42);
+    expect(r.cpus.get(42).kind).not.toBe('spinning');
+    expect(before.kind).not.toBe('spinning');
+    expect(r.summary({ wallSeconds: 0 }).cpus[42].busy).toBeGreaterThan(0.4);
+  });
+
+  it('rejects unknown parameters and bad kernel variants', () => {
+    expect(() => buildRun(seed(), { seed: 1, set: { 'no.such': 1 } })).toThrow(/unknown parameter 'no.such'/);
+    expect(() => buildRun(seed(), { seed: 1, set: { 'kernel.barriers': 'half' } })).toThrow(/kernel.barriers: expected one of none, set, clear, both/);
+    expect(buildRun(seed(), { seed: 1, set: { 'kernel.barriers': 'both' } }).summary({ wallSeconds: 0 }).barriers).toBe('both');
+  });
+});

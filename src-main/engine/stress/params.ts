@@ -1,0 +1,73 @@
+import { defineParams } from '../core';
+
+/** What one stress worker does per second of CPU (DESIGN.md §3.3). Keys `stress.*`. */
+export const STRESS_PARAMS = defineParams([
+  {
+    key: 'stress.cpu.duty',
+    unit: 'fraction',
+    default: 1,
+    min: 0,
+    max: 1,
+    doc: 'CPU a --cpu worker occupies (it spins on sqrt()).',
+    source: 'stress 1.0.7 hogcpu(): an endless sqrt(rand()) loop.',
+  },
+  {
+    key: 'stress.io.duty',
+    unit: 'fraction',
+    default: 0.15,
+    min: 0,
+    max: 1,
+    doc: 'CPU an --io worker occupies; the rest it sleeps in sync() waiting for writeback.',
+    source: 'stress hogio(): sync() in a loop; mostly blocked in writeback. Estimate, calibrate against top on a real host.',
+  },
+  {
+    key: 'stress.io.syncs_per_s',
+    unit: 'per_s',
+    default: 40,
+    min: 0,
+    doc: 'sync() calls per second per --io worker (each one a writeback pass ending in block completions).',
+    source: 'Estimate: sync() with little dirty data returns in ~25 ms on virtio/NVMe.',
+  },
+  {
+    key: 'stress.io.completions_per_sync',
+    unit: 'count',
+    default: 4,
+    min: 0,
+    doc: 'Block-layer completions per sync() (journal + metadata flush requests).',
+    source: 'Estimate for ext4/xfs: a journal commit and a cache flush per sync.',
+  },
+  {
+    key: 'stress.vm.faults_per_s',
+    unit: 'per_s',
+    default: 40000,
+    min: 0,
+    doc: 'First-touch page faults per second of a --vm worker at full CPU (fault + zeroing one base page + the stride writes).',
+    source: 'Estimate: ~25 µs per 64 KiB page fault incl. clearing on POWER9; 4 KiB x86 pages fault faster but the model keeps one rate.',
+  },
+  {
+    key: 'stress.vm.duty',
+    unit: 'fraction',
+    default: 1,
+    min: 0,
+    max: 1,
+    doc: 'CPU a --vm worker occupies while not in --vm-hang sleep.',
+    source: 'stress hogvm(): malloc, touch every stride bytes, free, in a tight loop.',
+  },
+  {
+    key: 'stress.hdd.duty',
+    unit: 'fraction',
+    default: 0.3,
+    min: 0,
+    max: 1,
+    doc: 'CPU an --hdd worker occupies (write() of 1 MiB chunks, then unlink).',
+    source: 'Estimate: buffered writes copy data (CPU) and block on dirty throttling.',
+  },
+  {
+    key: 'stress.hdd.completions_per_s',
+    unit: 'per_s',
+    default: 200,
+    min: 0,
+    doc: 'Block completions per second per --hdd worker.',
+    source: 'Estimate: ~200 MB/s of writeback in 1 MiB requests.',
+  },
+] as const);
