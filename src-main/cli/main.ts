@@ -4,6 +4,7 @@ import { CliError } from './errors';
 import { registerInfo } from './commands/info';
 import { registerStress } from './commands/stress';
 import { registerExplore } from './commands/explore';
+import { registerServe } from './commands/serve';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,7 @@ const program = new Command('twb')
 registerInfo(program);
 registerStress(program);
 registerExplore(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError } from '../errors';
+import { RENDERER_DIR, startBrowserMode } from '../../host/server/browser-mode';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('browser mode: serve the app on 127.0.0.1 and print its URL (with a fresh access token)')
+    .option('--port <N>', 'TCP port; 0 picks a free one', '0')
+    .option('--db <FILE>', 'SQLite store (default $XDG_DATA_HOME/topology-workbench/workbench.db)')
+    .action(async (opts: { port: string; db?: string }) => {
+      if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new CliError(`--port: expected 0..65535, got '${opts.port}'`);
+      if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
+        process.stderr.write(`twb: warning: the renderer is not built (${RENDERER_DIR}); run \`npm run build\`\n`);
+      let started;
+      try {
+        started = await startBrowserMode({ port: Number(opts.port), db: opts.db });
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const { server, store } = started;
+      process.stdout.write(`${server.url}\n`);
+      const stop = () => {
+        void server.close().then(() => {
+          store.close();
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
