@@ -5,6 +5,7 @@ import { registerInfo } from './commands/info';
 import { registerStress } from './commands/stress';
 import { registerExplore } from './commands/explore';
 import { registerServe } from './commands/serve';
+import { registerDmabuf } from './commands/dmabuf';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -19,6 +20,7 @@ registerInfo(program);
 registerStress(program);
 registerExplore(program);
 registerServe(program);
+registerDmabuf(program);
 
 try {
   await program.parseAsync(process.argv);
