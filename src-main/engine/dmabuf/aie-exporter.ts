@@ -1,4 +1,5 @@
 import type { Simulation } from '../core';
+import { MAP_DMA_BUF_WARNING, UNMAP_DMA_BUF_WARNING, type AieMem } from '../aie/mem-buffer';
 import { DmaBuf, type ByteView } from './buffer';
 import { DmabufError } from './errors';
 
@@ -16,6 +17,21 @@ export interface AiePartitionMemory {
   /** Bytes of this memory in one tile. */
   tileSize: number;
   view: ByteView;
+  /** The exporter's release (aie_mem_dmabuf_release), if any. */
+  release?(): void;
+}
+
+/** Adapts one memory of the AIE model's memory-info query (AiePartition.memories()) to the exporter. */
+export function aiePartitionMemory(mem: AieMem): AiePartitionMemory {
+  const b = mem.buffer;
+  return {
+    partition: b.partition.name,
+    kind: mem.kind,
+    offset: mem.offset,
+    tileSize: mem.size,
+    view: { length: b.size, read: (off, len) => b.read(off, len), write: (off, bytes) => b.write(off, bytes) },
+    release: () => b.release(),
+  };
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -34,12 +50,12 @@ export function exportAieMemory(sim: Simulation, mem: AiePartitionMemory): DmaBu
   const size = mem.view.length;
   return new DmaBuf(sim, `aie-${mem.partition}-${mem.kind}`, size, {
     map: (att) => {
-      sim.printk(`${att.device.name}: AI engine memory map dma buf is not implemented.`);
+      sim.printk(`${att.device.name}: ${MAP_DMA_BUF_WARNING}`);
       return null;
     },
-    unmap: (att) => sim.printk(`${att.device.name}: AI engine memory unmap dma buf is not implemented.`),
+    unmap: (att) => sim.printk(`${att.device.name}: ${UNMAP_DMA_BUF_WARNING}`),
     mmap: (offset, length) => windowOf(mem.view, offset, length),
-    release: () => {},
+    release: () => mem.release?.(),
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../core';
-import { exportAieMemory, type AiePartitionMemory } from './aie-exporter';
+import { AieArray } from '../aie/array';
+import { aiePartitionMemory, exportAieMemory, type AiePartitionMemory } from './aie-exporter';
 import { arrayView, type ByteView } from './buffer';
 import { CameraProducer } from './camera';
 import { FenceContext } from './fence';
@@ -149,6 +150,22 @@ describe('AIE partition-memory exporter', () => {
     const s = sim();
     expect(() => exportAieMemory(s, fakeAieMemory(1000))).toThrow(/EINVAL: .*not a multiple of the page size/);
     expect(s.log.lines[0].text).toBe('aie p0: no dmabuf for mem(0x0, 0x3e8), not aligned with page size.');
+  });
+
+  it('exports the AIE model\'s partition memories: mmap walks the tiles, map fails, release reaches the partition memory', () => {
+    const s = sim();
+    const array = new AieArray(s, { columns: 5, rows: 4 });
+    const part = array.requestPartition({ startCol: 1, numCols: 2 });
+    const [data, program] = part.memories();
+    const buf = exportAieMemory(s, aiePartitionMemory(data));
+    expect(buf.size).toBe(32 * 1024 * 2 * 3);
+    expect(exportAieMemory(s, aiePartitionMemory(program)).size).toBe(16 * 1024 * 2 * 3);
+    array.tile({ col: 1, row: 2 }).memory('data').writeWord(0, 0x5a);
+    expect(buf.mmap(32 * 1024, 4096).read(0, 1)[0]).toBe(0x5a); // second tile of column 1 is (1,2)
+    expect(() => new Importer('gpu0', 'gpu').import(buf, 'to-device')).toThrow(/ENOMEM/);
+    expect(s.log.format()).toContain('gpu0: AI engine memory map dma buf is not implemented.');
+    buf.put();
+    expect(data.buffer.released).toBe(true);
   });
 
   it('an AIE importer maps a system-heap buffer', () => {
