@@ -4,6 +4,7 @@ import { CliError } from './errors';
 import { registerInfo } from './commands/info';
 import { registerStress } from './commands/stress';
 import { registerExplore } from './commands/explore';
+import { registerAie } from './commands/aie';
 import { registerServe } from './commands/serve';
 import { registerDmabuf } from './commands/dmabuf';
 
@@ -19,6 +20,7 @@ const program = new Command('twb')
 registerInfo(program);
 registerStress(program);
 registerExplore(program);
+registerAie(program);
 registerServe(program);
 registerDmabuf(program);
 
