@@ -7,6 +7,7 @@ import { registerExplore } from './commands/explore';
 import { registerAie } from './commands/aie';
 import { registerServe } from './commands/serve';
 import { registerDmabuf } from './commands/dmabuf';
+import { registerMhi } from './commands/mhi';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,6 +24,7 @@ registerExplore(program);
 registerAie(program);
 registerServe(program);
 registerDmabuf(program);
+registerMhi(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { EINVAL, EIO, MHI_CHAIN, MHI_EOT } from './errno';
+import { harness, pattern } from './test-harness';
+import type { Direction, MhiBuf } from './types';
+import type { MhiDevice } from './device';
+
+describe('MhiController states', () => {
+  it('powers up RESET → READY → M0 and probes LOOPBACK', () => {
+    const h = harness();
+    expect(h.ctrl.state).toBe('M0');
+    expect(h.drv.paths).toEqual(['/dev/mhi_mhi0_LOOPBACK']);
+    expect(h.sim.log.format()).toMatch(/mhi mhi0: Device in READY State\n.*mhi_uci mhi0_LOOPBACK: probed uci dev: minor 0\n.*mhi mhi0: Device in M0 State/);
+    // the READY step takes mhi.state.resetNs, M0 mhi.state.transitionNs more
+    expect(h.sim.log.lines[0].timeNs).toBe(h.t.resetNs);
+    expect(h.sim.log.lines[2].timeNs).toBe(h.t.resetNs + h.t.transitionNs);
+  });
+
+  it('refuses illegal transitions with -EINVAL and leaves the state alone', () => {
+    const h = harness();
+    expect(h.ctrl.setState('READY')).toBe(-EINVAL);
+    expect(h.ctrl.setState('M2')).toBe(-EINVAL);
+    expect(h.ctrl.state).toBe('M0');
+    expect(h.value(h.ctrl.moveTo('RESET' === h.ctrl.state ? 'M0' : 'M2'))).toBe(-EINVAL);
+    expect(h.value(h.ctrl.powerUp())).toBe(-EINVAL);
+    expect(h.ctrl.setState('M1')).toBe(0);
+    expect(h.ctrl.setState('M2')).toBe(0);
+    expect(h.ctrl.setState('M3')).toBe(-EINVAL);
+    expect(h.ctrl.setState('M0')).toBe(0);
+    expect(h.ctrl.setState('M3')).toBe(0);
+    expect(h.ctrl.setState('M0')).toBe(0);
+    expect(h.ctrl.sysErr()).toBe(0);
+    expect(h.ctrl.setState('M0')).toBe(-EINVAL);
+    expect(h.ctrl.sysErr()).toBe(-EINVAL);
+    h.settle();
+    expect(h.value(h.ctrl.recover())).toBe(0);
+    expect(h.ctrl.state).toBe('M0');
+  });
+
+  it('moveTo takes mhi.state.transitionNs', () => {
+    const h = harness();
+    const t0 = h.sim.now;
+    const c = h.ctrl.moveTo('M3');
+    expect(h.value(c)).toBe(0);
+    expect(h.ctrl.state).toBe('M3');
+    expect(h.sim.now - t0).toBe(h.t.transitionNs);
+  });
+
+  it('SYS_ERR makes queueing fail with -EIO and removes the device; recover brings it back', () => {
+    const h = harness();
+    const f = h.open();
+    h.ctrl.sysErr();
+    h.settle();
+    expect(h.ctrl.queueBuf(f.udev.mhiDev, 'UL', { data: pattern(8), len: 8 }, 8, MHI_EOT)).toBe(-EIO);
+    expect(h.sim.log.format()).toContain('mhi mhi0: System error detected');
+    expect(h.drv.paths).toEqual([]);
+    expect(h.ctrl.device).toBeNull();
+    expect(h.value(h.ctrl.recover())).toBe(0);
+    expect(h.drv.paths).toEqual(['/dev/mhi_mhi0_LOOPBACK']);
+    expect(h.sim.log.format()).toContain('mhi mhi0: Device reset');
+  });
+});
+
+describe('MhiController transfers', () => {
+  /** Records every queueBuf the client makes. */
+  function spy(h: ReturnType<typeof harness>) {
+    const calls: { dir: Direction; len: number; flags: number }[] = [];
+    const orig = h.ctrl.queueBuf.bind(h.ctrl);
+    h.ctrl.queueBuf = (dev: MhiDevice, dir: Direction, buf: MhiBuf, len: number, flags: number) => {
+      calls.push({ dir, len, flags });
+      return orig(dev, dir, buf, len, flags);
+    };
+    return calls;
+  }
+
+  it('rings a channel doorbell per queued TRE and completes chains on the EOT event', () => {
+    const h = harness({ ringSize: 8 });
+    const f = h.open();
+    const calls = spy(h);
+    const dev = f.udev.mhiDev;
+    expect(h.value(f.write(pattern(3 * 4064 + 10)))).toBe(3 * 4064 + 10);
+    expect(calls.filter((c) => c.dir === 'UL').map((c) => [c.len, c.flags])).toEqual([
+      [4064, MHI_CHAIN],
+      [4064, MHI_CHAIN],
+      [4064, MHI_CHAIN],
+      [10, MHI_EOT],
+    ]);
+    // one UL completion event for the whole chain, one DL event per echoed buffer
+    expect(h.ctrl.eventsProcessed).toBe(1 + 4);
+    expect(dev.ul.doorbells).toBe(4);
+    expect(dev.ul.ring.empty).toBe(true);
+    expect(f.udev.dl.pending.map((b) => b.len)).toEqual([4064, 4064, 4064, 10]);
+  });
+
+  it('defers doorbells in M3 until M0, and a doorbell in M1 wakes the device to M0', () => {
+    const h = harness();
+    const f = h.open();
+    h.value(h.ctrl.moveTo('M3'));
+    const w = f.write(pattern(100));
+    h.settle();
+    expect(w.result).toBe(100);
+    expect(f.udev.dl.pending.length).toBe(0);
+    expect(f.udev.mhiDev.ul.doorbellOwed).toBe(true);
+    h.value(h.ctrl.moveTo('M0'));
+    expect(f.udev.dl.pending.map((b) => b.len)).toEqual([100]);
+    h.ctrl.setState('M1');
+    h.value(f.write(pattern(50)));
+    expect(h.ctrl.state).toBe('M0');
+    expect(f.udev.dl.pending.map((b) => b.len)).toEqual([100, 50]);
+  });
+
+  it('stalls the device when the event ring is full until the event doorbell frees space', () => {
+    // MTU 132: 100-byte inbound buffers, so one write makes 40 DL completions in a burst
+    const h = harness({ ringSize: 64, mtu: 132 }, { 'mhi.eventRingElements': 4 });
+    const f = h.open();
+    const data = pattern(40 * 100);
+    expect(h.value(f.write(data))).toBe(4000);
+    expect(h.ctrl.events.fullStalls).toBeGreaterThan(0);
+    expect(f.udev.unreadBytes).toBe(4000);
+    expect(Buffer.concat(f.udev.unreadData())).toEqual(Buffer.from(data));
+  });
+});
