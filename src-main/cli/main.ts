@@ -8,6 +8,9 @@ import { registerAie } from './commands/aie';
 import { registerServe } from './commands/serve';
 import { registerDmabuf } from './commands/dmabuf';
 import { registerMhi } from './commands/mhi';
+import { registerRun } from './commands/run';
+import { registerParams } from './commands/params';
+import { registerRuns } from './commands/runs';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,6 +28,9 @@ registerAie(program);
 registerServe(program);
 registerDmabuf(program);
 registerMhi(program);
+registerRun(program);
+registerParams(program);
+registerRuns(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { allParams } from '../../engine/core';
+import { BARRIER_SETS } from '../../engine/run/build';
+// Importing the run builder registers every parameter of the models a run uses.
+import '../../engine/run/build';
+
+export function registerParams(program: Command): void {
+  program
+    .command('params')
+    .description("list the model parameters 'twb run --set KEY=VALUE' accepts: key, unit, default, meaning, source")
+    .option('--json', 'print JSON: [{key, unit, default, doc, source, min?, max?, values?}]')
+    .action((opts: { json?: boolean }) => {
+      const list = [
+        ...allParams(),
+        { key: 'kernel.barriers', unit: 'enum', default: '(workspace)', values: Object.keys(BARRIER_SETS), doc: 'Kernel variant: smp_mb() before setting host_ipi (set), after clearing it (clear), both (the fix), or none.', source: 'Seed kvm-ppc-host-ipi-barriers.' },
+      ].sort((a, b) => a.key.localeCompare(b.key));
+      if (opts.json) {
+        console.log(JSON.stringify(list, null, 2));
+        return;
+      }
+      for (const p of list) {
+        const range = 'values' in p && p.values ? ` (${p.values.join('|')})` : '';
+        console.log(`${p.key} = ${String(p.default)} ${p.unit}${range}\n    ${p.doc}\n    source: ${p.source}`);
+      }
+    });
+}

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import fs from 'node:fs';
+import { parseDuration, formatDuration } from '../../../src-common/parse/duration';
+import type { ParamValues } from '../../engine/core';
+import type { RunSummary } from '../../engine/run/build';
+import { applyOverrides, buildRun } from '../../engine/run/build';
+import { startRun } from '../../host/run/runner';
+import { loadWorkspace } from '../../host/workspace/load';
+import { openStore } from '../../host/store';
+import { CliError } from '../errors';
+
+function collect(value: string, prev: string[]): string[] {
+  return [...prev, value];
+}
+
+/** `KEY=VALUE` pairs → overrides; every key is checked before the run starts. */
+export function parseSets(sets: string[]): ParamValues {
+  const out: ParamValues = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new CliError(`--set ${JSON.stringify(s)}: expected KEY=VALUE`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a workspace headless: simulate, print a summary, optionally write it as JSON or store it')
+    .argument('<workspace>', 'workspace JSON file or builtin:NAME')
+    .option('--duration <time>', 'simulated time (ns, us, ms, s, m, h, d)', '20h')
+    .option('--seed <n>', 'PRNG seed (integer)', '1')
+    .option('--set <KEY=VALUE>', "override a model parameter (see 'twb params'), or kernel.barriers=none|set|clear|both; repeatable", collect, [])
+    .option('--json <file>', 'write the run summary as JSON')
+    .option('--db <file>', 'record the run and its summary in this SQLite store')
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .action(async (ref: string, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; progress: boolean }) => {
+      let durationNs: number;
+      try {
+        durationNs = parseDuration(opts.duration);
+      } catch (e) {
+        throw new CliError(`--duration: ${(e as Error).message}`);
+      }
+      if (durationNs <= 0) throw new CliError('--duration: expected more than 0');
+      if (!/^\d+$/.test(opts.seed) || !Number.isSafeInteger(Number(opts.seed))) throw new CliError(`--seed: expected a non-negative integer, got '${opts.seed}'`);
+      const seed = Number(opts.seed);
+      const set = parseSets(opts.set);
+      const workspace = loadWorkspace(ref);
+      // Check every override and build the model once here, so bad input fails before any worker or store is touched.
+      try {
+        buildRun(workspace, { seed, set });
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const store = opts.db ? openStore(opts.db) : null;
+      const rec = store?.runs.create({ workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set });
+
+      const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {total} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(1000, 0, { sim: '0s', total: formatDuration(durationNs), lost: 0, lockups: 0 });
+      let lastDb = 0;
+      const handle = startRun({ workspace, seed, durationNs, set }, (u) => {
+        bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, total: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
+        if (store && rec && Date.now() - lastDb > 1000) {
+          lastDb = Date.now();
+          store.runs.progress(rec.id, u.simNs);
+        }
+      });
+      const onSigint = () => handle.cancel();
+      process.once('SIGINT', onSigint);
+      let summary: RunSummary;
+      try {
+        summary = await handle.result;
+      } catch (e) {
+        bar?.stop();
+        if (store && rec) store.runs.end(rec.id, 'failed', (e as Error).message);
+        store?.close();
+        throw new CliError(`run failed: ${(e as Error).message}`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      bar?.update(Math.floor((1000 * summary.simulatedSeconds * 1e9) / durationNs));
+      bar?.stop();
+      if (store && rec) {
+        const ns = Math.round(summary.simulatedSeconds * 1e9);
+        if (summary.status === 'finished') store.runs.finish(rec.id, ns, summary);
+        else store.runs.end(rec.id, summary.status, summary.error, summary);
+        store.close();
+      }
+      if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(summary, null, 2) + '\n');
+      printSummary(summary, rec?.id);
+      if (summary.status === 'failed') throw new CliError(`run failed at ${summary.simulatedSeconds.toFixed(6)} s simulated: ${summary.error}`);
+      if (summary.status === 'cancelled') process.exitCode = 130;
+    });
+}
+
+function printSummary(s: RunSummary, runId?: number): void {
+  const lines = [
+    `${s.workspace}: ${formatDuration(Math.round(s.simulatedSeconds * 1e9))} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${runId !== undefined ? `, run #${runId}` : ''}`,
+    `IPIs: ${s.ipis.sent} sent, ${s.lostIpis} lost, ${s.ipis.broadcasts} CALL_FUNCTION broadcasts; lockups: ${s.lockups.length}`,
+    ...s.guests.map((g) => `guest ${g.name} (${g.mmu}) exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')}`),
+    `CPUs busy: ${s.cpus.filter((c) => c.busy >= 0.5).length} of ${s.cpus.length} over half the time`,
+    ...s.warnings.map((w) => `warning: ${w}`),
+    `kernel log: ${s.log.length} lines`,
+    ...s.log.slice(0, 10).map((l) => `  [${l.t.toFixed(6).padStart(12)}] ${l.text}`),
+  ];
+  console.log(lines.join('\n'));
+}

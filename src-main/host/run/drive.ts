@@ -1,0 +1,64 @@
+import { buildRun, type BuiltRun, type RunSummary } from '../../engine/run/build';
+import type { FabricFactory } from '../../engine/ipi/fabric';
+import type { RunRequest, RunUpdate } from './protocol';
+
+/** Wall-clock pacing of a run: chunks of simulated time, updates at most every 100 ms. */
+export interface DriveHooks {
+  onUpdate?(u: RunUpdate): void;
+  /** Awaited between chunks: the place where pause/resume/cancel messages get handled. `flush` posts an update now (e.g. to confirm a pause). */
+  between?(flush: () => void): Promise<void>;
+  cancelled?(): boolean;
+  paused?(): boolean;
+}
+
+const UPDATE_EVERY_MS = 100;
+const CHUNK_TARGET_MS = 25;
+
+export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, paused: boolean, logFrom: number): RunUpdate {
+  const st = run.fabric.stats();
+  const states = run.cpus.snapshot().map((s) => s.kind);
+  return {
+    simNs: run.sim.now,
+    durationNs: req.durationNs,
+    wallSeconds,
+    paused,
+    cpus: { state: states, busy: [...run.machine.currentBusy()] },
+    counters: { broadcasts: st.broadcasts, ipisSent: st.sent, lostIpis: st.lost, lockups: run.fabric.lockups().length, logLines: run.sim.log.lines.length },
+    newLog: run.sim.log.lines.slice(logFrom).map((l) => ({ t: l.timeNs / 1e9, text: l.text })),
+  };
+}
+
+/** Runs a request to its end (or cancel / failure) and returns the summary; never throws for model failures. */
+export async function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?: FabricFactory): Promise<RunSummary> {
+  const t0 = performance.now();
+  const wall = () => (performance.now() - t0) / 1000;
+  const run = buildRun(req.workspace, { seed: req.seed, set: req.set, fabric });
+  let chunk = 1e9;
+  let lastUpdate = -Infinity;
+  let logFrom = 0;
+  const update = (force: boolean) => {
+    const now = performance.now();
+    if (!hooks.onUpdate || (!force && now - lastUpdate < UPDATE_EVERY_MS)) return;
+    lastUpdate = now;
+    hooks.onUpdate(liveUpdate(run, req, wall(), hooks.paused?.() ?? false, logFrom));
+    logFrom = run.sim.log.lines.length;
+  };
+  try {
+    while (run.sim.now < req.durationNs) {
+      if (hooks.cancelled?.()) return run.summary({ wallSeconds: wall(), status: 'cancelled' });
+      const c0 = performance.now();
+      run.sim.runUntil(Math.min(req.durationNs, run.sim.now + chunk));
+      if (run.sim.stoppedBecause) return run.summary({ wallSeconds: wall(), status: 'failed', error: `run stopped: ${run.sim.stoppedBecause}` });
+      const took = performance.now() - c0;
+      // Keep chunks near CHUNK_TARGET_MS of wall time so pause/cancel react quickly.
+      chunk = Math.max(1e6, Math.min(3600e9, took < CHUNK_TARGET_MS / 2 ? chunk * 2 : took > CHUNK_TARGET_MS * 2 ? chunk / 2 : chunk));
+      update(false);
+      if (hooks.between) await hooks.between(() => update(true));
+    }
+  } catch (e) {
+    update(true);
+    return run.summary({ wallSeconds: wall(), status: 'failed', error: (e as Error).message });
+  }
+  update(true);
+  return run.summary({ wallSeconds: wall() });
+}

@@ -1,0 +1,32 @@
+import type { ParamValues } from '../../engine/core';
+import type { RunSummary } from '../../engine/run/build';
+import type { Workspace } from '../../../src-common/workspace';
+
+/** What the run worker is asked to simulate. */
+export interface RunRequest {
+  workspace: Workspace;
+  seed: number;
+  durationNs: number;
+  set?: ParamValues;
+}
+
+/** A batched live update (at most 10 per second) for progress bars and the run view. */
+export interface RunUpdate {
+  simNs: number;
+  durationNs: number;
+  wallSeconds: number;
+  paused: boolean;
+  /** Per host CPU: state kind (idle/host/guest/spinning) and current busy fraction. */
+  cpus: { state: string[]; busy: number[] };
+  counters: { broadcasts: number; ipisSent: number; lostIpis: number; lockups: number; logLines: number };
+  /** Kernel-log lines printed since the previous update (t in simulated seconds). */
+  newLog: { t: number; text: string }[];
+}
+
+export type ToWorker = { type: 'start'; request: RunRequest } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'update'; update: RunUpdate }
+  | { type: 'done'; summary: RunSummary }
+  /** The run could not even start (bad workspace, unknown parameter). */
+  | { type: 'error'; message: string };

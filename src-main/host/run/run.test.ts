@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createImmediateFabric } from '../../engine/ipi/fabric';
+import { loadWorkspace } from '../workspace/load';
+import { driveRun } from './drive';
+import { startRun } from './runner';
+import type { RunUpdate } from './protocol';
+
+const workspace = loadWorkspace('builtin:seed-power9-ipi');
+
+describe('run orchestration', () => {
+  it('runs in a worker thread with batched updates and the same summary as in-process', async () => {
+    const updates: RunUpdate[] = [];
+    const h = startRun({ workspace, seed: 3, durationNs: 600e9 }, (u) => updates.push(u));
+    const s = await h.result;
+    expect(s.status).toBe('finished');
+    expect(s.simulatedSeconds).toBe(600);
+    const last = updates[updates.length - 1];
+    expect(last.simNs).toBe(600e9);
+    expect(last.cpus.state).toHaveLength(128);
+    expect(last.cpus.busy).toHaveLength(128);
+    const local = await driveRun({ workspace, seed: 3, durationNs: 600e9 });
+    expect({ ...s, wallSeconds: 0 }).toEqual({ ...local, wallSeconds: 0 });
+  });
+
+  it('pauses, resumes and cancels', async () => {
+    const updates: RunUpdate[] = [];
+    const h = startRun({ workspace, seed: 1, durationNs: 1000 * 3600e9 }, (u) => updates.push(u));
+    const until = async (pred: () => boolean) => {
+      while (!pred()) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(() => updates.length > 0);
+    h.pause();
+    await until(() => updates.some((u) => u.paused));
+    const at = updates[updates.length - 1].simNs;
+    await new Promise((r) => setTimeout(r, 200));
+    // Nothing advances while paused.
+    expect(updates[updates.length - 1].simNs).toBe(at);
+    h.resume();
+    await until(() => updates[updates.length - 1].simNs > at);
+    h.cancel();
+    const s = await h.result;
+    expect(s.status).toBe('cancelled');
+    expect(s.simulatedSeconds).toBeLessThan(1000 * 3600);
+  });
+
+  it('a failing event stops the run with its cause', async () => {
+    const s = await driveRun({ workspace, seed: 1, durationNs: 60e9 }, {}, (ctx) => {
+      const f = createImmediateFabric(ctx);
+      f.callFunctionMany = () => {
+        throw new Error('broken fabric');
+      };
+      return f;
+    });
+    expect(s.status).toBe('failed');
+    expect(s.error).toMatch(/event 'mm.broadcast' at \d+ ns failed: broken fabric/);
+    expect(s.simulatedSeconds).toBeLessThan(60);
+  });
+
+  it('a run that cannot start rejects instead of hanging', async () => {
+    await expect(startRun({ workspace, seed: 1, durationNs: 1e9, set: { 'no.such': 1 } }).result).rejects.toThrow(/unknown parameter 'no.such'/);
+  });
+});
