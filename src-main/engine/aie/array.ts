@@ -21,8 +21,8 @@ import {
 } from './geometry';
 import { AiePartition } from './partition';
 import { CLKCNTR_COLBUF, CORE_STATUS, SHIMPL_CLKCNTR, SHIMPL_RESET, SHIMRST } from './registers';
-import { TileCore } from './core';
-import { TileMemory } from './tile-memory';
+import { TileCore, type CoreStats } from './core';
+import { TileMemory, type MemCounters } from './tile-memory';
 
 export interface AieArrayOptions {
   /** Default 50 (VC1902). */
@@ -39,6 +39,23 @@ export interface MemLayout {
   kind: MemKind;
   offset: number;
   size: number;
+}
+
+/** What describe() returns: plain, serialisable data. */
+export interface AieArrayView {
+  columns: number;
+  rows: number;
+  partitions: { name: string; startCol: number; numCols: number }[];
+  tiles: {
+    col: number;
+    row: number;
+    type: 'TILE' | 'SHIMPL' | 'SHIMNOC';
+    partition: string | null;
+    clockOn: boolean;
+    core: ({ status: number } & CoreStats) | null;
+    data: MemCounters | null;
+    program: MemCounters | null;
+  }[];
 }
 
 /** One tile: its type, lazily allocated memories, its core and plain register storage. */
@@ -228,6 +245,29 @@ export class AieArray {
     }
     this.sim.trace.emit(this.sim.now, 'aie.shim.reset', { startCol, numCols, state: 'release' });
     for (const col of cols) this.tile({ col, row: 0 }).regs.set(SHIMPL_RESET, 0);
+  }
+
+  /**
+   * Plain data for views (the AIE grid): every tile's type, partition, clock, core status and
+   * memory counters. Untouched memories report zero counters without being allocated.
+   */
+  describe(): AieArrayView {
+    const zero = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0 };
+    return {
+      columns: this.columns,
+      rows: this.rows,
+      partitions: this.parts.map((p) => ({ name: p.name, startCol: p.startCol, numCols: p.numCols })),
+      tiles: this.tiles.map((t) => ({
+        col: t.loc.col,
+        row: t.loc.row,
+        type: tileTypeName(t.loc),
+        partition: this.partitionOf(t.loc.col)?.name ?? null,
+        clockOn: this.columnClockOn(t.loc.col),
+        core: t.isCore && t.hasCore ? { status: t.core.status, ...t.core.stats } : null,
+        data: t.isCore && t.hasMemory('data') ? { ...t.memory('data').counters } : t.isCore ? { ...zero } : null,
+        program: t.isCore && t.hasMemory('program') ? { ...t.memory('program').counters } : t.isCore ? { ...zero } : null,
+      })),
+    };
   }
 
   /** Array address of `offset` within `loc` (convenience for callers). */

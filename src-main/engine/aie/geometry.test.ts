@@ -47,4 +47,16 @@ describe('AieArray', () => {
     expect(a.readReg(tileAddress({ col: 3, row: 2 }, 0x10))).toBe(0xdeadbeef);
     expect(() => a.readReg(tileAddress({ col: 3, row: 2 }, 2))).toThrow(/not 4-byte aligned/);
   });
+
+  it('describes every tile as plain data for views', () => {
+    const a = new AieArray(sim(), { columns: 4, rows: 3 });
+    a.requestPartition({ name: 'p', startCol: 1, numCols: 2 });
+    a.tile({ col: 1, row: 1 }).memory('data').writeWord(0, 1);
+    const v = a.describe();
+    expect(v.tiles).toHaveLength(12);
+    expect(v.tiles.find((t) => t.col === 2 && t.row === 0)).toMatchObject({ type: 'SHIMNOC', partition: 'p', clockOn: true, core: null, data: null });
+    expect(v.tiles.find((t) => t.col === 1 && t.row === 1)).toMatchObject({ type: 'TILE', data: { writes: 1, bytesWritten: 4 } });
+    expect(v.tiles.find((t) => t.col === 0 && t.row === 1)).toMatchObject({ partition: null, clockOn: false });
+    expect(JSON.parse(JSON.stringify(v))).toEqual(v);
+  });
 });

@@ -64,8 +64,6 @@ export class AieModel implements Component {
   }
 
   snapshot(): unknown {
-    return {
-      partitions: [...this.partitions.values()].map((p) => ({ name: p.name, startCol: p.startCol, numCols: p.numCols, released: p.isReleased })),
-    };
+    return this.array.describe();
   }
 }
