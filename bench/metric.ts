@@ -1,0 +1,21 @@
+/** One benchmark figure, as `npm run bench -- --json FILE` writes them. */
+export interface Metric {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** Unit from a metric name's suffix, for modules that return plain `{name: value}` records. */
+export function unitOf(name: string): string {
+  if (name.endsWith('_ms')) return 'ms';
+  if (name.endsWith('events_per_s')) return 'events/s';
+  if (name.endsWith('_per_s')) return 'per_s';
+  if (name.endsWith('_s')) return 's';
+  if (name.endsWith('_bytes') || name.endsWith('_rss')) return 'bytes';
+  if (name.endsWith('_mb')) return 'MiB';
+  return 'count';
+}
+
+export function toMetrics(r: Metric[] | Record<string, number>): Metric[] {
+  return Array.isArray(r) ? r : Object.entries(r).map(([name, value]) => ({ name, value, unit: unitOf(name) }));
+}

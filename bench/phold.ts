@@ -1,0 +1,57 @@
+/**
+ * PHOLD on the engine's event queue: 1,000 logical processes, 10 events each in flight,
+ * exponential delays (mean 1 µs), each event forwarded to a uniformly random LP. Measures
+ * events per second of wall time. `phold.py` runs the same model in Debian's SimPy 2.x.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventQueue, Rng } from '../src-main/engine/core';
+import type { Metric } from './metric';
+
+export const PHOLD = { lps: 1000, perLp: 10, meanNs: 1000 } as const;
+
+/** Runs `events` PHOLD events; returns events per second. */
+export function pholdEngine(events: number, seed = 1): { eventsPerSec: number; processed: number[] } {
+  const q = new EventQueue();
+  const rng = new Rng(seed, 'phold');
+  const processed = new Array<number>(PHOLD.lps).fill(0);
+  // One prebuilt handler per LP: forwarding an event allocates nothing.
+  const handlers: (() => void)[] = [];
+  for (let lp = 0; lp < PHOLD.lps; lp++)
+    handlers.push(() => {
+      processed[lp]++;
+      const to = rng.int(PHOLD.lps);
+      q.schedule(q.now + Math.max(1, Math.round(rng.exp(PHOLD.meanNs))), 0, handlers[to]);
+    });
+  for (let lp = 0; lp < PHOLD.lps; lp++) for (let k = 0; k < PHOLD.perLp; k++) q.schedule(Math.round(rng.exp(PHOLD.meanNs)), 0, handlers[lp]);
+  const t0 = performance.now();
+  for (let i = 0; i < events; i++) q.step();
+  const sec = (performance.now() - t0) / 1000;
+  return { eventsPerSec: events / sec, processed };
+}
+
+const PY = '/usr/bin/python3';
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'phold.py');
+
+/** The same PHOLD in SimPy 2.x, or null when Debian's python3-simpy is not installed. */
+export function pholdSimpy(events: number): number | null {
+  if (!fs.existsSync(PY)) return null;
+  const r = spawnSync(PY, [SCRIPT, String(events)], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) return null;
+  const m = /events_per_s (\S+)/.exec(r.stdout);
+  return m ? Number(m[1]) : null;
+}
+
+export function benchPhold(): Metric[] {
+  pholdEngine(500_000); // warm-up (JIT)
+  const best = Math.max(pholdEngine(3_000_000).eventsPerSec, pholdEngine(3_000_000).eventsPerSec);
+  const out: Metric[] = [{ name: 'phold.events_per_s', value: Math.round(best), unit: 'events/s' }];
+  const py = pholdSimpy(300_000);
+  if (py !== null) {
+    out.push({ name: 'phold.simpy.events_per_s', value: Math.round(py), unit: 'events/s' });
+    out.push({ name: 'phold.speedup_vs_simpy', value: Math.round((best / py) * 10) / 10, unit: 'x' });
+  }
+  return out;
+}

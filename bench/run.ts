@@ -1,0 +1,37 @@
+/**
+ * `npm run bench [-- --json FILE] [-- --only NAME,...]`: every benchmark module, one line each
+ * below. A module is a function returning `Metric[]` or a `{name: value}` record (unit taken
+ * from the name's suffix: _ms, _s, _per_s, events_per_s, _mb). Add yours as bench/<area>.ts and
+ * register it in BENCHES with one line.
+ */
+import fs from 'node:fs';
+import { toMetrics, type Metric } from './metric';
+import { benchPhold } from './phold';
+import { benchSeed } from './seed';
+import { benchExplore } from './explore';
+
+const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
+  { name: 'phold', run: benchPhold },
+  { name: 'seed', run: () => benchSeed(20) },
+  { name: 'explore', run: benchExplore },
+];
+
+const args = process.argv.slice(2);
+const opt = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const jsonFile = opt('--json');
+const only = opt('--only')?.split(',');
+if (args.includes('--json') && !jsonFile) throw new Error('--json: expected a file name');
+const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n));
+if (unknown?.length) throw new Error(`--only: no benchmark named ${unknown.join(', ')} (have: ${BENCHES.map((b) => b.name).join(', ')})`);
+
+const all: Metric[] = [];
+for (const b of BENCHES) {
+  if (only && !only.includes(b.name)) continue;
+  const metrics = toMetrics(await b.run());
+  for (const m of metrics) console.log(`${m.name.padEnd(44)} ${String(m.value).padStart(14)} ${m.unit}`);
+  all.push(...metrics);
+}
+if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
