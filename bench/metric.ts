@@ -9,7 +9,8 @@ export interface Metric {
 export function unitOf(name: string): string {
   if (name.endsWith('_ms')) return 'ms';
   if (name.endsWith('events_per_s')) return 'events/s';
-  if (name.endsWith('_per_s')) return 'per_s';
+  const per = /_per_([a-z_]+)$/.exec(name);
+  if (per) return `per_${per[1]}`;
   if (name.endsWith('_s')) return 's';
   if (name.endsWith('_bytes') || name.endsWith('_rss')) return 'bytes';
   if (name.endsWith('_mb')) return 'MiB';

@@ -9,11 +9,15 @@ import { toMetrics, type Metric } from './metric';
 import { benchPhold } from './phold';
 import { benchSeed } from './seed';
 import { benchExplore } from './explore';
+import { benchAie } from './aie';
+import { benchDmabuf } from './dmabuf';
 
 const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
   { name: 'phold', run: benchPhold },
   { name: 'seed', run: () => benchSeed(20) },
   { name: 'explore', run: benchExplore },
+  { name: 'aie', run: benchAie },
+  { name: 'dmabuf', run: benchDmabuf },
 ];
 
 const args = process.argv.slice(2);
