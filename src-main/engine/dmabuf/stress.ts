@@ -186,12 +186,16 @@ export function runStress(opts: StressOptions): StressRun {
 
 /** k distinct values of 0..n-1 in random order (a partial Fisher–Yates shuffle). */
 function sample(rng: Rng, n: number, k: number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
+  const idx: number[] = new Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
   for (let i = 0; i < k; i++) {
     const j = i + rng.int(n - i);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
   }
-  return idx.slice(0, k);
+  idx.length = k;
+  return idx;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
