@@ -11,3 +11,4 @@ export * from './aie-exporter';
 export * from './importers';
 export * from './invariant-monitor';
 export * from './stress';
+export * from './model';
