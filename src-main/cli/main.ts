@@ -11,6 +11,8 @@ import { registerMhi } from './commands/mhi';
 import { registerRun } from './commands/run';
 import { registerParams } from './commands/params';
 import { registerRuns } from './commands/runs';
+import { registerImport } from './commands/import';
+import { registerExport } from './commands/export';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -31,6 +33,8 @@ registerMhi(program);
 registerRun(program);
 registerParams(program);
 registerRuns(program);
+registerImport(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadWorkspace } from '../workspace/load';
+import { exportHwlocXml, hwlocCpuset, importHwlocXml } from './hwloc';
+import { exportLibvirtXml, importLibvirtXml } from './libvirt';
+import { importSynthetic, parseSynthetic } from './synthetic';
+
+const fixture = (f: string) => fs.readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
+const seed = loadWorkspace('builtin:seed-power9-ipi');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-import-'));
+const has = (bin: string) => fs.existsSync(bin);
+
+describe('hwloc import/export', () => {
+  it('reads what lstopo writes: a real machine, a synthetic one, and hwloc 1.x', () => {
+    expect(importHwlocXml(fixture('lstopo-x86-vm.xml')).host).toEqual({ name: 'vm', model: 'POWER9', threadsPerCore: 1, sockets: [{ cores: 2, memoryBytes: 6537039872 }] });
+    expect(importHwlocXml(fixture('lstopo-synthetic-pack2-core16-pu4.xml')).host).toMatchObject({ threadsPerCore: 4, sockets: [{ cores: 16 }, { cores: 16 }] });
+    expect(importHwlocXml(fixture('hwloc1-power9.xml')).host).toEqual({ name: 'p9-lab', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 1, memoryBytes: 64 * 2 ** 30 }, { cores: 1, memoryBytes: 64 * 2 ** 30 }] });
+  });
+
+  it('reads synthetic descriptions as lstopo --input does', () => {
+    expect(importSynthetic('pack:2 core:16 pu:4').host.sockets).toEqual([{ cores: 16, memoryBytes: 2 ** 29 }, { cores: 16, memoryBytes: 2 ** 29 }]);
+    expect(importSynthetic('pack:2 [numa(memory=512GB)] l3:2 core:8 pu:4').host.sockets).toEqual([{ cores: 16, memoryBytes: 512 * 2 ** 30 }, { cores: 16, memoryBytes: 512 * 2 ** 30 }]);
+    expect(() => parseSynthetic('pack:2 core:16')).toThrow('the last level must be pu');
+    expect(() => parseSynthetic('pack:2 toaster:3 pu:1')).toThrow("unknown object type 'toaster'");
+    expect(() => importSynthetic('pack:1 core:30 pu:4')).toThrow('host.sockets[0].cores: expected 1..24, got 30');
+    expect(() => importSynthetic('pack:1 core:2 pu:3')).toThrow('host.threadsPerCore: expected one of 1, 2, 4, 8, got 3');
+  });
+
+  it('gives clear errors for malformed XML and unknown objects', () => {
+    expect(() => importHwlocXml('<topology><object')).toThrow(/malformed XML at line 1, column \d+/);
+    expect(() => importHwlocXml('<topology><object type="Machine"><object type="Toaster"/></object></topology>')).toThrow("topology/object[0]/object[0]: unknown hwloc object type 'Toaster'");
+    expect(() => importHwlocXml('<domain/>')).toThrow('root element must be <topology>');
+  });
+
+  it('exports hwloc XML that imports back to the same host (and lstopo reads it)', () => {
+    expect(hwlocCpuset([0, 1, 2, 3])).toBe('0x0000000f');
+    expect(hwlocCpuset([32])).toBe('0x00000001,0x00000000');
+    const xml = exportHwlocXml(seed.host);
+    expect(importHwlocXml(xml).host).toEqual({ ...seed.host, name: seed.host.name });
+    if (has('/usr/bin/lstopo-no-graphics')) {
+      const f = path.join(tmp, 'seed.xml');
+      fs.writeFileSync(f, xml);
+      const r = spawnSync('/usr/bin/lstopo-no-graphics', ['--input', f, '--of', 'synthetic'], { encoding: 'utf8' });
+      expect(r.stdout.trim()).toBe('Package:2 [NUMANode(memory=549755813888)] Core:16 PU:4');
+    }
+  });
+});
+
+describe('libvirt import/export', () => {
+  it('round-trips the seed guests, and the export validates with virt-xml-validate', () => {
+    for (const g of seed.guests) {
+      const xml = exportLibvirtXml(g);
+      expect(importLibvirtXml(xml, seed.host)).toEqual(g);
+      if (has('/usr/bin/virt-xml-validate')) {
+        const f = path.join(tmp, `${g.name}.xml`);
+        fs.writeFileSync(f, xml);
+        const r = spawnSync('/usr/bin/virt-xml-validate', [f, 'domain'], { encoding: 'utf8' });
+        expect(r.stderr + r.stdout).toContain('validates');
+        expect(r.status).toBe(0);
+      }
+    }
+  });
+
+  it('reads vcpu cpuset defaults, units, topology and nosharepages; rejects what does not fit', () => {
+    const g = importLibvirtXml(`<domain type='kvm'><name>web</name><memory unit='GiB'>8</memory><vcpu cpuset='1-4,^2'>4</vcpu>
+      <cputune><vcpupin vcpu='0' cpuset='8'/></cputune><memoryBacking><nosharepages/></memoryBacking>
+      <os><type arch='x86_64'>hvm</type></os><cpu><topology sockets='1' dies='1' cores='2' threads='2'/></cpu></domain>`);
+    expect(g).toMatchObject({ name: 'web', memoryBytes: 8 * 2 ** 30, smp: { sockets: 1, cores: 2, threads: 2 }, ksm: false, mmu: 'tdp' });
+    expect(g.vcpupin).toEqual([
+      { vcpu: 0, cpuset: '8' },
+      { vcpu: 1, cpuset: '1,3-4' },
+      { vcpu: 2, cpuset: '1,3-4' },
+      { vcpu: 3, cpuset: '1,3-4' },
+    ]);
+    expect(() => importLibvirtXml(`<domain><name>x</name><memory>1</memory><vcpu>4</vcpu><cpu><topology sockets='1' cores='3' threads='1'/></cpu></domain>`)).toThrow('sockets × dies × cores × threads = 3, but <vcpu> is 4');
+    expect(() => importLibvirtXml(`<domain><name>x</name><memory>1</memory><vcpu>2</vcpu><cputune><vcpupin vcpu='1' cpuset='200'/></cputune></domain>`, seed.host)).toThrow(
+      'domain/cputune/vcpupin[0]/@cpuset: CPU 200',
+    );
+  });
+});
