@@ -67,7 +67,7 @@ export function importLibvirtXml(xml: string, host?: Host): Guest {
     try {
       return formatCpuset(parseCpuset(s, maxCpu));
     } catch (e) {
-      throw new Error(`${field}: ${(e as Error).message}`);
+      throw new Error(`${field}: ${(e as Error).message}`, { cause: e });
     }
   };
   const pins = new Map<number, string>();
