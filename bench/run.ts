@@ -11,6 +11,7 @@ import { benchSeed } from './seed';
 import { benchExplore } from './explore';
 import { benchAie } from './aie';
 import { benchDmabuf } from './dmabuf';
+import { benchMhi } from './mhi';
 
 const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
   { name: 'phold', run: benchPhold },
@@ -18,6 +19,7 @@ const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Pr
   { name: 'explore', run: benchExplore },
   { name: 'aie', run: benchAie },
   { name: 'dmabuf', run: benchDmabuf },
+  { name: 'mhi', run: benchMhi },
 ];
 
 const args = process.argv.slice(2);

@@ -46,11 +46,28 @@ export interface LoopbackResult {
   traceDigest: string;
 }
 
-/** Pseudo-random payload from the run's seeded stream, filled a word at a time. */
+/**
+ * Pseudo-random payload: xoshiro128** seeded from the run's 'mhi.client.data' stream, inlined
+ * in one loop over 32-bit words (a method call per word costs ~10x more on 64 MiB).
+ */
 export function pseudoRandomBytes(sim: Simulation, n: number): Uint8Array {
   const words = new Uint32Array(Math.ceil(n / 4));
   const rng = sim.rng('mhi.client.data');
-  for (let i = 0; i < words.length; i++) words[i] = rng.u32();
+  let a = rng.u32() | 1;
+  let b = rng.u32();
+  let c = rng.u32();
+  let d = rng.u32();
+  for (let i = 0; i < words.length; i++) {
+    const x = Math.imul(b, 5);
+    words[i] = Math.imul((x << 7) | (x >>> 25), 9);
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+  }
   return new Uint8Array(words.buffer, 0, n);
 }
 
