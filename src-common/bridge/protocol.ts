@@ -24,3 +24,10 @@ export interface ClientPort {
   request(req: RequestMessage): Promise<ReplyMessage>;
   onEvent(listener: (msg: EventMessage) => void): () => void;
 }
+
+/** Electron IPC channels (preload ↔ src-main/electron). */
+export const IPC_REQUEST = 'twb:request';
+export const IPC_EVENT = 'twb:event';
+
+/** What the preload exposes as `window.twb` (a ClientPort, nothing more). */
+export type PreloadApi = ClientPort;
