@@ -18,9 +18,10 @@ export function registerParams(program: Command): void {
         console.log(JSON.stringify(list, null, 2));
         return;
       }
-      for (const p of list) {
+      const lines = list.map((p) => {
         const range = 'values' in p && p.values ? ` (${p.values.join('|')})` : '';
-        console.log(`${p.key} = ${String(p.default)} ${p.unit}${range}\n    ${p.doc}\n    source: ${p.source}`);
-      }
+        return `${p.key} = ${String(p.default)} ${p.unit}${range}\n    ${p.doc}\n    source: ${p.source}\n`;
+      });
+      process.stdout.write(lines.join(''));
     });
 }
