@@ -1,4 +1,5 @@
 import { BridgeHost, type Handlers } from '../../../../src-common/bridge';
+import { aieHandlers } from './aie';
 import { appHandlers } from './app';
 import type { HandlerDeps } from './deps';
 import { workspacesHandlers } from './workspaces';
@@ -7,7 +8,7 @@ export type { HandlerDeps } from './deps';
 
 /** Every area's handlers joined; add an area's `xxxHandlers(deps)` here (tsc checks completeness). */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  return { ...appHandlers(deps), ...workspacesHandlers(deps) };
+  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps) };
 }
 
 /** A BridgeHost serving the whole contract from `deps`. */

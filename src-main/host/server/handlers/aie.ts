@@ -1,0 +1,61 @@
+import type { aieArea, AieArrayInfo, AieMemoryDump } from '../../../../src-common/bridge/areas/aie';
+import { durationNs } from '../../../../src-common/bridge/areas/aie';
+import type { AreaHandlers } from '../../../../src-common/bridge';
+import { FieldError } from '../../../../src-common/parse/field-error';
+import { MS } from '../../../../src-common/parse/duration';
+import { hexBytes, type Workspace } from '../../../../src-common/workspace';
+import { Simulation, resolveParams } from '../../../engine/core';
+import { AieModel, PROGRAM_MEM_OFFSET, DATA_MEM_OFFSET, tileAddress, type MemKind } from '../../../engine/aie';
+import { checkCoreTile, patchMemoryImage } from './aie-image';
+import type { HandlerDeps } from './deps';
+
+/** Builds the document's AI Engine model (init done, not started); field errors name `prefix`. */
+function buildModel(doc: Workspace, prefix: string): { sim: Simulation; model: AieModel } {
+  const aie = doc.devices.aie;
+  if (!aie) throw new FieldError(`${prefix}.doc.devices.aie`, 'the workspace has no AI Engine array');
+  // Only the AIE model runs here, so only its parameters apply (as `twb aie dump`).
+  const overrides = Object.fromEntries(Object.entries(doc.params).filter(([k]) => k.startsWith('aie.')));
+  let params;
+  try {
+    params = resolveParams(overrides);
+  } catch (e) {
+    throw new FieldError(`${prefix}.doc.params`, (e as Error).message);
+  }
+  const sim = new Simulation({ seed: 1, params });
+  const model = sim.add(new AieModel(sim, aie));
+  return { sim, model };
+}
+
+export function aieHandlers(_deps: HandlerDeps): AreaHandlers<typeof aieArea> {
+  return {
+    'aie.describe': ({ doc }): AieArrayInfo | null => {
+      const aie = doc.devices.aie;
+      if (!aie) return null;
+      const { sim, model } = buildModel(doc, 'aie.describe');
+      sim.start(); // init requests the partitions
+      const view = model.array.describe();
+      return {
+        columns: view.columns,
+        rows: view.rows,
+        partitions: view.partitions,
+        tiles: view.tiles.map((t) => ({ col: t.col, row: t.row, type: t.type, partition: t.partition })),
+      };
+    },
+    'aie.readMemory': ({ doc, col, row, mem, after }): AieMemoryDump => {
+      const prefix = 'aie.readMemory';
+      const { sim, model } = buildModel(doc, prefix);
+      checkCoreTile(doc.devices.aie!, { col, row }, prefix);
+      const afterNs = after === undefined ? MS : durationNs(after)!;
+      const memory = model.array.tile({ col, row }).memory(mem as MemKind);
+      // 0 = the initial image: initialised, no event run (kernels launched at 0 would move data).
+      if (afterNs === 0) sim.start();
+      else sim.runUntil(afterNs);
+      const bytes = memory.snapshot();
+      const base = tileAddress({ col, row }, mem === 'data' ? DATA_MEM_OFFSET : PROGRAM_MEM_OFFSET);
+      return { col, row, mem, base, afterNs, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+    },
+    'aie.editMemory': ({ doc, col, row, mem, offset, hex }) => ({
+      doc: patchMemoryImage(doc, { col, row, mem, offset, bytes: hexBytes(hex)! }, 'aie.editMemory'),
+    }),
+  };
+}
