@@ -44,3 +44,22 @@ describe('twb mhi loopback', () => {
     expect(j.bytesRead).toBe(65536);
   });
 });
+
+describe('twb mhi loopback --workspace', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-mhi-ws-'));
+  const file = path.join(dir, 'ws.json');
+  const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../resources/workspaces/seed-power9-ipi.json'), 'utf8'));
+  seed.devices.mhi = [{ name: 'sdx55', socket: 0, pcieGen: 2, pcieWidth: 2, ringSize: 16, mtu: 2048 }];
+  fs.writeFileSync(file, JSON.stringify(seed));
+
+  it('takes link, ring and MTU from the named controller; explicit options win', () => {
+    const r = loopbackReport({ ...base, bytes: '64K', workspace: file, controller: 'sdx55' });
+    expect([r.pcieGen, r.pcieWidth, r.ring, r.mtu, r.path]).toEqual([2, 2, 16, 2048, '/dev/mhi_sdx55_LOOPBACK']);
+    const o = loopbackReport({ ...base, bytes: '64K', workspace: file, controller: 'sdx55', ring: '8', explicit: new Set(['ring']) });
+    expect([o.ring, o.mtu]).toEqual([8, 2048]);
+  });
+
+  it('names a missing controller', () => {
+    expect(() => loopbackReport({ ...base, workspace: file, controller: 'mhi9' })).toThrow(`--controller: no MHI controller named 'mhi9' in ${file} (have: sdx55)`);
+  });
+});

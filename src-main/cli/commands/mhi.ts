@@ -5,6 +5,7 @@ import { resolveParams } from '../../engine/core';
 import { MHI_MAX_MTU, runLoopback } from '../../engine/mhi';
 import { formatSize, parseSize } from '../../../src-common/parse/size';
 import { CliError } from '../errors';
+import { loadWorkspace } from '../../host/workspace/load';
 
 export interface LoopbackCliOptions {
   bytes: string;
@@ -16,6 +17,10 @@ export interface LoopbackCliOptions {
   pcieWidth: string;
   controller: string;
   set?: string[];
+  /** Take pcieGen/pcieWidth/ringSize/mtu from this workspace's controller named `controller`. */
+  workspace?: string;
+  /** Options given explicitly on the command line; they win over the workspace. */
+  explicit?: ReadonlySet<string>;
 }
 
 /** The JSON `twb mhi loopback --json FILE` writes (the first seven fields are issue 6's). */
@@ -47,10 +52,28 @@ function intOption(flag: string, text: string, lo: number, hi: number): number {
   return n;
 }
 
+/** Fills mtu, ring, pcieGen and pcieWidth from the workspace controller unless given explicitly. */
+function fromWorkspace(o: LoopbackCliOptions): LoopbackCliOptions {
+  let ws;
+  try {
+    ws = loadWorkspace(o.workspace!);
+  } catch (e) {
+    throw new CliError(`--workspace: ${(e as Error).message}`);
+  }
+  const c = ws.devices.mhi.find((m) => m.name === o.controller);
+  if (!c) {
+    const have = ws.devices.mhi.map((m) => m.name);
+    throw new CliError(`--controller: no MHI controller named '${o.controller}' in ${o.workspace} (have: ${have.length ? have.join(', ') : 'none'})`);
+  }
+  const keep = (k: string, v: string, w: number) => (o.explicit?.has(k) ? v : String(w));
+  return { ...o, mtu: keep('mtu', o.mtu, c.mtu), ring: keep('ring', o.ring, c.ringSize), pcieGen: keep('pcieGen', o.pcieGen, c.pcieGen), pcieWidth: keep('pcieWidth', o.pcieWidth, c.pcieWidth) };
+}
+
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** Runs the loopback scenario and hashes what was written and read (node:crypto; the engine is pure). */
-export function loopbackReport(o: LoopbackCliOptions): LoopbackReport {
+export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
+  const o = opts.workspace ? fromWorkspace(opts) : opts;
   let bytes: number;
   try {
     bytes = parseSize(o.bytes);
@@ -125,9 +148,11 @@ export function registerMhi(program: Command): void {
     .option('--pcie-width <W>', 'PCIe lanes: 1, 2, 4, 8 or 16', '1')
     .option('--controller <NAME>', 'controller name (the node is /dev/mhi_<NAME>_LOOPBACK)', 'mhi0')
     .option('--set <KEY=VALUE>', 'override a model parameter (repeatable; see mhi.* in src-main/engine/mhi/params.ts)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--workspace <FILE>', 'take the PCIe link, ring size and MTU from this workspace\'s MHI controller --controller (explicit options win)')
     .option('--json <FILE>', "write {bytesWritten, bytesRead, sha256Written, sha256Read, throughputMBps, ringFullStalls, enodevSeen, ...} to FILE ('-' for stdout)")
-    .action((opts: LoopbackCliOptions & { json?: string }) => {
-      const rep = loopbackReport(opts);
+    .action((opts: LoopbackCliOptions & { json?: string }, cmd: Command) => {
+      const explicit = new Set(['mtu', 'ring', 'pcieGen', 'pcieWidth'].filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      const rep = loopbackReport({ ...opts, explicit });
       if (opts.json) {
         const text = JSON.stringify(rep, null, 2) + '\n';
         if (opts.json === '-') process.stdout.write(text);

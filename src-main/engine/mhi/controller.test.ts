@@ -119,3 +119,15 @@ describe('MhiController transfers', () => {
     expect(Buffer.compare(Buffer.concat(f.udev.unreadData()), Buffer.from(data))).toBe(0);
   });
 });
+
+describe('MhiController snapshot', () => {
+  it('describes state, rings and counters as plain data', () => {
+    const h = harness({ ringSize: 8 });
+    const f = h.open();
+    h.value(f.write(pattern(100)));
+    const s = h.ctrl.snapshot();
+    expect(s).toMatchObject({ name: 'mhi0', state: 'M0', device: 'LOOPBACK', ul: { channel: 0, state: 'RUNNING', free: 7 }, dl: { channel: 1, free: 1 } }); // one DL buffer is with the reader
+    expect(s.linkMBps).toBeCloseTo(((8 * 128) / 130 / 8) * (256 / 280) * 1000, 0);
+    expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  });
+});

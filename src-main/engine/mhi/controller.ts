@@ -1,4 +1,4 @@
-import { Priority, type Simulation } from '../core';
+import { Priority, type Component, type Simulation } from '../core';
 import type { MhiChannel } from './channel';
 import { Completion } from './completion';
 import { MhiDevice } from './device';
@@ -9,6 +9,28 @@ import type { MhiTiming } from './params';
 import { linkBytesPerNs } from './pcie';
 import { isLegalTransition, type MhiState } from './state';
 import type { Direction, MhiBuf, MhiClientDriver, MhiResult } from './types';
+
+export interface MhiRingSnapshot {
+  channel: number;
+  state: string;
+  rp: number;
+  wp: number;
+  free: number;
+  doorbells: number;
+}
+
+export interface MhiControllerSnapshot {
+  name: string;
+  state: MhiState;
+  /** Data bandwidth per direction, MB/s (10^6 bytes). */
+  linkMBps: number;
+  device: string | null;
+  ul: MhiRingSnapshot | null;
+  dl: MhiRingSnapshot | null;
+  irqs: number;
+  events: number;
+  eventRingFullStalls: number;
+}
 
 export interface MhiControllerConfig {
   name: string;
@@ -24,7 +46,7 @@ export interface MhiControllerConfig {
  * Host-side calls mirror the MHI core API the UCI seed uses (mhi_prepare_for_transfer,
  * mhi_queue_buf, mhi_get_no_free_descriptors, mhi_unprepare_from_transfer).
  */
-export class MhiController {
+export class MhiController implements Component {
   state: MhiState = 'RESET';
   readonly bytesPerNs: number;
   readonly events: EventRing;
@@ -51,6 +73,27 @@ export class MhiController {
 
   get name(): string {
     return this.config.name;
+  }
+
+  /** Plain data for views and reports: state, ring pointers, counters. */
+  snapshot(): MhiControllerSnapshot {
+    const dev = this.device;
+    const ring = (dir: Direction) => {
+      if (!dev) return null;
+      const ch = dir === 'UL' ? dev.ul : dev.dl;
+      return { channel: ch.id, state: ch.state, rp: ch.ring.rp, wp: ch.ring.wp, free: ch.ring.free, doorbells: ch.doorbells };
+    };
+    return {
+      name: this.name,
+      state: this.state,
+      linkMBps: Math.round(this.bytesPerNs * 1000 * 10) / 10,
+      device: dev ? dev.name : null,
+      ul: ring('UL'),
+      dl: ring('DL'),
+      irqs: this.irqs,
+      events: this.eventsProcessed,
+      eventRingFullStalls: this.events.fullStalls,
+    };
   }
 
   private log(text: string): void {
@@ -338,6 +381,7 @@ export class MhiController {
     this.eventsProcessed++;
     const ch = ev.chan;
     if (ev.epoch !== ch.epoch || ch.ring.empty) return;
+    this.sim.trace.emit(this.sim.now, 'mhi.event', { ctrl: this.name, ch: ch.id, slot: ev.slot, len: ev.len });
     const owner = ch.owner;
     if (!owner) return;
     const driver = owner.driver;
