@@ -41,3 +41,52 @@ describe('twb dmabuf stress', () => {
     await expect(twb('dmabuf', 'stress', '--json', path.join(dir, 'no/such/dir.json'), '--jobs', '1')).rejects.toThrow(/^--json: cannot write /);
   });
 });
+
+describe('twb dmabuf show', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-dmabuf-show-'));
+  let files = 0;
+  const workspace = (dmabuf: unknown, aie: unknown = { columns: 4, rows: 3, partitions: [{ name: 'p0', startCol: 1, numCols: 2 }] }) => {
+    const file = path.join(dir, `ws-${files++}.json`);
+    const ws = {
+      schemaVersion: 1,
+      name: 'dmabuf',
+      host: { name: 'h', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 2, memoryBytes: 8589934592 }] },
+      guests: [],
+      devices: { mhi: [], aie, dmabuf },
+      workloads: [],
+      kernel: { barriers: { beforeSet: false, afterClear: false } },
+      params: {},
+    };
+    fs.writeFileSync(file, JSON.stringify(ws));
+    return file;
+  };
+
+  it('shows buffers, imports, camera frames and the AIE map warning', async () => {
+    const file = workspace({
+      exporters: [
+        { name: 'cam', kind: 'camera', sizeBytes: 65536 },
+        { name: 'aie-data', kind: 'aie', partition: 'p0', memory: 'data' },
+      ],
+      importers: [
+        { name: 'lcd', kind: 'display', source: 'cam' },
+        { name: 'gpu0', kind: 'gpu', source: 'aie-data' },
+      ],
+    });
+    const json = path.join(dir, 'show.json');
+    const text = await twb('dmabuf', 'show', file, '--after', '50ms', '--json', json);
+    expect(text).toMatch(/^lcd +display +cam +mapped \(1 segment\), 2 frames$/m);
+    expect(text).toMatch(/^gpu0 +gpu +aie-data +failed: ENOMEM/m);
+    expect(text).toContain('] gpu0: AI engine memory map dma buf is not implemented.');
+    const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(out.buffers.map((b: { name: string; size: number }) => [b.name, b.size])).toEqual([
+      ['cam', 65536],
+      ['aie-data', 131072],
+    ]);
+  });
+
+  it('names the field of an aie exporter without its partition, and a bad --after', async () => {
+    const file = workspace({ exporters: [{ name: 'x', kind: 'aie', partition: 'p9', memory: 'data' }], importers: [] });
+    await expect(twb('dmabuf', 'show', file)).rejects.toThrow(/devices\.dmabuf\.exporters\[0\]\.partition: no partition named 'p9' in devices\.aie/);
+    await expect(twb('dmabuf', 'show', file, '--after', 'soon')).rejects.toThrow(/^--after: /);
+  });
+});

@@ -2,8 +2,13 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import { CliError } from '../errors';
 import { FieldError } from '../../../src-common/parse/field-error';
-import { checkParam, type ParamValues } from '../../engine/core';
-import { runStress, STRESS_LIMITS, WW_POLICIES, type StressOptions, type WwPolicy } from '../../engine/dmabuf';
+import { formatSize } from '../../../src-common/parse/size';
+import { parseDuration } from '../../../src-common/parse/duration';
+import { dmabufAieProblems } from '../../../src-common/workspace/devices/dmabuf';
+import { checkParam, resolveParams, Simulation, type ParamValues } from '../../engine/core';
+import { AieModel } from '../../engine/aie';
+import { DmabufModel, runStress, STRESS_LIMITS, WW_POLICIES, type StressOptions, type WwPolicy } from '../../engine/dmabuf';
+import { loadWorkspace } from '../../host/workspace/load';
 
 interface StressFlags {
   buffers: string;
@@ -41,6 +46,7 @@ function setFlags(pairs: string[]): ParamValues {
 
 export function registerDmabuf(program: Command): void {
   const dmabuf = program.command('dmabuf').description('the dma-buf framework: exporters, importers, fences, ticketed reservations');
+  registerDmabufShow(dmabuf);
 
   dmabuf
     .command('stress')
@@ -86,6 +92,87 @@ export function registerDmabuf(program: Command): void {
       if (flags.json) {
         try {
           fs.writeFileSync(flags.json, JSON.stringify(r, null, 2) + '\n');
+        } catch (e) {
+          throw new CliError(`--json: cannot write ${flags.json}: ${(e as Error).message}`);
+        }
+      }
+    });
+}
+
+/** Runs a workspace's dma-buf devices (and its AI Engine, which AIE exporters need) for `afterNs`. */
+export function showDmabuf(ref: string, afterNs: number, seed: number): { snapshot: ReturnType<DmabufModel['snapshot']>; log: string } {
+  let ws;
+  try {
+    ws = loadWorkspace(ref);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const problem = dmabufAieProblems(ws.devices.dmabuf, ws.devices.aie)[0];
+  if (problem) throw new CliError(`${ref}: devices.dmabuf.${problem.path[0]}[${problem.path[1]}].${problem.path[2]}: ${problem.message}`);
+  // Only the dma-buf and AIE models run here, so only their parameters apply.
+  const overrides = Object.fromEntries(Object.entries(ws.params).filter(([k]) => k.startsWith('dmabuf.') || k.startsWith('aie.')));
+  let params;
+  try {
+    params = resolveParams(overrides);
+  } catch (e) {
+    throw new CliError(`${ref}: params.${(e as Error).message}`);
+  }
+  const sim = new Simulation({ seed, params });
+  const aie = ws.devices.aie ? sim.add(new AieModel(sim, ws.devices.aie)) : undefined;
+  const model = sim.add(new DmabufModel(sim, ws.devices.dmabuf, aie));
+  sim.runUntil(afterNs);
+  return { snapshot: model.snapshot(), log: sim.log.format() };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+export function registerDmabufShow(dmabuf: Command): void {
+  dmabuf
+    .command('show')
+    .description("run a workspace's dma-buf devices: exports, imports (attach + map), camera frames; print buffers, importers and the kernel log")
+    .argument('<workspace>', 'workspace JSON file or builtin:NAME')
+    .option('--after <duration>', 'simulated time to run (ns us ms s …)', '100ms')
+    .option('--seed <n>', 'PRNG seed', '1')
+    .option('--json <file>', 'also write {buffers, importers, log} to FILE')
+    .action((ref: string, flags: { after: string; seed: string; json?: string }) => {
+      let afterNs: number;
+      try {
+        afterNs = parseDuration(flags.after);
+      } catch (e) {
+        throw new CliError(`--after: ${(e as Error).message}`);
+      }
+      const seed = intFlag('seed', flags.seed);
+      const { snapshot, log } = showDmabuf(ref, afterNs, seed);
+      const out: string[] = [];
+      if (snapshot.buffers.length === 0 && snapshot.importers.length === 0) out.push('no dma-buf devices in this workspace');
+      if (snapshot.buffers.length)
+        out.push(
+          table([
+            ['exporter', 'kind', 'buffer', 'size', 'refs', 'attached', 'exclusive fence', 'frames'],
+            ...snapshot.buffers.map((b) => [b.name, b.kind, b.buffer, formatSize(b.size), String(b.refcount), b.attachments.join(',') || '-', b.exclusiveFence ?? '-', String(b.frames)]),
+          ]),
+        );
+      if (snapshot.importers.length)
+        out.push(
+          '',
+          table([
+            ['importer', 'kind', 'source', 'status'],
+            ...snapshot.importers.map((m) => [
+              m.name,
+              m.kind,
+              m.source ?? '-',
+              m.error ? `failed: ${m.error}` : m.mapped ? `mapped (${m.segments} segment${m.segments === 1 ? '' : 's'}), ${m.framesConsumed} frames` : 'not imported',
+            ]),
+          ]),
+        );
+      if (log) out.push('', 'kernel log:', log);
+      console.log(out.join('\n'));
+      if (flags.json) {
+        try {
+          fs.writeFileSync(flags.json, JSON.stringify({ ...snapshot, log: log ? log.split('\n') : [] }, null, 2) + '\n');
         } catch (e) {
           throw new CliError(`--json: cannot write ${flags.json}: ${(e as Error).message}`);
         }
