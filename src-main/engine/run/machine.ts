@@ -182,9 +182,19 @@ export class Machine implements Component {
     if (this.placing) return;
     if (before.kind === 'spinning' || after.kind === 'spinning') {
       this.sim.trace.emit(this.sim.now, 'cpu.spin', { cpu: _cpu, spinning: after.kind === 'spinning', on: after.kind === 'spinning' ? after.on : null });
-      this.replace();
+      // Re-place after the current event, once for every change at this instant: the component
+      // that made the CPU spin (the IPI fabric) is never re-entered in the middle of its work.
+      if (!this.replacePending) {
+        this.replacePending = true;
+        this.sim.after(0, Priority.HARDWARE, () => {
+          this.replacePending = false;
+          this.replace();
+        }, 'machine.replace');
+      }
     }
   }
+
+  private replacePending = false;
 
   /** Integrates rates up to now, then re-places every task and recomputes every rate. */
   replace(): void {
@@ -449,6 +459,23 @@ export class Machine implements Component {
       if (g.mmu === 'shadow') out.pt_write = Math.round(e.pt_write);
       return { name: g.name, mmu: g.mmu, exits: out };
     });
+  }
+
+  /**
+   * Exits so far per guest, all reasons summed, computed without advancing the integrators
+   * (live sampling must not change the float sums the summary rounds).
+   */
+  exitTotals(): Record<string, number> {
+    const sec = Math.max(0, this.sim.now - this.lastAdvance) / 1e9;
+    const out: Record<string, number> = {};
+    for (const g of this.ws.guests) {
+      const e = this.exits.get(g.name)!;
+      const r = this.rates.get(g.name)?.exits;
+      let n = 0;
+      for (const k of Object.keys(e) as ExitReason[]) n += e[k] + (r?.[k] ?? 0) * sec;
+      out[g.name] = Math.round(n);
+    }
+    return out;
   }
 
   /** Current per-CPU busy fraction (for live updates). */

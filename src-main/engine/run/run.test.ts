@@ -51,16 +51,19 @@ describe('headless run of the seed scenario', () => {
     expect(radix).toBe(0);
   });
 
-  it('a spinning CPU runs nothing else: its vCPU stops exiting, others take over its work', () => {
+  it('a spinning CPU runs nothing else: its vCPU is frozen and stops exiting, the rest is re-placed', () => {
     const { r } = run(seed(), 1);
-    const before = r.cpus.get(42);
-    r.cpus.spin(42, 'csd_lock_wait', r.sim.now);
-    expect(r.cpus.get(42).kind).toBe('spinning');
+    const cpu = r.cpus.snapshot().findIndex((s) => s.kind === 'guest' && s.guest === 'A');
+    const before = r.cpus.get(cpu);
+    r.cpus.spin(cpu, 'csd_lock_wait(cpu 42)', r.sim.now);
     r.sim.runUntil(2 * SEC);
-    r.cpus.release(42);
-    expect(r.cpus.get(42).kind).not.toBe('spinning');
-    expect(before.kind).not.toBe('spinning');
-    expect(r.summary({ wallSeconds: 0 }).cpus[42].busy).toBeGreaterThan(0.4);
+    expect(r.cpus.get(cpu)).toMatchObject({ kind: 'spinning', on: 'csd_lock_wait(cpu 42)', task: before.kind === 'guest' ? before.task : null });
+    // 56 vCPUs ticking at 100 Hz for 1 s, then 55 for 1 s.
+    expect(r.summary({ wallSeconds: 0 }).guests[0].exits.timer).toBe(5600 + 5500);
+    r.cpus.release(cpu);
+    r.sim.runUntil(3 * SEC);
+    expect(r.cpus.get(cpu).kind).not.toBe('spinning');
+    expect(r.summary({ wallSeconds: 0 }).guests[0].exits.timer).toBe(5600 + 5500 + 5600);
   });
 
   it('rejects unknown parameters and bad kernel variants', () => {
