@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CONTENT_PX, asciiChar, formatAddress, rowCount, rowWindow, scrollToRow } from './hex-rows';
+import { parseAddress, parseHexBytes, parseSearch } from './hex-input';
+import { findBytes } from './hex-search';
+import { collapsed, isSelected, keyTarget, moveTo, selLength, selectionHex } from './hex-selection';
+import { changedMask, decodeBase64 } from './hex-changes';
+
+const MiB = 1024 * 1024;
+
+describe('row model', () => {
+  it('renders only the visible rows plus overscan', () => {
+    expect(rowCount(32 * 1024)).toBe(2048);
+    expect(rowCount(17)).toBe(2);
+    expect(rowWindow(0, 400, 20, 2048, 4)).toEqual({ first: 0, end: 24, topPx: 0, contentPx: 2048 * 20 });
+    expect(rowWindow(1000, 400, 20, 2048, 4)).toEqual({ first: 46, end: 74, topPx: 920, contentPx: 40960 });
+    expect(rowWindow(40960, 400, 20, 2048, 4).end).toBe(2048);
+  });
+
+  it('scales the scrollbar for a 16 MiB buffer and still reaches the first and last rows', () => {
+    const rows = rowCount(16 * MiB);
+    const top = rowWindow(0, 600, 20, rows);
+    expect(top.contentPx).toBe(MAX_CONTENT_PX);
+    expect(top.first).toBe(0);
+    expect(top.end - top.first).toBeLessThanOrEqual(32);
+    const bottom = rowWindow(MAX_CONTENT_PX - 600, 600, 20, rows);
+    expect(bottom.end).toBe(rows);
+    const mid = rowWindow((MAX_CONTENT_PX - 600) / 2, 600, 20, rows);
+    expect(Math.abs(mid.first - rows / 2)).toBeLessThan(40);
+  });
+
+  it('scrolls a row into view, in both modes', () => {
+    expect(scrollToRow(0, 100, 400, 20, 2048)).toBe(0);
+    expect(scrollToRow(10, 100, 400, 20, 2048)).toBe(100);
+    expect(scrollToRow(100, 0, 400, 20, 2048)).toBe(1620);
+    const rows = rowCount(16 * MiB);
+    const st = scrollToRow(700_000, 0, 600, 20, rows);
+    const w = rowWindow(st, 600, 20, rows, 0);
+    expect(700_000).toBeGreaterThanOrEqual(w.first);
+    expect(700_000).toBeLessThan(w.end);
+  });
+
+  it('formats addresses and ASCII as xxd does', () => {
+    expect(formatAddress(0x1040300)).toBe('01040300');
+    expect(formatAddress(0x1_0000_0000)).toBe('100000000');
+    expect([0x1f, 0x20, 0x41, 0x7e, 0x7f, 0xff].map(asciiChar).join('')).toBe('. A~..');
+  });
+});
+
+describe('input parsing', () => {
+  it('parses hex bytes in common spellings and says what is wrong', () => {
+    expect(parseHexBytes('41 49')).toEqual({ ok: true, value: Uint8Array.of(0x41, 0x49) });
+    expect(parseHexBytes('0x41,0x49')).toEqual({ ok: true, value: Uint8Array.of(0x41, 0x49) });
+    expect(parseHexBytes('4149ff')).toEqual({ ok: true, value: Uint8Array.of(0x41, 0x49, 0xff) });
+    expect(parseHexBytes('')).toMatchObject({ ok: false, error: /expected hex bytes/ });
+    expect(parseHexBytes('4g')).toMatchObject({ ok: false, error: /'g' is not a hex digit/ });
+    expect(parseHexBytes('414')).toMatchObject({ ok: false, error: /whole bytes/ });
+  });
+
+  it('parses absolute addresses and offsets', () => {
+    const base = (2 << 23) + (1 << 18);
+    expect(parseAddress('0x1040300', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('300', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('300h', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('#16', base, 0x8000)).toEqual({ ok: true, value: 16 });
+    expect(parseAddress('0x8000', base, 0x8000)).toMatchObject({ ok: false, error: /outside this memory \(addresses 0x1040000\.\.0x1047fff/ });
+    expect(parseAddress('zz', base, 0x8000)).toMatchObject({ ok: false, error: /expected a hex address/ });
+    expect(parseAddress('', base, 0x8000).ok).toBe(false);
+  });
+
+  it('parses search terms as hex or text', () => {
+    expect(parseSearch('AI', 'text')).toEqual({ ok: true, value: Uint8Array.of(0x41, 0x49) });
+    expect(parseSearch('41 49', 'hex')).toEqual({ ok: true, value: Uint8Array.of(0x41, 0x49) });
+    expect(parseSearch('', 'text').ok).toBe(false);
+  });
+});
+
+describe('search', () => {
+  const bytes = new TextEncoder().encode('abcabcabc');
+  const p = (s: string) => new TextEncoder().encode(s);
+  it('finds forward and backward, wrapping once', () => {
+    expect(findBytes(bytes, p('abc'), 0)).toBe(0);
+    expect(findBytes(bytes, p('abc'), 1)).toBe(3);
+    expect(findBytes(bytes, p('abc'), 7)).toBe(0);
+    expect(findBytes(bytes, p('abc'), 5, 'backward')).toBe(3);
+    expect(findBytes(bytes, p('abc'), 2, 'backward')).toBe(0);
+    expect(findBytes(bytes, p('cab'), 0, 'backward')).toBe(5);
+    expect(findBytes(bytes, p('zz'), 0)).toBe(-1);
+    expect(findBytes(bytes, p(''), 0)).toBe(-1);
+  });
+  it('finds a pattern near the end of 16 MiB', () => {
+    const big = new Uint8Array(16 * MiB);
+    big.set([1, 2, 3], big.length - 3);
+    expect(findBytes(big, Uint8Array.of(1, 2, 3), 0)).toBe(big.length - 3);
+  });
+});
+
+describe('selection', () => {
+  it('moves, extends and copies as hex', () => {
+    let s = collapsed(4);
+    s = moveTo(s, 7, 32, true);
+    expect(selLength(s)).toBe(4);
+    expect(isSelected(s, 6)).toBe(true);
+    expect(isSelected(s, 8)).toBe(false);
+    s = moveTo(s, 2, 32, true);
+    expect([s.anchor, s.focus]).toEqual([4, 2]);
+    expect(selectionHex(Uint8Array.from({ length: 32 }, (_, i) => i), s)).toBe('02 03 04');
+    expect(moveTo(s, 99, 32, false)).toEqual(collapsed(31));
+    expect(moveTo(s, -5, 32, false)).toEqual(collapsed(0));
+  });
+  it('maps keys to cursor moves', () => {
+    expect(keyTarget('ArrowDown', 5, false, 64, 2)).toBe(21);
+    expect(keyTarget('ArrowDown', 60, false, 64, 2)).toBe(60);
+    expect(keyTarget('ArrowUp', 5, false, 64, 2)).toBe(5);
+    expect(keyTarget('Home', 21, false, 64, 2)).toBe(16);
+    expect(keyTarget('End', 21, false, 64, 2)).toBe(31);
+    expect(keyTarget('End', 21, true, 64, 2)).toBe(63);
+    expect(keyTarget('PageDown', 5, false, 64, 2)).toBe(37);
+    expect(keyTarget('PageDown', 40, false, 64, 2)).toBe(56);
+    expect(keyTarget('PageUp', 40, false, 64, 2)).toBe(8);
+    expect(keyTarget('x', 1, false, 64, 2)).toBeNull();
+  });
+});
+
+describe('changes since the previous run', () => {
+  it('marks changed bytes, or nothing without a previous run', () => {
+    expect(changedMask(null, Uint8Array.of(1))).toBeNull();
+    expect(changedMask(Uint8Array.of(1, 2), Uint8Array.of(1))).toBeNull();
+    const c = changedMask(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 9, 4))!;
+    expect(Array.from(c.mask)).toEqual([0, 1, 1]);
+    expect(c.count).toBe(2);
+  });
+  it('decodes base64', () => {
+    expect(Array.from(decodeBase64('QUlF'))).toEqual([0x41, 0x49, 0x45]);
+  });
+});
