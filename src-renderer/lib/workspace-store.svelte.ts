@@ -47,7 +47,10 @@ export class WorkspaceStore {
     private readonly bridge: BridgeClient,
     private readonly autosaveMs = 400,
   ) {
-    bridge.on('onWorkspacesChanged', () => void this.refreshList());
+    bridge.on('onWorkspacesChanged', (p) => {
+      void this.refreshList();
+      if (p.id === this.#id && (p.change === 'saved' || p.change === 'renamed')) void this.#followExternalSave();
+    });
   }
 
   get current() {
@@ -190,6 +193,13 @@ export class WorkspaceStore {
         this.#saving = p;
       }
     }
+  }
+
+  /** Another window saved the open workspace: take its version unless we have unsaved edits. */
+  async #followExternalSave(): Promise<void> {
+    if (this.#dirty || this.#saving || this.#id === null) return;
+    const rec = await this.bridge.call('workspaces.get', { id: this.#id });
+    if (rec.id === this.#id && rec.revision > this.#revision && !this.#dirty && !this.#saving) this.#load(rec.id, rec.revision, rec.doc);
   }
 
   #load(id: number, revision: number, doc: Workspace): void {

@@ -95,6 +95,26 @@ export const tests = [
     },
   },
   {
+    name: 'an edit autosaves; Ctrl+Z undoes it and Ctrl+Shift+Z redoes it',
+    async run({ page, shot }) {
+      const box = page.getByRole('checkbox', { name: 'smp_mb() before set' });
+      const before = await box.isChecked();
+      await box.click();
+      assert.equal(await box.isChecked(), !before);
+      await waitSaved(page);
+      await page.getByTestId('current-workspace').click(); // focus leaves the checkbox; shortcuts are global
+      await page.keyboard.press('Control+z');
+      assert.equal(await box.isChecked(), before, 'undo restores');
+      await page.keyboard.press('Control+Shift+z');
+      assert.equal(await box.isChecked(), !before, 'redo reapplies');
+      await waitSaved(page);
+      await shot('05-after-redo');
+      await page.reload();
+      await ready(page);
+      assert.equal(await page.getByRole('checkbox', { name: 'smp_mb() before set' }).isChecked(), !before, 'the redone edit was saved');
+    },
+  },
+  {
     name: 'dark theme toggles and persists over a reload',
     async run({ page, shot }) {
       await page.getByTestId('theme-toggle').click();
