@@ -11,6 +11,7 @@ import { registerMhi } from './commands/mhi';
 import { registerRun } from './commands/run';
 import { registerParams } from './commands/params';
 import { registerRuns } from './commands/runs';
+import { registerReport } from './commands/report';
 import { registerImport } from './commands/import';
 import { registerExport } from './commands/export';
 
@@ -33,6 +34,7 @@ registerMhi(program);
 registerRun(program);
 registerParams(program);
 registerRuns(program);
+registerReport(program);
 registerImport(program);
 registerExport(program);
 

@@ -7,7 +7,12 @@ import type { RunSummary } from '../../engine/run/build';
 import { applyOverrides, buildRun } from '../../engine/run/build';
 import { startRun } from '../../host/run/runner';
 import { loadWorkspace } from '../../host/workspace/load';
-import { openStore } from '../../host/store';
+import { defaultStorePath, openStore } from '../../host/store';
+import { RunRecorder } from '../../host/history/recorder';
+import { rerunInput } from '../../host/history/rerun';
+import { loadReportRun } from '../../host/report/data';
+import { writeReport } from '../../host/report/write';
+import type { Workspace } from '../../../src-common/workspace';
 import { CliError } from '../errors';
 
 function collect(value: string, prev: string[]): string[] {
@@ -25,18 +30,42 @@ export function parseSets(sets: string[]): ParamValues {
   return out;
 }
 
+export interface HeadlessRun {
+  workspace: Workspace;
+  seed: number;
+  durationNs: number;
+  set: ParamValues;
+  json?: string;
+  db?: string;
+  /** Write the HTML report of this run here at the end (host/report). */
+  report?: string;
+  progress: boolean;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run a workspace headless: simulate, print a summary, optionally write it as JSON or store it')
-    .argument('<workspace>', 'workspace JSON file or builtin:NAME')
+    .argument('[workspace]', 'workspace JSON file or builtin:NAME (not with --rerun)')
     .option('--duration <time>', 'simulated time (ns, us, ms, s, m, h, d)', '20h')
     .option('--seed <n>', 'PRNG seed (integer)', '1')
     .option('--set <KEY=VALUE>', "override a model parameter (see 'twb params'), or kernel.barriers=none|set|clear|both; repeatable", collect, [])
     .option('--json <file>', 'write the run summary as JSON')
-    .option('--db <file>', 'record the run and its summary in this SQLite store')
+    .option('--db <file>', 'record the run while it executes (log, samples, lockups, summary) in this SQLite store')
+    .option('--report <file.html>', 'write a self-contained HTML report of the run at the end')
+    .option('--rerun <run-id>', 'run a stored run again (from --db, default the app store): same workspace snapshot, seed, --set and duration')
     .option('--no-progress', 'no progress bar even on a terminal')
-    .action(async (ref: string, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; progress: boolean }) => {
+    .action(async (ref: string | undefined, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; report?: string; rerun?: string; progress: boolean }, cmd: Command) => {
+      if (opts.rerun !== undefined) {
+        if (ref !== undefined) throw new CliError('--rerun: give either a workspace or --rerun RUN_ID, not both');
+        for (const o of ['duration', 'seed'] as const)
+          if (cmd.getOptionValueSource(o) === 'cli') throw new CliError(`--rerun: --${o} comes from the stored run and cannot be given`);
+        if (opts.set.length) throw new CliError('--rerun: --set comes from the stored run and cannot be given');
+        const db = opts.db ?? defaultStorePath();
+        await runHeadless({ ...rerunInput(db, opts.rerun), json: opts.json, db, report: opts.report, progress: opts.progress });
+        return;
+      }
+      if (ref === undefined) throw new CliError("missing required argument 'workspace' (or --rerun RUN_ID)");
       let durationNs: number;
       try {
         durationNs = parseDuration(opts.duration);
@@ -48,51 +77,54 @@ export function registerRun(program: Command): void {
       const seed = Number(opts.seed);
       const set = parseSets(opts.set);
       const workspace = loadWorkspace(ref);
-      // Check every override and build the model once here, so bad input fails before any worker or store is touched.
-      try {
-        buildRun(workspace, { seed, set });
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-      const store = opts.db ? openStore(opts.db) : null;
-      const rec = store?.runs.create({ workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set });
-
-      const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {limit} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
-      bar?.start(1000, 0, { sim: '0s', limit: formatDuration(durationNs), lost: 0, lockups: 0 });
-      let lastDb = 0;
-      const handle = startRun({ workspace, seed, durationNs, set }, (u) => {
-        bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, limit: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
-        if (store && rec && Date.now() - lastDb > 1000) {
-          lastDb = Date.now();
-          store.runs.progress(rec.id, u.simNs);
-        }
-      });
-      const onSigint = () => handle.cancel();
-      process.once('SIGINT', onSigint);
-      let summary: RunSummary;
-      try {
-        summary = await handle.result;
-      } catch (e) {
-        bar?.stop();
-        if (store && rec) store.runs.end(rec.id, 'failed', (e as Error).message);
-        store?.close();
-        throw new CliError(`run failed: ${(e as Error).message}`);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-      bar?.update(Math.floor((1000 * summary.simulatedSeconds * 1e9) / durationNs));
-      bar?.stop();
-      if (store && rec) {
-        const ns = Math.round(summary.simulatedSeconds * 1e9);
-        if (summary.status === 'finished') store.runs.finish(rec.id, ns, summary);
-        else store.runs.end(rec.id, summary.status, summary.error, summary);
-        store.close();
-      }
-      if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(summary, null, 2) + '\n');
-      printSummary(summary, rec?.id);
-      if (summary.status === 'failed') throw new CliError(`run failed at ${summary.simulatedSeconds.toFixed(6)} s simulated: ${summary.error}`);
-      if (summary.status === 'cancelled') process.exitCode = 130;
+      await runHeadless({ workspace, seed, durationNs, set, json: opts.json, db: opts.db, report: opts.report, progress: opts.progress });
     });
+}
+
+/** Simulates one run in a worker, recording it (with --db or --report) while it executes. */
+export async function runHeadless(r: HeadlessRun): Promise<void> {
+  const { workspace, seed, durationNs, set } = r;
+  // Check every override and build the model once here, so bad input fails before any worker or store is touched.
+  try {
+    buildRun(workspace, { seed, set });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  // --report without --db records into a throw-away in-memory store, so the report reads one format.
+  const store = r.db ? openStore(r.db) : r.report ? openStore(':memory:') : null;
+  const rec = store ? RunRecorder.start(store, { workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set, durationNs }) : null;
+
+  const bar = r.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {total} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+  bar?.start(1000, 0, { sim: '0s', total: formatDuration(durationNs), lost: 0, lockups: 0 });
+  const handle = startRun({ workspace, seed, durationNs, set }, (u) => {
+    bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, total: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
+    rec?.onUpdate(u);
+  });
+  const onSigint = () => handle.cancel();
+  process.once('SIGINT', onSigint);
+  let summary: RunSummary;
+  try {
+    summary = await handle.result;
+  } catch (e) {
+    bar?.stop();
+    rec?.fail((e as Error).message);
+    store?.close();
+    throw new CliError(`run failed: ${(e as Error).message}`);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  bar?.update(Math.floor((1000 * summary.simulatedSeconds * 1e9) / durationNs));
+  bar?.stop();
+  try {
+    rec?.end(summary);
+    if (r.report && store && rec) writeReport(r.report, 'html', [loadReportRun(store, rec.runId)]);
+  } finally {
+    store?.close();
+  }
+  if (r.json) fs.writeFileSync(r.json, JSON.stringify(summary, null, 2) + '\n');
+  printSummary(summary, r.db ? rec?.runId : undefined);
+  if (summary.status === 'failed') throw new CliError(`run failed at ${summary.simulatedSeconds.toFixed(6)} s simulated: ${summary.error}`);
+  if (summary.status === 'cancelled') process.exitCode = 130;
 }
 
 function printSummary(s: RunSummary, runId?: number): void {

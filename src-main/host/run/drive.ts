@@ -14,7 +14,7 @@ export interface DriveHooks {
 const UPDATE_EVERY_MS = 100;
 const CHUNK_TARGET_MS = 25;
 
-export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, paused: boolean, logFrom: number): RunUpdate {
+export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, paused: boolean, logFrom: number, lockupFrom = 0): RunUpdate {
   const st = run.fabric.stats();
   const states = run.cpus.snapshot().map((s) => s.kind);
   return {
@@ -25,6 +25,8 @@ export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, 
     cpus: { state: states, busy: [...run.machine.currentBusy()] },
     counters: { broadcasts: st.broadcasts, ipisSent: st.sent, lostIpis: st.lost, lockups: run.fabric.lockups().length, logLines: run.sim.log.lines.length },
     newLog: run.sim.log.lines.slice(logFrom).map((l) => ({ t: l.timeNs / 1e9, text: l.text })),
+    newLockups: run.fabric.lockups().slice(lockupFrom),
+    guestExits: run.machine.exitTotals(),
   };
 }
 
@@ -36,12 +38,14 @@ export async function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?:
   let chunk = 1e9;
   let lastUpdate = -Infinity;
   let logFrom = 0;
+  let lockupFrom = 0;
   const update = (force: boolean) => {
     const now = performance.now();
     if (!hooks.onUpdate || (!force && now - lastUpdate < UPDATE_EVERY_MS)) return;
     lastUpdate = now;
-    hooks.onUpdate(liveUpdate(run, req, wall(), hooks.paused?.() ?? false, logFrom));
+    hooks.onUpdate(liveUpdate(run, req, wall(), hooks.paused?.() ?? false, logFrom, lockupFrom));
     logFrom = run.sim.log.lines.length;
+    lockupFrom = run.fabric.lockups().length;
   };
   try {
     while (run.sim.now < req.durationNs) {

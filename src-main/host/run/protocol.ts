@@ -1,5 +1,6 @@
 import type { ParamValues } from '../../engine/core';
 import type { RunSummary } from '../../engine/run/build';
+import type { Lockup } from '../../engine/ipi/fabric';
 import type { Workspace } from '../../../src-common/workspace';
 
 /** What the run worker is asked to simulate. */
@@ -21,6 +22,10 @@ export interface RunUpdate {
   counters: { broadcasts: number; ipisSent: number; lostIpis: number; lockups: number; logLines: number };
   /** Kernel-log lines printed since the previous update (t in simulated seconds). */
   newLog: { t: number; text: string }[];
+  /** Lockups detected since the previous update (run history records them as they happen). */
+  newLockups?: Lockup[];
+  /** Exits so far per guest, all reasons summed (run history samples exits/s from it). */
+  guestExits?: Record<string, number>;
 }
 
 export type ToWorker = { type: 'start'; request: RunRequest } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };

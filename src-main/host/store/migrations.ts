@@ -43,6 +43,45 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       );
       CREATE INDEX runs_started ON runs(started_at DESC);
     `),
+  // 2: run history recorded while a run executes (owner/heartbeat for crash recovery,
+  // requested duration for re-runs, counters so far, kernel log, samples, lockups, AIE memories).
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN duration_ns   INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_pid     INTEGER;
+      ALTER TABLE runs ADD COLUMN heartbeat_at  TEXT;
+      ALTER TABLE runs ADD COLUMN counters_json TEXT;
+      CREATE TABLE run_log (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        t_ns    INTEGER NOT NULL,
+        text    TEXT    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_samples (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        t_ns    INTEGER NOT NULL,
+        data    TEXT    NOT NULL,
+        PRIMARY KEY (run_id, t_ns)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_lockups (
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        t_ns       INTEGER NOT NULL,
+        cpu        INTEGER NOT NULL,
+        kind       TEXT    NOT NULL,
+        waiting_on TEXT    NOT NULL,
+        task       TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_memories (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        tile    TEXT    NOT NULL,
+        kind    TEXT    NOT NULL,
+        bytes   BLOB    NOT NULL,
+        PRIMARY KEY (run_id, tile, kind)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

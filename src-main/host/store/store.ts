@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { StoreError } from './errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { interruptOrphans } from './orphans';
 import { RunRepo } from './run-repo';
+import { HistoryRepo } from './history-repo';
 import { WorkspaceRepo } from './workspace-repo';
 
 export interface StoreOptions {
@@ -31,6 +33,8 @@ export interface Store {
   readonly db: Database.Database;
   readonly workspaces: WorkspaceRepo;
   readonly runs: RunRepo;
+  /** Per-run detail recorded while runs execute (host/history). */
+  readonly history: HistoryRepo;
   readonly settings: Settings;
   close(): void;
 }
@@ -73,11 +77,13 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     throw e;
   }
   const now = opts.now ?? (() => new Date().toISOString());
+  interruptOrphans(db, now);
   return {
     file,
     db,
     workspaces: new WorkspaceRepo(db, now),
     runs: new RunRepo(db, now),
+    history: new HistoryRepo(db, now),
     settings: new Settings(db),
     close: () => db.close(),
   };

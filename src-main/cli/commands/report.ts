@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { parseRunId } from '../../host/history/rerun';
+import { loadReportRun } from '../../host/report/data';
+import { reportFormat, writeReport } from '../../host/report/write';
+import { defaultStorePath, openStore } from '../../host/store';
+import { CliError } from '../errors';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write a report of a stored run, or of two runs with a comparison: self-contained HTML, JSON with everything, or CSV of the time series')
+    .argument('<run-id>', 'stored run id')
+    .argument('[run-id2]', 'a second run to compare with')
+    .option('--format <fmt>', 'html, json or csv (default: from the -o extension)')
+    .requiredOption('-o, --output <file>', 'where to write the report')
+    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .action((a: string, b: string | undefined, opts: { format?: string; output: string; db?: string }) => {
+      let format;
+      let ids: number[];
+      try {
+        format = reportFormat(opts.format, opts.output);
+        ids = [a, ...(b === undefined ? [] : [b])].map(parseRunId);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const store = openStore(opts.db ?? defaultStorePath());
+      try {
+        const runs = ids.map((id) => loadReportRun(store, id));
+        writeReport(opts.output, format, runs);
+      } finally {
+        store.close();
+      }
+    });
+}
