@@ -12,12 +12,16 @@ export class DeadlockDetector {
   /** Owners of the tickets in each cycle found, in wait order. */
   readonly cycles: string[][] = [];
 
+  /** `onDeadlock` runs when a cycle is found, with its tickets in wait order. */
+  constructor(private readonly onDeadlock?: (cycle: WwTicket[]) => void) {}
+
   /** Call right after `t` went to sleep; returns the cycle through `t`, if any. */
   onSleep(t: WwTicket): WwTicket[] | null {
     const cycle = findCycleThrough(t);
     if (cycle) {
       this.deadlocks++;
       this.cycles.push(cycle.map((c) => c.owner));
+      this.onDeadlock?.(cycle);
     }
     return cycle;
   }

@@ -4,7 +4,7 @@ import { DeadlockDetector } from './deadlock-detector';
 import { FenceContext, waitAll, type DmaFence } from './fence';
 import { InvariantMonitor, type MonitoredJob } from './invariant-monitor';
 import './params';
-import { DMA_BUF_MAX_SHARED_FENCE, WW_POLICIES, WwClass, type LockPolicy, type WwTicket } from './reservation';
+import { DMA_BUF_MAX_SHARED_FENCE, WW_POLICIES, WwClass, type LockPolicy, type ReservationObject, type WwTicket } from './reservation';
 import { reserveAll } from './reserve-all';
 import { SystemHeap } from './system-heap';
 
@@ -81,7 +81,11 @@ export function runStress(opts: StressOptions): StressRun {
   const ww = new WwClass(opts.mode, (fn) => sim.after(0, Priority.DEFAULT, fn, 'dmabuf wake'));
   const heap = new SystemHeap(sim);
   const bufs = Array.from({ length: opts.buffers }, () => heap.allocate(p.num('dmabuf.pageBytes')));
-  const detector = new DeadlockDetector();
+  const detector = new DeadlockDetector((cycle) => {
+    const names = cycle.map((t) => t.owner);
+    sim.trace.emit(sim.now, 'dmabuf.deadlock', { cycle: names.join(' ') });
+    sim.printk(`dmabuf: deadlock: ${[...names, names[0]].join(' -> ')} (wait-for cycle)`);
+  });
   const monitor = new InvariantMonitor(opts.buffers);
   let issued = 0;
   let completed = 0;
@@ -102,8 +106,9 @@ export function runStress(opts: StressOptions): StressRun {
       const writes = picks.map(() => rng.chance(writeFraction));
       const resvs = picks.map((b) => bufs[b].resv);
       const ticket = ww.ticket(name);
-      const onBackoff = (_: unknown, winner: WwTicket | null) => {
+      const onBackoff = (contended: ReservationObject, winner: WwTicket | null) => {
         if (!winner || !winner.olderThan(ticket)) olderYielded++;
+        sim.trace.emit(sim.now, 'dmabuf.backoff', { job: id, ticket: ticket.stamp, buf: contended.name, winner: winner?.stamp ?? null });
       };
       reserveAll(ticket, resvs, { attemptNs, after, detector, onBackoff }, () => {
         // Holding every reservation: gather the fences each access must wait for.
@@ -163,7 +168,6 @@ export function runStress(opts: StressOptions): StressRun {
   for (let w = 0; w < opts.workers; w++) worker(w);
   sim.runUntil(Infinity);
 
-  for (const c of detector.cycles) sim.printk(`dmabuf: deadlock: ${[...c, c[0]].join(' -> ')} (wait-for cycle)`);
   sim.trace.emit(sim.now, 'dmabuf.stress', { completed, deadlocks: detector.deadlocks, violations: monitor.violations, backoffs: ww.backoffs, wounds: ww.wounds });
   return {
     result: {
