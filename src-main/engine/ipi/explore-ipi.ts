@@ -66,13 +66,13 @@ export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP): Ipi
 }
 
 /** The messages lost in a final state, by the mechanism above. */
-export function lostMessages(prog: Program, setup: HandshakeSetup, s: MachineState): Message[] {
-  const m = new Machine(prog);
+export function lostMessages(prog: Program, setup: HandshakeSetup, s: MachineState, m = new Machine(prog)): Message[] {
   if (m.enabled(s).length > 0) throw new Error('lostMessages: not a final state');
   const target = s.threads[0];
   const targetWaiting = target.window.length === 0 && target.pc === 0 && s.doorbell[0] === 0;
   const lost: Message[] = [];
   setup.senders.forEach((snd, i) => {
+    if (snd.msg === 'KICK') return;
     const th = s.threads[i + 1];
     const finished = th.window.length === 0 && th.pc >= prog.threads[i + 1].code.length;
     const word = s.mem[prog.locs.indexOf(messageLoc(setup.target, snd.msg))];
@@ -84,7 +84,7 @@ export function lostMessages(prog: Program, setup: HandshakeSetup, s: MachineSta
 function witnessText(prog: Program, setup: HandshakeSetup, events: MachineEvent[], lost: Message[]): string {
   const lines = ['CPU', formatWitness(prog, events)];
   for (const snd of setup.senders) {
-    if (!lost.includes(snd.msg)) continue;
+    if (snd.msg === 'KICK' || !lost.includes(snd.msg)) continue;
     lines.push(
       snd.msg === 'CALL_FUNCTION'
         ? `${snd.cpu}: // hangs waiting on ${setup.target} to process messages/call_single_queue`

@@ -82,9 +82,25 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   return code;
 }
 
+/**
+ * A vCPU kick: KVM wakes a vCPU running in a guest with a bare msgsnd
+ * (kvmppc_fast_vcpu_kick_hv → kvmppc_ipi_thread: smp_mb; msgsnd), setting neither a message
+ * nor host_ipi. The target takes it as a guest wake — unless host_ipi happens to be set.
+ */
+export function kickCode(target: string): Instr[] {
+  return [
+    { op: 'note', label: `kvmppc_fast_vcpu_kick_hv(): // vCPU on ${target}` },
+    { op: 'fence', kind: 'sync', label: 'smp_mb()' },
+    { op: 'msgsnd', target, label: `msgsnd -> ${target} // kick, host_ipi not set` },
+  ];
+}
+
+/** What one sender does: an IPI carrying a message, or a vCPU kick. */
+export type SenderKind = Message | 'KICK';
+
 export interface HandshakeSetup {
   target: string;
-  senders: { cpu: string; msg: Message }[];
+  senders: { cpu: string; msg: SenderKind }[];
 }
 
 /** The seed's scenario: CPU X sends RESCHEDULE and CPU 105 CALL_FUNCTION to CPU 42. */
@@ -102,7 +118,7 @@ export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP
   return {
     threads: [
       { name: setup.target, instrs: targetCode(setup.target, b, (v) => names[v - 1] ?? '?') },
-      ...setup.senders.map((s) => ({ name: s.cpu, instrs: senderCode(setup.target, s.msg, b) })),
+      ...setup.senders.map((s) => ({ name: s.cpu, instrs: s.msg === 'KICK' ? kickCode(setup.target) : senderCode(setup.target, s.msg, b) })),
     ],
   };
 }

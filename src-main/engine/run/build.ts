@@ -1,6 +1,7 @@
 import type { Workspace } from '../../../src-common/workspace';
 import { resolveParams, Simulation, type ParamValues } from '../core';
-import { createImmediateFabric, type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
+import { type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
+import { createPowerFabric } from '../ipi/power-fabric';
 import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
 import { placementWarnings } from '../kvm/guest';
@@ -22,7 +23,7 @@ export interface RunOptions {
   seed: number;
   /** `--set KEY=VALUE` overrides (checked against the registry; `kernel.barriers` handled here). */
   set?: ParamValues;
-  /** The IPI model; the placeholder always delivers. */
+  /** The IPI model: default the POWER handshake fabric (ipi/power-fabric.ts); the placeholder always delivers. */
   fabric?: FabricFactory;
 }
 
@@ -76,7 +77,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   const sim = new Simulation({ seed: opts.seed, params });
   const topo = new HostTopology(ws.host);
   const cpus = new CpuStates(topo.cpuCount);
-  const fabric = (opts.fabric ?? createImmediateFabric)({ sim, cpus, barriers: ws.kernel.barriers });
+  const fabric = (opts.fabric ?? createPowerFabric)({ sim, cpus, barriers: ws.kernel.barriers });
   const machine = new Machine(sim, ws, topo, cpus, fabric);
   const warnings = ws.guests.flatMap((g) => placementWarnings(g, topo));
   sim.add(machine);
