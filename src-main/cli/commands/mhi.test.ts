@@ -63,3 +63,17 @@ describe('twb mhi loopback --workspace', () => {
     expect(() => loopbackReport({ ...base, workspace: file, controller: 'mhi9' })).toThrow(`--controller: no MHI controller named 'mhi9' in ${file} (have: sdx55)`);
   });
 });
+
+describe('twb mhi loopback --fault sys_err', () => {
+  it('the client sees ENODEV and the read data is the written prefix', () => {
+    const r = loopbackReport({ ...base, removeAt: '0.5', fault: 'sys_err' });
+    expect(r.enodevSeen).toBe(true);
+    expect(r.bytesRead).toBeLessThan(r.bytesWritten);
+    expect(r.readMatchesWrittenPrefix).toBe(true);
+  });
+
+  it('checks the fault kind and that it has a time', () => {
+    expect(() => loopbackReport({ ...base, removeAt: '0.5', fault: 'boom' })).toThrow("--fault: expected remove or sys_err, got 'boom'");
+    expect(() => loopbackReport({ ...base, fault: 'sys_err' })).toThrow('--fault: needs --remove-at FRACTION (when to inject it)');
+  });
+});

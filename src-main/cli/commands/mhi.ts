@@ -13,6 +13,8 @@ export interface LoopbackCliOptions {
   ring: string;
   seed: string;
   removeAt?: string;
+  /** remove (default) or sys_err. */
+  fault?: string;
   pcieGen: string;
   pcieWidth: string;
   controller: string;
@@ -95,6 +97,9 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
     if (o.removeAt.trim() === '' || !Number.isFinite(removeAt) || removeAt < 0 || removeAt > 1)
       throw new CliError(`--remove-at: expected a fraction 0..1, got '${o.removeAt}'`);
   }
+  const fault = o.fault ?? 'remove';
+  if (fault !== 'remove' && fault !== 'sys_err') throw new CliError(`--fault: expected remove or sys_err, got '${o.fault}'`);
+  if (o.fault !== undefined && removeAt === undefined) throw new CliError('--fault: needs --remove-at FRACTION (when to inject it)');
   const overrides: Record<string, string> = {};
   for (const kv of o.set ?? []) {
     const eq = kv.indexOf('=');
@@ -109,7 +114,7 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
   }
 
   const readHash = createHash('sha256');
-  const r = runLoopback({ bytes, mtu, ring, seed, removeAt, pcieGen, pcieWidth, controller: o.controller, params, onRead: (c) => readHash.update(c) });
+  const r = runLoopback({ bytes, mtu, ring, seed, removeAt, fault, pcieGen, pcieWidth, controller: o.controller, params, onRead: (c) => readHash.update(c) });
   const sha256Read = readHash.digest('hex');
   const sha256Written = sha256(r.data.subarray(0, r.bytesWritten));
   const prefix = r.bytesRead === r.bytesWritten ? sha256Written : sha256(r.data.subarray(0, r.bytesRead));
@@ -144,6 +149,7 @@ export function registerMhi(program: Command): void {
     .option('--ring <N>', 'descriptors per transfer ring', '32')
     .option('--seed <S>', 'seed of the pseudo-random payload and every model stream', '1')
     .option('--remove-at <FRACTION>', 'remove the device once the writes have passed this fraction of SIZE')
+    .option('--fault <KIND>', 'what happens at --remove-at: remove (hot removal, default) or sys_err (device SYS_ERR)')
     .option('--pcie-gen <G>', 'PCIe generation 1..6', '3')
     .option('--pcie-width <W>', 'PCIe lanes: 1, 2, 4, 8 or 16', '1')
     .option('--controller <NAME>', 'controller name (the node is /dev/mhi_<NAME>_LOOPBACK)', 'mhi0')
@@ -160,7 +166,7 @@ export function registerMhi(program: Command): void {
       }
       if (opts.json !== '-') {
         console.log(`${rep.path}: wrote ${formatSize(rep.bytesWritten)}, read ${formatSize(rep.bytesRead)} back at ${rep.throughputMBps} MB/s (simulated), ${rep.ringFullStalls} ring-full stalls`);
-        if (rep.enodevSeen) console.log(`device removed: client saw -ENODEV; ${rep.bytesEchoed} bytes echoed, ${rep.bytesRead} read`);
+        if (rep.enodevSeen) console.log(`device ${opts.fault === 'sys_err' ? 'in SYS_ERR' : 'removed'}: client saw -ENODEV; ${rep.bytesEchoed} bytes echoed, ${rep.bytesRead} read`);
         console.log(`sha256 written ${rep.sha256Written}`);
         console.log(`sha256 read    ${rep.sha256Read}`);
       }

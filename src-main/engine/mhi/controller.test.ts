@@ -3,6 +3,7 @@ import { EINVAL, EIO, MHI_CHAIN, MHI_EOT } from './errno';
 import { harness, pattern } from './test-harness';
 import type { Direction, MhiBuf } from './types';
 import type { MhiDevice } from './device';
+import { isLegalTransition, MHI_STATES, type MhiState } from './state';
 
 describe('MhiController states', () => {
   it('powers up RESET → READY → M0 and probes LOOPBACK', () => {
@@ -130,4 +131,31 @@ describe('MhiController snapshot', () => {
     expect(s.linkMBps).toBeCloseTo(((8 * 128) / 130 / 8) * (256 / 280) * 1000, 0);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
+});
+
+describe('every state transition', () => {
+  /** A legal path from RESET (after power-up the controller is in M0) to each state. */
+  const pathTo: Record<MhiState, MhiState[]> = {
+    RESET: ['RESET'],
+    READY: ['RESET', 'READY'],
+    M0: [],
+    M1: ['M1'],
+    M2: ['M1', 'M2'],
+    M3: ['M3'],
+    SYS_ERR: ['SYS_ERR'],
+  };
+  for (const from of MHI_STATES) {
+    for (const to of MHI_STATES) {
+      const legal = isLegalTransition(from, to);
+      it(`${from} → ${to} is ${legal ? 'allowed' : 'refused with -EINVAL'}`, () => {
+        const h = harness();
+        for (const s of pathTo[from]) expect(h.ctrl.setState(s)).toBe(0);
+        expect(h.ctrl.state).toBe(from);
+        const before = h.sim.trace.count;
+        expect(h.ctrl.setState(to)).toBe(legal ? 0 : -EINVAL);
+        expect(h.ctrl.state).toBe(legal ? to : from);
+        expect(h.sim.trace.count).toBe(before + (legal ? 1 : 0));
+      });
+    }
+  }
 });

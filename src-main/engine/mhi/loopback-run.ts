@@ -11,8 +11,10 @@ export interface LoopbackOptions {
   /** Descriptors per transfer ring. */
   ring: number;
   seed: number;
-  /** Remove the device once the client's writes have passed this fraction of `bytes` (0..1). */
+  /** Inject `fault` once the client's writes have passed this fraction of `bytes` (0..1). */
   removeAt?: number;
+  /** What happens at `removeAt`: hot removal (default) or the device entering SYS_ERR. */
+  fault?: 'remove' | 'sys_err';
   controller?: string;
   pcieGen?: number;
   pcieWidth?: number;
@@ -100,10 +102,13 @@ export function runLoopback(o: LoopbackOptions): LoopbackResult {
     unread = file!.udev.unreadData();
     file!.release();
   };
-  const maybeRemove = () => {
-    if (removed || file!.udev.stats.ulBytesQueued < removeBytes) return;
+  const inject = () => {
     removed = true;
-    ctrl.removeDevice();
+    if (o.fault === 'sys_err') ctrl.sysErr();
+    else ctrl.removeDevice();
+  };
+  const maybeRemove = () => {
+    if (!removed && file!.udev.stats.ulBytesQueued >= removeBytes) inject();
   };
 
   const writer = (f: UciFile, off: number) => {
@@ -139,10 +144,7 @@ export function runLoopback(o: LoopbackOptions): LoopbackResult {
       file = f;
       started = sim.now;
       running = 2;
-      if (removeBytes <= 0) {
-        removed = true;
-        ctrl.removeDevice();
-      }
+      if (removeBytes <= 0) inject();
       writer(f, 0);
       reader(f);
     });
