@@ -37,6 +37,8 @@ export interface MhiControllerConfig {
   pcieGen: number;
   pcieWidth: number;
   ringSize: number;
+  /** The LOOPBACK MTU for this controller (workspace `mtu`); else the UCI match table's 0x1000. */
+  mtu?: number;
 }
 
 /**

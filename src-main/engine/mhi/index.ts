@@ -15,3 +15,4 @@ export * from './uci-driver';
 export * from './uci-file';
 export * from './loopback-run';
 export * from './system';
+export * from './subsystem';

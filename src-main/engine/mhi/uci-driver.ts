@@ -43,7 +43,7 @@ export class UciDriver implements MhiClientDriver {
     let minor = 0;
     while (this.idr.has(minor)) minor++;
     if (minor >= MAX_UCI_MINORS) return -ENOSPC;
-    const mtu = Math.min(this.driverMtu, MHI_MAX_MTU);
+    const mtu = Math.min(dev.controller.config.mtu ?? this.driverMtu, MHI_MAX_MTU);
     const path = `/dev/mhi_${dev.controller.name}_${dev.name}`;
     const udev = new UciDev(this.sim, this.t, minor, dev, path, mtu, mtu - UCI_BUF_HEADER_BYTES);
     this.idr.set(minor, udev);
