@@ -1,0 +1,195 @@
+/* global document, location, navigator, WebSocket -- functions passed to page.evaluate/waitForFunction run in the page */
+// The AI Engine view's end-to-end checks (src-renderer/aie), run in order against one server
+// and one page by run.mjs: a workspace made from resources/workspaces/aie-demo.json through
+// the bridge, tile (2,1)'s hex view, edit a byte and undo it, exports, keyboard, axe.
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const NAME = 'AIE e2e';
+const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+const hexGrid = (page) => page.getByRole('grid', { name: 'Data memory of tile (2,1)' });
+/** The hex cell of byte `offset` of the open memory (rendered only while its row is visible). */
+const cell = (page, offset) => page.locator(`[data-testid="hex-grid"] .b[data-offset="${offset}"]`);
+const waitCell = (page, offset, text) =>
+  page.waitForFunction(([o, t]) => document.querySelector(`[data-testid="hex-grid"] .b[data-offset="${o}"]`)?.textContent === t, [offset, text], {
+    timeout: 10_000,
+  });
+
+/** Sends one bridge request over a socket of the page's own origin and token. */
+function bridgeCall(page, method, arg) {
+  return page.evaluate(
+    async ([m, a]) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
+      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+      const reply = await new Promise((r) => {
+        // Pushed events (onWorkspacesChanged) may arrive before the reply.
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(e.data);
+          if (msg.id === 1) r(msg);
+        };
+        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
+      });
+      ws.close();
+      return reply;
+    },
+    [method, arg],
+  );
+}
+
+export const tests = [
+  {
+    name: 'aie: a workspace from aie-demo.json, created through the bridge, opens in the AI Engine view',
+    async run({ page, url, root, shot }) {
+      await page.goto(url);
+      await ready(page);
+      const doc = JSON.parse(fs.readFileSync(path.join(root, 'resources/workspaces/aie-demo.json'), 'utf8'));
+      const created = await bridgeCall(page, 'workspaces.create', { name: NAME, doc });
+      assert.equal(created.ok, true, JSON.stringify(created.error));
+      await page.reload();
+      await ready(page);
+      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+      await page.getByRole('tab', { name: 'AI Engine' }).click();
+      const grid = page.getByRole('grid', { name: 'AI Engine array, 4 columns × 3 rows' });
+      await grid.waitFor();
+      assert.equal(await grid.getByRole('gridcell').count(), 12);
+      assert.equal(await page.locator('[data-tile="0,0"]').getAttribute('aria-label'), 'Tile (0,0), SHIM PL, no partition');
+      assert.equal(await page.locator('[data-tile="2,0"]').getAttribute('aria-label'), 'Tile (2,0), SHIM NoC, partition demo');
+      await shot('aie-01-grid');
+    },
+  },
+  {
+    name: 'aie: the grid works from the keyboard; Enter on tile (2,1) opens its hex view with non-zero data',
+    async run({ page, shot }) {
+      await page.locator('[data-tile="1,0"]').click(); // a SHIM tile: explained, not opened
+      await page.getByText('SHIM tiles have no memory').waitFor();
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.tile), '2,1');
+      await page.keyboard.press('Enter');
+      await hexGrid(page).waitFor();
+      await waitCell(page, 1, '01');
+      const first = await page.locator('[data-testid="hex-grid"] [role="row"]').first().locator('[role="rowheader"]').textContent();
+      assert.equal(first, '01040000', 'the address column shows (2<<23)+(1<<18)');
+      const row0 = await page.locator('[data-testid="hex-grid"] [role="row"]').first().locator('.b').allTextContents();
+      assert.ok(row0.some((b) => b !== '00'), `row 0 is all zero: ${row0.join(' ')}`);
+      const rendered = await page.locator('[data-testid="hex-grid"] [role="row"]').count();
+      assert.ok(rendered < 80, `only visible rows are rendered (${rendered} of 2048)`);
+      await shot('aie-02-hex-tile-2-1');
+    },
+  },
+  {
+    name: 'aie: go to address, search text, select and copy as hex',
+    async run({ page, shot }) {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.getByLabel('Go to address').fill('0x1040300');
+      await page.getByLabel('Go to address').press('Enter');
+      await waitCell(page, 0x300, '41');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Data memory of tile (2,1)');
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Control+c');
+      await page.getByText('Copied 3 bytes as hex.').waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '41 49 20');
+      await page.getByLabel('Search', { exact: true }).fill('tile');
+      await page.getByRole('button', { name: 'Find next' }).click();
+      await page.getByText('Found at 0x104030a').waitFor();
+      await page.getByLabel('Search as').selectOption('hex');
+      await page.getByLabel('Search', { exact: true }).fill('28 32 2c');
+      await page.getByRole('button', { name: 'Find next' }).click();
+      await page.getByText('Found at 0x104030f').waitFor();
+      await page.getByLabel('Go to address').fill('0x9999999');
+      await page.getByLabel('Go to address').press('Enter');
+      await page.getByText(/Go to address: 0x9999999 is outside this memory/).waitFor();
+      await shot('aie-03-search');
+    },
+  },
+  {
+    name: 'aie: edit a byte (typed at the cursor), see it changed since the previous run, undo it',
+    async run({ page, shot }) {
+      await page.getByLabel('Go to address').fill('300');
+      await page.getByLabel('Go to address').press('Enter');
+      await waitCell(page, 0x300, '41');
+      await page.keyboard.type('42');
+      await waitCell(page, 0x300, '42');
+      await page.waitForFunction(() => document.querySelector('[data-offset="768"].b')?.classList.contains('chg'));
+      await page.getByText('1 byte changed since the previous run').waitFor();
+      assert.match(await page.getByTestId('hex-status').textContent(), /Wrote 1 byte at 0x1040300/);
+      await shot('aie-04-edited');
+      await hexGrid(page).focus();
+      await page.keyboard.press('Control+z');
+      await waitCell(page, 0x300, '41');
+      await page.getByText('1 byte changed since the previous run').waitFor();
+      await shot('aie-05-undone');
+      await page.keyboard.press('Control+Shift+z');
+      await waitCell(page, 0x300, '42');
+      await page.keyboard.press('Control+z');
+      await waitCell(page, 0x300, '41');
+    },
+  },
+  {
+    name: 'aie: bad edits are refused with the reason (renderer and main)',
+    async run({ page, root, shot }) {
+      await page.getByLabel('Bytes (hex)').fill('4z');
+      await page.getByLabel('Bytes (hex)').press('Enter');
+      await page.getByText("Bytes: 'z' is not a hex digit").waitFor();
+      await page.getByLabel('Go to address').fill('0x7fff');
+      await page.getByLabel('Go to address').press('Enter');
+      await page.getByLabel('Bytes (hex)').fill('01 02');
+      await page.getByLabel('Bytes (hex)').press('Enter');
+      await page.getByText(/aie\.editMemory\.hex: 0x7fff \+ 2 bytes runs past the 32768-byte data memory/).first().waitFor();
+      const refused = await bridgeCall(page, 'aie.editMemory', { doc: JSON.parse(fs.readFileSync(path.join(root, 'resources/workspaces/aie-demo.json'), 'utf8')), col: 2, row: 0, mem: 'data', offset: 0, hex: '00' });
+      assert.equal(refused.error.name, 'ValidationError');
+      assert.match(refused.error.message, /aie\.editMemory\.row: tile \(2,0\) is a SHIMNOC tile/);
+      await shot('aie-06-refused');
+    },
+  },
+  {
+    name: 'aie: program memory, exports (xxd text equals xxd of the raw export)',
+    async run({ page }) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-aie-export-'));
+      try {
+        const save = async (button) => {
+          const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+          const file = path.join(dir, download.suggestedFilename());
+          await download.saveAs(file);
+          return file;
+        };
+        const raw = await save('Export raw');
+        const text = await save('Export xxd');
+        assert.equal(path.basename(raw), 'aie-tile-2-1-data.bin');
+        assert.equal(fs.statSync(raw).size, 32 * 1024);
+        assert.equal(fs.readFileSync(text, 'utf8'), execFileSync('xxd', [raw], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+        await page.getByRole('radio', { name: 'Program (16 KiB)' }).check();
+        await page.getByRole('grid', { name: 'Program memory of tile (2,1)' }).waitFor();
+        const first = await page.locator('[data-testid="hex-grid"] [role="row"]').first().locator('[role="rowheader"]').textContent();
+        assert.equal(first, '01060000', 'program memory starts at tile + 0x20000');
+        assert.equal(fs.statSync(await save('Export raw')).size, 16 * 1024);
+        await page.getByRole('radio', { name: 'Data (32 KiB)' }).check();
+        await hexGrid(page).waitFor();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'aie: the view has no serious accessibility violations (axe)',
+    async run({ page }) {
+      const result = await new AxeBuilder({ page }).include('[data-testid="aie-panel"]').analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+      await page.getByRole('tab', { name: 'Topology' }).click();
+    },
+  },
+  {
+    name: 'aie: no script errors or CSP violations in the page',
+    async run({ pageErrors }) {
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+];
