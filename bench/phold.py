@@ -31,6 +31,8 @@ for lp in range(LPS):
         e = Event()
         activate(e, e.run(lp * PER_LP + k if False else lp))
 t0 = time.perf_counter()
+c0 = time.process_time()
 simulate(until=1e18)
 dt = time.perf_counter() - t0
-print("events_per_s %.1f" % (count[0] / dt))
+dc = time.process_time() - c0
+print("events_per_s %.1f events_per_cpu_s %.1f" % (count[0] / dt, count[0] / dc))
