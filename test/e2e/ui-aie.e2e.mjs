@@ -1,4 +1,4 @@
-/* global document, location, navigator, WebSocket -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
 // The AI Engine view's end-to-end checks (src-renderer/aie), run in order against one server
 // and one page by run.mjs: a workspace made from resources/workspaces/aie-demo.json through
 // the bridge, tile (2,1)'s hex view, edit a byte and undo it, exports, keyboard, axe.
@@ -12,8 +12,7 @@ import path from 'node:path';
 const NAME = 'AIE e2e';
 const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
 const hexGrid = (page) => page.getByRole('grid', { name: 'Data memory of tile (2,1)' });
-/** The hex cell of byte `offset` of the open memory (rendered only while its row is visible). */
-const cell = (page, offset) => page.locator(`[data-testid="hex-grid"] .b[data-offset="${offset}"]`);
+/** Waits until the hex cell of byte `offset` (rendered only while its row is visible) shows `text`. */
 const waitCell = (page, offset, text) =>
   page.waitForFunction(([o, t]) => document.querySelector(`[data-testid="hex-grid"] .b[data-offset="${o}"]`)?.textContent === t, [offset, text], {
     timeout: 10_000,
