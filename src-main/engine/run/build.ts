@@ -6,6 +6,7 @@ import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
 import { placementWarnings } from '../kvm/guest';
 import { Machine } from './machine';
+import { runProblems } from './validate';
 
 /** `kernel.barriers` on the command line: the seed's barrier sets (DESIGN.md §3.4). */
 export const BARRIER_SETS: Record<string, Barriers> = {
@@ -72,6 +73,8 @@ export function applyOverrides(ws: Workspace, set: ParamValues = {}): { ws: Work
 }
 
 export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
+  const problems = runProblems(workspace);
+  if (problems.length) throw new Error(problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''));
   const { ws, params: runParams } = applyOverrides(workspace, opts.set);
   const params = resolveParams(ws.params, runParams);
   const sim = new Simulation({ seed: opts.seed, params });

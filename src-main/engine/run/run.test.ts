@@ -70,5 +70,10 @@ describe('headless run of the seed scenario', () => {
     expect(() => buildRun(seed(), { seed: 1, set: { 'no.such': 1 } })).toThrow(/unknown parameter 'no.such'/);
     expect(() => buildRun(seed(), { seed: 1, set: { 'kernel.barriers': 'half' } })).toThrow(/kernel.barriers: expected one of none, set, clear, both/);
     expect(buildRun(seed(), { seed: 1, set: { 'kernel.barriers': 'both' } }).summary({ wallSeconds: 0 }).barriers).toBe('both');
+    const ws = seed();
+    expect(() => buildRun({ ...ws, workloads: [...ws.workloads, { target: 'B', command: 'stress --cpu 2 --bogus' }] }, { seed: 1 })).toThrow(
+      'workloads[3].command: stress: unrecognized option: --bogus',
+    );
+    expect(() => buildRun({ ...ws, params: { 'host.hz': -5 } }, { seed: 1 })).toThrow('params.host.hz: host.hz: expected at least 1 per_s, got -5');
   });
 });
