@@ -18,6 +18,14 @@ describe('twb mhi loopback', () => {
     expect(r.readMatchesWrittenPrefix).toBe(true);
   });
 
+  it('is deterministic: same options and seed, same trace digest and figures', () => {
+    const a = loopbackReport({ ...base, bytes: '64K', mtu: '512', ring: '4' });
+    const b = loopbackReport({ ...base, bytes: '64K', mtu: '512', ring: '4' });
+    expect(b.traceDigest).toBe(a.traceDigest);
+    expect([b.throughputMBps, b.ringFullStalls]).toEqual([a.throughputMBps, a.ringFullStalls]);
+    expect(a.kernelLog).toContain('mhi_uci mhi0_LOOPBACK: probed uci dev: minor 0');
+  });
+
   it('with --remove-at: ENODEV, and the read data is the written prefix', () => {
     const r = loopbackReport({ ...base, removeAt: '0.25' });
     expect(r.enodevSeen).toBe(true);

@@ -45,6 +45,10 @@ export interface LoopbackReport {
   pcieGen: number;
   pcieWidth: number;
   errors: string[];
+  /** Digest of the model's trace: equal for equal inputs and seed. */
+  traceDigest: string;
+  /** The simulated kernel log (dmesg format). */
+  kernelLog: string;
 }
 
 function intOption(flag: string, text: string, lo: number, hi: number): number {
@@ -136,6 +140,8 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
     pcieGen,
     pcieWidth,
     errors: r.errors,
+    traceDigest: r.traceDigest,
+    kernelLog: r.kernelLog,
   };
 }
 
@@ -155,8 +161,9 @@ export function registerMhi(program: Command): void {
     .option('--controller <NAME>', 'controller name (the node is /dev/mhi_<NAME>_LOOPBACK)', 'mhi0')
     .option('--set <KEY=VALUE>', 'override a model parameter (repeatable; see mhi.* in src-main/engine/mhi/params.ts)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--workspace <FILE>', 'take the PCIe link, ring size and MTU from this workspace\'s MHI controller --controller (explicit options win)')
+    .option('--dmesg', 'print the simulated kernel log after the summary')
     .option('--json <FILE>', "write {bytesWritten, bytesRead, sha256Written, sha256Read, throughputMBps, ringFullStalls, enodevSeen, ...} to FILE ('-' for stdout)")
-    .action((opts: LoopbackCliOptions & { json?: string }, cmd: Command) => {
+    .action((opts: LoopbackCliOptions & { json?: string; dmesg?: boolean }, cmd: Command) => {
       const explicit = new Set(['mtu', 'ring', 'pcieGen', 'pcieWidth'].filter((k) => cmd.getOptionValueSource(k) === 'cli'));
       const rep = loopbackReport({ ...opts, explicit });
       if (opts.json) {
@@ -169,6 +176,7 @@ export function registerMhi(program: Command): void {
         if (rep.enodevSeen) console.log(`device ${opts.fault === 'sys_err' ? 'in SYS_ERR' : 'removed'}: client saw -ENODEV; ${rep.bytesEchoed} bytes echoed, ${rep.bytesRead} read`);
         console.log(`sha256 written ${rep.sha256Written}`);
         console.log(`sha256 read    ${rep.sha256Read}`);
+        if (opts.dmesg) console.log(rep.kernelLog);
       }
       if (!rep.readMatchesWrittenPrefix) throw new CliError('read data does not match the written prefix');
       if (!rep.enodevSeen && rep.bytesRead !== rep.bytesWritten) throw new CliError(`read ${rep.bytesRead} of ${rep.bytesWritten} bytes without a device error (${rep.errors.join(', ')})`);
