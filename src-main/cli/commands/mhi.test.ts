@@ -36,6 +36,7 @@ describe('twb mhi loopback', () => {
   it('names the bad option', () => {
     expect(() => loopbackReport({ ...base, bytes: '12X' })).toThrow(/^--bytes: invalid size '12X'/);
     expect(() => loopbackReport({ ...base, bytes: '0' })).toThrow(/^--bytes: expected at least 1 byte/);
+    expect(() => loopbackReport({ ...base, bytes: '2G' })).toThrow("--bytes: expected at most 1G (the payload is held in memory), got '2G'");
     expect(() => loopbackReport({ ...base, mtu: '32' })).toThrow("--mtu: expected an integer 64..65535, got '32'");
     expect(() => loopbackReport({ ...base, ring: '1' })).toThrow("--ring: expected an integer 2..4096, got '1'");
     expect(() => loopbackReport({ ...base, removeAt: '1.5' })).toThrow("--remove-at: expected a fraction 0..1, got '1.5'");

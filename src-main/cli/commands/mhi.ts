@@ -87,7 +87,7 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
     throw new CliError(`--bytes: ${(e as Error).message}`);
   }
   if (bytes < 1) throw new CliError(`--bytes: expected at least 1 byte, got '${o.bytes}'`);
-  if (bytes > 4 * 1024 ** 3) throw new CliError(`--bytes: expected at most 4G, got '${o.bytes}'`);
+  if (bytes > 1024 ** 3) throw new CliError(`--bytes: expected at most 1G (the payload is held in memory), got '${o.bytes}'`);
   const mtu = intOption('--mtu', o.mtu, 64, MHI_MAX_MTU);
   const ring = intOption('--ring', o.ring, 2, 4096);
   const seed = intOption('--seed', o.seed, 0, 2 ** 32 - 1);
