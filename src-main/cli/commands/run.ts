@@ -94,10 +94,10 @@ export async function runHeadless(r: HeadlessRun): Promise<void> {
   const store = r.db ? openStore(r.db) : r.report ? openStore(':memory:') : null;
   const rec = store ? RunRecorder.start(store, { workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set, durationNs }) : null;
 
-  const bar = r.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {total} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
-  bar?.start(1000, 0, { sim: '0s', total: formatDuration(durationNs), lost: 0, lockups: 0 });
+  const bar = r.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {limit} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+  bar?.start(1000, 0, { sim: '0s', limit: formatDuration(durationNs), lost: 0, lockups: 0 });
   const handle = startRun({ workspace, seed, durationNs, set }, (u) => {
-    bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, total: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
+    bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, limit: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
     rec?.onUpdate(u);
   });
   const onSigint = () => handle.cancel();
@@ -127,13 +127,21 @@ export async function runHeadless(r: HeadlessRun): Promise<void> {
   if (summary.status === 'cancelled') process.exitCode = 130;
 }
 
+/** `20h` when exact, else seconds: `6216.5s`. */
+function simulated(sec: number): string {
+  const ns = Math.round(sec * 1e9);
+  return ns % 1e9 === 0 ? formatDuration(ns) : `${Math.round(sec * 1000) / 1000}s`;
+}
+
 function printSummary(s: RunSummary, runId?: number): void {
   const lines = [
-    `${s.workspace}: ${formatDuration(Math.round(s.simulatedSeconds * 1e9))} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${runId !== undefined ? `, run #${runId}` : ''}`,
+    `${s.workspace}: ${simulated(s.simulatedSeconds)} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${runId !== undefined ? `, run #${runId}` : ''}`,
     `IPIs: ${s.ipis.sent} sent, ${s.lostIpis} lost, ${s.ipis.broadcasts} CALL_FUNCTION broadcasts; lockups: ${s.lockups.length}`,
     ...s.guests.map((g) => `guest ${g.name} (${g.mmu}) exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     `CPUs busy: ${s.cpus.filter((c) => c.busy >= 0.5).length} of ${s.cpus.length} over half the time`,
     ...s.warnings.map((w) => `warning: ${w}`),
+    ...s.lockups.slice(0, 5).map((l) => `lockup: ${l.kind} on CPU ${l.cpu} at ${l.t.toFixed(1)} s, waiting on ${l.waitingOn}${l.task ? ` [${l.task}]` : ''}`),
+    ...(s.lockups.length > 5 ? [`  … and ${s.lockups.length - 5} more lockups (see --json)`] : []),
     `kernel log: ${s.log.length} lines`,
     ...s.log.slice(0, 10).map((l) => `  [${l.t.toFixed(6).padStart(12)}] ${l.text}`),
   ];
