@@ -2,13 +2,14 @@ import type { z } from 'zod';
 import type { AreaContract, EventSpec, MethodSpec } from './define';
 import { aieArea } from './areas/aie';
 import { appArea } from './areas/app';
+import { runsArea } from './areas/runs';
 import { workspacesArea } from './areas/workspaces';
 
 /**
  * The whole bridge: every area's methods and events joined. To add an area, write
  * `areas/NAME.ts` (see workspaces.ts) and add it to this list — that is the one line.
  */
-export const contract = join(appArea, workspacesArea, aieArea);
+export const contract = join(appArea, workspacesArea, aieArea, runsArea);
 
 export type Contract = typeof contract;
 export type Methods = Contract['methods'];

@@ -2,13 +2,14 @@ import { BridgeHost, type Handlers } from '../../../../src-common/bridge';
 import { aieHandlers } from './aie';
 import { appHandlers } from './app';
 import type { HandlerDeps } from './deps';
+import { runsHandlers } from './runs';
 import { workspacesHandlers } from './workspaces';
 
 export type { HandlerDeps } from './deps';
 
 /** Every area's handlers joined; add an area's `xxxHandlers(deps)` here (tsc checks completeness). */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps) };
+  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps), ...runsHandlers(deps) };
 }
 
 /** A BridgeHost serving the whole contract from `deps`. */

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { DAY, parseDuration } from '../../parse/duration';
+import { workspaceSchema } from '../../workspace';
+import { area, event, method } from '../define';
+
+/**
+ * The live run view's part of the bridge (src-renderer/run): start a simulation run of the open
+ * workspace in the run worker, pause / resume / stop it, receive its batched updates, and read
+ * past runs from the store. Handlers: src-main/host/server/handlers/runs.ts. One run at a time
+ * per host process (the run view shows one).
+ */
+
+export type RunState = 'running' | 'paused' | 'finished' | 'failed' | 'cancelled';
+
+/** A lockup as the detectors report it (engine `Lockup`); t in simulated seconds. */
+export interface RunLockup {
+  t: number;
+  cpu: number;
+  kind: string;
+  /** e.g. `csd_lock_wait(cpu 42)` or `spinlock mm(A).page_table_lock held by CPU 47`. */
+  waitingOn: string;
+  task?: string | null;
+}
+
+export interface RunCounters {
+  broadcasts: number;
+  ipisSent: number;
+  lostIpis: number;
+  lockups: number;
+  logLines: number;
+}
+
+/** Progress of the active run: at every update and once when it ends. */
+export interface RunProgress {
+  runId: number;
+  state: RunState;
+  simNs: number;
+  durationNs: number;
+  /** Wall seconds since start (pauses included). */
+  wallSeconds: number;
+  /** Wall seconds left at the current pace; null when unknown (paused, just started). */
+  etaSeconds: number | null;
+  /** Simulated seconds per wall second asked for; null = as fast as possible. */
+  speed: number | null;
+  /** Why the run failed (state failed). */
+  error?: string;
+}
+
+/** One batched live update (at most 10 a second): what the drawing, console and charts need. */
+export interface RunLiveUpdate {
+  runId: number;
+  simNs: number;
+  /** Per host CPU: idle / host / guest / spinning, and the current busy fraction 0..1. */
+  cpus: { state: string[]; busy: number[] };
+  counters: RunCounters;
+  /** Kernel-log lines printed since the previous update (t in simulated seconds). */
+  newLog: { t: number; text: string }[];
+  newLockups: RunLockup[];
+  /** Exits so far per guest (all reasons summed). */
+  guestExits: Record<string, number>;
+}
+
+/** A run as the Runs tab lists it. */
+export interface PastRun {
+  id: number;
+  workspaceName: string;
+  seed: number;
+  status: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+  barriers: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  simulatedNs: number;
+  durationNs: number | null;
+  lostIpis: number | null;
+  lockups: number | null;
+  /** Simulated seconds of the first lockup, if any. */
+  firstLockupT: number | null;
+  error: string | null;
+}
+
+/** A cumulative sample of a stored run (rates are derived between samples). */
+export interface RunSample {
+  t: number;
+  busy: number;
+  ipisSent: number;
+  lostIpis: number;
+  lockups: number;
+  exits: Record<string, number>;
+}
+
+export interface OpenedRun {
+  run: PastRun;
+  log: { t: number; text: string }[];
+  samples: RunSample[];
+  lockups: RunLockup[];
+  /** Final per-CPU busy fraction, when the run stored a summary. */
+  cpus: { cpu: number; busy: number; state: string }[];
+}
+
+/** The longest run the UI may ask for. */
+export const MAX_RUN_NS = 30 * DAY;
+/** Speed bounds in simulated seconds per wall second. */
+export const MIN_SPEED = 0.001;
+export const MAX_SPEED = 1e7;
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+/** A duration string within (0, MAX_RUN_NS] in ns, or undefined. */
+export function runDurationNs(s: string): number | undefined {
+  try {
+    const ns = parseDuration(s);
+    return ns > 0 && ns <= MAX_RUN_NS ? ns : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const runId = z.number().int('expected an integer run id').positive('expected a run id ≥ 1');
+const workspaceId = z.number().int('expected an integer workspace id').positive('expected a workspace id ≥ 1');
+const duration = z
+  .string()
+  .refine((s) => runDurationNs(s) !== undefined, { error: (iss) => `expected a duration above 0 and at most 30d such as "2h", got ${show(iss.input)}` });
+const seed = z.number().int('expected an integer seed').min(0, 'expected a seed ≥ 0').max(0xffffffff, 'expected a seed ≤ 4294967295');
+const speed = z
+  .number()
+  .min(MIN_SPEED, `expected a speed ≥ ${MIN_SPEED} simulated seconds per second`)
+  .max(MAX_SPEED, `expected a speed ≤ ${MAX_SPEED} simulated seconds per second`)
+  .nullable();
+const barriers = z.strictObject({ beforeSet: z.boolean(), afterClear: z.boolean() });
+
+export const runsArea = area({
+  methods: {
+    /**
+     * Starts a run of workspace `workspaceId` (its stored name files the run). `doc` is the
+     * renderer's current document (unsaved edits run); without it the stored one runs.
+     * `barriers` overrides the document's kernel variant; `speed` null = as fast as possible.
+     */
+    'runs.start': method<{ runId: number; durationNs: number }>()(
+      z.strictObject({ workspaceId, doc: workspaceSchema.optional(), barriers: barriers.optional(), duration, seed, speed: speed.default(null) }),
+    ),
+    'runs.pause': method<null>()(z.strictObject({ runId })),
+    'runs.resume': method<null>()(z.strictObject({ runId })),
+    /** Cancels the run; it is stored as cancelled with what it simulated. */
+    'runs.stop': method<null>()(z.strictObject({ runId })),
+    /** Changes the pace of the active run. */
+    'runs.setSpeed': method<null>()(z.strictObject({ runId, speed })),
+    /** The active run's latest progress (a reloaded window re-attaches), or null. */
+    'runs.active': method<RunProgress | null>()(z.undefined()),
+    /** Past runs of a workspace (by its stored name), newest first. */
+    'runs.list': method<PastRun[]>()(z.strictObject({ workspaceId, limit: z.number().int().min(1).max(1000).optional() })),
+    /** One stored run: its summary, kernel log, samples and lockups. */
+    'runs.open': method<OpenedRun>()(z.strictObject({ runId })),
+  },
+  events: {
+    onRunProgress: event<RunProgress>(),
+    onRunUpdate: event<RunLiveUpdate>(),
+  },
+});

@@ -1,0 +1,189 @@
+import { ConflictError, NotFoundError, type CallContext } from '../../../../src-common/bridge';
+import type { RunProgress, RunState } from '../../../../src-common/bridge/areas/runs';
+import type { Workspace } from '../../../../src-common/workspace';
+import type { ParamValues } from '../../../engine/core';
+import type { RunSummary } from '../../../engine/run/build';
+import { applyOverrides } from '../../../engine/run/build';
+import { RunRecorder } from '../../history/recorder';
+import type { RunUpdate } from '../../run/protocol';
+import { startRun, type RunHandle } from '../../run/runner';
+import type { Store } from '../../store';
+import { RunPace } from './run-pace';
+
+export interface LiveRunRequest {
+  workspaceName: string;
+  workspace: Workspace;
+  seed: number;
+  durationNs: number;
+  set: ParamValues;
+  speed: number | null;
+}
+
+interface Active {
+  runId: number;
+  handle: RunHandle;
+  rec: RunRecorder;
+  pace: RunPace;
+  durationNs: number;
+  t0: number;
+  simNs: number;
+  userPaused: boolean;
+  /** A pacing hold is in force (the worker is paused until the timer fires). */
+  hold: ReturnType<typeof setTimeout> | null;
+  emit: CallContext['emit'];
+}
+
+/**
+ * The run the UI started: runs it in the run worker (host/run), records it as it goes
+ * (host/history RunRecorder, so it is in the Runs tab while still running), forwards every
+ * batched update as `onRunUpdate` + `onRunProgress`, and keeps a chosen speed by holding the
+ * worker between updates. One run at a time.
+ */
+export class LiveRuns {
+  private active: Active | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly start_: typeof startRun = startRun,
+    private readonly wallMs: () => number = Date.now,
+  ) {}
+
+  start(req: LiveRunRequest, emit: CallContext['emit']): { runId: number; durationNs: number } {
+    if (this.active) throw new ConflictError(`run ${this.active.runId} is still running; stop it first`);
+    const rec = RunRecorder.start(this.store, {
+      workspaceName: req.workspaceName,
+      workspace: applyOverrides(req.workspace, req.set).ws,
+      seed: req.seed,
+      params: req.set,
+      durationNs: req.durationNs,
+    });
+    const a: Active = {
+      runId: rec.runId,
+      handle: null as unknown as RunHandle,
+      rec,
+      pace: new RunPace(req.speed),
+      durationNs: req.durationNs,
+      t0: this.wallMs(),
+      simNs: 0,
+      userPaused: false,
+      hold: null,
+      emit,
+    };
+    this.active = a;
+    a.handle = this.start_({ workspace: req.workspace, seed: req.seed, durationNs: req.durationNs, set: req.set }, (u) => this.onUpdate(a, u));
+    a.handle.result.then(
+      (summary) => this.finish(a, summary),
+      (e: unknown) => this.finish(a, null, (e as Error).message),
+    );
+    emit('onRunProgress', this.progress(a, 'running'));
+    return { runId: a.runId, durationNs: req.durationNs };
+  }
+
+  pause(runId: number): void {
+    const a = this.get(runId);
+    if (a.userPaused) return;
+    a.userPaused = true;
+    a.pace.setRunning(false, this.wall(a), a.simNs);
+    this.clearHold(a);
+    a.handle.pause();
+    a.emit('onRunProgress', this.progress(a, 'paused'));
+  }
+
+  resume(runId: number): void {
+    const a = this.get(runId);
+    if (!a.userPaused) return;
+    a.userPaused = false;
+    a.pace.setRunning(true, this.wall(a), a.simNs);
+    a.handle.resume();
+    a.emit('onRunProgress', this.progress(a, 'running'));
+  }
+
+  stop(runId: number): void {
+    const a = this.get(runId);
+    this.clearHold(a);
+    a.handle.cancel();
+    // A paused worker only sees the cancel once woken.
+    a.handle.resume();
+  }
+
+  setSpeed(runId: number, speed: number | null): void {
+    const a = this.get(runId);
+    a.pace.setSpeed(speed, this.wall(a), a.simNs);
+    if (a.hold && !a.userPaused) {
+      this.clearHold(a);
+      a.handle.resume();
+    }
+    a.emit('onRunProgress', this.progress(a, a.userPaused ? 'paused' : 'running'));
+  }
+
+  current(): RunProgress | null {
+    const a = this.active;
+    return a ? this.progress(a, a.userPaused ? 'paused' : 'running') : null;
+  }
+
+  private onUpdate(a: Active, u: RunUpdate): void {
+    a.simNs = u.simNs;
+    a.rec.onUpdate(u);
+    a.emit('onRunUpdate', {
+      runId: a.runId,
+      simNs: u.simNs,
+      cpus: u.cpus,
+      counters: u.counters,
+      newLog: u.newLog,
+      newLockups: u.newLockups ?? [],
+      guestExits: u.guestExits ?? {},
+    });
+    const holdFor = a.pace.holdFor(this.wall(a), u.simNs);
+    if (holdFor > 0 && !a.hold && !a.userPaused && this.active === a) {
+      a.handle.pause();
+      a.hold = setTimeout(() => {
+        a.hold = null;
+        if (!a.userPaused && this.active === a) a.handle.resume();
+      }, holdFor * 1000);
+    }
+    a.emit('onRunProgress', this.progress(a, a.userPaused ? 'paused' : 'running'));
+  }
+
+  private finish(a: Active, summary: RunSummary | null, failure?: string): void {
+    this.clearHold(a);
+    if (this.active === a) this.active = null;
+    try {
+      if (summary) a.rec.end(summary);
+      else a.rec.fail(failure ?? 'the run worker stopped');
+    } catch (e) {
+      failure ??= `could not record the run: ${(e as Error).message}`;
+    }
+    if (summary) a.simNs = Math.round(summary.simulatedSeconds * 1e9);
+    const state: RunState = summary ? summary.status : 'failed';
+    const error = summary?.error ?? failure;
+    a.emit('onRunProgress', { ...this.progress(a, state), etaSeconds: null, ...(error ? { error } : {}) });
+  }
+
+  private get(runId: number): Active {
+    const a = this.active;
+    if (!a || a.runId !== runId) throw new NotFoundError(`run ${runId} is not running`);
+    return a;
+  }
+
+  private clearHold(a: Active): void {
+    if (a.hold) clearTimeout(a.hold);
+    a.hold = null;
+  }
+
+  private wall(a: Active): number {
+    return (this.wallMs() - a.t0) / 1000;
+  }
+
+  private progress(a: Active, state: RunState): RunProgress {
+    const wall = this.wall(a);
+    return {
+      runId: a.runId,
+      state,
+      simNs: a.simNs,
+      durationNs: a.durationNs,
+      wallSeconds: wall,
+      etaSeconds: state === 'running' ? a.pace.eta(wall, a.simNs, a.durationNs) : null,
+      speed: a.pace.speed,
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import type { AreaHandlers } from '../../../../src-common/bridge';
+import { runDurationNs, type OpenedRun, type PastRun, type RunLockup, type runsArea } from '../../../../src-common/bridge/areas/runs';
+import { FieldError } from '../../../../src-common/parse/field-error';
+import type { Workspace } from '../../../../src-common/workspace';
+import type { ParamValues } from '../../../engine/core';
+import { barriersName, buildRun, type RunSummary } from '../../../engine/run/build';
+import type { RunRecord, Store } from '../../store';
+import type { HandlerDeps } from './deps';
+import { LiveRuns } from './live-runs';
+
+export function runsHandlers(deps: HandlerDeps, live = new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
+  const { store } = deps;
+  return {
+    'runs.start': ({ workspaceId, doc, barriers, duration, seed, speed }, ctx) => {
+      const record = store.workspaces.get(workspaceId);
+      const workspace = doc ?? record.doc;
+      const set: ParamValues = barriers ? { 'kernel.barriers': barriersName(barriers) } : {};
+      // Build the model once here so a bad parameter is refused before any worker or row exists.
+      try {
+        buildRun(workspace, { seed, set });
+      } catch (e) {
+        throw new FieldError(doc ? 'runs.start.doc' : 'runs.start.workspaceId', (e as Error).message);
+      }
+      return live.start({ workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit);
+    },
+    'runs.pause': ({ runId }) => {
+      live.pause(runId);
+      return null;
+    },
+    'runs.resume': ({ runId }) => {
+      live.resume(runId);
+      return null;
+    },
+    'runs.stop': ({ runId }) => {
+      live.stop(runId);
+      return null;
+    },
+    'runs.setSpeed': ({ runId, speed }) => {
+      live.setSpeed(runId, speed);
+      return null;
+    },
+    'runs.active': () => live.current(),
+    'runs.list': ({ workspaceId, limit }) => {
+      const name = store.workspaces.get(workspaceId).name;
+      return store.runs.list({ workspaceName: name, limit: limit ?? 200 }).map((r) => pastRun(store, r));
+    },
+    'runs.open': ({ runId }): OpenedRun => {
+      const r = store.runs.get(runId);
+      const summary = r.summary as RunSummary | null;
+      const stored = store.history.log(runId);
+      const log = stored.length || !summary ? stored.map((l) => ({ t: l.tNs / 1e9, text: l.text })) : summary.log;
+      const storedLockups = store.history.lockups(runId);
+      const lockups: RunLockup[] = storedLockups.length || !summary
+        ? storedLockups.map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task }))
+        : summary.lockups;
+      const samples = store.history.samples(runId).map(({ tNs, ...s }) => ({ t: tNs / 1e9, ...s }));
+      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [] };
+    },
+  };
+}
+
+/** A stored run as the Runs tab lists it: figures from the summary, or the live counters while it runs. */
+function pastRun(store: Store, r: RunRecord): PastRun {
+  const summary = r.summary as RunSummary | null;
+  const extras = store.history.extras(r.id);
+  const counters = (extras.counters ?? null) as { lostIpis?: number; lockups?: number } | null;
+  const kernel = (r.workspace as Partial<Workspace> | null)?.kernel;
+  return {
+    id: r.id,
+    workspaceName: r.workspaceName,
+    seed: r.seed,
+    status: r.status,
+    barriers: summary?.barriers ?? (kernel ? barriersName(kernel.barriers) : null),
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    simulatedNs: r.simulatedNs,
+    durationNs: extras.durationNs,
+    lostIpis: summary?.lostIpis ?? counters?.lostIpis ?? null,
+    lockups: summary?.lockups?.length ?? counters?.lockups ?? null,
+    firstLockupT: summary?.lockups?.[0]?.t ?? null,
+    error: r.error,
+  };
+}
