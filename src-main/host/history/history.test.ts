@@ -11,6 +11,7 @@ import { compareRuns, flatten } from './compare';
 import { RunRecorder } from './recorder';
 import { parseRunId, rerunInput } from './rerun';
 import { emptyWorkspace } from '../../../src-common/workspace';
+import { loadWorkspace } from '../workspace/load';
 
 let dir: string;
 let file: string;
@@ -113,6 +114,17 @@ describe('RunRecorder', () => {
     b.fail('run worker exited (code 1) before finishing');
     expect(store.runs.get(b.runId)).toMatchObject({ status: 'failed', error: 'run worker exited (code 1) before finishing', simulatedNs: 7e9 });
     expect(store.history.samples(b.runId)).toHaveLength(1);
+  });
+});
+
+describe('AIE memory images', () => {
+  it('stores the final images of the tiles a run touched', () => {
+    const ws = loadWorkspace('builtin:aie-demo');
+    const rec = RunRecorder.start(store, { workspaceName: ws.name, workspace: ws, seed: 1, durationNs: 60e9 });
+    rec.end(summary({ simulatedSeconds: 60, log: [], lockups: [] }));
+    const mems = store.history.memories(rec.runId);
+    expect(mems.map((m) => `${m.tile}/${m.kind}/${m.bytes.length}`)).toEqual(['1,1/data/32768', '1,1/program/16384', '2,1/data/32768', '2,1/program/16384', '2,2/data/32768']);
+    expect([...mems[0].bytes.subarray(0, 4)]).toEqual([0, 1, 2, 3]);
   });
 });
 

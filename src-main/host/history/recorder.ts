@@ -3,6 +3,8 @@ import type { Lockup } from '../../engine/ipi/fabric';
 import type { RunUpdate } from '../run/protocol';
 import type { HistoryBatch, StoredLockup, StoredLogLine, StoredSample, Store } from '../store';
 import type { NewRun } from '../store';
+import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
+import { aieMemoryImages } from './aie-images';
 
 export interface RecorderOptions {
   /** Wall time between flushes: a kill loses at most this much (plus one flush). */
@@ -43,15 +45,16 @@ export class RunRecorder {
       store.history.claim(rec.id, run.durationNs);
       return rec.id;
     })();
-    return new RunRecorder(store, id, run.durationNs, opts);
+    return new RunRecorder(store, id, run, opts);
   }
 
   private constructor(
     private readonly store: Store,
     runId: number,
-    durationNs: number,
+    private readonly run: NewRun & { durationNs: number },
     opts: RecorderOptions,
   ) {
+    const durationNs = run.durationNs;
     this.runId = runId;
     this.flushEveryMs = opts.flushEveryMs ?? DEFAULT_FLUSH_MS;
     this.sampleEveryNs = Math.max(1, Math.floor(durationNs / (opts.maxSamples ?? DEFAULT_MAX_SAMPLES)));
@@ -119,6 +122,7 @@ export class RunRecorder {
     this.appendLog(summary.log.slice(this.logSeq));
     this.appendLockups(summary.lockups.slice(this.lockupSeq));
     const simNs = Math.round(summary.simulatedSeconds * 1e9);
+    this.captureAie(simNs);
     if (this.lastUpdate && this.lastSampleNs < this.lastUpdate.simNs) this.appendSamples([sampleOf(this.lastUpdate)]);
     this.setProgress(simNs, { ...(this.pending.counters as object), wallSeconds: summary.wallSeconds, paused: false });
     this.store.db.transaction(() => {
@@ -139,10 +143,30 @@ export class RunRecorder {
     this.close();
   }
 
+  /** Final memory images of the AIE tiles the run touched (the AIE model run to the same time). */
+  private captureAie(simNs: number): void {
+    const ws = workspaceOf(this.run.workspace);
+    if (!ws?.devices.aie) return;
+    try {
+      for (const m of aieMemoryImages(ws, this.run.seed, simNs)) this.saveMemory(m.tile, m.kind, m.bytes);
+    } catch (e) {
+      // The images are an extra; a model error must not lose the run's record.
+      this.pending.counters = { ...(this.pending.counters as object), aieImagesError: (e as Error).message };
+    }
+  }
+
   private close(): void {
     this.closed = true;
     if (this.beat) clearInterval(this.beat);
     this.beat = null;
+  }
+}
+
+function workspaceOf(doc: unknown): Workspace | null {
+  try {
+    return parseWorkspace(doc);
+  } catch {
+    return null;
   }
 }
 

@@ -13,6 +13,9 @@ export const LOG_BEFORE = 5;
 export const LOG_AFTER = 10;
 /** Without lockups, the excerpt is the start of the log. */
 export const LOG_HEAD = 40;
+/** Bounds on what one report shows (the JSON report has everything). */
+export const MAX_LOCKUP_ROWS = 200;
+export const MAX_EXCERPT_LINES = 400;
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}
@@ -148,7 +151,10 @@ function lockups(r: ReportRun): string {
   const rowH = 14;
   const H = 30 + shownCpus.length * rowH;
   const tMax = Math.max(r.simulatedSeconds, ...r.lockups.map((l) => l.t), 1e-9);
-  const x = (t: number) => left + (t / tMax) * (W - left - 10);
+  // Lockups cascade within a short span: zoom to it (with a margin) instead of the whole run.
+  const first = Math.min(...r.lockups.map((l) => l.t));
+  const tMin = Math.max(0, first - 0.1 * Math.max(tMax - first, 1e-9));
+  const x = (t: number) => left + ((t - tMin) / (tMax - tMin || 1)) * (W - left - 10);
   const y = (cpu: number) => 20 + shownCpus.indexOf(cpu) * rowH;
   const parts: string[] = [];
   for (const c of shownCpus) parts.push(`<text x="${left - 6}" y="${y(c) + 4}" font-size="9" text-anchor="end">CPU ${c}</text><line x1="${left}" x2="${W - 10}" y1="${y(c)}" y2="${y(c)}" stroke="#eee"/>`);
@@ -159,14 +165,16 @@ function lockups(r: ReportRun): string {
       parts.push(`<line class="waits" x1="${x(l.t)}" y1="${y(l.cpu)}" x2="${x(l.t)}" y2="${y(target)}" stroke="#999" stroke-dasharray="2 2"/>`);
     parts.push(`<circle class="lockup" cx="${x(l.t)}" cy="${y(l.cpu)}" r="4" fill="${LOCKUP_COLORS[l.kind] ?? '#333'}"><title>${esc(`${l.kind} on CPU ${l.cpu} at ${l.t} s, waiting on ${l.waitingOn}`)}</title></circle>`);
   }
-  parts.push(`<text x="${left}" y="${H - 2}" font-size="9">0</text><text x="${W - 10}" y="${H - 2}" font-size="9" text-anchor="end">${esc(timeLabel(tMax))}</text>`);
+  parts.push(`<text x="${left}" y="${H - 2}" font-size="9">${esc(timeLabel(tMin))}</text><text x="${W - 10}" y="${H - 2}" font-size="9" text-anchor="end">${esc(timeLabel(tMax))}</text>`);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" aria-label="lockup timeline" width="${W}" height="${H + 4}" viewBox="0 0 ${W} ${H + 4}" font-family="sans-serif">${parts.join('')}</svg>`;
   const legend = Object.entries(LOCKUP_COLORS).map(([k, c]) => `<span style="color:${c}">●</span> ${esc(k)}`).join(' &nbsp; ');
   const table = `<table class="lockup-table"><tr><th>t (s)</th><th>kind</th><th>stuck CPU</th><th>task</th><th>waiting on</th></tr>${r.lockups
+    .slice(0, MAX_LOCKUP_ROWS)
     .map((l) => `<tr><td class="n">${num(l.t)}</td><td>${esc(l.kind)}</td><td class="n">${l.cpu}</td><td>${esc(l.task ?? '—')}</td><td>${esc(l.waitingOn)}</td></tr>`)
     .join('')}</table>`;
   const more = cpus.length > shownCpus.length ? `<p class="muted">Timeline shows the first ${shownCpus.length} of ${cpus.length} CPUs involved.</p>` : '';
-  return `${runHeading(r)}<p>${legend}</p>${svg}${more}${table}`;
+  const rest = r.lockups.length > MAX_LOCKUP_ROWS ? `<p class="muted">First ${MAX_LOCKUP_ROWS} of ${r.lockups.length} lockups; all are in the JSON report.</p>` : '';
+  return `${runHeading(r)}<p>${legend} · from ${esc(timeLabel(tMin))} to ${esc(timeLabel(tMax))}</p>${svg}${more}${table}${rest}`;
 }
 
 /** Index windows [from, to) of log lines around each lockup, merged where they overlap. */
@@ -192,14 +200,21 @@ export function excerptWindows(log: readonly { t: number }[], lockupList: readon
 function logExcerpt(r: ReportRun): string {
   if (r.log.length === 0) return `${runHeading(r)}<p class="muted">The kernel log is empty.</p>`;
   const lockTimes = new Set(r.lockups.map((l) => l.t));
-  const blocks = excerptWindows(r.log, r.lockups).map(([a, b]) => {
+  let budget = MAX_EXCERPT_LINES;
+  const windows = excerptWindows(r.log, r.lockups).flatMap(([a, b]): [number, number][] => {
+    const n = Math.min(b - a, budget);
+    budget -= n;
+    return n > 0 ? [[a, a + n]] : [];
+  });
+  const cut = budget === 0 ? `<p class="muted">Excerpt capped at ${MAX_EXCERPT_LINES} lines; the whole log is in the JSON report.</p>` : '';
+  const blocks = windows.map(([a, b]) => {
     const lines = r.log.slice(a, b).map((l) => {
       const text = `[${l.t.toFixed(6).padStart(12)}] ${l.text}`;
       return lockTimes.has(l.t) ? `<mark>${esc(text)}</mark>` : esc(text);
     });
     return `<p class="muted">lines ${a + 1}–${b} of ${r.log.length}</p><pre class="log">${lines.join('\n')}</pre>`;
   });
-  return runHeading(r) + blocks.join('');
+  return runHeading(r) + blocks.join('') + cut;
 }
 
 function devices(r: ReportRun): string {

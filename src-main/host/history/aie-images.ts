@@ -1,0 +1,32 @@
+import type { Workspace } from '../../../src-common/workspace';
+import { resolveParams, Simulation } from '../../engine/core';
+import { AieModel, MEM_KINDS } from '../../engine/aie';
+
+export interface MemoryImage {
+  /** "col,row" */
+  tile: string;
+  kind: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The final memory images of every AIE tile memory the workspace's kernels and images touched,
+ * after `untilNs` of simulated time. The AIE model is independent of the host model (its own
+ * Simulation and PRNG streams), so running it beside the run gives the run's AIE state.
+ */
+export function aieMemoryImages(ws: Workspace, seed: number, untilNs: number): MemoryImage[] {
+  const aie = ws.devices.aie;
+  if (!aie) return [];
+  const params = resolveParams(Object.fromEntries(Object.entries(ws.params).filter(([k]) => k.startsWith('aie.'))));
+  const sim = new Simulation({ seed, params });
+  const model = sim.add(new AieModel(sim, aie));
+  sim.runUntil(untilNs);
+  const out: MemoryImage[] = [];
+  for (let col = 0; col < model.array.columns; col++)
+    for (let row = 0; row < model.array.rows; row++) {
+      const tile = model.array.tile({ col, row });
+      if (!tile.isCore) continue;
+      for (const kind of MEM_KINDS) if (tile.hasMemory(kind)) out.push({ tile: `${col},${row}`, kind, bytes: tile.memory(kind).snapshot() });
+    }
+  return out;
+}
