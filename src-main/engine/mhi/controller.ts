@@ -325,12 +325,13 @@ export class MhiController implements Component {
 
   /** Device side: write a completion event (posted), then raise the MSI. */
   postEvent(chan: MhiChannel, slot: number, len: number): void {
-    const ev: MhiEvent = { chan, epoch: chan.epoch, slot, len };
+    const ev: MhiEvent = { chan, epoch: chan.epoch, gen: this.events.generation, slot, len };
     if (this.events.claim(ev)) this.writeEvent(ev);
   }
 
   private writeEvent(ev: MhiEvent): void {
     this.sim.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
+      if (ev.gen !== this.events.generation) return;
       this.events.landed.push(ev);
       this.msi();
     }, 'mhi.event');
@@ -364,9 +365,10 @@ export class MhiController implements Component {
   private ringEventDoorbell(): void {
     this.eventsSinceDoorbell = 0;
     const rp = this.events.hostRp;
+    const gen = this.events.generation;
     this.sim.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
       const ring = this.events;
-      if (rp <= ring.deviceSeenRp) return;
+      if (gen !== ring.generation || rp <= ring.deviceSeenRp) return;
       ring.deviceSeenRp = rp;
       while (ring.backlog.length > 0 && !ring.deviceSeesFull) {
         ring.claimed++;

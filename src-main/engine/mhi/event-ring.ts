@@ -5,6 +5,8 @@ export interface MhiEvent {
   chan: MhiChannel;
   /** Channel epoch at the time of the event; events from before a channel reset are dropped. */
   epoch: number;
+  /** Event-ring generation; events written before a controller reset are dropped. */
+  gen: number;
   slot: number;
   len: number;
 }
@@ -27,6 +29,8 @@ export class EventRing {
   /** Completions the device could not write yet because the ring was full. */
   readonly backlog: MhiEvent[] = [];
   fullStalls = 0;
+  /** Bumped by every reset, so writes still in flight from before it are recognised. */
+  generation = 0;
 
   constructor(readonly size: number) {}
 
@@ -46,6 +50,7 @@ export class EventRing {
   }
 
   reset(): void {
+    this.generation++;
     this.claimed = this.hostRp = this.deviceSeenRp = 0;
     this.landed.length = 0;
     this.backlog.length = 0;

@@ -235,6 +235,9 @@ describe('faults mid-transfer', () => {
       const g = h.open();
       expect(h.value(g.write(pattern(5000)))).toBe(5000);
       expect(g.udev.unreadBytes).toBe(5000);
+      // event-ring bookkeeping is consistent: nothing from before the fault was counted
+      expect(h.ctrl.events.hostRp).toBe(h.ctrl.events.claimed);
+      expect(h.ctrl.events.deviceSeenRp).toBe(h.ctrl.events.claimed);
     });
   }
 });
