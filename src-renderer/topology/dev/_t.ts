@@ -1,0 +1,11 @@
+import cytoscape from 'cytoscape';
+import { bigWorkspace } from '../dev/cases';
+import { projectWorkspace } from '../projection';
+import { applyProjection } from '../apply';
+let t = performance.now();
+const ws = bigWorkspace(); console.log('ws', performance.now() - t); t = performance.now();
+const p = projectWorkspace(ws); console.log('proj', performance.now() - t, p.elements.length, p.warnings.length); t = performance.now();
+const cy = cytoscape({ headless: true, styleEnabled: true });
+console.log(applyProjection(cy, p.elements), 'apply', performance.now() - t); t = performance.now();
+console.log(applyProjection(cy, p.elements), 'apply2', performance.now() - t); t = performance.now();
+const cy2 = cytoscape({ headless: true, styleEnabled: true }); cy2.add(p.elements); console.log('plain add', performance.now() - t);

@@ -1,0 +1,34 @@
+import seed from '../../../resources/workspaces/seed-power9-ipi.json';
+import { GiB } from '../../../src-common/parse/size';
+import { emptyWorkspace, parseWorkspace, type Workspace } from '../../../src-common/workspace';
+
+/** Workspaces the harness, the tests and the benchmark draw. */
+export const seedWorkspace = (): Workspace => parseWorkspace(structuredClone(seed));
+
+/** The benchmark's machine: 4 sockets × 24 SMT4 cores (384 threads), 8 guests of 64 vCPUs, a 50 × 9 AIE array. */
+export function bigWorkspace(): Workspace {
+  const ws = emptyWorkspace('big');
+  ws.host.sockets = Array.from({ length: 4 }, () => ({ cores: 24, memoryBytes: 512 * GiB }));
+  ws.guests = Array.from({ length: 8 }, (_, g) => ({
+    name: `vm${g}`,
+    memoryBytes: 64 * GiB,
+    smp: { sockets: 1, cores: 32, threads: 2 },
+    ksm: false,
+    thp: true,
+    // Each virtual core (2 vCPUs) on one physical SMT4 core; guests overlap, so some threads are overcommitted.
+    vcpupin: Array.from({ length: 64 }, (_, v) => {
+      const core = (g * 12 + (v >> 1)) % 96;
+      return { vcpu: v, cpuset: `${core * 4}-${core * 4 + 3}` };
+    }),
+    mmu: 'radix' as const,
+    bypassGuestPf: false,
+  }));
+  ws.devices.aie = { columns: 50, rows: 9, partitions: [{ name: 'p0', startCol: 0, numCols: 25 }] };
+  return parseWorkspace(ws);
+}
+
+export function caseByName(name: string | null): Workspace {
+  if (name === 'big') return bigWorkspace();
+  if (name === 'empty') return parseWorkspace(emptyWorkspace('empty'));
+  return seedWorkspace();
+}

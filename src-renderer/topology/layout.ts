@@ -1,0 +1,178 @@
+import { vcpuCount, type Workspace } from '../../src-common/workspace';
+import { hostTree } from './numbering';
+import { MACHINE_ID, coreId, guestId, mhiId, numaId, packageId, puId, vcpuId } from './ids';
+
+/**
+ * The deterministic lstopo-like layout: every box of the drawing as a rectangle in model
+ * coordinates (y down). Pure arithmetic on the document and the view model's block offsets,
+ * so the same workspace always draws the same picture.
+ */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export const PU_W = 50;
+export const PU_H = 24;
+export const GAP = 4;
+/** Inner padding of every box. */
+export const PAD = 6;
+/** Height of the label band at the top of a box (labels are drawn inside, as lstopo does). */
+export const LABEL_H = 16;
+/** Every node has a 1 px border, half of it outside the rectangle. */
+export const BORDER = 1;
+export const DEVICE_W = 150;
+export const BLOCK_GAP = 60;
+/** Width/height the package grid aims for: a little wider than tall. */
+const PACKAGE_ASPECT = 1.3;
+const GUEST_ASPECT = 3;
+
+export interface Layout {
+  /** Every node's rectangle, by element id. */
+  rects: Map<string, Rect>;
+  /** Leaf nodes (PUs, vCPUs, devices); the others are compound boxes sized around them. */
+  leaves: Set<string>;
+  /** Children of each compound, in order. */
+  children: Map<string, string[]>;
+}
+
+type Offsets = Record<string, { x: number; y: number }> | undefined;
+
+/** Picks the number of columns of a grid of `n` cells whose shape is closest to `aspect`. */
+export function gridColumns(n: number, cellW: number, cellH: number, aspect: number, step = 1): number {
+  let best = Math.min(n, step);
+  let bestErr = Infinity;
+  for (let cols = step; cols < n + step; cols += step) {
+    const rows = Math.ceil(n / cols);
+    const err = Math.abs(Math.log((cols * cellW) / (rows * cellH) / aspect));
+    if (err < bestErr - 1e-9) {
+      best = Math.min(cols, n);
+      bestErr = err;
+    }
+  }
+  return best;
+}
+
+class Builder {
+  rects = new Map<string, Rect>();
+  leaves = new Set<string>();
+  children = new Map<string, string[]>();
+
+  leaf(id: string, parent: string | null, r: Rect) {
+    this.rects.set(id, r);
+    this.leaves.add(id);
+    if (parent) this.child(parent, id);
+  }
+  box(id: string, parent: string | null, r: Rect) {
+    this.rects.set(id, r);
+    if (parent) this.child(parent, id);
+  }
+  child(parent: string, id: string) {
+    const list = this.children.get(parent) ?? [];
+    list.push(id);
+    this.children.set(parent, list);
+  }
+}
+
+export function layoutWorkspace(ws: Workspace): Layout {
+  const b = new Builder();
+  const offsets: Offsets = ws.view?.positions;
+  const host = layoutHost(b, ws, offsets?.[MACHINE_ID] ?? { x: 0, y: 0 });
+  layoutGuests(b, ws, host, offsets);
+  return { rects: b.rects, leaves: b.leaves, children: b.children };
+}
+
+function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number }): Rect {
+  const tpc = ws.host.threadsPerCore;
+  const puCols = Math.min(tpc, 4);
+  const puRows = Math.ceil(tpc / 4);
+  const coreW = puCols * PU_W + (puCols - 1) * GAP + 2 * PAD;
+  const coreH = LABEL_H + puRows * PU_H + (puRows - 1) * GAP + 2 * PAD;
+  const sockets = hostTree(ws.host);
+
+  // Size every package first so the machine grid can use the widest one.
+  const pkgSizes = sockets.map((s) => {
+    const cols = gridColumns(s.cores.length, coreW + GAP, coreH + GAP, PACKAGE_ASPECT);
+    const rows = Math.ceil(s.cores.length / cols);
+    const numaW = cols * coreW + (cols - 1) * GAP + 2 * PAD;
+    const numaH = LABEL_H + rows * coreH + (rows - 1) * GAP + 2 * PAD;
+    const mhis = ws.devices.mhi.filter((m) => m.socket === s.logical);
+    const devH = mhis.length ? GAP + PU_H : 0;
+    return { cols, numaW, numaH, mhis, w: numaW + 2 * PAD, h: LABEL_H + numaH + devH + 2 * PAD };
+  });
+  const pkgCols = sockets.length <= 3 ? sockets.length : Math.ceil(Math.sqrt(sockets.length));
+  const cellW = Math.max(...pkgSizes.map((p) => p.w));
+  const cellH = Math.max(...pkgSizes.map((p) => p.h));
+  const pkgRows = Math.ceil(sockets.length / pkgCols);
+  const machine: Rect = {
+    x: origin.x,
+    y: origin.y,
+    w: pkgCols * cellW + (pkgCols - 1) * 2 * GAP + 2 * PAD,
+    h: LABEL_H + pkgRows * cellH + (pkgRows - 1) * 2 * GAP + 2 * PAD,
+  };
+  b.box(MACHINE_ID, null, machine);
+
+  sockets.forEach((s, si) => {
+    const size = pkgSizes[si];
+    const px = machine.x + PAD + (si % pkgCols) * (cellW + 2 * GAP);
+    const py = machine.y + LABEL_H + PAD + Math.floor(si / pkgCols) * (cellH + 2 * GAP);
+    b.box(packageId(si), MACHINE_ID, { x: px, y: py, w: cellW, h: cellH });
+    const nx = px + PAD;
+    const ny = py + LABEL_H + PAD;
+    b.box(numaId(si), packageId(si), { x: nx, y: ny, w: cellW - 2 * PAD, h: size.numaH });
+    s.cores.forEach((c, k) => {
+      const cx = nx + PAD + (k % size.cols) * (coreW + GAP);
+      const cy = ny + LABEL_H + PAD + Math.floor(k / size.cols) * (coreH + GAP);
+      b.box(coreId(c.logical), numaId(si), { x: cx, y: cy, w: coreW, h: coreH });
+      c.pus.forEach((cpu, t) => {
+        b.leaf(puId(cpu), coreId(c.logical), {
+          x: cx + PAD + (t % 4) * (PU_W + GAP),
+          y: cy + LABEL_H + PAD + Math.floor(t / 4) * (PU_H + GAP),
+          w: PU_W,
+          h: PU_H,
+        });
+      });
+    });
+    size.mhis.forEach((m, i) => {
+      b.leaf(mhiId(m.name), packageId(si), { x: nx + i * (DEVICE_W + GAP), y: ny + size.numaH + GAP, w: DEVICE_W, h: PU_H });
+    });
+  });
+  return machine;
+}
+
+function layoutGuests(b: Builder, ws: Workspace, host: Rect, offsets: Offsets) {
+  let x = host.x;
+  let y = host.y + host.h + BLOCK_GAP;
+  let rowH = 0;
+  for (const g of ws.guests) {
+    const t = g.smp.threads;
+    const n = vcpuCount(g);
+    const vcores = Math.ceil(n / t);
+    // Columns count whole virtual cores, so SMT siblings stay side by side.
+    const vcoreW = t * PU_W + (t - 1) * GAP;
+    const cols = gridColumns(vcores, vcoreW + 3 * GAP, PU_H + GAP, GUEST_ASPECT / Math.max(1, t / 2));
+    const rows = Math.ceil(vcores / cols);
+    const w = Math.max(cols * vcoreW + (cols - 1) * 3 * GAP + 2 * PAD, DEVICE_W);
+    const h = LABEL_H + rows * PU_H + (rows - 1) * GAP + 2 * PAD;
+    if (x > host.x && x + w > host.x + Math.max(host.w, 1200)) {
+      x = host.x;
+      y += rowH + BLOCK_GAP / 2;
+      rowH = 0;
+    }
+    const at = offsets?.[guestId(g.name)] ?? { x, y };
+    b.box(guestId(g.name), null, { x: at.x, y: at.y, w, h });
+    for (let v = 0; v < n; v++) {
+      const k = Math.floor(v / t);
+      b.leaf(vcpuId(g.name, v), guestId(g.name), {
+        x: at.x + PAD + (k % cols) * (vcoreW + 3 * GAP) + (v % t) * (PU_W + GAP),
+        y: at.y + LABEL_H + PAD + Math.floor(k / cols) * (PU_H + GAP),
+        w: PU_W,
+        h: PU_H,
+      });
+    }
+    x += w + BLOCK_GAP / 2;
+    rowH = Math.max(rowH, h);
+  }
+}

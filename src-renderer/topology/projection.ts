@@ -1,0 +1,124 @@
+import type { ElementDefinition } from 'cytoscape';
+import { formatSize } from '../../src-common/parse/size';
+import { vcpuCount, type Workspace } from '../../src-common/workspace';
+import { hostTree } from './numbering';
+import { layoutWorkspace } from './layout';
+import { MACHINE_ID, coreId, guestId, mhiId, numaId, packageId, pinEdgeId, puId, vcpuId } from './ids';
+import { pinnedCpus, topologyWarnings, type TopologyWarning } from './warnings';
+
+/**
+ * The document → Cytoscape projection (DESIGN.md §5): pure, so it is unit-tested without a
+ * browser. The canvas diffs successive projections by element id and applies the changes in
+ * one `cy.batch()`.
+ *
+ * The nesting machine > package > NUMA node > core > PU (and guest > vCPU) is drawn as
+ * stacked rectangles, each a plain node with the exact size and position the layout gave it
+ * and a z-index by depth; `data.container` names the enclosing box. Cytoscape compound
+ * nodes would draw the same picture, but they restyle every ancestor and descendant on each
+ * style change, which made a 384-thread host take seconds to draw instead of milliseconds.
+ */
+export interface Projection {
+  elements: ElementDefinition[];
+  warnings: TopologyWarning[];
+}
+
+/** A colour per guest, by index: distinct on light and dark backgrounds. */
+export const GUEST_COLOURS = ['#2f7ed8', '#c2410c', '#15803d', '#9333ea', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
+export const guestColour = (index: number) => GUEST_COLOURS[index % GUEST_COLOURS.length];
+
+const size = (bytes: number) => formatSize(bytes).replace(/([KMGT])$/, ' $1iB');
+
+export function projectWorkspace(ws: Workspace): Projection {
+  const layout = layoutWorkspace(ws);
+  const warnings = topologyWarnings(ws);
+  const warned = new Map<string, string[]>();
+  for (const w of warnings) for (const n of w.nodes) warned.set(n, [...(warned.get(n) ?? []), w.message]);
+
+  const elements: ElementDefinition[] = [];
+  // `kinds` is the element kind first, then extra classes ('pu pinned g0').
+  const node = (id: string, parent: string | null, kinds: string, labelL: string, labelP: string, extra: Record<string, unknown> = {}) => {
+    const r = layout.rects.get(id)!;
+    const kind = kinds.split(' ')[0];
+    const data: Record<string, unknown> = { id, kind, labelL, labelP, w: r.w, h: r.h, ...extra };
+    if (parent) data.container = parent;
+    const warn = warned.get(id);
+    if (warn) data.warning = warn.join('\n');
+    const box = layout.leaves.has(id) ? '' : 'box';
+    const classes = [kinds, box, warn ? 'warn' : ''].filter(Boolean).join(' ');
+    elements.push({ group: 'nodes', data, position: { x: r.x + r.w / 2, y: r.y + r.h / 2 }, classes });
+  };
+
+  // Host: machine > package > NUMA node > core > PU.
+  const totalMem = ws.host.sockets.reduce((n, s) => n + s.memoryBytes, 0);
+  const machineLabel = `Machine ${ws.host.name} (${size(totalMem)} total)`;
+  node(MACHINE_ID, null, 'machine', machineLabel, machineLabel);
+  const pinnedBy = pinOwners(ws);
+  for (const s of hostTree(ws.host)) {
+    const mem = size(ws.host.sockets[s.logical].memoryBytes);
+    node(packageId(s.logical), MACHINE_ID, 'package', `Package L#${s.logical}`, `Package P#${s.chipId}`);
+    node(numaId(s.logical), packageId(s.logical), 'numa', `NUMANode L#${s.logical} (${mem})`, `NUMANode P#${s.chipId} (${mem})`);
+    for (const c of s.cores) {
+      node(coreId(c.logical), numaId(s.logical), 'core', `Core L#${c.logical}`, `Core P#${c.physical}`);
+      for (const cpu of c.pus) {
+        const owners = pinnedBy.get(cpu);
+        node(puId(cpu), coreId(c.logical), owners ? `pu pinned g${owners[0] % GUEST_COLOURS.length}` : 'pu', `PU L#${cpu}`, `PU P#${cpu}`, owners ? { colour: guestColour(owners[0]) } : {});
+      }
+    }
+    for (const m of ws.devices.mhi.filter((d) => d.socket === s.logical)) {
+      const label = `MHI ${m.name} (Gen${m.pcieGen} x${m.pcieWidth})`;
+      node(mhiId(m.name), packageId(s.logical), 'mhi', label, label);
+    }
+  }
+
+  // Guests: a box of vCPUs each, and an edge from each pinned vCPU to what it is pinned to.
+  ws.guests.forEach((g, gi) => {
+    const colour = guestColour(gi);
+    const label = `Guest ${g.name} · ${vcpuCount(g)} vCPUs (${g.smp.sockets}×${g.smp.cores}×${g.smp.threads}) · ${size(g.memoryBytes)}`;
+    node(guestId(g.name), null, 'guest', label, label, { colour });
+    const pins = pinnedCpus(ws, gi);
+    for (let v = 0; v < vcpuCount(g); v++) {
+      const cpus = pins.get(v);
+      node(vcpuId(g.name, v), guestId(g.name), cpus ? 'vcpu pinned' : 'vcpu', `vCPU ${v}`, `vCPU ${v}`, { colour });
+      if (!cpus) continue;
+      for (const target of pinTargets(ws, cpus)) {
+        elements.push({ group: 'edges', data: { id: pinEdgeId(g.name, v, target), source: vcpuId(g.name, v), target, colour }, classes: 'pin' });
+      }
+    }
+  });
+  return { elements, warnings };
+}
+
+/**
+ * The fewest host objects that cover exactly `cpus`: whole packages, then whole cores, then
+ * single PUs — so `0-3` on SMT4 is one edge to Core L#0, not four.
+ */
+export function pinTargets(ws: Workspace, cpus: readonly number[]): string[] {
+  const set = new Set(cpus);
+  const out: string[] = [];
+  for (const s of hostTree(ws.host)) {
+    const all = s.cores.flatMap((c) => c.pus);
+    if (all.every((p) => set.has(p))) {
+      out.push(packageId(s.logical));
+      continue;
+    }
+    for (const c of s.cores) {
+      if (c.pus.every((p) => set.has(p))) out.push(coreId(c.logical));
+      else for (const p of c.pus) if (set.has(p)) out.push(puId(p));
+    }
+  }
+  return out;
+}
+
+/** For each host CPU pinned by some vCPU: the indexes of the guests pinning it. */
+function pinOwners(ws: Workspace): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  ws.guests.forEach((_, gi) => {
+    for (const cpus of pinnedCpus(ws, gi).values())
+      for (const c of cpus) {
+        const list = out.get(c) ?? [];
+        if (!list.includes(gi)) list.push(gi);
+        out.set(c, list);
+      }
+  });
+  return out;
+}

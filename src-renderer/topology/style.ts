@@ -1,0 +1,97 @@
+import type { StylesheetJson } from 'cytoscape';
+import { LABEL_H } from './layout';
+
+/**
+ * The drawing's Cytoscape stylesheet, lstopo's palette (Package grey, Core darker grey,
+ * PU white, NUMA node green) in a light and a dark variant. Box geometry comes from the
+ * projection's data fields; this file only says how things look.
+ */
+export type Numbering = 'logical' | 'physical';
+export type Theme = 'light' | 'dark';
+
+const PALETTES = {
+  light: {
+    bg: '#ffffff', text: '#111111', machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff',
+    border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b',
+    tints: ['#dbeafe', '#ffedd5', '#dcfce7', '#f3e8ff', '#fef3c7', '#cffafe', '#ffe4e6', '#ecfccb'],
+  },
+  dark: {
+    bg: '#1e1f22', text: '#e8e8e8', machine: '#26282c', package: '#34373c', numa: '#2c3a2a', core: '#474b52', pu: '#1c1d20',
+    border: '#9a9a9a', guest: '#242a33', device: '#3b3322', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24',
+    tints: ['#1e3a5f', '#4a2a14', '#183d26', '#3b2452', '#44330f', '#103c44', '#4a1c26', '#2c3d14'],
+  },
+} as const;
+
+export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJson {
+  const p = PALETTES[theme];
+  const label = numbering === 'logical' ? 'data(labelL)' : 'data(labelP)';
+  return [
+    {
+      selector: 'node',
+      style: {
+        shape: 'rectangle',
+        width: 'data(w)',
+        height: 'data(h)',
+        'z-index-compare': 'manual',
+        'z-index': 40,
+        label,
+        color: p.text,
+        'font-family': 'system-ui, sans-serif',
+        'font-size': 10,
+        'border-width': 1,
+        'border-color': p.border,
+        'background-color': p.pu,
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'min-zoomed-font-size': 6,
+      },
+    },
+    {
+      selector: 'node.box',
+      style: {
+        // A box's label sits in the band at its top, inside it, as lstopo draws it.
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': LABEL_H - 1,
+        'font-size': 11,
+        'font-weight': 'bold',
+      },
+    },
+    // Stacking by depth: boxes under their contents, pin edges above cores but under threads.
+    { selector: 'node.machine', style: { 'background-color': p.machine, 'font-size': 12, 'z-index': 0 } },
+    { selector: 'node.package', style: { 'background-color': p.package, 'z-index': 10 } },
+    { selector: 'node.numa', style: { 'background-color': p.numa, 'font-weight': 'normal', 'z-index': 20 } },
+    { selector: 'node.core', style: { 'background-color': p.core, 'font-weight': 'normal', 'font-size': 10, 'z-index': 30 } },
+    // A pinned thread is tinted with the colour of (the first) guest pinning it.
+    { selector: 'node.pu.pinned', style: { 'border-color': 'data(colour)' } },
+    ...p.tints.map((tint, i) => ({ selector: `node.pu.pinned.g${i}`, style: { 'background-color': tint } })),
+    { selector: 'node.guest', style: { 'background-color': p.guest, 'border-color': 'data(colour)', 'z-index': 0 } },
+    { selector: 'node.vcpu', style: { 'border-style': 'dashed', 'border-color': 'data(colour)' } },
+    { selector: 'node.vcpu.pinned', style: { 'border-style': 'solid' } },
+    { selector: 'node.mhi', style: { 'background-color': p.device, shape: 'round-rectangle' } },
+    { selector: 'node.warn', style: { 'background-color': p.warn, 'border-color': p.warnBorder } },
+    {
+      selector: 'edge.pin',
+      style: {
+        width: 1.2,
+        'curve-style': 'straight',
+        'line-color': 'data(colour)',
+        opacity: 0.35,
+        'target-arrow-shape': 'none',
+        'z-index-compare': 'manual',
+        'z-index': 35,
+      },
+    },
+    // Pins of the selected guest / vCPUs stand out; the others step back.
+    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 50 } },
+    { selector: 'edge.pin.dim', style: { opacity: 0.08 } },
+    { selector: 'edge.ghost', style: { 'z-index-compare': 'manual', 'z-index': 60, width: 2, 'line-style': 'dashed', 'line-color': p.select, 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': p.select } },
+    { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '' } },
+    { selector: 'node.drop-target', style: { 'overlay-color': p.select, 'overlay-opacity': 0.35, 'overlay-padding': 2 } },
+    { selector: 'node:selected', style: { 'overlay-color': p.select, 'overlay-opacity': 0.3, 'overlay-padding': 2 } },
+    { selector: 'edge:selected', style: { opacity: 1, width: 2.5 } },
+    { selector: '.faded', style: { opacity: 0.15 } },
+  ];
+}
+
+export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
