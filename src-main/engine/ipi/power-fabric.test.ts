@@ -23,7 +23,7 @@ function scaled(fidelity: 'fast' | 'detailed', seed: number, variant: BarrierVar
     start: () => {
       const streams = [0, 1, 2, 3].flatMap((to) => [
         { kind: 'reschedule' as const, from: 5, to, ratePerSec: 50000, why: 'QEMU worker kicks vCPU (A)' },
-        { kind: 'reschedule' as const, from: 6, to, ratePerSec: 1000, why: 'wakes a host task' },
+        { kind: 'reschedule' as const, from: 6, to, ratePerSec: 5000, why: 'wakes a host task' },
       ]);
       fabric.setTraffic({ streams, locks: [] });
       const tick = () => {
@@ -39,8 +39,8 @@ function scaled(fidelity: 'fast' | 'detailed', seed: number, variant: BarrierVar
 
 describe('IPI fabric: fast mode agrees with the all-detailed run', () => {
   it('lost CALL_FUNCTION counts agree within statistical bounds (scaled scenario, no barriers)', () => {
-    const fast = scaled('fast', 11);
-    const detailed = scaled('detailed', 12);
+    const fast = scaled('fast', 11, 'none', 1.5);
+    const detailed = scaled('detailed', 12, 'none', 1.5);
     const a = fast.lostCallFunction;
     const b = detailed.lostCallFunction;
     // Both are (near-)Poisson counts: their difference stays within 4 standard deviations.

@@ -67,6 +67,9 @@ export class PowerIpiFabric implements IpiFabric {
   private traffic: IpiTraffic = { streams: [], locks: [] };
   /** Stream rate to each CPU (per ns), by what arrives. */
   private readonly rate: Record<Arrival, Float64Array>;
+  /** Per CPU: P(at least one other IPI within ±window) and that Poisson mean (cached per traffic). */
+  private overlapP: Float64Array;
+  private overlapMean: Float64Array;
   private trafficSince = 0;
   private trafficGen = 0;
 
@@ -102,6 +105,8 @@ export class PowerIpiFabric implements IpiFabric {
     this.rngLocks = ctx.sim.rng('ipi.locks');
     this.detectors = new LockupDetectors(ctx.sim, ctx.cpus, ctx.sim.rng('ipi.detectors'));
     this.rate = { KICK: new Float64Array(ctx.cpus.count), RESCHEDULE: new Float64Array(ctx.cpus.count), CALL_FUNCTION: new Float64Array(ctx.cpus.count) };
+    this.overlapP = new Float64Array(ctx.cpus.count);
+    this.overlapMean = new Float64Array(ctx.cpus.count);
   }
 
   // ---- traffic ------------------------------------------------------------------------------
@@ -112,6 +117,10 @@ export class PowerIpiFabric implements IpiFabric {
     this.trafficGen++;
     for (const a of ARRIVALS) this.rate[a].fill(0);
     for (const s of traffic.streams) this.rate[arrivalOf(s)][s.to] += s.ratePerSec / 1e9;
+    for (let t = 0; t < this.ctx.cpus.count; t++) {
+      this.overlapMean[t] = this.totalRate(t) * 2 * this.window;
+      this.overlapP[t] = 1 - Math.exp(-this.overlapMean[t]);
+    }
     // Rates changed: redraw everything that was drawn from them (Poisson: memoryless, exact).
     for (const t of this.lostAt.keys()) this.scheduleRescue(t);
     this.scheduleLockAttempts();
@@ -209,9 +218,9 @@ export class PowerIpiFabric implements IpiFabric {
 
   /** Other IPIs and kicks to `to` within ±window, drawn from the stream rates. */
   private sampledOverlaps(to: number): EpisodeSender[] {
-    const mean = this.totalRate(to) * 2 * this.window;
-    if (mean <= 0) return [];
-    const n = poisson(this.rngOverlap, mean);
+    // Usually none: one uniform draw decides, then the count given at least one.
+    if (!(this.rngOverlap.float() < this.overlapP[to])) return [];
+    const n = poissonAtLeastOne(this.rngOverlap, this.overlapMean[to]);
     const out: EpisodeSender[] = [];
     for (let i = 0; i < n; i++) out.push({ msg: this.pick(to, false), at: (this.rngOverlap.float() * 2 - 1) * this.window });
     return out;
@@ -391,18 +400,19 @@ export class PowerIpiFabric implements IpiFabric {
   }
 }
 
-/** Poisson variate with a small mean (inversion). */
-function poisson(rng: Rng, mean: number): number {
-  const u = rng.float();
+/** Poisson variate conditioned on being ≥ 1 (inversion over the truncated distribution). */
+function poissonAtLeastOne(rng: Rng, mean: number): number {
+  const p0 = Math.exp(-mean);
+  const u = p0 + rng.float() * (1 - p0);
   let k = 0;
-  let p = Math.exp(-mean);
+  let p = p0;
   let cum = p;
   while (u > cum && k < 1000) {
     k++;
     p *= mean / k;
     cum += p;
   }
-  return k;
+  return Math.max(1, k);
 }
 
 export const createPowerFabric: FabricFactory = (ctx) => new PowerIpiFabric(ctx);
