@@ -38,16 +38,42 @@ export interface Trial {
   finishedRuns: number;
   interruptedOnReopen: number;
   leftRunning: number;
+  /** For a run killed mid-run: wall ms between its last flush/heartbeat and the kill. */
+  unflushedMs?: number | null;
 }
 
-/** Starts `twb run --db dbFile` and SIGKILLs it after `killAfterMs`; then checks the store. */
-export async function killTrial(dbFile: string, killAfterMs: number, duration = '20h'): Promise<Trial> {
+/** The newest run id in the store (0 if none or no store yet). */
+function newestRun(dbFile: string): number {
+  if (!fs.existsSync(dbFile)) return 0;
+  try {
+    const db = new Database(dbFile, { readonly: true, timeout: 5000 });
+    try {
+      return (db.prepare('SELECT MAX(id) AS id FROM runs').get() as { id: number | null }).id ?? 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0; // schema not there yet (the CLI is migrating a new store)
+  }
+}
+
+/**
+ * Starts `twb run --db dbFile` and SIGKILLs it `killAfterMs` after it spawned — or, with
+ * `fromRunStart`, after its run row appeared (so every kill lands while the run executes);
+ * then checks the store.
+ */
+export async function killTrial(dbFile: string, killAfterMs: number, duration = '20h', fromRunStart = false): Promise<Trial> {
   const before = finishedRuns(dbFile);
+  const prevRun = newestRun(dbFile);
   const child = spawn(process.execPath, [TWB, 'run', 'builtin:seed-power9-ipi', '--duration', duration, '--db', dbFile, '--no-progress', '--seed', String(1 + Math.floor(killAfterMs))], { stdio: 'ignore' });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  if (fromRunStart) while (!gone && newestRun(dbFile) === prevRun) await new Promise((r) => setTimeout(r, 25));
   const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), killAfterMs));
   const first = await Promise.race([exited, timer]);
   const finishedFirst = first !== 'timeout';
+  const killedAt = Date.now();
   if (!finishedFirst) {
     child.kill('SIGKILL');
     await exited;
@@ -65,7 +91,15 @@ export async function killTrial(dbFile: string, killAfterMs: number, duration = 
     return ids;
   };
   const wasRunning = running();
+  // Wall time the killed run had not flushed yet: kill time − its last heartbeat.
+  let unflushedMs: number | null = null;
+  if (wasRunning.length) {
+    const db = new Database(dbFile, { readonly: true });
+    const beat = (db.prepare('SELECT heartbeat_at FROM runs WHERE id = ?').get(wasRunning[wasRunning.length - 1]) as { heartbeat_at: string | null }).heartbeat_at;
+    db.close();
+    if (beat) unflushedMs = killedAt - Date.parse(beat);
+  }
   openStore(dbFile).close(); // the next start: orphans become `interrupted`
   const leftRunning = running().length;
-  return { killedAfterMs: killAfterMs, finishedFirst, integrity, finishedIntact, finishedRuns: after.size, interruptedOnReopen: wasRunning.length - leftRunning, leftRunning };
+  return { killedAfterMs: killAfterMs, finishedFirst, integrity, finishedIntact, finishedRuns: after.size, interruptedOnReopen: wasRunning.length - leftRunning, leftRunning, unflushedMs };
 }

@@ -60,7 +60,8 @@ function summary(over: Partial<RunSummary> = {}): RunSummary {
       { cpu: 0, busy: 1, state: 'guest' },
       { cpu: 1, busy: 0.5, state: 'spinning' },
     ],
-    guests: [{ name: 'A', mmu: 'radix', exits: { page_fault: 60000, hcall: 40000 } }],
+    // Cast: the summary may carry more per-guest fields than this test needs.
+    guests: [{ name: 'A', mmu: 'radix', exits: { page_fault: 60000, hcall: 40000 } }] as unknown as RunSummary['guests'],
     lockups: [{ t: 60, cpu: 1, kind: 'soft_lockup', waitingOn: 'CPU 0 (host_ipi)', task: 'stress:42' }],
     warnings: [],
     params: {},

@@ -55,7 +55,7 @@ function record(seed: number, lockups: boolean): number {
     guests: [
       { name: 'A', mmu: 'radix', exits: { page_fault: 1000, hcall: 2000 } },
       { name: 'B', mmu: 'radix', exits: { page_fault: 10, hcall: 20 } },
-    ],
+    ] as unknown as RunSummary['guests'],
     lockups: lockups
       ? [
           { t: 2050, cpu: 12, kind: 'soft_lockup', waitingOn: 'CPU 40 (host_ipi never seen)', task: 'stress:4242' },
