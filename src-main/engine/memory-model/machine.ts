@@ -104,9 +104,10 @@ export class Machine {
   }
 
   apply(s: MachineState, tr: Transition): { state: MachineState; events: MachineEvent[] } {
-    const next = clone(s);
+    // Copy-on-write: only the acting thread changes (settling never touches the others).
+    const next: MachineState = { threads: s.threads.slice(), mem: s.mem.slice(), doorbell: s.doorbell.slice() };
+    const th = (next.threads[tr.thread] = cloneThread(s.threads[tr.thread]));
     const events: MachineEvent[] = [];
-    const th = next.threads[tr.thread];
     const code = this.prog.threads[tr.thread].code;
     if (tr.kind === 'perform') {
       const pc = th.window[tr.index];
@@ -143,7 +144,7 @@ export class Machine {
       } else throw new Error(`not a control op: ${Op[ins.op]}`);
       events.push({ thread: tr.thread, kind: 'control', pc: at, seq: th.issued++, value, overtook: 0 });
     }
-    this.settle(next, events);
+    this.settleThread(next, tr.thread, events);
     return { state: next, events };
   }
 
@@ -191,7 +192,11 @@ export class Machine {
 
   /** Issue everything up to the next control instruction; retire leading fences and notes. */
   private settle(s: MachineState, events: MachineEvent[]): void {
-    for (let t = 0; t < s.threads.length; t++) {
+    for (let t = 0; t < s.threads.length; t++) this.settleThread(s, t, events);
+  }
+
+  private settleThread(s: MachineState, t: number, events: MachineEvent[]): void {
+    {
       const th = s.threads[t];
       const code = this.prog.threads[t].code;
       for (let n = 0; ; n++) {
@@ -250,10 +255,6 @@ function sameLocation(a: CInstr, b: CInstr): boolean {
   return mem(a) && mem(b) && a.loc === b.loc;
 }
 
-function clone(s: MachineState): MachineState {
-  return {
-    threads: s.threads.map((t) => ({ pc: t.pc, window: [...t.window], seqs: [...t.seqs], issued: t.issued, regs: [...t.regs] })),
-    mem: [...s.mem],
-    doorbell: [...s.doorbell],
-  };
+function cloneThread(t: ThreadState): ThreadState {
+  return { pc: t.pc, window: t.window.slice(), seqs: t.seqs.slice(), issued: t.issued, regs: t.regs.slice() };
 }
