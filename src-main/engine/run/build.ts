@@ -41,7 +41,8 @@ export interface RunSummary {
   ipis: { sent: number; delivered: number; broadcasts: number };
   log: { t: number; text: string }[];
   cpus: { cpu: number; busy: number; state: string }[];
-  guests: { name: string; mmu: string; exits: Record<string, number> }[];
+  /** Exit counts per reason, and the same as mean rates per simulated second. */
+  guests: { name: string; mmu: string; exits: Record<string, number>; exitsPerSecond?: Record<string, number> }[];
   lockups: Lockup[];
   warnings: string[];
   params: ParamValues;
@@ -109,7 +110,10 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
         ipis: { sent: st.sent, delivered: st.delivered, broadcasts: st.broadcasts },
         log: sim.log.lines.map((l) => ({ t: l.timeNs / 1e9, text: l.text })),
         cpus: busy.map((b, cpu) => ({ cpu, busy: Math.round(b * 1e6) / 1e6, state: cpus.get(cpu).kind })),
-        guests: machine.exitCounts(),
+        guests: machine.exitCounts().map((g) => ({
+          ...g,
+          exitsPerSecond: Object.fromEntries(Object.entries(g.exits).map(([k, v]) => [k, sim.now > 0 ? Math.round((v / (sim.now / 1e9)) * 10) / 10 : 0])),
+        })),
         lockups: fabric.lockups(),
         warnings,
         params: changed,

@@ -29,6 +29,7 @@ describe('headless run of the seed scenario', () => {
     for (const k of ['page_fault', 'hcall', 'doorbell', 'timer']) expect(a.exits[k]).toBeGreaterThan(0);
     // 56 busy vCPUs × 100 Hz host tick × 60 s.
     expect(a.exits.timer).toBe(56 * 100 * 60);
+    expect(a.exitsPerSecond?.timer).toBe(5600);
     // Every vCPU of A runs on CPUs 0-111; its pinned cores are ≥ half busy.
     const busyA = summary.cpus.filter((c) => c.cpu < 112).reduce((n, c) => n + c.busy, 0);
     expect(busyA).toBeGreaterThanOrEqual(56);
