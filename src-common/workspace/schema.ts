@@ -7,7 +7,7 @@ import { guestSchema, vcpuCount } from './guest';
 import { workloadSchema } from './workload';
 import { mhiControllerSchema } from './devices/mhi';
 import { aieArraySchema } from './devices/aie';
-import { dmabufSchema } from './devices/dmabuf';
+import { dmabufAieProblems, dmabufSchema } from './devices/dmabuf';
 
 export const SCHEMA_VERSION = 1;
 
@@ -66,10 +66,16 @@ export const workspaceSchema = z
       if (w.target !== 'host' && !seen.has(w.target))
         ctx.addIssue({ code: 'custom', path: ['workloads', wi, 'target'], message: `no guest named '${w.target}' (expected 'host' or a guest name)` });
     });
+    const mhiNames = new Set<string>();
     ws.devices.mhi.forEach((m, mi) => {
       if (m.socket >= ws.host.sockets.length)
         ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'socket'], message: `expected 0..${ws.host.sockets.length - 1}, got ${m.socket}` });
+      // The name makes the UCI node /dev/mhi_<controller>_<device>: two alike would collide.
+      if (mhiNames.has(m.name)) ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'name'], message: `duplicate MHI controller name '${m.name}'` });
+      mhiNames.add(m.name);
     });
+    for (const p of dmabufAieProblems(ws.devices.dmabuf, ws.devices.aie))
+      ctx.addIssue({ code: 'custom', path: ['devices', 'dmabuf', ...p.path], message: p.message });
   });
 
 export type Workspace = z.infer<typeof workspaceSchema>;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { parseWorkspace, workspaceProblems } from './schema';
+import { emptyWorkspace } from './empty';
+
+const seed = () => JSON.parse(fs.readFileSync(new URL('../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8'));
+
+describe('workspace schema', () => {
+  it('accepts every built-in workspace', () => {
+    const dir = new URL('../../resources/workspaces/', import.meta.url);
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json')))
+      expect(workspaceProblems(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))), f).toEqual([]);
+    expect(workspaceProblems(emptyWorkspace('x'))).toEqual([]);
+  });
+
+  it('names the field of each problem', () => {
+    const ws = seed();
+    ws.guests[1].smp.threads = 0;
+    ws.guests[0].vcpupin[3].cpuset = '0-200';
+    ws.surprise = true;
+    expect(workspaceProblems(ws).map((e) => e.message)).toEqual([
+      'guests[1].smp.threads: expected 1..8, got 0',
+      'surprise: unknown field',
+      "guests[0].vcpupin[3].cpuset: CPU 200 in '0-200' is beyond the host (CPUs 0-127)",
+    ]);
+    expect(() => parseWorkspace(ws)).toThrow(/guests\[1\]\.smp\.threads: expected 1\.\.8, got 0 \(and 2 more\)/);
+  });
+
+  it('checks references across the document', () => {
+    const ws = seed();
+    ws.guests[1].name = 'A';
+    ws.workloads[0].target = 'C';
+    ws.guests[0].vcpupin.push({ vcpu: 56, cpuset: '0' });
+    const msgs = workspaceProblems(ws).map((e) => e.message);
+    expect(msgs).toContain("guests[1].name: duplicate guest name 'A'");
+    expect(msgs).toContain("workloads[0].target: no guest named 'C' (expected 'host' or a guest name)");
+    expect(msgs).toContain('guests[0].vcpupin[56].vcpu: expected 0..55, got 56');
+  });
+
+  it('refuses SMT8 chips with more than 12 cores and duplicate MHI controller names', () => {
+    const ws = seed();
+    ws.host.threadsPerCore = 8;
+    ws.devices.mhi = [
+      { name: 'mhi0', socket: 0, pcieGen: 3, pcieWidth: 1, ringSize: 64, mtu: 4096 },
+      { name: 'mhi0', socket: 1, pcieGen: 3, pcieWidth: 1, ringSize: 64, mtu: 4096 },
+    ];
+    const msgs = workspaceProblems(ws).map((e) => e.message);
+    expect(msgs).toContain('host.sockets[0].cores: expected 1..12 for SMT8, got 16');
+    expect(msgs).toContain("devices.mhi[1].name: duplicate MHI controller name 'mhi0'");
+  });
+});
