@@ -2,11 +2,12 @@
  * AieViewState — the AI Engine view's state (grid + hex view), behind getters.
  *
  *   view.info              the array (tiles, types, partitions) of the open document, or null
- *   view.tile / view.mem   the open tile memory (null: the grid only)
+ *   view.target / view.mem the open memory: a core tile's, or a partition's dma-buf (null: the grid only)
+ *   view.tile              the open tile (null for a partition or nothing)
  *   view.after             how long the model runs before the snapshot ("1ms"; "0" = initial image)
- *   view.bytes / view.base the snapshot and the array address of its byte 0
+ *   view.bytes / view.layout the snapshot and how its offsets map to array addresses
  *   view.changed           mask of bytes changed since the previous run of the same memory
- *   view.open(tile, mem) / view.run() / view.edit(offset, bytes)
+ *   view.open(target, mem) / view.run() / view.edit(offset, bytes)
  *
  * Reads go through the bridge with the store's current document, so unsaved edits are what
  * runs. An edit asks main to patch the initial memory image (validated there) and applies the
@@ -18,6 +19,11 @@ import type { AieArrayInfo, AieMemKind } from '../../src-common/bridge/areas/aie
 import type { Workspace } from '../../src-common/workspace';
 import { changedMask, decodeBase64 } from './hex-changes';
 import type { TilePos } from './grid-model';
+import { partitionLayout, tileLayout, type MemLayout } from './mem-layout';
+
+/** What the hex view shows: one core tile's memory, or a whole partition's (its dma-buf). */
+export type Target = ({ kind: 'tile' } & TilePos) | { kind: 'partition'; name: string };
+const targetKey = (t: Target, mem: AieMemKind) => (t.kind === 'tile' ? `tile ${t.col},${t.row} ${mem}` : `partition ${t.name} ${mem}`);
 
 /** What the view needs from the workspace store (src-renderer/lib/workspace-store.svelte.ts). */
 export interface DocStore {
@@ -27,11 +33,11 @@ export interface DocStore {
 
 export class AieViewState {
   #info = $state.raw<AieArrayInfo | null>(null);
-  #tile = $state.raw<TilePos | null>(null);
+  #target = $state.raw<Target | null>(null);
   #mem = $state<AieMemKind>('data');
   #after = $state('1ms');
   #bytes = $state.raw<Uint8Array | null>(null);
-  #base = $state(0);
+  #layout = $state.raw<MemLayout | null>(null);
   #afterNs = $state(0);
   #changed = $state.raw<{ mask: Uint8Array; count: number } | null>(null);
   #error = $state<string | null>(null);
@@ -49,8 +55,12 @@ export class AieViewState {
   get info() {
     return this.#info;
   }
-  get tile() {
-    return this.#tile;
+  get target() {
+    return this.#target;
+  }
+  get tile(): TilePos | null {
+    const t = this.#target;
+    return t?.kind === 'tile' ? { col: t.col, row: t.row } : null;
   }
   get mem() {
     return this.#mem;
@@ -61,8 +71,8 @@ export class AieViewState {
   get bytes() {
     return this.#bytes;
   }
-  get base() {
-    return this.#base;
+  get layout() {
+    return this.#layout;
   }
   get afterNs() {
     return this.#afterNs;
@@ -83,25 +93,26 @@ export class AieViewState {
     const seq = ++this.#seq;
     if (!doc?.devices.aie) {
       this.#info = null;
-      this.#tile = null;
-      this.#bytes = null;
+      this.close();
       return;
     }
     try {
       const info = await this.bridge.call('aie.describe', { doc });
       if (seq !== this.#seq) return;
       this.#info = info;
-      const t = this.#tile;
-      if (t && info && (t.col >= info.columns || t.row >= info.rows || t.row === 0)) this.close();
-      if (this.#tile) await this.run();
+      const t = this.#target;
+      const gone =
+        t?.kind === 'tile' ? !info || t.col >= info.columns || t.row >= info.rows || t.row === 0 : t?.kind === 'partition' && !info?.partitions.some((p) => p.name === t.name);
+      if (gone) this.close();
+      if (this.#target) await this.run();
     } catch (e) {
       if (seq === this.#seq) this.#error = (e as Error).message;
     }
   }
 
-  /** Opens a core tile's memory in the hex view and runs the model. */
-  async open(tile: TilePos, mem: AieMemKind = this.#mem): Promise<void> {
-    this.#tile = tile;
+  /** Opens a core tile's or a partition's memory in the hex view and runs the model. */
+  async open(target: Target, mem: AieMemKind = this.#mem): Promise<void> {
+    this.#target = target;
     this.#mem = mem;
     this.#bytes = null;
     this.#changed = null;
@@ -109,7 +120,8 @@ export class AieViewState {
   }
 
   close(): void {
-    this.#tile = null;
+    this.#target = null;
+    this.#layout = null;
     this.#bytes = null;
     this.#changed = null;
     this.#error = null;
@@ -122,21 +134,33 @@ export class AieViewState {
   /** Runs the model for `after` and snapshots the open memory; highlights what changed since the last run of it. */
   async run(): Promise<void> {
     const doc = this.store.current;
-    const tile = this.#tile;
-    if (!doc || !tile) return;
+    const target = this.#target;
+    if (!doc || !target) return;
     const mem = this.#mem;
+    const after = this.#after.trim() || '1ms';
     const seq = ++this.#seq;
     this.#busy = true;
     try {
-      const dump = await this.bridge.call('aie.readMemory', { doc, col: tile.col, row: tile.row, mem, after: this.#after.trim() || '1ms' });
+      let base64: string;
+      let layout: MemLayout;
+      let afterNs: number;
+      if (target.kind === 'tile') {
+        const d = await this.bridge.call('aie.readMemory', { doc, col: target.col, row: target.row, mem, after });
+        ({ base64, afterNs } = d);
+        layout = tileLayout(d.col, d.row, d.base - tileLayout(d.col, d.row, 0, 0).addressOf(0), mem === 'data' ? 32 * 1024 : 16 * 1024);
+      } else {
+        const d = await this.bridge.call('aie.readPartitionMemory', { doc, partition: target.name, mem, after });
+        ({ base64, afterNs } = d);
+        layout = partitionLayout(d.range, d.memOffset, d.memSize);
+      }
       if (seq !== this.#seq) return;
-      const bytes = decodeBase64(dump.base64);
-      const key = `${tile.col},${tile.row},${mem}`;
+      const bytes = decodeBase64(base64);
+      const key = targetKey(target, mem);
       this.#changed = changedMask(this.#previous.get(key), bytes);
       this.#previous.set(key, bytes);
       this.#bytes = bytes;
-      this.#base = dump.base;
-      this.#afterNs = dump.afterNs;
+      this.#layout = layout;
+      this.#afterNs = afterNs;
       this.#error = null;
     } catch (e) {
       if (seq === this.#seq) this.#error = (e as Error).message;
@@ -148,11 +172,14 @@ export class AieViewState {
   /** Writes `bytes` at `offset` of the open memory's initial image (undoable); the error, if refused. */
   async edit(offset: number, bytes: Uint8Array): Promise<string | null> {
     const doc = this.store.current;
-    const tile = this.#tile;
-    if (!doc || !tile) return 'no tile memory is open';
+    const layout = this.#layout;
+    if (!doc || !layout) return 'no memory is open';
+    const t = layout.tileOf(offset);
+    // In a partition's memory the next byte may be another tile's; a tile memory's own end is main's to refuse.
+    if (this.#target?.kind === 'partition' && bytes.length > t.left) return `an edit stays within one tile: tile (${t.col},${t.row}) has ${t.left} byte${t.left === 1 ? '' : 's'} left from here`;
     const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
     try {
-      const res = await this.bridge.call('aie.editMemory', { doc, col: tile.col, row: tile.row, mem: this.#mem, offset, hex });
+      const res = await this.bridge.call('aie.editMemory', { doc, col: t.col, row: t.row, mem: this.#mem, offset: t.offset, hex });
       this.store.apply(res.doc);
       return null;
     } catch (e) {

@@ -3,6 +3,8 @@
  * Each parser returns `{ok: true, value}` or `{ok: false, error}` with a message that says
  * what was expected, so the view can show it beside the field.
  */
+import type { MemLayout } from './mem-layout';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const err = <T>(error: string): Parsed<T> => ({ ok: false, error });
@@ -21,19 +23,22 @@ export function parseHexBytes(text: string): Parsed<Uint8Array> {
 
 /**
  * An address typed as hex ("0x1040300", "1040300", "300h") or decimal with a "#" ("#768"),
- * as an offset into a memory of `size` bytes whose byte 0 is at `base`. An absolute address
- * inside the memory is accepted, and so is a plain offset below `size`.
+ * as a byte offset of the memory `layout` describes: an array address inside the memory is
+ * taken as that, otherwise a plain offset below its size.
  */
-export function parseAddress(text: string, base: number, size: number): Parsed<number> {
+export function parseAddress(text: string, layout: MemLayout): Parsed<number> {
   const t = text.trim();
   let n: number;
+  const first = layout.addressOf(0);
   if (/^#\d+$/.test(t)) n = Number(t.slice(1));
-  else if (/^(0x)?[0-9a-f]+h?$/i.test(t) && t !== '') n = parseInt(t.replace(/^0x/i, '').replace(/h$/i, ''), 16);
-  else return err(`expected a hex address such as 0x${(base + 0x100).toString(16)} or an offset such as 0x100`);
+  else if (/^(0x)?[0-9a-f]+h?$/i.test(t)) n = parseInt(t.replace(/^0x/i, '').replace(/h$/i, ''), 16);
+  else return err(`expected a hex address such as 0x${(first + 0x100).toString(16)} or an offset such as 0x100`);
   if (!Number.isSafeInteger(n)) return err('the address is too large');
-  if (n >= base && n < base + size && base > 0) return ok(n - base);
-  if (n < size) return ok(n);
-  return err(`0x${n.toString(16)} is outside this memory (addresses 0x${base.toString(16)}..0x${(base + size - 1).toString(16)}, offsets 0x0..0x${(size - 1).toString(16)})`);
+  const at = layout.offsetOf(n);
+  if (at !== null) return ok(at);
+  if (n < layout.size) return ok(n);
+  const last = layout.addressOf(layout.size - 1);
+  return err(`0x${n.toString(16)} is outside this memory (addresses 0x${first.toString(16)}..0x${last.toString(16)}, offsets 0x0..0x${(layout.size - 1).toString(16)})`);
 }
 
 /** A search term: hex bytes, or text matched as its UTF-8 bytes. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CONTENT_PX, asciiChar, formatAddress, rowCount, rowWindow, scrollToRow } from './hex-rows';
+import { partitionLayout, tileLayout } from './mem-layout';
 import { parseAddress, parseHexBytes, parseSearch } from './hex-input';
 import { findBytes } from './hex-search';
 import { collapsed, isSelected, keyTarget, moveTo, selLength, selectionHex } from './hex-selection';
@@ -57,14 +58,16 @@ describe('input parsing', () => {
   });
 
   it('parses absolute addresses and offsets', () => {
-    const base = (2 << 23) + (1 << 18);
-    expect(parseAddress('0x1040300', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
-    expect(parseAddress('300', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
-    expect(parseAddress('300h', base, 0x8000)).toEqual({ ok: true, value: 0x300 });
-    expect(parseAddress('#16', base, 0x8000)).toEqual({ ok: true, value: 16 });
-    expect(parseAddress('0x8000', base, 0x8000)).toMatchObject({ ok: false, error: /outside this memory \(addresses 0x1040000\.\.0x1047fff/ });
-    expect(parseAddress('zz', base, 0x8000)).toMatchObject({ ok: false, error: /expected a hex address/ });
-    expect(parseAddress('', base, 0x8000).ok).toBe(false);
+    const tile = tileLayout(2, 1, 0, 0x8000);
+    expect(parseAddress('0x1040300', tile)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('300', tile)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('300h', tile)).toEqual({ ok: true, value: 0x300 });
+    expect(parseAddress('#16', tile)).toEqual({ ok: true, value: 16 });
+    expect(parseAddress('0x8000', tile)).toMatchObject({ ok: false, error: /outside this memory \(addresses 0x1040000\.\.0x1047fff/ });
+    expect(parseAddress('zz', tile)).toMatchObject({ ok: false, error: /expected a hex address/ });
+    expect(parseAddress('', tile).ok).toBe(false);
+    const part = partitionLayout({ startCol: 1, numCols: 3, startRow: 1, numRows: 2 }, 0x20000, 0x4000);
+    expect(parseAddress('0x1060010', part)).toEqual({ ok: true, value: 2 * 0x4000 + 0x10 }); // tile (2,1) is the third
   });
 
   it('parses search terms as hex or text', () => {
@@ -131,5 +134,25 @@ describe('changes since the previous run', () => {
   });
   it('decodes base64', () => {
     expect(Array.from(decodeBase64('QUlF'))).toEqual([0x41, 0x49, 0x45]);
+  });
+});
+
+describe('memory layouts', () => {
+  it('maps a tile memory linearly from its array address', () => {
+    const l = tileLayout(2, 1, 0x20000, 0x4000);
+    expect(l.addressOf(0)).toBe((2 << 23) + (1 << 18) + 0x20000);
+    expect(l.offsetOf(l.addressOf(0x3fff))).toBe(0x3fff);
+    expect(l.offsetOf(l.addressOf(0) - 1)).toBeNull();
+    expect(l.tileOf(0x10)).toEqual({ col: 2, row: 1, offset: 0x10, left: 0x3ff0 });
+  });
+  it('walks a partition memory by columns, then rows, and back', () => {
+    const l = partitionLayout({ startCol: 1, numCols: 3, startRow: 1, numRows: 2 }, 0, 0x8000);
+    expect(l.size).toBe(6 * 0x8000);
+    expect(l.tileOf(0x8000 + 5)).toMatchObject({ col: 1, row: 2, offset: 5 });
+    expect(l.tileOf(2 * 0x8000)).toMatchObject({ col: 2, row: 1, offset: 0 });
+    expect(l.addressOf(5 * 0x8000 + 0x10)).toBe((3 << 23) + (2 << 18) + 0x10);
+    for (const o of [0, 0x7fff, 0x8000, 3 * 0x8000 + 7, 6 * 0x8000 - 1]) expect(l.offsetOf(l.addressOf(o))).toBe(o);
+    expect(l.offsetOf((0 << 23) + (1 << 18))).toBeNull();
+    expect(l.offsetOf((1 << 23) + (3 << 18))).toBeNull();
   });
 });

@@ -42,6 +42,19 @@ export interface AieMemoryDump {
   base64: string;
 }
 
+/** A partition's memory of one type as its dma-buf holds it (seed aie_mem_mmap's layout). */
+export interface AiePartitionMemoryDump {
+  partition: string;
+  mem: AieMemKind;
+  /** The tiles: columns startCol.., rows startRow..; the buffer walks columns, then rows within a column. */
+  range: { startCol: number; numCols: number; startRow: number; numRows: number };
+  /** The memory's offset within a tile (0x0 data, 0x20000 program) and its size in one tile. */
+  memOffset: number;
+  memSize: number;
+  afterNs: number;
+  base64: string;
+}
+
 /** The longest run a read may ask for: AIE kernels finish in microseconds; this bounds the work one request can cause. */
 export const AIE_MAX_READ_NS = SEC;
 
@@ -73,6 +86,10 @@ export const aieArea = area({
     'aie.describe': method<AieArrayInfo | null>()(z.strictObject({ doc: workspaceSchema })),
     /** Runs the document's AI Engine model for `after` (default "1ms"; "0" = the initial image) and returns one core tile's memory. */
     'aie.readMemory': method<AieMemoryDump>()(z.strictObject({ doc: workspaceSchema, col, row, mem, after: after.optional() })),
+    /** As readMemory, for a whole partition's memory of one type (its dma-buf: memory size × columns × core rows). */
+    'aie.readPartitionMemory': method<AiePartitionMemoryDump>()(
+      z.strictObject({ doc: workspaceSchema, partition: z.string().min(1, 'expected a partition name').max(64), mem, after: after.optional() }),
+    ),
     /**
      * Writes `hex` at `offset` of a core tile's memory in the document's initial memory image
      * (devices.aie.partitions[].memory[]) and returns the new document; nothing is stored —

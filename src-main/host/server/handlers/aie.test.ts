@@ -51,6 +51,18 @@ describe('aie bridge area', () => {
     expect(bytesOf(prog.base64).length).toBe(16 * 1024);
   });
 
+  it('reads a partition memory as its dma-buf lays it out: columns, then rows', async () => {
+    const d = await client.call('aie.readPartitionMemory', { doc: demo(), partition: 'demo', mem: 'data' });
+    expect(d).toMatchObject({ range: { startCol: 1, numCols: 3, startRow: 1, numRows: 2 }, memOffset: 0, memSize: 32 * 1024 });
+    const bytes = bytesOf(d.base64);
+    expect(bytes.length).toBe(3 * 2 * 32 * 1024);
+    const tile21 = bytesOf((await client.call('aie.readMemory', { doc: demo(), col: 2, row: 1, mem: 'data' })).base64);
+    expect(bytes.subarray(2 * 32 * 1024, 3 * 32 * 1024)).toEqual(tile21); // (1,1) (1,2) (2,1) …
+    await expect(client.call('aie.readPartitionMemory', { doc: demo(), partition: 'nope', mem: 'data' })).rejects.toThrow(
+      /aie\.readPartitionMemory\.partition: no partition 'nope' in devices\.aie \(have: 'demo'\)/,
+    );
+  });
+
   it('refuses bad reads with the field named', async () => {
     await expect(client.call('aie.readMemory', { doc: demo(), col: 2, row: 0, mem: 'data' })).rejects.toThrow(
       /aie\.readMemory\.row: tile \(2,0\) is a SHIMNOC tile in the SHIM row/,

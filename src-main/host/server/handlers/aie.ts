@@ -1,4 +1,4 @@
-import type { aieArea, AieArrayInfo, AieMemoryDump } from '../../../../src-common/bridge/areas/aie';
+import type { aieArea, AieArrayInfo, AieMemoryDump, AiePartitionMemoryDump } from '../../../../src-common/bridge/areas/aie';
 import { durationNs } from '../../../../src-common/bridge/areas/aie';
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
@@ -53,6 +53,30 @@ export function aieHandlers(_deps: HandlerDeps): AreaHandlers<typeof aieArea> {
       const bytes = memory.snapshot();
       const base = tileAddress({ col, row }, mem === 'data' ? DATA_MEM_OFFSET : PROGRAM_MEM_OFFSET);
       return { col, row, mem, base, afterNs, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+    },
+    'aie.readPartitionMemory': ({ doc, partition, mem, after }): AiePartitionMemoryDump => {
+      const prefix = 'aie.readPartitionMemory';
+      const { sim, model } = buildModel(doc, prefix);
+      const config = doc.devices.aie!.partitions.find((p) => p.name === partition);
+      if (!config) {
+        const have = doc.devices.aie!.partitions.map((p) => `'${p.name}'`).join(', ') || 'none';
+        throw new FieldError(`${prefix}.partition`, `no partition '${partition}' in devices.aie (have: ${have})`);
+      }
+      const afterNs = after === undefined ? MS : durationNs(after)!;
+      if (afterNs === 0) sim.start();
+      else sim.runUntil(afterNs);
+      const part = model.partitions.get(partition)!;
+      const m = part.memories().find((x) => x.kind === mem)!;
+      const bytes = m.buffer.read(0, m.buffer.size);
+      return {
+        partition,
+        mem,
+        range: { startCol: m.range.start.col, numCols: m.range.size.col, startRow: m.range.start.row, numRows: m.range.size.row },
+        memOffset: m.offset,
+        memSize: m.size,
+        afterNs,
+        base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+      };
     },
     'aie.editMemory': ({ doc, col, row, mem, offset, hex }) => ({
       doc: patchMemoryImage(doc, { col, row, mem, offset, bytes: hexBytes(hex)! }, 'aie.editMemory'),
