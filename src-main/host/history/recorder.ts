@@ -75,7 +75,8 @@ export class RunRecorder {
     this.appendLog(u.newLog);
     if (u.newLockups) this.appendLockups(u.newLockups);
     this.setProgress(u.simNs, { ...u.counters, wallSeconds: u.wallSeconds, paused: u.paused });
-    if (u.simNs - this.lastSampleNs >= this.sampleEveryNs) this.appendSamples([sampleOf(u)]);
+    // Per-chunk samples when the pipeline sends them (denser), else the update itself; thinned to the grid.
+    for (const smp of u.samples?.length ? u.samples : [sampleOf(u)]) if (smp.tNs - this.lastSampleNs >= this.sampleEveryNs) this.appendSamples([smp]);
     if (this.wallMs() - this.lastFlush >= this.flushEveryMs) this.flush();
   }
 

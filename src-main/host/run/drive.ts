@@ -1,6 +1,6 @@
 import { buildRun, type BuiltRun, type RunSummary } from '../../engine/run/build';
 import type { FabricFactory } from '../../engine/ipi/fabric';
-import type { RunRequest, RunUpdate } from './protocol';
+import type { RunRequest, RunSample, RunUpdate } from './protocol';
 
 /** Wall-clock pacing of a run: chunks of simulated time, updates at most every 100 ms. */
 export interface DriveHooks {
@@ -13,8 +13,24 @@ export interface DriveHooks {
 
 const UPDATE_EVERY_MS = 100;
 const CHUNK_TARGET_MS = 25;
+/** Samples per run on a fixed simulated-time grid (for charts; bounded whatever the wall time). */
+const SAMPLES_PER_RUN = 1000;
 
-export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, paused: boolean, logFrom: number, lockupFrom = 0): RunUpdate {
+/** The run's cumulative figures now (cheap: no integration, so sampling never perturbs the run). */
+export function takeSample(run: BuiltRun): RunSample {
+  const busy = run.machine.currentBusy();
+  const st = run.fabric.stats();
+  return {
+    tNs: run.sim.now,
+    busy: busy.length ? Math.round((busy.reduce((a, b) => a + b, 0) / busy.length) * 1e6) / 1e6 : 0,
+    ipisSent: st.sent,
+    lostIpis: st.lost,
+    lockups: run.fabric.lockups().length,
+    exits: run.machine.exitTotals(),
+  };
+}
+
+export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, paused: boolean, logFrom: number, lockupFrom = 0, samples: RunSample[] = []): RunUpdate {
   const st = run.fabric.stats();
   const states = run.cpus.snapshot().map((s) => s.kind);
   return {
@@ -27,6 +43,7 @@ export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, 
     newLog: run.sim.log.lines.slice(logFrom).map((l) => ({ t: l.timeNs / 1e9, text: l.text })),
     newLockups: run.fabric.lockups().slice(lockupFrom),
     guestExits: run.machine.exitTotals(),
+    samples,
   };
 }
 
@@ -39,11 +56,13 @@ export async function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?:
   let lastUpdate = -Infinity;
   let logFrom = 0;
   let lockupFrom = 0;
+  const samples: RunSample[] = [];
+  const sampleStep = Math.max(1, Math.floor(req.durationNs / SAMPLES_PER_RUN));
   const update = (force: boolean) => {
     const now = performance.now();
     if (!hooks.onUpdate || (!force && now - lastUpdate < UPDATE_EVERY_MS)) return;
     lastUpdate = now;
-    hooks.onUpdate(liveUpdate(run, req, wall(), hooks.paused?.() ?? false, logFrom, lockupFrom));
+    hooks.onUpdate(liveUpdate(run, req, wall(), hooks.paused?.() ?? false, logFrom, lockupFrom, samples.splice(0)));
     logFrom = run.sim.log.lines.length;
     lockupFrom = run.fabric.lockups().length;
   };
@@ -51,7 +70,15 @@ export async function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?:
     while (run.sim.now < req.durationNs) {
       if (hooks.cancelled?.()) return run.summary({ wallSeconds: wall(), status: 'cancelled' });
       const c0 = performance.now();
-      run.sim.runUntil(Math.min(req.durationNs, run.sim.now + chunk));
+      const target = Math.min(req.durationNs, run.sim.now + chunk);
+      if (!hooks.onUpdate) run.sim.runUntil(target);
+      else
+        // Stop at each point of a fixed simulated-time grid inside the chunk to sample there
+        // (runUntil boundaries do not change the trace: chunks already vary with wall time).
+        while (run.sim.now < target && !run.sim.stoppedBecause) {
+          run.sim.runUntil(Math.min(target, (Math.floor(run.sim.now / sampleStep) + 1) * sampleStep));
+          samples.push(takeSample(run));
+        }
       if (run.sim.stoppedBecause) return run.summary({ wallSeconds: wall(), status: 'failed', error: `run stopped: ${run.sim.stoppedBecause}` });
       const took = performance.now() - c0;
       // Keep chunks near CHUNK_TARGET_MS of wall time so pause/cancel react quickly.

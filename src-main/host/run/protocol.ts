@@ -11,6 +11,18 @@ export interface RunRequest {
   set?: ParamValues;
 }
 
+/** Cumulative figures at the end of one chunk of simulated time. */
+export interface RunSample {
+  tNs: number;
+  /** Mean current busy fraction over host CPUs, 0..1. */
+  busy: number;
+  ipisSent: number;
+  lostIpis: number;
+  lockups: number;
+  /** Exits so far per guest, all reasons summed. */
+  exits: Record<string, number>;
+}
+
 /** A batched live update (at most 10 per second) for progress bars and the run view. */
 export interface RunUpdate {
   simNs: number;
@@ -26,6 +38,8 @@ export interface RunUpdate {
   newLockups?: Lockup[];
   /** Exits so far per guest, all reasons summed (run history samples exits/s from it). */
   guestExits?: Record<string, number>;
+  /** Samples on a fixed simulated-time grid (duration / 1000) since the previous update (run history charts). */
+  samples?: RunSample[];
 }
 
 export type ToWorker = { type: 'start'; request: RunRequest } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
