@@ -39,8 +39,10 @@ export function lineChartSvg(title: string, unit: string, lines: readonly ChartL
     const d = l.points.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
     out.push(`<polyline class="series" fill="none" stroke="${l.color}" stroke-width="1.5" points="${d}"><title>${esc(l.label)}</title></polyline>`);
     if (lines.length > 1) {
-      out.push(`<rect x="${M.left + 8 + i * 150}" y="${M.top + 6}" width="10" height="10" fill="${l.color}"/>`);
-      out.push(`<text x="${M.left + 22 + i * 150}" y="${M.top + 15}" font-size="10">${esc(l.label)}</text>`);
+      // Legend in the title row, right-aligned, so it never covers the lines.
+      const lx = W - M.right - (lines.length - i) * 90;
+      out.push(`<rect x="${lx}" y="6" width="10" height="10" fill="${l.color}"/>`);
+      out.push(`<text x="${lx + 14}" y="15" font-size="10">${esc(l.label)}</text>`);
     }
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${esc(title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${out.join('')}</svg>`;
