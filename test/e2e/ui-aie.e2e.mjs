@@ -13,9 +13,9 @@ const NAME = 'AIE e2e';
 const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
 const hexGrid = (page) => page.getByRole('grid', { name: 'Data memory of tile (2,1)' });
 /** Waits until the hex cell of byte `offset` (rendered only while its row is visible) shows `text`. */
-const waitCell = (page, offset, text) =>
+const waitCell = (page, offset, text, timeout = 30_000) =>
   page.waitForFunction(([o, t]) => document.querySelector(`[data-testid="hex-grid"] .b[data-offset="${o}"]`)?.textContent === t, [offset, text], {
-    timeout: 10_000,
+    timeout,
   });
 
 /** Sends one bridge request over a socket of the page's own origin and token. */
@@ -252,6 +252,12 @@ export const tests = [
       await page.getByLabel('Go to address').press('Enter');
       await waitCell(page, 16 * 1024 * 1024 - 16, '45');
       await shot('aie-07-16mib-end');
+      // An edit in the partition view lands in tile (63,8)'s image; undo restores it.
+      await page.keyboard.type('58');
+      await waitCell(page, 16 * 1024 * 1024 - 16, '58');
+      await page.getByText('1 byte changed since the previous run').waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+z');
+      await waitCell(page, 16 * 1024 * 1024 - 16, '45');
       await page.getByRole('tab', { name: 'Topology' }).click();
     },
   },
