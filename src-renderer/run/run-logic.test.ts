@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { appendCapped, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
+import { busyColour, overlayOf, parseWaitingOn } from './overlay';
+import { chartOf, pointOf, SeriesBuffer } from './series';
+
+describe('series', () => {
+  const p = (t: number, ipis: number, exitsA: number, busy = 0.5, lost = 0) => ({ t, busy, ipisSent: ipis, lostIpis: lost, exits: { A: exitsA } });
+  it('derives rates between points; the first has none', () => {
+    const c = chartOf([p(0, 0, 0), p(10, 100, 50, 0.25), p(20, 300, 50, 1, 2)]);
+    expect(c.t).toEqual([0, 10, 20]);
+    expect(c.busyPct).toEqual([50, 25, 100]);
+    expect(c.ipisPerSec).toEqual([null, 10, 20]);
+    expect(c.exitsPerSec).toEqual({ A: [null, 5, 0] });
+    expect(c.lostIpis).toEqual([0, 0, 2]);
+  });
+  it('stays bounded, keeps the last point and exact rates between kept points', () => {
+    const b = new SeriesBuffer(10);
+    for (let i = 0; i <= 100; i++) b.push(p(i, i * 7, i * 3));
+    expect(b.length).toBeLessThanOrEqual(10);
+    const c = b.chart();
+    expect(c.t[c.t.length - 1]).toBe(100);
+    expect(c.ipisPerSec.slice(1).every((r) => r === 7)).toBe(true);
+    b.push(p(50, 0, 0));
+    expect(b.chart().t[b.length - 1]).toBe(100);
+  });
+  it('turns a live update into a point', () => {
+    expect(pointOf({ simNs: 2e9, cpus: { busy: [1, 0, 0.5, 0.5] }, counters: { ipisSent: 9, lostIpis: 1 }, guestExits: { B: 4 } })).toEqual({
+      t: 2,
+      busy: 0.5,
+      ipisSent: 9,
+      lostIpis: 1,
+      exits: { B: 4 },
+    });
+  });
+});
+
+describe('log filter', () => {
+  const soft = 'watchdog: BUG: soft lockup - CPU#19 stuck for 21s! [worker:19560]';
+  const rcu = 'rcu: 42-....: (5250 ticks this GP) idle=f97/1/0x4000000000000002 softirq=9598/9598 fqs=2100';
+  const hung = 'INFO: task khugepaged:792 blocked for more than 120 seconds.';
+  it('filters soft lockups, rcu stalls and hung tasks', () => {
+    expect([soft, rcu, hung].map((l) => matchesFilter(l, 'soft lockup'))).toEqual([true, false, false]);
+    expect([soft, rcu, hung].map((l) => matchesFilter(l, 'rcu'))).toEqual([false, true, false]);
+    expect([soft, rcu, hung].map((l) => matchesFilter(l, 'hung task'))).toEqual([false, false, true]);
+    expect(matchesFilter('rcu: INFO: rcu_sched self-detected stall on CPU', 'rcu')).toBe(true);
+    expect([soft, rcu, hung].every((l) => matchesFilter(l, 'all'))).toBe(true);
+  });
+  it('finds the CPU a line is about', () => {
+    expect(cpuOfLine(soft)).toBe(19);
+    expect(cpuOfLine(rcu)).toBe(42);
+    expect(cpuOfLine('CPU: 105 PID: 19560 Comm: worker Tainted: G L')).toBe(105);
+    expect(cpuOfLine(hung)).toBeNull();
+  });
+  it('formats times as printk and caps the buffer', () => {
+    expect(formatLogTime(6227.0678705)).toBe('[ 6227.067871]');
+    expect(formatLogTime(0.5)).toBe('[    0.500000]');
+    expect(appendCapped([1, 2, 3], [4, 5], 4)).toEqual([2, 3, 4, 5]);
+  });
+});
+
+describe('overlay', () => {
+  it('parses what a CPU waits on', () => {
+    expect(parseWaitingOn('csd_lock_wait(cpu 72)')).toEqual({ kind: 'ipi', target: 72 });
+    expect(parseWaitingOn('spinlock mm(A).page_table_lock held by CPU 47')).toEqual({ kind: 'lock', lock: 'mm(A).page_table_lock', holder: 47 });
+    expect(parseWaitingOn('something else')).toBeNull();
+  });
+  it('colours by busy fraction, clamped', () => {
+    expect(busyColour(0)).toBe('hsl(185, 60%, 96%)');
+    expect(busyColour(1)).toBe('hsl(185, 60%, 46%)');
+    expect(busyColour(7)).toBe(busyColour(1));
+    expect(busyColour(NaN)).toBe(busyColour(0));
+  });
+  it("draws the seed's picture: senders stuck on a lost IPI, spinners on the lock they hold", () => {
+    const state = Array.from({ length: 128 }, () => 'host');
+    for (const c of [105, 31, 24, 45, 124]) state[c] = 'spinning';
+    state[3] = 'guest';
+    const waiting = new Map([
+      [105, 'csd_lock_wait(cpu 42)'],
+      [31, 'csd_lock_wait(cpu 42)'],
+      [24, 'spinlock mm(A).page_table_lock held by CPU 105'],
+      [45, 'spinlock mm(A).page_table_lock held by CPU 105'],
+      [7, 'csd_lock_wait(cpu 1)'], // no longer spinning: ignored
+    ]);
+    const o = overlayOf({ state, busy: state.map(() => 0.5) }, waiting);
+    expect(o.fills).toHaveLength(128);
+    expect(o.inGuest).toEqual([3]);
+    expect(o.lostIpis).toEqual([{ from: 31, to: 42 }, { from: 105, to: 42 }]);
+    expect(o.lockWaits.map((w) => [w.from, w.to])).toEqual([[24, 105], [45, 105]]);
+    expect(o.spinning.find((s) => s.cpu === 124)).toEqual({ cpu: 124, on: null });
+    expect(o.holders).toEqual([{ cpu: 42, what: 'lost CALL_FUNCTION' }, { cpu: 105, what: 'mm(A).page_table_lock' }]);
+  });
+});
+
+describe('format', async () => {
+  const { formatClock, formatEta } = await import('./format');
+  it('shows simulated time and ETA', () => {
+    expect(formatClock(5.234)).toBe('5.23 s');
+    expect(formatClock(62)).toBe('1:02');
+    expect(formatClock(6227.4)).toBe('1:43:47');
+    expect(formatEta(null)).toBe('ETA —');
+    expect(formatEta(0.2)).toBe('ETA <1 s');
+    expect(formatEta(90)).toBe('ETA 90 s');
+    expect(formatEta(600)).toBe('ETA 10 min');
+    expect(formatEta(9000)).toBe('ETA 2.5 h');
+  });
+});
