@@ -31,7 +31,12 @@
 import { defineParams, Priority, type Component, type Simulation } from '../core';
 import type { CpuStates, TaskRef } from '../power9/cpus';
 
-export type IpiKind = 'reschedule' | 'call_function' | 'call_function_single';
+/**
+ * `vcpu_kick`: KVM waking a vCPU that runs in a guest with a bare msgsnd
+ * (kvmppc_fast_vcpu_kick_hv), which sets no message and no host_ipi; every other kind is a host
+ * IPI (smp_muxed_ipi_set_message + doorbell_global_ipi).
+ */
+export type IpiKind = 'reschedule' | 'call_function' | 'call_function_single' | 'vcpu_kick';
 
 /** A Poisson flow of IPIs of one kind from one CPU to another. */
 export interface IpiStream {

@@ -22,7 +22,7 @@ function scaled(fidelity: 'fast' | 'detailed', seed: number, variant: BarrierVar
     name: 'driver',
     start: () => {
       const streams = [0, 1, 2, 3].flatMap((to) => [
-        { kind: 'reschedule' as const, from: 5, to, ratePerSec: 50000, why: 'QEMU worker kicks vCPU (A)' },
+        { kind: 'vcpu_kick' as const, from: 5, to, ratePerSec: 50000, why: 'QEMU worker kicks vCPU (A)' },
         { kind: 'reschedule' as const, from: 6, to, ratePerSec: 5000, why: 'wakes a host task' },
       ]);
       fabric.setTraffic({ streams, locks: [] });
@@ -85,7 +85,7 @@ describe('lockup cascade', () => {
       name: 'driver',
       start: () => {
         fabric.setTraffic({
-          streams: [{ kind: 'reschedule', from: 3, to: 0, ratePerSec: 20000, why: 'QEMU worker kicks vCPU (A)' }],
+          streams: [{ kind: 'vcpu_kick', from: 3, to: 0, ratePerSec: 20000, why: 'QEMU worker kicks vCPU (A)' }],
           locks: [
             { lock: 'mm(A).page_table_lock', cpu: 2, task: { comm: 'ksmd', pid: 791 }, ratePerSec: 10, mode: 'spin' },
             { lock: 'mm(A).mmap_sem', cpu: 3, task: { comm: 'worker', pid: 19907 }, ratePerSec: 10, mode: 'sleep' },

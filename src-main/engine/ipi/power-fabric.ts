@@ -40,12 +40,9 @@ interface Broadcast {
   pending: Set<number>;
 }
 
-/**
- * The host IPIs among the background streams: everything but vCPU kicks (see above). The
- * contract has no kind for kicks yet, so they are recognised by the workload model's `why`.
- */
+/** The host IPIs among the background streams: everything but vCPU kicks (see above). */
 export function isHostIpi(s: IpiStream): boolean {
-  return !(s.kind === 'reschedule' && /kicks? vCPU/i.test(s.why));
+  return s.kind !== 'vcpu_kick';
 }
 
 /** What a background IPI does at its target: a vCPU kick, or a host IPI with its message. */

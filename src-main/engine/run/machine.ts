@@ -348,7 +348,7 @@ export class Machine implements Component {
         if (irqCpu(wc) !== wc) streams.push({ kind: 'reschedule', from: irqCpu(wc), to: wc, ratePerSec: perW, why: `block completion wakes QEMU worker (${g.name})` });
         for (const v of liveV) {
           const vc = this.cpuOf[v];
-          if (vc !== wc) streams.push({ kind: 'reschedule', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
+          if (vc !== wc) streams.push({ kind: 'vcpu_kick', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
         }
         locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'spin' });
         locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'sleep' });
