@@ -1,6 +1,7 @@
 // Browser end-to-end tests: builds the renderer, starts `twb serve --port 0 --db TMP`, drives
 // Debian's Chromium with playwright-core, writes test-results/e2e.json and screenshots.
 // Usage: node test/e2e/run.mjs [name-filter]
+// env passed to each test: {page, url, db, root, pageErrors, shot(name)}.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,13 +9,22 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { tests } from './shell.e2e.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const filter = process.argv[2];
+
+// Every test/e2e/*.e2e.mjs exports `tests = [{name, run(env)}]`; the shell's run first (they
+// start from an empty store), then the other areas' files in name order.
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const files = fs
+  .readdirSync(HERE)
+  .filter((f) => f.endsWith('.e2e.mjs'))
+  .sort((a, b) => (a === 'shell.e2e.mjs' ? -1 : b === 'shell.e2e.mjs' ? 1 : a.localeCompare(b)));
+const tests = [];
+for (const f of files) tests.push(...(await import(path.join(HERE, f))).tests);
 
 function writeResults(passed, failed) {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -73,7 +83,7 @@ try {
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message} @ ${(e.stack ?? '').split('\n').slice(1, 3).join(' ').trim()}`));
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
   });

@@ -3,6 +3,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 
 const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
@@ -78,17 +80,20 @@ export const tests = [
   },
   {
     name: 'new from the seed template, duplicate, delete',
-    async run({ page, shot }) {
+    async run({ page, root, shot }) {
       await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('seed-power9-ipi');
       await page.getByRole('button', { name: 'New workspace' }).click();
       await page.getByRole('navigation', { name: 'Outline' }).getByText('A', { exact: true }).waitFor(); // guest A of the seed
       const seedName = await currentName(page);
+      if (fs.existsSync(path.join(root, 'src-renderer/topology/TopologyCanvas.svelte')))
+        await page.locator('[data-testid="canvas-area"] canvas').first().waitFor(); // Cytoscape drew
       await waitSaved(page);
       await shot('03-seed-workspace');
       await page.getByRole('button', { name: `Duplicate ${seedName}` }).click();
-      await page.getByRole('button', { name: `${seedName} copy`, exact: true }).waitFor();
-      await page.getByRole('button', { name: `Delete ${seedName} copy` }).click();
-      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: `${seedName} copy`, exact: true }).waitFor();
+      const list = page.getByRole('list', { name: 'Workspace list' });
+      await list.getByRole('button', { name: `Delete ${seedName} copy` }).click();
+      await list.getByRole('button', { name: 'Delete', exact: true }).click();
       await page.waitForFunction((n) => ![...document.querySelectorAll('button.open')].some((b) => b.textContent === n), `${seedName} copy`);
       assert.deepEqual((await listNames(page)).sort(), ['Lab machine', seedName].sort());
       assert.match(await page.getByRole('alert').count().then(String), /^0$/);
