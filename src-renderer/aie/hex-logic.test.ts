@@ -23,8 +23,10 @@ describe('row model', () => {
     expect(top.contentPx).toBe(MAX_CONTENT_PX);
     expect(top.first).toBe(0);
     expect(top.end - top.first).toBeLessThanOrEqual(32);
-    const bottom = rowWindow(MAX_CONTENT_PX - 600, 600, 20, rows);
+    const bottom = rowWindow(MAX_CONTENT_PX - 610, 610, 20, rows);
     expect(bottom.end).toBe(rows);
+    // The last row's bottom edge is the viewport's bottom edge.
+    expect(bottom.topPx + (bottom.end - bottom.first) * 20).toBe(MAX_CONTENT_PX);
     const mid = rowWindow((MAX_CONTENT_PX - 600) / 2, 600, 20, rows);
     expect(Math.abs(mid.first - rows / 2)).toBeLessThan(40);
   });

@@ -31,11 +31,13 @@ export function rowWindow(scrollTop: number, viewportPx: number, rowPx: number, 
     const end = Math.min(totalRows, top + visible + overscan);
     return { first, end, topPx: first * rowPx, contentPx: natural };
   }
-  // Scaled: the scroll fraction picks the top row; rows are drawn from the viewport's top.
+  // Scaled: the scroll fraction picks the top row; the rows are drawn in the viewport, top
+  // aligned at the start and sliding to bottom aligned at the end, so the last row shows whole.
   const maxScroll = Math.max(1, MAX_CONTENT_PX - viewportPx);
   const frac = Math.min(1, Math.max(0, scrollTop / maxScroll));
   const top = Math.round(frac * Math.max(0, totalRows - visible));
-  return { first: top, end: Math.min(totalRows, top + visible + 1), topPx: Math.min(scrollTop, maxScroll), contentPx: MAX_CONTENT_PX };
+  const overhang = Math.max(0, visible * rowPx - viewportPx);
+  return { first: top, end: Math.min(totalRows, top + visible + 1), topPx: Math.min(scrollTop, maxScroll) - frac * overhang, contentPx: MAX_CONTENT_PX };
 }
 
 /** The scrollTop that brings `row` into view (kept where it is when already visible). */
