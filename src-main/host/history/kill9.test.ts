@@ -13,8 +13,8 @@ describe('kill -9 of twb run --db', () => {
     const done = await killTrial(db, 60_000, '1m');
     expect(done).toMatchObject({ finishedFirst: true, integrity: 'ok', finishedRuns: 1, leftRunning: 0 });
     const before = finishedRuns(db);
-    // Killed 3 s after its run row appeared: mid-run (a 20 h run takes longer), after a flush.
-    const t = await killTrial(db, 3000, '20h', true);
+    // Killed 3 s after its run row appeared: mid-run (1,000 simulated hours take minutes), after a flush.
+    const t = await killTrial(db, 3000, '1000h', true);
     expect(t).toMatchObject({ finishedFirst: false, integrity: 'ok', finishedIntact: true, interruptedOnReopen: 1, leftRunning: 0 });
     expect(finishedRuns(db)).toEqual(before);
     fs.rmSync(dir, { recursive: true, force: true });
