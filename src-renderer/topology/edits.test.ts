@@ -88,3 +88,17 @@ describe('topology edits', () => {
     expect(moved.host).toEqual(ws.host);
   });
 });
+
+describe('deleteElements', () => {
+  const ws = seedWorkspace();
+  it('removes guests, unpins vCPUs and pin edges, removes cores and sockets', () => {
+    const d = ok(E.deleteElements(ws, ['guest:B', 'vcpu:A:0', 'pin:A:1:core:0']));
+    expect(d.guests.map((g) => g.name)).toEqual(['A']);
+    expect(d.guests[0].vcpupin.map((p) => p.vcpu).slice(0, 2)).toEqual([2, 3]);
+    const noA = ok(E.removeGuest(ws, 'A'));
+    const d2 = ok(E.deleteElements(noA, ['core:0', 'core:1', 'pkg:1']));
+    expect(d2.host.sockets.map((s) => s.cores)).toEqual([14]);
+    expect(refused(E.deleteElements(ws, ['pu:3'])).message).toContain('Nothing to delete');
+    expect(refused(E.deleteElements(ws, ['pkg:1'])).field).toMatch(/^guests\[0\]\.vcpupin/);
+  });
+});

@@ -2,7 +2,8 @@ import { FieldError } from '../../src-common/parse/field-error';
 import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
 import { GiB } from '../../src-common/parse/size';
 import { hostCpuCount, parseWorkspace, vcpuCount, type Guest, type Workspace } from '../../src-common/workspace';
-import { guestId } from './ids';
+import { guestId, parseNodeId } from './ids';
+import { hostTree } from './numbering';
 
 /**
  * Topology edits as pure document operations: each takes a workspace and returns the next
@@ -183,3 +184,44 @@ export const moveBlock = (ws: Workspace, id: string, at: { x: number; y: number 
   edit(ws, (d) => {
     d.view = { positions: { ...(d.view?.positions ?? {}), [id]: { x: Math.round(at.x), y: Math.round(at.y) } } };
   });
+
+// ---- deleting a selection ----
+
+/**
+ * Del on a selection of drawing elements: removes guests, cores and sockets, unpins vCPUs
+ * and pin edges, as one edit. Threads, NUMA nodes and the machine are not deletable.
+ */
+export function deleteElements(ws: Workspace, ids: readonly string[]): EditResult {
+  let cur: Workspace = ws;
+  const step = (r: EditResult) => {
+    if (!r.ok) throw r;
+    cur = r.doc;
+  };
+  try {
+    const refs = ids.map((id) => (id.startsWith('pin:') ? pinEdgeSource(id) : parseNodeId(id)));
+    // Guests first (their vCPUs go with them), then pins, cores, and sockets from the highest.
+    const guests = new Set(refs.flatMap((r) => (r?.kind === 'guest' ? [r.guest] : [])));
+    for (const g of guests) step(removeGuest(cur, g));
+    for (const r of refs) if (r?.kind === 'vcpu' && !guests.has(r.guest)) step(unpinVcpus(cur, r.guest, [r.vcpu]));
+    const tree = hostTree(cur.host);
+    const coresBySocket = new Map<number, number>();
+    for (const r of refs) {
+      if (r?.kind !== 'core') continue;
+      const s = tree.findIndex((sk) => sk.cores.some((c) => c.logical === r.core));
+      if (s >= 0) coresBySocket.set(s, (coresBySocket.get(s) ?? 0) + 1);
+    }
+    for (const [s, n] of coresBySocket) step(setCores(cur, s, cur.host.sockets[s].cores - n));
+    const sockets = refs.flatMap((r) => (r?.kind === 'package' ? [r.socket] : [])).sort((a, b) => b - a);
+    for (const s of sockets) step(removeSocket(cur, s));
+  } catch (r) {
+    return r as EditResult;
+  }
+  if (cur === ws) return { ok: false, field: '', message: 'Nothing to delete here: select a guest, vCPU, pin, core or package (threads change with the SMT mode).' };
+  return { ok: true, doc: cur };
+}
+
+/** pin:GUEST:VCPU:TARGET → the vCPU it starts from. */
+function pinEdgeSource(id: string) {
+  const [, guest, vcpu] = id.split(':');
+  return { kind: 'vcpu' as const, guest, vcpu: Number(vcpu) };
+}

@@ -55,6 +55,12 @@ export function gridColumns(n: number, cellW: number, cellH: number, aspect: num
   return best;
 }
 
+/** Room for a guest box's label (bold 11 px, about 7 px a character), so neighbours' labels never collide. */
+const labelWidth = (g: Workspace['guests'][number]) => {
+  const text = `Guest ${g.name} · ${vcpuCount(g)} vCPUs (${g.smp.sockets}×${g.smp.cores}×${g.smp.threads}) · 0000 GiB`;
+  return Math.ceil(text.length * 7) + 2 * PAD;
+};
+
 class Builder {
   rects = new Map<string, Rect>();
   leaves = new Set<string>();
@@ -154,7 +160,7 @@ function layoutGuests(b: Builder, ws: Workspace, host: Rect, offsets: Offsets) {
     const vcoreW = t * PU_W + (t - 1) * GAP;
     const cols = gridColumns(vcores, vcoreW + 3 * GAP, PU_H + GAP, GUEST_ASPECT / Math.max(1, t / 2));
     const rows = Math.ceil(vcores / cols);
-    const w = Math.max(cols * vcoreW + (cols - 1) * 3 * GAP + 2 * PAD, DEVICE_W);
+    const w = Math.max(cols * vcoreW + (cols - 1) * 3 * GAP + 2 * PAD, labelWidth(g));
     const h = LABEL_H + rows * PU_H + (rows - 1) * GAP + 2 * PAD;
     if (x > host.x && x + w > host.x + Math.max(host.w, 1200)) {
       x = host.x;

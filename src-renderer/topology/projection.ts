@@ -1,6 +1,6 @@
 import type { ElementDefinition } from 'cytoscape';
 import { formatSize } from '../../src-common/parse/size';
-import { vcpuCount, type Workspace } from '../../src-common/workspace';
+import { vcpuCount, type Guest, type Workspace } from '../../src-common/workspace';
 import { hostTree } from './numbering';
 import { layoutWorkspace } from './layout';
 import { MACHINE_ID, coreId, guestId, mhiId, numaId, packageId, pinEdgeId, puId, vcpuId } from './ids';
@@ -25,6 +25,8 @@ export interface Projection {
 /** A colour per guest, by index: distinct on light and dark backgrounds. */
 export const GUEST_COLOURS = ['#2f7ed8', '#c2410c', '#15803d', '#9333ea', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
 export const guestColour = (index: number) => GUEST_COLOURS[index % GUEST_COLOURS.length];
+
+export const guestLabel = (g: Guest) => `Guest ${g.name} · ${vcpuCount(g)} vCPUs (${g.smp.sockets}×${g.smp.cores}×${g.smp.threads}) · ${size(g.memoryBytes)}`;
 
 const size = (bytes: number) => formatSize(bytes).replace(/([KMGT])$/, ' $1iB');
 
@@ -73,7 +75,7 @@ export function projectWorkspace(ws: Workspace): Projection {
   // Guests: a box of vCPUs each, and an edge from each pinned vCPU to what it is pinned to.
   ws.guests.forEach((g, gi) => {
     const colour = guestColour(gi);
-    const label = `Guest ${g.name} · ${vcpuCount(g)} vCPUs (${g.smp.sockets}×${g.smp.cores}×${g.smp.threads}) · ${size(g.memoryBytes)}`;
+    const label = guestLabel(g);
     node(guestId(g.name), null, 'guest', label, label, { colour });
     const pins = pinnedCpus(ws, gi);
     for (let v = 0; v < vcpuCount(g); v++) {

@@ -83,10 +83,10 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       },
     },
     // Pins of the selected guest / vCPUs stand out; the others step back.
-    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 50 } },
+    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38 } },
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },
     { selector: 'edge.ghost', style: { 'z-index-compare': 'manual', 'z-index': 60, width: 2, 'line-style': 'dashed', 'line-color': p.select, 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': p.select } },
-    { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '' } },
+    { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '', events: 'no' } },
     { selector: 'node.drop-target', style: { 'overlay-color': p.select, 'overlay-opacity': 0.35, 'overlay-padding': 2 } },
     { selector: 'node:selected', style: { 'overlay-color': p.select, 'overlay-opacity': 0.3, 'overlay-padding': 2 } },
     { selector: 'edge:selected', style: { opacity: 1, width: 2.5 } },

@@ -1,0 +1,61 @@
+import type { ElementDefinition } from 'cytoscape';
+import type { Numbering } from './style';
+
+/**
+ * The drawing as a standalone SVG, serialised from the projection (the same rectangles the
+ * canvas shows), so it is deterministic and needs no canvas. Pin edges run centre to centre
+ * under the threads, as on screen.
+ */
+const Z: Record<string, number> = { machine: 0, guest: 0, package: 1, numa: 2, core: 3, pu: 5, vcpu: 5, mhi: 5 };
+const FILL: Record<string, string> = { machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff', guest: '#f3f6fb', vcpu: '#ffffff', mhi: '#fdf2d6' };
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function projectionToSvg(elements: readonly ElementDefinition[], numbering: Numbering, labelBand = 16): string {
+  const nodes = elements.filter((e) => e.group === 'nodes');
+  const at = new Map(nodes.map((n) => [n.data.id!, n.position!]));
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const n of nodes) {
+    const { x, y } = n.position!;
+    const w = n.data.w as number;
+    const h = n.data.h as number;
+    x1 = Math.min(x1, x - w / 2);
+    y1 = Math.min(y1, y - h / 2);
+    x2 = Math.max(x2, x + w / 2);
+    y2 = Math.max(y2, y + h / 2);
+  }
+  const pad = 10;
+  const layers: string[][] = [[], [], [], [], [], []];
+  for (const n of nodes) {
+    const kind = n.data.kind as string;
+    const { x, y } = n.position!;
+    const w = n.data.w as number;
+    const h = n.data.h as number;
+    const label = esc(String(numbering === 'logical' ? n.data.labelL : n.data.labelP));
+    const box = typeof n.classes === 'string' && n.classes.split(' ').includes('box');
+    const warn = n.data.warning !== undefined;
+    const stroke = (n.data.colour as string | undefined) ?? '#555555';
+    const fill = warn ? '#fcd34d' : FILL[kind] ?? '#ffffff';
+    const ty = box ? y - h / 2 + labelBand - 4 : y + 3.5;
+    layers[Z[kind] ?? 5].push(
+      `<rect x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" fill="${fill}" stroke="${stroke}"${kind === 'vcpu' && !String(n.classes).includes('pinned') ? ' stroke-dasharray="3 2"' : ''}/>` +
+        `<text x="${x}" y="${ty}" text-anchor="middle" font-size="${box ? 11 : 10}"${box ? ' font-weight="bold"' : ''}>${label}</text>`,
+    );
+  }
+  for (const e of elements.filter((el) => el.group === 'edges')) {
+    const s = at.get(e.data.source as string);
+    const t = at.get(e.data.target as string);
+    if (s && t) layers[4].push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.data.colour}" stroke-opacity="0.35" stroke-width="1.2"/>`);
+  }
+  const w = Math.ceil(x2 - x1 + 2 * pad);
+  const h = Math.ceil(y2 - y1 + 2 * pad);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x1 - pad} ${y1 - pad} ${w} ${h}" font-family="system-ui, sans-serif">`,
+    `<rect x="${x1 - pad}" y="${y1 - pad}" width="${w}" height="${h}" fill="#ffffff"/>`,
+    ...layers.flat(),
+    '</svg>',
+    '',
+  ].join('\n');
+}
