@@ -1,12 +1,35 @@
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Entries are explicit because the layout is not electron-vite's default (DESIGN.md §6).
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const ROOT = r('./');
+
+/**
+ * Host modules find files relative to their own source (`new URL('../../resources', import.meta.url)`).
+ * Bundled into out/main/index.js they would look relative to out/main instead, so each one's
+ * `import.meta.url` is rewritten to the URL its source file has relative to the bundle.
+ * src-main/electron is exempt: it locates the built preload and renderer beside the bundle.
+ */
+function sourceRelativeImportMetaUrl(): Plugin {
+  return {
+    name: 'twb-source-relative-import-meta-url',
+    transform(code, id) {
+      const file = id.split('?')[0];
+      if (!file.startsWith(ROOT) || file.includes('/node_modules/') || file.startsWith(r('./src-main/electron/'))) return null;
+      if (!code.includes('import.meta.url')) return null;
+      const rel = path.relative(r('./out/main'), file).split(path.sep).join('/');
+      return { code: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), map: null };
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [sourceRelativeImportMetaUrl()],
     build: {
       outDir: r('./out/main'),
       lib: { entry: { index: r('./src-main/electron/main.ts') } },
