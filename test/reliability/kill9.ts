@@ -1,8 +1,9 @@
 /**
  * The kill -9 reliability figure: `node --import tsx test/reliability/kill9.ts [TRIALS] [MAX_MS]`.
- * Each trial starts a 1,000-hour run (it cannot end by itself within MAX_MS) and kills `twb run --db` at a uniformly random moment in
- * [0, MAX_MS] ms after its run row appeared (so always mid-run); every
- * fourth trial is a short run left to finish, so the set of finished runs to protect grows.
+ * Each trial starts a 1,000-hour run (it cannot end by itself within MAX_MS) and kills
+ * `twb run --db` at a uniformly random moment in [0, MAX_MS] ms after its run row appeared (so
+ * always mid-run); every fourth trial is a short run left to finish, so the set of finished runs
+ * to protect grows.
  * Exits 1 on any failure.
  */
 import fs from 'node:fs';
