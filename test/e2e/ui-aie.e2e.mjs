@@ -178,10 +178,13 @@ export const tests = [
   },
   {
     name: 'aie: the view has no serious accessibility violations (axe)',
-    async run({ page }) {
+    async run({ page, shot }) {
       const result = await new AxeBuilder({ page }).include('[data-testid="aie-panel"]').analyze();
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+      await page.getByTestId('theme-toggle').click();
+      await shot('aie-08-dark');
+      await page.getByTestId('theme-toggle').click();
       await page.getByRole('tab', { name: 'Topology' }).click();
     },
   },
