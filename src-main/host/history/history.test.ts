@@ -96,6 +96,23 @@ describe('RunRecorder', () => {
     other.close();
   });
 
+  it('keeps its buffer when a flush finds the store busy, and writes it at the next flush', () => {
+    let wall = 0;
+    store.db.pragma('busy_timeout = 0');
+    const rec = RunRecorder.start(store, { workspaceName: 'w', workspace: {}, seed: 1, durationNs: 100e9 }, { flushEveryMs: 1000, wallMs: () => wall });
+    const other = openStore(file);
+    other.db.prepare('BEGIN IMMEDIATE').run();
+    wall = 1500;
+    rec.onUpdate(update(10, { newLog: [{ t: 10, text: 'kept' }] }));
+    expect(rec.flushError?.message).toMatch(/locked|busy/);
+    other.db.prepare('COMMIT').run();
+    wall = 3000;
+    rec.onUpdate(update(20));
+    expect(other.history.log(rec.runId).map((l) => l.text)).toEqual(['kept']);
+    rec.end(summary({ log: [{ t: 10, text: 'kept' }], lockups: [] }));
+    other.close();
+  });
+
   it('bounds the number of samples by the simulated duration, whatever the update rate', () => {
     const rec = RunRecorder.start(store, { workspaceName: 'w', workspace: {}, seed: 1, durationNs: 100e9 }, { maxSamples: 10, wallMs: () => 0 });
     for (let t = 1; t <= 100; t++) rec.onUpdate(update(t));

@@ -63,7 +63,12 @@ export class RunRecorder {
     this.pending = emptyBatch(0);
     // Proof of life while paused (no updates arrive); unref so it never keeps the process up.
     this.beat = setInterval(() => {
-      if (!this.closed) this.store.history.heartbeat(this.runId);
+      if (this.closed || !this.store.db.open) return this.close();
+      try {
+        this.store.history.heartbeat(this.runId);
+      } catch {
+        // Busy or failing store: a timer must not crash the process; the next flush reports it.
+      }
     }, HEARTBEAT_MS);
     this.beat.unref?.();
   }
@@ -77,8 +82,20 @@ export class RunRecorder {
     this.setProgress(u.simNs, { ...u.counters, wallSeconds: u.wallSeconds, paused: u.paused });
     // Per-chunk samples when the pipeline sends them (denser), else the update itself; thinned to the grid.
     for (const smp of u.samples?.length ? u.samples : [sampleOf(u)]) if (smp.tNs - this.lastSampleNs >= this.sampleEveryNs) this.appendSamples([smp]);
-    if (this.wallMs() - this.lastFlush >= this.flushEveryMs) this.flush();
+    if (this.wallMs() - this.lastFlush >= this.flushEveryMs) {
+      try {
+        this.flush();
+      } catch (e) {
+        // A busy store (another writer past busy_timeout): keep the buffer, retry next interval;
+        // end() flushes once more and reports a persistent failure.
+        this.lastFlush = this.wallMs();
+        this.flushError = e as Error;
+      }
+    }
   }
+
+  /** The last failed periodic flush, if any (its data is still buffered). */
+  flushError: Error | null = null;
 
   appendLog(lines: readonly { t: number; text: string }[]): void {
     for (const l of lines) this.pending.log.push({ seq: this.logSeq++, tNs: Math.round(l.t * 1e9), text: l.text });
@@ -126,22 +143,28 @@ export class RunRecorder {
     this.captureAie(simNs);
     if (this.lastUpdate && this.lastSampleNs < this.lastUpdate.simNs) this.appendSamples([sampleOf(this.lastUpdate)]);
     this.setProgress(simNs, { ...(this.pending.counters as object), wallSeconds: summary.wallSeconds, paused: false });
-    this.store.db.transaction(() => {
-      this.flush();
-      if (summary.status === 'finished') this.store.runs.finish(this.runId, simNs, summary);
-      else this.store.runs.end(this.runId, summary.status, summary.error, summary);
-    })();
-    this.close();
+    try {
+      this.store.db.transaction(() => {
+        this.flush();
+        if (summary.status === 'finished') this.store.runs.finish(this.runId, simNs, summary);
+        else this.store.runs.end(this.runId, summary.status, summary.error, summary);
+      })();
+    } finally {
+      this.close();
+    }
   }
 
   /** The run could not produce a summary (worker died): keep what was recorded, mark it failed. */
   fail(message: string): void {
     if (this.closed) return;
-    this.store.db.transaction(() => {
-      this.flush();
-      this.store.runs.end(this.runId, 'failed', message);
-    })();
-    this.close();
+    try {
+      this.store.db.transaction(() => {
+        this.flush();
+        this.store.runs.end(this.runId, 'failed', message);
+      })();
+    } finally {
+      this.close();
+    }
   }
 
   /** Final memory images of the AIE tiles the run touched (the AIE model run to the same time). */
