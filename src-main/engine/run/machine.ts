@@ -9,6 +9,8 @@ import { exitsPerGuestFault } from '../kvm/mmu';
 import { parseStressCommand, type StressOptions } from '../stress/parse';
 import '../stress/params';
 import '../kvm/params';
+import './params';
+import { wakeupStreams, type WakeSource } from './host-wakeups';
 
 /**
  * The workload model of a run (DESIGN.md §3.1–3.3), event-efficient: instead of simulating
@@ -292,6 +294,15 @@ export class Machine implements Component {
     const khugepaged = this.running('khugepaged');
     const streams: IpiStream[] = [];
     const locks: LockDemand[] = [];
+    // Host task wakeups, summed per (waker CPU, reason); a fraction land on CPUs running vCPUs.
+    const wakeOnVcpu = p('host.sched.wake_on_vcpu_fraction');
+    const wakes = new Map<string, WakeSource>();
+    const wake = (from: number, ratePerSec: number, why: string) => {
+      const k = `${from}|${why}`;
+      const w = wakes.get(k);
+      if (w) w.ratePerSec += ratePerSec;
+      else wakes.set(k, { from, ratePerSec, why });
+    };
     const irqCpu = (cpu: number) => this.topo.socketCpus(this.topo.place(cpu).socket)[0];
     this.rates = new Map();
 
@@ -345,7 +356,9 @@ export class Machine implements Component {
       for (const w of liveW) {
         const wc = this.cpuOf[w];
         const perW = io / liveW.length;
-        if (irqCpu(wc) !== wc) streams.push({ kind: 'reschedule', from: irqCpu(wc), to: wc, ratePerSec: perW, why: `block completion wakes QEMU worker (${g.name})` });
+        // Usually the worker wakes where it was placed; a fraction lands on a CPU running a vCPU.
+        if (irqCpu(wc) !== wc) streams.push({ kind: 'reschedule', from: irqCpu(wc), to: wc, ratePerSec: perW * (1 - wakeOnVcpu), why: `block completion wakes QEMU worker (${g.name})` });
+        wake(irqCpu(wc), perW, `QEMU worker (${g.name})`);
         for (const v of liveV) {
           const vc = this.cpuOf[v];
           if (vc !== wc) streams.push({ kind: 'vcpu_kick', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
@@ -360,6 +373,7 @@ export class Machine implements Component {
       }
       const ksmd = this.tasks.findIndex((t) => t.kind === 'ksmd');
       if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
+        wake(this.cpuOf[ksmd], (1000 / p('host.ksm.sleep_ms')) * (g.memoryBytes / ksmMem), 'ksmd');
         locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
         locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
         locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
@@ -372,7 +386,10 @@ export class Machine implements Component {
       const c = this.cpuOf[i];
       const rate = t.hog === 'io' ? p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') : p('stress.hdd.completions_per_s');
       if (irqCpu(c) !== c) streams.push({ kind: 'call_function_single', from: irqCpu(c), to: c, ratePerSec: rate * this.share(i), why: 'host block completion (stress)' });
+      // The completion then wakes the worker sleeping on it.
+      wake(c, rate * this.share(i), `host stress ${t.hog} worker`);
     });
+    streams.push(...wakeupStreams([...wakes.values()], this.cpus.snapshot(), this.topo, wakeOnVcpu));
     this.fabric.setTraffic({ streams, locks });
   }
 

@@ -78,3 +78,16 @@ describe('headless run of the seed scenario', () => {
     expect(() => buildRun({ ...ws, params: { 'host.hz': -5 } }, { seed: 1 })).toThrow('params.host.hz: host.hz: expected at least 1 per_s, got -5');
   });
 });
+
+describe('host wakeups onto vCPU CPUs keep the set-side race reachable (scaled rates)', () => {
+  // Store stalls and host wakeups onto vCPU CPUs raised so that losses are frequent in 10 min.
+  const scaled = (barriers: string, fraction: number) =>
+    run(seed(), 600, 1, { 'kernel.barriers': barriers, 'host.sched.wake_on_vcpu_fraction': fraction, 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 2000 }).summary;
+
+  it('set loses CALL_FUNCTIONs only when host RESCHEDULEs reach CPUs in guest mode; both never', () => {
+    // Without them the only IPIs next to a CALL_FUNCTION are vCPU kicks, which cannot race with set.
+    expect(scaled('set', 0).lostIpis).toBe(0);
+    expect(scaled('set', 1).lostIpis).toBeGreaterThan(0);
+    expect(scaled('both', 1).lostIpis).toBe(0);
+  });
+});
