@@ -154,6 +154,8 @@ export class RunView {
     try {
       await this.bridge.call(method, { runId: p.runId });
     } catch (e) {
+      // The run ended between the click and the call: nothing to control any more.
+      if ((e as Error).name === 'NotFoundError') return;
       this.#error = (e as Error).message;
     }
   }
@@ -194,17 +196,10 @@ export class RunView {
   }
 }
 
-let shared = $state.raw<RunView | null>(null);
+let shared: RunView | null = null;
 
-/**
- * The one RunView of this window, created by the first run panel mounted (the bottom tabs get
- * the bridge and store as props); the run toolbar above the drawing finds it with sharedRunView().
- */
+/** The one RunView of this window (the toolbar, the drawing and the tabs share it). */
 export function provideRunView(bridge: BridgeClient, store: WorkspaceStore): RunView {
   shared ??= new RunView(bridge, store);
-  return shared;
-}
-
-export function sharedRunView(): RunView | null {
   return shared;
 }

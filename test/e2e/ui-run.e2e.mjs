@@ -1,0 +1,156 @@
+/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
+// The live run view's end-to-end checks (src-renderer/run), run in order by run.mjs: the seed
+// workspace created through the bridge, a run of the unfixed kernel (kernel.barriers=none)
+// with progress, console lines and charts until a lockup shows, its console line clicked,
+// then the Runs tab with a second (fixed) run and the two compared side by side.
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+const NAME = 'Run view e2e';
+const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+
+/** Sends one bridge request over a socket of the page's own origin and token. */
+function bridgeCall(page, method, arg) {
+  return page.evaluate(
+    async ([m, a]) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
+      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+      const reply = await new Promise((r) => {
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(e.data);
+          if (msg.id === 1) r(msg);
+        };
+        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
+      });
+      ws.close();
+      return reply;
+    },
+    [method, arg],
+  );
+}
+
+const progressState = (page) => page.locator('[data-testid="run-progress"]').getAttribute('data-state');
+const waitState = (page, states, timeout = 60_000) =>
+  page.waitForFunction((s) => s.includes(document.querySelector('[data-testid="run-progress"]')?.dataset.state), states, { timeout });
+
+export const tests = [
+  {
+    name: 'run view: the seed workspace runs with the unfixed kernel; progress, console lines and charts show',
+    async run({ page, url, shot, pageErrors }) {
+      await page.goto(url);
+      await ready(page);
+      const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi' });
+      assert.equal(created.ok, true, JSON.stringify(created.error));
+      await page.reload();
+      await ready(page);
+      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+
+      const bar = page.getByRole('toolbar', { name: 'Run' });
+      await bar.waitFor();
+      await bar.getByLabel('mb before set').uncheck();
+      await bar.getByLabel('mb after clear').uncheck();
+      assert.equal(await page.getByTestId('run-variant').textContent(), 'none (unfixed)');
+      // The first lockup of seed 1 comes hours into the run: simulate up to 20 h at full speed.
+      await bar.getByLabel('Duration').fill('20h');
+      await bar.getByLabel('Seed').fill('1');
+      await bar.getByLabel('Seed').dispatchEvent('change');
+      await bar.getByRole('button', { name: 'Run', exact: true }).click();
+      await waitState(page, ['running', 'paused', 'finished'], 20_000);
+      assert.match(await bar.getByRole('status').textContent(), /of 20:00:00/);
+      await shot('run-progress');
+
+      // The unfixed kernel loses an IPI: run on until a lockup is reported, then pause.
+      await page.waitForFunction(() => /[1-9]\d* lockups/.test(document.querySelector('[data-testid="run-counters"]')?.textContent ?? ''), null, { timeout: 150_000 });
+      // (It may finish first: then there is no Pause to press.)
+      if ((await progressState(page)) === 'running') await bar.getByRole('button', { name: 'Pause' }).click({ timeout: 2_000 }).catch(() => {});
+      // Console lines arrive as the kernel prints them.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-lines"] button.line').length > 0, null, { timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await shot('run-lockup-drawing');
+
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      const charts = page.getByTestId('run-charts').first();
+      await charts.locator('canvas').first().waitFor();
+      assert.ok(Number(await charts.getAttribute('data-points')) > 1, 'the charts have points');
+      assert.equal(await charts.getByRole('img').count(), 4);
+      await shot('run-charts');
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+  {
+    name: 'run view: a soft-lockup console line jumps to its time and CPU',
+    async run({ page, shot, pageErrors }) {
+      await page.getByRole('tab', { name: 'Console' }).click();
+      const log = page.getByTestId('run-console');
+      await log.getByRole('radio', { name: 'soft lockup' }).check();
+      const line = log.locator('button.line', { hasText: 'soft lockup - CPU#' }).first();
+      await line.waitFor();
+      const text = await line.textContent();
+      const cpu = Number(/CPU#(\d+)/.exec(text)[1]);
+      await line.click();
+      // The drawing selects that CPU's thread node; the inspector shows it.
+      await page.waitForTimeout(400);
+      await shot('run-console-jump');
+      assert.match(await page.getByTestId('run-jump').textContent(), new RegExp(`CPU ${cpu} \\(selected on the drawing\\)`));
+      // Every shown line is a soft lockup.
+      const shown = await log.locator('button.line').allTextContents();
+      assert.ok(shown.length > 0 && shown.every((t) => t.includes('soft lockup')), shown.slice(0, 3).join('\n'));
+      // The chart marks the time.
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      await page.waitForTimeout(200);
+      await shot('run-charts-marker');
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+  {
+    name: 'run view: stop, run the fixed kernel, list both runs and compare them',
+    async run({ page, shot, pageErrors }) {
+      const bar = page.getByRole('toolbar', { name: 'Run' });
+      if (['running', 'paused'].includes(await progressState(page))) await bar.getByRole('button', { name: 'Stop' }).click();
+      await waitState(page, ['finished', 'cancelled']);
+      await bar.getByLabel('mb before set').check();
+      await bar.getByLabel('mb after clear').check();
+      await bar.getByLabel('Duration').fill('30m');
+      await bar.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="run-progress"]')?.dataset.state === 'finished' && /30:00 of 30:00/.test(document.querySelector('[data-testid="run-progress"]')?.textContent ?? ''),
+        null,
+        { timeout: 60_000 },
+      );
+
+      await page.getByRole('tab', { name: 'Runs' }).click();
+      const tab = page.getByTestId('runs-tab');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] > tbody > tr input[type=checkbox]').length >= 2, null, { timeout: 10_000 });
+      const rows = page.locator('[data-testid="runs-table"] > tbody > tr');
+      await page.waitForFunction(() => /finished/.test(document.querySelector('[data-testid="runs-table"] > tbody > tr')?.textContent ?? ''), null, { timeout: 10_000 });
+      assert.match(await rows.nth(0).textContent(), /finished.*both/);
+      assert.match(await rows.nth(1).textContent(), /none/);
+      await rows.nth(0).getByRole('checkbox').check();
+      await rows.nth(1).getByRole('checkbox').check();
+      await tab.getByRole('button', { name: /Compare selected/ }).click();
+      const cmp = page.getByTestId('runs-compare');
+      await cmp.waitFor();
+      assert.equal(await cmp.getByRole('region').count(), 2);
+      await cmp.locator('canvas').first().waitFor();
+      await shot('runs-compare');
+
+      // Open the unfixed run: the Console replays its log.
+      const unfixedId = (await rows.nth(1).locator('td').nth(1).textContent()).replace('#', '');
+      await tab.getByRole('button', { name: `Open run ${unfixedId}` }).click();
+      await page.getByRole('tab', { name: 'Console' }).click();
+      await page.getByText(`Stored run #${unfixedId}`).first().waitFor();
+      await shot('runs-open-console');
+
+      // No serious or critical accessibility violations in the run toolbar and the run tabs.
+      for (const tab of ['Console', 'Charts', 'Runs']) {
+        await page.getByRole('tab', { name: tab }).click();
+        const axe = await new AxeBuilder({ page }).include('[data-testid="run-toolbar"]').include('.bottom').analyze();
+        const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(bad.map((v) => `${tab}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+      }
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+];
