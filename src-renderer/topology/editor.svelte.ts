@@ -45,7 +45,9 @@ export class TopologyEditor {
       return false;
     }
     this.#refusal = null;
-    this.commit(r.doc);
+    // A no-op (the same value committed twice, e.g. Enter then blur) must not become an undo step.
+    const cur = this.doc();
+    if (!cur || JSON.stringify(cur) !== JSON.stringify(r.doc)) this.commit(r.doc);
     return true;
   }
 
