@@ -17,11 +17,24 @@ export interface BuiltinInfo {
   title: string;
 }
 
-/** Application facts: version, built-in example workspaces. */
+/** One documented model parameter (what `twb params` lists; workspace `params` overrides it by key). */
+export interface ParamInfo {
+  key: string;
+  unit: string;
+  default: number | boolean | string;
+  doc: string;
+  source: string;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+}
+
+/** Application facts: version, built-in example workspaces, the model parameter catalog. */
 export const appArea = area({
   methods: {
     'app.info': method<AppInfo>()(z.undefined()),
     'app.builtins': method<BuiltinInfo[]>()(z.undefined()),
+    'app.params': method<ParamInfo[]>()(z.undefined()),
   },
   events: {},
 });

@@ -26,6 +26,9 @@ describe('bridge over the in-memory transport', () => {
   it('answers app.info and lists builtins', async () => {
     expect(await client.call('app.info')).toMatchObject({ version: '0.0.0', mode: 'test' });
     expect((await client.call('app.builtins')).map((b) => b.name)).toContain('seed-power9-ipi');
+    const params = await client.call('app.params');
+    expect(params.length).toBeGreaterThan(5);
+    for (const p of params) expect(p).toMatchObject({ key: expect.any(String), unit: expect.any(String), doc: expect.any(String), source: expect.any(String) });
   });
 
   it('creates, renames, duplicates, saves, deletes, remembers the last opened', async () => {
