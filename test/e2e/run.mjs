@@ -67,6 +67,7 @@ function startServer() {
   });
 }
 
+const suiteStart = Date.now();
 let passed = 0;
 let failed = 0;
 let server;
@@ -110,5 +111,5 @@ try {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 writeResults(passed, failed);
-console.log(`e2e: ${passed} passed, ${failed} failed; screenshots in test-results/screenshots/`);
+console.log(`e2e: ${passed} passed, ${failed} failed in ${Math.round((Date.now() - suiteStart) / 1000)} s; screenshots in test-results/screenshots/`);
 process.exit(failed ? 1 : 0);
