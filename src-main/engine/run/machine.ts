@@ -451,7 +451,13 @@ export class Machine implements Component {
     if (!cands || cands.length === 0) return;
     const from = cands[this.rngBcast.int(cands.length)];
     const targets = (this.cpumask.get(guest) ?? []).filter((c) => c !== from);
-    const locks = sender === 'vcpu' ? [`kvm(${guest}).mmu_lock`, `mm(${guest}).page_table_lock`] : [`mm(${guest}).mmap_sem`, `mm(${guest}).page_table_lock`];
+    // Every sender flushes from inside a host mm change, under the guest mm's mmap_sem and the
+    // pte/pmd lock it is changing. A vCPU does so in its host page fault
+    // (kvmppc_book3s_hv_page_fault → get_user_pages → THP split / KSM CoW): mmap_sem held for
+    // read, kvm->mmu_lock only taken afterwards to install the partition-scoped PTE. Readers
+    // block behind it too once a QEMU worker's munmap (down_write) queues: the seed's hung
+    // `worker` tasks.
+    const locks = [`mm(${guest}).mmap_sem`, `mm(${guest}).page_table_lock`];
     this.broadcasts++;
     this.sim.trace.emit(this.sim.now, 'mm.broadcast', { guest, sender, from, targets: targets.length });
     this.fabric.callFunctionMany(from, targets, locks, () => {});

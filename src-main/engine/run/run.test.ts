@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 import { buildRun } from './build';
 import { SEC } from '../core';
+import { ImmediateFabric, type FabricFactory } from '../ipi/fabric';
 
 const seed = (): Workspace => parseWorkspace(JSON.parse(fs.readFileSync(new URL('../../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8')));
 
@@ -89,5 +90,23 @@ describe('host wakeups onto vCPU CPUs keep the set-side race reachable (scaled r
     expect(scaled('set', 0).lostIpis).toBe(0);
     expect(scaled('set', 1).lostIpis).toBeGreaterThan(0);
     expect(scaled('both', 1).lostIpis).toBe(0);
+  });
+});
+
+describe('locks held by mm-change senders (seed: hung worker tasks behind the stuck senders)', () => {
+  it('every broadcast, a vCPU thread\'s page fault included, holds its guest mm\'s mmap_sem and pte lock', () => {
+    const held: { task: string; locks: readonly string[] }[] = [];
+    const fabric: FabricFactory = (ctx) => {
+      const f = new ImmediateFabric(ctx);
+      const send = f.callFunctionMany.bind(f);
+      f.callFunctionMany = (from, targets, locks, onDone) => {
+        held.push({ task: ctx.cpus.task(from)?.comm ?? '', locks });
+        send(from, targets, locks, onDone);
+      };
+      return f;
+    };
+    buildRun(seed(), { seed: 1, fabric }).sim.runUntil(60 * SEC);
+    expect(held.some((h) => /^CPU \d+\/KVM$/.test(h.task))).toBe(true);
+    for (const h of held) expect([...h.locks].sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^mm\(\w+\)\.mmap_sem$/), expect.stringMatching(/^mm\(\w+\)\.page_table_lock$/)]));
   });
 });
