@@ -12,6 +12,7 @@ import { benchExplore } from './explore';
 import { benchAie } from './aie';
 import { benchDmabuf } from './dmabuf';
 import { benchMhi } from './mhi';
+import { benchTopology } from './topology';
 
 const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
   { name: 'phold', run: benchPhold },
@@ -20,6 +21,7 @@ const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Pr
   { name: 'aie', run: benchAie },
   { name: 'dmabuf', run: benchDmabuf },
   { name: 'mhi', run: benchMhi },
+  { name: 'topology', run: benchTopology },
 ];
 
 const args = process.argv.slice(2);
