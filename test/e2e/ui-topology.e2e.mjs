@@ -2,6 +2,7 @@
 // The topology editor's end-to-end checks (src-renderer/topology), run by run.mjs against one
 // server and page: the seed drawn from its template, pin by dragging, pin by typing a cpuset
 // (a bad one refused in the inspector, a split one warned about), undo, Del, SVG export.
+import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
@@ -116,6 +117,23 @@ export const tests = [
       assert.match(svg, /^<svg /);
       assert.match(svg, /Package L#1/);
       assert.ok((svg.match(/<rect /g) ?? []).length > 200);
+    },
+  },
+  {
+    name: 'topology: palette, inspector and problems list have no serious accessibility violations (axe)',
+    async run({ page }) {
+      await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        el.cy.$(':selected').unselect();
+        el.cy.getElementById('vcpu:A:2').select();
+      }, CANVAS);
+      await page.getByTestId('pin-cpuset').waitFor();
+      const result = await new AxeBuilder({ page }).include('.topology .bar').include('[data-testid="topology-inspector"]').include('[data-testid="problems-list"]').analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+      );
     },
   },
 ];
