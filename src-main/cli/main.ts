@@ -1,20 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import fs from 'node:fs';
 import { CliError } from './errors';
-import { registerInfo } from './commands/info';
-import { registerStress } from './commands/stress';
-import { registerExplore } from './commands/explore';
-import { registerAie } from './commands/aie';
-import { registerServe } from './commands/serve';
-import { registerDmabuf } from './commands/dmabuf';
-import { registerMhi } from './commands/mhi';
-import { registerRun } from './commands/run';
-import { registerParams } from './commands/params';
-import { registerRuns } from './commands/runs';
-import { registerReport } from './commands/report';
-import { registerImport } from './commands/import';
-import { registerExport } from './commands/export';
-
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('twb')
@@ -23,20 +9,28 @@ const program = new Command('twb')
   .showHelpAfterError()
   .exitOverride();
 
-// Each area registers its own subcommands.
-registerInfo(program);
-registerStress(program);
-registerExplore(program);
-registerAie(program);
-registerServe(program);
-registerDmabuf(program);
-registerMhi(program);
-registerRun(program);
-registerParams(program);
-registerRuns(program);
-registerReport(program);
-registerImport(program);
-registerExport(program);
+// Each area registers its own subcommands from commands/<area>.ts. Only the module of the
+// command being run is loaded (the rest cost seconds of start-up through tsx); help and
+// unknown commands load them all so that every command is listed.
+type Register = (program: Command) => void;
+const areas: Record<string, () => Promise<Register>> = {
+  info: async () => (await import('./commands/info')).registerInfo,
+  run: async () => (await import('./commands/run')).registerRun,
+  runs: async () => (await import('./commands/runs')).registerRuns,
+  report: async () => (await import('./commands/report')).registerReport,
+  params: async () => (await import('./commands/params')).registerParams,
+  'stress-check': async () => (await import('./commands/stress')).registerStress,
+  explore: async () => (await import('./commands/explore')).registerExplore,
+  import: async () => (await import('./commands/import')).registerImport,
+  export: async () => (await import('./commands/export')).registerExport,
+  serve: async () => (await import('./commands/serve')).registerServe,
+  aie: async () => (await import('./commands/aie')).registerAie,
+  dmabuf: async () => (await import('./commands/dmabuf')).registerDmabuf,
+  mhi: async () => (await import('./commands/mhi')).registerMhi,
+};
+const wanted = process.argv[2];
+const toLoad = wanted !== undefined && Object.hasOwn(areas, wanted) ? [areas[wanted]] : Object.values(areas);
+for (const load of toLoad) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);
