@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { assertWellFormedXml } from './xml-check';
 import type { Host, Workspace } from '../../../src-common/workspace';
 import { sanitizeName, treeToHost, workspaceForHost, type TopoNode } from './topology-tree';
 
@@ -38,8 +39,7 @@ const TYPE_MAP: Record<string, TopoNode['type'] | 'skip'> = {
 type XmlObj = Record<string, unknown>;
 
 export function parseHwlocXml(text: string): TopoNode {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new Error(`malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  assertWellFormedXml(text);
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'object', processEntities: true }).parse(text) as XmlObj;
   const topo = doc.topology as XmlObj | undefined;
   if (!topo || typeof topo !== 'object') throw new Error("not an hwloc topology: the root element must be <topology> (write one with 'lstopo --of xml')");

@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { assertWellFormedXml } from './xml-check';
 import { formatCpuset, parseCpuset } from '../../../src-common/parse/cpuset';
 import { guestSchema, hostCpuCount, issuesToFieldErrors, vcpuCount, type Guest, type Host } from '../../../src-common/workspace';
 import { sanitizeName } from './topology-tree';
@@ -37,8 +38,7 @@ function int(v: string | undefined, field: string): number {
 }
 
 export function importLibvirtXml(xml: string, host?: Host): Guest {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  assertWellFormedXml(xml);
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => n === 'vcpupin', parseTagValue: false }).parse(xml) as X;
   const d = doc.domain as X | undefined;
   if (!d || typeof d !== 'object') throw new Error('not a libvirt domain: the root element must be <domain>');
