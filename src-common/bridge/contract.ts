@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AreaContract, EventSpec, MethodSpec } from './define';
 import { aieArea } from './areas/aie';
 import { appArea } from './areas/app';
+import { devicesArea } from './areas/devices';
 import { runsArea } from './areas/runs';
 import { workspacesArea } from './areas/workspaces';
 
@@ -9,7 +10,7 @@ import { workspacesArea } from './areas/workspaces';
  * The whole bridge: every area's methods and events joined. To add an area, write
  * `areas/NAME.ts` (see workspaces.ts) and add it to this list — that is the one line.
  */
-export const contract = join(appArea, workspacesArea, aieArea, runsArea);
+export const contract = join(appArea, workspacesArea, aieArea, runsArea, devicesArea);
 
 export type Contract = typeof contract;
 export type Methods = Contract['methods'];

@@ -2,6 +2,7 @@ import { BridgeHost, type Handlers } from '../../../../src-common/bridge';
 import { aieHandlers } from './aie';
 import { appHandlers } from './app';
 import type { HandlerDeps } from './deps';
+import { devicesHandlers } from './devices';
 import { runsHandlers } from './runs';
 import { workspacesHandlers } from './workspaces';
 
@@ -9,7 +10,7 @@ export type { HandlerDeps } from './deps';
 
 /** Every area's handlers joined; add an area's `xxxHandlers(deps)` here (tsc checks completeness). */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps), ...runsHandlers(deps) };
+  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps), ...runsHandlers(deps), ...devicesHandlers(deps) };
 }
 
 /** A BridgeHost serving the whole contract from `deps`. */

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { parseDuration, SEC } from '../../parse/duration';
+import { workspaceSchema } from '../../workspace';
+import { area, method } from '../define';
+
+/**
+ * The Devices view's part of the bridge (src-renderer/devices). The request carries the
+ * renderer's current document, so unsaved edits are what runs. Handler:
+ * src-main/host/server/handlers/devices.ts.
+ */
+
+/** One exported dma-buf (DmabufModel.snapshot().buffers[i]). */
+export interface DevicesDmabufBuffer {
+  /** The exporter's name in devices.dmabuf.exporters. */
+  name: string;
+  /** The exporter as the kernel names it (e.g. "system_heap"). */
+  exporter: string;
+  kind: string;
+  /** The dma_buf's name. */
+  buffer: string;
+  size: number;
+  refcount: number;
+  /** Devices attached to the buffer. */
+  attachments: string[];
+  /** The exclusive fence's name, suffixed " (signalled)" once signalled; null if none. */
+  exclusiveFence: string | null;
+  sharedFences: number;
+  frames: number;
+}
+
+export interface DevicesDmabufImporter {
+  name: string;
+  kind: string;
+  source: string | null;
+  mapped: boolean;
+  segments: number;
+  /** Why the import failed, as the kernel log says it. */
+  error: string | null;
+  framesConsumed: number;
+}
+
+export interface DevicesMhiRing {
+  channel: number;
+  state: string;
+  rp: number;
+  wp: number;
+  free: number;
+  doorbells: number;
+}
+
+export interface DevicesMhiController {
+  name: string;
+  socket: number;
+  state: string;
+  /** Descriptors per transfer ring (from the workspace). */
+  ringSize: number;
+  /** Link data bandwidth per direction, MB/s (10^6 bytes). */
+  linkMBps: number;
+  device: string | null;
+  ul: DevicesMhiRing | null;
+  dl: DevicesMhiRing | null;
+  irqs: number;
+  events: number;
+  eventRingFullStalls: number;
+}
+
+export interface DevicesSnapshot {
+  /** Simulated time the models ran, ns. */
+  afterNs: number;
+  dmabuf: { buffers: DevicesDmabufBuffer[]; importers: DevicesDmabufImporter[] };
+  mhi: { controllers: DevicesMhiController[]; nodes: string[] };
+  /** The kernel log of the run (Linux printk format). */
+  log: string;
+}
+
+/** The longest run one request may ask for: bounds the work a request can cause. */
+export const DEVICES_MAX_AFTER_NS = SEC;
+/** What `after` defaults to: long enough for power-up and imports. */
+export const DEVICES_DEFAULT_AFTER = '10ms';
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+/** A duration string in ns within 0..DEVICES_MAX_AFTER_NS, or undefined. */
+export function devicesAfterNs(s: string): number | undefined {
+  try {
+    const ns = parseDuration(s);
+    return ns >= 0 && ns <= DEVICES_MAX_AFTER_NS ? ns : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const after = z
+  .string()
+  .refine((s) => devicesAfterNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "10ms", got ${show(iss.input)}` });
+
+export const devicesArea = area({
+  methods: {
+    /** Runs the document's dma-buf and MHI models for `after` (default "10ms", at most "1s") and returns their state. */
+    'devices.snapshot': method<DevicesSnapshot>()(z.strictObject({ document: workspaceSchema, after: after.optional() })),
+  },
+  events: {},
+});

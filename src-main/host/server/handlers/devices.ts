@@ -1,0 +1,53 @@
+import type { devicesArea, DevicesSnapshot } from '../../../../src-common/bridge/areas/devices';
+import { DEVICES_DEFAULT_AFTER, devicesAfterNs } from '../../../../src-common/bridge/areas/devices';
+import type { AreaHandlers } from '../../../../src-common/bridge';
+import { FieldError } from '../../../../src-common/parse/field-error';
+import type { Workspace } from '../../../../src-common/workspace';
+import { Simulation, resolveParams } from '../../../engine/core';
+import { AieModel } from '../../../engine/aie';
+import { DmabufModel, DmabufError } from '../../../engine/dmabuf';
+import { MhiSubsystem } from '../../../engine/mhi';
+import type { HandlerDeps } from './deps';
+
+const PREFIX = 'devices.snapshot';
+
+/** Runs the document's dma-buf (with the AIE array its aie exporters need) and MHI models for `afterNs`. */
+export function devicesSnapshot(doc: Workspace, afterNs: number): DevicesSnapshot {
+  // Only these models run here, so only their parameters apply (as `twb dmabuf show`).
+  const overrides = Object.fromEntries(Object.entries(doc.params).filter(([k]) => k.startsWith('dmabuf.') || k.startsWith('aie.') || k.startsWith('mhi.')));
+  let params;
+  try {
+    params = resolveParams(overrides);
+  } catch (e) {
+    throw new FieldError(`${PREFIX}.document.params`, (e as Error).message);
+  }
+  const sim = new Simulation({ seed: 1, params });
+  const needsAie = doc.devices.dmabuf.exporters.some((e) => e.kind === 'aie');
+  const aie = needsAie && doc.devices.aie ? sim.add(new AieModel(sim, doc.devices.aie)) : undefined;
+  const dmabuf = sim.add(new DmabufModel(sim, doc.devices.dmabuf, aie));
+  const mhi = sim.add(new MhiSubsystem(doc.devices.mhi));
+  try {
+    sim.runUntil(afterNs);
+  } catch (e) {
+    // A device the model refuses (e.g. an aie exporter's memory) is the document's fault.
+    if (e instanceof DmabufError) throw new FieldError(`${PREFIX}.document.devices.dmabuf`, e.message);
+    throw e;
+  }
+  const specs = new Map(doc.devices.mhi.map((m) => [m.name, m]));
+  const m = mhi.snapshot();
+  return {
+    afterNs,
+    dmabuf: dmabuf.snapshot(),
+    mhi: {
+      controllers: m.controllers.map((c) => ({ ...c, socket: specs.get(c.name)!.socket, ringSize: specs.get(c.name)!.ringSize })),
+      nodes: m.nodes,
+    },
+    log: sim.log.format(),
+  };
+}
+
+export function devicesHandlers(_deps: HandlerDeps): AreaHandlers<typeof devicesArea> {
+  return {
+    'devices.snapshot': ({ document, after }) => devicesSnapshot(document, devicesAfterNs(after ?? DEVICES_DEFAULT_AFTER)!),
+  };
+}
