@@ -1,0 +1,59 @@
+/**
+ * The browser-mode load figure: `npx tsx test/reliability/load.ts [CLIENTS=50] [ROUNDS=5] [BAD=1000]`.
+ * Starts `twb serve --port 0 --db TEMP`, runs CLIENTS authenticated WebSocket clients (each
+ * ROUNDS × app.info, workspaces.list, workspaces.create, workspaces.get) alongside BAD
+ * unauthenticated attempts on the page and the WebSocket upgrade, all on 127.0.0.1, then stops
+ * the server. Exits 1 if any unauthenticated attempt is accepted (or not clearly refused) or any
+ * authenticated request fails; gives up after 120 s.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REQUESTS_PER_ROUND, runLoad } from './load-lib';
+
+const clients = Number(process.argv[2] ?? 50);
+const rounds = Number(process.argv[3] ?? 5);
+const badAttempts = Number(process.argv[4] ?? 1000);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-load-'));
+const child = spawn(process.execPath, [path.join(ROOT, 'bin/twb.js'), 'serve', '--port', '0', '--db', path.join(dir, 'load.db')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const stop = () => {
+  child.kill('SIGTERM');
+  fs.rmSync(dir, { recursive: true, force: true });
+};
+const watchdog = setTimeout(() => {
+  console.error('load: gave up after 120 s');
+  stop();
+  process.exit(1);
+}, 120_000);
+
+const url = await new Promise<URL>((resolve, reject) => {
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    const line = out.split('\n').find((l) => l.startsWith('http://'));
+    if (line) resolve(new URL(line.trim()));
+  });
+  child.once('exit', (code) => reject(new Error(`twb serve exited (${code}) before printing its URL`)));
+});
+if (url.hostname !== '127.0.0.1') throw new Error(`twb serve printed a non-loopback URL: ${url.href}`);
+
+const r = await runLoad({ port: Number(url.port), token: url.searchParams.get('token') ?? '', clients, rounds, badAttempts });
+stop();
+clearTimeout(watchdog);
+
+const asked = clients * rounds * REQUESTS_PER_ROUND;
+console.log(`authenticated: ${clients} clients × ${rounds * REQUESTS_PER_ROUND} requests = ${asked}; served ${r.served}, failed ${r.failed}`);
+console.log(`latency (ms, under the unauthenticated load): p50 ${r.p50Ms}, p95 ${r.p95Ms}, max ${r.maxMs}`);
+console.log(`unauthenticated: ${badAttempts} attempts; refused ${r.refused}, accepted ${r.accepted}, other ${r.other}`);
+for (const [kind, outcomes] of Object.entries(r.byKind)) console.log(`  ${kind}: ${Object.entries(outcomes).map(([k, n]) => `${n} × ${k}`).join(', ')}`);
+console.log(`wall time ${(r.wallMs / 1000).toFixed(2)} s`);
+for (const f of r.failures.slice(0, 10)) console.log(`  FAIL ${f}`);
+const ok = r.accepted === 0 && r.other === 0 && r.refused === badAttempts && r.failed === 0 && r.served === asked;
+console.log(ok ? 'OK' : 'FAIL');
+process.exit(ok ? 0 : 1);
