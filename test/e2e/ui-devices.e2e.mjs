@@ -1,0 +1,124 @@
+/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
+// The Devices view's end-to-end checks (src-renderer/devices), run in order against one server
+// and one page by run.mjs: a workspace with one MHI controller and a system-heap dma-buf
+// (a display and a GPU import it) made through the bridge, opened in the Devices tab.
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+const NAME = 'Devices e2e';
+const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+const panel = (page) => page.getByTestId('devices-panel');
+
+/** One socket; mhi0 on it; a 1 MiB system-heap buffer that a display (needs contiguity) and a GPU import. */
+const DOC = {
+  schemaVersion: 1,
+  name: NAME,
+  host: { name: 'host', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 4, memoryBytes: 64 * 2 ** 30 }] },
+  guests: [],
+  devices: {
+    mhi: [{ name: 'mhi0', socket: 0, pcieGen: 4, pcieWidth: 8, ringSize: 64, mtu: 4096 }],
+    aie: null,
+    dmabuf: {
+      exporters: [{ name: 'heap0', kind: 'system-heap', sizeBytes: 1048576 }],
+      importers: [
+        { name: 'disp0', kind: 'display', source: 'heap0' },
+        { name: 'gpu0', kind: 'gpu', source: 'heap0' },
+      ],
+    },
+  },
+  workloads: [],
+  kernel: { barriers: { beforeSet: true, afterClear: true } },
+  params: {},
+};
+
+/** Sends one bridge request over a socket of the page's own origin and token. */
+function bridgeCall(page, method, arg) {
+  return page.evaluate(
+    async ([m, a]) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
+      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+      const reply = await new Promise((r) => {
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(e.data);
+          if (msg.id === 1) r(msg);
+        };
+        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
+      });
+      ws.close();
+      return reply;
+    },
+    [method, arg],
+  );
+}
+
+export const tests = [
+  {
+    name: 'devices: a workspace with MHI and dma-buf devices shows both in the Devices tab',
+    async run({ page, url, shot }) {
+      await page.goto(url);
+      await ready(page);
+      const created = await bridgeCall(page, 'workspaces.create', { name: NAME, doc: DOC });
+      assert.equal(created.ok, true, JSON.stringify(created.error));
+      await page.reload();
+      await ready(page);
+      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+      await page.getByRole('tab', { name: 'Devices' }).click();
+      await panel(page).getByTestId('devices-meta').waitFor();
+      assert.equal(await panel(page).getByTestId('devices-meta').textContent(), 'After 10 ms.');
+
+      const graph = panel(page).getByRole('list', { name: 'dma-buf graph: exporters, buffers, importers' });
+      assert.equal(await graph.getByRole('listitem').count(), 4);
+      assert.equal(await panel(page).locator('[data-node="exp:heap0"]').getAttribute('aria-label'), 'Exporter heap0, system-heap');
+      assert.match(await panel(page).locator('[data-node="buf:heap0"]').getAttribute('aria-label'), /^Buffer heap0:\d+, 1 MiB, \d+ references?, no exclusive fence, 0 shared$/);
+      assert.match(await panel(page).locator('[data-node="imp:disp0"]').getAttribute('aria-label'), /import failed: EINVAL: .*contiguous/);
+      assert.match(await panel(page).locator('[data-node="imp:gpu0"]').getAttribute('aria-label'), /from heap0, mapped, \d+ segments?/);
+      assert.equal(await panel(page).locator('.edge').count(), 3);
+      assert.equal(await panel(page).locator('.edge.broken').count(), 1);
+
+      const ctl = panel(page).locator('[data-controller="mhi0"]');
+      await ctl.getByRole('heading', { name: /mhi0 M0/ }).waitFor();
+      assert.match(await ctl.textContent(), /MB\/s per direction/);
+      assert.match(await ctl.textContent(), /\/dev\/mhi_mhi0_LOOPBACK/);
+      const rings = ctl.getByRole('img', { name: /^mhi0 (UL|DL) channel \d+ ring: 64 slots, RP \d+, WP \d+/ });
+      assert.equal(await rings.count(), 2);
+      await shot('devices-01-view');
+    },
+  },
+  {
+    name: 'devices: keyboard reaches the graph nodes; axe finds nothing serious; the run length is validated',
+    async run({ page, shot }) {
+      await panel(page).locator('[data-node="exp:heap0"]').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-node')), 'buf:heap0');
+      const result = await new AxeBuilder({ page }).include('[data-testid="devices-panel"]').analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+
+      const after = panel(page).getByLabel('Run for');
+      await after.fill('2s');
+      await panel(page).getByRole('button', { name: 'Run' }).click();
+      await panel(page).getByRole('alert').waitFor();
+      assert.match(await panel(page).getByRole('alert').textContent(), /after.*expected a duration 0\.\.1s/);
+      await after.fill('1ms');
+      await panel(page).getByRole('button', { name: 'Run' }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="devices-meta"]')?.textContent === 'After 1 ms.');
+      assert.equal(await panel(page).getByRole('alert').count(), 0);
+      await page.getByTestId('theme-toggle').click();
+      await shot('devices-02-dark');
+      await page.getByTestId('theme-toggle').click();
+    },
+  },
+  {
+    name: 'devices: a workspace without devices says so',
+    async run({ page, shot }) {
+      await page.getByRole('button', { name: 'New workspace' }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Untitled');
+      await panel(page).getByText('This workspace has no MHI controllers').waitFor();
+      await panel(page).getByText('This workspace has no dma-buf exporters or importers').waitFor();
+      await shot('devices-03-empty');
+      await page.getByRole('tab', { name: 'Topology' }).click();
+    },
+  },
+];
