@@ -12,17 +12,7 @@ import { formatXxd } from '../src-common/hex/xxd';
 import { MS, Simulation } from '../src-main/engine/core';
 import { AieModel } from '../src-main/engine/aie';
 import type { AieArray, AieKernel } from '../src-common/workspace';
-
-function best(reps: number, fn: () => void): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
+import { best } from './metric';
 
 function fullArray(): AieArray {
   const kernels: AieKernel[] = [];

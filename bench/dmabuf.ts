@@ -9,17 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runStress, type WwPolicy } from '../src-main/engine/dmabuf';
-
-function best(reps: number, fn: () => void): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
+import { best } from './metric';
 
 /** Metric name → value; `*_ms` are milliseconds of wall time. */
 export function benchDmabuf(): Record<string, number> {

@@ -12,19 +12,9 @@ import { exploreIpi } from '../src-main/engine/ipi/explore-ipi';
 import { BARRIER_VARIANTS, barriersOf } from '../src-main/engine/ipi/handshake';
 import { judgeLitmus } from '../src-main/engine/litmus/judge';
 import { parseLitmus } from '../src-main/engine/litmus/parse';
+import { best } from './metric';
 
 const LITMUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../resources/litmus');
-
-function best(reps: number, fn: () => void): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
 
 /** Metric name → value; `*_ms` are milliseconds of wall time, `*_states` counts. */
 export function benchExplore(): Record<string, number> {

@@ -20,3 +20,15 @@ export function unitOf(name: string): string {
 export function toMetrics(r: Metric[] | Record<string, number>): Metric[] {
   return Array.isArray(r) ? r : Object.entries(r).map(([name, value]) => ({ name, value, unit: unitOf(name) }));
 }
+
+/** Best wall time in ms of `reps` calls of `fn`, after one warm-up call (JIT). */
+export function best(reps: number, fn: () => void): number {
+  fn();
+  let min = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}

@@ -9,17 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loopbackReport, type LoopbackCliOptions } from '../src-main/cli/commands/mhi';
-
-function best(reps: number, fn: () => void): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
+import { best } from './metric';
 
 const defaults: LoopbackCliOptions = { bytes: '64M', mtu: '0x1000', ring: '32', seed: '1', pcieGen: '3', pcieWidth: '1', controller: 'mhi0' };
 
