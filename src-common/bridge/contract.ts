@@ -4,13 +4,14 @@ import { aieArea } from './areas/aie';
 import { appArea } from './areas/app';
 import { devicesArea } from './areas/devices';
 import { runsArea } from './areas/runs';
+import { transferArea } from './areas/transfer';
 import { workspacesArea } from './areas/workspaces';
 
 /**
  * The whole bridge: every area's methods and events joined. To add an area, write
  * `areas/NAME.ts` (see workspaces.ts) and add it to this list — that is the one line.
  */
-export const contract = join(appArea, workspacesArea, aieArea, runsArea, devicesArea);
+export const contract = join(appArea, workspacesArea, aieArea, runsArea, devicesArea, transferArea);
 
 export type Contract = typeof contract;
 export type Methods = Contract['methods'];

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { workspaceSchema, type Guest, type Workspace } from '../../workspace';
+import { area, method } from '../define';
+
+/**
+ * Import and export from the UI (src-renderer/shell/ImportExport.svelte). The renderer is
+ * untrusted: it sends a file's text and gets back a validated workspace or guest, or it sends
+ * its document and gets back the exported text. All parsing (JSON, hwloc XML, libvirt XML)
+ * happens in main, with the CLI's code (`twb import` / `twb export`). Handler:
+ * src-main/host/server/handlers/transfer.ts.
+ */
+
+/** The largest file the UI may import: far above any real lstopo or libvirt file, well under the socket's 16 MiB message limit. */
+export const TRANSFER_MAX_BYTES = 8 * 1024 * 1024;
+
+/** UTF-8 length of a string without copying it (the limit is in bytes, as the file's size). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/** A file's text, at most TRANSFER_MAX_BYTES of UTF-8. */
+export const fileText = z
+  .string({ error: (iss) => `expected the file's text, got ${iss.input === undefined ? 'nothing' : typeof iss.input}` })
+  .refine((s) => s.length <= TRANSFER_MAX_BYTES && utf8Length(s) <= TRANSFER_MAX_BYTES, {
+    error: (iss) => `the file is ${mib(utf8Length(iss.input as string))}; at most ${mib(TRANSFER_MAX_BYTES)} can be imported`,
+  });
+
+/** What an export returns: the file's text and a suggested file name. */
+export interface TransferFile {
+  text: string;
+  fileName: string;
+}
+
+const workspaceName = z.string().trim().min(1, 'expected a non-empty name').max(200);
+
+export interface ImportedGuest {
+  guest: Guest;
+  /** The name in the XML when it was taken in the workspace and the guest got a free one instead. */
+  renamedFrom: string | null;
+}
+
+export const transferArea = area({
+  methods: {
+    /** A workspace JSON file (what "Export workspace" and `twb import hwloc -o` write) → a validated document. */
+    'transfer.importWorkspace': method<Workspace>()(z.strictObject({ text: fileText })),
+    /** hwloc XML (`lstopo --of xml`) → a new workspace around that host, named `name` (default: the host name). */
+    'transfer.importHwloc': method<Workspace>()(z.strictObject({ text: fileText, name: workspaceName.optional() })),
+    /**
+     * libvirt domain XML → a guest that fits `document` (cpusets checked against its host; a
+     * name already taken gets a free one), so adding it to the document is a valid edit.
+     */
+    'transfer.importLibvirt': method<ImportedGuest>()(z.strictObject({ text: fileText, document: workspaceSchema })),
+    /** The document as workspace JSON (as `twb import … -o FILE` writes it). */
+    'transfer.exportWorkspace': method<TransferFile>()(z.strictObject({ document: workspaceSchema })),
+    /** The document's host as hwloc 2 XML (as `twb export hwloc`). */
+    'transfer.exportHwloc': method<TransferFile>()(z.strictObject({ document: workspaceSchema })),
+    /** One guest as libvirt domain XML (as `twb export libvirt WORKSPACE GUEST`). */
+    'transfer.exportLibvirt': method<TransferFile>()(z.strictObject({ document: workspaceSchema, guest: z.string().min(1, 'expected a guest name') })),
+  },
+  events: {},
+});
