@@ -113,4 +113,10 @@ describe('desktop main process', () => {
     const r = (await handle({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, { id: 5, method: 'app.builtins' })) as { value: { name: string }[] };
     expect(r.value.map((b) => b.name)).toContain('seed-power9-ipi');
   });
+
+  it('makes PDF reports itself (browser mode refuses the format; here the run id is what is missing)', async () => {
+    const handle = fake.state.ipcHandlers.get('twb:request')!;
+    const r = await handle({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, { id: 6, method: 'runs.report', arg: { ids: [77], format: 'pdf' } });
+    expect(r).toMatchObject({ ok: false, error: { name: 'NotFoundError', message: 'runs.report.ids[0]: no run with id 77' } });
+  });
 });

@@ -8,6 +8,7 @@ import { IPC_EVENT, IPC_REQUEST, type ReplyMessage } from '../../src-common/brid
 import { openStore, type Store } from '../host/store';
 import { createBridgeHost } from '../host/server/handlers';
 import { ELECTRON_CSP, isAllowedNavigation, isTrustedSender } from './policy';
+import { printReportPdf } from './report-pdf';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
@@ -70,7 +71,7 @@ void app.whenReady().then(() => {
     app.exit(1);
     return;
   }
-  const host = createBridgeHost({ store, version: app.getVersion(), mode: 'electron' });
+  const host = createBridgeHost({ store, version: app.getVersion(), mode: 'electron', printToPdf: printReportPdf });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

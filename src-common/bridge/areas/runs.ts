@@ -97,6 +97,19 @@ export interface OpenedRun {
   cpus: { cpu: number; busy: number; state: string }[];
 }
 
+/** What `runs.report` can produce: the CLI's three formats and PDF (desktop app only). */
+export const RUN_REPORT_FORMATS = ['html', 'json', 'csv', 'pdf'] as const;
+export type RunReportFormat = (typeof RUN_REPORT_FORMATS)[number];
+
+/** A rendered report, ready to be saved under `filename` (named by main, e.g. `twb-run-12.html`). */
+export interface RunReportFile {
+  filename: string;
+  mimeType: string;
+  /** `utf8`: `content` is the text itself (html, json, csv); `base64`: the bytes (pdf). */
+  encoding: 'utf8' | 'base64';
+  content: string;
+}
+
 /** The longest run the UI may ask for. */
 export const MAX_RUN_NS = 30 * DAY;
 /** Speed bounds in simulated seconds per wall second. */
@@ -127,6 +140,12 @@ const speed = z
   .max(MAX_SPEED, `expected a speed ≤ ${MAX_SPEED} simulated seconds per second`)
   .nullable();
 const barriers = z.strictObject({ beforeSet: z.boolean(), afterClear: z.boolean() });
+const reportIds = z
+  .array(runId, { error: (iss) => `expected an array of one or two run ids, got ${show(iss.input)}` })
+  .min(1, 'expected one or two run ids, got none')
+  .max(2, 'expected one or two run ids (two make a comparison)')
+  .refine((ids) => new Set(ids).size === ids.length, { error: (iss) => `expected two different runs, got ${show(iss.input)}` });
+const reportFormat = z.enum(RUN_REPORT_FORMATS, { error: (iss) => `expected one of ${RUN_REPORT_FORMATS.join(', ')}, got ${show(iss.input)}` });
 
 export const runsArea = area({
   methods: {
@@ -150,6 +169,12 @@ export const runsArea = area({
     'runs.list': method<PastRun[]>()(z.strictObject({ workspaceId, limit: z.number().int().min(1).max(1000).optional() })),
     /** One stored run: its summary, kernel log, samples and lockups. */
     'runs.open': method<OpenedRun>()(z.strictObject({ runId })),
+    /**
+     * The report of one run, or of two with a comparison section (as `twb report`): html is
+     * self-contained, json has everything, csv the time series, pdf the html printed by the
+     * desktop app (browser mode prints the html itself). An unknown id is a NotFoundError.
+     */
+    'runs.report': method<RunReportFile>()(z.strictObject({ ids: reportIds, format: reportFormat })),
   },
   events: {
     onRunProgress: event<RunProgress>(),

@@ -27,7 +27,17 @@ pre{background:#f7f7f9;border:1px solid #e2e2ea;padding:8px;overflow-x:auto;font
 .muted{color:#667} .bad{color:#b3261e;font-weight:bold} .ok{color:#1b7f3b}
 .charts{display:flex;flex-wrap:wrap;gap:12px} svg{max-width:100%;height:auto}
 mark{background:#ffe08a} figure{margin:0}
-@media print{body{max-width:none;margin:0} h2{break-after:avoid} svg,table,pre{break-inside:avoid}}
+@page{size:A4;margin:12mm}
+@media print{
+ html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ body{max-width:none;margin:0;padding:0;font-size:11px}
+ section{break-before:page} section:first-of-type{break-before:auto}
+ h2,h3,h4{break-after:avoid}
+ .charts{display:block} figure,svg,tr{break-inside:avoid} figure{margin:0 0 8px}
+ svg{max-width:100%;height:auto}
+ table{max-width:100%} td,th{overflow-wrap:anywhere}
+ pre{white-space:pre-wrap;overflow:visible;overflow-wrap:anywhere;font-size:9px}
+}
 `;
 
 /**

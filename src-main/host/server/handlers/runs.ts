@@ -7,6 +7,7 @@ import { barriersName, buildRun, type RunSummary } from '../../../engine/run/bui
 import type { RunRecord, Store } from '../../store';
 import type { HandlerDeps } from './deps';
 import { LiveRuns } from './live-runs';
+import { runReportHandler } from './run-report';
 
 export function runsHandlers(deps: HandlerDeps, live = new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
   const { store } = deps;
@@ -56,6 +57,7 @@ export function runsHandlers(deps: HandlerDeps, live = new LiveRuns(deps.store))
       const samples = store.history.samples(runId).map(({ tNs, ...s }) => ({ t: tNs / 1e9, ...s }));
       return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [] };
     },
+    'runs.report': runReportHandler(deps),
   };
 }
 
