@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the renderer's rune classes (*.svelte.ts) for tests such as test/unit/workspace-store.test.ts.
+  plugins: [svelte()],
   test: {
     include: ['src-common/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'test/unit/**/*.test.ts'],
     testTimeout: 60_000,
