@@ -33,11 +33,11 @@ export const IPI_PARAMS = defineParams([
   {
     key: 'ipi.store_stall_fraction',
     unit: 'fraction',
-    default: 0.06,
+    default: 0.08,
     min: 0,
     max: 1,
     doc: 'Probability that a store is stalled in the store queue (cross-socket invalidation, a miss on a line in another chip), so later accesses of its CPU overtake it.',
-    source: 'Calibrated so that kernel.barriers=none gives a first soft lockup after about an hour on the seed scenario (the seed: "after an hour or so"): median over seeds 1-5 1.7 h with host.sched.wake_on_vcpu_fraction = 1e-5 (was 0.05 before host wakeups onto vCPU CPUs were modelled; they rescue some lost IPIs).',
+    source: 'Calibrated so that kernel.barriers=none gives a first soft lockup after about an hour on the seed scenario (the seed: "after an hour or so"): median over seeds 1-5 1.0 h (3721 s). History: 0.05 before host wakeups onto vCPU CPUs were modelled (they rescue some lost IPIs), 0.06 until KSM merges were driven by the guest\'s rewrites and every broadcast required THP (fewer broadcasts: ~17/s instead of ~21/s).',
   },
   {
     key: 'ipi.store_stall_ns',

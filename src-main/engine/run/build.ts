@@ -1,4 +1,5 @@
-import type { Workspace } from '../../../src-common/workspace';
+import type { Workload, Workspace } from '../../../src-common/workspace';
+import { parseStressCommand } from '../stress/parse';
 import { resolveParams, Simulation, type ParamValues } from '../core';
 import { type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
 import { createPowerFabric } from '../ipi/power-fabric';
@@ -59,18 +60,47 @@ export interface BuiltRun {
   summary(extra: { wallSeconds: number; status?: RunSummary['status']; error?: string }): RunSummary;
 }
 
-/** Splits run overrides into model parameters and the kernel variant. */
+/** `--set workloads.TARGET=…`: replaces the stress command line(s) of a guest or the host; `none` removes them. */
+export const WORKLOAD_OVERRIDE_PREFIX = 'workloads.';
+
+/** The workloads with TARGET's command replaced (in place of its first one) or, for `none`/empty, removed. */
+function overrideWorkload(ws: Workspace, workloads: Workload[], key: string, value: unknown): Workload[] {
+  const target = key.slice(WORKLOAD_OVERRIDE_PREFIX.length);
+  if (target !== 'host' && !ws.guests.some((g) => g.name === target))
+    throw new Error(`${key}: no guest named '${target}' (expected 'host' or one of: ${ws.guests.map((g) => g.name).join(', ')})`);
+  const command = String(value).trim();
+  const idle = command === '' || command === 'none';
+  if (!idle) {
+    try {
+      parseStressCommand(command);
+    } catch (e) {
+      throw new Error(`${key}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const at = workloads.findIndex((w) => w.target === target);
+  const rest = workloads.filter((w) => w.target !== target);
+  if (idle) return rest;
+  rest.splice(at < 0 ? rest.length : at, 0, { target, command });
+  return rest;
+}
+
+/**
+ * Splits run overrides into model parameters and workspace changes: the kernel variant
+ * (`kernel.barriers`) and workload command lines (`workloads.TARGET`).
+ */
 export function applyOverrides(ws: Workspace, set: ParamValues = {}): { ws: Workspace; params: ParamValues } {
   const params: ParamValues = {};
   let kernel = ws.kernel;
+  let workloads = ws.workloads;
   for (const [k, v] of Object.entries(set)) {
     if (k === 'kernel.barriers') {
       const b = BARRIER_SETS[String(v)];
       if (!b) throw new Error(`kernel.barriers: expected one of ${Object.keys(BARRIER_SETS).join(', ')}, got ${JSON.stringify(v)}`);
       kernel = { barriers: { ...b } };
-    } else params[k] = v;
+    } else if (k.startsWith(WORKLOAD_OVERRIDE_PREFIX)) workloads = overrideWorkload(ws, workloads, k, v);
+    else params[k] = v;
   }
-  return { ws: { ...ws, kernel }, params };
+  return { ws: { ...ws, kernel, workloads }, params };
 }
 
 export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {

@@ -16,8 +16,11 @@ import { wakeupStreams, type WakeSource } from './host-wakeups';
  * The workload model of a run (DESIGN.md §3.1–3.3), event-efficient: instead of simulating
  * scheduler ticks it places tasks on CPUs analytically (power9/placement) and integrates
  * piecewise-constant rates — CPU busy time, VM exits per reason — between placement changes.
- * Discrete events are only the host mm changes that broadcast CALL_FUNCTION (THP splits and
- * collapses, KSM, QEMU worker munmaps), handed to the IPI fabric. Background IPI traffic and
+ * Discrete events are only the host mm changes that broadcast CALL_FUNCTION, handed to the IPI
+ * fabric. On POWER9 radix those are huge pmd splits and collapses (serialize_against_pte_lookup;
+ * every other TLB flush is a tlbie): ksmd splitting a THP to merge pages the guest's --vm
+ * workers rewrote, a vCPU's host fault, a QEMU worker's bounce-buffer munmap, khugepaged
+ * re-collapsing what was split. Without THP nothing broadcasts; an idle guest gives ksmd nothing. Background IPI traffic and
  * lock usage go to the fabric as rates. The fabric decides outcomes: when it makes a CPU spin,
  * the task on it is frozen, everything else is re-placed and every rate recomputed.
  */
@@ -43,6 +46,10 @@ interface GuestLoad {
   demand: number;
   /** First-touch faults per second of base pages at full speed. */
   pagesPerSec: number;
+  /** Base pages the --vm workers write per second at full speed (first touches and --vm-keep rewrites). */
+  writesPerSec: number;
+  /** Base pages the --vm workers keep rewriting (their --vm-bytes). */
+  workingSetPages: number;
   /** Block requests per second at full speed. */
   ioPerSec: number;
 }
@@ -112,17 +119,19 @@ export class Machine implements Component {
       if (w.target === 'host') this.hostOpts.push(opts);
       else {
         const g = this.ws.guests.find((x) => x.name === w.target)!;
-        const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, ioPerSec: 0 };
+        const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, writesPerSec: 0, workingSetPages: 0, ioPerSec: 0 };
         l.opts.push(opts);
         this.loads.set(g.name, l);
       }
     }
     for (const g of this.ws.guests) {
-      const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, ioPerSec: 0 };
+      const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, writesPerSec: 0, workingSetPages: 0, ioPerSec: 0 };
       for (const o of l.opts) {
         const vm = this.vmWorker(o);
         l.demand += o.cpu * p('stress.cpu.duty') + o.io * p('stress.io.duty') + o.vm * vm.duty + o.hdd * p('stress.hdd.duty');
         l.pagesPerSec += o.vm * vm.pagesPerSec;
+        l.writesPerSec += o.vm * vm.writesPerSec;
+        l.workingSetPages += o.vm * vm.pages;
         l.ioPerSec += o.io * p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') + o.hdd * p('stress.hdd.completions_per_s');
       }
       this.loads.set(g.name, l);
@@ -146,23 +155,38 @@ export class Machine implements Component {
       add('vm', o.vm, this.vmWorker(o).duty);
       add('hdd', o.hdd, p('stress.hdd.duty'));
     }
-    if (this.ws.guests.some((g) => g.ksm)) this.tasks.push({ kind: 'ksmd', ref: { comm: 'ksmd', pid: 791 }, demand: p('host.ksmd.duty'), allowed: null });
-    if (this.ws.guests.some((g) => g.thp)) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: 0.01, allowed: null });
+    if (this.ws.guests.some((g) => this.ksmOn(g))) this.tasks.push({ kind: 'ksmd', ref: { comm: 'ksmd', pid: 791 }, demand: p('host.ksmd.duty'), allowed: null });
+    if (this.ws.guests.some((g) => this.thpOn(g))) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: 0.01, allowed: null });
   }
 
-  /** A --vm worker: CPU duty and first-touch page faults per second (stress hogvm semantics). */
-  private vmWorker(o: StressOptions): { duty: number; pagesPerSec: number } {
+  /**
+   * A --vm worker (stress hogvm semantics): CPU duty, first-touch page faults per second, base
+   * pages written per second, and the pages it keeps rewriting.
+   */
+  private vmWorker(o: StressOptions): { duty: number; pagesPerSec: number; writesPerSec: number; pages: number } {
     const rate = this.num('stress.vm.faults_per_s');
     const duty = this.num('stress.vm.duty');
     const pages = Math.max(1, Math.ceil(o.vmBytes / this.num('guest.page_bytes')));
-    // --vm-keep re-dirties the same memory: it faults once, then never again.
-    if (o.vmKeep || o.vmHang === 0) return { duty: o.vmKeep ? duty : 0, pagesPerSec: 0 };
-    if (o.vmHang > 0) {
-      const touch = pages / rate;
-      const share = touch / (touch + o.vmHang);
-      return { duty: duty * share, pagesPerSec: rate * share };
-    }
-    return { duty, pagesPerSec: rate * duty };
+    // --vm-hang 0 touches its memory once and sleeps for ever.
+    if (o.vmHang === 0) return { duty: 0, pagesPerSec: 0, writesPerSec: 0, pages };
+    // --vm-keep re-dirties the same memory: it faults once, then only writes (after each hang).
+    const share = o.vmHang > 0 ? pages / rate / (pages / rate + o.vmHang) : 1;
+    return { duty: duty * share, pagesPerSec: o.vmKeep ? 0 : rate * duty * share, writesPerSec: rate * duty * share, pages };
+  }
+
+  /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable. */
+  private ksmOn(g: Guest): boolean {
+    return g.ksm && this.sim.params.bool('host.ksm.run');
+  }
+
+  /** The host backs this guest's RAM by THPs (QEMU madvises it MADV_HUGEPAGE: always or madvise). */
+  private thpOn(g: Guest): boolean {
+    return g.thp && this.sim.params.str('host.thp.enabled') !== 'never';
+  }
+
+  /** QEMU's own buffers (the workers' bounce buffers) get THPs only with enabled=always. */
+  private thpBuffers(g: Guest): boolean {
+    return g.thp && this.sim.params.str('host.thp.enabled') === 'always';
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -289,9 +313,8 @@ export class Machine implements Component {
     const p = (k: string) => this.num(k);
     const pageBytes = p('guest.page_bytes');
     const pagesPerThp = Math.max(1, Math.round(p('host.thp_bytes') / pageBytes));
-    const ksmMem = this.ws.guests.filter((g) => g.ksm).reduce((n, g) => n + g.memoryBytes, 0);
+    const ksmMem = this.ws.guests.filter((g) => this.ksmOn(g)).reduce((n, g) => n + g.memoryBytes, 0);
     const ksmScan = this.running('ksmd') * (p('host.ksm.pages_to_scan') / (p('host.ksm.sleep_ms') / 1000));
-    const khugepaged = this.running('khugepaged');
     const streams: IpiStream[] = [];
     const locks: LockDemand[] = [];
     // Host task wakeups, summed per (waker CPU, reason); a fraction land on CPUs running vCPUs.
@@ -306,26 +329,48 @@ export class Machine implements Component {
     const irqCpu = (cpu: number) => this.topo.socketCpus(this.topo.place(cpu).socket)[0];
     this.rates = new Map();
 
-    for (const g of this.ws.guests) {
+    // Pass 1: what each guest's workload does to its host mm (DESIGN.md §3.2–3.3). On POWER9
+    // radix the host mm changes that IPI the mm's CPUs are THP ones (huge pmd splits and
+    // collapses: serialize_against_pte_lookup); KSM adds work only by splitting THPs to merge.
+    const mm = this.ws.guests.map((g) => {
       const load = this.loads.get(g.name)!;
       const n = vcpuCount(g);
       const vIdx = this.tasks.map((t, i) => (t.kind === 'vcpu' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
       const wIdx = this.tasks.map((t, i) => (t.kind === 'qemu-worker' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
       const u = Math.min(1, load.demand / n);
-      // In-guest fraction of each vCPU, and the guest's capacity relative to full speed.
-      const inGuest = vIdx.map((i) => u * this.share(i));
+      // The guest's capacity relative to full speed.
       const avail = vIdx.reduce((a, i) => a + this.share(i), 0) / n;
       const speed = load.demand > 0 ? Math.min(1, (avail * n) / load.demand) : 0;
       const workerAvail = wIdx.length ? wIdx.reduce((a, i) => a + this.share(i), 0) / wIdx.length : 1;
       const io = load.ioPerSec * speed * workerAvail;
-      const guestFaults = (load.pagesPerSec * speed) / (g.thp ? pagesPerThp : 1);
-      const scan = g.ksm && ksmMem > 0 ? (ksmScan * g.memoryBytes) / ksmMem : 0;
-      const merges = scan * p('host.ksm.merge_fraction');
-      const ksmSplits = g.thp ? (scan * p('host.ksm.thp_fraction')) / pagesPerThp : 0;
-      const collapses = g.thp ? khugepaged * p('host.khugepaged.collapses_per_s') : 0;
-      // Host-side faults: guest writes to KSM-merged pages (CoW) and refaults after THP splits.
+      const thp = this.thpOn(g);
+      const guestPages = Math.max(1, g.memoryBytes / pageBytes);
+      const scan = this.ksmOn(g) && ksmMem > 0 ? (ksmScan * g.memoryBytes) / ksmMem : 0;
+      // ksmd finds new work only where the guest rewrote pages since its previous pass (one pass
+      // = guestPages / scan seconds): the distinct working-set pages the --vm workers rewrote.
+      const ws = Math.min(guestPages, load.workingSetPages);
+      const writes = load.writesPerSec * speed;
+      const rewritten = scan > 0 && ws > 0 ? ws * (1 - Math.exp(-(writes * guestPages) / scan / ws)) : 0;
+      const merges = scan * (rewritten / guestPages) * p('host.ksm.merge_fraction');
+      const ksmSplits = thp ? (merges * p('host.ksm.thp_fraction')) / pagesPerThp : 0;
+      // Host-side faults by the vCPUs: the guest writes the merged pages again (copy-on-write), and
+      // refaults every base page of a split THP (its partition-scoped huge mapping is gone).
       const activity = Math.min(1, speed);
-      const hostFaults = activity * (merges + ksmSplits * pagesPerThp + collapses);
+      const hostFaults = activity * (merges + ksmSplits * pagesPerThp);
+      const vcpuSplits = thp ? hostFaults * p('kvm.vcpu_thp_split_per_fault') : 0;
+      const workerSplits = this.thpBuffers(g) ? io * p('qemu.worker_munmap_per_io') : 0;
+      return { g, load, n, vIdx, wIdx, u, speed, io, scan, merges, hostFaults, ksmSplits, vcpuSplits, workerSplits, splits: ksmSplits + vcpuSplits + workerSplits };
+    });
+    // khugepaged (one thread) collapses only what was split, at most its scan rate in all.
+    const allSplits = mm.reduce((a, x) => a + x.splits, 0);
+    const collapseShare = allSplits > 0 ? Math.min(1, (this.running('khugepaged') * p('host.khugepaged.collapses_per_s')) / allSplits) : 0;
+
+    for (const { g, load, n, vIdx, wIdx, u, speed, io, scan, merges, hostFaults: faults, ksmSplits, vcpuSplits, workerSplits, splits } of mm) {
+      const inGuest = vIdx.map((i) => u * this.share(i));
+      const guestFaults = (load.pagesPerSec * speed) / (g.thp ? pagesPerThp : 1);
+      const collapses = splits * collapseShare;
+      // A collapse drops the range's base-page mappings: one refault on the new huge mapping.
+      const hostFaults = faults + Math.min(1, speed) * collapses;
       const perFault = exitsPerGuestFault(g, p('kvm.shadow.unsync_fraction'));
       const crossVcore = n > 1 ? 1 - Math.min(1, g.smp.threads / n) : 0;
       const wakeups = io * p('kvm.guest_wakeups_per_io');
@@ -342,12 +387,7 @@ export class Machine implements Component {
         ioPerSec: io,
         hostFaultsPerSec: hostFaults,
         ksmScanPerSec: scan,
-        bcast: {
-          ksmd: ksmSplits,
-          khugepaged: collapses,
-          vcpu: g.thp ? hostFaults * p('kvm.vcpu_thp_split_per_fault') : 0,
-          worker: io * p('qemu.worker_munmap_per_io'),
-        },
+        bcast: { ksmd: ksmSplits, khugepaged: collapses, vcpu: vcpuSplits, worker: workerSplits },
       });
 
       // Background IPIs: each block request wakes a QEMU worker (from the IRQ CPU) and the worker kicks a vCPU.
@@ -374,7 +414,8 @@ export class Machine implements Component {
       const ksmd = this.tasks.findIndex((t) => t.kind === 'ksmd');
       if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
         wake(this.cpuOf[ksmd], (1000 / p('host.ksm.sleep_ms')) * (g.memoryBytes / ksmMem), 'ksmd');
-        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
+        // follow_page takes the pte lock of every page ksmd scans; a merge also takes kvm->mmu_lock (change_pte notifier).
+        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan, mode: 'spin' });
         locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
         locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
       }

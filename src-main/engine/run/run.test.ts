@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
-import { buildRun } from './build';
+import { applyOverrides, buildRun } from './build';
 import { SEC } from '../core';
 import { ImmediateFabric, type FabricFactory } from '../ipi/fabric';
 
@@ -108,5 +108,66 @@ describe('locks held by mm-change senders (seed: hung worker tasks behind the st
     buildRun(seed(), { seed: 1, fabric }).sim.runUntil(60 * SEC);
     expect(held.some((h) => /^CPU \d+\/KVM$/.test(h.task))).toBe(true);
     for (const h of held) expect([...h.locks].sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^mm\(\w+\)\.mmap_sem$/), expect.stringMatching(/^mm\(\w+\)\.page_table_lock$/)]));
+  });
+});
+
+describe('where CALL_FUNCTION broadcasts come from (POWER9 radix: only THP pmd changes IPI the mm\'s CPUs)', () => {
+  /** Broadcasts in `seconds` by sender task (ksmd, khugepaged, worker, CPU n/KVM → vcpu). */
+  function senders(set: Record<string, string>, seconds = 120) {
+    const by: Record<string, number> = {};
+    const fabric: FabricFactory = (ctx) => {
+      const f = new ImmediateFabric(ctx);
+      const send = f.callFunctionMany.bind(f);
+      f.callFunctionMany = (from, targets, locks, onDone) => {
+        const comm = (ctx.cpus.task(from)?.comm ?? '').replace(/^CPU \d+\/KVM$/, 'vcpu');
+        by[comm] = (by[comm] ?? 0) + 1;
+        send(from, targets, locks, onDone);
+      };
+      return f;
+    };
+    const r = buildRun(seed(), { seed: 1, set, fabric });
+    r.sim.runUntil(seconds * SEC);
+    return { by, summary: r.summary({ wallSeconds: 0 }) };
+  }
+
+  it('with KSM and THP on, ksmd splits, khugepaged collapses, vCPU faults and QEMU workers all broadcast', () => {
+    const { by } = senders({});
+    for (const s of ['ksmd', 'khugepaged', 'vcpu', 'worker']) expect(by[s], s).toBeGreaterThan(0);
+  });
+
+  it('THP off: no broadcasts at all, even with KSM merging (its TLB flushes are tlbie); the vCPUs still take copy-on-write faults', () => {
+    const { by, summary } = senders({ 'host.thp.enabled': 'never' });
+    expect(by).toEqual({});
+    expect(summary.guests.find((g) => g.name === 'A')!.exits.page_fault).toBeGreaterThan(0);
+    expect(senders({ 'host.thp.enabled': 'never', 'host.ksm.run': 'false' }).by).toEqual({});
+  });
+
+  it('KSM off: no ksmd splits and no copy-on-write faults; QEMU workers still split THP bounce buffers, khugepaged re-collapses them', () => {
+    const { by, summary } = senders({ 'host.ksm.run': 'false' });
+    expect(Object.keys(by).sort()).toEqual(['khugepaged', 'worker']);
+    expect(summary.guests.find((g) => g.name === 'A')!.exits.page_fault).toBeGreaterThan(0);
+    // With THP only for madvised guest RAM (QEMU madvises it, not its buffers) the workers split nothing either.
+    expect(senders({ 'host.ksm.run': 'false', 'host.thp.enabled': 'madvise' }).by).toEqual({});
+  });
+
+  it('guests idle (--set workloads.A=none --set workloads.B=none): ksmd finds nothing rewritten, nothing is split, no broadcasts', () => {
+    const { by, summary } = senders({ 'workloads.A': 'none', 'workloads.B': 'none' });
+    expect(by).toEqual({});
+    for (const g of summary.guests) expect(g.exits.page_fault).toBe(0);
+  });
+});
+
+describe('--set workloads.TARGET overrides a workload command line', () => {
+  const ws = seed();
+  it('replaces in place, removes with none, checks target and command', () => {
+    expect(applyOverrides(ws, { 'workloads.B': 'stress --cpu 1' }).ws.workloads.map((w) => `${w.target}: ${w.command}`)).toEqual([
+      'A: stress --cpu 40 --io 20 --vm 20 --vm-bytes 512M',
+      'B: stress --cpu 1',
+      'host: stress --cpu 4 --io 4 --vm 2 --vm-bytes 256M',
+    ]);
+    expect(applyOverrides(ws, { 'workloads.A': 'none', 'workloads.host': '' }).ws.workloads.map((w) => w.target)).toEqual(['B']);
+    expect(applyOverrides(ws, { 'workloads.A': 'none' }).params).toEqual({});
+    expect(() => applyOverrides(ws, { 'workloads.C': 'stress --cpu 1' })).toThrow("workloads.C: no guest named 'C' (expected 'host' or one of: A, B)");
+    expect(() => buildRun(ws, { seed: 1, set: { 'workloads.A': 'stress --cpu 2 --bogus' } })).toThrow('workloads.A: stress: unrecognized option: --bogus');
   });
 });
