@@ -1,8 +1,19 @@
 import { FieldError } from '../../src-common/parse/field-error';
 import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
-import { GiB } from '../../src-common/parse/size';
-import { hostCpuCount, parseWorkspace, vcpuCount, type Guest, type Workspace } from '../../src-common/workspace';
-import { guestId, parseNodeId } from './ids';
+import { GiB, MiB } from '../../src-common/parse/size';
+import {
+  defaultAieArray,
+  hostCpuCount,
+  parseWorkspace,
+  vcpuCount,
+  type AiePartitionConfig,
+  type DmabufExporter,
+  type DmabufImporter,
+  type Guest,
+  type MhiController,
+  type Workspace,
+} from '../../src-common/workspace';
+import { AIE_ID, DMABUF_ID, guestId, parseNodeId, type NodeRef } from './ids';
 import { hostTree } from './numbering';
 
 /**
@@ -185,6 +196,196 @@ export const moveBlock = (ws: Workspace, id: string, at: { x: number; y: number 
     d.view = { positions: { ...(d.view?.positions ?? {}), [id]: { x: Math.round(at.x), y: Math.round(at.y) } } };
   });
 
+// ---- devices ----
+
+/** `base0`, `base1`, … : the first not in `used`. */
+function freeName(used: Iterable<string>, base: string): string {
+  const set = new Set(used);
+  for (let i = 0; ; i++) if (!set.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+const mhiIndex = (d: Workspace, name: string) => {
+  const i = d.devices.mhi.findIndex((m) => m.name === name);
+  if (i < 0) throw new FieldError('devices.mhi', `no MHI controller named '${name}'`);
+  return i;
+};
+
+/** A new controller's link and ring: Gen3 x1, 32 descriptors, the LOOPBACK MTU 0x1000 (seed). */
+export const MHI_DEFAULTS = { pcieGen: 3, pcieWidth: 1, ringSize: 32, mtu: 0x1000 } as const;
+
+/** Adds an MHI controller on `socket` (named mhi0, mhi1, … unless `patch` names it). */
+export const addMhi = (ws: Workspace, socket: number, patch: Partial<MhiController> = {}) =>
+  edit(ws, (d) => void d.devices.mhi.push({ name: freeName(d.devices.mhi.map((m) => m.name), 'mhi'), socket, ...MHI_DEFAULTS, ...patch }));
+
+export const updateMhi = (ws: Workspace, name: string, patch: Partial<MhiController>) =>
+  edit(ws, (d) => {
+    const i = mhiIndex(d, name);
+    d.devices.mhi[i] = { ...d.devices.mhi[i], ...patch };
+  });
+
+export const removeMhi = (ws: Workspace, name: string) => edit(ws, (d) => void d.devices.mhi.splice(mhiIndex(d, name), 1));
+
+const aieOf = (d: Workspace) => {
+  if (!d.devices.aie) throw new FieldError('devices.aie', 'there is no AI Engine array: add one first');
+  return d.devices.aie;
+};
+const partitionIndex = (d: Workspace, name: string) => {
+  const i = aieOf(d).partitions.findIndex((p) => p.name === name);
+  if (i < 0) throw new FieldError('devices.aie.partitions', `no AIE partition named '${name}'`);
+  return i;
+};
+/** Refuses while dma-buf exporters export the memory of `partition` (any partition when omitted). */
+function checkNoAieExporters(d: Workspace, what: string, partition?: string) {
+  const i = d.devices.dmabuf.exporters.findIndex((e) => e.kind === 'aie' && (partition === undefined || e.partition === partition));
+  if (i >= 0) {
+    const e = d.devices.dmabuf.exporters[i];
+    throw new FieldError(`devices.dmabuf.exporters[${i}].partition`, `dma-buf exporter ${e.name} exports partition ${e.partition}'s ${e.memory} memory: remove it before ${what}`);
+  }
+}
+
+/** Adds a VC1902-like AI Engine array (50 columns, SHIM row + 8 core rows), if there is none. */
+export const addAieArray = (ws: Workspace) =>
+  edit(ws, (d) => {
+    if (d.devices.aie) throw new FieldError('devices.aie', 'the workspace already has an AI Engine array');
+    d.devices.aie = defaultAieArray();
+  });
+
+export const setAieSize = (ws: Workspace, columns: number, rows: number) =>
+  edit(ws, (d) => {
+    const a = aieOf(d);
+    a.columns = columns;
+    a.rows = rows;
+  });
+
+export const removeAieArray = (ws: Workspace) =>
+  edit(ws, (d) => {
+    aieOf(d);
+    checkNoAieExporters(d, 'removing the AI Engine array');
+    d.devices.aie = null;
+    if (d.view?.positions) delete d.view.positions[AIE_ID];
+  });
+
+/** The first run of free columns of the array: [start, length], or null when every column is taken. */
+export function firstFreeColumns(a: NonNullable<Workspace['devices']['aie']>): [number, number] | null {
+  const taken = new Array<boolean>(a.columns).fill(false);
+  for (const p of a.partitions) for (let c = p.startCol; c < p.startCol + p.numCols && c < a.columns; c++) taken[c] = true;
+  const start = taken.indexOf(false);
+  if (start < 0) return null;
+  let end = start;
+  while (end < a.columns && !taken[end]) end++;
+  return [start, end - start];
+}
+
+/** A new partition is this many columns wide at most when no range is given. */
+export const NEW_PARTITION_COLUMNS = 4;
+
+/**
+ * Adds a partition. Without a range it takes the first free columns (at most
+ * NEW_PARTITION_COLUMNS of them); a range that overlaps another partition or runs past the
+ * array is refused by the schema, naming the partition and the columns.
+ */
+export const addAiePartition = (ws: Workspace, p: Partial<Pick<AiePartitionConfig, 'name' | 'startCol' | 'numCols'>> = {}) =>
+  edit(ws, (d) => {
+    const a = aieOf(d);
+    let { startCol, numCols } = p;
+    if (startCol === undefined) {
+      const free = firstFreeColumns(a);
+      if (!free) throw new FieldError('devices.aie.partitions', `no free columns: all ${a.columns} columns of the array are in partitions`);
+      startCol = free[0];
+      numCols ??= Math.min(free[1], NEW_PARTITION_COLUMNS);
+    }
+    a.partitions.push({ name: p.name ?? freeName(a.partitions.map((q) => q.name), 'p'), startCol, numCols: numCols ?? 1 });
+  });
+
+/** Changes a partition's name or columns; a rename carries the dma-buf exporters of its memory along. */
+export const updateAiePartition = (ws: Workspace, name: string, patch: Partial<Pick<AiePartitionConfig, 'name' | 'startCol' | 'numCols'>>) =>
+  edit(ws, (d) => {
+    const a = aieOf(d);
+    const i = partitionIndex(d, name);
+    a.partitions[i] = { ...a.partitions[i], ...patch };
+    if (patch.name !== undefined && patch.name !== name) for (const e of d.devices.dmabuf.exporters) if (e.kind === 'aie' && e.partition === name) e.partition = patch.name;
+  });
+
+export const removeAiePartition = (ws: Workspace, name: string) =>
+  edit(ws, (d) => {
+    const i = partitionIndex(d, name);
+    checkNoAieExporters(d, `removing partition ${name}`, name);
+    aieOf(d).partitions.splice(i, 1);
+  });
+
+const dmaNames = (d: Workspace) => [...d.devices.dmabuf.exporters, ...d.devices.dmabuf.importers].map((x) => x.name);
+const exporterIndex = (d: Workspace, name: string) => {
+  const i = d.devices.dmabuf.exporters.findIndex((e) => e.name === name);
+  if (i < 0) throw new FieldError('devices.dmabuf.exporters', `no dma-buf exporter named '${name}'`);
+  return i;
+};
+const importerIndex = (d: Workspace, name: string) => {
+  const i = d.devices.dmabuf.importers.findIndex((m) => m.name === name);
+  if (i < 0) throw new FieldError('devices.dmabuf.importers', `no dma-buf importer named '${name}'`);
+  return i;
+};
+
+const EXPORTER_BASE: Record<DmabufExporter['kind'], string> = { 'system-heap': 'heap', camera: 'cam', aie: 'aiemem' };
+const IMPORTER_BASE: Record<DmabufImporter['kind'], string> = { display: 'disp', gpu: 'gpu', aie: 'aieimp' };
+/** A camera's default buffer: one 1920×1080 frame at 4 bytes a pixel. */
+export const CAMERA_FRAME_BYTES = 1920 * 1080 * 4;
+
+/** The fields an exporter of `kind` has: a size for heap and camera, a partition and memory for aie. */
+function exporterFields(d: Workspace, e: DmabufExporter): DmabufExporter {
+  if (e.kind === 'aie') {
+    const partition = e.partition ?? d.devices.aie?.partitions[0]?.name;
+    if (partition === undefined) throw new FieldError('devices.dmabuf.exporters', 'an aie exporter exports a partition of the AI Engine array: add a partition first');
+    return { name: e.name, kind: e.kind, partition, memory: e.memory ?? 'data' };
+  }
+  return { name: e.name, kind: e.kind, sizeBytes: e.sizeBytes ?? (e.kind === 'camera' ? CAMERA_FRAME_BYTES : MiB) };
+}
+
+/** Adds an exporter (a 1 MiB system-heap buffer by default). */
+export const addDmaExporter = (ws: Workspace, kind: DmabufExporter['kind'] = 'system-heap', patch: Partial<DmabufExporter> = {}) =>
+  edit(ws, (d) => void d.devices.dmabuf.exporters.push(exporterFields(d, { name: freeName(dmaNames(d), EXPORTER_BASE[kind]), ...patch, kind })));
+
+/** Changes an exporter; a new kind brings that kind's fields; a rename carries its importers along. */
+export const updateDmaExporter = (ws: Workspace, name: string, patch: Partial<DmabufExporter>) =>
+  edit(ws, (d) => {
+    const i = exporterIndex(d, name);
+    const cur = d.devices.dmabuf.exporters[i];
+    const kindChanged = patch.kind !== undefined && patch.kind !== cur.kind;
+    const next = kindChanged ? { name: cur.name, kind: cur.kind, ...patch } : { ...cur, ...patch };
+    d.devices.dmabuf.exporters[i] = exporterFields(d, next as DmabufExporter);
+    if (patch.name !== undefined && patch.name !== name) for (const m of d.devices.dmabuf.importers) if (m.source === name) m.source = patch.name;
+  });
+
+/** Removes an exporter (and so its buffer); refused while importers import it. */
+export const removeDmaExporter = (ws: Workspace, name: string) =>
+  edit(ws, (d) => {
+    const i = exporterIndex(d, name);
+    const users = d.devices.dmabuf.importers.filter((m) => m.source === name).map((m) => m.name);
+    if (users.length)
+      throw new FieldError(`devices.dmabuf.exporters[${i}]`, `${users.join(', ')} import${users.length === 1 ? 's' : ''} ${name}'s buffer: remove ${users.length === 1 ? 'it' : 'them'} or change the source first`);
+    d.devices.dmabuf.exporters.splice(i, 1);
+  });
+
+/** Adds an importer (a GPU by default), fed by `source` when given. */
+export const addDmaImporter = (ws: Workspace, kind: DmabufImporter['kind'] = 'gpu', source?: string) =>
+  edit(ws, (d) => {
+    const m: DmabufImporter = { name: freeName(dmaNames(d), IMPORTER_BASE[kind]), kind };
+    if (source !== undefined) m.source = source;
+    d.devices.dmabuf.importers.push(m);
+  });
+
+/** Changes an importer; `source: null` disconnects it. */
+export const updateDmaImporter = (ws: Workspace, name: string, patch: { name?: string; kind?: DmabufImporter['kind']; source?: string | null }) =>
+  edit(ws, (d) => {
+    const i = importerIndex(d, name);
+    const { source, ...rest } = patch;
+    const m: DmabufImporter = { ...d.devices.dmabuf.importers[i], ...rest };
+    if (source === null) delete m.source;
+    else if (source !== undefined) m.source = source;
+    d.devices.dmabuf.importers[i] = m;
+  });
+
+export const removeDmaImporter = (ws: Workspace, name: string) => edit(ws, (d) => void d.devices.dmabuf.importers.splice(importerIndex(d, name), 1));
+
 // ---- deleting a selection ----
 
 /**
@@ -198,7 +399,8 @@ export function deleteElements(ws: Workspace, ids: readonly string[]): EditResul
     cur = r.doc;
   };
   try {
-    const refs = ids.map((id) => (id.startsWith('pin:') ? pinEdgeSource(id) : parseNodeId(id)));
+    const refs = ids.map((id) => (id.startsWith('pin:') ? pinEdgeSource(id) : id.startsWith('dmaedge:imp:') ? importEdgeTarget(id) : parseNodeId(id)));
+    cur = deleteDevices(cur, refs, step);
     // Guests first (their vCPUs go with them), then pins, cores, and sockets from the highest.
     const guests = new Set(refs.flatMap((r) => (r?.kind === 'guest' ? [r.guest] : [])));
     for (const g of guests) step(removeGuest(cur, g));
@@ -216,9 +418,40 @@ export function deleteElements(ws: Workspace, ids: readonly string[]): EditResul
   } catch (r) {
     return r as EditResult;
   }
-  if (cur === ws) return { ok: false, field: '', message: 'Nothing to delete here: select a guest, vCPU, pin, core or package (threads change with the SMT mode).' };
+  if (cur === ws) return { ok: false, field: '', message: 'Nothing to delete here: select a guest, vCPU, pin, core, package or device (threads change with the SMT mode).' };
   return { ok: true, doc: cur };
 }
+
+type Ref = NodeRef | { kind: 'dma-link'; importer: string } | null;
+
+/**
+ * The device part of a Del: unlinks importers (a selected buffer → importer edge), removes
+ * importers, then exporters (a selected buffer stands for its exporter), AIE partitions, the
+ * array, MHI controllers — in that order, so what a later removal would be refused for goes first.
+ */
+function deleteDevices(ws: Workspace, refs: readonly Ref[], step: (r: EditResult) => void): Workspace {
+  let cur = ws;
+  const run = (r: EditResult) => {
+    step(r);
+    if (r.ok) cur = r.doc;
+  };
+  const of = <K extends string>(kind: K) => refs.filter((r): r is Extract<NonNullable<Ref>, { kind: K }> => r?.kind === kind);
+  const wholeDmabuf = of('dmabuf').length > 0;
+  const importers = new Set([...of('dma-importer').map((r) => r.name), ...(wholeDmabuf ? cur.devices.dmabuf.importers.map((m) => m.name) : [])]);
+  for (const r of of('dma-link')) if (!importers.has(r.importer)) run(updateDmaImporter(cur, r.importer, { source: null }));
+  for (const n of importers) run(removeDmaImporter(cur, n));
+  const exporters = new Set([...of('dma-exporter').map((r) => r.name), ...of('dma-buffer').map((r) => r.exporter), ...(wholeDmabuf ? cur.devices.dmabuf.exporters.map((e) => e.name) : [])]);
+  for (const n of exporters) run(removeDmaExporter(cur, n));
+  const wholeAie = of('aie').length > 0;
+  if (!wholeAie) for (const r of of('aie-partition')) run(removeAiePartition(cur, r.name));
+  if (wholeAie) run(removeAieArray(cur));
+  for (const r of of('mhi')) run(removeMhi(cur, r.name));
+  if (wholeDmabuf && cur.view?.positions?.[DMABUF_ID]) run(edit(cur, (d) => void delete d.view!.positions[DMABUF_ID]));
+  return cur;
+}
+
+/** dmaedge:imp:IMPORTER → the link of that importer to its source. */
+const importEdgeTarget = (id: string) => ({ kind: 'dma-link' as const, importer: id.slice('dmaedge:imp:'.length) });
 
 /** pin:GUEST:VCPU:TARGET → the vCPU it starts from. */
 function pinEdgeSource(id: string) {

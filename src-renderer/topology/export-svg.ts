@@ -6,13 +6,29 @@ import type { Numbering } from './style';
  * canvas shows), so it is deterministic and needs no canvas. Pin edges run centre to centre
  * under the threads, as on screen.
  */
-const Z: Record<string, number> = { machine: 0, guest: 0, package: 1, numa: 2, core: 3, pu: 5, vcpu: 5, mhi: 5 };
-const FILL: Record<string, string> = { machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff', guest: '#f3f6fb', vcpu: '#ffffff', mhi: '#fdf2d6' };
+const Z: Record<string, number> = { machine: 0, guest: 0, aie: 0, dmabuf: 0, package: 1, numa: 2, core: 3, pu: 5, vcpu: 5, mhi: 5 };
+const FILL: Record<string, string> = {
+  machine: '#f6f6f6',
+  package: '#dedede',
+  numa: '#e2f2d8',
+  core: '#bebebe',
+  pu: '#ffffff',
+  guest: '#f3f6fb',
+  vcpu: '#ffffff',
+  mhi: '#fdf2d6',
+  aie: '#f7f4ec',
+  dmabuf: '#f7f4ec',
+  'dma-exporter': '#fdf2d6',
+  'dma-importer': '#fdf2d6',
+  'dma-buffer': '#ffffff',
+  'aie-col': '#f7f4ec',
+};
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function projectionToSvg(elements: readonly ElementDefinition[], numbering: Numbering, labelBand = 16): string {
   const nodes = elements.filter((e) => e.group === 'nodes');
   const at = new Map(nodes.map((n) => [n.data.id!, n.position!]));
+  const widths = new Map(nodes.map((n) => [n.data.id!, n.data.w as number]));
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
@@ -37,22 +53,32 @@ export function projectionToSvg(elements: readonly ElementDefinition[], numberin
     const box = typeof n.classes === 'string' && n.classes.split(' ').includes('box');
     const warn = n.data.warning !== undefined;
     const stroke = (n.data.colour as string | undefined) ?? '#555555';
-    const fill = warn ? '#fcd34d' : FILL[kind] ?? '#ffffff';
+    const classes = String(n.classes ?? '').split(' ');
+    // A partition bar is its colour, lightly filled.
+    const fill = warn ? '#fcd34d' : kind === 'aie-part' ? `${stroke}" fill-opacity="0.18` : FILL[kind] ?? '#ffffff';
     const ty = box ? y - h / 2 + labelBand - 4 : y + 3.5;
+    // Labels of narrow bars sit beside them, as on the canvas.
+    const [tx, anchor] = classes.includes('label-right') ? [x + w / 2 + 4, 'start'] : classes.includes('label-left') ? [x - w / 2 - 4, 'end'] : [x, 'middle'];
     layers[Z[kind] ?? 5].push(
-      `<rect x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" fill="${fill}" stroke="${stroke}"${kind === 'vcpu' && !String(n.classes).includes('pinned') ? ' stroke-dasharray="3 2"' : ''}/>` +
-        `<text x="${x}" y="${ty}" text-anchor="middle" font-size="${box ? 11 : 10}"${box ? ' font-weight="bold"' : ''}>${label}</text>`,
+      `<rect x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" fill="${fill}" stroke="${stroke}"${kind === 'vcpu' && !classes.includes('pinned') ? ' stroke-dasharray="3 2"' : ''}/>` +
+        `<text x="${tx}" y="${ty}" text-anchor="${anchor}" font-size="${box ? 11 : kind === 'aie-col' ? 8 : 10}"${box ? ' font-weight="bold"' : ''}>${label}</text>`,
     );
   }
   for (const e of elements.filter((el) => el.group === 'edges')) {
     const s = at.get(e.data.source as string);
     const t = at.get(e.data.target as string);
-    if (s && t) layers[4].push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.data.colour}" stroke-opacity="0.35" stroke-width="1.2"/>`);
+    if (!s || !t) continue;
+    // dma-buf edges (exporter → buffer → importer) are drawn solid with an arrow, above the boxes.
+    const half = (id: unknown) => (widths.get(id as string) ?? 0) / 2;
+    if (String(e.classes).includes('dma'))
+      layers[5].push(`<line x1="${s.x + half(e.data.source)}" y1="${s.y}" x2="${t.x - half(e.data.target)}" y2="${t.y}" stroke="${e.data.colour}" stroke-width="1.5" marker-end="url(#arrow)"${e.data.warning ? ' stroke-dasharray="4 3"' : ''}/>`);
+    else layers[4].push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.data.colour}" stroke-opacity="0.35" stroke-width="1.2"/>`);
   }
   const w = Math.ceil(x2 - x1 + 2 * pad);
   const h = Math.ceil(y2 - y1 + 2 * pad);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x1 - pad} ${y1 - pad} ${w} ${h}" font-family="system-ui, sans-serif">`,
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#7a8290"/></marker></defs>`,
     `<rect x="${x1 - pad}" y="${y1 - pad}" width="${w}" height="${h}" fill="#ffffff"/>`,
     ...layers.flat(),
     '</svg>',

@@ -11,6 +11,19 @@ export const guestId = (guest: string) => `guest:${guest}`;
 export const vcpuId = (guest: string, vcpu: number) => `vcpu:${guest}:${vcpu}`;
 export const pinEdgeId = (guest: string, vcpu: number, target: string) => `pin:${guest}:${vcpu}:${target}`;
 export const mhiId = (name: string) => `mhi:${name}`;
+/** The AI Engine array (one per workspace) and its partitions, by name. */
+export const AIE_ID = 'aie';
+export const aiePartitionId = (name: string) => `aiepart:${name}`;
+/** A cell of the array's column ruler (drawn, not selectable). */
+export const aieColumnId = (col: number) => `aiecol:${col}`;
+/** The dma-buf block: exporters, the buffer each exports (keyed by its exporter), importers. */
+export const DMABUF_ID = 'dmabuf';
+export const dmaExporterId = (name: string) => `dmaexp:${name}`;
+export const dmaBufferId = (exporter: string) => `dmabuf:${exporter}`;
+export const dmaImporterId = (name: string) => `dmaimp:${name}`;
+/** exporter → its buffer, and buffer → an importer of it. */
+export const dmaExportEdgeId = (exporter: string) => `dmaedge:exp:${exporter}`;
+export const dmaImportEdgeId = (importer: string) => `dmaedge:imp:${importer}`;
 
 /** What an element id names, parsed back (for selection, the inspector and pin gestures). */
 export type NodeRef =
@@ -21,10 +34,18 @@ export type NodeRef =
   | { kind: 'pu'; cpu: number }
   | { kind: 'guest'; guest: string }
   | { kind: 'vcpu'; guest: string; vcpu: number }
-  | { kind: 'mhi'; name: string };
+  | { kind: 'mhi'; name: string }
+  | { kind: 'aie' }
+  | { kind: 'aie-partition'; name: string }
+  | { kind: 'dmabuf' }
+  | { kind: 'dma-exporter'; name: string }
+  | { kind: 'dma-buffer'; exporter: string }
+  | { kind: 'dma-importer'; name: string };
 
 export function parseNodeId(id: string): NodeRef | null {
   if (id === MACHINE_ID) return { kind: 'machine' };
+  if (id === AIE_ID) return { kind: 'aie' };
+  if (id === DMABUF_ID) return { kind: 'dmabuf' };
   const [kind, a] = id.split(':');
   const n = Number(a);
   switch (kind) {
@@ -45,6 +66,14 @@ export function parseNodeId(id: string): NodeRef | null {
     }
     case 'mhi':
       return { kind: 'mhi', name: id.slice('mhi:'.length) };
+    case 'aiepart':
+      return { kind: 'aie-partition', name: id.slice('aiepart:'.length) };
+    case 'dmaexp':
+      return { kind: 'dma-exporter', name: id.slice('dmaexp:'.length) };
+    case 'dmabuf':
+      return { kind: 'dma-buffer', exporter: id.slice('dmabuf:'.length) };
+    case 'dmaimp':
+      return { kind: 'dma-importer', name: id.slice('dmaimp:'.length) };
     default:
       return null;
   }

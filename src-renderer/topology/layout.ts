@@ -1,6 +1,6 @@
 import { vcpuCount, type Workspace } from '../../src-common/workspace';
 import { hostTree } from './numbering';
-import { MACHINE_ID, coreId, guestId, mhiId, numaId, packageId, puId, vcpuId } from './ids';
+import { AIE_ID, DMABUF_ID, MACHINE_ID, aieColumnId, aiePartitionId, coreId, dmaBufferId, dmaExporterId, dmaImporterId, guestId, mhiId, numaId, packageId, puId, vcpuId } from './ids';
 
 /**
  * The deterministic lstopo-like layout: every box of the drawing as a rectangle in model
@@ -25,6 +25,12 @@ export const LABEL_H = 16;
 export const BORDER = 1;
 export const DEVICE_W = 150;
 export const BLOCK_GAP = 60;
+/** Width of one AI Engine column in the array box, and the box's least inner width. */
+export const AIE_COL_W = 12;
+export const AIE_MIN_W = 330;
+export const AIE_RULER_H = 14;
+/** Gap between the dma-buf block's columns (exporters | buffers | importers). */
+export const DMA_COL_GAP = 40;
 /** Width/height the package grid aims for: a little wider than tall. */
 const PACKAGE_ASPECT = 1.3;
 const GUEST_ASPECT = 3;
@@ -86,7 +92,11 @@ export function layoutWorkspace(ws: Workspace): Layout {
   const b = new Builder();
   const offsets: Offsets = ws.view?.positions;
   const host = layoutHost(b, ws, offsets?.[MACHINE_ID] ?? { x: 0, y: 0 });
-  layoutGuests(b, ws, host, offsets);
+  const guestsRight = layoutGuests(b, ws, host, offsets);
+  // Devices stand in a column to the right of the host and the guests' default places.
+  const at = { x: Math.max(host.x + host.w, guestsRight) + BLOCK_GAP, y: host.y };
+  const aie = layoutAie(b, ws, offsets?.[AIE_ID] ?? at);
+  layoutDmabuf(b, ws, offsets?.[DMABUF_ID] ?? { x: at.x, y: aie ? at.y + aie.h + BLOCK_GAP / 2 : at.y });
   return { rects: b.rects, leaves: b.leaves, children: b.children };
 }
 
@@ -148,7 +158,9 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number })
   return machine;
 }
 
-function layoutGuests(b: Builder, ws: Workspace, host: Rect, offsets: Offsets) {
+/** Lays out the guests in rows below the host; returns the right edge of their default places. */
+function layoutGuests(b: Builder, ws: Workspace, host: Rect, offsets: Offsets): number {
+  let right = host.x;
   let x = host.x;
   let y = host.y + host.h + BLOCK_GAP;
   let rowH = 0;
@@ -178,7 +190,69 @@ function layoutGuests(b: Builder, ws: Workspace, host: Rect, offsets: Offsets) {
         h: PU_H,
       });
     }
+    right = Math.max(right, x + w);
     x += w + BLOCK_GAP / 2;
     rowH = Math.max(rowH, h);
   }
+  return right;
+}
+
+/**
+ * The AI Engine array: a box whose width stands for its columns, one row per partition with a
+ * bar over the partition's column range, and a ruler of the columns at the bottom.
+ */
+function layoutAie(b: Builder, ws: Workspace, at: { x: number; y: number }): Rect | null {
+  const a = ws.devices.aie;
+  if (!a) return null;
+  const innerW = Math.max(a.columns * AIE_COL_W, AIE_MIN_W);
+  const scale = innerW / a.columns;
+  const rows = Math.max(1, a.partitions.length);
+  const rulerY = LABEL_H + PAD + rows * PU_H + (rows - 1) * GAP + GAP;
+  const box: Rect = { x: at.x, y: at.y, w: innerW + 2 * PAD, h: rulerY + AIE_RULER_H + PAD };
+  b.box(AIE_ID, null, box);
+  // A ruler of the array's columns under the bars, so ranges and free columns can be read off.
+  for (let c = 0; c < a.columns; c++) b.leaf(aieColumnId(c), AIE_ID, { x: box.x + PAD + c * scale, y: box.y + rulerY, w: scale, h: AIE_RULER_H });
+  a.partitions.forEach((p, i) => {
+    const start = Math.min(p.startCol, a.columns - 1);
+    const cols = Math.max(1, Math.min(p.numCols, a.columns - start));
+    b.leaf(aiePartitionId(p.name), AIE_ID, { x: box.x + PAD + start * scale, y: box.y + LABEL_H + PAD + i * (PU_H + GAP), w: cols * scale, h: PU_H });
+  });
+  return box;
+}
+
+/**
+ * dma-buf devices in three columns: each exporter with the buffer it exports on its row, the
+ * importers of that buffer on the rows beside it, importers without a source at the end.
+ */
+function layoutDmabuf(b: Builder, ws: Workspace, at: { x: number; y: number }): Rect | null {
+  const { exporters, importers } = ws.devices.dmabuf;
+  if (!exporters.length && !importers.length) return null;
+  const rowsOf = dmabufRows(ws);
+  const rows = Math.max(1, rowsOf.rows);
+  const box: Rect = { x: at.x, y: at.y, w: 3 * DEVICE_W + 2 * DMA_COL_GAP + 2 * PAD, h: LABEL_H + 2 * PAD + rows * PU_H + (rows - 1) * GAP };
+  b.box(DMABUF_ID, null, box);
+  const cell = (col: number, row: number): Rect => ({ x: box.x + PAD + col * (DEVICE_W + DMA_COL_GAP), y: box.y + LABEL_H + PAD + row * (PU_H + GAP), w: DEVICE_W, h: PU_H });
+  exporters.forEach((e) => {
+    const row = rowsOf.exporter.get(e.name)!;
+    b.leaf(dmaExporterId(e.name), DMABUF_ID, cell(0, row));
+    b.leaf(dmaBufferId(e.name), DMABUF_ID, cell(1, row));
+  });
+  importers.forEach((m) => b.leaf(dmaImporterId(m.name), DMABUF_ID, cell(2, rowsOf.importer.get(m.name)!)));
+  return box;
+}
+
+/** The row of each dma-buf exporter and importer in the block, and how many rows there are. */
+export function dmabufRows(ws: Workspace) {
+  const { exporters, importers } = ws.devices.dmabuf;
+  const exporter = new Map<string, number>();
+  const importer = new Map<string, number>();
+  let row = 0;
+  for (const e of exporters) {
+    exporter.set(e.name, row);
+    const fed = importers.filter((m) => m.source === e.name);
+    fed.forEach((m, k) => importer.set(m.name, row + k));
+    row += Math.max(1, fed.length);
+  }
+  for (const m of importers) if (!importer.has(m.name)) importer.set(m.name, row++);
+  return { exporter, importer, rows: row };
 }

@@ -1,9 +1,29 @@
 import type { ElementDefinition } from 'cytoscape';
 import { formatSize } from '../../src-common/parse/size';
-import { vcpuCount, type Guest, type Workspace } from '../../src-common/workspace';
+import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
+import { PARTITION_COLOURS } from '../aie/grid-model';
 import { hostTree } from './numbering';
-import { layoutWorkspace } from './layout';
-import { MACHINE_ID, coreId, guestId, mhiId, numaId, packageId, pinEdgeId, puId, vcpuId } from './ids';
+import { layoutWorkspace, type Layout } from './layout';
+import {
+  AIE_ID,
+  DMABUF_ID,
+  MACHINE_ID,
+  aieColumnId,
+  aiePartitionId,
+  coreId,
+  dmaBufferId,
+  dmaExportEdgeId,
+  dmaExporterId,
+  dmaImportEdgeId,
+  dmaImporterId,
+  guestId,
+  mhiId,
+  numaId,
+  packageId,
+  pinEdgeId,
+  puId,
+  vcpuId,
+} from './ids';
 import { pinnedCpus, topologyWarnings, type TopologyWarning } from './warnings';
 
 /**
@@ -87,7 +107,77 @@ export function projectWorkspace(ws: Workspace): Projection {
       }
     }
   });
+
+  // Devices beside them: the AI Engine array with its partitions, the dma-buf graph.
+  const aie = ws.devices.aie;
+  if (aie) {
+    const n = aie.partitions.length;
+    const label = `AI Engine ${aie.columns} × ${aie.rows} · ${n} partition${n === 1 ? '' : 's'}`;
+    node(AIE_ID, null, 'aie', label, label, { columns: aie.columns, rows: aie.rows });
+    // Ruler ticks every 1, 2, 5, 10 or 20 columns: at least 30 px apart at zoom 1.
+    const colW = layout.rects.get(aieColumnId(0))!.w;
+    const step = [1, 2, 5, 10, 20, 50].find((k) => k * colW >= 30) ?? 50;
+    for (let c = 0; c < aie.columns; c++) {
+      const tick = c % step === 0 ? String(c) : '';
+      node(aieColumnId(c), AIE_ID, 'aie-col', tick, tick);
+      elements[elements.length - 1].selectable = false;
+    }
+    aie.partitions.forEach((p, i) => {
+      const id = aiePartitionId(p.name);
+      const text = `${p.name} · cols ${p.startCol}–${p.startCol + p.numCols - 1}`;
+      node(id, AIE_ID, `aie-part ${labelSide(layout, id, AIE_ID, text)}`.trim(), text, text, { colour: partitionColour(i) });
+    });
+  }
+  const { exporters, importers } = ws.devices.dmabuf;
+  if (exporters.length || importers.length) {
+    const label = `dma-buf · ${exporters.length} exporter${exporters.length === 1 ? '' : 's'}, ${importers.length} importer${importers.length === 1 ? '' : 's'}`;
+    node(DMABUF_ID, null, 'dmabuf', label, label);
+    for (const e of exporters) {
+      const exp = `${e.name} · ${e.kind === 'aie' ? `aie ${e.partition}` : e.kind}`;
+      node(dmaExporterId(e.name), DMABUF_ID, 'dma-exporter', exp, exp);
+      const bytes = bufferBytes(ws, e);
+      const buf = `buffer · ${bytes === null ? '?' : size(bytes)}${e.kind === 'aie' ? ` ${e.memory}` : ''}`;
+      node(dmaBufferId(e.name), DMABUF_ID, 'dma-buffer', buf, buf);
+      elements.push({ group: 'edges', data: { id: dmaExportEdgeId(e.name), source: dmaExporterId(e.name), target: dmaBufferId(e.name), colour: DMA_EDGE_COLOUR }, classes: 'dma' });
+    }
+    for (const m of importers) {
+      const imp = `${m.name} · ${m.kind}`;
+      node(dmaImporterId(m.name), DMABUF_ID, 'dma-importer', imp, imp);
+      if (m.source === undefined || !exporters.some((e) => e.name === m.source)) continue;
+      const id = dmaImportEdgeId(m.name);
+      const warn = warned.get(id);
+      const data: Record<string, unknown> = { id, source: dmaBufferId(m.source), target: dmaImporterId(m.name), colour: DMA_EDGE_COLOUR };
+      if (warn) data.warning = warn.join('\n');
+      elements.push({ group: 'edges', data, classes: warn ? 'dma warn' : 'dma' });
+    }
+  }
   return { elements, warnings };
+}
+
+/** Edges of the dma-buf graph: a grey readable on both the light and the dark canvas. */
+export const DMA_EDGE_COLOUR = '#7a8290';
+/** A partition's colour, by index: the AI Engine view's outline colours. */
+export const partitionColour = (index: number) => PARTITION_COLOURS[index % PARTITION_COLOURS.length];
+
+/** The bytes of the buffer an exporter exports: its size, or an AIE partition's memory (size × columns × core rows). */
+export function bufferBytes(ws: Workspace, e: DmabufExporter): number | null {
+  if (e.kind !== 'aie') return e.sizeBytes ?? null;
+  const a = ws.devices.aie;
+  const p = a?.partitions.find((q) => q.name === e.partition);
+  if (!a || !p) return null;
+  return (e.memory === 'program' ? AIE_PROGRAM_MEM_SIZE : AIE_DATA_MEM_SIZE) * p.numCols * (a.rows - 1);
+}
+
+/**
+ * Where a bar's label goes: inside when it fits (about 6 px a character at 10 px), else
+ * outside on the side of its box with more room, so a one-column partition stays readable.
+ */
+function labelSide(layout: Layout, id: string, boxId: string, text: string): string {
+  const r = layout.rects.get(id)!;
+  const box = layout.rects.get(boxId)!;
+  const need = text.length * 6 + 8;
+  if (r.w >= need) return '';
+  return box.x + box.w - (r.x + r.w) >= r.x - box.x ? 'label-right' : 'label-left';
 }
 
 /**

@@ -12,12 +12,12 @@ export type Theme = 'light' | 'dark';
 const PALETTES = {
   light: {
     bg: '#ffffff', text: '#111111', machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff',
-    border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b',
+    border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', deviceBox: '#f7f4ec', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b',
     tints: ['#dbeafe', '#ffedd5', '#dcfce7', '#f3e8ff', '#fef3c7', '#cffafe', '#ffe4e6', '#ecfccb'],
   },
   dark: {
     bg: '#1e1f22', text: '#e8e8e8', machine: '#26282c', package: '#34373c', numa: '#2c3a2a', core: '#474b52', pu: '#1c1d20',
-    border: '#9a9a9a', guest: '#242a33', device: '#3b3322', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24',
+    border: '#9a9a9a', guest: '#242a33', device: '#3b3322', deviceBox: '#2a2824', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24',
     tints: ['#1e3a5f', '#4a2a14', '#183d26', '#3b2452', '#44330f', '#103c44', '#4a1c26', '#2c3d14'],
   },
 } as const;
@@ -69,6 +69,14 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
     { selector: 'node.vcpu', style: { 'border-style': 'dashed', 'border-color': 'data(colour)' } },
     { selector: 'node.vcpu.pinned', style: { 'border-style': 'solid' } },
     { selector: 'node.mhi', style: { 'background-color': p.device, shape: 'round-rectangle' } },
+    // Devices: the AI Engine array (a bar per partition over its columns) and the dma-buf graph.
+    { selector: 'node.aie, node.dmabuf', style: { 'background-color': p.deviceBox, 'z-index': 0 } },
+    { selector: 'node.aie-part', style: { 'background-color': 'data(colour)', 'background-opacity': theme === 'light' ? 0.18 : 0.45, 'border-color': 'data(colour)', 'border-width': 2 } },
+    { selector: 'node.aie-col', style: { 'background-color': p.deviceBox, 'border-color': p.border, 'border-width': 0.5, 'font-size': 8, events: 'no' } },
+    { selector: 'node.label-right', style: { 'text-halign': 'right', 'text-margin-x': 4 } },
+    { selector: 'node.label-left', style: { 'text-halign': 'left', 'text-margin-x': -4 } },
+    { selector: 'node.dma-exporter, node.dma-importer', style: { 'background-color': p.device, shape: 'round-rectangle' } },
+    { selector: 'node.dma-buffer', style: { 'background-color': p.pu, 'border-style': 'double', 'border-width': 3 } },
     { selector: 'node.warn', style: { 'background-color': p.warn, 'border-color': p.warnBorder } },
     {
       selector: 'edge.pin',
@@ -82,6 +90,20 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         'z-index': 35,
       },
     },
+    {
+      selector: 'edge.dma',
+      style: {
+        width: 1.5,
+        'curve-style': 'straight',
+        'line-color': 'data(colour)',
+        'target-arrow-shape': 'triangle',
+        'target-arrow-color': 'data(colour)',
+        'arrow-scale': 0.8,
+        'z-index-compare': 'manual',
+        'z-index': 35,
+      },
+    },
+    { selector: 'edge.dma.warn', style: { 'line-style': 'dashed', 'line-color': p.warnBorder, 'target-arrow-color': p.warnBorder } },
     // Pins of the selected guest / vCPUs stand out; the others step back.
     { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38 } },
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },

@@ -1,14 +1,14 @@
 import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
 import { hostCpuCount, vcpuCount, type Workspace } from '../../src-common/workspace';
 import { puTable } from './numbering';
-import { puId, vcpuId } from './ids';
+import { dmaImportEdgeId, dmaImporterId, puId, vcpuId } from './ids';
 
 /**
  * Pinning that is valid but likely a mistake. Shown as badges on the drawing and listed in
  * the Problems tab; never refused.
  */
 export interface TopologyWarning {
-  code: 'vcore-split' | 'overcommit';
+  code: 'vcore-split' | 'overcommit' | 'dmabuf-unsourced' | 'dmabuf-aie-map';
   /** The document field to look at, e.g. `guests[0].vcpupin`. */
   field: string;
   message: string;
@@ -86,5 +86,25 @@ export function topologyWarnings(ws: Workspace): TopologyWarning[] {
       nodes: cpus.map(puId),
     });
   }
+  return [...out, ...deviceWarnings(ws)];
+}
+
+/** dma-buf importers that will import nothing, or whose import the seed's exporter refuses. */
+export function deviceWarnings(ws: Workspace): TopologyWarning[] {
+  const out: TopologyWarning[] = [];
+  const { exporters, importers } = ws.devices.dmabuf;
+  importers.forEach((m, i) => {
+    const field = `devices.dmabuf.importers[${i}].source`;
+    const src = exporters.find((e) => e.name === m.source);
+    if (m.source === undefined)
+      out.push({ code: 'dmabuf-unsourced', field, message: `dma-buf importer ${m.name} has no source: it imports nothing`, nodes: [dmaImporterId(m.name)] });
+    else if (src?.kind === 'aie')
+      out.push({
+        code: 'dmabuf-aie-map',
+        field,
+        message: `dma-buf importer ${m.name} maps ${src.name} (AIE partition ${src.partition}, ${src.memory} memory): the AIE exporter does not implement map_dma_buf, so this import fails`,
+        nodes: [dmaImporterId(m.name), dmaImportEdgeId(m.name)],
+      });
+  });
   return out;
 }

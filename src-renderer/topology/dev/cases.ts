@@ -1,4 +1,5 @@
 import seed from '../../../resources/workspaces/seed-power9-ipi.json';
+import devices from '../../../resources/workspaces/devices-demo.json';
 import { GiB } from '../../../src-common/parse/size';
 import { emptyWorkspace, parseWorkspace, type Workspace } from '../../../src-common/workspace';
 
@@ -27,8 +28,12 @@ export function bigWorkspace(): Workspace {
   return parseWorkspace(ws);
 }
 
+/** Two MHI controllers, a 50 × 9 AIE array with three partitions, dma-buf exporters and importers. */
+export const devicesWorkspace = (): Workspace => parseWorkspace(structuredClone(devices));
+
 export function caseByName(name: string | null): Workspace {
   if (name === 'big') return bigWorkspace();
+  if (name === 'devices') return devicesWorkspace();
   if (name === 'empty') return parseWorkspace(emptyWorkspace('empty'));
   return seedWorkspace();
 }
