@@ -1,29 +1,83 @@
 /**
  * The event queue (gem5 eventq.hh / SimPy core.py): events ordered by (time, priority,
- * insertion sequence). A binary heap over parallel arrays keeps the hot path allocation-light.
+ * insertion sequence).
+ *
+ * Layout, for speed on hold-model workloads (every event schedules another a little later):
+ * - Events are pooled records in parallel typed arrays, so scheduling allocates nothing.
+ * - Near-future events sit in a bucket wheel (a calendar queue, Brown 1988): bucket i holds
+ *   the events in [base + i·width, base + (i+1)·width), each bucket a list sorted by
+ *   (time, key). New events almost always go at a bucket's tail and the next event is at the
+ *   head of the first non-empty bucket, so both are O(1).
+ * - Events beyond the wheel's horizon wait in a binary heap (overflow-heap.ts). When the wheel
+ *   runs empty it is re-laid from the heap's earliest events: the width from their mean
+ *   separation, the bucket count from how many events are pending.
+ *
+ * key = priority × 2^40 + sequence orders ties by priority, then by insertion (exact below
+ * 2^53). Both structures order by (time, key), so moving records between them never changes
+ * the order in which events run.
  */
+import { OverflowHeap } from './overflow-heap';
+
 export type EventHandler = () => void;
 
-/** priority × 2^40 + seq orders ties by priority, then by insertion; exact below 2^53. */
 const SEQ_SPAN = 2 ** 40;
+/** End of a record list. */
+const NONE = -1;
+const MIN_BUCKETS = 64;
+const MAX_BUCKETS = 1 << 20;
+/** Buckets per pending event: keeps the wheel's horizon well past typical delays. */
+const BUCKETS_PER_EVENT = 4;
+/** Events sampled to choose the width, and the width in mean separations (Brown: 3). */
+const SAMPLE = 32;
+const SEPARATIONS_PER_BUCKET = 3;
+/** Widest bucket, ns (2^40 ns ≈ 18 min): keeps the wheel's arithmetic exact. */
+const MAX_WIDTH = 2 ** 40;
+/** Sorted-insert steps allowed per link before the wheel is re-laid narrower (see crowded). */
+const SCAN_BUDGET_PER_LINK = 4;
+const SCAN_BUDGET_BASE = 4096;
 
 export class EventQueue {
-  private times: number[] = [];
-  private keys: number[] = [];
-  private handlers: EventHandler[] = [];
-  private labels: (string | undefined)[] = [];
+  // Event records. `recNext` links a record into its bucket's list, or into the free list.
+  private recTime = new Float64Array(0);
+  private recKey = new Float64Array(0);
+  private recNext = new Int32Array(0);
+  private recHandler: (EventHandler | undefined)[] = [];
+  private recLabel: (string | undefined)[] = [];
+  private freeHead = NONE;
+
+  // The wheel: `buckets` lists (heads/tails are record ids) from `base`, `width` ns each.
+  private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
+  private tails = new Int32Array(MIN_BUCKETS);
+  private buckets = MIN_BUCKETS;
+  private base = 0;
+  private width = 1;
+  private invWidth = 1;
+  private horizon = MIN_BUCKETS;
+  /** No event in the wheel is in a bucket before this one. */
+  private cursor = 0;
+  private wheelCount = 0;
+  /** Since the wheel was last laid out: records linked, and steps walked by sorted inserts. */
+  private links = 0;
+  private scans = 0;
+
+  private readonly overflow = new OverflowHeap();
+  private readonly sample = new Int32Array(SAMPLE);
   private seq = 0;
   private _now = 0;
+
+  constructor() {
+    this.growRecords();
+  }
 
   get now(): number {
     return this._now;
   }
   get size(): number {
-    return this.times.length;
+    return this.wheelCount + this.overflow.size;
   }
   /** Time of the next event, or Infinity when empty. */
   peekTime(): number {
-    return this.times.length ? this.times[0] : Infinity;
+    return this.wheelCount > 0 ? this.recTime[this.heads[this.firstBucket()]] : this.overflow.minTime();
   }
 
   /** Schedules `handler` at absolute time `time` (integer ns). Scheduling into the past is a bug. */
@@ -31,43 +85,38 @@ export class EventQueue {
     if (time < this._now) throw new Error(`event '${label ?? '?'}' scheduled at ${time} ns, before now (${this._now} ns)`);
     if (!Number.isSafeInteger(time)) throw new Error(`event '${label ?? '?'}' time ${time} is not an integer ns`);
     const key = priority * SEQ_SPAN + this.seq++;
-    let i = this.times.length;
-    this.times.push(time);
-    this.keys.push(key);
-    this.handlers.push(handler);
-    this.labels.push(label);
-    // sift up
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = this.times[p];
-      if (pt < time || (pt === time && this.keys[p] < key)) break;
-      this.move(p, i);
-      i = p;
-    }
-    this.put(i, time, key, handler, label);
+    if (this.freeHead === NONE) this.growRecords();
+    const id = this.freeHead;
+    this.freeHead = this.recNext[id];
+    this.recTime[id] = time;
+    this.recKey[id] = key;
+    this.recHandler[id] = handler;
+    this.recLabel[id] = label;
+    if (time < this.horizon) this.link(id, time, key);
+    else this.overflow.push(time, key, id);
   }
 
   /** Removes and runs the next event; returns false when the queue is empty. */
   step(): boolean {
-    const n = this.times.length;
-    if (n === 0) return false;
-    const handler = this.handlers[0];
-    const label = this.labels[0];
-    this._now = this.times[0];
-    this.popRoot(n);
-    try {
-      handler();
-    } catch (cause) {
-      throw new EventFailure(this._now, label, cause);
+    if (this.wheelCount === 0) {
+      if (this.overflow.size === 0) return false;
+      this.refill(MAX_WIDTH, Infinity);
     }
+    this.fire(this.firstBucket());
     return true;
   }
 
   /** Runs events with time ≤ until; the clock ends at `until`. Returns the count run. */
   runUntil(until: number, shouldStop?: () => boolean): number {
     let count = 0;
-    while (this.times.length && this.times[0] <= until) {
-      this.step();
+    for (;;) {
+      if (this.wheelCount === 0) {
+        if (this.overflow.size === 0 || this.overflow.minTime() > until) break;
+        this.refill(MAX_WIDTH, Infinity);
+      }
+      const b = this.firstBucket();
+      if (this.recTime[this.heads[b]] > until) break;
+      this.fire(b);
       count++;
       if (shouldStop && (count & 1023) === 0 && shouldStop()) return count;
     }
@@ -76,50 +125,182 @@ export class EventQueue {
   }
 
   clear(): void {
-    this.times.length = this.keys.length = this.handlers.length = this.labels.length = 0;
+    this.recTime = new Float64Array(0);
+    this.recKey = new Float64Array(0);
+    this.recNext = new Int32Array(0);
+    this.recHandler = [];
+    this.recLabel = [];
+    this.freeHead = NONE;
+    this.growRecords();
+    this.heads.fill(NONE);
+    this.overflow.clear();
+    this.wheelCount = 0;
+    this.layOut(0, 1, MIN_BUCKETS);
     this.seq = 0;
     this._now = 0;
   }
 
-  private popRoot(n: number): void {
-    const lastT = this.times[n - 1];
-    const lastK = this.keys[n - 1];
-    const lastH = this.handlers[n - 1];
-    const lastL = this.labels[n - 1];
-    this.times.pop();
-    this.keys.pop();
-    this.handlers.pop();
-    this.labels.pop();
-    const m = n - 1;
-    if (m === 0) return;
-    // sift down
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= m) break;
-      const r = c + 1;
-      if (r < m && (this.times[r] < this.times[c] || (this.times[r] === this.times[c] && this.keys[r] < this.keys[c]))) c = r;
-      const ct = this.times[c];
-      if (lastT < ct || (lastT === ct && lastK < this.keys[c])) break;
-      this.move(c, i);
-      i = c;
+  /**
+   * The first non-empty bucket from the cursor; the wheel must not be empty. Does not move the
+   * cursor: an event may still be scheduled before the one found (until that one runs).
+   */
+  private firstBucket(): number {
+    const heads = this.heads;
+    let b = this.cursor;
+    while (heads[b] === NONE) b++;
+    return b;
+  }
+
+  /** Runs the head of bucket `b`, the earliest event. Later events are never before it. */
+  private fire(b: number): void {
+    const id = this.heads[b];
+    this.cursor = b;
+    this.heads[b] = this.recNext[id];
+    this.wheelCount--;
+    const handler = this.recHandler[id]!;
+    const label = this.recLabel[id];
+    this._now = this.recTime[id];
+    this.recHandler[id] = undefined;
+    this.recLabel[id] = undefined;
+    this.recNext[id] = this.freeHead;
+    this.freeHead = id;
+    try {
+      handler();
+    } catch (cause) {
+      throw new EventFailure(this._now, label, cause);
     }
-    this.put(i, lastT, lastK, lastH, lastL);
   }
 
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.keys[to] = this.keys[from];
-    this.handlers[to] = this.handlers[from];
-    this.labels[to] = this.labels[from];
+  /** Puts record `id` (time within the wheel) into its bucket, keeping the bucket sorted. */
+  private link(id: number, time: number, key: number): void {
+    const b = Math.floor((time - this.base) * this.invWidth);
+    const next = this.recNext;
+    this.wheelCount++;
+    this.links++;
+    if (this.heads[b] === NONE) {
+      this.heads[b] = id;
+      this.tails[b] = id;
+      next[id] = NONE;
+      return;
+    }
+    const tail = this.tails[b];
+    const tt = this.recTime[tail];
+    if (tt < time || (tt === time && this.recKey[tail] < key)) {
+      next[tail] = id;
+      next[id] = NONE;
+      this.tails[b] = id;
+      return;
+    }
+    this.insertBeforeTail(b, id, time, key);
   }
 
-  private put(i: number, t: number, k: number, h: EventHandler, l: string | undefined): void {
-    this.times[i] = t;
-    this.keys[i] = k;
-    this.handlers[i] = h;
-    this.labels[i] = l;
+  /** The new record goes before the tail of bucket `b`: walk from the head to its place. */
+  private insertBeforeTail(b: number, id: number, time: number, key: number): void {
+    const times = this.recTime;
+    const keys = this.recKey;
+    const next = this.recNext;
+    let prev = NONE;
+    let cur = this.heads[b];
+    let steps = 0;
+    while (times[cur] < time || (times[cur] === time && keys[cur] < key)) {
+      prev = cur;
+      cur = next[cur];
+      steps++;
+    }
+    next[id] = cur;
+    if (prev === NONE) this.heads[b] = id;
+    else next[prev] = id;
+    this.scans += steps;
+    if (this.scans > SCAN_BUDGET_BASE + SCAN_BUDGET_PER_LINK * this.links && this.width > 1) this.crowded();
   }
+
+  /**
+   * Buckets hold too many events (the width was chosen from a sparser stretch): move every
+   * event back to the heap and lay the wheel out again at most 1/16 as wide.
+   */
+  private crowded(): void {
+    const heads = this.heads;
+    for (let b = this.cursor; b < this.buckets; b++) {
+      for (let id = heads[b]; id !== NONE; id = this.recNext[id]) this.overflow.push(this.recTime[id], this.recKey[id], id);
+      heads[b] = NONE;
+    }
+    this.wheelCount = 0;
+    this.refill(Math.max(1, this.width / 16), this._now);
+  }
+
+  /**
+   * Lays the wheel out from the heap's earliest events; the wheel must be empty. It starts at
+   * the earliest event, or at `from` if that is earlier (the current event is still running
+   * and may schedule at `now`). Records are linked in heap order, so each goes at its
+   * bucket's tail and the sorted insert (and so `crowded`) never runs from here.
+   */
+  private refill(maxWidth: number, from: number): void {
+    const heap = this.overflow;
+    const times = this.recTime;
+    const keys = this.recKey;
+    const sample = this.sample;
+    let k = 0;
+    while (k < SAMPLE && heap.size > 0) sample[k++] = heap.pop();
+    const first = times[sample[0]];
+    let width = this.width;
+    if (k > 1) width = pow2AtLeast(Math.min(MAX_WIDTH, ((times[sample[k - 1]] - first) / (k - 1)) * SEPARATIONS_PER_BUCKET));
+    width = Math.min(width, maxWidth);
+    const buckets = Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, pow2AtLeast((k + heap.size) * BUCKETS_PER_EVENT)));
+    this.layOut(Math.floor(Math.min(first, from) / width) * width, width, buckets);
+    for (let i = 0; i < k; i++) {
+      const id = sample[i];
+      if (times[id] < this.horizon) this.link(id, times[id], keys[id]);
+      else heap.push(times[id], keys[id], id);
+    }
+    while (heap.size > 0 && heap.minTime() < this.horizon) {
+      const id = heap.pop();
+      this.link(id, times[id], keys[id]);
+    }
+  }
+
+  /** An empty wheel of `buckets` buckets of `width` ns (a power of two) from `base`. */
+  private layOut(base: number, width: number, buckets: number): void {
+    if (buckets > this.heads.length) {
+      this.heads = new Int32Array(buckets).fill(NONE);
+      this.tails = new Int32Array(buckets);
+    }
+    this.buckets = buckets;
+    this.base = base;
+    this.width = width;
+    this.invWidth = 1 / width;
+    this.horizon = base + buckets * width;
+    this.cursor = 0;
+    this.links = 0;
+    this.scans = 0;
+  }
+
+  /** Doubles the record pool (at least 256) and puts the new records on the free list. */
+  private growRecords(): void {
+    const old = this.recTime.length;
+    const n = Math.max(256, old * 2);
+    const times = new Float64Array(n);
+    const keys = new Float64Array(n);
+    const next = new Int32Array(n);
+    times.set(this.recTime);
+    keys.set(this.recKey);
+    next.set(this.recNext);
+    for (let id = old; id < n; id++) {
+      next[id] = id + 1 < n ? id + 1 : this.freeHead;
+      this.recHandler.push(undefined);
+      this.recLabel.push(undefined);
+    }
+    this.recTime = times;
+    this.recKey = keys;
+    this.recNext = next;
+    this.freeHead = old;
+  }
+}
+
+/** The smallest power of two ≥ x (x ≥ 1 gives at least 1). */
+function pow2AtLeast(x: number): number {
+  let p = 1;
+  while (p < x) p *= 2;
+  return p;
 }
 
 /** A handler threw: the run stops with this cause unless the caller handles it. */
