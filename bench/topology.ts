@@ -1,44 +1,90 @@
 /**
- * Topology canvas load: the issue's 4 sockets × 24 SMT4 cores (384 threads), 8 guests of 64
- * vCPUs and a 50 × 9 AIE array, drawn by the standalone harness page in Debian's headless
- * Chromium. Measures navigation start → first painted frame with the drawing (target ≤ 1.5 s),
- * and the same for the seed workspace.
+ * Browser benchmarks in Debian's headless Chromium, each on a standalone harness page built
+ * with vite:
+ * - Topology canvas load: the issue's 4 sockets × 24 SMT4 cores (384 threads), 8 guests of 64
+ *   vCPUs and a 50 × 9 AIE array (src-renderer/topology/dev). Navigation start → first painted
+ *   frame with the drawing (target ≤ 1.5 s), and the same for the seed workspace.
+ * - Live run updates on that drawing (src-renderer/run/dev): a fake run pushes 10 updates a
+ *   second for 10 s (busy fractions, spinning CPUs, lost-IPI and lock-wait edges) through the
+ *   real RunView and LiveOverlay; frame times are requestAnimationFrame deltas (target p95 <
+ *   33 ms), with the Charts tab shown too (`live_charts_*`).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Builds a harness page and serves it until `fn` is done. */
+async function withHarness<T>(configRel: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const config = path.join(ROOT, configRel);
+  await build({ configFile: config, logLevel: 'error' });
+  const server = await preview({ configFile: config, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
+  try {
+    return await fn(server.resolvedUrls!.local[0]);
+  } finally {
+    await new Promise<void>((r) => server.httpServer.close(() => r()));
+  }
+}
+
+async function firstPaint(browser: Browser, out: Record<string, number>) {
+  await withHarness('src-renderer/topology/dev/vite.config.ts', async (url) => {
+    for (const c of ['big', 'seed']) {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.goto(`${url}?case=${c}`);
+        await page.waitForFunction('window.__drawnAt !== undefined', null, { timeout: 60_000 });
+        times.push(Number(await page.evaluate('window.__drawnAt')));
+        await page.close();
+      }
+      out[`topology_${c}_first_paint_ms`] = Math.round(Math.min(...times));
+    }
+  });
+}
+
+interface FrameStats {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+  longTasks: number;
+  longTaskMs: number;
+  updates: number;
+}
+
+async function liveUpdates(browser: Browser, out: Record<string, number>, seconds = 10) {
+  await withHarness('src-renderer/run/dev/vite.config.ts', async (url) => {
+    for (const [prefix, charts] of [
+      ['topology.live', false],
+      ['topology.live_charts', true],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${url}?charts=${charts ? 1 : 0}`);
+      await page.waitForFunction('window.__ready === true', null, { timeout: 60_000 });
+      const s = (await page.evaluate(`window.__live(${seconds}, 10)`)) as FrameStats;
+      out[`${prefix}_frame_p50_ms`] = s.p50;
+      out[`${prefix}_frame_p95_ms`] = s.p95;
+      out[`${prefix}_frame_max_ms`] = s.max;
+      out[`${prefix}_long_tasks`] = s.longTasks;
+      out[`${prefix}_updates`] = s.updates;
+      await page.close();
+    }
+  });
+}
+
 export async function benchTopology(): Promise<Record<string, number>> {
   const cwd = process.cwd();
-  process.chdir(ROOT); // the harness config's paths are relative to the repository root
+  process.chdir(ROOT); // the harness configs' paths are relative to the repository root
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const out: Record<string, number> = {};
   try {
-    const config = path.join(ROOT, 'src-renderer/topology/dev/vite.config.ts');
-    await build({ configFile: config, logLevel: 'error' });
-    const server = await preview({ configFile: config, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
-    const url = server.resolvedUrls?.local[0];
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    const out: Record<string, number> = {};
-    try {
-      for (const c of ['big', 'seed']) {
-        const times: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-          await page.goto(`${url}?case=${c}`);
-          await page.waitForFunction('window.__drawnAt !== undefined', null, { timeout: 60_000 });
-          times.push(Number(await page.evaluate('window.__drawnAt')));
-          await page.close();
-        }
-        out[`topology_${c}_first_paint_ms`] = Math.round(Math.min(...times));
-      }
-    } finally {
-      await browser.close();
-      await new Promise<void>((r) => server.httpServer.close(() => r()));
-    }
+    await firstPaint(browser, out);
+    await liveUpdates(browser, out);
     return out;
   } finally {
+    await browser.close();
     process.chdir(cwd);
   }
 }

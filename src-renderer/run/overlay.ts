@@ -16,17 +16,20 @@ export function parseWaitingOn(s: string): WaitTarget | null {
 }
 
 /**
- * Busy fraction 0..1 → a colour from near white (idle) to deep teal (saturated). A calm scale,
- * so the alarm colours (red lost IPIs, orange spinners, purple holders) stand out on it.
+ * Busy fractions are drawn in this many shades, not one colour per value: a few shades read
+ * better than a continuum, and the drawing changes only when a CPU moves to another shade.
  */
-export function busyColour(f: number): string {
+export const BUSY_LEVELS = 8;
+
+/** Busy fraction 0..1 → shade 0 (idle) .. BUSY_LEVELS - 1 (saturated); NaN counts as idle. */
+export function busyLevel(f: number): number {
   const x = Math.min(1, Math.max(0, Number.isFinite(f) ? f : 0));
-  const light = Math.round(96 - 50 * x);
-  return `hsl(185, 60%, ${light}%)`;
+  return Math.min(BUSY_LEVELS - 1, Math.floor(x * BUSY_LEVELS));
 }
 
 export interface Overlay {
-  fills: { cpu: number; colour: string; busy: number }[];
+  /** Every CPU's busy fraction and its shade. */
+  fills: { cpu: number; busy: number; level: number }[];
   /** CPUs running a guest's vCPU. */
   inGuest: number[];
   /** Spinning CPUs and what they wait on (when a detector said so). */
@@ -42,7 +45,7 @@ export function overlayOf(cpus: { state: readonly string[]; busy: readonly numbe
   const holders = new Map<number, string>();
   cpus.state.forEach((state, cpu) => {
     const busy = cpus.busy[cpu] ?? 0;
-    out.fills.push({ cpu, colour: busyColour(busy), busy });
+    out.fills.push({ cpu, busy, level: busyLevel(busy) });
     if (state === 'guest') out.inGuest.push(cpu);
     if (state !== 'spinning') return;
     const on = waiting.get(cpu) ?? null;
@@ -57,5 +60,17 @@ export function overlayOf(cpus: { state: readonly string[]; busy: readonly numbe
     }
   });
   out.holders = [...holders].sort((a, b) => a[0] - b[0]).map(([cpu, what]) => ({ cpu, what }));
+  return out;
+}
+
+/** How a CPU's node is marked. */
+export type CpuMark = 'guest' | 'spinning' | 'holder';
+
+/** The mark of each marked CPU; a later kind wins (a spinning guest CPU shows as spinning, a spinning holder as holder). */
+export function cpuMarks(o: Overlay): Map<number, CpuMark> {
+  const out = new Map<number, CpuMark>();
+  for (const cpu of o.inGuest) out.set(cpu, 'guest');
+  for (const s of o.spinning) out.set(s.cpu, 'spinning');
+  for (const h of o.holders) out.set(h.cpu, 'holder');
   return out;
 }

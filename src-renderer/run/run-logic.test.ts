@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendCapped, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
-import { busyColour, overlayOf, parseWaitingOn } from './overlay';
+import { BUSY_LEVELS, busyLevel, cpuMarks, overlayOf, parseWaitingOn } from './overlay';
+import { exitPoint, shadeColour } from './overlay-canvas';
 import { chartOf, pointOf, SeriesBuffer } from './series';
 
 describe('series', () => {
@@ -64,11 +65,23 @@ describe('overlay', () => {
     expect(parseWaitingOn('spinlock mm(A).page_table_lock held by CPU 47')).toEqual({ kind: 'lock', lock: 'mm(A).page_table_lock', holder: 47 });
     expect(parseWaitingOn('something else')).toBeNull();
   });
-  it('colours by busy fraction, clamped', () => {
-    expect(busyColour(0)).toBe('hsl(185, 60%, 96%)');
-    expect(busyColour(1)).toBe('hsl(185, 60%, 46%)');
-    expect(busyColour(7)).toBe(busyColour(1));
-    expect(busyColour(NaN)).toBe(busyColour(0));
+  it('shades by busy fraction, clamped: no tint when idle, deepest when saturated', () => {
+    expect(busyLevel(0)).toBe(0);
+    expect(busyLevel(0.51)).toBe(busyLevel(0.55));
+    expect(busyLevel(1)).toBe(BUSY_LEVELS - 1);
+    expect(busyLevel(7)).toBe(BUSY_LEVELS - 1);
+    expect(busyLevel(-1)).toBe(0);
+    expect(busyLevel(NaN)).toBe(0);
+    expect(shadeColour(0, 'light')).toBe('hsl(185, 60%, 96%)');
+    expect(shadeColour(BUSY_LEVELS - 1, 'light')).toBe('hsl(185, 60%, 46%)');
+    expect(shadeColour(0, 'dark')).toBe('hsl(185, 60%, 10%)');
+    expect(shadeColour(BUSY_LEVELS - 1, 'dark')).toBe('hsl(185, 60%, 30%)');
+  });
+  it('ends arrows where they leave a node box', () => {
+    const box = { x: 0, y: 0, w: 20, h: 10 };
+    expect(exitPoint(box, { x: 110, y: 5 })).toEqual({ x: 20, y: 5 });
+    expect(exitPoint(box, { x: 10, y: -95 })).toEqual({ x: 10, y: 0 });
+    expect(exitPoint(box, { x: 10, y: 5 })).toEqual({ x: 10, y: 5 });
   });
   it("draws the seed's picture: senders stuck on a lost IPI, spinners on the lock they hold", () => {
     const state = Array.from({ length: 128 }, () => 'host');
@@ -88,6 +101,12 @@ describe('overlay', () => {
     expect(o.lockWaits.map((w) => [w.from, w.to])).toEqual([[24, 105], [45, 105]]);
     expect(o.spinning.find((s) => s.cpu === 124)).toEqual({ cpu: 124, on: null });
     expect(o.holders).toEqual([{ cpu: 42, what: 'lost CALL_FUNCTION' }, { cpu: 105, what: 'mm(A).page_table_lock' }]);
+    const marks = cpuMarks(o);
+    expect(marks.get(3)).toBe('guest');
+    expect(marks.get(24)).toBe('spinning');
+    expect(marks.get(105)).toBe('holder'); // spinning, and holding what 24 and 45 wait for
+    expect(marks.has(0)).toBe(false);
+    expect(o.fills[0]).toEqual({ cpu: 0, busy: 0.5, level: busyLevel(0.5) });
   });
 });
 

@@ -1,0 +1,216 @@
+/**
+ * Paints the live run over the Cytoscape drawing on a canvas of its own, stacked on the
+ * drawing's container, instead of restyling Cytoscape elements. Restyling even one node makes
+ * Cytoscape redraw the whole scene (≈1,000 nodes and 500 pin edges for the big workspace, tens
+ * of ms on a loaded machine), which at 10 updates a second dropped frames; here an update
+ * redraws only this canvas (a few hundred rectangles and labels, a few arrows), and pan / zoom
+ * redraw it within Cytoscape's own frames (its `render` event).
+ *
+ * Each thread node is filled with its busy shade and its label written again on top (the
+ * fill hides Cytoscape's); guest / spinning / holder CPUs are outlined, the selected one
+ * amber; lost IPIs and lock waits are arrows from the waiting CPU to the one it waits on.
+ */
+import type { Core, NodeSingular } from 'cytoscape';
+import { BUSY_LEVELS, cpuMarks, type Overlay } from './overlay';
+
+export const RED = '#dc2626';
+export const ORANGE = '#f97316';
+export const PURPLE = '#7c3aed';
+export const BLUE = '#2563eb';
+
+export const SELECTED = '#f59e0b';
+const TEXT = { light: '#111111', dark: '#e8e8e8' };
+
+/**
+ * Busy shade → fill: a calm teal scale (near white → deep teal on the light theme, near black →
+ * teal on the dark), so the alarm colours stand out on it; the label keeps ≥ 4.5:1 contrast.
+ */
+export function shadeColour(level: number, theme: 'light' | 'dark'): string {
+  const x = level / (BUSY_LEVELS - 1);
+  return theme === 'light' ? `hsl(185, 60%, ${Math.round(96 - 50 * x)}%)` : `hsl(185, 60%, ${Math.round(10 + 20 * x)}%)`;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Where a segment from the centre of `from` toward the centre of `to` leaves box `b` (for arrow ends). */
+export function exitPoint(b: Box, toward: { x: number; y: number }): { x: number; y: number } {
+  const cx = b.x + b.w / 2;
+  const cy = b.y + b.h / 2;
+  const dx = toward.x - cx;
+  const dy = toward.y - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const s = Math.min(dx === 0 ? Infinity : b.w / 2 / Math.abs(dx), dy === 0 ? Infinity : b.h / 2 / Math.abs(dy));
+  return { x: cx + dx * Math.min(1, s), y: cy + dy * Math.min(1, s) };
+}
+
+export class OverlayCanvas {
+  #canvas: HTMLCanvasElement;
+  #overlay: Overlay | null = null;
+  #nodes = new Map<number, NodeSingular>();
+  #frame = 0;
+  #onRender = () => this.#draw();
+
+  constructor(private readonly cy: Core) {
+    const c = document.createElement('canvas');
+    c.dataset.testid = 'run-overlay';
+    c.setAttribute('aria-hidden', 'true');
+    // Over Cytoscape's canvases, and transparent to the pointer: the drawing stays interactive.
+    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '2' });
+    cy.container()!.appendChild(c);
+    this.#canvas = c;
+    cy.on('render', this.#onRender);
+  }
+
+  /** Shows `o` (null clears the drawing) at the next frame. */
+  set(o: Overlay | null): void {
+    this.#overlay = o;
+    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#draw());
+  }
+
+  destroy(): void {
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
+    this.#canvas.remove();
+  }
+
+  #node(cpu: number): NodeSingular | null {
+    let n = this.#nodes.get(cpu);
+    if (!n || n.removed()) {
+      const found = this.cy.getElementById(`pu:${cpu}`);
+      if (found.empty() || !found.isNode()) return null;
+      n = found;
+      this.#nodes.set(cpu, n);
+    }
+    return n;
+  }
+
+  /** The node's box in container pixels. */
+  #box(n: NodeSingular, zoom: number, pan: { x: number; y: number }): Box {
+    const p = n.position();
+    const w = n.width() * zoom;
+    const h = n.height() * zoom;
+    return { x: p.x * zoom + pan.x - w / 2, y: p.y * zoom + pan.y - h / 2, w, h };
+  }
+
+  #draw(): void {
+    this.#frame = 0;
+    if (this.cy.destroyed()) return;
+    const host = this.cy.container()!;
+    const width = host.clientWidth;
+    const height = host.clientHeight;
+    const ctx = this.#prepare(this.#canvas, width, height, window.devicePixelRatio || 1);
+    const o = this.#overlay;
+    if (!o) return;
+    const theme = host.closest<HTMLElement>('[data-theme]')?.dataset.theme === 'dark' ? 'dark' : 'light';
+    const zoom = this.cy.zoom();
+    const pan = this.cy.pan();
+    const boxes = new Map<number, Box>();
+    const boxOf = (cpu: number) => {
+      let b = boxes.get(cpu);
+      if (!b) {
+        const n = this.#node(cpu);
+        if (!n) return null;
+        boxes.set(cpu, (b = this.#box(n, zoom, pan)));
+      }
+      return b;
+    };
+    const visible = (b: Box) => b.x + b.w >= 0 && b.y + b.h >= 0 && b.x <= width && b.y <= height;
+
+    // Fills, one path per shade, inside the node's own 1-unit border.
+    const inset = Math.max(0.5, zoom);
+    const byShade: Box[][] = Array.from({ length: BUSY_LEVELS }, () => []);
+    for (const f of o.fills) {
+      const b = boxOf(f.cpu);
+      if (b && visible(b)) byShade[f.level].push(b);
+    }
+    byShade.forEach((bs, level) => {
+      if (!bs.length) return;
+      ctx.fillStyle = shadeColour(level, theme);
+      ctx.beginPath();
+      for (const b of bs) ctx.rect(b.x + inset, b.y + inset, b.w - 2 * inset, b.h - 2 * inset);
+      ctx.fill();
+    });
+    // Labels as Cytoscape draws them (10 px, centred, hidden below 6 px on screen).
+    const fontPx = 10 * zoom;
+    if (fontPx >= 6) {
+      ctx.font = `${fontPx}px system-ui, sans-serif`;
+      ctx.fillStyle = TEXT[theme];
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      for (const f of o.fills) {
+        const b = boxes.get(f.cpu);
+        const n = this.#nodes.get(f.cpu);
+        if (b && n && visible(b)) ctx.fillText(String(n.style('label') ?? ''), b.x + b.w / 2, b.y + b.h / 2, b.w);
+      }
+    }
+
+    // Outlines: guest CPUs scale with the drawing (there are many); alarms keep a visible width.
+    const outline = (b: Box, colour: string, w: number, gap = 0) => {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = w;
+      const d = gap + w / 2;
+      ctx.strokeRect(b.x - d, b.y - d, b.w + 2 * d, b.h + 2 * d);
+    };
+    for (const [cpu, mark] of cpuMarks(o)) {
+      const b = boxOf(cpu);
+      if (!b || !visible(b)) continue;
+      if (mark === 'guest') {
+        const w = Math.max(0.75, zoom);
+        outline(b, BLUE, w);
+        outline(b, BLUE, w, 2 * w);
+      } else outline(b, mark === 'spinning' ? ORANGE : PURPLE, Math.max(mark === 'spinning' ? 3 : 4, 3 * zoom));
+    }
+    this.cy.nodes(':selected').forEach((n) => {
+      const cpu = Number(/^pu:(\d+)$/.exec(n.id())?.[1] ?? NaN);
+      const b = boxes.get(cpu);
+      if (b) outline(b, SELECTED, Math.max(3, 2 * zoom), 2);
+    });
+
+    const arrow = (from: number, to: number, colour: string, width: number, dash: number[]) => {
+      const a = boxOf(from);
+      const b = boxOf(to);
+      if (!a || !b) return;
+      const s = exitPoint(a, { x: b.x + b.w / 2, y: b.y + b.h / 2 });
+      const e = exitPoint(b, { x: a.x + a.w / 2, y: a.y + a.h / 2 });
+      const angle = Math.atan2(e.y - s.y, e.x - s.x);
+      const head = 6 + 2 * width;
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash);
+      ctx.beginPath();
+      ctx.moveTo(s.x, s.y);
+      ctx.lineTo(e.x - Math.cos(angle) * head * 0.8, e.y - Math.sin(angle) * head * 0.8);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.moveTo(e.x, e.y);
+      ctx.lineTo(e.x - head * Math.cos(angle - 0.45), e.y - head * Math.sin(angle - 0.45));
+      ctx.lineTo(e.x - head * Math.cos(angle + 0.45), e.y - head * Math.sin(angle + 0.45));
+      ctx.closePath();
+      ctx.fill();
+    };
+    for (const w of o.lockWaits) arrow(w.from, w.to, ORANGE, 2, [6, 4]);
+    for (const l of o.lostIpis) arrow(l.from, l.to, RED, 3, []);
+  }
+
+  /** Sizes a canvas to the container and clears it; drawing is then in CSS pixels. */
+  #prepare(c: HTMLCanvasElement, width: number, height: number, dpr: number): CanvasRenderingContext2D {
+    const w = Math.round(width * dpr);
+    const h = Math.round(height * dpr);
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return ctx;
+  }
+}
