@@ -3,12 +3,13 @@
  *
  *   view.snapshot   the last devices.snapshot of the open document (dma-buf + MHI), or null
  *   view.after      how long the models run before the snapshot ("10ms")
+ *   view.loopback   bytes a client writes to and reads back from each MHI LOOPBACK node ("4M")
  *   view.refresh()  runs the store's current document (unsaved edits included) through the bridge
  *
  * A newer request wins: an answer to an older one (the document changed meanwhile) is dropped.
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
-import { DEVICES_DEFAULT_AFTER, type DevicesSnapshot } from '../../src-common/bridge/areas/devices';
+import { DEVICES_DEFAULT_AFTER, DEVICES_DEFAULT_LOOPBACK, type DevicesSnapshot } from '../../src-common/bridge/areas/devices';
 import type { Workspace } from '../../src-common/workspace';
 
 export interface DocSource {
@@ -18,6 +19,7 @@ export interface DocSource {
 export class DevicesViewState {
   #snapshot = $state.raw<DevicesSnapshot | null>(null);
   #after = $state(DEVICES_DEFAULT_AFTER);
+  #loopback = $state(DEVICES_DEFAULT_LOOPBACK);
   #error = $state<string | null>(null);
   #busy = $state(false);
   #seq = 0;
@@ -33,6 +35,9 @@ export class DevicesViewState {
   get after() {
     return this.#after;
   }
+  get loopback() {
+    return this.#loopback;
+  }
   get error() {
     return this.#error;
   }
@@ -44,6 +49,10 @@ export class DevicesViewState {
     this.#after = s;
   }
 
+  setLoopback(s: string): void {
+    this.#loopback = s;
+  }
+
   async refresh(): Promise<void> {
     const doc = this.store.current;
     const seq = ++this.#seq;
@@ -53,7 +62,7 @@ export class DevicesViewState {
     }
     this.#busy = true;
     try {
-      const s = await this.bridge.call('devices.snapshot', { document: doc, after: this.#after.trim() });
+      const s = await this.bridge.call('devices.snapshot', { document: doc, after: this.#after.trim(), loopback: this.#loopback.trim() });
       if (seq !== this.#seq) return;
       this.#snapshot = s;
       this.#error = null;

@@ -83,7 +83,22 @@ export const tests = [
       assert.match(await ctl.textContent(), /\/dev\/mhi_mhi0_LOOPBACK/);
       const rings = ctl.getByRole('img', { name: /^mhi0 (UL|DL) channel \d+ ring: 64 slots, RP \d+, WP \d+/ });
       assert.equal(await rings.count(), 2);
+      // The default loopback traffic (4 MiB) has all come back within 10 ms on Gen4 x8.
+      assert.match(await ctl.getByTestId('mhi-client').textContent(), /^\s*4 MiB of 4 MiB read back, done · [\d.]+ MB\/s · \d+ ring-full stalls\s*$/);
       await shot('devices-01-view');
+
+      // Stopped mid-transfer: the channels are running and the client has read part of it.
+      await panel(page).getByLabel('MHI loopback').fill('64M');
+      await panel(page).getByLabel('Run for').fill('3ms');
+      await panel(page).getByRole('button', { name: 'Run' }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="devices-meta"]')?.textContent === 'After 3 ms.');
+      assert.match(await ctl.getByTestId('mhi-client').textContent(), /^\s*[\d.]+ MiB of 64 MiB read back · [\d.]+ MB\/s/);
+      assert.equal(await ctl.locator('[data-ring="UL"] .chstate').textContent(), 'RUNNING');
+      await shot('devices-01b-mid-transfer');
+      await panel(page).getByLabel('MHI loopback').fill('4M');
+      await panel(page).getByLabel('Run for').fill('10ms');
+      await panel(page).getByRole('button', { name: 'Run' }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="devices-meta"]')?.textContent === 'After 10 ms.');
     },
   },
   {

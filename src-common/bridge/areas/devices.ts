@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, SEC } from '../../parse/duration';
+import { parseSize } from '../../parse/size';
 import { workspaceSchema } from '../../workspace';
 import { area, method } from '../define';
 
@@ -64,11 +65,25 @@ export interface DevicesMhiController {
   eventRingFullStalls: number;
 }
 
+/** A loopback client on one controller's LOOPBACK node (`loopback` in the request). */
+export interface DevicesMhiClient {
+  controller: string;
+  path: string;
+  bytesToWrite: number;
+  bytesWritten: number;
+  bytesRead: number;
+  ringFullStalls: number;
+  /** Read throughput so far, MB/s (10^6 bytes) of simulated time. */
+  throughputMBps: number;
+  done: boolean;
+  errors: string[];
+}
+
 export interface DevicesSnapshot {
   /** Simulated time the models ran, ns. */
   afterNs: number;
   dmabuf: { buffers: DevicesDmabufBuffer[]; importers: DevicesDmabufImporter[] };
-  mhi: { controllers: DevicesMhiController[]; nodes: string[] };
+  mhi: { controllers: DevicesMhiController[]; nodes: string[]; clients: DevicesMhiClient[] };
   /** The kernel log of the run (Linux printk format). */
   log: string;
 }
@@ -77,6 +92,10 @@ export interface DevicesSnapshot {
 export const DEVICES_MAX_AFTER_NS = SEC;
 /** What `after` defaults to: long enough for power-up and imports. */
 export const DEVICES_DEFAULT_AFTER = '10ms';
+/** The most loopback traffic one request may ask for, per controller. */
+export const DEVICES_MAX_LOOPBACK_BYTES = 64 * 1024 * 1024;
+/** What the Devices view asks for by default: enough to see the rings work (about 1 ms at Gen3 x4). */
+export const DEVICES_DEFAULT_LOOPBACK = '4M';
 
 const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
@@ -90,14 +109,32 @@ export function devicesAfterNs(s: string): number | undefined {
   }
 }
 
+/** A size string ("4M") in bytes within 0..DEVICES_MAX_LOOPBACK_BYTES, or undefined. */
+export function devicesLoopbackBytes(s: string): number | undefined {
+  try {
+    const n = parseSize(s);
+    return n >= 0 && n <= DEVICES_MAX_LOOPBACK_BYTES ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const loopback = z
+  .string()
+  .refine((s) => devicesLoopbackBytes(s) !== undefined, { error: (iss) => `expected a size 0..64M such as "4M", got ${show(iss.input)}` });
+
 const after = z
   .string()
   .refine((s) => devicesAfterNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "10ms", got ${show(iss.input)}` });
 
 export const devicesArea = area({
   methods: {
-    /** Runs the document's dma-buf and MHI models for `after` (default "10ms", at most "1s") and returns their state. */
-    'devices.snapshot': method<DevicesSnapshot>()(z.strictObject({ document: workspaceSchema, after: after.optional() })),
+    /**
+     * Runs the document's dma-buf and MHI models for `after` (default "10ms", at most "1s") and
+     * returns their state. `loopback` (default "0", at most "64M"): a client on each MHI
+     * controller's LOOPBACK node writes that many bytes from M0 on and reads them back.
+     */
+    'devices.snapshot': method<DevicesSnapshot>()(z.strictObject({ document: workspaceSchema, after: after.optional(), loopback: loopback.optional() })),
   },
   events: {},
 });

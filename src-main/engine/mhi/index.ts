@@ -13,6 +13,7 @@ export * from './controller';
 export * from './uci-dev';
 export * from './uci-driver';
 export * from './uci-file';
+export * from './loopback-client';
 export * from './loopback-run';
 export * from './system';
 export * from './subsystem';

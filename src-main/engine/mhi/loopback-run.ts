@@ -1,7 +1,6 @@
 import { Simulation, type Params, resolveParams } from '../core';
-import { ENODEV } from './errno';
+import { LoopbackClient } from './loopback-client';
 import { createLoopbackSystem } from './system';
-import type { UciFile } from './uci-file';
 
 export interface LoopbackOptions {
   /** Bytes the client writes. */
@@ -83,89 +82,47 @@ export function runLoopback(o: LoopbackOptions): LoopbackResult {
   const { t, ctrl, drv, path } = createLoopbackSystem(sim, { name: o.controller, pcieGen: o.pcieGen, pcieWidth: o.pcieWidth, ringSize: o.ring, mtu: o.mtu });
   const data = pseudoRandomBytes(sim, o.bytes);
   const errors: string[] = [];
-  let bytesRead = 0;
-  let enodevSeen = false;
-  let started = 0;
-  let lastRead = 0;
+  let client: LoopbackClient | null = null;
   let removed = false;
-  let file: UciFile | null = null;
-  let running = 0;
-  let unread: Uint8Array[] = [];
   const removeBytes = o.removeAt === undefined ? Infinity : Math.floor(o.removeAt * o.bytes);
 
-  const failed = (who: string, ret: number) => {
-    if (ret === -ENODEV) enodevSeen = true;
-    errors.push(`${who}: ${ret}`);
-  };
-  const finished = () => {
-    if (--running > 0) return;
-    unread = file!.udev.unreadData();
-    file!.release();
-  };
   const inject = () => {
     removed = true;
     if (o.fault === 'sys_err') ctrl.sysErr();
     else ctrl.removeDevice();
   };
-  const maybeRemove = () => {
-    if (!removed && file!.udev.stats.ulBytesQueued >= removeBytes) inject();
-  };
-
-  const writer = (f: UciFile, off: number) => {
-    maybeRemove();
-    if (off >= o.bytes) return finished();
-    f.write(data.subarray(off, Math.min(o.bytes, off + t.clientWriteBytes))).then((ret) => {
-      if (ret < 0) {
-        failed('write', ret);
-        return finished();
-      }
-      writer(f, off + ret);
-    });
-  };
-  const readBuf = new Uint8Array(t.clientReadBytes);
-  const reader = (f: UciFile) => {
-    if (bytesRead >= o.bytes) return finished();
-    f.read(readBuf).then((ret) => {
-      if (ret < 0) {
-        failed('read', ret);
-        return finished();
-      }
-      o.onRead?.(readBuf.subarray(0, ret));
-      bytesRead += ret;
-      lastRead = sim.now;
-      reader(f);
-    });
-  };
 
   ctrl.powerUp().then((r) => {
     if (r !== 0) return errors.push(`power-up: ${r}`);
     drv.open(path).then((f) => {
-      if (typeof f === 'number') return failed('open', f);
-      file = f;
-      started = sim.now;
-      running = 2;
+      if (typeof f === 'number') return errors.push(`open: ${f}`);
       if (removeBytes <= 0) inject();
-      writer(f, 0);
-      reader(f);
+      const maybeRemove = () => {
+        if (!removed && f.udev.stats.ulBytesQueued >= removeBytes) inject();
+      };
+      client = new LoopbackClient(sim, f, data, t.clientWriteBytes, t.clientReadBytes, { beforeWrite: maybeRemove, onRead: o.onRead });
+      client.start();
     });
   });
   sim.runUntil(Infinity);
 
-  const udev = file ? (file as UciFile).udev : null;
-  const transferNs = Math.max(0, lastRead - started);
+  const c = client as LoopbackClient | null;
+  const udev = c?.file.udev ?? null;
+  const bytesRead = c?.bytesRead ?? 0;
+  const transferNs = c?.transferNs ?? 0;
   sim.trace.emit(sim.now, 'mhi.loopback.done', { bytesRead, transferNs });
   return {
     path,
     bytesWritten: udev?.stats.ulBytesQueued ?? 0,
     bytesRead,
     bytesEchoed: udev?.stats.dlBytesReceived ?? 0,
-    throughputMBps: transferNs > 0 ? (bytesRead / transferNs) * 1000 : 0,
+    throughputMBps: c?.throughputMBps ?? 0,
     ringFullStalls: udev?.stats.ulStalls ?? 0,
-    enodevSeen,
+    enodevSeen: c?.enodevSeen ?? false,
     transferNs,
     data,
-    unread,
-    errors,
+    unread: c?.unread ?? [],
+    errors: [...errors, ...(c?.errors ?? [])],
     irqs: ctrl.irqs,
     events: ctrl.eventsProcessed,
     doorbells: udev ? udev.mhiDev.ul.doorbells + udev.mhiDev.dl.doorbells : 0,

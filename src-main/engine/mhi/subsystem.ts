@@ -1,13 +1,33 @@
 import type { Component, Simulation } from '../core';
 import type { MhiController as MhiControllerSpec } from '../../../src-common/workspace/devices/mhi';
 import { MhiController, type MhiControllerSnapshot } from './controller';
-import { mhiTiming } from './params';
+import { LoopbackClient } from './loopback-client';
+import { pseudoRandomBytes } from './loopback-run';
+import { mhiTiming, type MhiTiming } from './params';
 import { UciDriver } from './uci-driver';
 
 export interface MhiSubsystemSnapshot {
   controllers: MhiControllerSnapshot[];
   /** UCI nodes that exist now, e.g. /dev/mhi_mhi0_LOOPBACK. */
   nodes: string[];
+  /** The loopback clients started by `loopbackBytes`, one per controller whose node opened. */
+  clients: MhiClientSnapshot[];
+}
+
+export interface MhiClientSnapshot {
+  controller: string;
+  path: string;
+  bytesToWrite: number;
+  /** Bytes the driver accepted into the UL ring so far. */
+  bytesWritten: number;
+  bytesRead: number;
+  /** Writes that found no free UL descriptor and slept. */
+  ringFullStalls: number;
+  /** Read throughput so far, 10^6 bytes per simulated second. */
+  throughputMBps: number;
+  /** Both threads finished and the file was released. */
+  done: boolean;
+  errors: string[];
 }
 
 /**
@@ -22,11 +42,23 @@ export class MhiSubsystem implements Component {
   readonly name = 'mhi';
   controllers: MhiController[] = [];
   driver!: UciDriver;
+  readonly clients = new Map<string, LoopbackClient>();
+  #sim!: Simulation;
+  #t!: MhiTiming;
 
-  constructor(private readonly specs: readonly MhiControllerSpec[]) {}
+  /**
+   * `loopbackBytes` > 0: once each controller reaches M0, a client opens its LOOPBACK node and
+   * writes that many pseudo-random bytes while reading them back (as `twb mhi loopback`).
+   */
+  constructor(
+    private readonly specs: readonly MhiControllerSpec[],
+    private readonly loopbackBytes = 0,
+  ) {}
 
   connect(sim: Simulation): void {
     const t = mhiTiming(sim.params);
+    this.#sim = sim;
+    this.#t = t;
     this.driver = new UciDriver(sim, t);
     this.controllers = this.specs.map((s) => {
       const c = new MhiController(sim, { name: s.name, pcieGen: s.pcieGen, pcieWidth: s.pcieWidth, ringSize: s.ringSize, mtu: s.mtu }, t);
@@ -36,7 +68,20 @@ export class MhiSubsystem implements Component {
   }
 
   start(): void {
-    for (const c of this.controllers) c.powerUp();
+    for (const c of this.controllers) {
+      const up = c.powerUp();
+      if (this.loopbackBytes > 0) up.then((r) => r === 0 && this.#startClient(c));
+    }
+  }
+
+  #startClient(c: MhiController): void {
+    this.driver.open(`/dev/mhi_${c.name}_LOOPBACK`).then((f) => {
+      if (typeof f === 'number') return;
+      const data = pseudoRandomBytes(this.#sim, this.loopbackBytes);
+      const client = new LoopbackClient(this.#sim, f, data, this.#t.clientWriteBytes, this.#t.clientReadBytes);
+      this.clients.set(c.name, client);
+      client.start();
+    });
   }
 
   controller(name: string): MhiController | undefined {
@@ -44,6 +89,17 @@ export class MhiSubsystem implements Component {
   }
 
   snapshot(): MhiSubsystemSnapshot {
-    return { controllers: this.controllers.map((c) => c.snapshot()), nodes: this.driver?.paths ?? [] };
+    const clients = [...this.clients].map(([controller, cl]) => ({
+      controller,
+      path: cl.file.udev.path,
+      bytesToWrite: cl.data.length,
+      bytesWritten: cl.file.udev.stats.ulBytesQueued,
+      bytesRead: cl.bytesRead,
+      ringFullStalls: cl.file.udev.stats.ulStalls,
+      throughputMBps: Math.round(cl.throughputMBps * 10) / 10,
+      done: cl.done,
+      errors: [...cl.errors],
+    }));
+    return { controllers: this.controllers.map((c) => c.snapshot()), nodes: this.driver?.paths ?? [], clients };
   }
 }

@@ -51,6 +51,15 @@ describe('devices bridge area', () => {
     expect(c.ul).not.toBeNull();
     expect(s.mhi.nodes).toContain('/dev/mhi_mhi0_LOOPBACK');
     expect(s.log).toContain('mhi mhi0');
+    expect(s.mhi.clients).toEqual([]);
+  });
+
+  it('runs a loopback client on each controller when asked', async () => {
+    const s = await client.call('devices.snapshot', { document: devicesDoc(), after: '10ms', loopback: '1M' });
+    expect(s.mhi.clients).toHaveLength(1);
+    expect(s.mhi.clients[0]).toMatchObject({ controller: 'mhi0', bytesToWrite: 1 << 20, bytesWritten: 1 << 20, bytesRead: 1 << 20, done: true, errors: [] });
+    expect(s.mhi.clients[0].throughputMBps).toBeGreaterThan(0);
+    expect(s.mhi.controllers[0].ul!.doorbells).toBeGreaterThan(0);
   });
 
   it('is empty for a workspace without devices', async () => {
@@ -69,6 +78,10 @@ describe('devices bridge area', () => {
     const long = await err(client.call('devices.snapshot', { document: devicesDoc(), after: '2s' }));
     expect(long).toBeInstanceOf(ValidationError);
     expect(String((long as Error).message)).toMatch(/after.*expected a duration 0\.\.1s/);
+    const big = await err(client.call('devices.snapshot', { document: devicesDoc(), loopback: '65M' }));
+    expect(String((big as Error).message)).toMatch(/loopback.*expected a size 0\.\.64M/);
+    const junk = await err(client.call('devices.snapshot', { document: devicesDoc(), loopback: '4X' }));
+    expect(String((junk as Error).message)).toMatch(/loopback.*got '4X'/);
     const bad = devicesDoc();
     (bad.devices.mhi[0] as { ringSize: number }).ringSize = 1;
     const e2 = await err(client.call('devices.snapshot', { document: bad }));

@@ -1,5 +1,5 @@
 import type { devicesArea, DevicesSnapshot } from '../../../../src-common/bridge/areas/devices';
-import { DEVICES_DEFAULT_AFTER, devicesAfterNs } from '../../../../src-common/bridge/areas/devices';
+import { DEVICES_DEFAULT_AFTER, devicesAfterNs, devicesLoopbackBytes } from '../../../../src-common/bridge/areas/devices';
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import type { Workspace } from '../../../../src-common/workspace';
@@ -11,8 +11,11 @@ import type { HandlerDeps } from './deps';
 
 const PREFIX = 'devices.snapshot';
 
-/** Runs the document's dma-buf (with the AIE array its aie exporters need) and MHI models for `afterNs`. */
-export function devicesSnapshot(doc: Workspace, afterNs: number): DevicesSnapshot {
+/**
+ * Runs the document's dma-buf (with the AIE array its aie exporters need) and MHI models for
+ * `afterNs`, with a loopback client of `loopbackBytes` on each MHI controller (0: none).
+ */
+export function devicesSnapshot(doc: Workspace, afterNs: number, loopbackBytes = 0): DevicesSnapshot {
   // Only these models run here, so only their parameters apply (as `twb dmabuf show`).
   const overrides = Object.fromEntries(Object.entries(doc.params).filter(([k]) => k.startsWith('dmabuf.') || k.startsWith('aie.') || k.startsWith('mhi.')));
   let params;
@@ -25,7 +28,7 @@ export function devicesSnapshot(doc: Workspace, afterNs: number): DevicesSnapsho
   const needsAie = doc.devices.dmabuf.exporters.some((e) => e.kind === 'aie');
   const aie = needsAie && doc.devices.aie ? sim.add(new AieModel(sim, doc.devices.aie)) : undefined;
   const dmabuf = sim.add(new DmabufModel(sim, doc.devices.dmabuf, aie));
-  const mhi = sim.add(new MhiSubsystem(doc.devices.mhi));
+  const mhi = sim.add(new MhiSubsystem(doc.devices.mhi, loopbackBytes));
   try {
     sim.runUntil(afterNs);
   } catch (e) {
@@ -41,6 +44,7 @@ export function devicesSnapshot(doc: Workspace, afterNs: number): DevicesSnapsho
     mhi: {
       controllers: m.controllers.map((c) => ({ ...c, socket: specs.get(c.name)!.socket, ringSize: specs.get(c.name)!.ringSize })),
       nodes: m.nodes,
+      clients: m.clients,
     },
     log: sim.log.format(),
   };
@@ -48,6 +52,7 @@ export function devicesSnapshot(doc: Workspace, afterNs: number): DevicesSnapsho
 
 export function devicesHandlers(_deps: HandlerDeps): AreaHandlers<typeof devicesArea> {
   return {
-    'devices.snapshot': ({ document, after }) => devicesSnapshot(document, devicesAfterNs(after ?? DEVICES_DEFAULT_AFTER)!),
+    'devices.snapshot': ({ document, after, loopback }) =>
+      devicesSnapshot(document, devicesAfterNs(after ?? DEVICES_DEFAULT_AFTER)!, loopback === undefined ? 0 : devicesLoopbackBytes(loopback)!),
   };
 }
