@@ -58,12 +58,13 @@ describe('devices on the drawing', () => {
   });
 
   it('places the devices beside the host and guests, each inside its box, nothing overlapping', () => {
-    for (const w of [ws, bigWorkspace()]) {
+    const threeMhi = ok(E.addMhi(ok(E.addMhi(ws, 1)), 1));
+    for (const w of [ws, bigWorkspace(), threeMhi]) {
       const layout = layoutWorkspace(w);
       for (const [parent, kids] of layout.children) for (const k of kids) expect(inside(layout.rects.get(k)!, layout.rects.get(parent)!), `${k} in ${parent}`).toBe(true);
       const tops = [...layout.rects.keys()].filter((id) => id === 'machine' || id === 'aie' || id === 'dmabuf' || id.startsWith('guest:')).map((id) => layout.rects.get(id)!);
       for (let i = 0; i < tops.length; i++) for (let j = i + 1; j < tops.length; j++) expect(overlap(tops[i], tops[j])).toBe(false);
-      const dma = [...layout.rects.keys()].filter((id) => id.startsWith('dma') && id !== 'dmabuf').map((id) => layout.rects.get(id)!);
+      const dma = [...layout.rects.keys()].filter((id) => (id.startsWith('dma') && id !== 'dmabuf') || id.startsWith('mhi:') || id.startsWith('numa:')).map((id) => layout.rects.get(id)!);
       for (let i = 0; i < dma.length; i++) for (let j = i + 1; j < dma.length; j++) expect(overlap(dma[i], dma[j])).toBe(false);
     }
     const layout = layoutWorkspace(ws);

@@ -115,12 +115,15 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number })
     const numaW = cols * coreW + (cols - 1) * GAP + 2 * PAD;
     const numaH = LABEL_H + rows * coreH + (rows - 1) * GAP + 2 * PAD;
     const mhis = ws.devices.mhi.filter((m) => m.socket === s.logical);
-    const devH = mhis.length ? GAP + PU_H : 0;
-    return { cols, numaW, numaH, mhis, w: numaW + 2 * PAD, h: LABEL_H + numaH + devH + 2 * PAD };
+    return { cols, numaW, numaH, mhis, w: numaW + 2 * PAD };
   });
   const pkgCols = sockets.length <= 3 ? sockets.length : Math.ceil(Math.sqrt(sockets.length));
   const cellW = Math.max(...pkgSizes.map((p) => p.w));
-  const cellH = Math.max(...pkgSizes.map((p) => p.h));
+  // MHI controllers in rows under the NUMA node, as many to a row as the package is wide.
+  const mhiW = Math.min(DEVICE_W, cellW - 2 * PAD);
+  const mhiPerRow = Math.max(1, Math.floor((cellW - 2 * PAD + GAP) / (mhiW + GAP)));
+  const devH = (n: number) => Math.ceil(n / mhiPerRow) * (GAP + PU_H);
+  const cellH = Math.max(...pkgSizes.map((p) => LABEL_H + p.numaH + devH(p.mhis.length) + 2 * PAD));
   const pkgRows = Math.ceil(sockets.length / pkgCols);
   const machine: Rect = {
     x: origin.x,
@@ -152,7 +155,9 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number })
       });
     });
     size.mhis.forEach((m, i) => {
-      b.leaf(mhiId(m.name), packageId(si), { x: nx + i * (DEVICE_W + GAP), y: ny + size.numaH + GAP, w: DEVICE_W, h: PU_H });
+      const x = nx + (i % mhiPerRow) * (mhiW + GAP);
+      const y = ny + size.numaH + GAP + Math.floor(i / mhiPerRow) * (PU_H + GAP);
+      b.leaf(mhiId(m.name), packageId(si), { x, y, w: mhiW, h: PU_H });
     });
   });
   return machine;

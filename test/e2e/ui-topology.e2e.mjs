@@ -1,7 +1,8 @@
 /* global document */
 // The topology editor's end-to-end checks (src-renderer/topology), run by run.mjs against one
 // server and page: the seed drawn from its template, pin by dragging, pin by typing a cpuset
-// (a bad one refused in the inspector, a split one warned about), undo, Del, SVG export.
+// (a bad one refused in the inspector, a split one warned about), undo, Del, SVG export; then
+// the devices-demo template's devices (MHI, AIE array, dma-buf) and their edits.
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,6 +22,34 @@ const at = (page, id) =>
 const has = (page, id) => page.evaluate(([sel, i]) => document.querySelector(sel).cy.getElementById(i).nonempty(), [CANVAS, id]);
 const waitHas = (page, id, want = true) =>
   page.waitForFunction(([sel, i, w]) => document.querySelector(sel)?.cy?.getElementById(i).nonempty() === w, [CANVAS, id, want], { timeout: 10_000 });
+/** Page coordinates of a point inside a box's label band (its top-left corner, a little in). */
+const band = (page, id) =>
+  page.evaluate(
+    ([sel, i]) => {
+      const el = document.querySelector(sel);
+      const bb = el.cy.getElementById(i).renderedBoundingBox();
+      const r = el.getBoundingClientRect();
+      return { x: bb.x1 + r.left + 6, y: bb.y1 + r.top + 5 };
+    },
+    [CANVAS, id],
+  );
+/** Clicks a node on the drawing (the centre of a leaf, the label band of a box). */
+async function clickNode(page, id, { box = false } = {}) {
+  const p = box ? await band(page, id) : await at(page, id);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(([sel, i]) => document.querySelector(sel).cy.getElementById(i).selected(), [CANVAS, id], { timeout: 5_000 });
+}
+const inspector = (page) => page.getByTestId('topology-inspector');
+async function noSeriousAxe(page, ...include) {
+  let b = new AxeBuilder({ page });
+  for (const sel of include) b = b.include(sel);
+  const result = await b.analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+  );
+}
 
 export const tests = [
   {
@@ -134,6 +163,138 @@ export const tests = [
         bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
         [],
       );
+    },
+  },
+  {
+    name: 'topology: devices as their own nodes (devices-demo): MHI on its socket, the AIE array, the dma-buf graph',
+    async run({ page, shot, pageErrors }) {
+      await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('devices-demo');
+      await page.getByRole('button', { name: 'New workspace' }).click();
+      await waitHas(page, 'aie');
+      for (const id of ['mhi:mhi0', 'mhi:mhi1', 'aiepart:p0', 'aiepart:p1', 'aiepart:p2', 'dmaexp:heap0', 'dmabuf:heap0', 'dmaimp:gpu0', 'dmaedge:exp:cam0', 'dmaedge:imp:disp0'])
+        assert.equal(await has(page, id), true, id);
+      const info = await page.evaluate((sel) => {
+        const cy = document.querySelector(sel).cy;
+        const e = cy.extent();
+        const seen = (id) => {
+          const b = cy.getElementById(id).boundingBox();
+          return b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2;
+        };
+        return { aie: cy.getElementById('aie').data('labelL'), p2: cy.getElementById('aiepart:p2').data('labelL'), mhi: cy.getElementById('mhi:mhi1').data('container'), inView: ['machine', 'aie', 'dmabuf'].every(seen) };
+      }, CANVAS);
+      assert.deepEqual(info, { aie: 'AI Engine 50 × 9 · 3 partitions', p2: 'p2 · cols 40–40', mhi: 'pkg:1', inView: true });
+      // The importer of the AIE buffer is warned about (the seed's exporter has no map_dma_buf), in the Problems tab too.
+      await page.getByRole('tab', { name: 'Problems' }).click();
+      await page.getByTestId('problems-list').getByText(/gpu2 maps aiemem0 .* does not implement map_dma_buf/).waitFor();
+      // L#/P# relabels the host and keeps the devices; Fit shows everything.
+      await page.getByRole('button', { name: 'P#', exact: true }).click();
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('pkg:1').style('label'), CANVAS), 'Package P#8');
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('aiepart:p0').style('label'), CANVAS), 'p0 · cols 0–11');
+      await page.getByRole('button', { name: 'L#', exact: true }).click();
+      await page.getByRole('button', { name: 'Fit', exact: true }).click();
+      await shot('ui-topology-06-devices');
+      assert.deepEqual(pageErrors.filter((e) => !e.includes('favicon')), []);
+    },
+  },
+  {
+    name: 'topology: devices edited from the palette and inspector; an overlapping partition refused; Del; undo',
+    async run({ page, shot }) {
+      // Palette: an MHI controller on the last socket, a partition on the first free columns (16–19).
+      await page.getByRole('button', { name: '+ MHI', exact: true }).click();
+      await waitHas(page, 'mhi:mhi2');
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('mhi:mhi2').data('container'), CANVAS), 'pkg:1');
+      // Keyboard: the palette buttons are plain buttons; Enter on a focused one acts.
+      await page.getByRole('button', { name: '+ Partition', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await waitHas(page, 'aiepart:p3');
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('aiepart:p3').data('labelL'), CANVAS), 'p3 · cols 16–19');
+
+      // The array's inspector: a partition over columns 8–11 overlaps p0 — refused, the reason under the form.
+      await clickNode(page, 'aie', { box: true });
+      await inspector(page).getByRole('heading', { name: 'AI Engine array' }).waitFor();
+      await inspector(page).getByLabel('First column').fill('8');
+      await inspector(page).getByLabel('Columns', { exact: true }).last().fill('4');
+      await inspector(page).getByRole('button', { name: 'Add partition' }).click();
+      const err = inspector(page).getByTestId('inspector-error');
+      await err.waitFor();
+      assert.equal(await err.textContent(), "devices.aie.partitions[4].startCol: columns 8..11 overlap partition 'p0' (columns 0..11)");
+      assert.equal(await has(page, 'aiepart:p4'), false);
+      await shot('ui-topology-07-partition-refused');
+
+      // An MHI controller's inspector: a ring of 1 descriptor is refused, naming the field.
+      await clickNode(page, 'mhi:mhi2');
+      await inspector(page).getByRole('heading', { name: 'MHI controller mhi2' }).waitFor();
+      const ring = inspector(page).getByLabel('Ring size');
+      await ring.fill('1');
+      await ring.press('Enter');
+      await ring.blur();
+      await inspector(page).getByTestId('inspector-error').getByText('devices.mhi[2].ringSize: expected 2..4096, got 1').waitFor();
+      await ring.fill('128');
+      await ring.blur();
+      await page.waitForFunction(() => document.querySelector('[data-testid="inspector-error"]') === null);
+
+      // Del on the selected partition removes it; Ctrl+Z brings it back.
+      await clickNode(page, 'aiepart:p3');
+      await inspector(page).getByRole('heading', { name: 'AIE partition p3' }).waitFor();
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Delete');
+      await waitHas(page, 'aiepart:p3', false);
+      await page.keyboard.press('Control+z');
+      await waitHas(page, 'aiepart:p3');
+      // Del on an exporter whose buffer is imported is refused, with the reason on the canvas.
+      await clickNode(page, 'dmaexp:heap0');
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Delete');
+      const refusal = page.getByTestId('topology-refusal');
+      await refusal.waitFor();
+      assert.match(await refusal.textContent(), /gpu0 imports heap0's buffer: remove it or change the source first/);
+      await refusal.getByRole('button', { name: 'Dismiss' }).click();
+      // Palette: a dma-buf exporter, and an importer of the selected exporter's buffer.
+      await page.getByRole('button', { name: '+ Exporter', exact: true }).click();
+      await waitHas(page, 'dmaexp:heap1');
+      await clickNode(page, 'dmaexp:heap1');
+      await page.getByRole('button', { name: '+ Importer', exact: true }).click();
+      await waitHas(page, 'dmaedge:imp:gpu3');
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('dmaedge:imp:gpu3').data('source'), CANVAS), 'dmabuf:heap1');
+      await shot('ui-topology-08-devices-edited');
+    },
+  },
+  {
+    name: 'topology: device inspectors and palette pass axe; Open in AI Engine view; SVG/PNG with the devices; dark theme',
+    async run({ page, shot }) {
+      await clickNode(page, 'aie', { box: true });
+      await noSeriousAxe(page, '.topology .bar', '[data-testid="device-inspector"]');
+      await clickNode(page, 'dmaimp:gpu2');
+      await inspector(page).getByRole('heading', { name: 'dma-buf importer gpu2' }).waitFor();
+      await noSeriousAxe(page, '[data-testid="device-inspector"]');
+      await clickNode(page, 'dmaexp:aiemem0');
+      await inspector(page).getByRole('heading', { name: 'dma-buf exporter aiemem0' }).waitFor();
+      await noSeriousAxe(page, '[data-testid="device-inspector"]');
+
+      const [svgDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG', exact: true }).click()]);
+      const svg = fs.readFileSync(await svgDl.path(), 'utf8');
+      for (const text of ['AI Engine 50 × 9 · 4 partitions', 'p3 · cols 16–19', 'heap1 · system-heap', 'gpu3 · gpu', 'MHI mhi2 (Gen3 x1)']) assert.ok(svg.includes(text), text);
+      const [pngDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG', exact: true }).click()]);
+      const png = fs.readFileSync(await pngDl.path());
+      assert.equal(png.subarray(1, 4).toString(), 'PNG');
+
+      await page.getByTestId('theme-toggle').click();
+      await page.getByRole('button', { name: 'Fit', exact: true }).click();
+      await shot('ui-topology-09-devices-dark');
+      await page.evaluate((sel) => {
+        const cy = document.querySelector(sel).cy;
+        cy.fit(cy.getElementById('aie').union(cy.getElementById('dmabuf')), 10);
+      }, CANVAS);
+      await shot('ui-topology-10-devices-dark-zoom');
+      await page.getByTestId('theme-toggle').click();
+      await shot('ui-topology-11-devices-light-zoom');
+
+      // The partition's inspector opens the AI Engine centre tab.
+      await clickNode(page, 'aiepart:p0');
+      await inspector(page).getByRole('button', { name: 'Open in AI Engine view' }).click();
+      await page.waitForFunction(() => document.getElementById('view-aie')?.getAttribute('aria-selected') === 'true');
+      await page.getByRole('tab', { name: 'Topology' }).click();
+      await page.locator(CANVAS).waitFor();
     },
   },
 ];
