@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Bytes, reportBlob } from './report-export';
+import { base64Bytes, reportBlob } from './report-file';
 
 describe('report files in the renderer', () => {
   it('decodes a base64 PDF to its bytes', () => {
