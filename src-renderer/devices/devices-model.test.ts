@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DevicesDmabufBuffer, DevicesDmabufImporter } from '../../src-common/bridge/areas/devices';
-import { dmabufGraph, fenceShort, fenceState, ringView, sizeText } from './devices-model';
+import { dmabufGraph, fenceShort, fenceState, markerLabels, ringView, sizeText } from './devices-model';
 
 const buf = (o: Partial<DevicesDmabufBuffer> = {}): DevicesDmabufBuffer => ({
   name: 'heap0',
@@ -68,5 +68,18 @@ describe('ring view', () => {
 describe('fence text', () => {
   it('has a short form for the drawing', () => {
     expect(fenceShort(fenceState(buf({ exclusiveFence: 'cam0:1', sharedFences: 2 })))).toBe('excl pending · 2 shared');
+  });
+});
+
+describe('ring marker labels', () => {
+  it('puts the left marker label left and the right one right, inside the bar, never overlapping', () => {
+    for (const [rp, wp] of [[0, 0], [0, 260], [260, 0], [130, 131], [131, 130], [259, 260], [5, 7]]) {
+      const l = markerLabels(rp, wp, 260);
+      expect(l.right - l.left).toBeGreaterThanOrEqual(2);
+      expect(l.left).toBeGreaterThanOrEqual(16);
+      expect(l.right).toBeLessThanOrEqual(244);
+      expect([l.leftName, l.rightName].sort()).toEqual(['RP', 'WP']);
+    }
+    expect(markerLabels(200, 50, 260)).toEqual({ left: 48, leftName: 'WP', right: 202, rightName: 'RP' });
   });
 });

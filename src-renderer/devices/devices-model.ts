@@ -147,3 +147,24 @@ export function ringView(ring: Pick<DevicesMhiRing, 'rp' | 'wp'>, size: number, 
   const spans: [number, number][] = used === 0 ? [] : rp < wp ? [[rp / size, wp / size]] : [[rp / size, 1], ...(wp > 0 ? [[0, wp / size] as [number, number]] : [])];
   return { size, rp, wp, used, spans, label: `${name} ring: ${size} slots, RP ${rp}, WP ${wp}, ${used} outstanding, ${size - 1 - used} free` };
 }
+
+/** Where the RP and WP labels go under a ring bar: `left` is an end-anchored x, `right` a start-anchored x. */
+export interface MarkerLabels {
+  left: number;
+  leftName: 'RP' | 'WP';
+  right: number;
+  rightName: 'RP' | 'WP';
+}
+
+/**
+ * The left marker's label sits left of its line and the right one's right of it, so close
+ * markers never overprint; both stay inside the bar (a label is about LABEL_W px wide).
+ */
+export function markerLabels(rpX: number, wpX: number, width: number): MarkerLabels {
+  const LABEL_W = 16;
+  const rpLeft = rpX <= wpX;
+  const [lx, rx] = rpLeft ? [rpX, wpX] : [wpX, rpX];
+  const right = Math.min(width - LABEL_W, Math.max(rx + 2, LABEL_W + 2));
+  const left = Math.max(LABEL_W, Math.min(lx - 2, right - 2));
+  return { left, leftName: rpLeft ? 'RP' : 'WP', right, rightName: rpLeft ? 'WP' : 'RP' };
+}
