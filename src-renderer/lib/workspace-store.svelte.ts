@@ -17,7 +17,7 @@
  *   stack, and autosaves through the bridge shortly after (edits are coalesced).
  *   store.undo() / store.redo()  (bound to Ctrl+Z / Ctrl+Shift+Z by the shell)
  *
- * Workspace management (the picker): open(id), create(name, {builtin?}), rename(id, name),
+ * Workspace management (the picker): open(id), create(name, {builtin?, doc?}), rename(id, name),
  * duplicate(id), remove(id), refreshList(), flush() (save now). The last opened workspace is
  * remembered by the host and reopened by start().
  */
@@ -100,8 +100,8 @@ export class WorkspaceStore {
     await this.bridge.call('workspaces.setLastOpened', { id });
   }
 
-  /** Creates a workspace (empty, or a copy of `builtin:NAME`) and opens it. */
-  async create(name: string, opts: { builtin?: string } = {}): Promise<number> {
+  /** Creates a workspace (empty, a copy of `builtin:NAME`, or the given document, e.g. an imported one) and opens it. */
+  async create(name: string, opts: { builtin?: string; doc?: Workspace } = {}): Promise<number> {
     const rec = await this.bridge.call('workspaces.create', { name, ...opts });
     await this.refreshList();
     await this.open(rec.id);

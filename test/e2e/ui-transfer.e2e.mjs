@@ -1,0 +1,201 @@
+/* global document */
+// Import/export from the toolbar (src-renderer/shell/ImportExport.svelte), run by run.mjs
+// against one server and page: an lstopo file as a new workspace (drawn), a libvirt guest added
+// (outline, drawing, undo), exports checked against what the CLI writes, and a malformed file
+// refused with its line and column while nothing changes. Driven by the keyboard.
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const CANVAS = '[data-testid="topology-canvas"]';
+const fixture = (root, f) => path.join(root, 'test/fixtures', f);
+const currentName = (page) => page.getByTestId('current-workspace').textContent();
+const waitCurrent = (page, name) => page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, name, { timeout: 10_000 });
+const waitHas = (page, id, want = true) =>
+  page.waitForFunction(([sel, i, w]) => document.querySelector(sel)?.cy?.getElementById(i).nonempty() === w, [CANVAS, id, want], { timeout: 10_000 });
+const outlineGuests = (page) => page.getByRole('list', { name: 'Topology outline' }).locator('.name').allTextContents();
+const listNames = (page) => page.getByRole('list', { name: 'Workspace list' }).locator('button.open').allTextContents();
+const focusedTestId = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+const status = (page) => page.getByTestId('transfer-status').textContent();
+
+/** Opens a menu from the keyboard and picks the entry named `entry` with ↓ and Enter; returns what Enter caused (`event`). */
+async function pickFromKeyboard(page, menuTestId, entry, event) {
+  await page.getByTestId(menuTestId).focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  const items = await menu.getByRole('menuitem').allTextContents();
+  const index = items.findIndex((t) => t.startsWith(entry));
+  assert.ok(index >= 0, `no menu entry '${entry}' in ${JSON.stringify(items)}`);
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  const [result] = await Promise.all([event ? page.waitForEvent(event) : Promise.resolve(null), page.keyboard.press('Enter')]);
+  return result;
+}
+
+async function importFile(page, entry, file) {
+  const chooser = await pickFromKeyboard(page, 'import-menu', entry, 'filechooser');
+  await chooser.setFiles(file);
+}
+
+async function exportText(page, entry) {
+  const download = await pickFromKeyboard(page, 'export-menu', entry, 'download');
+  return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-e2e-transfer-'));
+
+export const tests = [
+  {
+    name: 'transfer: import an lstopo hwloc XML as a new workspace; its host is drawn',
+    async run({ page, url, root, shot, pageErrors }) {
+      // A listener from the start keeps Playwright's file-chooser interception on (turning it on per wait races the key press).
+      page.on('filechooser', () => {});
+      await page.goto(url);
+      await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+      await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-core4-pu2.xml'));
+      await waitCurrent(page, 'lstopo-pack2-core4-pu2');
+      await waitHas(page, 'pu:15');
+      const counts = await page.evaluate((sel) => {
+        const cy = document.querySelector(sel).cy;
+        return ['package', 'core', 'pu', 'vcpu'].map((k) => cy.nodes(`[kind = "${k}"]`).length);
+      }, CANVAS);
+      assert.deepEqual(counts, [2, 8, 16, 0]);
+      assert.match(await status(page), /New workspace “lstopo-pack2-core4-pu2” from lstopo-pack2-core4-pu2\.xml: 2 sockets × 4 cores, SMT2/);
+      assert.equal(await focusedTestId(page), 'import-menu', 'focus returns to the Import button');
+      await shot('ui-transfer-01-hwloc-imported');
+      assert.deepEqual(pageErrors.filter((e) => !e.includes('favicon')), []);
+    },
+  },
+  {
+    name: 'transfer: import a libvirt guest into the open workspace; outline and drawing show it; a second copy is renamed; undo',
+    async run({ page, root, shot }) {
+      await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
+      await waitHas(page, 'guest:web');
+      await waitHas(page, 'vcpu:web:3');
+      assert.deepEqual(await outlineGuests(page), ['web']);
+      assert.match(await status(page), /Added guest “web” from libvirt-guest-web\.xml: 4 vCPUs/);
+      // The vcpupin elements became pins on the drawing: vCPU 0 on CPU 8 (core 4's first thread).
+      await waitHas(page, 'pin:web:0:pu:8');
+      await shot('ui-transfer-02-guest-imported');
+
+      await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
+      await waitHas(page, 'guest:web-2');
+      assert.deepEqual(await outlineGuests(page), ['web', 'web-2']);
+      assert.match(await status(page), /as “web-2” \(“web” was taken\)/);
+      // Undo is the store's: the second import goes, the first stays.
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await waitHas(page, 'guest:web-2', false);
+      assert.deepEqual(await outlineGuests(page), ['web']);
+    },
+  },
+  {
+    name: 'transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — what the CLI writes',
+    async run({ page, root }) {
+      await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved');
+      const json = await exportText(page, 'Workspace JSON');
+      assert.equal(json.name, 'lstopo-pack2-core4-pu2.json');
+      const doc = JSON.parse(json.text);
+      assert.equal(doc.name, 'lstopo-pack2-core4-pu2');
+      assert.deepEqual(doc.host.sockets, [{ cores: 4, memoryBytes: 2 ** 29 }, { cores: 4, memoryBytes: 2 ** 29 }]);
+      assert.deepEqual(doc.guests.map((g) => g.name), ['web']);
+      const wsFile = path.join(tmp, json.name);
+      fs.writeFileSync(wsFile, json.text);
+      const twb = (...args) => spawnSync(process.execPath, [path.join(root, 'bin/twb.js'), ...args], { cwd: root, encoding: 'utf8' });
+
+      const hwloc = await exportText(page, 'Host as hwloc XML');
+      assert.equal(hwloc.name, 'lstopo-pack2-core4-pu2.hwloc.xml');
+      assert.equal(hwloc.text, twb('export', 'hwloc', wsFile).stdout);
+      assert.equal((hwloc.text.match(/type="PU"/g) ?? []).length, 16);
+      if (fs.existsSync('/usr/bin/lstopo-no-graphics')) {
+        const f = path.join(tmp, hwloc.name);
+        fs.writeFileSync(f, hwloc.text);
+        const r = spawnSync('/usr/bin/lstopo-no-graphics', ['--input', f, '--of', 'synthetic'], { encoding: 'utf8' });
+        assert.equal(r.stdout.trim(), 'Package:2 [NUMANode(memory=536870912)] Core:4 PU:2');
+      }
+
+      const libvirt = await exportText(page, 'Guest web as libvirt XML');
+      assert.equal(libvirt.name, 'web.xml');
+      const cli = twb('export', 'libvirt', wsFile, 'web');
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal(libvirt.text, cli.stdout, 'the UI writes exactly what `twb export libvirt` writes');
+      assert.match(libvirt.text, /<vcpupin vcpu="0" cpuset="8"\/>/);
+      if (fs.existsSync('/usr/bin/virt-xml-validate')) {
+        const f = path.join(tmp, libvirt.name);
+        fs.writeFileSync(f, libvirt.text);
+        const r = spawnSync('/usr/bin/virt-xml-validate', [f, 'domain'], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+      }
+      assert.match(await status(page), /Exported web\.xml/);
+    },
+  },
+  {
+    name: 'transfer: a malformed file is refused with its line and column beside the control; nothing changes',
+    async run({ page, root, shot }) {
+      const before = { names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) };
+      const docBefore = JSON.parse((await exportText(page, 'Workspace JSON')).text);
+
+      await importFile(page, 'hwloc XML as this host…', fixture(root, 'malformed-hwloc.xml'));
+      const alert = page.getByTestId('transfer-error');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /malformed-hwloc\.xml: malformed XML at line 6, column 1: Expected closing tag 'object'/);
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      await shot('ui-transfer-03-malformed-refused');
+
+      // A workspace JSON with a bad field names the field's path.
+      const bad = structuredClone(docBefore);
+      bad.guests[0].smp.threads = 0;
+      const badFile = path.join(tmp, 'bad-threads.json');
+      fs.writeFileSync(badFile, JSON.stringify(bad, null, 2));
+      await importFile(page, 'Workspace JSON…', badFile);
+      await page.waitForFunction(() => /bad-threads\.json: guests\[0\]\.smp\.threads: expected 1\.\.8, got 0/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+      // A JSON syntax error says where.
+      const broken = path.join(tmp, 'broken.json');
+      fs.writeFileSync(broken, '{\n  "name": "x",\n  "host": ,\n}\n');
+      await importFile(page, 'Workspace JSON…', broken);
+      await page.waitForFunction(() => /broken\.json: not valid JSON at line 3, column 11/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+      // A guest that does not fit the host is refused, naming the XML field.
+      const wide = path.join(tmp, 'wide.xml');
+      fs.writeFileSync(wide, fs.readFileSync(fixture(root, 'libvirt-guest-web.xml'), 'utf8').replace("cpuset='8-11'", "cpuset='8-40'"));
+      await importFile(page, 'libvirt domain XML…', wide);
+      await page.waitForFunction(() => /wide\.xml: domain\/vcpu\/@cpuset: CPU 40/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+
+      assert.deepEqual({ names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) }, before);
+      assert.deepEqual(JSON.parse((await exportText(page, 'Workspace JSON')).text), docBefore, 'the document is unchanged');
+      await waitHas(page, 'pu:15');
+    },
+  },
+  {
+    name: 'transfer: the menus work by keyboard — Esc closes and focus returns — and pass axe',
+    async run({ page, shot }) {
+      await page.getByTestId('export-menu').focus();
+      await page.keyboard.press('ArrowDown');
+      const menu = page.getByRole('menu');
+      await menu.waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem');
+      await page.keyboard.press('End');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Guest web as libvirt XML')), true);
+      await shot('ui-transfer-04-export-menu');
+      const result = await new AxeBuilder({ page }).include('.toolbar-row').analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      assert.equal(await focusedTestId(page), 'export-menu');
+      assert.equal(await page.getByTestId('export-menu').getAttribute('aria-expanded'), 'false');
+      // Import's entries that edit the open workspace are there; Tab leaves the menu closed.
+      await page.getByTestId('import-menu').focus();
+      await page.keyboard.press('Enter');
+      await menu.waitFor();
+      assert.deepEqual(
+        (await menu.getByRole('menuitem').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim().split('…')[0]),
+        ['Workspace JSON', 'hwloc XML', 'hwloc XML as this host', 'libvirt domain XML'],
+      );
+      await page.keyboard.press('Tab');
+      await menu.waitFor({ state: 'detached' });
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  },
+];
