@@ -168,6 +168,29 @@ export const tests = [
     },
   },
   {
+    name: 'transfer: replace the open workspace’s host from hwloc XML (undoable); a host its guests do not fit is refused',
+    async run({ page, root, shot }) {
+      await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core8-pu4.xml'));
+      await waitHas(page, 'pu:31');
+      await waitHas(page, 'pkg:1', false);
+      assert.match(await status(page), /Replaced the host with lstopo-pack1-core8-pu4\.xml: 1 socket × 8 cores, SMT4\. Undo takes it back/);
+      assert.deepEqual(await outlineGuests(page), ['web'], 'the guests stay');
+      await waitHas(page, 'pin:web:0:pu:8');
+      await shot('ui-transfer-04-host-replaced');
+
+      await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core2-pu2.xml'));
+      const alert = page.getByTestId('transfer-error');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /^lstopo-pack1-core2-pu2\.xml: the workspace cannot take the new host: guests\[0\]\.vcpupin\[0\]\.cpuset: CPU 8 in '8' is beyond the host/);
+      await waitHas(page, 'pu:31');
+
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await waitHas(page, 'pkg:1');
+      await waitHas(page, 'pu:31', false);
+      await waitHas(page, 'pu:15');
+    },
+  },
+  {
     name: 'transfer: the menus work by keyboard — Esc closes and focus returns — and pass axe',
     async run({ page, shot }) {
       await page.getByTestId('export-menu').focus();
@@ -177,7 +200,7 @@ export const tests = [
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem');
       await page.keyboard.press('End');
       assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Guest web as libvirt XML')), true);
-      await shot('ui-transfer-04-export-menu');
+      await shot('ui-transfer-05-export-menu');
       const result = await new AxeBuilder({ page }).include('.toolbar-row').analyze();
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
