@@ -1,6 +1,7 @@
 """PHOLD in SimPy 2.x (Debian python3-simpy): 1,000 LPs, 10 events each in flight, exponential
 delays (mean 1 us), each event forwarded to a uniformly random LP. Prints events_per_s.
-Each in-flight event is a SimPy process that holds for the delay and then moves to a new LP."""
+Each in-flight event is a SimPy process that holds for the delay and then moves to a new LP.
+All draws come from one seeded stream, as in phold.ts (one Rng stream for the whole model)."""
 import random
 import sys
 import time
@@ -11,11 +12,11 @@ LPS, PER_LP, MEAN = 1000, 10, 1000.0
 target = int(sys.argv[1]) if len(sys.argv) > 1 else 200000
 processed = [0] * LPS
 count = [0]
+rnd = random.Random(1)
 
 
 class Event(Process):
     def run(self, lp):
-        rnd = random.Random(lp)
         while True:
             yield hold, self, rnd.expovariate(1.0 / MEAN)
             processed[lp] += 1
@@ -29,7 +30,7 @@ initialize()
 for lp in range(LPS):
     for k in range(PER_LP):
         e = Event()
-        activate(e, e.run(lp * PER_LP + k if False else lp))
+        activate(e, e.run(lp))
 t0 = time.perf_counter()
 c0 = time.process_time()
 simulate(until=1e18)

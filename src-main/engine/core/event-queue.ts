@@ -82,8 +82,7 @@ export class EventQueue {
 
   /** Schedules `handler` at absolute time `time` (integer ns). Scheduling into the past is a bug. */
   schedule(time: number, priority: number, handler: EventHandler, label?: string): void {
-    if (time < this._now) throw new Error(`event '${label ?? '?'}' scheduled at ${time} ns, before now (${this._now} ns)`);
-    if (!Number.isSafeInteger(time)) throw new Error(`event '${label ?? '?'}' time ${time} is not an integer ns`);
+    if (time < this._now || !Number.isSafeInteger(time)) throw this.badTime(time, label);
     const key = priority * SEQ_SPAN + this.seq++;
     if (this.freeHead === NONE) this.growRecords();
     const id = this.freeHead;
@@ -94,6 +93,12 @@ export class EventQueue {
     this.recLabel[id] = label;
     if (time < this.horizon) this.link(id, time, key);
     else this.overflow.push(time, key, id);
+  }
+
+  /** Out of line so that `schedule` stays small enough to be inlined into hot handlers. */
+  private badTime(time: number, label: string | undefined): Error {
+    if (time < this._now) return new Error(`event '${label ?? '?'}' scheduled at ${time} ns, before now (${this._now} ns)`);
+    return new Error(`event '${label ?? '?'}' time ${time} is not an integer ns`);
   }
 
   /** Removes and runs the next event; returns false when the queue is empty. */

@@ -26,15 +26,24 @@ export class Rng {
 
   constructor(seed: number, stream = '') {
     const sm = splitmix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ hashString(stream) ^ Math.floor(seed / 2 ** 32)) >>> 0);
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm();
+    // State words are kept as int32 (small integers to V8), never as boxed doubles.
+    this.a = sm() | 0;
+    this.b = sm() | 0;
+    this.c = sm() | 0;
+    this.d = sm() | 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
   /** Uniform 32-bit unsigned integer. */
   u32(): number {
+    return this.next() >>> 0;
+  }
+
+  /**
+   * The next xoshiro128** output as a signed int32 (same bits as u32). Internal draws use it:
+   * an int32 result never needs a heap-allocated number when the call is not inlined.
+   */
+  private next(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
     const t = this.b << 9;
     this.c ^= this.a;
@@ -43,12 +52,12 @@ export class Rng {
     this.a ^= this.d;
     this.c ^= t;
     this.d = rotl(this.d, 11);
-    return r >>> 0;
+    return r;
   }
 
   /** Uniform in [0, 1) with 53 bits. */
   float(): number {
-    return ((this.u32() >>> 5) * 67108864 + (this.u32() >>> 6)) / 9007199254740992;
+    return ((this.next() >>> 5) * 67108864 + (this.next() >>> 6)) / 9007199254740992;
   }
 
   /** Uniform integer in [0, n). */
@@ -57,7 +66,7 @@ export class Rng {
       // Lemire's nearly-divisionless bounded draw would be faster; rejection keeps it exact.
       const limit = 0x100000000 - (0x100000000 % n);
       let x: number;
-      do x = this.u32();
+      do x = this.next() >>> 0;
       while (x >= limit);
       return x % n;
     }
