@@ -2,12 +2,15 @@
  * Browser benchmarks in Debian's headless Chromium, each on a standalone harness page built
  * with vite:
  * - Topology canvas load: the issue's 4 sockets × 24 SMT4 cores (384 threads), 8 guests of 64
- *   vCPUs and a 50 × 9 AIE array (src-renderer/topology/dev). Navigation start → first painted
+ *   vCPUs and a 50 × 9 AIE array, drawn as its own box (src-renderer/topology/dev). Navigation start → first painted
  *   frame with the drawing (target ≤ 1.5 s), and the same for the seed workspace.
  * - Live run updates on that drawing (src-renderer/run/dev): a fake run pushes 10 updates a
  *   second for 10 s (busy fractions, spinning CPUs, lost-IPI and lock-wait edges) through the
  *   real RunView and LiveOverlay; frame times are requestAnimationFrame deltas (target p95 <
  *   33 ms), with the Charts tab shown too (`live_charts_*`).
+ * - Hex view scroll (src-renderer/aie/hex-bench): a 16 MiB partition memory scrolled top to
+ *   bottom in 120 frames, one step a frame, as test/e2e/ui-aie.e2e.mjs does (`aie.hex_*`,
+ *   with the idle frames of the same page as the machine's baseline).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,9 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
         await page.goto(`${url}?case=${c}`);
         await page.waitForFunction('window.__drawnAt !== undefined', null, { timeout: 60_000 });
         times.push(Number(await page.evaluate('window.__drawnAt')));
+        // The measured frame must hold the whole drawing, the AI Engine array (box, partition, ruler) included.
+        if (c === 'big' && !(await page.evaluate("window.__cy.getElementById('aie').nonempty() && window.__cy.$('.aie-part').length > 0 && window.__cy.$('.aie-col').length === 50")))
+          throw new Error('bench topology: the big case drew no 50 × 9 AI Engine array');
         await page.close();
       }
       out[`topology_${c}_first_paint_ms`] = Math.round(Math.min(...times));
@@ -74,6 +80,22 @@ async function liveUpdates(browser: Browser, out: Record<string, number>, second
   });
 }
 
+async function hexScroll(browser: Browser, out: Record<string, number>) {
+  await withHarness('src-renderer/aie/hex-bench/vite.config.ts', async (url) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector('[data-testid="hex-grid"] .b', { timeout: 60_000 });
+    await page.evaluate('window.__scroll(60, true)'); // warm-up (JIT, glyph caches)
+    const idle = (await page.evaluate('window.__scroll(120, false)')) as { p95: number };
+    const s = (await page.evaluate('window.__scroll(120, true)')) as { p50: number; p95: number; max: number };
+    out['aie.hex_scroll_frame_p50_ms'] = s.p50;
+    out['aie.hex_scroll_frame_p95_ms'] = s.p95;
+    out['aie.hex_scroll_frame_max_ms'] = s.max;
+    out['aie.hex_idle_frame_p95_ms'] = idle.p95;
+    await page.close();
+  });
+}
+
 export async function benchTopology(): Promise<Record<string, number>> {
   const cwd = process.cwd();
   process.chdir(ROOT); // the harness configs' paths are relative to the repository root
@@ -82,6 +104,7 @@ export async function benchTopology(): Promise<Record<string, number>> {
   try {
     await firstPaint(browser, out);
     await liveUpdates(browser, out);
+    await hexScroll(browser, out);
     return out;
   } finally {
     await browser.close();

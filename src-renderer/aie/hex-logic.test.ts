@@ -158,3 +158,25 @@ describe('memory layouts', () => {
     expect(l.offsetOf((1 << 23) + (3 << 18))).toBeNull();
   });
 });
+
+describe('hex-dom cell classes and text', async () => {
+  const { cellClass, cellText } = await import('./hex-dom');
+  const changed = new Uint8Array(8);
+  changed[5] = 1;
+  const s = { sel: { anchor: 2, focus: 4 }, cursor: 4, hit: { at: 3, length: 2 }, changed, bytes: Uint8Array.of(0, 1, 2, 0xab, 4, 5, 6, 7), nibble: null as number | null };
+  it('marks selection, cursor, changed bytes and search hits (the ASCII side only selection and changes)', () => {
+    expect(cellClass(s, 0)).toBe('b');
+    expect(cellClass(s, 2)).toBe('b sel');
+    expect(cellClass(s, 3)).toBe('b sel hit');
+    expect(cellClass(s, 4)).toBe('b sel cur hit');
+    expect(cellClass(s, 5)).toBe('b chg');
+    expect(cellClass(s, 4, true)).toBe('sel');
+    expect(cellClass(s, 5, true)).toBe('chg');
+    expect(cellClass(s, 0, true)).toBe('');
+  });
+  it('shows the byte, or the half-typed digit at the cursor', () => {
+    expect(cellText(s, 3)).toBe('ab');
+    expect(cellText({ ...s, nibble: 0xc }, 4)).toBe('c_');
+    expect(cellText({ ...s, nibble: 0xc }, 3)).toBe('ab');
+  });
+});

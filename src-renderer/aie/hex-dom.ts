@@ -1,0 +1,160 @@
+/**
+ * The hex view's visible rows, written straight into the DOM. Scrolling a big memory replaces
+ * every visible byte each frame; through the Svelte template that was ~8 reactive bindings a
+ * byte (≈7,000 a frame) and new row elements each time, 20–85 ms frames. Here a fixed pool of
+ * row elements is reused and a cell is touched only where its text, offset or classes changed.
+ *
+ * The markup is the grid's: `div.row[role=row]` > `span.addr[role=rowheader]`, `span.bytes` >
+ * `span.b[role=gridcell][data-offset]` (the cursor's also has the id aria-activedescendant
+ * points at), `span.ascii[role=gridcell]` > `span[data-offset]`.
+ */
+import { BYTES_PER_ROW, asciiChar, hexByte } from './hex-rows';
+import { isSelected, type Selection } from './hex-selection';
+
+export interface RowsState {
+  bytes: Uint8Array;
+  first: number;
+  end: number;
+  /** Address column text of a row. */
+  address: (row: number) => string;
+  sel: Selection;
+  cursor: number;
+  /** First hex digit typed at the cursor, shown until the second. */
+  nibble: number | null;
+  hit: { at: number; length: number } | null;
+  changed: Uint8Array | null;
+  /** The element id of a byte's cell (only the cursor's cell carries it). */
+  cellId: (offset: number) => string;
+}
+
+/** Class list of a hex cell (`b …`) or, with `ascii`, of an ASCII character. */
+export function cellClass(s: Pick<RowsState, 'sel' | 'cursor' | 'hit' | 'changed'>, o: number, ascii = false): string {
+  let c = ascii ? '' : 'b';
+  if (isSelected(s.sel, o)) c += ' sel';
+  if (!ascii && o === s.cursor) c += ' cur';
+  if (s.changed?.[o] === 1) c += ' chg';
+  if (!ascii && s.hit && o >= s.hit.at && o < s.hit.at + s.hit.length) c += ' hit';
+  return c.trim();
+}
+
+/** What a hex cell shows: the byte, or the half-typed digit at the cursor. */
+export const cellText = (s: Pick<RowsState, 'bytes' | 'cursor' | 'nibble'>, o: number) => (o === s.cursor && s.nibble !== null ? `${s.nibble.toString(16)}_` : hexByte(s.bytes[o]));
+
+interface Cell {
+  el: HTMLSpanElement;
+  text: string;
+  cls: string;
+  offset: number;
+}
+
+interface Row {
+  el: HTMLDivElement;
+  addr: HTMLSpanElement;
+  hexBox: HTMLSpanElement;
+  asciiBox: HTMLSpanElement;
+  hex: Cell[];
+  ascii: Cell[];
+  row: number;
+  address: string;
+}
+
+const span = (cls: string) => {
+  const el = document.createElement('span');
+  if (cls) el.className = cls;
+  return el;
+};
+
+function cell(parent: HTMLElement, hex: boolean): Cell {
+  const el = span(hex ? 'b' : '');
+  if (hex) {
+    el.setAttribute('role', 'gridcell');
+    el.setAttribute('aria-selected', 'false');
+  }
+  parent.appendChild(el);
+  return { el, text: '', cls: hex ? 'b' : '', offset: -1 };
+}
+
+function makeRow(): Row {
+  const el = document.createElement('div');
+  el.className = 'row';
+  el.setAttribute('role', 'row');
+  const addr = span('addr');
+  addr.setAttribute('role', 'rowheader');
+  const hexBox = span('bytes');
+  const asciiBox = span('ascii');
+  asciiBox.setAttribute('role', 'gridcell');
+  el.append(addr, hexBox, asciiBox);
+  return { el, addr, hexBox, asciiBox, hex: [], ascii: [], row: -1, address: '' };
+}
+
+function update(c: Cell, o: number, text: string, cls: string, hex: boolean, s: RowsState): void {
+  if (c.offset !== o) {
+    c.el.setAttribute('data-offset', String(o));
+    c.offset = o;
+  }
+  if (c.text !== text) {
+    // Rewrite the cell's one text node rather than replacing it.
+    const t = c.el.firstChild;
+    if (t) t.nodeValue = text;
+    else c.el.textContent = text;
+    c.text = text;
+  }
+  if (c.cls !== cls) {
+    c.el.className = c.cls = cls;
+    if (hex) c.el.setAttribute('aria-selected', String(cls.includes('sel')));
+  }
+  if (hex) {
+    if (o === s.cursor) {
+      const id = s.cellId(o);
+      if (c.el.id !== id) c.el.id = id;
+    } else if (c.el.id) c.el.removeAttribute('id');
+  }
+}
+
+/** Keeps `root`'s children equal to the rows of `state` (call it whenever the state changes). */
+export class HexRowsDom {
+  #rows: Row[] = [];
+
+  constructor(private readonly root: HTMLElement) {}
+
+  render(s: RowsState): void {
+    const count = Math.max(0, s.end - s.first);
+    while (this.#rows.length < count) {
+      const r = makeRow();
+      this.root.appendChild(r.el);
+      this.#rows.push(r);
+    }
+    while (this.#rows.length > count) this.#rows.pop()!.el.remove();
+    for (let k = 0; k < count; k++) this.#row(this.#rows[k], s.first + k, s);
+  }
+
+  #row(r: Row, row: number, s: RowsState): void {
+    const start = row * BYTES_PER_ROW;
+    const n = Math.max(0, Math.min(BYTES_PER_ROW, s.bytes.length - start));
+    if (r.row !== row) {
+      r.el.setAttribute('aria-rowindex', String(row + 1));
+      r.row = row;
+    }
+    const address = s.address(row);
+    if (r.address !== address) r.addr.textContent = r.address = address;
+    // A short last row has fewer cells.
+    while (r.hex.length < n) {
+      r.hex.push(cell(r.hexBox, true));
+      r.ascii.push(cell(r.asciiBox, false));
+    }
+    while (r.hex.length > n) {
+      r.hex.pop()!.el.remove();
+      r.ascii.pop()!.el.remove();
+    }
+    for (let i = 0; i < n; i++) {
+      const o = start + i;
+      update(r.hex[i], o, cellText(s, o), cellClass(s, o), true, s);
+      update(r.ascii[i], o, asciiChar(s.bytes[o]), cellClass(s, o, true), false, s);
+    }
+  }
+
+  destroy(): void {
+    for (const r of this.#rows) r.el.remove();
+    this.#rows = [];
+  }
+}
