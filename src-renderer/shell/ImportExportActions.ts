@@ -6,7 +6,7 @@
  * shown next to the control and changes nothing.
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
-import { TRANSFER_MAX_BYTES, type TransferFile } from '../../src-common/bridge/areas/transfer';
+import { TRANSFER_MAX_BYTES, fileTextProblem, type TransferFile } from '../../src-common/bridge/areas/transfer';
 import { vcpuCount, type Workspace } from '../../src-common/workspace';
 import { freeName } from '../lib/names';
 import type { WorkspaceStore } from '../lib/workspace-store.svelte';
@@ -48,10 +48,13 @@ const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 /** `lab-p9.xml` → `lab-p9`. */
 const stemOf = (file: string) => file.replace(/\.[^.]*$/, '') || file;
 
-/** Reads the file; one over the bridge's limit is refused before it is read. */
+/** Reads the file; one over the bridge's limit is refused before it is read, a binary one before it is sent (main checks again). */
 async function readText(file: ImportSource): Promise<string> {
   if (file.size > TRANSFER_MAX_BYTES) throw new Error(`the file is ${mib(file.size)}; at most ${mib(TRANSFER_MAX_BYTES)} can be imported`);
-  return file.text();
+  const text = await file.text();
+  const problem = fileTextProblem(text);
+  if (problem) throw new Error(problem);
+  return text;
 }
 
 function openDoc(store: WorkspaceStore): Workspace {

@@ -162,6 +162,12 @@ export const tests = [
       await importFile(page, 'libvirt domain XML…', wide);
       await page.waitForFunction(() => /wide\.xml: domain\/vcpu\/@cpuset: CPU 40/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
 
+      // A binary file picked by mistake is refused before it is sent.
+      const binary = path.join(tmp, 'picture.xml');
+      fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+      await importFile(page, 'libvirt domain XML…', binary);
+      await page.waitForFunction(() => /picture\.xml: not a text file: control character U\+001A at line 2, column 1/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+
       assert.deepEqual({ names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) }, before);
       assert.deepEqual(JSON.parse((await exportText(page, 'Workspace JSON')).text), docBefore, 'the document is unchanged');
       await waitHas(page, 'pu:15');

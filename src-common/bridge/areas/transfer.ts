@@ -30,11 +30,41 @@ export function utf8Length(s: string): number {
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-/** A file's text, at most TRANSFER_MAX_BYTES of UTF-8. */
+/**
+ * Control characters XML 1.0 and JSON both forbid (everything below U+0020 but tab, LF, CR):
+ * finding one means a binary file was picked. Refusing it early also keeps the request small
+ * (JSON would send each as a 6-byte escape).
+ */
+function firstControl(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+  }
+  return -1;
+}
+
+/** `line L, column C` of offset `i` in `s` (1-based, as the XML and JSON errors give it). */
+export function lineColumn(s: string, i: number): string {
+  const before = s.slice(0, i);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${i - (before.lastIndexOf('\n') + 1) + 1}`;
+}
+
+/** Why `text` cannot be an imported file, or null. */
+export function fileTextProblem(text: string): string | null {
+  if (text.length > TRANSFER_MAX_BYTES || utf8Length(text) > TRANSFER_MAX_BYTES)
+    return `the file is ${mib(utf8Length(text))}; at most ${mib(TRANSFER_MAX_BYTES)} can be imported`;
+  const at = firstControl(text);
+  if (at >= 0) return `not a text file: control character U+${text.charCodeAt(at).toString(16).padStart(4, '0').toUpperCase()} at ${lineColumn(text, at)}`;
+  return null;
+}
+
+/** A file's text: at most TRANSFER_MAX_BYTES of UTF-8, no control characters. */
 export const fileText = z
   .string({ error: (iss) => `expected the file's text, got ${iss.input === undefined ? 'nothing' : typeof iss.input}` })
-  .refine((s) => s.length <= TRANSFER_MAX_BYTES && utf8Length(s) <= TRANSFER_MAX_BYTES, {
-    error: (iss) => `the file is ${mib(utf8Length(iss.input as string))}; at most ${mib(TRANSFER_MAX_BYTES)} can be imported`,
+  .superRefine((s, ctx) => {
+    const problem = fileTextProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 /** What an export returns: the file's text and a suggested file name. */

@@ -110,6 +110,16 @@ describe('transfer bridge area: payload checks', () => {
     expect(utf8Length('a€😀')).toBe(1 + 3 + 4);
   });
 
+  it('refuses a binary file (control characters XML and JSON forbid), saying where', async () => {
+    const e = await failure(client.call('transfer.importHwloc', { text: '<topology>\n  <x>\u0001</x>' }));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.message).toBe('transfer.importHwloc.text: not a text file: control character U+0001 at line 2, column 6');
+    const png = '\u0089PNG\r\n\u001a\n\u0000';
+    expect((await failure(client.call('transfer.importWorkspace', { text: png }))).message).toMatch(/not a text file: control character U\+001A at line 2, column 1$/);
+    // Tabs, CR and LF are text.
+    expect(await client.call('transfer.importWorkspace', { text: JSON.stringify(seed, null, '\t').replace(/\n/g, '\r\n') })).toEqual(seed);
+  });
+
   it('refuses unknown fields, missing or mistyped text, and an invalid document', async () => {
     const call = client.call.bind(client) as (m: string, a: unknown) => Promise<unknown>;
     expect((await failure(call('transfer.importWorkspace', { text: '{}', path: '/etc/passwd' }))).message).toBe('transfer.importWorkspace.path: unknown field');
