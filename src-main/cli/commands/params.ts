@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { allParams } from '../../engine/core';
-import { BARRIER_SETS } from '../../engine/run/build';
+import { BARRIER_SETS, WORKLOAD_OVERRIDE_PREFIX } from '../../engine/run/build';
 // Importing the run builder registers every parameter of the models a run uses.
 import '../../engine/run/build';
 
@@ -13,6 +13,13 @@ export function registerParams(program: Command): void {
       const list = [
         ...allParams(),
         { key: 'kernel.barriers', unit: 'enum', default: '(workspace)', values: Object.keys(BARRIER_SETS), doc: 'Kernel variant: smp_mb() before setting host_ipi (set), after clearing it (clear), both (the fix), or none.', source: 'Seed kvm-ppc-host-ipi-barriers.' },
+        {
+          key: `${WORKLOAD_OVERRIDE_PREFIX}TARGET`,
+          unit: 'stress command line',
+          default: '(workspace)',
+          doc: "Replaces the stress command line of guest TARGET (or 'host'); 'none' removes it, e.g. workloads.A=none for an idle guest A, workloads.B='--cpu 4 --vm 2'.",
+          source: 'stress 1.0.7 options (DESIGN.md §3.3).',
+        },
       ].sort((a, b) => a.key.localeCompare(b.key));
       if (opts.json) {
         console.log(JSON.stringify(list, null, 2));

@@ -117,7 +117,11 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   sim.add(machine);
   sim.add(fabric);
   for (const w of warnings) sim.printk(`KVM: ${w}`);
-  const changed = Object.fromEntries(Object.entries(params.values).filter(([k, v]) => workspace.params[k] === v || runParams[k] === v));
+  // What this run changed: model parameters (from the workspace or --set) and workload command lines.
+  const changed = {
+    ...Object.fromEntries(Object.entries(params.values).filter(([k]) => k in workspace.params || k in runParams)),
+    ...Object.fromEntries(Object.entries(opts.set ?? {}).filter(([k]) => k.startsWith(WORKLOAD_OVERRIDE_PREFIX))),
+  };
   return {
     sim,
     cpus,

@@ -171,3 +171,10 @@ describe('--set workloads.TARGET overrides a workload command line', () => {
     expect(() => buildRun(ws, { seed: 1, set: { 'workloads.A': 'stress --cpu 2 --bogus' } })).toThrow('workloads.A: stress: unrecognized option: --bogus');
   });
 });
+
+describe('the run summary names what the run changed', () => {
+  it('lists --set parameters (as resolved values) and workload overrides', () => {
+    const run = buildRun(seed(), { seed: 1, set: { 'host.hz': '250', 'workloads.B': 'none' } });
+    expect(run.summary({ wallSeconds: 0 }).params).toEqual({ 'host.hz': 250, 'workloads.B': 'none' });
+  });
+});
