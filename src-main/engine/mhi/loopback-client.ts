@@ -23,8 +23,8 @@ export class LoopbackClient {
   /** Echoed bytes still unread when the client finished (views, in order). */
   unread: Uint8Array[] = [];
   done = false;
-  #running = 0;
-  readonly #readBuf: Uint8Array;
+  private running = 0;
+  private readonly readBuf: Uint8Array;
 
   constructor(
     private readonly sim: Simulation,
@@ -34,14 +34,14 @@ export class LoopbackClient {
     readBytes: number,
     private readonly hooks: LoopbackClientHooks = {},
   ) {
-    this.#readBuf = new Uint8Array(readBytes);
+    this.readBuf = new Uint8Array(readBytes);
   }
 
   start(): void {
     this.started = this.sim.now;
-    this.#running = 2;
-    this.#write(0);
-    this.#read();
+    this.running = 2;
+    this.writeFrom(0);
+    this.readNext();
   }
 
   /** Simulated read throughput, 10^6 bytes per simulated second. */
@@ -55,41 +55,41 @@ export class LoopbackClient {
     return Math.max(0, this.lastRead - this.started);
   }
 
-  #failed(who: string, ret: number): void {
+  private failed(who: string, ret: number): void {
     if (ret === -ENODEV) this.enodevSeen = true;
     this.errors.push(`${who}: ${ret}`);
   }
 
-  #finished(): void {
-    if (--this.#running > 0) return;
+  private finished(): void {
+    if (--this.running > 0) return;
     this.unread = this.file.udev.unreadData();
     this.file.release();
     this.done = true;
   }
 
-  #write(off: number): void {
+  private writeFrom(off: number): void {
     this.hooks.beforeWrite?.();
-    if (off >= this.data.length) return this.#finished();
+    if (off >= this.data.length) return this.finished();
     this.file.write(this.data.subarray(off, Math.min(this.data.length, off + this.writeBytes))).then((ret) => {
       if (ret < 0) {
-        this.#failed('write', ret);
-        return this.#finished();
+        this.failed('write', ret);
+        return this.finished();
       }
-      this.#write(off + ret);
+      this.writeFrom(off + ret);
     });
   }
 
-  #read(): void {
-    if (this.bytesRead >= this.data.length) return this.#finished();
-    this.file.read(this.#readBuf).then((ret) => {
+  private readNext(): void {
+    if (this.bytesRead >= this.data.length) return this.finished();
+    this.file.read(this.readBuf).then((ret) => {
       if (ret < 0) {
-        this.#failed('read', ret);
-        return this.#finished();
+        this.failed('read', ret);
+        return this.finished();
       }
-      this.hooks.onRead?.(this.#readBuf.subarray(0, ret));
+      this.hooks.onRead?.(this.readBuf.subarray(0, ret));
       this.bytesRead += ret;
       this.lastRead = this.sim.now;
-      this.#read();
+      this.readNext();
     });
   }
 }

@@ -43,8 +43,8 @@ export class MhiSubsystem implements Component {
   controllers: MhiController[] = [];
   driver!: UciDriver;
   readonly clients = new Map<string, LoopbackClient>();
-  #sim!: Simulation;
-  #t!: MhiTiming;
+  private sim!: Simulation;
+  private t!: MhiTiming;
 
   /**
    * `loopbackBytes` > 0: once each controller reaches M0, a client opens its LOOPBACK node and
@@ -57,8 +57,8 @@ export class MhiSubsystem implements Component {
 
   connect(sim: Simulation): void {
     const t = mhiTiming(sim.params);
-    this.#sim = sim;
-    this.#t = t;
+    this.sim = sim;
+    this.t = t;
     this.driver = new UciDriver(sim, t);
     this.controllers = this.specs.map((s) => {
       const c = new MhiController(sim, { name: s.name, pcieGen: s.pcieGen, pcieWidth: s.pcieWidth, ringSize: s.ringSize, mtu: s.mtu }, t);
@@ -70,15 +70,15 @@ export class MhiSubsystem implements Component {
   start(): void {
     for (const c of this.controllers) {
       const up = c.powerUp();
-      if (this.loopbackBytes > 0) up.then((r) => r === 0 && this.#startClient(c));
+      if (this.loopbackBytes > 0) up.then((r) => r === 0 && this.startClient(c));
     }
   }
 
-  #startClient(c: MhiController): void {
+  private startClient(c: MhiController): void {
     this.driver.open(`/dev/mhi_${c.name}_LOOPBACK`).then((f) => {
       if (typeof f === 'number') return;
-      const data = pseudoRandomBytes(this.#sim, this.loopbackBytes);
-      const client = new LoopbackClient(this.#sim, f, data, this.#t.clientWriteBytes, this.#t.clientReadBytes);
+      const data = pseudoRandomBytes(this.sim, this.loopbackBytes);
+      const client = new LoopbackClient(this.sim, f, data, this.t.clientWriteBytes, this.t.clientReadBytes);
       this.clients.set(c.name, client);
       client.start();
     });
