@@ -159,8 +159,8 @@ describe('memory layouts', () => {
   });
 });
 
-describe('hex-dom cell classes and text', async () => {
-  const { cellClass, cellText } = await import('./hex-dom');
+describe('hex cells: classes and text', async () => {
+  const { cellClass, cellText } = await import('./hex-cells');
   const changed = new Uint8Array(8);
   changed[5] = 1;
   const s = { sel: { anchor: 2, focus: 4 }, cursor: 4, hit: { at: 3, length: 2 }, changed, bytes: Uint8Array.of(0, 1, 2, 0xab, 4, 5, 6, 7), nibble: null as number | null };

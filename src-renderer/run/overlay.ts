@@ -74,3 +74,30 @@ export function cpuMarks(o: Overlay): Map<number, CpuMark> {
   for (const h of o.holders) out.set(h.cpu, 'holder');
   return out;
 }
+
+/**
+ * Busy shade → fill: a calm teal scale (near white → deep teal on the light theme, near black →
+ * teal on the dark), so the alarm colours stand out on it; the label keeps ≥ 4.5:1 contrast.
+ */
+export function shadeColour(level: number, theme: 'light' | 'dark'): string {
+  const x = level / (BUSY_LEVELS - 1);
+  return theme === 'light' ? `hsl(185, 60%, ${Math.round(96 - 50 * x)}%)` : `hsl(185, 60%, ${Math.round(10 + 20 * x)}%)`;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Where a segment from the centre of `from` toward the centre of `to` leaves box `b` (for arrow ends). */
+export function exitPoint(b: Box, toward: { x: number; y: number }): { x: number; y: number } {
+  const cx = b.x + b.w / 2;
+  const cy = b.y + b.h / 2;
+  const dx = toward.x - cx;
+  const dy = toward.y - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const s = Math.min(dx === 0 ? Infinity : b.w / 2 / Math.abs(dx), dy === 0 ? Infinity : b.h / 2 / Math.abs(dy));
+  return { x: cx + dx * Math.min(1, s), y: cy + dy * Math.min(1, s) };
+}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendCapped, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
-import { BUSY_LEVELS, busyLevel, cpuMarks, overlayOf, parseWaitingOn } from './overlay';
-import { exitPoint, shadeColour } from './overlay-canvas';
+import { BUSY_LEVELS, busyLevel, cpuMarks, exitPoint, overlayOf, parseWaitingOn, shadeColour } from './overlay';
 import { chartOf, pointOf, SeriesBuffer } from './series';
 
 describe('series', () => {
