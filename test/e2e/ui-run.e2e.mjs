@@ -105,6 +105,50 @@ export const tests = [
     },
   },
   {
+    name: 'run view: the four charts follow the theme; switching tabs and theme while the run streams raises no error',
+    async run({ page, shot, pageErrors }) {
+      const bar = page.getByRole('toolbar', { name: 'Run' });
+      // Let the unfixed run stream again (it may have finished already: the charts still redraw).
+      if ((await progressState(page)) === 'paused') await bar.getByRole('button', { name: 'Resume' }).click();
+      // Charts made, resized and re-made while updates arrive (uPlot once failed in drawAxesGrid here).
+      for (let i = 0; i < 8; i++) {
+        await page.getByRole('tab', { name: 'Charts' }).click();
+        await page.getByTestId('theme-toggle').click();
+        await page.waitForTimeout(60);
+        await page.getByRole('tab', { name: 'Console' }).click();
+        await page.getByRole('tab', { name: 'Charts' }).click();
+        await page.waitForTimeout(40);
+      }
+      if ((await progressState(page)) === 'running') await bar.getByRole('button', { name: 'Pause' }).click({ timeout: 2_000 }).catch(() => {});
+      await page.waitForTimeout(300);
+      const charts = page.getByTestId('run-charts').first();
+      for (const title of ['Busy %', 'IPIs/s', 'Lost IPIs', 'Exits/s per guest']) {
+        await charts.getByRole('img', { name: `Chart: ${title}` }).locator('canvas').first().waitFor();
+      }
+      // The axes are painted in the theme's text colour, in both themes.
+      const colours = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="run-charts"] .chart')].map((c) => [c.getAttribute('data-axis-colour'), getComputedStyle(c).color]),
+        );
+      const themeNow = () => page.evaluate(() => document.documentElement.dataset.theme);
+      if ((await themeNow()) !== 'light') await page.getByTestId('theme-toggle').click();
+      await page.waitForTimeout(200);
+      const light = await colours();
+      assert.ok(light.length >= 4 && light.every(([axis, text]) => axis === text), JSON.stringify(light));
+      await shot('run-charts-light');
+      await page.getByTestId('theme-toggle').click();
+      await page.waitForTimeout(200);
+      const dark = await colours();
+      assert.ok(dark.every(([axis, text]) => axis === text), JSON.stringify(dark));
+      assert.notEqual(dark[0][0], light[0][0], 'the axis colour changed with the theme');
+      await shot('run-charts-dark');
+      await page.getByRole('tab', { name: 'Topology' }).click().catch(() => {});
+      await shot('run-drawing-dark');
+      await page.getByTestId('theme-toggle').click();
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+  {
     name: 'run view: stop, run the fixed kernel, list both runs and compare them',
     async run({ page, shot, pageErrors }) {
       const bar = page.getByRole('toolbar', { name: 'Run' });
