@@ -1,4 +1,4 @@
-/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, location, getComputedStyle -- functions passed to page.evaluate/waitForFunction run in the page */
 // The live run view's end-to-end checks (src-renderer/run), run in order by run.mjs: the seed
 // workspace created through the bridge, a run of the unfixed kernel (kernel.barriers=none)
 // with progress, console lines and charts until a lockup shows, its console line clicked,
