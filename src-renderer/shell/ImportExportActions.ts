@@ -122,6 +122,25 @@ export async function importFile(kind: ImportKind, file: ImportSource, { bridge,
   }
 }
 
+/** A host from an hwloc synthetic description (`pack:2 core:16 pu:4`), as a new workspace or as the open one's host. */
+export async function importSyntheticHost(description: string, as: 'new' | 'host', { bridge, store }: TransferDeps): Promise<string> {
+  const desc = description.trim();
+  if (as === 'new') {
+    const name = freeName(desc.slice(0, 200) || 'synthetic', store.list.map((w) => w.name));
+    const doc = await bridge.call('transfer.importSynthetic', { description: desc, name });
+    await store.create(name, { doc });
+    return `New workspace “${name}”: ${hostSummary(doc)}.`;
+  }
+  openDoc(store);
+  const doc = await bridge.call('transfer.importSynthetic', { description: desc });
+  applying('the new host', () =>
+    store.apply((draft) => {
+      draft.host = doc.host;
+    }),
+  );
+  return `Replaced the host with ${desc}: ${hostSummary(doc)}. Undo takes it back.`;
+}
+
 export type ExportTarget = { kind: 'workspace' } | { kind: 'hwloc' } | { kind: 'libvirt'; guest: string };
 
 /** The open document exported (by main, with the CLI's writers) as a file to download. */

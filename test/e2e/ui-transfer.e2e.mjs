@@ -220,10 +220,43 @@ export const tests = [
       await menu.waitFor();
       assert.deepEqual(
         (await menu.getByRole('menuitem').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim().split('…')[0]),
-        ['Workspace JSON', 'hwloc XML', 'hwloc XML as this host', 'libvirt domain XML'],
+        ['Workspace JSON', 'hwloc XML', 'hwloc XML as this host', 'libvirt domain XML', 'hwloc synthetic description'],
       );
       await page.keyboard.press('Tab');
       await menu.waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'transfer: an hwloc synthetic description typed in a small form — refused with the field, Esc, then a new workspace',
+    async run({ page, shot }) {
+      const openForm = async () => {
+        await page.getByTestId('import-menu').focus();
+        await page.keyboard.press('ArrowUp'); // opens the menu on its last entry
+        await page.getByRole('menu').waitFor();
+        await page.keyboard.press('Enter');
+        await page.getByTestId('synthetic-input').waitFor();
+        assert.equal(await focusedTestId(page), 'synthetic-input');
+      };
+      await openForm();
+      await page.keyboard.type('pack:1 core:30 pu:4');
+      await page.keyboard.press('Enter');
+      const alert = page.getByTestId('transfer-error');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /^host\.sockets\[0\]\.cores: expected 1\.\.24, got 30/);
+      assert.equal(await focusedTestId(page), 'synthetic-input', 'the form stays open for a correction');
+      await shot('ui-transfer-06-synthetic-refused');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('synthetic-input').waitFor({ state: 'detached' });
+      assert.equal(await focusedTestId(page), 'import-menu');
+
+      await openForm();
+      await page.keyboard.type('pack:2 core:2 pu:4');
+      await page.keyboard.press('Enter');
+      await waitCurrent(page, 'pack:2 core:2 pu:4');
+      await waitHas(page, 'pu:15');
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.nodes('[kind = "core"]').length, CANVAS), 4);
+      assert.equal(await focusedTestId(page), 'import-menu');
+      assert.match(await status(page), /New workspace “pack:2 core:2 pu:4”: 2 sockets × 2 cores, SMT4/);
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   },

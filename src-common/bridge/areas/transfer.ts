@@ -87,6 +87,10 @@ export const transferArea = area({
     'transfer.importWorkspace': method<Workspace>()(z.strictObject({ text: fileText })),
     /** hwloc XML (`lstopo --of xml`) → a new workspace around that host, named `name` (default: the host name). */
     'transfer.importHwloc': method<Workspace>()(z.strictObject({ text: fileText, name: workspaceName.optional() })),
+    /** An hwloc synthetic description (`pack:2 core:16 pu:4`, as `lstopo --input`) → a new workspace around that host. */
+    'transfer.importSynthetic': method<Workspace>()(
+      z.strictObject({ description: z.string().trim().min(1, 'expected a description such as "pack:2 core:16 pu:4"').max(1000), name: workspaceName.optional() }),
+    ),
     /**
      * libvirt domain XML → a guest that fits `document` (cpusets checked against its host; a
      * name already taken gets a free one), so adding it to the document is a valid edit.

@@ -66,6 +66,17 @@ describe('transfer bridge area: import', () => {
     expect(doc.guests).toEqual([]);
   });
 
+  it('reads an hwloc synthetic description as lstopo --input does; a bad one names what is wrong', async () => {
+    const doc = await client.call('transfer.importSynthetic', { description: ' pack:2 core:4 pu:2 ', name: 'syn' });
+    expect(doc).toMatchObject({ name: 'syn', host: { threadsPerCore: 2, sockets: [{ cores: 4 }, { cores: 4 }] } });
+    expect((await client.call('transfer.importSynthetic', { description: 'pack:1 core:2 pu:1' })).name).toBe('synthetic');
+    expect((await failure(client.call('transfer.importSynthetic', { description: 'pack:2 core:16' }))).message).toMatch(/the last level must be pu/);
+    expect((await failure(client.call('transfer.importSynthetic', { description: 'pack:1 core:30 pu:4' }))).message).toMatch(/^host\.sockets\[0\]\.cores: expected 1\.\.24, got 30/);
+    const empty = await failure(client.call('transfer.importSynthetic', { description: '  ' }));
+    expect(empty).toBeInstanceOf(ValidationError);
+    expect(empty.message).toBe('transfer.importSynthetic.description: expected a description such as "pack:2 core:16 pu:4"');
+  });
+
   it('refuses malformed XML with its line and column, and XML that is not hwloc', async () => {
     const e1 = await failure(client.call('transfer.importHwloc', { text: fixture('malformed-hwloc.xml') }));
     expect(e1).toBeInstanceOf(ValidationError);

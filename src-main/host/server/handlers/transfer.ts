@@ -4,6 +4,7 @@ import { FieldError } from '../../../../src-common/parse/field-error';
 import { parseWorkspace, type Guest, type Workspace } from '../../../../src-common/workspace';
 import { exportHwlocXml, importHwlocXml } from '../../import/hwloc';
 import { exportLibvirtXml, importLibvirtXml } from '../../import/libvirt';
+import { importSynthetic } from '../../import/synthetic';
 import { sanitizeName } from '../../import/topology-tree';
 import type { HandlerDeps } from './deps';
 import { parseJsonText } from './json-error';
@@ -62,6 +63,7 @@ export function transferHandlers(_deps: HandlerDeps): AreaHandlers<typeof transf
   return {
     'transfer.importWorkspace': ({ text }) => importWorkspace(text),
     'transfer.importHwloc': ({ text, name }) => importing(() => importHwlocXml(stripBom(text), name)),
+    'transfer.importSynthetic': ({ description, name }) => importing(() => importSynthetic(description, name)),
     'transfer.importLibvirt': ({ text, document }) => importLibvirt(text, document),
     'transfer.exportWorkspace': ({ document }) => ({ text: JSON.stringify(document, null, 2) + '\n', fileName: `${stem(document.name, 'workspace')}.json` }),
     'transfer.exportHwloc': ({ document }) => ({ text: exportHwlocXml(document.host), fileName: `${stem(document.name, 'workspace')}.hwloc.xml` }),
