@@ -167,7 +167,12 @@ export const tests = [
   },
   {
     name: 'topology: devices as their own nodes (devices-demo): MHI on its socket, the AIE array, the dma-buf graph',
-    async run({ page, shot, pageErrors }) {
+    async run({ page, url, shot, pageErrors }) {
+      // Runs on after the tests above, or alone (`run.mjs 'topology: dev'`).
+      if ((await page.locator('.frame[data-ready="true"]').count()) === 0) {
+        await page.goto(url);
+        await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+      }
       await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('devices-demo');
       await page.getByRole('button', { name: 'New workspace' }).click();
       await waitHas(page, 'aie');
@@ -262,7 +267,14 @@ export const tests = [
   {
     name: 'topology: device inspectors and palette pass axe; Open in AI Engine view; SVG/PNG with the devices; dark theme',
     async run({ page, shot }) {
-      await clickNode(page, 'aie', { box: true });
+      // Keyboard only: Escape on the drawing clears the selection; the inspector then lists the devices.
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Escape');
+      const aieLink = inspector(page).getByRole('list', { name: 'Devices' }).getByRole('button', { name: /^AI Engine 50 × 9, 4 partitions/ });
+      await aieLink.focus();
+      await page.keyboard.press('Enter');
+      await inspector(page).getByRole('heading', { name: 'AI Engine array' }).waitFor();
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('aie').selected(), CANVAS), true);
       await noSeriousAxe(page, '.topology .bar', '[data-testid="device-inspector"]');
       await clickNode(page, 'dmaimp:gpu2');
       await inspector(page).getByRole('heading', { name: 'dma-buf importer gpu2' }).waitFor();
