@@ -26,10 +26,30 @@ describe('devices on the drawing', () => {
     expect(els.get('aiepart:p2')!.data.labelL).toBe('p2 · cols 40–40');
     expect(els.get('aiepart:p0')!.data.container).toBe('aie');
     // A bar's width stands for its columns: p0 has 12, p1 4.
-    expect(els.get('aiepart:p0')!.data.w).toBe(3 * (els.get('aiepart:p1')!.data.w as number));
+    // (Bars sit 2 px in from their columns' edges.)
+    expect((els.get('aiepart:p0')!.data.w as number) + 4).toBe(3 * ((els.get('aiepart:p1')!.data.w as number) + 4));
     // A one-column bar is too narrow for its label, which goes beside it; a wide one keeps it inside.
     expect(els.get('aiepart:p2')!.classes).toMatch(/label-(left|right)/);
     expect(els.get('aiepart:p0')!.classes).toBe('aie-part');
+  });
+
+  it('packs partitions into shared rows where neither bars nor labels collide', () => {
+    const rows = (w: Workspace) => {
+      const layout = layoutWorkspace(w);
+      return w.devices.aie!.partitions.map((p) => layout.rects.get(`aiepart:${p.name}`)!.y - layout.rects.get('aie')!.y);
+    };
+    const [r0, r1, r2] = rows(ws);
+    expect(r1).toBe(r0);
+    expect(r2).toBe(r0);
+    // p3 on columns 16–19 would put its label over p1's: it takes the next row.
+    const more = ok(E.addAiePartition(ws, { startCol: 16, numCols: 4 }));
+    expect(rows(more)[3]).toBeGreaterThan(r0);
+    // 50 one-column partitions: each label spans ~9 columns, so rows are shared — well under fifty.
+    const many = structuredClone(ws);
+    many.devices.dmabuf = { exporters: [], importers: [] };
+    many.devices.aie!.partitions = Array.from({ length: 50 }, (_, c) => ({ name: `q${c}`, startCol: c, numCols: 1 }));
+    const r = new Set(rows(parseWorkspace(many)));
+    expect(r.size).toBeLessThanOrEqual(20);
   });
 
   it('draws dma-buf exporters → buffers → importers with edges, the AIE buffer sized from its partition', () => {

@@ -42,6 +42,8 @@ export interface Layout {
   leaves: Set<string>;
   /** Children of each compound, in order. */
   children: Map<string, string[]>;
+  /** Where a bar's label goes when it is not inside it (AIE partitions). */
+  labelSides: Map<string, LabelSide>;
 }
 
 type Offsets = Record<string, { x: number; y: number }> | undefined;
@@ -67,8 +69,11 @@ const labelWidth = (g: Workspace['guests'][number]) => {
   return Math.ceil(text.length * 7) + 2 * PAD;
 };
 
+export type LabelSide = 'inside' | 'left' | 'right';
+
 class Builder {
   rects = new Map<string, Rect>();
+  labelSides = new Map<string, LabelSide>();
   leaves = new Set<string>();
   children = new Map<string, string[]>();
 
@@ -97,7 +102,7 @@ export function layoutWorkspace(ws: Workspace): Layout {
   const at = { x: Math.max(host.x + host.w, guestsRight) + BLOCK_GAP, y: host.y };
   const aie = layoutAie(b, ws, offsets?.[AIE_ID] ?? at);
   layoutDmabuf(b, ws, offsets?.[DMABUF_ID] ?? { x: at.x, y: aie ? at.y + aie.h + BLOCK_GAP / 2 : at.y });
-  return { rects: b.rects, leaves: b.leaves, children: b.children };
+  return { rects: b.rects, leaves: b.leaves, children: b.children, labelSides: b.labelSides };
 }
 
 function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number }): Rect {
@@ -211,18 +216,60 @@ function layoutAie(b: Builder, ws: Workspace, at: { x: number; y: number }): Rec
   if (!a) return null;
   const innerW = Math.max(a.columns * AIE_COL_W, AIE_MIN_W);
   const scale = innerW / a.columns;
-  const rows = Math.max(1, a.partitions.length);
+  const bars = packPartitions(a, innerW);
+  const rows = Math.max(1, ...bars.map((p) => p.row + 1));
   const rulerY = LABEL_H + PAD + rows * PU_H + (rows - 1) * GAP + GAP;
   const box: Rect = { x: at.x, y: at.y, w: innerW + 2 * PAD, h: rulerY + AIE_RULER_H + PAD };
   b.box(AIE_ID, null, box);
   // A ruler of the array's columns under the bars, so ranges and free columns can be read off.
   for (let c = 0; c < a.columns; c++) b.leaf(aieColumnId(c), AIE_ID, { x: box.x + PAD + c * scale, y: box.y + rulerY, w: scale, h: AIE_RULER_H });
   a.partitions.forEach((p, i) => {
-    const start = Math.min(p.startCol, a.columns - 1);
-    const cols = Math.max(1, Math.min(p.numCols, a.columns - start));
-    b.leaf(aiePartitionId(p.name), AIE_ID, { x: box.x + PAD + start * scale, y: box.y + LABEL_H + PAD + i * (PU_H + GAP), w: cols * scale, h: PU_H });
+    const bar = bars[i];
+    b.leaf(aiePartitionId(p.name), AIE_ID, { x: box.x + PAD + bar.x, y: box.y + LABEL_H + PAD + bar.row * (PU_H + GAP), w: bar.w, h: PU_H });
+    b.labelSides.set(aiePartitionId(p.name), bar.side);
   });
   return box;
+}
+
+/** A partition bar's label: its name and column range. */
+export const partitionLabel = (p: { name: string; startCol: number; numCols: number }) => `${p.name} · cols ${p.startCol}–${p.startCol + p.numCols - 1}`;
+/** Room a 10 px label takes (about 6 px a character). */
+const labelRoom = (text: string) => text.length * 6 + 8;
+
+/**
+ * Places each partition's bar over its columns, in the first row where the bar and its label
+ * (inside when it fits, else beside it, right or left) clear everything already in that row —
+ * so partitions share rows and a narrow one's label never covers another bar.
+ */
+function packPartitions(a: NonNullable<Workspace['devices']['aie']>, innerW: number) {
+  const scale = innerW / a.columns;
+  const taken: [number, number][][] = [];
+  return a.partitions.map((p) => {
+    const start = Math.min(p.startCol, a.columns - 1);
+    // 2 px in from its columns' edges, so bars (2 px borders) of adjacent partitions stay apart.
+    const x = start * scale + 2;
+    const w = Math.max(1, Math.min(p.numCols, a.columns - start)) * scale - 4;
+    const need = labelRoom(partitionLabel(p));
+    const options: [LabelSide, number, number][] =
+      w >= need
+        ? [['inside', x, x + w]]
+        : [
+            ['right', x, x + w + 4 + need],
+            ['left', x - 4 - need, x + w],
+          ];
+    const fits = ([, x1, x2]: [LabelSide, number, number]) => x1 >= 0 && x2 <= innerW;
+    // Labels beside a bar already keep 4 px from it; other bars may touch its extent.
+    const usable = options.filter(fits);
+    const choices = usable.length ? usable : [options[0]];
+    for (let row = 0; ; row++) {
+      const used = (taken[row] ??= []);
+      const free = choices.find(([, x1, x2]) => used.every(([u1, u2]) => x2 <= u1 || u2 <= x1));
+      if (free) {
+        used.push([free[1], free[2]]);
+        return { x, w, row, side: free[0] };
+      }
+    }
+  });
 }
 
 /**

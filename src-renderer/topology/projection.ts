@@ -3,7 +3,7 @@ import { formatSize } from '../../src-common/parse/size';
 import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
 import { PARTITION_COLOURS } from '../aie/grid-model';
 import { hostTree } from './numbering';
-import { layoutWorkspace, type Layout } from './layout';
+import { layoutWorkspace, partitionLabel } from './layout';
 import {
   AIE_ID,
   DMABUF_ID,
@@ -124,8 +124,9 @@ export function projectWorkspace(ws: Workspace): Projection {
     }
     aie.partitions.forEach((p, i) => {
       const id = aiePartitionId(p.name);
-      const text = `${p.name} · cols ${p.startCol}–${p.startCol + p.numCols - 1}`;
-      node(id, AIE_ID, `aie-part ${labelSide(layout, id, AIE_ID, text)}`.trim(), text, text, { colour: partitionColour(i) });
+      const text = partitionLabel(p);
+      const side = layout.labelSides.get(id);
+      node(id, AIE_ID, side === 'left' || side === 'right' ? `aie-part label-${side}` : 'aie-part', text, text, { colour: partitionColour(i) });
     });
   }
   const { exporters, importers } = ws.devices.dmabuf;
@@ -166,18 +167,6 @@ export function bufferBytes(ws: Workspace, e: DmabufExporter): number | null {
   const p = a?.partitions.find((q) => q.name === e.partition);
   if (!a || !p) return null;
   return (e.memory === 'program' ? AIE_PROGRAM_MEM_SIZE : AIE_DATA_MEM_SIZE) * p.numCols * (a.rows - 1);
-}
-
-/**
- * Where a bar's label goes: inside when it fits (about 6 px a character at 10 px), else
- * outside on the side of its box with more room, so a one-column partition stays readable.
- */
-function labelSide(layout: Layout, id: string, boxId: string, text: string): string {
-  const r = layout.rects.get(id)!;
-  const box = layout.rects.get(boxId)!;
-  const need = text.length * 6 + 8;
-  if (r.w >= need) return '';
-  return box.x + box.w - (r.x + r.w) >= r.x - box.x ? 'label-right' : 'label-left';
 }
 
 /**
