@@ -289,10 +289,14 @@ export const tests = [
       const [pngDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG', exact: true }).click()]);
       const png = fs.readFileSync(await pngDl.path());
       assert.equal(png.subarray(1, 4).toString(), 'PNG');
+      // The whole drawing at 2×, so as wide as host, guests and the device column to its right.
+      const fullW = await page.evaluate((sel) => document.querySelector(sel).cy.elements().boundingBox().w, CANVAS);
+      assert.ok(Math.abs(png.readUInt32BE(16) - 2 * fullW) < 8, `PNG ${png.readUInt32BE(16)} px wide, drawing ${fullW}`);
 
       await page.getByTestId('theme-toggle').click();
       await page.getByRole('button', { name: 'Fit', exact: true }).click();
       await shot('ui-topology-09-devices-dark');
+      await noSeriousAxe(page, '.topology .bar', '[data-testid="device-inspector"]', '[data-testid="problems-list"]');
       await page.evaluate((sel) => {
         const cy = document.querySelector(sel).cy;
         cy.fit(cy.getElementById('aie').union(cy.getElementById('dmabuf')), 10);
