@@ -82,21 +82,38 @@ function update(c: Cell, o: number, text: string, cls: string, hex: boolean, s: 
   }
 }
 
-/** Keeps `root`'s children equal to the rows of `state` (call it whenever the state changes). */
+/**
+ * Keeps `root`'s children equal to the rows of `state` (call it whenever the state changes).
+ * Row elements are keyed by row number: a row still in view keeps its element (and its text),
+ * and the elements of rows that left are reused for the rows that came in, so a wheel step
+ * rewrites a few rows, not all of them. DOM order stays row order (screen readers read it).
+ */
 export class HexRowsDom {
-  #rows: Row[] = [];
+  #byRow = new Map<number, Row>();
 
   constructor(private readonly root: HTMLElement) {}
 
   render(s: RowsState): void {
-    const count = Math.max(0, s.end - s.first);
-    while (this.#rows.length < count) {
-      const r = makeRow();
-      this.root.appendChild(r.el);
-      this.#rows.push(r);
+    const free: Row[] = [];
+    for (const [row, r] of this.#byRow) {
+      if (row >= s.first && row < s.end) continue;
+      this.#byRow.delete(row);
+      r.el.remove();
+      free.push(r);
     }
-    while (this.#rows.length > count) this.#rows.pop()!.el.remove();
-    for (let k = 0; k < count; k++) this.#row(this.#rows[k], s.first + k, s);
+    // The rows kept are contiguous and already in order: new rows go before or after them.
+    const keptFirst = this.#byRow.size ? Math.min(...this.#byRow.keys()) : Infinity;
+    const before = this.#byRow.get(keptFirst)?.el ?? null;
+    for (let row = s.first; row < s.end; row++) {
+      let r = this.#byRow.get(row);
+      if (!r) {
+        r = free.pop() ?? makeRow();
+        this.#byRow.set(row, r);
+        if (row < keptFirst && before) this.root.insertBefore(r.el, before);
+        else this.root.appendChild(r.el);
+      }
+      this.#row(r, row, s);
+    }
   }
 
   #row(r: Row, row: number, s: RowsState): void {
@@ -125,7 +142,7 @@ export class HexRowsDom {
   }
 
   destroy(): void {
-    for (const r of this.#rows) r.el.remove();
-    this.#rows = [];
+    for (const r of this.#byRow.values()) r.el.remove();
+    this.#byRow.clear();
   }
 }

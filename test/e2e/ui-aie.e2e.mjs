@@ -245,6 +245,23 @@ export const tests = [
       const lastAddr = await page.locator('[data-testid="hex-grid"] [role="row"]').last().locator('[role="rowheader"]').textContent();
       assert.equal(lastAddr, ((63 * 2 ** 23) + (8 << 18) + 0x7ff0).toString(16).padStart(8, '0'), 'the last row is tile (63,8) offset 0x7ff0');
       assert.ok(rows < 80, `only visible rows are rendered (${rows})`);
+      // Wheel-sized steps down then up (rows still in view keep their elements, the others are
+      // reused): the DOM order stays the row order, and each row's cells are its bytes.
+      await page.evaluate(async () => {
+        const el = document.querySelector('[data-testid="hex-scroller"]');
+        el.scrollTop = el.scrollHeight / 2;
+        for (const step of [60, 60, 60, 20, -45, -45, -120, 60]) {
+          el.scrollTop += step;
+          await new Promise((r) => requestAnimationFrame(r));
+        }
+      });
+      const order = await page.locator('[data-testid="hex-grid"] [role="row"]').evaluateAll((rs) =>
+        rs.map((r) => [Number(r.getAttribute('aria-rowindex')), Number(r.querySelector('.b')?.getAttribute('data-offset'))]),
+      );
+      assert.ok(
+        order.every(([index, offset], i) => offset === (index - 1) * 16 && (i === 0 || index === order[i - 1][0] + 1)),
+        JSON.stringify(order),
+      );
       const figures = { loadMs, scrollFrameP95Ms: p95(sorted), scrollFrameMaxMs: sorted.at(-1), idleFrameP95Ms: p95(idle), domRows: rows };
       console.log(
         `    16 MiB hex view: opened in ${loadMs} ms; scroll frames p95 ${figures.scrollFrameP95Ms.toFixed(1)} ms (idle p95 ${figures.idleFrameP95Ms.toFixed(1)} ms), max ${figures.scrollFrameMaxMs.toFixed(1)} ms; ${rows} rows in the DOM`,
