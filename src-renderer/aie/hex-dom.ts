@@ -1,8 +1,9 @@
 /**
  * The hex view's visible rows, written straight into the DOM. Scrolling a big memory replaces
  * every visible byte each frame; through the Svelte template that was ~8 reactive bindings a
- * byte (≈7,000 a frame) and new row elements each time, 20–85 ms frames. Here a fixed pool of
- * row elements is reused and a cell is touched only where its text, offset or classes changed.
+ * byte (≈7,000 a frame) and new row elements each time, 20–85 ms frames. Here row elements are
+ * kept per row while it stays in view and reused for rows coming into view, and a cell is
+ * touched only where its text, offset or classes changed.
  *
  * The markup is the grid's: `div.row[role=row]` > `span.addr[role=rowheader]`, `span.bytes` >
  * `span.b[role=gridcell][data-offset]` (the cursor's also has the id aria-activedescendant
