@@ -24,6 +24,14 @@ export function applyProjection(cy: Core, elements: readonly ElementDefinition[]
         toAdd.push(def);
         continue;
       }
+      // An edge that now joins other nodes (an importer given another source) is replaced:
+      // Cytoscape does not change an edge's ends through data().
+      if (ele.isEdge() && (ele.data('source') !== def.data.source || ele.data('target') !== def.data.target)) {
+        cy.remove(ele);
+        removed++;
+        toAdd.push(def);
+        continue;
+      }
       let changed = false;
       const parent = (def.data.parent as string | undefined) ?? null;
       if (ele.isNode() && (ele.data('parent') ?? null) !== parent) {

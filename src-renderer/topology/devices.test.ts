@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import cytoscape from 'cytoscape';
+import { applyProjection } from './apply';
 import { parseWorkspace, type Workspace } from '../../src-common/workspace';
 import { bigWorkspace, devicesWorkspace, seedWorkspace } from './dev/cases';
 import { projectWorkspace } from './projection';
@@ -117,6 +119,18 @@ describe('devices on the drawing', () => {
     expect(parseNodeId('dmabuf:heap0')).toEqual({ kind: 'dma-buffer', exporter: 'heap0' });
     expect(parseNodeId('dmaexp:cam0')).toEqual({ kind: 'dma-exporter', name: 'cam0' });
     expect(parseNodeId('dmaimp:gpu0')).toEqual({ kind: 'dma-importer', name: 'gpu0' });
+  });
+});
+
+describe('applying device edits to Cytoscape', () => {
+  it('moves an import edge to the new buffer when an importer changes its source', () => {
+    const cy = cytoscape({ headless: true });
+    const ws = devicesWorkspace();
+    applyProjection(cy, projectWorkspace(ws).elements);
+    const moved = ok(E.updateDmaImporter(ws, 'gpu0', { source: 'cam0' }));
+    const r = applyProjection(cy, projectWorkspace(moved).elements);
+    expect(cy.getElementById('dmaedge:imp:gpu0').source().id()).toBe('dmabuf:cam0');
+    expect(r).toMatchObject({ added: 1, removed: 1 });
   });
 });
 

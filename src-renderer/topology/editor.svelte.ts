@@ -68,7 +68,16 @@ export class TopologyEditor {
     return this.run(E.pinVcpus(ws, guest, refs.filter((r) => r.guest === guest).map((r) => r.vcpu), cpuset), at);
   }
 
-  /** Del on the canvas: removes guests, sockets, cores; unpins vCPUs and pin edges. */
+  /** Makes a dma-buf importer (element id) import the buffer of the exporter a buffer or exporter element stands for. */
+  linkImporter(importerId: string, targetId: string, at?: { x: number; y: number }): boolean {
+    const imp = parseNodeId(importerId);
+    const t = parseNodeId(targetId);
+    const exporter = t?.kind === 'dma-buffer' ? t.exporter : t?.kind === 'dma-exporter' ? t.name : null;
+    if (imp?.kind !== 'dma-importer' || exporter === null) return false;
+    return this.edit((ws) => E.updateDmaImporter(ws, imp.name, { source: exporter }), at);
+  }
+
+  /** Del on the canvas: removes guests, sockets, cores, devices; unpins vCPUs and pin edges. */
   deleteSelection(ids: readonly string[]): boolean {
     return ids.length > 0 && this.edit((ws) => E.deleteElements(ws, ids));
   }

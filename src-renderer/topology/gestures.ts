@@ -1,13 +1,26 @@
 import type { Core, EventObject, NodeSingular } from 'cytoscape';
 
+type At = { x: number; y: number };
+
 /**
  * The pin gesture: press on a vCPU, drag, release over a thread, core, package or NUMA node.
  * A dashed ghost edge follows the pointer; the object under it is highlighted. If the pressed
  * vCPU is part of the selection, every selected vCPU is pinned. Returns the cleanup.
  */
-const TARGET_KINDS = new Set(['pu', 'core', 'package', 'numa']);
+export function attachPinGesture(cy: Core, onpin: (vcpus: string[], target: string, at: At) => void): () => void {
+  return attachLinkGesture(cy, 'node.vcpu', new Set(['pu', 'core', 'package', 'numa']), (from, target, at) => {
+    const sel = cy.nodes('.vcpu:selected').filter((n) => n.data('container') === from.data('container'));
+    onpin(from.selected() && sel.length > 1 ? sel.map((n) => n.id()) : [from.id()], target, at);
+  });
+}
 
-export function attachPinGesture(cy: Core, onpin: (vcpus: string[], target: string, at: { x: number; y: number }) => void): () => void {
+/** The source gesture: press on a dma-buf importer, release over a buffer or an exporter to import it from there. */
+export function attachSourceGesture(cy: Core, onsource: (importer: string, target: string, at: At) => void): () => void {
+  return attachLinkGesture(cy, 'node.dma-importer', new Set(['dma-buffer', 'dma-exporter']), (from, target, at) => onsource(from.id(), target, at));
+}
+
+/** Drag from a node matching `fromSelector` onto a node of one of `targetKinds`, with a ghost edge following the pointer. */
+function attachLinkGesture(cy: Core, fromSelector: string, targetKinds: Set<string>, onlink: (from: NodeSingular, target: string, at: At) => void): () => void {
   let source: NodeSingular | null = null;
   let over: NodeSingular | null = null;
 
@@ -22,7 +35,7 @@ export function attachPinGesture(cy: Core, onpin: (vcpus: string[], target: stri
   const targetAt = (e: EventObject): NodeSingular | null => {
     const p = e.position;
     // Topmost (highest z) pinnable node under the pointer.
-    const hits = cy.nodes().filter((n) => TARGET_KINDS.has(n.data('kind')) && inside(n, p));
+    const hits = cy.nodes().filter((n) => targetKinds.has(n.data('kind')) && inside(n, p));
     if (hits.empty()) return null;
     return hits.max((n) => zOf(n as NodeSingular)).ele as unknown as NodeSingular;
   };
@@ -54,16 +67,14 @@ export function attachPinGesture(cy: Core, onpin: (vcpus: string[], target: stri
     const moved = cy.getElementById('ghost-edge').nonempty();
     clear();
     if (!t || !moved) return;
-    const sel = cy.nodes('.vcpu:selected').filter((n) => n.data('container') === from.data('container'));
-    const vcpus = from.selected() && sel.length > 1 ? sel.map((n) => n.id()) : [from.id()];
-    onpin(vcpus, t.id(), e.renderedPosition ?? e.position);
+    onlink(from, t.id(), e.renderedPosition ?? e.position);
   };
 
-  cy.on('tapstart', 'node.vcpu', start);
+  cy.on('tapstart', fromSelector, start);
   cy.on('tapdrag', drag);
   cy.on('tapend', end);
   return () => {
-    cy.off('tapstart', 'node.vcpu', start);
+    cy.off('tapstart', fromSelector, start);
     cy.off('tapdrag', drag);
     cy.off('tapend', end);
   };

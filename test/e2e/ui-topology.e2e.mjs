@@ -261,6 +261,14 @@ export const tests = [
       await page.getByRole('button', { name: '+ Importer', exact: true }).click();
       await waitHas(page, 'dmaedge:imp:gpu3');
       assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('dmaedge:imp:gpu3').data('source'), CANVAS), 'dmabuf:heap1');
+      // Drag from importer gpu0 onto cam0's buffer: gpu0 imports that buffer now (one undoable edit).
+      const a = await at(page, 'dmaimp:gpu0');
+      const b = await at(page, 'dmabuf:cam0');
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) await page.mouse.move(a.x + ((b.x - a.x) * i) / 8, a.y + ((b.y - a.y) * i) / 8);
+      await page.mouse.up();
+      await page.waitForFunction((sel) => document.querySelector(sel).cy.getElementById('dmaedge:imp:gpu0').data('source') === 'dmabuf:cam0', CANVAS, { timeout: 10_000 });
       await shot('ui-topology-08-devices-edited');
     },
   },
