@@ -11,6 +11,7 @@
  */
 import { BYTES_PER_ROW, asciiChar } from './hex-rows';
 import { cellClass, cellText, type RowsState } from './hex-cells';
+import { selEnd, selStart } from './hex-selection';
 
 interface Cell {
   el: HTMLSpanElement;
@@ -25,7 +26,8 @@ interface Row {
   hexBox: HTMLSpanElement;
   asciiBox: HTMLSpanElement;
   hex: Cell[];
-  ascii: Cell[];
+  /** The ASCII column: one text node while no byte of the row is marked, else a span a byte. */
+  ascii: Cell[] | { text: Text; value: string; start: number };
   row: number;
   address: string;
 }
@@ -56,7 +58,9 @@ function makeRow(): Row {
   const asciiBox = span('ascii');
   asciiBox.setAttribute('role', 'gridcell');
   el.append(addr, hexBox, asciiBox);
-  return { el, addr, hexBox, asciiBox, hex: [], ascii: [], row: -1, address: '' };
+  const text = document.createTextNode('');
+  asciiBox.appendChild(text);
+  return { el, addr, hexBox, asciiBox, hex: [], ascii: { text, value: '', start: -1 }, row: -1, address: '' };
 }
 
 function update(c: Cell, o: number, text: string, cls: string, hex: boolean, s: RowsState): void {
@@ -127,19 +131,40 @@ export class HexRowsDom {
     const address = s.address(row);
     if (r.address !== address) r.addr.textContent = r.address = address;
     // A short last row has fewer cells.
-    while (r.hex.length < n) {
-      r.hex.push(cell(r.hexBox, true));
-      r.ascii.push(cell(r.asciiBox, false));
+    while (r.hex.length < n) r.hex.push(cell(r.hexBox, true));
+    while (r.hex.length > n) r.hex.pop()!.el.remove();
+    for (let i = 0; i < n; i++) update(r.hex[i], start + i, cellText(s, start + i), cellClass(s, start + i), true, s);
+    this.#ascii(r, start, n, s);
+  }
+
+  /**
+   * The ASCII column. Most rows have nothing marked there: one text node (half the text runs
+   * to lay out while scrolling); HexView maps a pointer on it to a byte by its x position
+   * (`data-row-start`). A row with a selected or changed byte gets a span a byte.
+   */
+  #ascii(r: Row, start: number, n: number, s: RowsState): void {
+    let marked = selStart(s.sel) < start + n && selEnd(s.sel) >= start;
+    for (let i = 0; !marked && s.changed && i < n; i++) marked = s.changed[start + i] === 1;
+    if (!marked) {
+      if (Array.isArray(r.ascii)) {
+        r.asciiBox.textContent = '';
+        r.ascii = { text: r.asciiBox.appendChild(document.createTextNode('')), value: '', start: -1 };
+      }
+      let value = '';
+      for (let i = 0; i < n; i++) value += asciiChar(s.bytes[start + i]);
+      if (r.ascii.value !== value) r.ascii.text.nodeValue = r.ascii.value = value;
+      if (r.ascii.start !== start) r.asciiBox.setAttribute('data-row-start', String((r.ascii.start = start)));
+      return;
     }
-    while (r.hex.length > n) {
-      r.hex.pop()!.el.remove();
-      r.ascii.pop()!.el.remove();
+    if (!Array.isArray(r.ascii)) {
+      r.asciiBox.textContent = '';
+      r.asciiBox.removeAttribute('data-row-start');
+      r.ascii = [];
     }
-    for (let i = 0; i < n; i++) {
-      const o = start + i;
-      update(r.hex[i], o, cellText(s, o), cellClass(s, o), true, s);
-      update(r.ascii[i], o, asciiChar(s.bytes[o]), cellClass(s, o, true), false, s);
-    }
+    const cells = r.ascii;
+    while (cells.length < n) cells.push(cell(r.asciiBox, false));
+    while (cells.length > n) cells.pop()!.el.remove();
+    for (let i = 0; i < n; i++) update(cells[i], start + i, asciiChar(s.bytes[start + i]), cellClass(s, start + i, true), false, s);
   }
 
   destroy(): void {
