@@ -108,7 +108,7 @@ describe('devices on the drawing', () => {
     expect(svg).toContain('AI Engine 50 × 9');
     expect(svg).toContain('p2 · cols 40–40');
     expect(svg).toContain('gpu2 · gpu');
-    expect(svg).toMatch(/marker-end="url\(#arrow\)"/);
+    expect(svg).toMatch(/<polyline [^>]*marker-end="url\(#arrow\)"/);
     expect(svg).toMatch(/text-anchor="(start|end)"[^>]*>p2 · cols/);
   });
 

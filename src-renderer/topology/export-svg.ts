@@ -70,8 +70,14 @@ export function projectionToSvg(elements: readonly ElementDefinition[], numberin
     if (!s || !t) continue;
     // dma-buf edges (exporter → buffer → importer) are drawn solid with an arrow, above the boxes.
     const half = (id: unknown) => (widths.get(id as string) ?? 0) / 2;
-    if (String(e.classes).includes('dma'))
-      layers[5].push(`<line x1="${s.x + half(e.data.source)}" y1="${s.y}" x2="${t.x - half(e.data.target)}" y2="${t.y}" stroke="${e.data.colour}" stroke-width="1.5" marker-end="url(#arrow)"${e.data.warning ? ' stroke-dasharray="4 3"' : ''}/>`);
+    if (String(e.classes).includes('dma')) {
+      // As on the canvas: right, then along the gap between the columns, then right into the target.
+      const [x1, x2] = [s.x + half(e.data.source), t.x - half(e.data.target)];
+      const mid = (x1 + x2) / 2;
+      layers[5].push(
+        `<polyline points="${x1},${s.y} ${mid},${s.y} ${mid},${t.y} ${x2},${t.y}" fill="none" stroke="${e.data.colour}" stroke-width="1.5" marker-end="url(#arrow)"${e.data.warning ? ' stroke-dasharray="4 3"' : ''}/>`,
+      );
+    }
     else layers[4].push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${e.data.colour}" stroke-opacity="0.35" stroke-width="1.2"/>`);
   }
   const w = Math.ceil(x2 - x1 + 2 * pad);

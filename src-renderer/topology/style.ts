@@ -94,7 +94,10 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       selector: 'edge.dma',
       style: {
         width: 1.5,
-        'curve-style': 'straight',
+        // Right, down/up in the gap between the columns, right again: never across a box.
+        'curve-style': 'taxi',
+        'taxi-direction': 'rightward',
+        'taxi-turn': '50%',
         'line-color': 'data(colour)',
         'target-arrow-shape': 'triangle',
         'target-arrow-color': 'data(colour)',
