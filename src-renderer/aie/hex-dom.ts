@@ -7,7 +7,8 @@
  *
  * The markup is the grid's: `div.row[role=row]` > `span.addr[role=rowheader]`, `span.bytes` >
  * `span.b[role=gridcell][data-offset]` (the cursor's also has the id aria-activedescendant
- * points at), `span.ascii[role=gridcell]` > `span[data-offset]`.
+ * points at), `span.ascii[role=gridcell]` > `span[data-offset]` a byte, or one text run with
+ * `data-row-start` on the `span.ascii` while nothing in the row is marked.
  */
 import { BYTES_PER_ROW, asciiChar } from './hex-rows';
 import { cellClass, cellText, type RowsState } from './hex-cells';
