@@ -30,7 +30,7 @@ const BUCKETS_PER_EVENT = 4;
 /** Events sampled to choose the width, and the width in mean separations (Brown: 3). */
 const SAMPLE = 32;
 const SEPARATIONS_PER_BUCKET = 3;
-/** Widest bucket, ns (2^40 ns ≈ 18 min): keeps the wheel's arithmetic exact. */
+/** Widest bucket, ns (2^40 ns ≈ 18 min). Widths are powers of two, so (time − base) / width is exact. */
 const MAX_WIDTH = 2 ** 40;
 /** Sorted-insert steps allowed per link before the wheel is re-laid narrower (see crowded). */
 const SCAN_BUDGET_PER_LINK = 4;
