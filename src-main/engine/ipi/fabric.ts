@@ -101,6 +101,13 @@ export interface IpiFabric extends Component {
   sendReschedule(from: number, to: number): void;
   callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void;
   onDelivered(listener: DeliveryListener): void;
+  /**
+   * Counts the stream IPIs (those accounted from their rates) up to now and reports them to the
+   * `onDelivered` listeners. Called when the traffic changes and once at the end of a run: only
+   * at simulated instants the model decides, so float sums never depend on wall-clock timing.
+   */
+  settle(): void;
+  /** The figures so far, including stream IPIs not yet settled. Pure: safe to call any time. */
   stats(): IpiStats;
   lockups(): Lockup[];
 }
@@ -168,13 +175,18 @@ export class ImmediateFabric implements IpiFabric {
   }
 
   stats(): IpiStats {
-    this.flushStreams();
-    const sent = this.discrete + Math.round(this.streamed);
+    const dtSec = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
+    const pending = this.traffic.streams.reduce((n, s) => n + s.ratePerSec * dtSec, 0);
+    const sent = this.discrete + Math.round(this.streamed + pending);
     return { sent, delivered: sent, lost: 0, broadcasts: this.broadcasts };
   }
 
   lockups(): Lockup[] {
     return [];
+  }
+
+  settle(): void {
+    this.flushStreams();
   }
 
   /** Counts the expected stream IPIs since the traffic was last set, and reports them delivered. */

@@ -165,9 +165,9 @@ export class PowerIpiFabric implements IpiFabric {
     this.listeners.push(listener);
   }
 
+  /** Pure: live updates call it at wall-clock moments, so it must not move the stream accounting. */
   stats(): IpiStats {
-    this.flushStreams();
-    const sent = this.sentDiscrete + Math.round(this.streamed);
+    const sent = this.sentDiscrete + Math.round(this.streamed + this.streamedSinceFlush());
     return { sent, delivered: sent - this.lost, lost: this.lost, broadcasts: this.broadcasts };
   }
 
@@ -380,6 +380,18 @@ export class PowerIpiFabric implements IpiFabric {
 
   private deliver(to: number, kind: IpiKind, count: number): void {
     for (const l of this.listeners) l(to, kind, count);
+  }
+
+  settle(): void {
+    this.flushStreams();
+  }
+
+  /** Stream IPIs counted as sent since the last flush, without flushing. */
+  private streamedSinceFlush(): number {
+    const dtSec = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
+    let n = 0;
+    for (const s of this.traffic.streams) if (!this.detailed || !isHostIpi(s)) n += s.ratePerSec * dtSec;
+    return n;
   }
 
   /** Stream IPIs not simulated one by one are counted (and reported delivered) from their rates. */

@@ -131,6 +131,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
     warnings,
     summary: ({ wallSeconds, status = 'finished', error }) => {
       const busy = machine.busy();
+      fabric.settle();
       const st = fabric.stats();
       return {
         workspace: ws.name,

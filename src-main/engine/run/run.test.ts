@@ -178,3 +178,23 @@ describe('the run summary names what the run changed', () => {
     expect(run.summary({ wallSeconds: 0 }).params).toEqual({ 'host.hz': 250, 'workloads.B': 'none' });
   });
 });
+
+describe('live sampling never changes a run', () => {
+  it('reading stats, exit totals and busy fractions at arbitrary moments leaves the summary identical', () => {
+    const end = 30 * 60 * SEC;
+    const plain = buildRun(seed(), { seed: 7 });
+    plain.sim.runUntil(end);
+    const sampled = buildRun(seed(), { seed: 7 });
+    // Irregular steps, as the worker's wall-clock-sized chunks are, with a live read after each.
+    let t = 0;
+    for (let i = 1; t < end; i++) {
+      t = Math.min(end, t + ((i * 7919) % 97) * 1e8 + 12345);
+      sampled.sim.runUntil(t);
+      sampled.fabric.stats();
+      sampled.machine.exitTotals();
+      sampled.machine.currentBusy();
+    }
+    const strip = (s: ReturnType<typeof plain.summary>) => JSON.stringify({ ...s, wallSeconds: 0 });
+    expect(strip(sampled.summary({ wallSeconds: 0 }))).toBe(strip(plain.summary({ wallSeconds: 0 })));
+  });
+});
