@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { ready } from './page-helpers.mjs';
 
-const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
 const currentName = (page) => page.getByTestId('current-workspace').textContent();
 const listNames = (page) => page.getByRole('list', { name: 'Workspace list' }).locator('button.open').allTextContents();
 const waitSaved = (page) => page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved');

@@ -1,4 +1,4 @@
-/* global document, location, requestAnimationFrame -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, requestAnimationFrame -- functions passed to page.evaluate/waitForFunction run in the page */
 // The AI Engine view's end-to-end checks (src-renderer/aie), run in order against one server
 // and one page by run.mjs: a workspace made from resources/workspaces/aie-demo.json through
 // the bridge, tile (2,1)'s hex view, edit a byte and undo it, exports, keyboard, axe.
@@ -8,37 +8,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'AIE e2e';
-const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
 const hexGrid = (page) => page.getByRole('grid', { name: 'Data memory of tile (2,1)' });
 /** Waits until the hex cell of byte `offset` (rendered only while its row is visible) shows `text`. */
 const waitCell = (page, offset, text, timeout = 30_000) =>
   page.waitForFunction(([o, t]) => document.querySelector(`[data-testid="hex-grid"] .b[data-offset="${o}"]`)?.textContent === t, [offset, text], {
     timeout,
   });
-
-/** Sends one bridge request over a socket of the page's own origin and token. */
-function bridgeCall(page, method, arg) {
-  return page.evaluate(
-    async ([m, a]) => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
-      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-      const reply = await new Promise((r) => {
-        // Pushed events (onWorkspacesChanged) may arrive before the reply.
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(e.data);
-          if (msg.id === 1) r(msg);
-        };
-        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
-      });
-      ws.close();
-      return reply;
-    },
-    [method, arg],
-  );
-}
 
 export const tests = [
   {

@@ -1,12 +1,12 @@
-/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document -- functions passed to page.evaluate/waitForFunction run in the page */
 // The Devices view's end-to-end checks (src-renderer/devices), run in order against one server
 // and one page by run.mjs: a workspace with one MHI controller and a system-heap dma-buf
 // (a display and a GPU import it) made through the bridge, opened in the Devices tab.
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'Devices e2e';
-const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
 const panel = (page) => page.getByTestId('devices-panel');
 
 /** One socket; mhi0 on it; a 1 MiB system-heap buffer that a display (needs contiguity) and a GPU import. */
@@ -30,27 +30,6 @@ const DOC = {
   kernel: { barriers: { beforeSet: true, afterClear: true } },
   params: {},
 };
-
-/** Sends one bridge request over a socket of the page's own origin and token. */
-function bridgeCall(page, method, arg) {
-  return page.evaluate(
-    async ([m, a]) => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
-      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-      const reply = await new Promise((r) => {
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(e.data);
-          if (msg.id === 1) r(msg);
-        };
-        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
-      });
-      ws.close();
-      return reply;
-    },
-    [method, arg],
-  );
-}
 
 export const tests = [
   {

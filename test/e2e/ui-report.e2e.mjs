@@ -1,4 +1,4 @@
-/* global document, location, window, HTMLIFrameElement -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, window, HTMLIFrameElement -- functions passed to page.evaluate/waitForFunction run in the page */
 // Reports from the UI (src-renderer/run/report-*, bridge `runs.report`), run in order by run.mjs.
 // This file sorts before ui-run, so it makes its own runs: a workspace from the seed and two
 // short runs (unfixed, fixed) started through the bridge. Then, in the Runs tab: the HTML, JSON
@@ -10,31 +10,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'Report e2e';
 const SECTIONS = ['configuration', 'topology', 'charts', 'lockups', 'kernel-log', 'devices'];
-const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
-
-/** Sends one bridge request over a socket of the page's own origin and token. */
-function bridgeCall(page, method, arg) {
-  return page.evaluate(
-    async ([m, a]) => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
-      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-      const reply = await new Promise((r) => {
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(e.data);
-          if (msg.id === 1) r(msg);
-        };
-        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
-      });
-      ws.close();
-      return reply;
-    },
-    [method, arg],
-  );
-}
 
 /** Starts a run through the bridge and waits until it is no longer the active one. */
 async function runToEnd(page, arg) {

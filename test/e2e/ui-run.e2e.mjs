@@ -1,34 +1,13 @@
-/* global document, location, getComputedStyle -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, getComputedStyle -- functions passed to page.evaluate/waitForFunction run in the page */
 // The live run view's end-to-end checks (src-renderer/run), run in order by run.mjs: the seed
 // workspace created through the bridge, a run of the unfixed kernel (kernel.barriers=none)
 // with progress, console lines and charts until a lockup shows, its console line clicked,
 // then the Runs tab with a second (fixed) run and the two compared side by side.
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'Run view e2e';
-const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
-
-/** Sends one bridge request over a socket of the page's own origin and token. */
-function bridgeCall(page, method, arg) {
-  return page.evaluate(
-    async ([m, a]) => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
-      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-      const reply = await new Promise((r) => {
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(e.data);
-          if (msg.id === 1) r(msg);
-        };
-        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
-      });
-      ws.close();
-      return reply;
-    },
-    [method, arg],
-  );
-}
 
 const progressState = (page) => page.locator('[data-testid="run-progress"]').getAttribute('data-state');
 const waitState = (page, states, timeout = 60_000) =>

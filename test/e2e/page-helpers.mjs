@@ -1,0 +1,31 @@
+/* global location -- functions passed to page.evaluate/waitForFunction run in the page */
+// Helpers shared by the e2e files (run.mjs only loads *.e2e.mjs, so this is not a test file).
+
+/** Waits until the app frame has loaded its first workspace list. */
+export const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+
+/**
+ * Sends one bridge request over a socket of the page's own origin and token, as the app does;
+ * resolves to the raw reply `{id, ok, result | error}`. Pushed events (onWorkspacesChanged)
+ * that arrive before the reply are skipped.
+ */
+export function bridgeCall(page, method, arg) {
+  return page.evaluate(
+    async ([m, a]) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
+      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+      const reply = await new Promise((r) => {
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(e.data);
+          if (msg.id === 1) r(msg);
+        };
+        ws.send(JSON.stringify({ id: 1, method: m, arg: a }));
+      });
+      ws.close();
+      return reply;
+    },
+    [method, arg],
+  );
+}
+
