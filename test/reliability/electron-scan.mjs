@@ -22,9 +22,15 @@ const out = process.argv[2] ?? path.join(ROOT, 'test/reliability/electron-scan.t
 // input, so the main process and the preload are scanned together: sources, then the build.
 const sources = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-escan-'));
 for (const d of ['src-main/electron', 'src-preload']) fs.cpSync(path.join(ROOT, d), path.join(sources, d), { recursive: true });
-const inputs = [sources, path.join(ROOT, 'out')].filter((d) => fs.existsSync(d));
+// The app's build only: out/ may also hold the benches' harness pages, which Electron never loads.
+const built = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-escan-out-'));
+for (const d of ['main', 'preload', 'renderer']) {
+  const from = path.join(ROOT, 'out', d);
+  if (fs.existsSync(from)) fs.cpSync(from, path.join(built, d), { recursive: true });
+}
+const inputs = [sources, built];
 
-const lines = [`electronegativity 1.10.3, Electron ${electronVersion}; inputs: src-main/electron + src-preload, then out/ (the build)`];
+const lines = [`electronegativity 1.10.3, Electron ${electronVersion}; inputs: src-main/electron + src-preload, then out/{main,preload,renderer} (the build)`];
 const rank = { HIGH: 0, MEDIUM: 1, LOW: 2, INFORMATIONAL: 3 };
 for (const input of inputs) {
   const r = await run({ input, isRelative: true, electronVersionOverride: electronVersion, parserPlugins: [] });
@@ -36,5 +42,6 @@ for (const input of inputs) {
   for (const row of rows) lines.push(`  ${row.line}`);
 }
 fs.rmSync(sources, { recursive: true, force: true });
+fs.rmSync(built, { recursive: true, force: true });
 fs.writeFileSync(out, lines.join('\n') + '\n');
 console.log(lines.join('\n'));
