@@ -11,7 +11,7 @@ const program = new Command('twb')
 
 // Each area registers its own subcommands from commands/<area>.ts. Only the module of the
 // command being run is loaded (the rest cost seconds of start-up through tsx); help and
-// unknown commands load them all so that every command is listed.
+// unknown commands load them all so that every command is listed; --version needs none.
 type Register = (program: Command) => void;
 const areas: Record<string, () => Promise<Register>> = {
   info: async () => (await import('./commands/info')).registerInfo,
@@ -29,7 +29,8 @@ const areas: Record<string, () => Promise<Register>> = {
   mhi: async () => (await import('./commands/mhi')).registerMhi,
 };
 const wanted = process.argv[2];
-const toLoad = wanted !== undefined && Object.hasOwn(areas, wanted) ? [areas[wanted]] : Object.values(areas);
+const versionOnly = wanted === '-V' || wanted === '--version';
+const toLoad = versionOnly ? [] : wanted !== undefined && Object.hasOwn(areas, wanted) ? [areas[wanted]] : Object.values(areas);
 for (const load of toLoad) (await load())(program);
 
 try {

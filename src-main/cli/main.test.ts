@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TWB = decodeURIComponent(new URL('../../bin/twb.js', import.meta.url).pathname);
+const PKG = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const twb = (...args: string[]) => spawnSync(process.execPath, [TWB, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('twb', () => {
+  it('--version and -V print the package version', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = twb(flag);
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe(PKG.version);
+    }
+  });
+
+  it('--help lists every command; an unknown command is a usage error (exit 2)', () => {
+    const help = twb('--help');
+    expect(help.status).toBe(0);
+    for (const c of ['info', 'run', 'runs', 'report', 'params', 'stress-check', 'explore', 'import', 'export', 'serve', 'aie', 'dmabuf', 'mhi']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const bad = twb('bogus');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown command 'bogus'");
+  });
+
+  it('info prints the seed topology as JSON', () => {
+    const r = twb('info', 'builtin:seed-power9-ipi', '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      host: { sockets: 2, cores: 32, threads: 128, numaNodes: 2, memoryBytes: 2 ** 40 },
+      guests: [
+        { name: 'A', vcpus: 56 },
+        { name: 'B', vcpus: 4 },
+      ],
+    });
+  });
+
+  it('info names a missing file and an invalid field', () => {
+    const missing = twb('info', 'no-such-workspace.json');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^twb: cannot read workspace 'no-such-workspace\.json'/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-info-'));
+    const file = path.join(dir, 'bad.json');
+    const ws = JSON.parse(fs.readFileSync(new URL('../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8'));
+    ws.guests[1].smp.threads = 0;
+    fs.writeFileSync(file, JSON.stringify(ws));
+    const bad = twb('info', file);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('guests[1].smp.threads');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
