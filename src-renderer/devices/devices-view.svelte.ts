@@ -58,6 +58,7 @@ export class DevicesViewState {
     const seq = ++this.#seq;
     if (!doc) {
       this.#snapshot = null;
+      this.#busy = false;
       return;
     }
     this.#busy = true;

@@ -1,4 +1,4 @@
-/* global document -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, window -- functions passed to page.evaluate/waitForFunction run in the page */
 // The Devices view's end-to-end checks (src-renderer/devices), run in order against one server
 // and one page by run.mjs: a workspace with one MHI controller and a system-heap dma-buf
 // (a display and a GPU import it) made through the bridge, opened in the Devices tab.
@@ -67,10 +67,23 @@ export const tests = [
       await shot('devices-01-view');
 
       // Stopped mid-transfer: the channels are running and the client has read part of it.
+      // Typing in the fields runs nothing; Run runs once, and is enabled again with its result.
+      await page.evaluate(() => {
+        window.__devicesRuns = 0;
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          if (typeof data === 'string' && data.includes('"devices.snapshot"')) window.__devicesRuns++;
+          return send.call(this, data);
+        };
+      });
       await panel(page).getByLabel('MHI loopback').fill('64M');
-      await panel(page).getByLabel('Run for').fill('3ms');
+      await panel(page).getByLabel('Run for').selectText();
+      await panel(page).getByLabel('Run for').pressSequentially('3ms', { delay: 20 });
       await panel(page).getByRole('button', { name: 'Run' }).click();
       await page.waitForFunction(() => document.querySelector('[data-testid="devices-meta"]')?.textContent === 'After 3 ms.');
+      assert.equal(await page.evaluate(() => window.__devicesRuns), 1);
+      await panel(page).getByRole('button', { name: 'Run' }).and(page.locator(':enabled')).waitFor();
+      assert.equal(await panel(page).getByText('Running…').count(), 0);
       assert.match(await ctl.getByTestId('mhi-client').textContent(), /^\s*[\d.]+ MiB of 64 MiB read back · [\d.]+ MB\/s/);
       assert.equal(await ctl.locator('[data-ring="UL"] .chstate').textContent(), 'RUNNING');
       await shot('devices-01b-mid-transfer');
