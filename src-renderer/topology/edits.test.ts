@@ -87,6 +87,27 @@ describe('topology edits', () => {
     expect(moved.view).toEqual({ positions: { 'guest:B': { x: 10, y: 20 } } });
     expect(moved.host).toEqual(ws.host);
   });
+
+  it('moves the machine, guests, the AIE array and the dma-buf block in one edit; refuses anything else', () => {
+    const dev = ok(E.addDmaExporter(ok(E.addAieArray(ws))));
+    const moved = ok(E.moveBlocks(dev, { machine: { x: -40.6, y: 3 }, 'guest:A': { x: 0, y: 900 }, aie: { x: 2000, y: 0 }, dmabuf: { x: 2000, y: 500 } }));
+    expect(moved.view?.positions).toEqual({ machine: { x: -41, y: 3 }, 'guest:A': { x: 0, y: 900 }, aie: { x: 2000, y: 0 }, dmabuf: { x: 2000, y: 500 } });
+    // A second move keeps the others' places.
+    expect(ok(E.moveBlock(moved, 'guest:A', { x: 5, y: 6 })).view?.positions).toMatchObject({ machine: { x: -41, y: 3 }, 'guest:A': { x: 5, y: 6 } });
+    for (const id of ['pu:0', 'core:0', 'vcpu:A:0', 'guest:Z', 'aiepart:p0'])
+      expect(refused(E.moveBlocks(dev, { [id]: { x: 1, y: 1 } }))).toMatchObject({ field: `view.positions.${id}` });
+    // No array, no dma-buf devices: nothing there to move.
+    expect(refused(E.moveBlock(ws, 'aie', { x: 1, y: 1 })).field).toBe('view.positions.aie');
+    expect(refused(E.moveBlock(ws, 'dmabuf', { x: 1, y: 1 })).field).toBe('view.positions.dmabuf');
+    expect(refused(E.moveBlock(ws, 'machine', { x: NaN, y: 1 })).message).toContain('finite');
+  });
+
+  it('resets the layout by forgetting every position', () => {
+    const moved = ok(E.moveBlock(ws, 'machine', { x: 100, y: 100 }));
+    const reset = ok(E.resetLayout(moved));
+    expect(reset.view).toBeUndefined();
+    expect(reset).toEqual(ws);
+  });
 });
 
 describe('deleteElements', () => {

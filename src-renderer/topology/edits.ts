@@ -13,7 +13,7 @@ import {
   type MhiController,
   type Workspace,
 } from '../../src-common/workspace';
-import { AIE_ID, DMABUF_ID, guestId, parseNodeId, type NodeRef } from './ids';
+import { AIE_ID, DMABUF_ID, MACHINE_ID, guestId, parseNodeId, type NodeRef } from './ids';
 import { hostTree } from './numbering';
 
 /**
@@ -190,11 +190,34 @@ export const pinSpread = (ws: Workspace, guest: string, vcpus: readonly number[]
 
 // ---- view model ----
 
-/** Moves a drawing block (the machine or a guest box) to `at` (its top-left corner). */
-export const moveBlock = (ws: Workspace, id: string, at: { x: number; y: number }) =>
+/** The blocks of the drawing that can be moved: the machine, a guest, the AI Engine array, the dma-buf block. */
+export function isMovableBlock(ws: Workspace, id: string): boolean {
+  if (id === MACHINE_ID) return true;
+  if (id === AIE_ID) return Boolean(ws.devices.aie);
+  if (id === DMABUF_ID) return ws.devices.dmabuf.exporters.length + ws.devices.dmabuf.importers.length > 0;
+  return id.startsWith('guest:') && ws.guests.some((g) => guestId(g.name) === id);
+}
+
+/**
+ * Moves drawing blocks to new top-left corners (whole model units), as one edit: the view
+ * model's `view.positions`, which the layout honours. Anything but a block is refused.
+ */
+export const moveBlocks = (ws: Workspace, moves: Readonly<Record<string, { x: number; y: number }>>) =>
   edit(ws, (d) => {
-    d.view = { positions: { ...(d.view?.positions ?? {}), [id]: { x: Math.round(at.x), y: Math.round(at.y) } } };
+    const positions = { ...(d.view?.positions ?? {}) };
+    for (const [id, at] of Object.entries(moves)) {
+      if (!isMovableBlock(d, id)) throw new FieldError(`view.positions.${id}`, `'${id}' is not a block of the drawing that can be moved (the machine, a guest, the AI Engine array or the dma-buf block)`);
+      if (!Number.isFinite(at.x) || !Number.isFinite(at.y)) throw new FieldError(`view.positions.${id}`, `expected a finite position, got ${at.x}, ${at.y}`);
+      positions[id] = { x: Math.round(at.x), y: Math.round(at.y) };
+    }
+    d.view = { positions };
   });
+
+/** Moves one drawing block (the machine, a guest, the AIE array, the dma-buf block) to `at` (its top-left corner). */
+export const moveBlock = (ws: Workspace, id: string, at: { x: number; y: number }) => moveBlocks(ws, { [id]: at });
+
+/** Forgets every moved block: the drawing goes back to the computed layout. */
+export const resetLayout = (ws: Workspace) => edit(ws, (d) => void delete d.view);
 
 // ---- devices ----
 

@@ -112,6 +112,8 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },
     { selector: 'edge.ghost', style: { 'z-index-compare': 'manual', 'z-index': 60, width: 2, 'line-style': 'dashed', 'line-color': p.select, 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': p.select } },
     { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '', events: 'no' } },
+    // The outline of a block being moved, where it would land.
+    { selector: 'node.ghost-box', style: { 'z-index-compare': 'manual', 'z-index': 70, label: '', 'background-opacity': 0, 'border-width': 2, 'border-style': 'dashed', 'border-color': p.select, events: 'no' } },
     { selector: 'node.drop-target', style: { 'overlay-color': p.select, 'overlay-opacity': 0.35, 'overlay-padding': 2 } },
     { selector: 'node:selected', style: { 'overlay-color': p.select, 'overlay-opacity': 0.3, 'overlay-padding': 2 } },
     { selector: 'edge:selected', style: { opacity: 1, width: 2.5 } },

@@ -1,7 +1,8 @@
 /* global document */
 // The topology editor's end-to-end checks (src-renderer/topology), run by run.mjs against one
 // server and page: the seed drawn from its template, pin by dragging, pin by typing a cpuset
-// (a bad one refused in the inspector, a split one warned about), undo, Del, SVG export; then
+// (a bad one refused in the inspector, a split one warned about), undo, Del, SVG export, moving
+// a guest box (drag, Alt+arrows, undo, Reset layout); then
 // the devices-demo template's devices (MHI, AIE array, dma-buf) and their edits.
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
@@ -146,6 +147,87 @@ export const tests = [
       assert.match(svg, /^<svg /);
       assert.match(svg, /Package L#1/);
       assert.ok((svg.match(/<rect /g) ?? []).length > 200);
+    },
+  },
+  {
+    name: 'topology: move a guest box by dragging its label band and with Alt+arrows; undo; Reset layout',
+    async run({ page, shot }) {
+      // Top-left corners (model units) of guest B's box and of its first vCPU.
+      const corners = () =>
+        page.evaluate((sel) => {
+          const cy = document.querySelector(sel).cy;
+          const tl = (id) => {
+            const n = cy.getElementById(id);
+            return { x: n.position().x - n.data('w') / 2, y: n.position().y - n.data('h') / 2 };
+          };
+          return { box: tl('guest:B'), vcpu: tl('vcpu:B:0'), zoom: cy.zoom() };
+        }, CANVAS);
+      const waitBoxAt = (x, y) =>
+        page.waitForFunction(
+          ([sel, want]) => {
+            const n = document.querySelector(sel).cy.getElementById('guest:B');
+            return Math.abs(n.position().x - n.data('w') / 2 - want.x) < 1.01 && Math.abs(n.position().y - n.data('h') / 2 - want.y) < 1.01;
+          },
+          [CANVAS, { x, y }],
+          { timeout: 10_000 },
+        );
+      const home = await corners();
+      // Drag the box by its label band's right end (guest A's pin edges cross the left one) 200 px
+      // right and 30 px up (rendered): a dashed ghost follows.
+      const p = await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        const bb = el.cy.getElementById('guest:B').renderedBoundingBox();
+        const r = el.getBoundingClientRect();
+        return { x: bb.x2 + r.left - 6, y: bb.y1 + r.top + 5 };
+      }, CANVAS);
+      await page.mouse.move(p.x, p.y);
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) await page.mouse.move(p.x + 25 * i, p.y - (30 * i) / 8);
+      assert.equal(await has(page, 'ghost-box'), true, 'a ghost of the box follows the pointer');
+      await shot('ui-topology-05a-moving-guest');
+      await page.mouse.up();
+      const dragged = { x: Math.round(home.box.x + 200 / home.zoom), y: Math.round(home.box.y - 30 / home.zoom) };
+      await waitBoxAt(dragged.x, dragged.y);
+      assert.equal(await has(page, 'ghost-box'), false);
+      // Its vCPUs came along (the layout places them in the box), and nothing got pinned.
+      const after = await corners();
+      assert.ok(Math.abs(after.vcpu.x - after.box.x - (home.vcpu.x - home.box.x)) < 1.01 && Math.abs(after.vcpu.y - after.box.y - (home.vcpu.y - home.box.y)) < 1.01, JSON.stringify({ home, after }));
+      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.edges('[source ^= "vcpu:B:"]').length, CANVAS), 0);
+
+      // Keyboard: select the box, Alt+→ moves it 10, Shift+Alt+↓ 50.
+      await clickNode(page, 'guest:B', { box: true });
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Alt+ArrowRight');
+      await waitBoxAt(dragged.x + 10, dragged.y);
+      await page.keyboard.press('Shift+Alt+ArrowDown');
+      await waitBoxAt(dragged.x + 10, dragged.y + 50);
+      await shot('ui-topology-05b-moved-guest');
+      // Each move is one undo step: back to the drag's place, then home.
+      await page.keyboard.press('Control+z');
+      await waitBoxAt(dragged.x + 10, dragged.y);
+      await page.keyboard.press('Control+z');
+      await page.keyboard.press('Control+z');
+      await waitBoxAt(home.box.x, home.box.y);
+      await page.keyboard.press('Control+Shift+z');
+      await waitBoxAt(dragged.x, dragged.y);
+
+      // Reset layout forgets the positions (undoably); with none left it is disabled.
+      const reset = page.getByRole('button', { name: 'Reset layout', exact: true });
+      await reset.click();
+      await waitBoxAt(home.box.x, home.box.y);
+      assert.equal(await reset.isDisabled(), true);
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Control+z');
+      await waitBoxAt(dragged.x, dragged.y);
+      await reset.click();
+      await waitBoxAt(home.box.x, home.box.y);
+      // Alt+arrow with no box selected says what to select, where the user acted.
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Alt+ArrowLeft');
+      const refusal = page.getByTestId('topology-refusal');
+      await refusal.getByText(/Select the machine, a guest, the AI Engine array or the dma-buf block/).waitFor();
+      await refusal.getByRole('button', { name: 'Dismiss' }).click();
     },
   },
   {
