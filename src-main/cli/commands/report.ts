@@ -13,7 +13,7 @@ export function registerReport(program: Command): void {
     .argument('[run-id2]', 'a second run to compare with')
     .option('--format <fmt>', 'html, json or csv (default: from the -o extension)')
     .requiredOption('-o, --output <file>', 'where to write the report')
-    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .action((a: string, b: string | undefined, opts: { format?: string; output: string; db?: string }) => {
       let format;
       let ids: number[];

@@ -53,7 +53,7 @@ export function registerRun(program: Command): void {
     .option('--json <file>', 'write the run summary as JSON')
     .option('--db <file>', 'record the run while it executes (log, samples, lockups, summary) in this SQLite store')
     .option('--report <file.html>', 'write a self-contained HTML report of the run at the end')
-    .option('--rerun <run-id>', 'run a stored run again (from --db, default the app store): same workspace snapshot, seed, --set and duration')
+    .option('--rerun <run-id>', 'run a stored run again (from --db, default the store of twb serve): same workspace snapshot, seed, --set and duration')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (ref: string | undefined, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; report?: string; rerun?: string; progress: boolean }, cmd: Command) => {
       if (opts.rerun !== undefined) {

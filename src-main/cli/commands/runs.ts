@@ -13,7 +13,7 @@ export function registerRuns(program: Command): void {
   runs
     .command('list')
     .description('list stored runs, newest first: id, workspace, seed, status, started, simulated duration')
-    .option('--db <file>', 'the SQLite store (default: the desktop app\'s store)')
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print JSON: [{id, workspace, seed, status, started, simulatedSeconds}]')
     .action((opts: { db?: string; json?: boolean }) => {
       const store = openStore(opts.db ?? defaultStorePath());
@@ -54,7 +54,7 @@ function registerRunsHistory(runs: Command): void {
     .command('show')
     .description('show one stored run: configuration, outcome, lockups, and the start of its kernel log')
     .argument('<run-id>')
-    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print everything as JSON (the JSON report of this run)')
     .action((id: string, opts: { db?: string; json?: boolean }) => {
       const r = withStore(opts.db, (s) => loadReportRun(s, runId(id)));
@@ -65,7 +65,7 @@ function registerRunsHistory(runs: Command): void {
     .command('delete')
     .description('delete stored runs and all their recorded detail')
     .argument('<run-id...>')
-    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print JSON: {deleted: [ids]}')
     .action((ids: string[], opts: { db?: string; json?: boolean }) => {
       const list = ids.map(runId);
@@ -80,7 +80,7 @@ function registerRunsHistory(runs: Command): void {
     .description('compare two stored runs: parameters that differ, first-lockup times, lost IPIs, exits, throughput')
     .argument('<run-a>')
     .argument('<run-b>')
-    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print the comparison as JSON')
     .action((a: string, b: string, opts: { db?: string; json?: boolean }) => {
       const c = withStore(opts.db, (s) => compareRuns(loadReportRun(s, runId(a)), loadReportRun(s, runId(b))));
@@ -90,7 +90,7 @@ function registerRunsHistory(runs: Command): void {
     .command('rerun')
     .description('run a stored run again with the same workspace snapshot, seed, --set overrides and duration, recorded as a new run')
     .argument('<run-id>')
-    .option('--db <file>', "the SQLite store (default: the desktop app's store)")
+    .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json <file>', 'write the run summary as JSON')
     .option('--report <file.html>', 'write the HTML report of the new run')
     .option('--no-progress', 'no progress bar even on a terminal')
