@@ -65,6 +65,10 @@ export const tests = [
       // The default loopback traffic (4 MiB) has all come back within 10 ms on Gen4 x8.
       assert.match(await ctl.getByTestId('mhi-client').textContent(), /^\s*4 MiB of 4 MiB read back, done · [\d.]+ MB\/s · \d+ ring-full stalls\s*$/);
       await shot('devices-01-view');
+      // In a short window the rings' hidden captions stay inside the view's scroller: the page itself does not scroll.
+      await page.setViewportSize({ width: 1400, height: 450 });
+      assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight), 450);
+      await page.setViewportSize({ width: 1400, height: 900 });
 
       // Stopped mid-transfer: the channels are running and the client has read part of it.
       // Typing in the fields runs nothing; Run runs once, and is enabled again with its result.

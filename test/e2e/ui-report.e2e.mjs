@@ -77,6 +77,14 @@ export const tests = [
       await ready(page);
       await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
       await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+      // Ticking a kernel barrier renames the variant ("none (unfixed)" → "set") without moving the controls after it.
+      const toolbar = page.getByTestId('run-toolbar');
+      const durationX = async () => (await toolbar.getByLabel('Duration').boundingBox()).x;
+      const x0 = await durationX();
+      await toolbar.getByLabel('mb before set').check();
+      assert.equal(await toolbar.getByTestId('run-variant').textContent(), 'set');
+      assert.ok(Math.abs((await durationX()) - x0) < 1, 'Duration did not move');
+      await toolbar.getByLabel('mb before set').uncheck();
       await page.getByRole('tab', { name: 'Runs' }).click();
       const tab = page.getByTestId('runs-tab');
       await tab.getByRole('checkbox', { name: `Select run ${ids.unfixed}` }).check();
@@ -128,6 +136,8 @@ export const tests = [
       await group.waitFor();
       await page.getByTestId('runs-compare').locator('canvas').first().waitFor();
       await shot('report-compare');
+      // The comparison pushes the runs table (and its hidden caption) below the panel's fold: the page itself does not scroll.
+      assert.deepEqual(await page.evaluate(() => [document.scrollingElement.scrollHeight, document.scrollingElement.scrollWidth]), [900, 1400]);
       const axe = await new AxeBuilder({ page }).include('[data-testid="runs-tab"]').analyze();
       const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
