@@ -1,4 +1,8 @@
 /**
+ * The drawing's PNG and SVG export include the overlay: it registers itself as the drawing's
+ * export layer (topology/export-layers.ts), painting the same shapes over the full-graph PNG at
+ * that image's scale, and giving the SVG the same shapes as SVG elements (overlay-svg.ts).
+ *
  * Paints the live run over the Cytoscape drawing on a canvas of its own, stacked on the
  * drawing's container, instead of restyling Cytoscape elements. Restyling even one node makes
  * Cytoscape redraw the whole scene (≈1,000 nodes and 500 pin edges for the big workspace, tens
@@ -11,15 +15,11 @@
  * amber; lost IPIs and lock waits are arrows from the waiting CPU to the one it waits on.
  */
 import type { Core, NodeSingular } from 'cytoscape';
+import { setExportLayer, type ExportView } from '../topology/export-layers';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
-
-const RED = '#dc2626';
-const ORANGE = '#f97316';
-const PURPLE = '#7c3aed';
-const BLUE = '#2563eb';
+import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
 
 const SELECTED = '#f59e0b';
-const TEXT = { light: '#111111', dark: '#e8e8e8' };
 
 export class OverlayCanvas {
   #canvas: HTMLCanvasElement;
@@ -37,6 +37,14 @@ export class OverlayCanvas {
     cy.container()!.appendChild(c);
     this.#canvas = c;
     cy.on('render', this.#onRender);
+    setExportLayer(cy, {
+      paint: (ctx, view) => {
+        const o = this.#overlay;
+        if (o) this.#paint(ctx, o, view, this.#theme());
+        return o !== null;
+      },
+      svg: () => (this.#overlay ? overlayToSvg(this.#overlay, (cpu) => this.#modelBox(cpu), (cpu) => String(this.#node(cpu)?.style('label') ?? '')) : ''),
+    });
   }
 
   /** Shows `o` (null clears the drawing) at the next frame. */
@@ -48,6 +56,7 @@ export class OverlayCanvas {
   destroy(): void {
     if (this.#frame) cancelAnimationFrame(this.#frame);
     if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
+    setExportLayer(this.cy, null);
     this.#canvas.remove();
   }
 
@@ -70,6 +79,16 @@ export class OverlayCanvas {
     return { x: p.x * zoom + pan.x - w / 2, y: p.y * zoom + pan.y - h / 2, w, h };
   }
 
+  /** A CPU's node in model units (for the SVG export). */
+  #modelBox(cpu: number): Box | null {
+    const n = this.#node(cpu);
+    return n ? this.#box(n, 1, { x: 0, y: 0 }) : null;
+  }
+
+  #theme(): 'light' | 'dark' {
+    return this.cy.container()?.closest<HTMLElement>('[data-theme]')?.dataset.theme === 'dark' ? 'dark' : 'light';
+  }
+
   #draw(): void {
     this.#frame = 0;
     if (this.cy.destroyed()) return;
@@ -79,9 +98,16 @@ export class OverlayCanvas {
     const ctx = this.#prepare(this.#canvas, width, height, window.devicePixelRatio || 1);
     const o = this.#overlay;
     if (!o) return;
-    const theme = host.closest<HTMLElement>('[data-theme]')?.dataset.theme === 'dark' ? 'dark' : 'light';
-    const zoom = this.cy.zoom();
-    const pan = this.cy.pan();
+    this.#paint(ctx, o, { zoom: this.cy.zoom(), pan: this.cy.pan(), width, height }, this.#theme());
+  }
+
+  /**
+   * Paints `o` on `ctx`, whose units are pixels of a view where model point p is at
+   * p × zoom + pan and `width` × `height` is what is seen: the screen canvas (container
+   * pixels) or an exported PNG (image pixels).
+   */
+  #paint(ctx: CanvasRenderingContext2D, o: Overlay, view: ExportView, theme: 'light' | 'dark'): void {
+    const { zoom, pan, width, height } = view;
     const boxes = new Map<number, Box>();
     const boxOf = (cpu: number) => {
       let b = boxes.get(cpu);
@@ -187,3 +213,4 @@ export class OverlayCanvas {
     return ctx;
   }
 }
+

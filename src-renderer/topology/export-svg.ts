@@ -25,7 +25,8 @@ const FILL: Record<string, string> = {
 };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function projectionToSvg(elements: readonly ElementDefinition[], numbering: Numbering, labelBand = 16): string {
+/** `overlay`: SVG elements in model units drawn over everything (the live run's, see export-layers.ts). */
+export function projectionToSvg(elements: readonly ElementDefinition[], numbering: Numbering, { labelBand = 16, overlay = '' }: { labelBand?: number; overlay?: string } = {}): string {
   const nodes = elements.filter((e) => e.group === 'nodes');
   const at = new Map(nodes.map((n) => [n.data.id!, n.position!]));
   const widths = new Map(nodes.map((n) => [n.data.id!, n.data.w as number]));
@@ -87,6 +88,7 @@ export function projectionToSvg(elements: readonly ElementDefinition[], numberin
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#7a8290"/></marker></defs>`,
     `<rect x="${x1 - pad}" y="${y1 - pad}" width="${w}" height="${h}" fill="#ffffff"/>`,
     ...layers.flat(),
+    ...(overlay ? [overlay] : []),
     '</svg>',
     '',
   ].join('\n');

@@ -1,10 +1,13 @@
-/* global document, getComputedStyle -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, getComputedStyle, createImageBitmap -- functions passed to page.evaluate/waitForFunction run in the page */
 // The live run view's end-to-end checks (src-renderer/run), run in order by run.mjs: the seed
 // workspace created through the bridge, a run of the unfixed kernel (kernel.barriers=none)
 // with progress, console lines and charts until a lockup shows, its console line clicked,
-// then the Runs tab with a second (fixed) run and the two compared side by side.
+// the drawing exported as PNG and SVG with the run overlay on it, then the Runs tab with a
+// second (fixed) run and the two compared side by side.
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'Run view e2e';
@@ -80,6 +83,53 @@ export const tests = [
       await page.getByRole('tab', { name: 'Charts' }).click();
       await page.waitForTimeout(200);
       await shot('run-charts-marker');
+      assert.deepEqual(pageErrors, []);
+    },
+  },
+  {
+    name: "run view: the drawing's PNG and SVG export include the run overlay (busy shades, lost-IPI arrows, spinning CPUs)",
+    async run({ page, root, pageErrors }) {
+      const drawing = page.locator('.topology');
+      const [pngDl] = await Promise.all([page.waitForEvent('download'), drawing.getByRole('button', { name: 'PNG', exact: true }).click()]);
+      const png = fs.readFileSync(await pngDl.path());
+      assert.equal(png.subarray(1, 4).toString(), 'PNG');
+      fs.copyFileSync(await pngDl.path(), path.join(root, 'test-results/screenshots/run-export-overlay.png'));
+      // Decode with the page's canvas and count the overlay's alarm colours: the lost-IPI red
+      // (#dc2626) and the spinning orange (#f97316); Cytoscape's own drawing has neither.
+      const counts = await page.evaluate(async (b64) => {
+        const count = async (blob) => {
+          const img = await createImageBitmap(blob);
+          const c = document.createElement('canvas');
+          c.width = img.width;
+          c.height = img.height;
+          const ctx = c.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          const near = (i, r, g, b) => Math.abs(d[i] - r) < 16 && Math.abs(d[i + 1] - g) < 16 && Math.abs(d[i + 2] - b) < 16;
+          let red = 0;
+          let orange = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            if (near(i, 220, 38, 38)) red++;
+            else if (near(i, 249, 115, 22)) orange++;
+          }
+          return { red, orange, w: c.width };
+        };
+        const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+        const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
+        return { exported: await count(new Blob([bytes])), plain: await count(cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' })) };
+      }, png.toString('base64'));
+      assert.ok(counts.exported.red > 100 && counts.exported.orange > 100, JSON.stringify(counts));
+      assert.ok(counts.plain.red + counts.plain.orange < 20, `the plain drawing has no overlay colours: ${JSON.stringify(counts)}`);
+      assert.equal(counts.exported.w, counts.plain.w, 'the overlay is painted at the size of the drawing PNG');
+
+      // The SVG gets the same shapes as SVG elements over the topology.
+      const [svgDl] = await Promise.all([page.waitForEvent('download'), drawing.getByRole('button', { name: 'SVG', exact: true }).click()]);
+      const svg = fs.readFileSync(await svgDl.path(), 'utf8');
+      fs.writeFileSync(path.join(root, 'test-results/screenshots/run-export-overlay.svg'), svg);
+      const layer = svg.slice(svg.indexOf('<g data-layer="run-overlay">'));
+      assert.ok(layer.length > 0 && layer.trimEnd().endsWith('</svg>'), 'the overlay layer comes last, over the drawing');
+      assert.match(layer, /<line [^>]*stroke="#dc2626" stroke-width="3"\/>/);
+      assert.match(layer, /stroke="#f97316" stroke-width="3"/);
       assert.deepEqual(pageErrors, []);
     },
   },
