@@ -34,6 +34,43 @@ const band = (page, id) =>
     },
     [CANVAS, id],
   );
+/** Page coordinates of the right end of a box's label band (pin edges may cross its left end). */
+const bandRight = (page, id) =>
+  page.evaluate(
+    ([sel, i]) => {
+      const el = document.querySelector(sel);
+      const bb = el.cy.getElementById(i).renderedBoundingBox();
+      const r = el.getBoundingClientRect();
+      return { x: bb.x2 + r.left - 6, y: bb.y1 + r.top + 5 };
+    },
+    [CANVAS, id],
+  );
+/** A box's top-left corner in model units, and the zoom. */
+const topLeft = (page, id) =>
+  page.evaluate(
+    ([sel, i]) => {
+      const cy = document.querySelector(sel).cy;
+      const n = cy.getElementById(i);
+      return { x: n.position().x - n.data('w') / 2, y: n.position().y - n.data('h') / 2, zoom: cy.zoom() };
+    },
+    [CANVAS, id],
+  );
+/** Waits until box `id` has its top-left corner at `x`, `y` (model units, ±1). */
+const waitTopLeft = (page, id, x, y) =>
+  page.waitForFunction(
+    ([sel, i, want]) => {
+      const n = document.querySelector(sel).cy.getElementById(i);
+      return Math.abs(n.position().x - n.data('w') / 2 - want.x) < 1.01 && Math.abs(n.position().y - n.data('h') / 2 - want.y) < 1.01;
+    },
+    [CANVAS, id, { x, y }],
+    { timeout: 10_000 },
+  );
+/** Presses at `p` and moves the pointer by `dx`, `dy` in 8 steps (not yet released). */
+async function dragBy(page, p, dx, dy) {
+  await page.mouse.move(p.x, p.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(p.x + (dx * i) / 8, p.y + (dy * i) / 8);
+}
 /** Clicks a node on the drawing (the centre of a leaf, the label band of a box). */
 async function clickNode(page, id, { box = false } = {}) {
   const p = box ? await band(page, id) : await at(page, id);
@@ -162,27 +199,11 @@ export const tests = [
           };
           return { box: tl('guest:B'), vcpu: tl('vcpu:B:0'), zoom: cy.zoom() };
         }, CANVAS);
-      const waitBoxAt = (x, y) =>
-        page.waitForFunction(
-          ([sel, want]) => {
-            const n = document.querySelector(sel).cy.getElementById('guest:B');
-            return Math.abs(n.position().x - n.data('w') / 2 - want.x) < 1.01 && Math.abs(n.position().y - n.data('h') / 2 - want.y) < 1.01;
-          },
-          [CANVAS, { x, y }],
-          { timeout: 10_000 },
-        );
+      const waitBoxAt = (x, y) => waitTopLeft(page, 'guest:B', x, y);
       const home = await corners();
       // Drag the box by its label band's right end (guest A's pin edges cross the left one) 200 px
       // right and 30 px up (rendered): a dashed ghost follows.
-      const p = await page.evaluate((sel) => {
-        const el = document.querySelector(sel);
-        const bb = el.cy.getElementById('guest:B').renderedBoundingBox();
-        const r = el.getBoundingClientRect();
-        return { x: bb.x2 + r.left - 6, y: bb.y1 + r.top + 5 };
-      }, CANVAS);
-      await page.mouse.move(p.x, p.y);
-      await page.mouse.down();
-      for (let i = 1; i <= 8; i++) await page.mouse.move(p.x + 25 * i, p.y - (30 * i) / 8);
+      await dragBy(page, await bandRight(page, 'guest:B'), 200, -30);
       assert.equal(await has(page, 'ghost-box'), true, 'a ghost of the box follows the pointer');
       await shot('ui-topology-05a-moving-guest');
       await page.mouse.up();
@@ -352,6 +373,23 @@ export const tests = [
       await page.mouse.up();
       await page.waitForFunction((sel) => document.querySelector(sel).cy.getElementById('dmaedge:imp:gpu0').data('source') === 'dmabuf:cam0', CANVAS, { timeout: 10_000 });
       await shot('ui-topology-08-devices-edited');
+
+      // The device boxes move too: the dma-buf box dragged by its label band, the AI Engine
+      // array with Alt+←; two undo steps put both back.
+      const dmaHome = await topLeft(page, 'dmabuf');
+      const aieHome = await topLeft(page, 'aie');
+      await dragBy(page, await bandRight(page, 'dmabuf'), -40, 60);
+      await page.mouse.up();
+      await waitTopLeft(page, 'dmabuf', Math.round(dmaHome.x - 40 / dmaHome.zoom), Math.round(dmaHome.y + 60 / dmaHome.zoom));
+      await clickNode(page, 'aie', { box: true });
+      await page.locator(CANVAS).focus();
+      await page.keyboard.press('Alt+ArrowLeft');
+      await waitTopLeft(page, 'aie', aieHome.x - 10, aieHome.y);
+      await shot('ui-topology-08b-devices-moved');
+      await page.keyboard.press('Control+z');
+      await page.keyboard.press('Control+z');
+      await waitTopLeft(page, 'dmabuf', dmaHome.x, dmaHome.y);
+      await waitTopLeft(page, 'aie', aieHome.x, aieHome.y);
     },
   },
   {
