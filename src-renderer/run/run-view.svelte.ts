@@ -37,6 +37,8 @@ export class RunView {
   #error = $state<string | null>(null);
   #focus = $state.raw<{ t: number; cpu: number | null } | null>(null);
   #opened = $state.raw<OpenedRun | null>(null);
+  /** The workspace open when that run was opened: runs are listed per workspace. */
+  #openedIn = $state<number | null>(null);
   #finishedCount = $state(0);
   #series = new SeriesBuffer();
   #seq = 0;
@@ -87,8 +89,9 @@ export class RunView {
   get focus() {
     return this.#focus;
   }
+  /** The stored run shown instead of the live one; null once another workspace is open (it is not one of its runs). */
   get opened() {
-    return this.#opened;
+    return this.#openedIn === this.store.id ? this.#opened : null;
   }
   /** Bumps when a run ends (the Runs tab refreshes its list). */
   get finishedCount() {
@@ -142,7 +145,9 @@ export class RunView {
       return;
     }
     try {
+      const workspaceId = this.store.id;
       this.#opened = await this.bridge.call('runs.open', { runId });
+      this.#openedIn = workspaceId;
     } catch (e) {
       this.#error = (e as Error).message;
     }

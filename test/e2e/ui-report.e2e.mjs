@@ -203,4 +203,37 @@ export const tests = [
       assert.deepEqual(pageErrors, []);
     },
   },
+  {
+    name: 'report: another workspace shows neither the stored run opened nor the runs compared in this one',
+    async run({ page, pageErrors }) {
+      const tab = page.getByTestId('runs-tab');
+      const source = (panel) => page.getByRole('tabpanel', { name: panel }).locator('p.source', { hasText: `Stored run #${ids.unfixed}` });
+      const list = page.getByRole('list', { name: 'Workspace list' });
+      const openWorkspace = async (name) => {
+        await list.getByRole('button', { name, exact: true }).click();
+        await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, name);
+      };
+      await tab.getByRole('button', { name: `Open run ${ids.unfixed}` }).click();
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      await source('Charts').waitFor();
+      const other = await bridgeCall(page, 'workspaces.create', { name: `${NAME} other` });
+      assert.equal(other.ok, true, JSON.stringify(other.error));
+      await openWorkspace(`${NAME} other`);
+      assert.equal(await source('Charts').count(), 0);
+      await page.getByRole('tab', { name: 'Runs' }).click();
+      await tab.getByText('No runs of this workspace yet.').waitFor();
+      assert.equal(await page.getByTestId('runs-compare').count(), 0);
+      assert.equal(await tab.getByRole('group').count(), 0, 'no report buttons for runs picked in the other workspace');
+
+      // Back in the runs' own workspace: the stored run is shown again (the comparison was closed).
+      await openWorkspace(NAME);
+      await page.getByRole('tab', { name: 'Console' }).click();
+      await source('Console').waitFor();
+      await source('Console').getByRole('button', { name: 'Back to the live run' }).click();
+      assert.equal(await source('Console').count(), 0);
+      await page.getByRole('tab', { name: 'Runs' }).click();
+      assert.equal((await bridgeCall(page, 'workspaces.delete', { id: other.value.id })).ok, true);
+      assert.deepEqual(pageErrors, []);
+    },
+  },
 ];
