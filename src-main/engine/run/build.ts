@@ -8,6 +8,12 @@ import { HostTopology } from '../power9/topology';
 import { placementWarnings } from '../kvm/guest';
 import { Machine } from './machine';
 import { runProblems } from './validate';
+// A workspace's `params` may set any model's parameters, the devices' too (the AI Engine and
+// Devices views read aie.*, mhi.*, dmabuf.*): register them so a run accepts such a workspace
+// and `twb params` lists them, as the app's parameter list does.
+import '../aie/params';
+import '../mhi/params';
+import '../dmabuf/params';
 
 /** `kernel.barriers` on the command line: the seed's barrier sets (DESIGN.md §3.4). */
 export const BARRIER_SETS: Record<string, Barriers> = {
