@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,5 +51,16 @@ describe('twb', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('guests[1].smp.threads');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a reader that stops early (| head -1) ends it quietly, with no stack trace', async () => {
+    const child = spawn(process.execPath, [TWB, 'params'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Closed before the first line: every write then fails with EPIPE, without a race.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

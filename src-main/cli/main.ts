@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import fs from 'node:fs';
 import { CliError } from './errors';
+// A reader that stops early (`twb … | head -1`) is not an error: finish quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('twb')

@@ -43,7 +43,7 @@ export function aieDumpBytes(ws: Workspace, ref: string, req: AieDumpRequest): U
   try {
     params = resolveParams(overrides);
   } catch (e) {
-    throw new CliError(`${ref}: params.${(e as Error).message}`);
+    throw new CliError(`${ref}: params: ${(e as Error).message}`);
   }
   const sim = new Simulation({ seed, params });
   const model = sim.add(new AieModel(sim, aie));

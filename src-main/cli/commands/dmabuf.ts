@@ -115,7 +115,7 @@ export function showDmabuf(ref: string, afterNs: number, seed: number): { snapsh
   try {
     params = resolveParams(overrides);
   } catch (e) {
-    throw new CliError(`${ref}: params.${(e as Error).message}`);
+    throw new CliError(`${ref}: params: ${(e as Error).message}`);
   }
   const sim = new Simulation({ seed, params });
   const aie = ws.devices.aie ? sim.add(new AieModel(sim, ws.devices.aie)) : undefined;
