@@ -4,7 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Entries are explicit because the layout is not electron-vite's default (DESIGN.md §6).
+// Entries are explicit because the layout is not electron-vite's default (docs/architecture.md §6).
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const ROOT = r('./');
 

@@ -1,4 +1,4 @@
-// Lint rules that hold the runtime boundaries of DESIGN.md §1/§5: the engine is pure,
+// Lint rules that hold the runtime boundaries of docs/architecture.md §1/§5: the engine is pure,
 // the renderer never reaches into main or Node, and only src-main/electron imports electron.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

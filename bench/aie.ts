@@ -1,5 +1,5 @@
 /**
- * Benchmark of the AI Engine model (issue 5): a full VC1902-sized array (50 × 8 core tiles)
+ * Benchmark of the AI Engine model: a full VC1902-sized array (50 × 8 core tiles)
  * in one partition, every core filling, copying north and adding 8192 words, run for 1 ms of
  * simulated time; and the xxd formatting of one 32 KiB data memory. Wall times are the best
  * of a few repetitions after a warm-up.

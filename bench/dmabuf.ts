@@ -1,5 +1,5 @@
 /**
- * Benchmark of the dma-buf model (issue 5): `twb dmabuf stress --buffers 16 --workers 8
+ * Benchmark of the dma-buf model: `twb dmabuf stress --buffers 16 --workers 8
  * --jobs 5000` (target ≤ 1 s wall), measured in process (best of a few after a warm-up, both
  * policies) and as the whole command including Node + tsx start-up.
  *

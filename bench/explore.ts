@@ -1,5 +1,5 @@
 /**
- * Benchmark of the exhaustive explorer (issue 4): `twb explore ipi` per kernel variant
+ * Benchmark of the exhaustive explorer: `twb explore ipi` per kernel variant
  * (target ≤ 1 s each) and each example litmus test (target ≤ 100 ms each). Wall times are
  * the best of a few repetitions, after a warm-up run.
  *

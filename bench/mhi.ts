@@ -1,5 +1,5 @@
 /**
- * Benchmark of the MHI model (issue 6): `twb mhi loopback --bytes 64M` (target ≤ 2 s wall),
+ * Benchmark of the MHI model: `twb mhi loopback --bytes 64M` (target ≤ 2 s wall),
  * measured in process (engine + sha256 of both sides, best of a few after a warm-up) and as the
  * whole command including Node + tsx start-up; plus the simulated throughput it reports.
  *

@@ -1,4 +1,4 @@
-/** Durations are integer nanoseconds everywhere (DESIGN.md §2). */
+/** Durations are integer nanoseconds everywhere (docs/architecture.md §2). */
 export const NS = 1;
 export const US = 1_000;
 export const MS = 1_000_000;

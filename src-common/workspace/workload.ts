@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A stress(1) command line run on the host or inside a guest (DESIGN.md §3.3). */
+/** A stress(1) command line run on the host or inside a guest (docs/architecture.md §3.3). */
 export const workloadSchema = z.strictObject({
   /** 'host' or the name of a guest. */
   target: z.string().min(1),

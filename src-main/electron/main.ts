@@ -18,7 +18,7 @@ const ENTRY_URL = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(INDEX_HTML)
 
 /**
  * better-sqlite3 must be compiled for Electron's ABI, which differs from Node's. The desktop
- * build ships that binary beside the app (README: "Desktop build"); tests, CLI and browser
+ * build ships that binary beside the app (docs/storage.md, "Desktop build"); tests, CLI and browser
  * mode keep using the Node build from node_modules.
  */
 function electronSqliteBinding(): string | undefined {
@@ -66,7 +66,7 @@ void app.whenReady().then(() => {
   try {
     store = openStore(path.join(app.getPath('userData'), 'workbench.db'), { nativeBinding: electronSqliteBinding() });
   } catch (e) {
-    // Typically a Node-ABI better-sqlite3 without the Electron build (README: "Desktop build").
+    // Typically a Node-ABI better-sqlite3 without the Electron build (docs/storage.md, "Desktop build").
     dialog.showErrorBox('Topology Workbench cannot open its database', `${(e as Error).message}\n\nBrowser mode still works: npx twb serve`);
     app.exit(1);
     return;

@@ -27,7 +27,7 @@ import {
 import { pinnedCpus, topologyWarnings, type TopologyWarning } from './warnings';
 
 /**
- * The document → Cytoscape projection (DESIGN.md §5): pure, so it is unit-tested without a
+ * The document → Cytoscape projection (docs/architecture.md §5): pure, so it is unit-tested without a
  * browser. The canvas diffs successive projections by element id and applies the changes in
  * one `cy.batch()`.
  *

@@ -2,7 +2,7 @@
  * Fuzz properties for every importer a user can feed a file to: random and mutated inputs must
  * either be accepted (and then be valid) or be refused with a precise Error — never crash with
  * an internal TypeError/RangeError, never hang. Shared by the quick test (a few hundred inputs
- * each) and test/reliability/fuzz.ts (10,000 each, figures for the README).
+ * each) and test/reliability/fuzz.ts (10,000 each, figures in docs/reliability.md).
  */
 import fc from 'fast-check';
 import fs from 'node:fs';

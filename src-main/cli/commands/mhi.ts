@@ -25,7 +25,7 @@ export interface LoopbackCliOptions {
   explicit?: ReadonlySet<string>;
 }
 
-/** The JSON `twb mhi loopback --json FILE` writes (the first seven fields are issue 6's). */
+/** The JSON `twb mhi loopback --json FILE` writes. */
 export interface LoopbackReport {
   bytesWritten: number;
   bytesRead: number;
@@ -146,7 +146,7 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
 }
 
 export function registerMhi(program: Command): void {
-  const mhi = program.command('mhi').description('MHI controllers and the UCI loopback client (DESIGN.md §3.5)');
+  const mhi = program.command('mhi').description('MHI controllers and the UCI loopback client (docs/architecture.md §3.5)');
   mhi
     .command('loopback')
     .description('write SIZE pseudo-random bytes to /dev/mhi_<controller>_LOOPBACK and read them back concurrently, in simulated time')

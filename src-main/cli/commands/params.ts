@@ -18,7 +18,7 @@ export function registerParams(program: Command): void {
           unit: 'stress command line',
           default: '(workspace)',
           doc: "Replaces the stress command line of guest TARGET (or 'host'); 'none' removes it, e.g. workloads.A=none for an idle guest A, workloads.B='--cpu 4 --vm 2'.",
-          source: 'stress 1.0.7 options (DESIGN.md §3.3).',
+          source: 'stress 1.0.7 options (docs/architecture.md §3.3).',
         },
       ].sort((a, b) => a.key.localeCompare(b.key));
       if (opts.json) {

@@ -1,5 +1,5 @@
 /**
- * Model parameters (DESIGN.md §2): every rate, latency and window is named, documented with
+ * Model parameters (docs/architecture.md §2): every rate, latency and window is named, documented with
  * its unit and its source or calibration target, and can be overridden per workspace
  * (`params` in the document) or per run (`twb run --set KEY=VALUE`).
  */

@@ -77,7 +77,7 @@ export const IPI_PARAMS = defineParams([
     default: 'fast',
     values: ['fast', 'detailed'],
     doc: "fast: overlapping host IPIs near each CALL_FUNCTION are sampled from the stream rates and only those handshakes run in detail; detailed: every stream IPI is generated and every handshake runs in detail (for validation).",
-    source: 'DESIGN.md §3.4 fidelity levels; validated by ipi/power-fabric.test.ts.',
+    source: 'docs/architecture.md §3.4 fidelity levels; validated by ipi/power-fabric.test.ts.',
   },
   {
     key: 'watchdog.thresh_s',

@@ -3,7 +3,7 @@
  * host_ipi/doorbell handshake executed under the memory model (episode.ts), per-CPU
  * call_single_queues, csd locks, and the consequences of a lost IPI (detectors.ts).
  *
- * Fidelity (DESIGN.md §3.4). A handshake can only go wrong when IPIs to one target overlap:
+ * Fidelity (docs/architecture.md §3.4). A handshake can only go wrong when IPIs to one target overlap:
  * an isolated IPI cannot be lost (`twb explore ipi` with one sender finds no losing outcome in
  * any variant), and a target in the host runs doorbell_exception whatever host_ipi says. So:
  *  - `fast`: for each CALL_FUNCTION IPI to a CPU in a guest, the other host IPIs to that CPU

@@ -18,7 +18,7 @@ export function vcpuPlans(g: Guest, topo: HostTopology): VcpuPlan[] {
 }
 
 /**
- * Placement warnings (DESIGN.md §3.2): a guest whose virtual cores have more threads than the
+ * Placement warnings (docs/architecture.md §3.2): a guest whose virtual cores have more threads than the
  * host's cores, and a pinning that leaves the vCPUs of one virtual core no physical core in common.
  */
 export function placementWarnings(g: Guest, topo: HostTopology): string[] {

@@ -1,7 +1,7 @@
 import type { Guest } from '../../../src-common/workspace';
 
 /**
- * VM exits caused by one guest page fault, by MMU mode (DESIGN.md §3.2; seed
+ * VM exits caused by one guest page fault, by MMU mode (docs/architecture.md §3.2; seed
  * kvm-mmu-remove-bypass-guest-pf):
  *  - radix (POWER9 KVM-HV) and tdp (x86 EPT/NPT): the guest handles its own page faults; the host
  *    only sees faults on guest-physical memory it has not (or no longer) backed — counted

@@ -1,6 +1,6 @@
 import { defineParams } from '../core';
 
-/** KVM exits and the host mm activity guests cause (DESIGN.md §3.2). Keys `kvm.*`, `host.*`. */
+/** KVM exits and the host mm activity guests cause (docs/architecture.md §3.2). Keys `kvm.*`, `host.*`. */
 export const KVM_PARAMS = defineParams([
   {
     key: 'host.hz',

@@ -25,7 +25,7 @@ export const MHI_PARAMS = defineParams([
   { key: 'mhi.state.resetNs', unit: 'ns', default: 2000000, min: 0, doc: 'device reset until it reports READY', source: 'assumption: firmware re-initialisation, milliseconds' },
   { key: 'mhi.state.transitionNs', unit: 'ns', default: 50000, min: 0, doc: 'one M-state change handshake (READY→M0, M0↔M1/M2/M3)', source: 'assumption: MHICTRL write + state-change event' },
   { key: 'mhi.state.sysErrDetectNs', unit: 'ns', default: 10000, min: 0, doc: 'device SYS_ERR until the host error handling runs', source: 'assumption: state-change interrupt + workqueue' },
-  { key: 'mhi.uci.writeSplit', unit: 'enum', default: 'actual_mtu', values: ['actual_mtu', 'mtu'], doc: 'size write() splits user data into: actual_mtu (MTU minus the 32-byte uci_buf header, one UL transfer per DL buffer) or mtu (the seed code literally)', source: 'DESIGN.md §3.5 / issue 6 (actual_mtu); seed mhi_uci_write (mtu)' },
+  { key: 'mhi.uci.writeSplit', unit: 'enum', default: 'actual_mtu', values: ['actual_mtu', 'mtu'], doc: 'size write() splits user data into: actual_mtu (MTU minus the 32-byte uci_buf header, one UL transfer per DL buffer) or mtu (the seed code literally)', source: 'docs/architecture.md §3.5 (actual_mtu); seed mhi_uci_write (mtu)' },
   { key: 'mhi.client.writeBytes', unit: 'bytes', default: 65536, min: 1, doc: 'size of each write() call of the loopback client', source: 'typical user-space I/O buffer' },
   { key: 'mhi.client.readBytes', unit: 'bytes', default: 65536, min: 1, doc: 'size of each read() call of the loopback client', source: 'typical user-space I/O buffer' },
 ] as const);

@@ -1,5 +1,5 @@
 /**
- * Per-CPU state of the host (DESIGN.md §3.1): idle, running a host task, in a guest (which
+ * Per-CPU state of the host (docs/architecture.md §3.1): idle, running a host task, in a guest (which
  * vCPU), or spinning (on what). The workload model places tasks; another component (the IPI
  * model's lockup cascade) may make a CPU spin — a CPU stuck in csd_lock_wait or on a held
  * spinlock — and while it spins it runs nothing else until released. Listeners hear every

@@ -1,7 +1,7 @@
 import type { Host } from '../../../src-common/workspace';
 
 /**
- * Linux CPU numbering of a POWER9 host (DESIGN.md §3.1): the threads of a core are consecutive,
+ * Linux CPU numbering of a POWER9 host (docs/architecture.md §3.1): the threads of a core are consecutive,
  * cpu = globalCore × threadsPerCore + thread; cores are numbered socket by socket; one NUMA node
  * per socket.
  */

@@ -15,7 +15,7 @@ import '../aie/params';
 import '../mhi/params';
 import '../dmabuf/params';
 
-/** `kernel.barriers` on the command line: the seed's barrier sets (DESIGN.md §3.4). */
+/** `kernel.barriers` on the command line: the seed's barrier sets (docs/architecture.md §3.4). */
 export const BARRIER_SETS: Record<string, Barriers> = {
   none: { beforeSet: false, afterClear: false },
   set: { beforeSet: true, afterClear: false },

@@ -1,5 +1,5 @@
 /**
- * Host scheduler wakeups that land on CPUs running vCPUs (DESIGN.md §3.3–3.4). A host task
+ * Host scheduler wakeups that land on CPUs running vCPUs (docs/architecture.md §3.3–3.4). A host task
  * that sleeps and wakes (a QEMU io worker on each block completion, a host stress io worker
  * when its writeback completes, ksmd every sleep_millisecs) is placed by select_task_rq_fair;
  * usually on an idle CPU, but a fraction lands on a busy CPU, and if that CPU runs a vCPU the

@@ -13,7 +13,7 @@ import './params';
 import { wakeupStreams, type WakeSource } from './host-wakeups';
 
 /**
- * The workload model of a run (DESIGN.md §3.1–3.3), event-efficient: instead of simulating
+ * The workload model of a run (docs/architecture.md §3.1–3.3), event-efficient: instead of simulating
  * scheduler ticks it places tasks on CPUs analytically (power9/placement) and integrates
  * piecewise-constant rates — CPU busy time, VM exits per reason — between placement changes.
  * Discrete events are only the host mm changes that broadcast CALL_FUNCTION, handed to the IPI
@@ -329,7 +329,7 @@ export class Machine implements Component {
     const irqCpu = (cpu: number) => this.topo.socketCpus(this.topo.place(cpu).socket)[0];
     this.rates = new Map();
 
-    // Pass 1: what each guest's workload does to its host mm (DESIGN.md §3.2–3.3). On POWER9
+    // Pass 1: what each guest's workload does to its host mm (docs/architecture.md §3.2–3.3). On POWER9
     // radix the host mm changes that IPI the mm's CPUs are THP ones (huge pmd splits and
     // collapses: serialize_against_pte_lookup); KSM adds work only by splitting THPs to merge.
     const mm = this.ws.guests.map((g) => {

@@ -1,6 +1,6 @@
 import { defineParams } from '../core';
 
-/** What one stress worker does per second of CPU (DESIGN.md §3.3). Keys `stress.*`. */
+/** What one stress worker does per second of CPU (docs/architecture.md §3.3). Keys `stress.*`. */
 export const STRESS_PARAMS = defineParams([
   {
     key: 'stress.cpu.duty',

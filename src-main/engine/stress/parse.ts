@@ -1,5 +1,5 @@
 /**
- * The command line of stress 1.0.7, parsed exactly as stress parses it (DESIGN.md §3.3):
+ * The command line of stress 1.0.7, parsed exactly as stress parses it (docs/architecture.md §3.3):
  * options are scanned left to right, the first bad one ends the parse with stress's own message,
  * repeated options overwrite (last wins), numbers are C `%lli` (decimal, 0x hex, 0 octal, trailing
  * junk ignored) with one suffix letter checked on the last character — B/K/M/G (powers of 1024)

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finishedRuns, killTrial } from '../../../test/reliability/kill9-lib';
 
-// Quick variant of test/reliability/kill9.ts (20 random kills, figures in the README).
+// Quick variant of test/reliability/kill9.ts (20 random kills, figures in docs/reliability.md).
 describe('kill -9 of twb run --db', () => {
   it('keeps the store intact, finished runs unchanged, and marks the killed run interrupted', { timeout: 120_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-kill9q-'));

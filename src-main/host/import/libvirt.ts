@@ -5,7 +5,7 @@ import { guestSchema, hostCpuCount, issuesToFieldErrors, vcpuCount, type Guest, 
 import { sanitizeName } from './topology-tree';
 
 /**
- * libvirt domain XML ↔ a workspace guest (DESIGN.md §3.2): `<name>`, `<memory unit=…>`,
+ * libvirt domain XML ↔ a workspace guest (docs/architecture.md §3.2): `<name>`, `<memory unit=…>`,
  * `<vcpu cpuset=…>N</vcpu>` (its cpuset pins every vCPU without a `<vcpupin>`),
  * `<cputune><vcpupin vcpu cpuset/>`, `<cpu><topology sockets [dies] cores threads/>`,
  * `<memoryBacking><nosharepages/>` (KSM off) and `<os><type arch>` (ppc64* → radix MMU,
