@@ -64,6 +64,7 @@ export class EventQueue {
   private readonly sample = new Int32Array(SAMPLE);
   private seq = 0;
   private _now = 0;
+  private halted = false;
 
   constructor() {
     this.growRecords();
@@ -111,10 +112,21 @@ export class EventQueue {
     return true;
   }
 
-  /** Runs events with time ≤ until; the clock ends at `until`. Returns the count run. */
+  /**
+   * Ends the run after the event now running (or before the next one, between events): no
+   * later `runUntil` runs anything and the clock stays at the last event's time.
+   */
+  halt(): void {
+    this.halted = true;
+  }
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  /** Runs events with time ≤ until; the clock ends at `until` unless halted. Returns the count run. */
   runUntil(until: number, shouldStop?: () => boolean): number {
     let count = 0;
-    for (;;) {
+    while (!this.halted) {
       if (this.wheelCount === 0) {
         if (this.overflow.size === 0 || this.overflow.minTime() > until) break;
         this.refill(MAX_WIDTH, Infinity);
@@ -125,7 +137,7 @@ export class EventQueue {
       count++;
       if (shouldStop && (count & 1023) === 0 && shouldStop()) return count;
     }
-    if (until > this._now && until !== Infinity) this._now = until;
+    if (!this.halted && until > this._now && until !== Infinity) this._now = until;
     return count;
   }
 
@@ -143,6 +155,7 @@ export class EventQueue {
     this.layOut(0, 1, MIN_BUCKETS);
     this.seq = 0;
     this._now = 0;
+    this.halted = false;
   }
 
   /**

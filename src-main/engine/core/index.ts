@@ -6,4 +6,5 @@ export * from './trace';
 export * from './params';
 export * from './component';
 export * from './simulation';
+export * from './until';
 export { NS, US, MS, SEC, MIN, HOUR, DAY } from '../../../src-common/parse/duration';

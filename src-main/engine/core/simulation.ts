@@ -4,6 +4,7 @@ import { KernelLog } from './kernel-log';
 import { Params, resolveParams } from './params';
 import { Rng } from './prng';
 import { Trace } from './trace';
+import type { UntilCondition, UntilMet } from './until';
 
 export interface SimulationOptions {
   seed: number;
@@ -22,6 +23,7 @@ export class Simulation {
   private readonly streams = new Map<string, Rng>();
   private started = false;
   private stopReason: string | null = null;
+  private met: UntilMet | null = null;
 
   constructor(opts: SimulationOptions) {
     this.seed = opts.seed;
@@ -66,9 +68,25 @@ export class Simulation {
     this.log.printk(this.now, text);
   }
 
-  /** Asks the run loop to stop after the current event (e.g. an unrecoverable model state). */
+  /** Stops the run after the current event (e.g. an unrecoverable model state). */
   stop(reason: string): void {
     this.stopReason = reason;
+    this.queue.halt();
+  }
+
+  /**
+   * Ends the run right after the event in which `cond` is first met (`--until`, see until.ts);
+   * `untilMet` then says which condition and when. Unlike `stop`, this is a normal end.
+   */
+  stopWhen(cond: UntilCondition): void {
+    this.trace.onRecord((r) => {
+      if (this.met !== null || r.kind !== cond.traceKind) return;
+      this.met = { condition: cond.name, tNs: r.t };
+      this.queue.halt();
+    });
+  }
+  get untilMet(): UntilMet | null {
+    return this.met;
   }
   get stoppedBecause(): string | null {
     return this.stopReason;
