@@ -2,6 +2,9 @@ import type { ZodType } from 'zod';
 import { contract, type CallContext, type EventName, type Handlers, type PayloadOf } from './contract';
 import { issuesToFieldErrors } from '../workspace/schema';
 import { toWire } from './errors';
+import { formatPath } from '../parse/field-error';
+import { valueProblem } from '../parse/json';
+import { boundMessage, clip, quote } from '../parse/quote';
 import type { EventMessage, ReplyMessage } from './protocol';
 
 /**
@@ -18,14 +21,30 @@ export class BridgeHost {
       if (typeof (handlers as Record<string, unknown>)[m] !== 'function') throw new Error(`bridge: no handler for '${m}'`);
   }
 
+  /** Never throws: whatever `raw` is, the answer is a reply (a handler's crash is an InternalError reply). */
   async dispatch(raw: unknown): Promise<ReplyMessage> {
-    const id = isObject(raw) && typeof raw.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
+    let id: number | null = null;
+    try {
+      id = isObject(raw) && typeof raw.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
+      const reply = await this.answer(id, raw);
+      return reply.ok ? reply : { ...reply, error: { name: reply.error.name, message: boundMessage(reply.error.message) } };
+    } catch (e) {
+      // Only a defect gets here (answer() turns every expected failure into a reply).
+      return fail(id, 'InternalError', boundMessage(`the request could not be handled: ${(e as Error)?.message ?? String(e)}`));
+    }
+  }
+
+  private async answer(id: number | null, raw: unknown): Promise<ReplyMessage> {
     if (id === null || !isObject(raw) || typeof raw.method !== 'string')
       return fail(id, 'ValidationError', 'request: expected {id: integer, method: string, arg?}');
     const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'method' && k !== 'arg');
-    if (extra.length) return fail(id, 'ValidationError', `request.${extra[0]}: unknown field`);
+    if (extra.length) return fail(id, 'ValidationError', `request.${clip(extra[0], 64)}: unknown field`);
     const name = raw.method;
-    if (!Object.hasOwn(contract.methods, name)) return fail(id, 'UnknownMethodError', `unknown method '${name}'`);
+    if (!Object.hasOwn(contract.methods, name)) return fail(id, 'UnknownMethodError', `unknown method ${quote(name)}`);
+    // Before zod sees it: too deep a value would overflow the stack of whatever walks it next
+    // (zod, an error message, JSON.stringify), and a number that is not finite is never meant.
+    const problem = valueProblem(raw.arg, BRIDGE_MAX_DEPTH);
+    if (problem) return fail(id, 'ValidationError', `${name}${problem.path.length ? (typeof problem.path[0] === 'number' ? '' : '.') + formatPath(problem.path) : ' argument'}: ${problem.detail}`);
     const spec = (contract.methods as Record<string, { input: ZodType }>)[name];
     const parsed = spec.input.safeParse(raw.arg);
     if (!parsed.success) {
@@ -53,6 +72,9 @@ export class BridgeHost {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** The deepest a request's argument may nest (a workspace document needs 7 levels). */
+export const BRIDGE_MAX_DEPTH = 32;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fail = (id: number | null, name: string, message: string): ReplyMessage => ({ id, ok: false, error: { name, message } });

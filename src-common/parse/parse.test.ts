@@ -29,3 +29,29 @@ describe('parsers', () => {
     expect(formatSize(224 * 1024 ** 3)).toBe('224G');
   });
 });
+
+describe('bounded quoting and JSON checks', () => {
+  it('quotes a bounded prefix, names Infinity and NaN, survives deep and cyclic values', async () => {
+    const { quote } = await import('./quote');
+    const { formatPath } = await import('./field-error');
+    expect(quote('heap')).toBe("'heap'");
+    expect(quote('x'.repeat(1000))).toMatch(/^'x{80}…' \(1000 characters\)$/);
+    expect(quote(Infinity)).toBe('Infinity');
+    expect(quote(NaN)).toBe('NaN');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(quote(deep).length).toBeLessThan(100);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(quote(cyclic).length).toBeLessThan(100);
+    expect(formatPath(Array.from({ length: 1000 }, () => 0)).length).toBeLessThan(200);
+    expect(formatPath(['k'.repeat(10_000)]).length).toBeLessThan(100);
+  });
+  it('finds too-deep values and non-finite numbers by path', async () => {
+    const { valueProblem, parseJsonText } = await import('./json');
+    expect(valueProblem({ a: [1, { b: Infinity }] })?.message).toBe('a[1].b: expected a finite number, got Infinity');
+    expect(valueProblem({ a: [[[1]]] }, 3)?.message).toBe('a[0][0]: nested deeper than 3 levels');
+    expect(valueProblem({ a: [[1]] }, 3)).toBeNull();
+    expect(() => parseJsonText('{"a": [1, {"b\\"c": -2e999}]}')).toThrow('a[1].b"c: expected a finite number, got -2e999');
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../parse/quote';
 import { bool, bytes, intIn, name } from './fields';
 
 export const MMU_MODES = ['radix', 'shadow', 'tdp'] as const;
@@ -23,7 +24,7 @@ export const guestSchema = z.strictObject({
   /** Unpinned vCPUs float over every host CPU. */
   vcpupin: z.array(vcpuPinSchema),
   /** radix: POWER9 KVM-HV. shadow/tdp: the x86 paths of seed kvm-mmu-remove-bypass-guest-pf. */
-  mmu: z.enum(MMU_MODES, { error: (iss) => `expected one of ${MMU_MODES.join(', ')}, got ${JSON.stringify(iss.input)}` }),
+  mmu: z.enum(MMU_MODES, { error: (iss) => `expected one of ${MMU_MODES.join(', ')}, got ${quote(iss.input)}` }),
   /** kvm_intel/kvm bypass_guest_pf: only meaningful with mmu 'shadow'. */
   bypassGuestPf: bool(),
 });

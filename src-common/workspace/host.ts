@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../parse/quote';
 import { bytes, intIn, name, oneOf } from './fields';
 
 /** POWER9: at most 24 SMT4 cores (12 SMT8 cores) per chip. */
@@ -14,7 +15,7 @@ export const socketSchema = z.strictObject({
 export const hostSchema = z
   .strictObject({
     name: name('host'),
-    model: z.literal('POWER9', { error: (iss) => `expected 'POWER9', got ${JSON.stringify(iss.input)}` }),
+    model: z.literal('POWER9', { error: (iss) => `expected 'POWER9', got ${quote(iss.input)}` }),
     threadsPerCore: oneOf(THREADS_PER_CORE),
     sockets: z.array(socketSchema).min(1, { error: 'expected at least one socket' }).max(16, { error: 'expected at most 16 sockets' }),
   })

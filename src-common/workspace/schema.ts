@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../parse/quote';
 import { FieldError, formatPath } from '../parse/field-error';
 import { parseCpuset } from '../parse/cpuset';
 import { bool, name } from './fields';
@@ -25,7 +26,7 @@ export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
 
 export const workspaceSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION, { error: (iss) => `expected ${SCHEMA_VERSION}, got ${JSON.stringify(iss.input)}` }),
+    schemaVersion: z.literal(SCHEMA_VERSION, { error: (iss) => `expected ${SCHEMA_VERSION}, got ${quote(iss.input)}` }),
     name: z.string().min(1).max(200),
     host: hostSchema,
     guests: z.array(guestSchema),

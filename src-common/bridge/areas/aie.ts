@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../parse/quote';
 import { parseDuration, SEC } from '../../parse/duration';
 import { hexBytes, workspaceSchema, type Workspace } from '../../workspace';
 import { area, method } from '../define';
@@ -58,17 +59,16 @@ export interface AiePartitionMemoryDump {
 /** The longest run a read may ask for: AIE kernels finish in microseconds; this bounds the work one request can cause. */
 export const AIE_MAX_READ_NS = SEC;
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 const col = z.number().int('expected an integer column').min(0, 'expected a column ≥ 0').max(127, 'expected a column ≤ 127');
 const row = z.number().int('expected an integer row').min(0, 'expected a row ≥ 0').max(31, 'expected a row ≤ 31');
-const mem = z.enum(['data', 'program'], { error: (iss) => `expected 'data' or 'program', got ${show(iss.input)}` });
+const mem = z.enum(['data', 'program'], { error: (iss) => `expected 'data' or 'program', got ${quote(iss.input)}` });
 const after = z
   .string()
-  .refine((s) => durationNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "1ms", got ${show(iss.input)}` });
+  .refine((s) => durationNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "1ms", got ${quote(iss.input)}` });
 const offset = z.number().int('expected an integer byte offset').min(0, 'expected an offset ≥ 0').max(0xffffffff, 'expected an offset ≤ 0xffffffff');
 const hex = z
   .string()
-  .refine((s) => hexBytes(s) !== undefined && hexBytes(s)!.length > 0, { error: (iss) => `expected pairs of hex digits such as "41 49", got ${show(iss.input)}` });
+  .refine((s) => hexBytes(s) !== undefined && hexBytes(s)!.length > 0, { error: (iss) => `expected pairs of hex digits such as "41 49", got ${quote(iss.input)}` });
 
 /** A duration string in ns within 0..AIE_MAX_READ_NS, or undefined. */
 export function durationNs(s: string): number | undefined {

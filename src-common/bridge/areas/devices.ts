@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../parse/quote';
 import { parseDuration, SEC } from '../../parse/duration';
 import { parseSize } from '../../parse/size';
 import { workspaceSchema } from '../../workspace';
@@ -97,7 +98,6 @@ export const DEVICES_MAX_LOOPBACK_BYTES = 64 * 1024 * 1024;
 /** What the Devices view asks for by default: enough to see the rings work (about 1 ms at Gen3 x4). */
 export const DEVICES_DEFAULT_LOOPBACK = '4M';
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
 /** A duration string in ns within 0..DEVICES_MAX_AFTER_NS, or undefined. */
 export function devicesAfterNs(s: string): number | undefined {
@@ -121,11 +121,11 @@ export function devicesLoopbackBytes(s: string): number | undefined {
 
 const loopback = z
   .string()
-  .refine((s) => devicesLoopbackBytes(s) !== undefined, { error: (iss) => `expected a size 0..64M such as "4M", got ${show(iss.input)}` });
+  .refine((s) => devicesLoopbackBytes(s) !== undefined, { error: (iss) => `expected a size 0..64M such as "4M", got ${quote(iss.input)}` });
 
 const after = z
   .string()
-  .refine((s) => devicesAfterNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "10ms", got ${show(iss.input)}` });
+  .refine((s) => devicesAfterNs(s) !== undefined, { error: (iss) => `expected a duration 0..1s such as "10ms", got ${quote(iss.input)}` });
 
 export const devicesArea = area({
   methods: {

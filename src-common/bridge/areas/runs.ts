@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../parse/quote';
 import { DAY, parseDuration } from '../../parse/duration';
 import { workspaceSchema } from '../../workspace';
 import { area, event, method } from '../define';
@@ -116,7 +117,6 @@ export const MAX_RUN_NS = 30 * DAY;
 export const MIN_SPEED = 0.001;
 export const MAX_SPEED = 1e7;
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
 /** A duration string within (0, MAX_RUN_NS] in ns, or undefined. */
 export function runDurationNs(s: string): number | undefined {
@@ -132,7 +132,7 @@ const runId = z.number().int('expected an integer run id').positive('expected a 
 const workspaceId = z.number().int('expected an integer workspace id').positive('expected a workspace id ≥ 1');
 const duration = z
   .string()
-  .refine((s) => runDurationNs(s) !== undefined, { error: (iss) => `expected a duration above 0 and at most 30d such as "2h", got ${show(iss.input)}` });
+  .refine((s) => runDurationNs(s) !== undefined, { error: (iss) => `expected a duration above 0 and at most 30d such as "2h", got ${quote(iss.input)}` });
 const seed = z.number().int('expected an integer seed').min(0, 'expected a seed ≥ 0').max(0xffffffff, 'expected a seed ≤ 4294967295');
 const speed = z
   .number()
@@ -141,11 +141,11 @@ const speed = z
   .nullable();
 const barriers = z.strictObject({ beforeSet: z.boolean(), afterClear: z.boolean() });
 const reportIds = z
-  .array(runId, { error: (iss) => `expected an array of one or two run ids, got ${show(iss.input)}` })
+  .array(runId, { error: (iss) => `expected an array of one or two run ids, got ${quote(iss.input)}` })
   .min(1, 'expected one or two run ids, got none')
   .max(2, 'expected one or two run ids (two make a comparison)')
-  .refine((ids) => new Set(ids).size === ids.length, { error: (iss) => `expected two different runs, got ${show(iss.input)}` });
-const reportFormat = z.enum(RUN_REPORT_FORMATS, { error: (iss) => `expected one of ${RUN_REPORT_FORMATS.join(', ')}, got ${show(iss.input)}` });
+  .refine((ids) => new Set(ids).size === ids.length, { error: (iss) => `expected two different runs, got ${quote(iss.input)}` });
+const reportFormat = z.enum(RUN_REPORT_FORMATS, { error: (iss) => `expected one of ${RUN_REPORT_FORMATS.join(', ')}, got ${quote(iss.input)}` });
 
 export const runsArea = area({
   methods: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../parse/quote';
 import { parseDuration } from '../../parse/duration';
 import { intIn, name } from '../fields';
 
@@ -18,12 +19,11 @@ export const AIE_MAX_KERNEL_WORDS = 0xffff;
 export const AIE_DIRECTIONS = ['north', 'south', 'east', 'west'] as const;
 const DELTA = { north: [0, 1], south: [0, -1], east: [1, 0], west: [-1, 0] } as const;
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : v === undefined ? 'nothing' : JSON.stringify(v));
 
 /** A 32-bit unsigned value: an integer or a hex string such as "0x03020100". */
 export const u32 = () =>
   z.union([z.number(), z.string()]).refine((v) => u32Value(v) !== undefined, {
-    error: (iss) => `expected an integer 0..0xffffffff or a hex string like "0x100", got ${show(iss.input)}`,
+    error: (iss) => `expected an integer 0..0xffffffff or a hex string like "0x100", got ${quote(iss.input)}`,
   });
 export type U32 = number | string;
 
@@ -45,7 +45,7 @@ export function hexBytes(text: string): Uint8Array | undefined {
 
 const tile = { col: intIn(0, 127), row: intIn(0, 31) };
 const duration = z.string().refine((s) => safeDuration(s) !== undefined, {
-  error: (iss) => `expected a duration such as "10us", got ${show(iss.input)}`,
+  error: (iss) => `expected a duration such as "10us", got ${quote(iss.input)}`,
 });
 function safeDuration(s: string): number | undefined {
   try {
@@ -64,7 +64,7 @@ export const aieKernelSchema = z.discriminatedUnion(
     z.strictObject({ op: z.literal('copy'), ...tile, start: duration, src: u32(), words, to: z.enum(AIE_DIRECTIONS), dst: u32() }),
     z.strictObject({ op: z.literal('vadd'), ...tile, start: duration, a: u32(), b: u32(), dst: u32(), words }),
   ],
-  { error: (iss) => `expected a kernel with op 'fill', 'copy' or 'vadd', got ${show((iss.input as { op?: unknown } | undefined)?.op)}` },
+  { error: (iss) => `expected a kernel with op 'fill', 'copy' or 'vadd', got ${quote((iss.input as { op?: unknown } | undefined)?.op)}` },
 );
 export type AieKernel = z.infer<typeof aieKernelSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../parse/quote';
 import { bytes, name } from '../fields';
 
 /** dma-buf exporters and importers (seed dma-buf-mgr-reservation-review). Owned by the dma-buf model. */
@@ -7,9 +8,8 @@ export const DMABUF_IMPORTER_KINDS = ['display', 'gpu', 'aie'] as const;
 /** The memory types an AIE partition exports, one dma-buf each (seed ai-engine-mem.c). */
 export const DMABUF_AIE_MEMORIES = ['data', 'program'] as const;
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : v === undefined ? 'nothing' : JSON.stringify(v));
 const oneOfText = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got ${show(iss.input)}` });
+  z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got ${quote(iss.input)}` });
 
 /**
  * An exporter. system-heap and camera exporters allocate `sizeBytes`; an AIE exporter exports

@@ -21,6 +21,9 @@ export function registerServe(program: Command): void {
         throw new CliError((e as Error).message);
       }
       const { server, store } = started;
+      // Every request path answers its own failures; should a defect still leave a promise
+      // rejected, say so and keep serving the other clients rather than exit.
+      process.on('unhandledRejection', (e) => process.stderr.write(`twb serve: internal error (still serving): ${(e as Error)?.stack ?? String(e)}\n`));
       process.stdout.write(`${server.url}\n`);
       const stop = () => {
         void server.close().then(() => {

@@ -3,7 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { BridgeHost } from '../../../src-common/bridge';
+import { BRIDGE_MAX_DEPTH, contract, type BridgeHost, type ReplyMessage } from '../../../src-common/bridge';
+import { formatPath } from '../../../src-common/parse/field-error';
+import { JsonValueError, parseJsonText } from '../../../src-common/parse/json';
 import { contentSecurityPolicy, cookieName, newToken, readCookie, tokenMatches } from './security';
 
 export interface ServerOptions {
@@ -53,22 +55,41 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const origin = () => `http://127.0.0.1:${port}`;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
   const originOk = (o: string | undefined) => o === undefined || o === origin() || o === `http://localhost:${port}`;
-  const authorized = (req: http.IncomingMessage) => {
-    const q = new URL(req.url ?? '/', origin()).searchParams.get('token');
-    return tokenMatches(q, token) || tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
-  };
+  const authorized = (req: http.IncomingMessage, url: ParsedUrl) =>
+    tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin());
     const deny = (code: number, text: string) => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       res.end(text + '\n');
     };
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
+    try {
+      servePage(req, deny, (code, headers, body) => {
+        res.writeHead(code, headers);
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
+    } catch {
+      // A defect, not the request's fault: answer and keep serving.
+      deny(500, 'internal error');
+    }
+  });
+
+  const servePage = (
+    req: http.IncomingMessage,
+    deny: (code: number, text: string) => void,
+    send: (code: number, headers: http.OutgoingHttpHeaders, body: Buffer) => void,
+  ) => {
+    // Parsed before anything else looks at it: a malformed target (`//[`, `/%E0%A4%A`) is a 400, not a crash.
+    const url = parseTarget(req.url, origin());
+    if (!url) return deny(400, 'bad request: malformed URL');
     if (!hostOk(req.headers.host)) return deny(403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
-    if (!authorized(req)) return deny(401, 'this server needs the token from the URL it printed (…/?token=…)');
+    if (!authorized(req, url)) return deny(401, 'this server needs the token from the URL it printed (…/?token=…)');
 
-    let file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
+    let file = path.resolve(root, '.' + url.path);
     if (url.pathname === '/') file = path.join(root, 'index.html');
     if (file !== root && !file.startsWith(root + path.sep)) return deny(404, 'not found');
     let body: Buffer;
@@ -90,21 +111,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     };
     // The page's own requests (scripts, styles, the socket) carry the token as a cookie.
     if (url.pathname === '/') headers['set-cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
+    send(200, headers, body);
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   server.on('upgrade', (req, socket: Duplex, head) => {
+    socket.on('error', () => socket.destroy());
     const refuse = (code: number, text: string) => {
       socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const url = new URL(req.url ?? '/', origin());
-    if (url.pathname !== BRIDGE_PATH) return refuse(404, 'Not Found');
-    if (!hostOk(req.headers.host)) return refuse(403, 'Forbidden');
-    if (!originOk(req.headers.origin)) return refuse(403, 'Forbidden');
-    if (!authorized(req)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.host));
+    try {
+      const url = parseTarget(req.url, origin());
+      if (!url) return refuse(400, 'Bad Request');
+      if (url.pathname !== BRIDGE_PATH) return refuse(404, 'Not Found');
+      if (!hostOk(req.headers.host)) return refuse(403, 'Forbidden');
+      if (!originOk(req.headers.origin)) return refuse(403, 'Forbidden');
+      if (!authorized(req, url)) return refuse(401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.host));
+    } catch {
+      refuse(500, 'Internal Server Error');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -129,21 +155,65 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
 /** One renderer connection: requests in, replies and pushed events out. */
 function serveSocket(ws: WebSocket, host: BridgeHost): void {
-  const unsubscribe = host.subscribe((msg) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  });
+  const send = (msg: unknown) => {
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(msg);
+    } catch (e) {
+      const id = (msg as { id?: unknown }).id ?? null;
+      text = JSON.stringify({ id, ok: false, error: { name: 'InternalError', message: `the reply could not be serialised: ${(e as Error).message}` } });
+    }
+    ws.send(text);
+  };
+  const unsubscribe = host.subscribe(send);
   ws.on('close', unsubscribe);
   ws.on('error', () => ws.terminate());
-  ws.on('message', async (data, isBinary) => {
+  ws.on('message', (data, isBinary) => {
+    void answer(data, isBinary).then(send, (e: unknown) => send({ id: null, ok: false, error: { name: 'InternalError', message: String(e) } }));
+  });
+  const answer = async (data: WebSocket.RawData, isBinary: boolean): Promise<unknown> => {
     let req: unknown;
+    const text = isBinary ? '' : data.toString();
     try {
       if (isBinary) throw new Error('binary frame');
-      req = JSON.parse(data.toString());
-    } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { name: 'ValidationError', message: 'request: expected a JSON text message' } }));
-      return;
+      // The argument sits one level down in the request.
+      req = parseJsonText(text, BRIDGE_MAX_DEPTH + 1);
+    } catch (e) {
+      if (e instanceof JsonValueError) return valueRefusal(e, text);
+      return { id: null, ok: false, error: { name: 'ValidationError', message: 'request: expected a JSON text message' } };
     }
-    const reply = await host.dispatch(req);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
-  });
+    return host.dispatch(req);
+  };
+}
+
+/**
+ * A request that is JSON but nests too deep or holds a number like 1e400: refused naming the
+ * method's field as dispatch would (`workspaces.create.doc.host.sockets[0].memoryBytes: …`).
+ */
+function valueRefusal(e: JsonValueError, text: string): ReplyMessage {
+  const raw = JSON.parse(text) as { id?: unknown; method?: unknown } | null;
+  const id = typeof raw?.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
+  const method = typeof raw?.method === 'string' && Object.hasOwn(contract.methods, raw.method) ? raw.method : null;
+  const [top, ...rest] = e.path;
+  const joined = (head: string, p: (string | number)[]) => (p.length ? `${head}${typeof p[0] === 'number' ? '' : '.'}${formatPath(p)}` : head);
+  const field = top === 'arg' && method ? joined(method, rest) : joined('request', e.path);
+  return { id, ok: false, error: { name: 'ValidationError', message: `${field}: ${e.detail}` } };
+}
+
+/** A request target as the server uses it, or null when it is malformed. */
+interface ParsedUrl {
+  pathname: string;
+  /** The pathname with %-escapes decoded. */
+  path: string;
+  searchParams: URLSearchParams;
+}
+
+function parseTarget(target: string | undefined, origin: string): ParsedUrl | null {
+  try {
+    const url = new URL(target ?? '/', origin);
+    return { pathname: url.pathname, path: decodeURIComponent(url.pathname), searchParams: url.searchParams };
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseJsonText } from '../../../src-common/parse/json';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 
 const BUILTIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/workspaces');
@@ -30,9 +31,9 @@ export function loadWorkspace(ref: string): Workspace {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new Error(`${ref}: not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${ref}: ${(e as Error).message}`, { cause: e });
   }
   try {
     return parseWorkspace(json);

@@ -10,7 +10,7 @@ import { exportLibvirtXml } from '../../import/libvirt';
 import { openStore, type Store } from '../../store';
 import { loadWorkspace } from '../../workspace/load';
 import { createBridgeHost } from '.';
-import { locateJsonError } from './json-error';
+import { locateJsonError } from '../../../../src-common/parse/json';
 
 const fixture = (f: string) => fs.readFileSync(new URL(`../../../../test/fixtures/${f}`, import.meta.url), 'utf8');
 const seed = loadWorkspace('builtin:seed-power9-ipi');

@@ -7,7 +7,7 @@ import { exportLibvirtXml, importLibvirtXml } from '../../import/libvirt';
 import { importSynthetic } from '../../import/synthetic';
 import { sanitizeName } from '../../import/topology-tree';
 import type { HandlerDeps } from './deps';
-import { parseJsonText } from './json-error';
+import { parseJsonText } from '../../../../src-common/parse/json';
 
 /**
  * Import/export for the UI, with the CLI's parsers and writers (`twb import`, `twb export`),
