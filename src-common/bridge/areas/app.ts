@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ParamDef } from '../../params/param-def';
 import { area, method } from '../define';
 
 export interface AppInfo {
@@ -17,24 +18,13 @@ export interface BuiltinInfo {
   title: string;
 }
 
-/** One documented model parameter (what `twb params` lists; workspace `params` overrides it by key). */
-export interface ParamInfo {
-  key: string;
-  unit: string;
-  default: number | boolean | string;
-  doc: string;
-  source: string;
-  min?: number;
-  max?: number;
-  values?: readonly string[];
-}
-
 /** Application facts: version, built-in example workspaces, the model parameter catalog. */
 export const appArea = area({
   methods: {
     'app.info': method<AppInfo>()(z.undefined()),
     'app.builtins': method<BuiltinInfo[]>()(z.undefined()),
-    'app.params': method<ParamInfo[]>()(z.undefined()),
+    /** The model parameter catalog (what `twb params` lists; a workspace's `params` override it by key). */
+    'app.params': method<ParamDef[]>()(z.undefined()),
   },
   events: {},
 });

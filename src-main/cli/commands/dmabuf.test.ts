@@ -37,7 +37,7 @@ describe('twb dmabuf stress', () => {
     await expect(twb('dmabuf', 'stress', '--jobs', '-3')).rejects.toThrow("--jobs: expected an integer 0..10000000, got '-3'");
     await expect(twb('dmabuf', 'stress', '--seed', '1e3')).rejects.toThrow("--seed: expected an integer 0..4294967295, got '1e3'");
     await expect(twb('dmabuf', 'stress', '--mode', 'unordered')).rejects.toThrow("--mode: expected one of wound-wait, wait-die, got 'unordered'");
-    await expect(twb('dmabuf', 'stress', '--set', 'dmabuf.writeFraction=2')).rejects.toThrow('--set: dmabuf.writeFraction: expected at most 1');
+    await expect(twb('dmabuf', 'stress', '--set', 'dmabuf.writeFraction=2')).rejects.toThrow('--set: dmabuf.writeFraction: expected a number from 0 to 1 (fraction), got "2"');
     await expect(twb('dmabuf', 'stress', '--json', path.join(dir, 'no/such/dir.json'), '--jobs', '1')).rejects.toThrow(/^--json: cannot write /);
   });
 });

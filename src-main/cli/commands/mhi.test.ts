@@ -41,7 +41,7 @@ describe('twb mhi loopback', () => {
     expect(() => loopbackReport({ ...base, ring: '1' })).toThrow("--ring: expected an integer 2..4096, got '1'");
     expect(() => loopbackReport({ ...base, removeAt: '1.5' })).toThrow("--remove-at: expected a fraction 0..1, got '1.5'");
     expect(() => loopbackReport({ ...base, pcieWidth: '3' })).toThrow("--pcie-width: expected one of 1, 2, 4, 8, 16, got '3'");
-    expect(() => loopbackReport({ ...base, set: ['mhi.host.syscallNs=-1'] })).toThrow(/^--set: mhi.host.syscallNs: expected at least 0/);
+    expect(() => loopbackReport({ ...base, set: ['mhi.host.syscallNs=-1'] })).toThrow(/^--set: mhi.host.syscallNs: expected a number from 0 to 1000000 \(ns\), got "-1"$/);
   });
 
   it('writes the JSON file through the real command line', () => {

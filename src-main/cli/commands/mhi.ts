@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { resolveParams } from '../../engine/core';
+import { resolveParams } from '../../engine/params';
 import { MHI_MAX_MTU, runLoopback } from '../../engine/mhi';
 import { formatSize, parseSize } from '../../../src-common/parse/size';
 import { CliError } from '../errors';

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { allParams } from '../../engine/core';
+import { describeRange, type ParamDef } from '../../engine/core';
+import { allParams } from '../../engine/params';
 import { BARRIER_SETS, WORKLOAD_OVERRIDE_PREFIX } from '../../engine/run/build';
-// Importing the run builder registers every parameter of the models a run uses.
-import '../../engine/run/build';
 
 export function registerParams(program: Command): void {
   program
     .command('params')
     .description("list the model parameters 'twb run --set KEY=VALUE' accepts: key, unit, default, meaning, source")
-    .option('--json', 'print JSON: [{key, unit, default, doc, source, min?, max?, values?}]')
+    .option('--json', 'print JSON: [{key, unit, default, doc, source, min?, max?, integer?, values?, maxLength?}]')
     .action((opts: { json?: boolean }) => {
       const list = [
         ...allParams(),
@@ -26,8 +25,8 @@ export function registerParams(program: Command): void {
         return;
       }
       const lines = list.map((p) => {
-        const range = 'values' in p && p.values ? ` (${p.values.join('|')})` : '';
-        return `${p.key} = ${String(p.default)} ${p.unit}${range}\n    ${p.doc}\n    source: ${p.source}\n`;
+        const accepts = 'min' in p || 'values' in p || p.unit === 'bool' || p.unit === 'string' ? describeRange(p as ParamDef) : p.unit;
+        return `${p.key} = ${String(p.default)}; ${accepts}\n    ${p.doc}\n    source: ${p.source}\n`;
       });
       process.stdout.write(lines.join(''));
     });

@@ -40,6 +40,19 @@ describe('twb run / params / runs', () => {
     expect(fs.existsSync(json)).toBe(false);
     expect(twb('run', 'builtin:seed-power9-ipi', '--duration', 'soon').stderr).toMatch(/--duration: invalid duration 'soon'/);
     expect(twb('run', 'builtin:seed-power9-ipi', '--set', 'kernel.barriers=maybe').stderr).toMatch(/kernel.barriers: expected one of none, set, clear, both/);
+    // Out of range: the message names the key and its range.
+    const big = twb('run', 'builtin:seed-power9-ipi', '--duration', '1m', '--set', 'qemu.workers=1e7', '--json', json);
+    expect(big.status).toBe(1);
+    expect(big.stderr).toContain('qemu.workers: expected an integer from 1 to 64 (count), got "1e7"');
+    expect(fs.existsSync(json)).toBe(false);
+    // The same from a workspace's params, naming the field.
+    const seed = JSON.parse(fs.readFileSync(new URL('../../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8'));
+    const wsFile = path.join(dir, 'bad-params.json');
+    fs.writeFileSync(wsFile, JSON.stringify({ ...seed, params: { 'qemu.workers': 1e7 } }));
+    const fromWs = twb('run', wsFile, '--duration', '1m', '--json', json);
+    expect(fromWs.status).toBe(1);
+    expect(fromWs.stderr).toContain('params.qemu.workers: expected an integer from 1 to 64 (count), got 10000000');
+    expect(fs.existsSync(json)).toBe(false);
   });
 
   it('lists parameters with unit and source', () => {
@@ -48,5 +61,7 @@ describe('twb run / params / runs', () => {
     expect(list.find((p) => p.key === 'host.ksm.pages_to_scan')).toMatchObject({ unit: 'count', default: 100 });
     expect(list.find((p) => p.key === 'kernel.barriers')).toBeTruthy();
     for (const p of list) expect(p.source.length).toBeGreaterThan(3);
+    expect(list.find((p) => p.key === 'qemu.workers')).toMatchObject({ min: 1, max: 64, integer: true });
+    expect(twb('params').stdout).toContain('qemu.workers = 8; an integer from 1 to 64 (count)');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation, resolveParams } from '../core';
+import { Simulation } from '../core';
+import { resolveParams } from '../params';
 import { AieArray } from './array';
 import { decodeInstruction, encodeInstruction, type Instruction } from './program';
 import { CORE_STATUS, CORE_STATUS_ERROR, SHIMPL_CLKCNTR } from './registers';

@@ -1,4 +1,3 @@
-import './params';
 import { Priority } from '../core';
 import type { AieArray, Tile } from './array';
 import { hex, tileName } from './geometry';
@@ -134,7 +133,7 @@ export class TileCore {
         return null;
       }
     }
-    const launch = sim.params.num('aie.kernel.launchCycles');
+    const launch = sim.params.get('aie.kernel.launchCycles');
     return { pc, ins, out, done: 0, baseNs: sim.now, baseCycles: 0, cycles: launch };
   }
 
@@ -149,9 +148,9 @@ export class TileCore {
   private scheduleChunk(): void {
     const run = this.running!;
     const sim = this.array.sim;
-    const n = Math.min(sim.params.num('aie.kernel.chunkWords'), run.ins.words - run.done);
-    const cycles = run.cycles + n * sim.params.num('aie.kernel.cyclesPerWord');
-    const at = run.baseNs + Math.round(((cycles - run.baseCycles) * 1e9) / sim.params.num('aie.clockHz'));
+    const n = Math.min(sim.params.get('aie.kernel.chunkWords'), run.ins.words - run.done);
+    const cycles = run.cycles + n * sim.params.get('aie.kernel.cyclesPerWord');
+    const at = run.baseNs + Math.round(((cycles - run.baseCycles) * 1e9) / sim.params.get('aie.clockHz'));
     const epoch = this.epoch;
     sim.at(at, Priority.DEFAULT, () => {
       if (epoch !== this.epoch || this.running !== run) return;

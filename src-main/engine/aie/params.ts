@@ -1,17 +1,18 @@
-import { defineParams } from '../core';
+import type { ParamDef } from '../core';
 
 /**
  * AI Engine timing. Kernels advance in simulated time: `launchCycles` once, then
  * `cyclesPerWord` per 32-bit word, at `clockHz`; they run in chunks of `chunkWords` so that
  * memories change visibly during a run.
  */
-export const AIE_PARAMS = defineParams([
+export const AIE_PARAMS = [
   {
     key: 'aie.clockHz',
     unit: 'Hz',
     default: 1_000_000_000,
     min: 1_000_000,
     max: 2_000_000_000,
+    integer: true,
     doc: 'AI Engine array clock frequency.',
     source: 'AMD DS957 (Versal AI Core data sheet): AI Engine fMAX 1 GHz at the -1 speed grade, up to about 1.3 GHz at faster grades',
   },
@@ -30,6 +31,7 @@ export const AIE_PARAMS = defineParams([
     default: 32,
     min: 0,
     max: 1_000_000,
+    integer: true,
     doc: 'Cycles from a launch to the first word: instruction fetch, decode and loop set-up.',
     source: 'assumption (order of a short pipeline refill plus loop set-up); not calibrated',
   },
@@ -39,6 +41,7 @@ export const AIE_PARAMS = defineParams([
     default: 64,
     min: 1,
     max: 8192,
+    integer: true,
     doc: 'Words a kernel processes per simulation event; smaller shows finer progress, costs more events.',
     source: 'model granularity, not hardware: results are the same for any value, only intermediate states differ',
   },
@@ -48,7 +51,8 @@ export const AIE_PARAMS = defineParams([
     default: 1000,
     min: 1,
     max: 1_000_000_000,
+    integer: true,
     doc: 'Time between register reads of a poll request.',
     source: 'assumption: readl_poll_timeout-style polling with a 1 µs sleep between reads',
   },
-] as const);
+] as const satisfies readonly ParamDef[];

@@ -1,4 +1,3 @@
-import './params';
 import { Priority } from '../core';
 import type { AieArray } from './array';
 import { AieError } from './errors';
@@ -75,7 +74,7 @@ export class AiePartition {
     const a = this.checkReg(address);
     if (!(timeoutNs >= 0)) throw new AieError('EINVAL', `poll timeout must be ≥ 0 ns, got ${timeoutNs}`);
     const sim = this.array.sim;
-    const interval = sim.params.num('aie.reg.pollIntervalNs');
+    const interval = sim.params.get('aie.reg.pollIntervalNs');
     const begin = sim.now;
     const want = (expected & mask) >>> 0;
     const check = () => {

@@ -1,14 +1,15 @@
 import type { Component } from './component';
 import { EventQueue, type EventHandler } from './event-queue';
 import { KernelLog } from './kernel-log';
-import { Params, resolveParams } from './params';
+import { resolveParams, type ModelParams } from '../params';
 import { Rng } from './prng';
 import { Trace } from './trace';
 import type { UntilCondition, UntilMet } from './until';
 
 export interface SimulationOptions {
   seed: number;
-  params?: Params;
+  /** Default: every parameter at its default. */
+  params?: ModelParams;
   traceKeep?: number;
 }
 
@@ -17,7 +18,7 @@ export class Simulation {
   readonly queue = new EventQueue();
   readonly log = new KernelLog();
   readonly trace: Trace;
-  readonly params: Params;
+  readonly params: ModelParams;
   readonly seed: number;
   private readonly components: Component[] = [];
   private readonly streams = new Map<string, Rng>();

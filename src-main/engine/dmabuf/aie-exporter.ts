@@ -42,7 +42,7 @@ const hex = (n: number) => `0x${n.toString(16)}`;
  * mapping warns and fails, and unmapping only warns.
  */
 export function exportAieMemory(sim: Simulation, mem: AiePartitionMemory): DmaBuf {
-  const page = sim.params.num('dmabuf.pageBytes');
+  const page = sim.params.get('dmabuf.pageBytes');
   if (mem.tileSize % page !== 0) {
     sim.printk(`aie ${mem.partition}: no dmabuf for mem(${hex(mem.offset)}, ${hex(mem.tileSize)}), not aligned with page size.`);
     throw new DmabufError('EINVAL', `AIE ${mem.kind} memory of ${mem.partition}: tile size ${mem.tileSize} is not a multiple of the page size ${page}`);

@@ -100,7 +100,7 @@ describe('camera producer', () => {
     let first = -1;
     buf.beginCpuAccess('to-device', () => (first = buf.vmap().read(0, 1)[0]));
     expect(first).toBe(-1);
-    s.runUntil(s.params.num('dmabuf.cameraFrameNs'));
+    s.runUntil(s.params.get('dmabuf.cameraFrameNs'));
     expect(first).toBe(7);
     const disp = new Importer('display0', 'display');
     const imp = disp.import(buf, 'to-device');

@@ -223,7 +223,7 @@ export class DmaBuf {
   /** dma_buf_mmap of `length` bytes from page-aligned `offset` (vm_pgoff × PAGE_SIZE); past the end is EINVAL. */
   mmap(offset: number, length: number): ByteView {
     this.assertAlive('mmap');
-    const page = this.sim.params.num('dmabuf.pageBytes');
+    const page = this.sim.params.get('dmabuf.pageBytes');
     if (!Number.isSafeInteger(offset) || offset < 0 || offset % page !== 0)
       throw new DmabufError('EINVAL', `mmap offset ${offset} of ${this.name} is not a multiple of the page size ${page}`);
     if (!Number.isSafeInteger(length) || length <= 0) throw new DmabufError('EINVAL', `mmap length ${length} of ${this.name} must be positive`);

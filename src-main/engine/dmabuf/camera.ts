@@ -25,7 +25,7 @@ export class CameraProducer {
 
   /** A contiguous frame buffer of `size` bytes (rounded up to whole pages). */
   allocate(size: number): DmaBuf {
-    const page = this.sim.params.num('dmabuf.pageBytes');
+    const page = this.sim.params.get('dmabuf.pageBytes');
     if (!Number.isSafeInteger(size) || size <= 0) throw new DmabufError('EINVAL', `${this.name}: frame size must be a positive integer, got ${size}`);
     const bytes = new Uint8Array(Math.ceil(size / page) * page);
     const base = this.nextBase;
@@ -56,7 +56,7 @@ export class CameraProducer {
     const fence = this.fences.create();
     buf.resv.addExclusiveFence(fence);
     buf.resv.unlock();
-    this.sim.after(this.sim.params.num('dmabuf.cameraFrameNs'), Priority.HARDWARE, () => {
+    this.sim.after(this.sim.params.get('dmabuf.cameraFrameNs'), Priority.HARDWARE, () => {
       for (let i = 0; i < bytes.length; i++) bytes[i] = (frameNo + i) & 0xff;
       fence.signal();
       fence.put();

@@ -6,7 +6,6 @@ import type { DmaBuf, DmaDirection } from './buffer';
 import { CameraProducer } from './camera';
 import { DmabufError } from './errors';
 import { Importer, type Import } from './importers';
-import './params';
 import { SystemHeap } from './system-heap';
 
 /** The AIE model's partitions by name (AieModel.partitions), filled before this model's init. */

@@ -1,7 +1,7 @@
-import { defineParams } from '../core';
+import type { ParamDef } from '../core';
 
 /** Model parameters of the dma-buf framework and its stress workload. */
-export const DMABUF_PARAMS = defineParams([
+export const DMABUF_PARAMS = [
   {
     key: 'dmabuf.pageBytes',
     unit: 'bytes',
@@ -10,6 +10,7 @@ export const DMABUF_PARAMS = defineParams([
     source: 'seed xilinx-aie-tile-memories-dmabuf (PAGE_ALIGNED check, vm_pgoff * PAGE_SIZE)',
     min: 512,
     max: 65536,
+    integer: true,
   },
   {
     key: 'dmabuf.lockAttemptNs',
@@ -55,6 +56,7 @@ export const DMABUF_PARAMS = defineParams([
     source: 'model choice: small multi-buffer batches as in test-ww_mutex stress',
     min: 1,
     max: 64,
+    integer: true,
   },
   {
     key: 'dmabuf.writeFraction',
@@ -65,9 +67,6 @@ export const DMABUF_PARAMS = defineParams([
     min: 0,
     max: 1,
   },
-]);
-
-export const CAMERA_PARAMS = defineParams([
   {
     key: 'dmabuf.cameraFrameNs',
     unit: 'ns',
@@ -77,4 +76,4 @@ export const CAMERA_PARAMS = defineParams([
     min: 1,
     max: 10_000_000_000,
   },
-]);
+] as const satisfies readonly ParamDef[];

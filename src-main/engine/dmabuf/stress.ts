@@ -1,9 +1,9 @@
-import { Priority, resolveParams, Simulation, type ParamValues, type Rng } from '../core';
+import { Priority, Simulation, type ParamValues, type Rng } from '../core';
+import { resolveParams } from '../params';
 import { FieldError } from '../../../src-common/parse/field-error';
 import { DeadlockDetector } from './deadlock-detector';
 import { FenceContext, waitAll, type DmaFence } from './fence';
 import { InvariantMonitor, type MonitoredJob } from './invariant-monitor';
-import './params';
 import { DMA_BUF_MAX_SHARED_FENCE, WW_POLICIES, WwClass, type LockPolicy, type ReservationObject, type WwTicket } from './reservation';
 import { reserveAll } from './reserve-all';
 import { SystemHeap } from './system-heap';
@@ -70,17 +70,17 @@ export function runStress(opts: StressOptions): StressRun {
   checkStressOptions(opts);
   const sim = new Simulation({ seed: opts.seed, params: resolveParams(opts.params ?? {}) });
   const p = sim.params;
-  const attemptNs = p.num('dmabuf.lockAttemptNs');
-  const submitNs = p.num('dmabuf.submitNs');
-  const jobMeanNs = p.num('dmabuf.jobMeanNs');
-  const thinkMeanNs = p.num('dmabuf.thinkMeanNs');
-  const perJobMax = Math.min(p.num('dmabuf.buffersPerJobMax'), opts.buffers);
-  const writeFraction = p.num('dmabuf.writeFraction');
+  const attemptNs = p.get('dmabuf.lockAttemptNs');
+  const submitNs = p.get('dmabuf.submitNs');
+  const jobMeanNs = p.get('dmabuf.jobMeanNs');
+  const thinkMeanNs = p.get('dmabuf.thinkMeanNs');
+  const perJobMax = Math.min(p.get('dmabuf.buffersPerJobMax'), opts.buffers);
+  const writeFraction = p.get('dmabuf.writeFraction');
 
   const after = (delay: number, fn: () => void) => sim.after(delay, Priority.DEFAULT, fn, 'dmabuf');
   const ww = new WwClass(opts.mode, (fn) => sim.after(0, Priority.DEFAULT, fn, 'dmabuf wake'));
   const heap = new SystemHeap(sim);
-  const bufs = Array.from({ length: opts.buffers }, () => heap.allocate(p.num('dmabuf.pageBytes')));
+  const bufs = Array.from({ length: opts.buffers }, () => heap.allocate(p.get('dmabuf.pageBytes')));
   const detector = new DeadlockDetector((cycle) => {
     const names = cycle.map((t) => t.owner);
     sim.trace.emit(sim.now, 'dmabuf.deadlock', { cycle: names.join(' ') });

@@ -19,7 +19,7 @@ export class SystemHeap {
 
   /** Allocates and exports `size` bytes (rounded up to whole pages). */
   allocate(size: number): DmaBuf {
-    const page = this.sim.params.num('dmabuf.pageBytes');
+    const page = this.sim.params.get('dmabuf.pageBytes');
     if (!Number.isSafeInteger(size) || size <= 0) throw new DmabufError('EINVAL', `${this.name}: allocation size must be a positive integer, got ${size}`);
     const pages = Math.ceil(size / page);
     const bytes = new Uint8Array(pages * page);

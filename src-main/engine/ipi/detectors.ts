@@ -59,14 +59,14 @@ export class LockupDetectors {
     private readonly rng: Rng,
   ) {
     const p = sim.params;
-    this.thresh = Math.round(2 * p.num('watchdog.thresh_s') * SEC);
+    this.thresh = Math.round(2 * p.get('watchdog.thresh_s') * SEC);
     // Integer ns throughout, so a sample time never rounds back onto the current instant.
-    this.period = Math.round((2 * p.num('watchdog.thresh_s') * SEC) / 5);
+    this.period = Math.round((2 * p.get('watchdog.thresh_s') * SEC) / 5);
     this.watchdogPhase = Array.from({ length: cpus.count }, () => rng.int(this.period));
-    this.rcuTimeout = Math.round(p.num('rcu.stall_timeout_s') * SEC);
-    this.hz = p.num('kernel.hz');
-    this.hungTimeout = Math.round(p.num('hung_task.timeout_s') * SEC);
-    this.hungWarningsLeft = p.num('hung_task.warnings');
+    this.rcuTimeout = Math.round(p.get('rcu.stall_timeout_s') * SEC);
+    this.hz = p.get('kernel.hz');
+    this.hungTimeout = Math.round(p.get('hung_task.timeout_s') * SEC);
+    this.hungWarningsLeft = p.get('hung_task.warnings');
     this.hungPhase = rng.int(this.hungTimeout);
   }
 
@@ -184,7 +184,7 @@ export class LockupDetectors {
   private hungCheck(): void {
     this.hungScheduled = false;
     const now = this.sim.now;
-    const release = this.sim.params.str('kernel.release');
+    const release = this.sim.params.get('kernel.release');
     const tainted = this.softLockupTaint ? `Tainted: G L ${release}` : `Not tainted ${release}`;
     for (const b of [...this.blocked.values()].sort((x, y) => x.task.pid - y.task.pid)) {
       if (b.reported || now - b.since < this.hungTimeout || this.hungWarningsLeft <= 0) continue;

@@ -7,7 +7,8 @@
  * starts in a guest with an empty store queue (episodes are `ipi.overlap_window_ns` apart, so
  * nothing of an earlier one is still pending).
  */
-import type { Params, Rng } from '../core';
+import type { Rng } from '../core';
+import type { ModelParams } from '../params';
 import { compile, Machine, Op, type MachineState, type Program } from '../memory-model';
 import type { Barriers } from './fabric';
 import { lostMessages } from './explore-ipi';
@@ -37,16 +38,16 @@ export interface EpisodeTiming {
   guestExitNs: number;
 }
 
-export function episodeTiming(p: Params): EpisodeTiming {
+export function episodeTiming(p: ModelParams): EpisodeTiming {
   return {
-    stepNs: p.num('ipi.step_ns'),
-    loadNs: p.num('ipi.load_ns'),
-    storeNs: p.num('ipi.store_visible_ns'),
-    stallFraction: p.num('ipi.store_stall_fraction'),
-    stallNs: p.num('ipi.store_stall_ns'),
-    stallCapNs: p.num('ipi.overlap_window_ns') / 4,
-    deliveryNs: p.num('ipi.delivery_ns'),
-    guestExitNs: p.num('ipi.guest_exit_ns'),
+    stepNs: p.get('ipi.step_ns'),
+    loadNs: p.get('ipi.load_ns'),
+    storeNs: p.get('ipi.store_visible_ns'),
+    stallFraction: p.get('ipi.store_stall_fraction'),
+    stallNs: p.get('ipi.store_stall_ns'),
+    stallCapNs: p.get('ipi.overlap_window_ns') / 4,
+    deliveryNs: p.get('ipi.delivery_ns'),
+    guestExitNs: p.get('ipi.guest_exit_ns'),
   };
 }
 

@@ -28,7 +28,7 @@
  * `ImmediateFabric` below is the placeholder: every IPI arrives after a fixed latency, nothing is
  * ever lost, no lock is ever held for long. `run/build.ts` picks the fabric in one line.
  */
-import { defineParams, Priority, type Component, type Simulation } from '../core';
+import { Priority, type Component, type Simulation } from '../core';
 import type { CpuStates, TaskRef } from '../power9/cpus';
 
 /**
@@ -114,17 +114,6 @@ export interface IpiFabric extends Component {
 
 export type FabricFactory = (ctx: FabricContext) => IpiFabric;
 
-export const FABRIC_PARAMS = defineParams([
-  {
-    key: 'ipi.delivery_ns',
-    unit: 'ns',
-    default: 1500,
-    min: 1,
-    doc: 'Time from msgsnd to the target running the IPI handler (placeholder fabric).',
-    source: 'POWER9 doorbell latency is on the order of 1 µs (msgsnd/msgsync + exception entry); order-of-magnitude estimate.',
-  },
-] as const);
-
 /** The placeholder fabric: every IPI is delivered after `ipi.delivery_ns`; none is ever lost. */
 export class ImmediateFabric implements IpiFabric {
   readonly name = 'ipi';
@@ -138,7 +127,7 @@ export class ImmediateFabric implements IpiFabric {
   private readonly latency: number;
 
   constructor(private readonly ctx: FabricContext) {
-    this.latency = ctx.sim.params.num('ipi.delivery_ns');
+    this.latency = ctx.sim.params.get('ipi.delivery_ns');
   }
 
   setTraffic(traffic: IpiTraffic): void {

@@ -1,16 +1,22 @@
-/**
- * Parameters of the IPI fabric (handshake timing, fidelity, lockup detectors). Doorbell
- * delivery latency is `ipi.delivery_ns`, declared with the IpiFabric contract in fabric.ts.
- */
-import { defineParams } from '../core';
-import './fabric';
+/** Parameters of the IPI fabric (doorbell delivery, handshake timing, fidelity, lockup detectors). */
+import type { ParamDef } from '../core';
 
-export const IPI_PARAMS = defineParams([
+export const IPI_PARAMS = [
+  {
+    key: 'ipi.delivery_ns',
+    unit: 'ns',
+    default: 1500,
+    min: 1,
+    max: 1_000_000,
+    doc: 'Time from msgsnd to the target running the IPI handler (doorbell delivery; the placeholder fabric delivers every IPI after it).',
+    source: 'POWER9 doorbell latency is on the order of 1 µs (msgsnd/msgsync + exception entry); order-of-magnitude estimate.',
+  },
   {
     key: 'ipi.step_ns',
     unit: 'ns',
     default: 5,
     min: 0,
+    max: 1000,
     doc: 'Time to issue one instruction of the handshake (each load, store, fence, msgsnd).',
     source: 'POWER9 at ~3.8 GHz issues a few instructions per ns; order-of-magnitude estimate.',
   },
@@ -19,6 +25,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 40,
     min: 0,
+    max: 100_000,
     doc: 'Mean time for a load to be satisfied (exponential), e.g. an L2/L3 hit on a line another CPU wrote.',
     source: 'POWER9 L3 latency ~ 10-40 ns; order-of-magnitude estimate.',
   },
@@ -27,6 +34,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 60,
     min: 0,
+    max: 100_000,
     doc: 'Mean time for a store to become visible to other CPUs (exponential), when not stalled.',
     source: 'Store-queue drain to L2 plus invalidation of other copies; order-of-magnitude estimate.',
   },
@@ -44,6 +52,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 1000,
     min: 0,
+    max: 1_000_000,
     doc: 'Mean duration of a stalled store (exponential, capped at a quarter of ipi.overlap_window_ns).',
     source: 'A cross-socket coherence round trip under load is ~ 0.5-2 µs; order-of-magnitude estimate.',
   },
@@ -52,6 +61,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 800,
     min: 0,
+    max: 1_000_000,
     doc: 'From the doorbell check in real mode (host_ipi set) to doorbell_exception running in the host.',
     source: 'KVM-HV guest exit on POWER9 ~ 0.5-1 µs; order-of-magnitude estimate.',
   },
@@ -60,6 +70,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 3000,
     min: 0,
+    max: 1_000_000_000,
     doc: 'From the IPI arriving to the target having run the csd function and unlocked the csd (what the sender waits for in csd_lock_wait).',
     source: 'A TLB flush function on POWER9 ~ a few µs; order-of-magnitude estimate.',
   },
@@ -68,6 +79,7 @@ export const IPI_PARAMS = defineParams([
     unit: 'ns',
     default: 6000,
     min: 1000,
+    max: 1_000_000,
     doc: 'IPIs to one target closer than this run as one detailed handshake; farther apart they cannot interact. Store delays are capped at a quarter of it, so one whole handshake (sender stores, msgsnd, delivery, guest exit, the target clear store) fits inside it.',
     source: 'Must exceed 2 × stall cap + ipi.delivery_ns + ipi.guest_exit_ns (5.3 µs with the defaults). Larger values only cost speed (more episodes).',
   },
@@ -84,6 +96,8 @@ export const IPI_PARAMS = defineParams([
     unit: 's',
     default: 10,
     min: 1,
+    max: 60,
+    integer: true,
     doc: 'kernel.watchdog_thresh: a soft lockup is reported when a CPU has not scheduled for 2× this; the watchdog samples every 2×thresh/5.',
     source: 'Linux default watchdog_thresh = 10 (kernel/watchdog.c); seed log "stuck for 22s/23s".',
   },
@@ -92,6 +106,8 @@ export const IPI_PARAMS = defineParams([
     unit: 's',
     default: 21,
     min: 3,
+    max: 300,
+    integer: true,
     doc: 'rcu_cpu_stall_timeout: first RCU stall report after this; repeats every 3× this + 3 jiffies.',
     source: 'Linux CONFIG_RCU_CPU_STALL_TIMEOUT = 21; seed log reports 63 s apart.',
   },
@@ -100,6 +116,8 @@ export const IPI_PARAMS = defineParams([
     unit: 'per_s',
     default: 250,
     min: 1,
+    max: 1000,
+    integer: true,
     doc: 'Kernel tick rate, for the "ticks this GP" of RCU stall reports.',
     source: 'Seed log: 5250 ticks after 21 s = 250 Hz.',
   },
@@ -108,6 +126,8 @@ export const IPI_PARAMS = defineParams([
     unit: 's',
     default: 120,
     min: 1,
+    max: 86_400,
+    integer: true,
     doc: 'hung_task_timeout_secs: a task blocked uninterruptibly longer than this is reported (at most hung_task.warnings times).',
     source: 'Linux default 120 s; seed log "blocked for more than 120 seconds".',
   },
@@ -116,6 +136,8 @@ export const IPI_PARAMS = defineParams([
     unit: 'count',
     default: 10,
     min: 0,
+    max: 10_000,
+    integer: true,
     doc: 'hung_task_warnings: how many hung-task reports the kernel prints in total.',
     source: 'Linux default sysctl_hung_task_warnings = 10.',
   },
@@ -123,7 +145,8 @@ export const IPI_PARAMS = defineParams([
     key: 'kernel.release',
     unit: 'string',
     default: '5.3.0-rc5-mdr-vanilla+ #1',
+    maxLength: 64,
     doc: 'uname -r and build number printed in hung-task reports.',
     source: 'Seed log.',
   },
-] as const);
+] as const satisfies readonly ParamDef[];

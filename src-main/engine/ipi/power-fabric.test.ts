@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Priority, resolveParams, Simulation, type ParamValues } from '../core';
+import { Priority, Simulation, type ParamValues } from '../core';
+import { resolveParams } from '../params';
 import { CpuStates } from '../power9/cpus';
 import { exploreIpi } from './explore-ipi';
 import { barriersOf, type BarrierVariant } from './handshake';

@@ -30,7 +30,6 @@ import type { DeliveryListener, FabricContext, FabricFactory, IpiFabric, IpiKind
 import { LockupDetectors } from './detectors';
 import { episodeTiming, runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
 import type { Message, SenderKind } from './handshake';
-import './params';
 
 interface Broadcast {
   from: number;
@@ -95,8 +94,8 @@ export class PowerIpiFabric implements IpiFabric {
   constructor(private readonly ctx: FabricContext) {
     const p = ctx.sim.params;
     this.timing = episodeTiming(p);
-    this.window = p.num('ipi.overlap_window_ns');
-    this.detailed = p.str('ipi.fidelity') === 'detailed';
+    this.window = p.get('ipi.overlap_window_ns');
+    this.detailed = p.get('ipi.fidelity') === 'detailed';
     this.rngOverlap = ctx.sim.rng('ipi.overlap');
     this.rngEpisode = ctx.sim.rng('ipi.episode');
     this.rngLocks = ctx.sim.rng('ipi.locks');
@@ -157,7 +156,7 @@ export class PowerIpiFabric implements IpiFabric {
       } else this.deliver(t, 'call_function', 1);
     }
     if (b.pending.size === 0) {
-      this.ctx.sim.after(this.timing.deliveryNs + this.ctx.sim.params.num('ipi.call_function_ns'), Priority.INTERRUPT, onDone, 'ipi.csd_done');
+      this.ctx.sim.after(this.timing.deliveryNs + this.ctx.sim.params.get('ipi.call_function_ns'), Priority.INTERRUPT, onDone, 'ipi.csd_done');
     } else this.stick(b);
   }
 

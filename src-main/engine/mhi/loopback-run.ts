@@ -1,4 +1,5 @@
-import { Simulation, type Params, resolveParams } from '../core';
+import { Simulation } from '../core';
+import { resolveParams, type ModelParams } from '../params';
 import { LoopbackClient } from './loopback-client';
 import { createLoopbackSystem } from './system';
 
@@ -17,7 +18,7 @@ export interface LoopbackOptions {
   controller?: string;
   pcieGen?: number;
   pcieWidth?: number;
-  params?: Params;
+  params?: ModelParams;
   /** Called with each chunk the client reads, in order (views: consume before returning). */
   onRead?: (chunk: Uint8Array) => void;
 }

@@ -1,4 +1,5 @@
-import { Simulation, resolveParams, type ParamValues } from '../core';
+import { Simulation, type ParamValues } from '../core';
+import { resolveParams } from '../params';
 import type { Completion } from './completion';
 import { createLoopbackSystem, type LoopbackSystem, type LoopbackSystemConfig } from './system';
 import { UciFile } from './uci-file';

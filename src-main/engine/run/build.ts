@@ -1,6 +1,7 @@
 import type { Workload, Workspace } from '../../../src-common/workspace';
 import { parseStressCommand } from '../stress/parse';
-import { resolveParams, Simulation, type ParamValues } from '../core';
+import { Simulation, type ParamValues } from '../core';
+import { resolveParams } from '../params';
 import { type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
 import { createPowerFabric } from '../ipi/power-fabric';
 import { CpuStates } from '../power9/cpus';
@@ -8,12 +9,6 @@ import { HostTopology } from '../power9/topology';
 import { placementWarnings } from '../kvm/guest';
 import { Machine } from './machine';
 import { runProblems } from './validate';
-// A workspace's `params` may set any model's parameters, the devices' too (the AI Engine and
-// Devices views read aie.*, mhi.*, dmabuf.*): register them so a run accepts such a workspace
-// and `twb params` lists them, as the app's parameter list does.
-import '../aie/params';
-import '../mhi/params';
-import '../dmabuf/params';
 
 /** `kernel.barriers` on the command line: the seed's barrier sets (docs/architecture.md §3.4). */
 export const BARRIER_SETS: Record<string, Barriers> = {

@@ -5,12 +5,10 @@ import type { CpuState, CpuStates, TaskRef } from '../power9/cpus';
 import { placeTasks, type PlaceTask } from '../power9/placement';
 import type { HostTopology } from '../power9/topology';
 import { vcpuPlans } from '../kvm/guest';
-import { exitsPerGuestFault } from '../kvm/mmu';
 import { parseStressCommand, type StressOptions } from '../stress/parse';
-import '../stress/params';
-import '../kvm/params';
-import './params';
+import type { NumberParamKey } from '../params';
 import { wakeupStreams, type WakeSource } from './host-wakeups';
+import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestSpeed, ksmScanRate, qemuWorkerDuty, vmWorker, type ExitReason, type GuestLoad } from './rates';
 
 /**
  * The workload model of a run (docs/architecture.md §3.1–3.3), event-efficient: instead of simulating
@@ -25,7 +23,7 @@ import { wakeupStreams, type WakeSource } from './host-wakeups';
  * the task on it is frozen, everything else is re-placed and every rate recomputed.
  */
 export const EXIT_REASONS = ['page_fault', 'hcall', 'doorbell', 'timer'] as const;
-export type ExitReason = (typeof EXIT_REASONS)[number] | 'pt_write';
+export type { ExitReason };
 
 type TaskKind = 'vcpu' | 'qemu-worker' | 'stress' | 'ksmd' | 'khugepaged';
 
@@ -36,22 +34,6 @@ interface Task extends PlaceTask {
   vcpu?: number;
   /** For stress tasks on the host: which hog. */
   hog?: 'cpu' | 'io' | 'vm' | 'hdd';
-}
-
-/** What the stress workers of one guest ask of its vCPUs. */
-interface GuestLoad {
-  guest: Guest;
-  opts: StressOptions[];
-  /** Total CPU demand of the workers, in vCPUs. */
-  demand: number;
-  /** First-touch faults per second of base pages at full speed. */
-  pagesPerSec: number;
-  /** Base pages the --vm workers write per second at full speed (first touches and --vm-keep rewrites). */
-  writesPerSec: number;
-  /** Base pages the --vm workers keep rewriting (their --vm-bytes). */
-  workingSetPages: number;
-  /** Block requests per second at full speed. */
-  ioPerSec: number;
 }
 
 interface GuestRates {
@@ -69,6 +51,7 @@ export class Machine implements Component {
   readonly name = 'machine';
   private readonly tasks: Task[] = [];
   private readonly loads = new Map<string, GuestLoad>();
+  private readonly guestOpts = new Map<string, StressOptions[]>();
   private readonly hostOpts: StressOptions[] = [];
   private cpuOf: number[] = [];
   private cpuLoad: number[] = [];
@@ -100,15 +83,15 @@ export class Machine implements Component {
     this.buildTasks();
   }
 
-  private num(key: string): number {
-    return this.sim.params.num(key);
+  private num(key: NumberParamKey): number {
+    return this.sim.params.get(key);
   }
 
   // ---- construction -------------------------------------------------------------------------
 
   private buildTasks(): void {
     let pid = PID_BASE;
-    const p = (key: string) => this.num(key);
+    const p = (key: NumberParamKey) => this.num(key);
     for (const w of this.ws.workloads) {
       let opts: StressOptions;
       try {
@@ -117,23 +100,10 @@ export class Machine implements Component {
         throw new Error(`workload on '${w.target}': ${(e as Error).message}`, { cause: e });
       }
       if (w.target === 'host') this.hostOpts.push(opts);
-      else {
-        const g = this.ws.guests.find((x) => x.name === w.target)!;
-        const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, writesPerSec: 0, workingSetPages: 0, ioPerSec: 0 };
-        l.opts.push(opts);
-        this.loads.set(g.name, l);
-      }
+      else this.guestOpts.set(w.target, [...(this.guestOpts.get(w.target) ?? []), opts]);
     }
     for (const g of this.ws.guests) {
-      const l = this.loads.get(g.name) ?? { guest: g, opts: [], demand: 0, pagesPerSec: 0, writesPerSec: 0, workingSetPages: 0, ioPerSec: 0 };
-      for (const o of l.opts) {
-        const vm = this.vmWorker(o);
-        l.demand += o.cpu * p('stress.cpu.duty') + o.io * p('stress.io.duty') + o.vm * vm.duty + o.hdd * p('stress.hdd.duty');
-        l.pagesPerSec += o.vm * vm.pagesPerSec;
-        l.writesPerSec += o.vm * vm.writesPerSec;
-        l.workingSetPages += o.vm * vm.pages;
-        l.ioPerSec += o.io * p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') + o.hdd * p('stress.hdd.completions_per_s');
-      }
+      const l = guestLoad(this.guestOpts.get(g.name) ?? [], this.sim.params);
       this.loads.set(g.name, l);
       const n = vcpuCount(g);
       const perVcpu = Math.min(1, l.demand / n);
@@ -141,7 +111,7 @@ export class Machine implements Component {
         this.tasks.push({ kind: 'vcpu', ref: { comm: `CPU ${plan.vcpu}/KVM`, pid: pid++ }, demand: perVcpu, allowed: plan.allowed, group: `${g.name}:${plan.vcore}`, guest: g.name, vcpu: plan.vcpu });
       if (l.ioPerSec > 0) {
         const nw = Math.round(p('qemu.workers'));
-        const duty = Math.min(1, (l.ioPerSec * p('qemu.worker_duty_per_io')) / 1000 / nw);
+        const duty = qemuWorkerDuty(l.ioPerSec, nw, this.sim.params);
         for (let i = 0; i < nw; i++) this.tasks.push({ kind: 'qemu-worker', ref: { comm: 'worker', pid: pid++ }, demand: duty, allowed: null, guest: g.name });
       }
       this.exits.set(g.name, { page_fault: 0, hcall: 0, doorbell: 0, timer: 0, pt_write: 0 });
@@ -152,41 +122,26 @@ export class Machine implements Component {
       };
       add('cpu', o.cpu, p('stress.cpu.duty'));
       add('io', o.io, p('stress.io.duty'));
-      add('vm', o.vm, this.vmWorker(o).duty);
+      add('vm', o.vm, vmWorker(o, this.sim.params).duty);
       add('hdd', o.hdd, p('stress.hdd.duty'));
     }
     if (this.ws.guests.some((g) => this.ksmOn(g))) this.tasks.push({ kind: 'ksmd', ref: { comm: 'ksmd', pid: 791 }, demand: p('host.ksmd.duty'), allowed: null });
-    if (this.ws.guests.some((g) => this.thpOn(g))) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: 0.01, allowed: null });
-  }
-
-  /**
-   * A --vm worker (stress hogvm semantics): CPU duty, first-touch page faults per second, base
-   * pages written per second, and the pages it keeps rewriting.
-   */
-  private vmWorker(o: StressOptions): { duty: number; pagesPerSec: number; writesPerSec: number; pages: number } {
-    const rate = this.num('stress.vm.faults_per_s');
-    const duty = this.num('stress.vm.duty');
-    const pages = Math.max(1, Math.ceil(o.vmBytes / this.num('guest.page_bytes')));
-    // --vm-hang 0 touches its memory once and sleeps for ever.
-    if (o.vmHang === 0) return { duty: 0, pagesPerSec: 0, writesPerSec: 0, pages };
-    // --vm-keep re-dirties the same memory: it faults once, then only writes (after each hang).
-    const share = o.vmHang > 0 ? pages / rate / (pages / rate + o.vmHang) : 1;
-    return { duty: duty * share, pagesPerSec: o.vmKeep ? 0 : rate * duty * share, writesPerSec: rate * duty * share, pages };
+    if (this.ws.guests.some((g) => this.thpOn(g))) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: p('host.khugepaged.duty'), allowed: null });
   }
 
   /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable. */
   private ksmOn(g: Guest): boolean {
-    return g.ksm && this.sim.params.bool('host.ksm.run');
+    return g.ksm && this.sim.params.get('host.ksm.run');
   }
 
   /** The host backs this guest's RAM by THPs (QEMU madvises it MADV_HUGEPAGE: always or madvise). */
   private thpOn(g: Guest): boolean {
-    return g.thp && this.sim.params.str('host.thp.enabled') !== 'never';
+    return g.thp && this.sim.params.get('host.thp.enabled') !== 'never';
   }
 
   /** QEMU's own buffers (the workers' bounce buffers) get THPs only with enabled=always. */
   private thpBuffers(g: Guest): boolean {
-    return g.thp && this.sim.params.str('host.thp.enabled') === 'always';
+    return g.thp && this.sim.params.get('host.thp.enabled') === 'always';
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -309,129 +264,113 @@ export class Machine implements Component {
     return i < 0 ? 0 : this.share(i) > 0 ? 1 : 0;
   }
 
+  /** The tasks of one kind in one guest, by index. */
+  private guestTasks(kind: TaskKind, guest: string): number[] {
+    return this.tasks.map((t, i) => (t.kind === kind && t.guest === guest ? i : -1)).filter((i) => i >= 0);
+  }
+
+  /**
+   * Every rate at the current placement (the pure rate model in rates.ts), and the background
+   * IPI traffic and lock usage they give the fabric.
+   */
   private computeRates(): void {
-    const p = (k: string) => this.num(k);
-    const pageBytes = p('guest.page_bytes');
-    const pagesPerThp = Math.max(1, Math.round(p('host.thp_bytes') / pageBytes));
+    const params = this.sim.params;
     const ksmMem = this.ws.guests.filter((g) => this.ksmOn(g)).reduce((n, g) => n + g.memoryBytes, 0);
-    const ksmScan = this.running('ksmd') * (p('host.ksm.pages_to_scan') / (p('host.ksm.sleep_ms') / 1000));
-    const streams: IpiStream[] = [];
-    const locks: LockDemand[] = [];
-    // Host task wakeups, summed per (waker CPU, reason); a fraction land on CPUs running vCPUs.
-    const wakeOnVcpu = p('host.sched.wake_on_vcpu_fraction');
-    const wakes = new Map<string, WakeSource>();
-    const wake = (from: number, ratePerSec: number, why: string) => {
-      const k = `${from}|${why}`;
-      const w = wakes.get(k);
-      if (w) w.ratePerSec += ratePerSec;
-      else wakes.set(k, { from, ratePerSec, why });
-    };
-    const irqCpu = (cpu: number) => this.topo.socketCpus(this.topo.place(cpu).socket)[0];
+    const ksmScan = ksmScanRate(this.running('ksmd'), params);
+    const traffic = new TrafficBuilder();
     this.rates = new Map();
 
-    // Pass 1: what each guest's workload does to its host mm (docs/architecture.md §3.2–3.3). On POWER9
-    // radix the host mm changes that IPI the mm's CPUs are THP ones (huge pmd splits and
-    // collapses: serialize_against_pte_lookup); KSM adds work only by splitting THPs to merge.
-    const mm = this.ws.guests.map((g) => {
+    // Pass 1: what each guest's workload does to its host mm (docs/architecture.md §3.2–3.3).
+    const guests = this.ws.guests.map((g) => {
       const load = this.loads.get(g.name)!;
-      const n = vcpuCount(g);
-      const vIdx = this.tasks.map((t, i) => (t.kind === 'vcpu' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
-      const wIdx = this.tasks.map((t, i) => (t.kind === 'qemu-worker' && t.guest === g.name ? i : -1)).filter((i) => i >= 0);
-      const u = Math.min(1, load.demand / n);
-      // The guest's capacity relative to full speed.
-      const avail = vIdx.reduce((a, i) => a + this.share(i), 0) / n;
-      const speed = load.demand > 0 ? Math.min(1, (avail * n) / load.demand) : 0;
-      const workerAvail = wIdx.length ? wIdx.reduce((a, i) => a + this.share(i), 0) / wIdx.length : 1;
-      const io = load.ioPerSec * speed * workerAvail;
-      const thp = this.thpOn(g);
-      const guestPages = Math.max(1, g.memoryBytes / pageBytes);
+      const vIdx = this.guestTasks('vcpu', g.name);
+      const wIdx = this.guestTasks('qemu-worker', g.name);
+      const vcpuShares = vIdx.map((i) => this.share(i));
+      const { u, speed } = guestSpeed(load.demand, vcpuShares);
+      const io = guestIoRate(load, speed, wIdx.map((i) => this.share(i)));
       const scan = this.ksmOn(g) && ksmMem > 0 ? (ksmScan * g.memoryBytes) / ksmMem : 0;
-      // ksmd finds new work only where the guest rewrote pages since its previous pass (one pass
-      // = guestPages / scan seconds): the distinct working-set pages the --vm workers rewrote.
-      const ws = Math.min(guestPages, load.workingSetPages);
-      const writes = load.writesPerSec * speed;
-      const rewritten = scan > 0 && ws > 0 ? ws * (1 - Math.exp(-(writes * guestPages) / scan / ws)) : 0;
-      const merges = scan * (rewritten / guestPages) * p('host.ksm.merge_fraction');
-      const ksmSplits = thp ? (merges * p('host.ksm.thp_fraction')) / pagesPerThp : 0;
-      // Host-side faults by the vCPUs: the guest writes the merged pages again (copy-on-write), and
-      // refaults every base page of a split THP (its partition-scoped huge mapping is gone).
-      const activity = Math.min(1, speed);
-      const hostFaults = activity * (merges + ksmSplits * pagesPerThp);
-      const vcpuSplits = thp ? hostFaults * p('kvm.vcpu_thp_split_per_fault') : 0;
-      const workerSplits = this.thpBuffers(g) ? io * p('qemu.worker_munmap_per_io') : 0;
-      return { g, load, n, vIdx, wIdx, u, speed, io, scan, merges, hostFaults, ksmSplits, vcpuSplits, workerSplits, splits: ksmSplits + vcpuSplits + workerSplits };
+      const mm = guestMm({ memoryBytes: g.memoryBytes, thp: this.thpOn(g), thpBuffers: this.thpBuffers(g), load, speed, io, scan }, params);
+      return { g, load, vIdx, wIdx, vcpuShares, u, speed, io, mm };
     });
-    // khugepaged (one thread) collapses only what was split, at most its scan rate in all.
-    const allSplits = mm.reduce((a, x) => a + x.splits, 0);
-    const collapseShare = allSplits > 0 ? Math.min(1, (this.running('khugepaged') * p('host.khugepaged.collapses_per_s')) / allSplits) : 0;
+    const share = collapseShare(
+      guests.reduce((a, x) => a + x.mm.splits, 0),
+      this.running('khugepaged'),
+      params,
+    );
 
-    for (const { g, load, n, vIdx, wIdx, u, speed, io, scan, merges, hostFaults: faults, ksmSplits, vcpuSplits, workerSplits, splits } of mm) {
-      const inGuest = vIdx.map((i) => u * this.share(i));
-      const guestFaults = (load.pagesPerSec * speed) / (g.thp ? pagesPerThp : 1);
-      const collapses = splits * collapseShare;
-      // A collapse drops the range's base-page mappings: one refault on the new huge mapping.
-      const hostFaults = faults + Math.min(1, speed) * collapses;
-      const perFault = exitsPerGuestFault(g, p('kvm.shadow.unsync_fraction'));
-      const crossVcore = n > 1 ? 1 - Math.min(1, g.smp.threads / n) : 0;
-      const wakeups = io * p('kvm.guest_wakeups_per_io');
-      const idleVcpuTime = vIdx.reduce((a, i) => a + (this.share(i) > 0 ? 1 - u : 0), 0);
-      const running = inGuest.reduce((a, b) => a + b, 0);
+    // Pass 2: exits per guest, and the traffic its I/O, faults and ksmd's scans generate.
+    for (const { g, load, vIdx, wIdx, vcpuShares, u, speed, io, mm } of guests) {
+      const collapses = mm.splits * share;
+      const { exits, hostFaults } = guestExits(g, { load, u, speed, io, mm, collapses, vcpuShares }, params);
       this.rates.set(g.name, {
-        exits: {
-          page_fault: guestFaults * perFault.pageFault + hostFaults,
-          pt_write: guestFaults * perFault.ptWrite,
-          hcall: io * p('kvm.hcalls_per_io') + idleVcpuTime * p('kvm.cede_per_idle_s') + wakeups * crossVcore,
-          doorbell: wakeups * crossVcore,
-          timer: running * p('host.hz'),
-        },
+        exits,
         ioPerSec: io,
         hostFaultsPerSec: hostFaults,
-        ksmScanPerSec: scan,
-        bcast: { ksmd: ksmSplits, khugepaged: collapses, vcpu: vcpuSplits, worker: workerSplits },
+        ksmScanPerSec: mm.scan,
+        bcast: { ksmd: mm.ksmSplits, khugepaged: collapses, vcpu: mm.vcpuSplits, worker: mm.workerSplits },
       });
-
-      // Background IPIs: each block request wakes a QEMU worker (from the IRQ CPU) and the worker kicks a vCPU.
-      const liveW = wIdx.filter((i) => this.share(i) > 0);
-      const liveV = vIdx.filter((i) => this.share(i) > 0);
-      for (const w of liveW) {
-        const wc = this.cpuOf[w];
-        const perW = io / liveW.length;
-        // Usually the worker wakes where it was placed; a fraction lands on a CPU running a vCPU.
-        if (irqCpu(wc) !== wc) streams.push({ kind: 'reschedule', from: irqCpu(wc), to: wc, ratePerSec: perW * (1 - wakeOnVcpu), why: `block completion wakes QEMU worker (${g.name})` });
-        wake(irqCpu(wc), perW, `QEMU worker (${g.name})`);
-        for (const v of liveV) {
-          const vc = this.cpuOf[v];
-          if (vc !== wc) streams.push({ kind: 'vcpu_kick', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
-        }
-        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'spin' });
-        locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'sleep' });
-      }
-      for (const v of liveV) {
-        const perV = hostFaults / Math.max(1, liveV.length);
-        locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
-        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
-      }
-      const ksmd = this.tasks.findIndex((t) => t.kind === 'ksmd');
-      if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
-        wake(this.cpuOf[ksmd], (1000 / p('host.ksm.sleep_ms')) * (g.memoryBytes / ksmMem), 'ksmd');
-        // follow_page takes the pte lock of every page ksmd scans; a merge also takes kvm->mmu_lock (change_pte notifier).
-        locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan, mode: 'spin' });
-        locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
-        locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
-      }
+      this.guestTraffic(traffic, g, io, hostFaults, mm.scan, mm.merges, ksmMem, vIdx, wIdx);
     }
+    this.hostStressTraffic(traffic);
+    const wakeOnVcpu = params.get('host.sched.wake_on_vcpu_fraction');
+    traffic.streams.push(...wakeupStreams(traffic.wakeSources(), this.cpus.snapshot(), this.topo, wakeOnVcpu));
+    this.fabric.setTraffic({ streams: traffic.streams, locks: traffic.locks });
+  }
 
-    // Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU.
-    this.tasks.forEach((t, i) => {
-      if (t.kind !== 'stress' || (t.hog !== 'io' && t.hog !== 'hdd') || this.share(i) === 0) return;
+  /** The CPU that takes a socket's device interrupts (block completions). */
+  private irqCpu(cpu: number): number {
+    return this.topo.socketCpus(this.topo.place(cpu).socket)[0];
+  }
+
+  /**
+   * One guest's background IPIs and lock usage: each block request wakes a QEMU worker (from
+   * the IRQ CPU) and the worker kicks a vCPU; workers and vCPUs fault in the guest mm; ksmd
+   * scans and merges its pages.
+   */
+  private guestTraffic(t: TrafficBuilder, g: Guest, io: number, hostFaults: number, scan: number, merges: number, ksmMem: number, vIdx: number[], wIdx: number[]): void {
+    const p = (k: NumberParamKey) => this.num(k);
+    const wakeOnVcpu = p('host.sched.wake_on_vcpu_fraction');
+    const liveW = wIdx.filter((i) => this.share(i) > 0);
+    const liveV = vIdx.filter((i) => this.share(i) > 0);
+    for (const w of liveW) {
+      const wc = this.cpuOf[w];
+      const perW = io / liveW.length;
+      // Usually the worker wakes where it was placed; a fraction lands on a CPU running a vCPU.
+      if (this.irqCpu(wc) !== wc) t.streams.push({ kind: 'reschedule', from: this.irqCpu(wc), to: wc, ratePerSec: perW * (1 - wakeOnVcpu), why: `block completion wakes QEMU worker (${g.name})` });
+      t.wake(this.irqCpu(wc), perW, `QEMU worker (${g.name})`);
+      for (const v of liveV) {
+        const vc = this.cpuOf[v];
+        if (vc !== wc) t.streams.push({ kind: 'vcpu_kick', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
+      }
+      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'spin' });
+      t.locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'sleep' });
+    }
+    for (const v of liveV) {
+      const perV = hostFaults / Math.max(1, liveV.length);
+      t.locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
+      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
+    }
+    const ksmd = this.tasks.findIndex((x) => x.kind === 'ksmd');
+    if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
+      t.wake(this.cpuOf[ksmd], (1000 / p('host.ksm.sleep_ms')) * (g.memoryBytes / ksmMem), 'ksmd');
+      // follow_page takes the pte lock of every page ksmd scans; a merge also takes kvm->mmu_lock (change_pte notifier).
+      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan, mode: 'spin' });
+      t.locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
+      t.locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
+    }
+  }
+
+  /** Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU. */
+  private hostStressTraffic(t: TrafficBuilder): void {
+    const p = (k: NumberParamKey) => this.num(k);
+    this.tasks.forEach((task, i) => {
+      if (task.kind !== 'stress' || (task.hog !== 'io' && task.hog !== 'hdd') || this.share(i) === 0) return;
       const c = this.cpuOf[i];
-      const rate = t.hog === 'io' ? p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') : p('stress.hdd.completions_per_s');
-      if (irqCpu(c) !== c) streams.push({ kind: 'call_function_single', from: irqCpu(c), to: c, ratePerSec: rate * this.share(i), why: 'host block completion (stress)' });
+      const rate = task.hog === 'io' ? p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') : p('stress.hdd.completions_per_s');
+      if (this.irqCpu(c) !== c) t.streams.push({ kind: 'call_function_single', from: this.irqCpu(c), to: c, ratePerSec: rate * this.share(i), why: 'host block completion (stress)' });
       // The completion then wakes the worker sleeping on it.
-      wake(c, rate * this.share(i), `host stress ${t.hog} worker`);
+      t.wake(c, rate * this.share(i), `host stress ${task.hog} worker`);
     });
-    streams.push(...wakeupStreams([...wakes.values()], this.cpus.snapshot(), this.topo, wakeOnVcpu));
-    this.fabric.setTraffic({ streams, locks });
   }
 
   // ---- discrete host mm changes -------------------------------------------------------------
@@ -549,5 +488,23 @@ export class Machine implements Component {
 
   snapshot() {
     return { placements: this.placements, broadcasts: this.broadcasts, busy: [...this.busyFrac] };
+  }
+}
+
+/** The fabric traffic of one placement: IPI streams, lock usage, and host wakeups summed per (waker CPU, reason). */
+class TrafficBuilder {
+  readonly streams: IpiStream[] = [];
+  readonly locks: LockDemand[] = [];
+  private readonly wakes = new Map<string, WakeSource>();
+
+  wake(from: number, ratePerSec: number, why: string): void {
+    const k = `${from}|${why}`;
+    const w = this.wakes.get(k);
+    if (w) w.ratePerSec += ratePerSec;
+    else this.wakes.set(k, { from, ratePerSec, why });
+  }
+
+  wakeSources(): WakeSource[] {
+    return [...this.wakes.values()];
   }
 }

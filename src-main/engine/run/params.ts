@@ -1,7 +1,7 @@
-import { defineParams } from '../core';
+import type { ParamDef } from '../core';
 
 /** Host scheduler parameters of the workload model (run/host-wakeups.ts). Keys `host.sched.*`. */
-export const RUN_PARAMS = defineParams([
+export const RUN_PARAMS = [
   {
     key: 'host.sched.wake_on_vcpu_fraction',
     unit: 'fraction',
@@ -13,4 +13,4 @@ export const RUN_PARAMS = defineParams([
     source:
       'Bounded by the seed: its stuck CALL_FUNCTION persisted until the host was reset, and any host IPI that gets through to the target rescues the queue, so host IPIs reached that vCPU\'s CPU less than about once per 20 min. The seed host makes ~4,500 host wakeups/s over ~60 CPUs in guest mode, which bounds the fraction near 2e-5 (select_idle_sibling nearly always finds an idle SMT sibling: guest A uses 2 of 4 threads per core). Measure on a real host with perf sched (sched_wakeup target_cpu vs kvm_guest_enter).',
   },
-] as const);
+] as const satisfies readonly ParamDef[];

@@ -76,7 +76,7 @@ describe('headless run of the seed scenario', () => {
     expect(() => buildRun({ ...ws, workloads: [...ws.workloads, { target: 'B', command: 'stress --cpu 2 --bogus' }] }, { seed: 1 })).toThrow(
       'workloads[3].command: stress: unrecognized option: --bogus',
     );
-    expect(() => buildRun({ ...ws, params: { 'host.hz': -5 } }, { seed: 1 })).toThrow('params.host.hz: host.hz: expected at least 1 per_s, got -5');
+    expect(() => buildRun({ ...ws, params: { 'host.hz': -5 } }, { seed: 1 })).toThrow('params.host.hz: expected an integer from 1 to 1000 (per_s), got -5');
   });
 });
 

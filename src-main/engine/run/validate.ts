@@ -1,13 +1,13 @@
 import { FieldError } from '../../../src-common/parse/field-error';
 import type { Workspace } from '../../../src-common/workspace';
-import { checkParam } from '../core';
+import { ParamError } from '../core';
+import { checkParam } from '../params';
 import { parseStressCommand } from '../stress/parse';
 
 /**
  * What a schema-valid workspace can still get wrong for a run, each naming its field:
  * stress command lines stress would reject, and parameter overrides the models do not know
- * or whose values are out of range. (Import the run builder first so every model's
- * parameters are registered.)
+ * or whose values are out of range (the registry's message names the key and its range).
  */
 export function runProblems(ws: Workspace): FieldError[] {
   const out: FieldError[] = [];
@@ -22,7 +22,7 @@ export function runProblems(ws: Workspace): FieldError[] {
     try {
       checkParam(k, v);
     } catch (e) {
-      out.push(new FieldError(`params.${k}`, (e as Error).message));
+      out.push(new FieldError(`params.${k}`, e instanceof ParamError ? e.reason : (e as Error).message));
     }
   }
   return out;

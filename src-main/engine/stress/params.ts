@@ -1,7 +1,7 @@
-import { defineParams } from '../core';
+import type { ParamDef } from '../core';
 
 /** What one stress worker does per second of CPU (docs/architecture.md §3.3). Keys `stress.*`. */
-export const STRESS_PARAMS = defineParams([
+export const STRESS_PARAMS = [
   {
     key: 'stress.cpu.duty',
     unit: 'fraction',
@@ -25,6 +25,7 @@ export const STRESS_PARAMS = defineParams([
     unit: 'per_s',
     default: 40,
     min: 0,
+    max: 100_000,
     doc: 'sync() calls per second per --io worker (each one a writeback pass ending in block completions).',
     source: 'Estimate: sync() with little dirty data returns in ~25 ms on virtio/NVMe.',
   },
@@ -33,6 +34,7 @@ export const STRESS_PARAMS = defineParams([
     unit: 'count',
     default: 4,
     min: 0,
+    max: 10_000,
     doc: 'Block-layer completions per sync() (journal + metadata flush requests).',
     source: 'Estimate for ext4/xfs: a journal commit and a cache flush per sync.',
   },
@@ -41,6 +43,7 @@ export const STRESS_PARAMS = defineParams([
     unit: 'per_s',
     default: 40000,
     min: 0,
+    max: 10_000_000,
     doc: 'First-touch page faults per second of a --vm worker at full CPU (fault + zeroing one base page + the stride writes).',
     source: 'Estimate: ~25 µs per 64 KiB page fault incl. clearing on POWER9; 4 KiB x86 pages fault faster but the model keeps one rate.',
   },
@@ -67,7 +70,8 @@ export const STRESS_PARAMS = defineParams([
     unit: 'per_s',
     default: 200,
     min: 0,
+    max: 1_000_000,
     doc: 'Block completions per second per --hdd worker.',
     source: 'Estimate: ~200 MB/s of writeback in 1 MiB requests.',
   },
-] as const);
+] as const satisfies readonly ParamDef[];

@@ -1,5 +1,6 @@
 import type { Workspace } from '../../../src-common/workspace';
-import { resolveParams, Simulation } from '../../engine/core';
+import { Simulation } from '../../engine/core';
+import { resolveParams } from '../../engine/params';
 import { AieModel, MEM_KINDS } from '../../engine/aie';
 
 export interface MemoryImage {

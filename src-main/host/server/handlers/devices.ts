@@ -3,7 +3,8 @@ import { DEVICES_DEFAULT_AFTER, devicesAfterNs, devicesLoopbackBytes } from '../
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import type { Workspace } from '../../../../src-common/workspace';
-import { Simulation, resolveParams } from '../../../engine/core';
+import { Simulation } from '../../../engine/core';
+import { resolveParams } from '../../../engine/params';
 import { AieModel } from '../../../engine/aie';
 import { DmabufModel, DmabufError } from '../../../engine/dmabuf';
 import { MhiSubsystem } from '../../../engine/mhi';
