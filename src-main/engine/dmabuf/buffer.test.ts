@@ -6,7 +6,6 @@ import { arrayView, type ByteView } from './buffer';
 import { CameraProducer } from './camera';
 import { FenceContext } from './fence';
 import { Importer, isContiguous } from './importers';
-import './params';
 import { SystemHeap } from './system-heap';
 
 const sim = () => new Simulation({ seed: 5 });

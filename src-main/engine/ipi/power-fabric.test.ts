@@ -5,7 +5,6 @@ import { CpuStates } from '../power9/cpus';
 import { exploreIpi } from './explore-ipi';
 import { barriersOf, type BarrierVariant } from './handshake';
 import { PowerIpiFabric } from './power-fabric';
-import './params';
 
 /**
  * A scaled-up scenario where losses are frequent: four CPUs in a guest receive vCPU kicks and
