@@ -1,24 +1,38 @@
+import { LIMITS, atMost } from './limits';
+import { clip, quote } from './quote';
+
 /**
  * libvirt / cpuset(7) list syntax: `0-3`, `1-4,^2`, `0,4,8-11`. A `^N` item removes N from
- * what the other items add. Returns the CPUs in ascending order.
+ * what the other items add. Returns the CPUs in ascending order. Bounded before anything is
+ * expanded: the text's length, and every CPU number below `maxCpuExclusive` (the host's CPUs,
+ * or libvirt's own mask length when there is no host), so `0-15000000` costs nothing.
  */
-export function parseCpuset(text: string, maxCpuExclusive = Number.MAX_SAFE_INTEGER): number[] {
-  const add = new Set<number>();
-  const remove = new Set<number>();
+export function parseCpuset(text: string, maxCpuExclusive: number = LIMITS.cpusetCpu.value): number[] {
+  if (text.length > LIMITS.cpusetChars.value) throw new Error(`cpuset of ${text.length} characters; ${atMost('cpusetChars')}`);
   if (!text.trim()) throw new Error('empty cpuset');
+  const ranges: [number, number][] = [];
+  const remove = new Set<number>();
   for (const raw of text.split(',')) {
     const item = raw.trim();
     const m = /^(\^)?(\d+)(?:-(\d+))?$/.exec(item);
-    if (!m) throw new Error(`invalid cpuset item '${item}' in '${text}' (expected N, N-M or ^N)`);
+    if (!m) throw new Error(`invalid cpuset item ${quote(item, 40)} in ${quote(text, 60)} (expected N, N-M or ^N)`);
     const lo = Number(m[2]);
     const hi = m[3] === undefined ? lo : Number(m[3]);
-    if (m[1] && m[3] !== undefined) throw new Error(`invalid cpuset item '${item}': ^ takes a single CPU`);
-    if (hi < lo) throw new Error(`invalid cpuset range '${item}': ${hi} < ${lo}`);
-    if (hi >= maxCpuExclusive) throw new Error(`CPU ${hi} in '${text}' is beyond the host (CPUs 0-${maxCpuExclusive - 1})`);
-    for (let c = lo; c <= hi; c++) (m[1] ? remove : add).add(c);
+    if (m[1] && m[3] !== undefined) throw new Error(`invalid cpuset item ${quote(item, 40)}: ^ takes a single CPU`);
+    if (hi < lo) throw new Error(`invalid cpuset range ${quote(item, 40)}: ${clip(m[3], 20)} < ${clip(m[2], 20)}`);
+    if (hi >= maxCpuExclusive) throw new Error(`CPU ${clip(m[3] ?? m[2], 20)} in ${quote(text, 60)} is beyond the host (CPUs 0-${maxCpuExclusive - 1})`);
+    if (m[1]) remove.add(lo);
+    else ranges.push([lo, hi]);
   }
-  const cpus = [...add].filter((c) => !remove.has(c)).sort((a, b) => a - b);
-  if (cpus.length === 0) throw new Error(`cpuset '${text}' selects no CPU`);
+  // Overlapping ranges are merged first, so the expansion is at most maxCpuExclusive CPUs.
+  ranges.sort((a, b) => a[0] - b[0]);
+  const cpus: number[] = [];
+  let next = 0;
+  for (const [lo, hi] of ranges) {
+    for (let c = Math.max(lo, next); c <= hi; c++) if (!remove.has(c)) cpus.push(c);
+    next = Math.max(next, hi + 1);
+  }
+  if (cpus.length === 0) throw new Error(`cpuset ${quote(text, 60)} selects no CPU`);
   return cpus;
 }
 

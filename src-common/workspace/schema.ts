@@ -3,6 +3,7 @@ import { quote } from '../parse/quote';
 import { FieldError, formatPath } from '../parse/field-error';
 import { parseCpuset } from '../parse/cpuset';
 import { bool, name } from './fields';
+import { LIMITS, atMost, type LimitName } from '../parse/limits';
 import { hostSchema } from './host';
 import { guestSchema, vcpuCount } from './guest';
 import { workloadSchema } from './workload';
@@ -22,28 +23,39 @@ export const kernelSchema = z.strictObject({
   }),
 });
 
-export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
+export const paramValueSchema = z.union([z.number(), z.boolean(), z.string().max(256)]);
+
+/** `expected at most 256 guests`. */
+const tooMany = (name: LimitName) => `expected ${atMost(name)}`;
 
 export const workspaceSchema = z
   .strictObject({
     schemaVersion: z.literal(SCHEMA_VERSION, { error: (iss) => `expected ${SCHEMA_VERSION}, got ${quote(iss.input)}` }),
     name: z.string().min(1).max(200),
     host: hostSchema,
-    guests: z.array(guestSchema),
+    guests: z.array(guestSchema).max(LIMITS.guests.value, { error: tooMany('guests') }),
     devices: z.strictObject({
-      mhi: z.array(mhiControllerSchema),
+      mhi: z.array(mhiControllerSchema).max(LIMITS.mhiControllers.value, { error: tooMany('mhiControllers') }),
       aie: aieArraySchema.nullable(),
       dmabuf: dmabufSchema,
     }),
-    workloads: z.array(workloadSchema),
+    workloads: z.array(workloadSchema).max(LIMITS.workloads.value, { error: tooMany('workloads') }),
     kernel: kernelSchema,
     /** Overrides of documented model parameters, by key (validated against the engine's registry). */
-    params: z.record(z.string(), paramValueSchema),
+    params: z.record(z.string().max(128), paramValueSchema).refine((p) => Object.keys(p).length <= LIMITS.paramEntries.value, { error: `expected ${atMost('paramEntries')}` }),
     /** Node positions of the drawing: a view model kept apart from the topology it draws. */
-    view: z.strictObject({ positions: z.record(z.string(), z.strictObject({ x: z.number(), y: z.number() })) }).optional(),
+    view: z
+      .strictObject({
+        positions: z
+          .record(z.string().max(256), z.strictObject({ x: z.number(), y: z.number() }))
+          .refine((p) => Object.keys(p).length <= LIMITS.viewPositions.value, { error: `expected ${atMost('viewPositions')}` }),
+      })
+      .optional(),
   })
   .superRefine((ws, ctx) => {
     const hostCpus = ws.host.sockets.reduce((n, s) => n + s.cores, 0) * ws.host.threadsPerCore;
+    const vcpus = ws.guests.reduce((n, g) => n + vcpuCount(g), 0);
+    if (vcpus > LIMITS.vcpusTotal.value) ctx.addIssue({ code: 'custom', path: ['guests'], message: `${vcpus} vCPUs in all; ${atMost('vcpusTotal')} over all guests` });
     const seen = new Set<string>();
     ws.guests.forEach((g, gi) => {
       if (g.name === 'host') ctx.addIssue({ code: 'custom', path: ['guests', gi, 'name'], message: `'host' is reserved` });

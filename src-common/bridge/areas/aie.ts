@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { quote } from '../../parse/quote';
+import { LIMITS, atMost } from '../../parse/limits';
 import { parseDuration, SEC } from '../../parse/duration';
-import { hexBytes, workspaceSchema, type Workspace } from '../../workspace';
+import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, hexBytes, workspaceSchema, type Workspace } from '../../workspace';
 import { area, method } from '../define';
 
 /**
@@ -68,6 +69,7 @@ const after = z
 const offset = z.number().int('expected an integer byte offset').min(0, 'expected an offset ≥ 0').max(0xffffffff, 'expected an offset ≤ 0xffffffff');
 const hex = z
   .string()
+  .max(LIMITS.aieImageHexChars.value, { error: `expected ${atMost('aieImageHexChars')} of hex` })
   .refine((s) => hexBytes(s) !== undefined && hexBytes(s)!.length > 0, { error: (iss) => `expected pairs of hex digits such as "41 49", got ${quote(iss.input)}` });
 
 /** A duration string in ns within 0..AIE_MAX_READ_NS, or undefined. */
@@ -88,7 +90,18 @@ export const aieArea = area({
     'aie.readMemory': method<AieMemoryDump>()(z.strictObject({ doc: workspaceSchema, col, row, mem, after: after.optional() })),
     /** As readMemory, for a whole partition's memory of one type (its dma-buf: memory size × columns × core rows). */
     'aie.readPartitionMemory': method<AiePartitionMemoryDump>()(
-      z.strictObject({ doc: workspaceSchema, partition: z.string().min(1, 'expected a partition name').max(64), mem, after: after.optional() }),
+      z.strictObject({ doc: workspaceSchema, partition: z.string().min(1, 'expected a partition name').max(64), mem, after: after.optional() }).superRefine((a, ctx) => {
+        const aie = a.doc.devices.aie;
+        const p = aie?.partitions.find((x) => x.name === a.partition);
+        if (!aie || !p) return; // the handler names what is missing
+        const bytes = p.numCols * (aie.rows - 1) * (a.mem === 'data' ? AIE_DATA_MEM_SIZE : AIE_PROGRAM_MEM_SIZE);
+        if (bytes > LIMITS.aieReadBytes.value)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['partition'],
+            message: `partition '${p.name}' holds ${bytes} bytes of ${a.mem} memory (${p.numCols} columns × ${aie.rows - 1} core rows); one read returns ${atMost('aieReadBytes')}: read its tiles with aie.readMemory`,
+          });
+      }),
     ),
     /**
      * Writes `hex` at `offset` of a core tile's memory in the document's initial memory image

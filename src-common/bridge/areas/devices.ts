@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quote } from '../../parse/quote';
+import { LIMITS, atMost } from '../../parse/limits';
 import { parseDuration, SEC } from '../../parse/duration';
 import { parseSize } from '../../parse/size';
 import { workspaceSchema } from '../../workspace';
@@ -94,7 +95,7 @@ export const DEVICES_MAX_AFTER_NS = SEC;
 /** What `after` defaults to: long enough for power-up and imports. */
 export const DEVICES_DEFAULT_AFTER = '10ms';
 /** The most loopback traffic one request may ask for, per controller. */
-export const DEVICES_MAX_LOOPBACK_BYTES = 64 * 1024 * 1024;
+export const DEVICES_MAX_LOOPBACK_BYTES = LIMITS.loopbackBytes.value;
 /** What the Devices view asks for by default: enough to see the rings work (about 1 ms at Gen3 x4). */
 export const DEVICES_DEFAULT_LOOPBACK = '4M';
 
@@ -134,7 +135,15 @@ export const devicesArea = area({
      * returns their state. `loopback` (default "0", at most "64M"): a client on each MHI
      * controller's LOOPBACK node writes that many bytes from M0 on and reads them back.
      */
-    'devices.snapshot': method<DevicesSnapshot>()(z.strictObject({ document: workspaceSchema, after: after.optional(), loopback: loopback.optional() })),
+    'devices.snapshot': method<DevicesSnapshot>()(
+      z.strictObject({ document: workspaceSchema, after: after.optional(), loopback: loopback.optional() }).superRefine((a, ctx) => {
+        // Every byte is simulated transfers on each controller: the sum is what costs.
+        const each = a.loopback === undefined ? 0 : (devicesLoopbackBytes(a.loopback) ?? 0);
+        const n = a.document.devices.mhi.length;
+        if (each * n > LIMITS.loopbackBytes.value)
+          ctx.addIssue({ code: 'custom', path: ['loopback'], message: `${a.loopback} on each of ${n} MHI controllers is ${each * n} bytes; ${atMost('loopbackBytes')} in all` });
+      }),
+    ),
   },
   events: {},
 });

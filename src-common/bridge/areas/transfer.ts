@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../../parse/limits';
 import { workspaceSchema, type Guest, type Workspace } from '../../workspace';
 import { area, method } from '../define';
 
@@ -11,7 +12,7 @@ import { area, method } from '../define';
  */
 
 /** The largest file the UI may import: far above any real lstopo or libvirt file, well under the socket's 16 MiB message limit. */
-export const TRANSFER_MAX_BYTES = 8 * 1024 * 1024;
+export const TRANSFER_MAX_BYTES = LIMITS.fileBytes.value;
 
 /** UTF-8 length of a string without copying it (the limit is in bytes, as the file's size). */
 export function utf8Length(s: string): number {
@@ -101,7 +102,7 @@ export const transferArea = area({
     /** The document's host as hwloc 2 XML (as `twb export hwloc`). */
     'transfer.exportHwloc': method<TransferFile>()(z.strictObject({ document: workspaceSchema })),
     /** One guest as libvirt domain XML (as `twb export libvirt WORKSPACE GUEST`). */
-    'transfer.exportLibvirt': method<TransferFile>()(z.strictObject({ document: workspaceSchema, guest: z.string().min(1, 'expected a guest name') })),
+    'transfer.exportLibvirt': method<TransferFile>()(z.strictObject({ document: workspaceSchema, guest: z.string().min(1, 'expected a guest name').max(64) })),
   },
   events: {},
 });

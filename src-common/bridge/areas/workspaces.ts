@@ -24,7 +24,7 @@ export const workspacesArea = area({
     'workspaces.get': method<WorkspaceRecord>()(z.strictObject({ id })),
     /** A new workspace: empty, a copy of a built-in (`builtin` = NAME of `builtin:NAME`), or a given document. */
     'workspaces.create': method<WorkspaceRecord>()(
-      z.strictObject({ name, builtin: z.string().min(1).optional(), doc: workspaceSchema.optional() }),
+      z.strictObject({ name, builtin: z.string().min(1).max(64).optional(), doc: workspaceSchema.optional() }),
     ),
     'workspaces.rename': method<WorkspaceRecord>()(z.strictObject({ id, name })),
     /** Copies a workspace; without `name` it becomes "NAME copy" (or "NAME copy 2", …). */

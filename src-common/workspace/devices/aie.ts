@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quote } from '../../parse/quote';
+import { LIMITS, atMost } from '../../parse/limits';
 import { parseDuration } from '../../parse/duration';
 import { intIn, name } from '../fields';
 
@@ -73,7 +74,10 @@ export const aieMemoryImageSchema = z.strictObject({
   ...tile,
   mem: z.enum(['data', 'program']),
   offset: u32(),
-  hex: z.string().refine((s) => hexBytes(s) !== undefined, { error: 'expected pairs of hex digits, e.g. "41 49 45"' }),
+  hex: z
+    .string()
+    .max(LIMITS.aieImageHexChars.value, { error: `expected ${atMost('aieImageHexChars')} of hex` })
+    .refine((s) => hexBytes(s) !== undefined, { error: 'expected pairs of hex digits, e.g. "41 49 45"' }),
 });
 export type AieMemoryImage = z.infer<typeof aieMemoryImageSchema>;
 
@@ -81,8 +85,8 @@ export const aiePartitionSchema = z.strictObject({
   name: name('partition'),
   startCol: intIn(0, 127),
   numCols: intIn(1, 128),
-  kernels: z.array(aieKernelSchema).optional(),
-  memory: z.array(aieMemoryImageSchema).optional(),
+  kernels: z.array(aieKernelSchema).max(LIMITS.aieKernels.value, { error: `expected ${atMost('aieKernels')}` }).optional(),
+  memory: z.array(aieMemoryImageSchema).max(LIMITS.aieImages.value, { error: `expected ${atMost('aieImages')}` }).optional(),
 });
 export type AiePartitionConfig = z.infer<typeof aiePartitionSchema>;
 
@@ -91,7 +95,7 @@ export const aieArraySchema = z
     columns: intIn(1, 128),
     /** Including the SHIM row 0. */
     rows: intIn(2, 32),
-    partitions: z.array(aiePartitionSchema),
+    partitions: z.array(aiePartitionSchema).max(128, { error: 'expected at most 128 partitions (one per column)' }),
   })
   .superRefine((a, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

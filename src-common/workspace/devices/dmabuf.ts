@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quote } from '../../parse/quote';
+import { LIMITS, atMost } from '../../parse/limits';
 import { bytes, name } from '../fields';
 
 /** dma-buf exporters and importers (seed dma-buf-mgr-reservation-review). Owned by the dma-buf model. */
@@ -45,10 +46,17 @@ export const dmabufImporterSchema = z.strictObject({
 
 export const dmabufSchema = z
   .strictObject({
-    exporters: z.array(dmabufExporterSchema),
-    importers: z.array(dmabufImporterSchema),
+    exporters: z.array(dmabufExporterSchema).max(LIMITS.dmabufDevices.value, { error: `expected ${atMost('dmabufDevices')}` }),
+    importers: z.array(dmabufImporterSchema).max(LIMITS.dmabufDevices.value, { error: `expected ${atMost('dmabufDevices')}` }),
   })
   .superRefine((d, ctx) => {
+    // The model allocates every buffer, so their sum is bounded where the document enters.
+    let total = 0;
+    d.exporters.forEach((e, i) => {
+      total += e.sizeBytes ?? 0;
+      if (total > LIMITS.dmabufBytes.value && total - (e.sizeBytes ?? 0) <= LIMITS.dmabufBytes.value)
+        ctx.addIssue({ code: 'custom', path: ['exporters', i, 'sizeBytes'], message: `the exporters' buffers add up to ${total} bytes; ${atMost('dmabufBytes')} in all` });
+    });
     // Exporters and importers share one namespace: they are the nodes of the drawing.
     const seen = new Set<string>();
     const check = (list: 'exporters' | 'importers', n: string, i: number) => {

@@ -1,18 +1,17 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import { parseWorkspace } from '../../../src-common/workspace';
 import { importHwlocXml } from '../../host/import/hwloc';
 import { importLibvirtXml } from '../../host/import/libvirt';
 import { importSynthetic } from '../../host/import/synthetic';
 import { writeFileAtomic } from '../../host/import/write';
-import { loadWorkspace } from '../../host/workspace/load';
+import { loadWorkspace, readTextFile } from '../../host/workspace/load';
 import { CliError } from '../errors';
 
 function read(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readTextFile(file, file);
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError((e as Error).message);
   }
 }
 

@@ -6,6 +6,8 @@
  * for counts and sizes, s/m/h/d/y for --timeout. `line` is the source line stress reports in
  * its `stress: FAIL: [PID] (LINE) …` prefix, kept so the output can be reproduced byte for byte.
  */
+import { LIMITS } from '../../../src-common/parse/limits';
+
 export interface StressOptions {
   cpu: number;
   io: number;
@@ -26,9 +28,17 @@ export interface StressOptions {
   dryRun: boolean;
 }
 
+/** Hog counts as stress keeps them: C `long long` (up to 9223372036854775807). */
+export interface StressCounts {
+  cpu: bigint;
+  io: bigint;
+  vm: bigint;
+  hdd: bigint;
+}
+
 /** What stress does with a command line: dispatch hogs, print usage/version, or fail. */
 export type StressParse =
-  | { kind: 'dispatch'; options: StressOptions; stdout: string }
+  | { kind: 'dispatch'; options: StressOptions; counts: StressCounts; stdout: string }
   | { kind: 'usage' | 'version'; stdout: string }
   | { kind: 'error'; message: string; line: number };
 
@@ -145,6 +155,7 @@ const NUM_OPTS: NumOpt[] = [
 /** Parses stress's arguments (argv without the program name). */
 export function parseStressArgs(args: readonly string[]): StressParse {
   const o: StressOptions = { ...STRESS_DEFAULTS };
+  const counts: StressCounts = { cpu: 0n, io: 0n, vm: 0n, hdd: 0n };
   const need = (i: number, name: string, line: number) => {
     if (i + 1 >= args.length) throw new StressFail(`missing argument to option '${name}'`, line);
     return args[i + 1];
@@ -176,18 +187,20 @@ export function parseStressArgs(args: readonly string[]): StressParse {
         const v = atollB(need(i++, opt.names[0], opt.missing));
         if (v < 0n || (opt.rejectZero && v === 0n)) throw new StressFail(`${opt.bad}: ${asCInt(v)}`, opt.badLine);
         (o as unknown as Record<string, number>)[opt.key] = Number(v);
+        if (opt.key in counts) counts[opt.key as keyof StressCounts] = v;
       }
     }
   } catch (e) {
     if (e instanceof StressFail) return { kind: 'error', message: e.message, line: e.line };
     throw e;
   }
-  if (o.cpu + o.io + o.vm + o.hdd === 0) return { kind: 'usage', stdout: STRESS_USAGE };
-  const stdout = o.verbosity >= 1 ? `${dispatchLine(o)}\n` : '';
-  return { kind: 'dispatch', options: o, stdout };
+  if (counts.cpu + counts.io + counts.vm + counts.hdd === 0n) return { kind: 'usage', stdout: STRESS_USAGE };
+  const stdout = o.verbosity >= 1 ? `${dispatchLine(counts)}\n` : '';
+  return { kind: 'dispatch', options: o, counts, stdout };
 }
 
-export function dispatchLine(o: Pick<StressOptions, 'cpu' | 'io' | 'vm' | 'hdd'>): string {
+/** stress's `dispatching hogs:` line; counts print exactly, as its `%lli` does. */
+export function dispatchLine(o: { cpu: bigint | number; io: bigint | number; vm: bigint | number; hdd: bigint | number }): string {
   return `dispatching hogs: ${o.cpu} cpu, ${o.io} io, ${o.vm} vm, ${o.hdd} hdd`;
 }
 
@@ -198,10 +211,22 @@ export function splitStressCommand(command: string): string[] {
   return words;
 }
 
-/** The options of a workload command line, or an Error with stress's message. */
+/**
+ * Hogs one workload may start: stress forks a process per hog, and Linux's default pid_max
+ * (PID_MAX_DEFAULT, 0x8000) is the most processes there can be.
+ */
+export const MAX_WORKLOAD_HOGS = BigInt(LIMITS.stressHogs.value);
+
+/** The options of a workload command line, or an Error with stress's message (or the hog limit's). */
 export function parseStressCommand(command: string): StressOptions {
   const r = parseStressArgs(splitStressCommand(command));
-  if (r.kind === 'dispatch') return r.options;
+  if (r.kind === 'dispatch') {
+    const { cpu, io, vm, hdd } = r.counts;
+    const total = cpu + io + vm + hdd;
+    if (total > MAX_WORKLOAD_HOGS)
+      throw new Error(`stress: ${dispatchLine(r.counts)} is ${total} hogs; a workload may start at most ${MAX_WORKLOAD_HOGS} (one process each, pid_max 32768)`);
+    return r.options;
+  }
   if (r.kind === 'error') throw new Error(`stress: ${r.message}`);
   throw new Error(`stress: no hogs to dispatch in '${command}' (stress would print its usage)`);
 }

@@ -1,6 +1,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import { assertWellFormedXml } from './xml-check';
 import { formatCpuset, parseCpuset } from '../../../src-common/parse/cpuset';
+import { LIMITS } from '../../../src-common/parse/limits';
+import { clip, quote } from '../../../src-common/parse/quote';
 import { guestSchema, hostCpuCount, issuesToFieldErrors, vcpuCount, type Guest, type Host } from '../../../src-common/workspace';
 import { sanitizeName } from './topology-tree';
 
@@ -33,7 +35,7 @@ const attr = (o: unknown, name: string): string | undefined => (o && typeof o ==
 const text = (o: unknown): string | undefined => (typeof o === 'string' || typeof o === 'number' ? String(o) : o && typeof o === 'object' ? ((o as X)['#text'] as string | undefined)?.toString() : undefined);
 
 function int(v: string | undefined, field: string): number {
-  if (v === undefined || !/^\s*\d+\s*$/.test(v)) throw new Error(`${field}: expected a whole number, got ${JSON.stringify(v ?? null)}`);
+  if (v === undefined || !/^\s*\d+\s*$/.test(v)) throw new Error(`${field}: expected a whole number, got ${v === undefined ? 'nothing' : quote(v)}`);
   return Number(v);
 }
 
@@ -49,6 +51,8 @@ export function importLibvirtXml(xml: string, host?: Host): Guest {
   if (!(memUnit in UNIT)) throw new Error(`domain/memory/@unit: unknown unit '${attr(mem, 'unit')}'`);
   const memoryBytes = int(text(mem), 'domain/memory') * UNIT[memUnit];
   const vcpus = int(text(d.vcpu), 'domain/vcpu');
+  // Checked before anything is built per vCPU (a 98-byte file could ask for 12 million).
+  if (vcpus < 1 || vcpus > LIMITS.vcpusPerGuest.value) throw new Error(`domain/vcpu: expected 1..${LIMITS.vcpusPerGuest.value} vCPUs (libvirt's QEMU maximum), got ${clip(text(d.vcpu)!.trim(), 20)}`);
   const topo = (d.cpu as X | undefined)?.topology;
   let smp = { sockets: 1, cores: vcpus, threads: 1 };
   if (topo) {

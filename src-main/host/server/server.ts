@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BRIDGE_MAX_DEPTH, contract, type BridgeHost, type ReplyMessage } from '../../../src-common/bridge';
 import { formatPath } from '../../../src-common/parse/field-error';
+import { LIMITS } from '../../../src-common/parse/limits';
 import { JsonValueError, parseJsonText } from '../../../src-common/parse/json';
 import { contentSecurityPolicy, cookieName, newToken, readCookie, tokenMatches } from './security';
 
@@ -28,7 +29,7 @@ export interface RunningServer {
 
 /** The WebSocket path of the bridge. */
 export const BRIDGE_PATH = '/bridge';
-const MAX_MESSAGE = 16 * 1024 * 1024;
+const MAX_MESSAGE = LIMITS.messageBytes.value;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJsonText } from '../../../src-common/parse/json';
+import { LIMITS, atMost } from '../../../src-common/parse/limits';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 
 const BUILTIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/workspaces');
@@ -15,6 +16,18 @@ export function builtinNames(): string[] {
     .sort();
 }
 
+/** A text file of at most LIMITS.fileBytes (checked before reading it); errors say `cannot read WHAT: ENOENT`. */
+export function readTextFile(file: string, what: string): string {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > LIMITS.fileBytes.value) throw new Error(`cannot read ${what}: it is ${size} bytes; ${atMost('fileBytes')}`);
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (!(e as NodeJS.ErrnoException).code) throw e;
+    throw new Error(`cannot read ${what}: ${(e as NodeJS.ErrnoException).code}`, { cause: e });
+  }
+}
+
 /** Reads `builtin:NAME` or a workspace JSON file; every problem names its field. */
 export function loadWorkspace(ref: string): Workspace {
   let file = ref;
@@ -23,12 +36,7 @@ export function loadWorkspace(ref: string): Workspace {
     if (!builtinNames().includes(name)) throw new Error(`no built-in workspace '${name}' (have: ${builtinNames().join(', ')})`);
     file = path.join(BUILTIN_DIR, `${name}.json`);
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read workspace '${ref}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
-  }
+  const text = readTextFile(file, `workspace '${ref}'`);
   let json: unknown;
   try {
     json = parseJsonText(text);
