@@ -5,3 +5,4 @@ export { StoreError, NotFoundError, ConflictError } from './errors';
 export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './migrations';
 export { HistoryRepo, type HistoryBatch, type SampleData, type StoredSample, type StoredLogLine, type StoredLockup, type RunExtras } from './history-repo';
 export { interruptOrphans, pidAlive } from './orphans';
+export { SweepRepo, runKey, type SweepDefinition, type SweepRecord, type SweepRunRow, type SweepRunInput } from './sweep-repo';

@@ -82,6 +82,41 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (run_id, tile, kind)
       ) WITHOUT ROWID;
     `),
+  // 3: sweeps (host/sweep): a grid of seeds × configurations with its definition, and one row
+  // per stored run keyed by (sweep, configuration, seed) so a run delivered twice (a retried
+  // queue job) is stored once. Each sweep run is also a `runs` row, so it opens like any run.
+  (db) =>
+    db.exec(`
+      CREATE TABLE sweeps (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid            TEXT    NOT NULL UNIQUE,
+        workspace_name  TEXT    NOT NULL,
+        workspace_json  TEXT    NOT NULL,
+        seeds           TEXT    NOT NULL,
+        axes_json       TEXT    NOT NULL,
+        set_json        TEXT    NOT NULL DEFAULT '{}',
+        duration_ns     INTEGER NOT NULL,
+        until           TEXT,
+        queue           TEXT,
+        total_runs      INTEGER NOT NULL,
+        status          TEXT    NOT NULL DEFAULT 'running'
+                        CHECK (status IN ('running','finished','interrupted')),
+        owner_pid       INTEGER,
+        created_at      TEXT    NOT NULL,
+        finished_at     TEXT
+      );
+      CREATE TABLE sweep_runs (
+        sweep_id     INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+        config       TEXT    NOT NULL,
+        seed         INTEGER NOT NULL,
+        run_id       INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        result_json  TEXT    NOT NULL,
+        wall_ms      REAL    NOT NULL,
+        worker       TEXT    NOT NULL,
+        stored_at    TEXT    NOT NULL,
+        PRIMARY KEY (sweep_id, config, seed)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { interruptOrphans } from './orphans';
 import { RunRepo } from './run-repo';
 import { HistoryRepo } from './history-repo';
+import { SweepRepo } from './sweep-repo';
 import { WorkspaceRepo } from './workspace-repo';
 
 export interface StoreOptions {
@@ -35,6 +36,8 @@ export interface Store {
   readonly runs: RunRepo;
   /** Per-run detail recorded while runs execute (host/history). */
   readonly history: HistoryRepo;
+  /** Sweeps and their runs (host/sweep). */
+  readonly sweeps: SweepRepo;
   readonly settings: Settings;
   close(): void;
 }
@@ -84,6 +87,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     workspaces: new WorkspaceRepo(db, now),
     runs: new RunRepo(db, now),
     history: new HistoryRepo(db, now),
+    sweeps: new SweepRepo(db, now),
     settings: new Settings(db),
     close: () => db.close(),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kaplanMeier, poissonInterval, poissonRate, quantile, quartiles, wilson } from './stats';
+import { kaplanMeier, logRank, poissonInterval, poissonRate, proportionDifference, quantile, quartiles, wilson } from './stats';
 
 describe('wilson', () => {
   // Newcombe, "Two-sided confidence intervals for the single proportion: comparison of seven
@@ -116,5 +116,42 @@ describe('kaplanMeier', () => {
     expect(all.map((x) => x.t)).toEqual([0, 1, 2, 3]);
     [1, 2 / 3, 1 / 3, 0].forEach((s, i) => expect(all[i].s).toBeCloseTo(s, 12));
     expect(kaplanMeier([])).toEqual([{ t: 0, s: 1, atRisk: 0, events: 0, se: 0 }]);
+  });
+});
+
+describe('proportionDifference (Newcombe hybrid score)', () => {
+  // Newcombe, "Interval estimation for the difference between independent proportions:
+  // comparison of eleven methods", Stat. Med. 17:873 (1998), Table II, method 10.
+  it.each([
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [6, 7, 2, 7, 0.0582, 0.8062],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+    [0, 10, 0, 20, -0.1611, 0.2775],
+    [0, 10, 0, 10, -0.2775, 0.2775],
+    [10, 10, 0, 20, 0.6791, 1],
+    [10, 10, 0, 10, 0.6075, 1],
+  ])('%i/%i − %i/%i gives (%f, %f)', (k1, n1, k2, n2, low, high) => {
+    const d = proportionDifference(k1, n1, k2, n2);
+    expect(d.value).toBeCloseTo(k1 / n1 - k2 / n2, 12);
+    expect(d.low).toBeCloseTo(low, 4);
+    expect(d.high).toBeCloseTo(high, 4);
+  });
+});
+
+describe('logRank', () => {
+  // Freireich 6-MP vs placebo (Gehan 1965): R's survdiff prints O = 9, E = 19.25 for 6-MP and
+  // Chisq = 16.8 on 1 df, p = 4e-05.
+  it('reproduces survdiff on the 6-MP trial', () => {
+    const parse = (s: string) => s.split(' ').map((w) => ({ t: Number.parseInt(w, 10), event: !w.endsWith('+') }));
+    const sixMp = parse('6 6 6 6+ 7 9+ 10 10+ 11+ 13 16 17+ 19+ 20+ 22 23 25+ 32+ 32+ 34+ 35+');
+    const placebo = parse('1 1 2 2 3 4 4 5 5 8 8 8 8 11 11 12 12 15 17 22 23');
+    const r = logRank(sixMp, placebo);
+    expect(r.observed).toBe(9);
+    expect(r.expected).toBeCloseTo(19.25, 2);
+    expect(r.chi2).toBeCloseTo(16.79, 2);
+    expect(r.p).toBeGreaterThan(3.5e-5);
+    expect(r.p).toBeLessThan(4.5e-5);
+    expect(logRank(sixMp, sixMp).chi2).toBeCloseTo(0, 12);
   });
 });

@@ -179,3 +179,49 @@ export function kaplanMeier(obs: readonly Observation[]): SurvivalStep[] {
   if (last && !last.event && last.t > steps.at(-1)!.t) steps.push({ t: last.t, s, atRisk: sorted.filter((o) => o.t >= last.t).length, events: 0, se: s * Math.sqrt(greenwood) });
   return steps;
 }
+
+/**
+ * Newcombe's hybrid score interval for the difference of two proportions k1/n1 − k2/n2
+ * (Newcombe, Stat. Med. 17:873 (1998), method 10): built from the two Wilson intervals, so it
+ * behaves at 0 and n where the Wald difference interval fails.
+ */
+export function proportionDifference(k1: number, n1: number, k2: number, n2: number, z = Z95): Interval {
+  const a = wilson(k1, n1, z);
+  const b = wilson(k2, n2, z);
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const d = p1 - p2;
+  return { value: d, low: d - Math.hypot(p1 - a.low, b.high - p2), high: d + Math.hypot(a.high - p1, p2 - b.low) };
+}
+
+export interface LogRank {
+  /** Observed and expected events in the first group. */
+  observed: number;
+  expected: number;
+  chi2: number;
+  /** Two-sided p-value (χ² with 1 degree of freedom). */
+  p: number;
+}
+
+/**
+ * The log-rank (Mantel–Cox) test that two survival curves are the same: at each event time the
+ * first group's events are compared with what its share of those at risk predicts.
+ */
+export function logRank(a: readonly Observation[], b: readonly Observation[]): LogRank {
+  const times = [...new Set([...a, ...b].filter((o) => o.event).map((o) => o.t))].sort((x, y) => x - y);
+  let observed = 0;
+  let expected = 0;
+  let variance = 0;
+  for (const t of times) {
+    const n1 = a.filter((o) => o.t >= t).length;
+    const n2 = b.filter((o) => o.t >= t).length;
+    const d1 = a.filter((o) => o.event && o.t === t).length;
+    const d = d1 + b.filter((o) => o.event && o.t === t).length;
+    const n = n1 + n2;
+    observed += d1;
+    expected += (d * n1) / n;
+    if (n > 1) variance += (d * (n1 / n) * (n2 / n) * (n - d)) / (n - 1);
+  }
+  const chi2 = variance > 0 ? (observed - expected) ** 2 / variance : 0;
+  return { observed, expected, chi2, p: variance > 0 ? 1 - gammaP(0.5, chi2 / 2) : 1 };
+}

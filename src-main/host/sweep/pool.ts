@@ -1,0 +1,42 @@
+/**
+ * The local executor: sweep runs on a pool of worker threads (piscina), one run per thread at a
+ * time, so a sweep keeps every core busy without a hand-made scheduler.
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { SweepJob, SweepJobOutput } from './job';
+
+/** Default threads: one per core. */
+export function defaultJobs(): number {
+  return os.availableParallelism();
+}
+
+export const MAX_JOBS = 256;
+
+export class SweepPool {
+  private readonly pool: Piscina<SweepJob, SweepJobOutput>;
+  private readonly abort = new AbortController();
+
+  constructor(readonly threads = defaultJobs()) {
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_JOBS) throw new RangeError(`jobs: expected an integer from 1 to ${MAX_JOBS}, got ${threads}`);
+    this.pool = new Piscina({
+      filename: new URL('./pool-boot.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // A run holds its thread for seconds; queueing more than one per thread only adds latency to a stop.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+    });
+  }
+
+  /** Runs one job on a free thread (queued until one is). Rejects if the pool is closed first. */
+  run(job: SweepJob): Promise<SweepJobOutput> {
+    return this.pool.run(job, { signal: this.abort.signal });
+  }
+
+  /** Abandons queued and running jobs and ends the threads. */
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.pool.destroy();
+  }
+}
