@@ -32,6 +32,9 @@ const areas: Record<string, () => Promise<Register>> = {
   aie: async () => (await import('./commands/aie')).registerAie,
   dmabuf: async () => (await import('./commands/dmabuf')).registerDmabuf,
   mhi: async () => (await import('./commands/mhi')).registerMhi,
+  sweep: async () => (await import('./commands/sweep')).registerSweep,
+  sweeps: async () => (await import('./commands/sweeps')).registerSweeps,
+  worker: async () => (await import('./commands/worker')).registerWorker,
 };
 const wanted = process.argv[2];
 const versionOnly = wanted === '-V' || wanted === '--version';

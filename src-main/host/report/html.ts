@@ -17,7 +17,7 @@ export const LOG_HEAD = 40;
 export const MAX_LOCKUP_ROWS = 200;
 export const MAX_EXCERPT_LINES = 400;
 
-const CSS = `
+export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}
 h1{font-size:22px;margin-bottom:4px} h2{border-bottom:2px solid #dde;padding-bottom:4px;margin-top:32px}
 h3{font-size:15px;margin:18px 0 6px}
@@ -60,7 +60,7 @@ export function renderHtml(runs: readonly ReportRun[], generatedAt = new Date().
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
 <body><header><h1>${esc(title)}</h1><p class="muted">Topology Workbench report · generated ${esc(generatedAt)}</p></header>
 ${sections.join('\n')}
 </body></html>

@@ -22,7 +22,11 @@ export function renderReport(format: ReportFormat, runs: readonly ReportRun[]): 
 
 /** Renders fully before touching the file, then writes it atomically (temp file + rename). */
 export function writeReport(file: string, format: ReportFormat, runs: readonly ReportRun[]): void {
-  const text = renderReport(format, runs);
+  writeTextAtomic(file, renderReport(format, runs));
+}
+
+/** Writes `text` to a temp file beside `file`, then renames it over `file`: readers never see half a report. */
+export function writeTextAtomic(file: string, text: string): void {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);

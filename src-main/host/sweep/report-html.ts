@@ -1,0 +1,115 @@
+/**
+ * A sweep as a self-contained HTML report (`twb sweep --report`, `twb sweeps show --report`):
+ * the per-configuration table, P(lockup) with its intervals, and the Kaplan–Meier curves with
+ * their 95 % bands — inline SVG and CSS, a CSP that forbids every fetch.
+ */
+import type { SweepConfigurationView, SweepView } from '../../../src-common/bridge/areas/sweeps';
+import { timeLabel } from '../report/chart-svg';
+import { esc, num } from '../report/escape';
+import { REPORT_CSS } from '../report/html';
+import { writeTextAtomic } from '../report/write';
+import { Z95 } from './stats';
+import { configLabel, firstLockupText, intervalText, sweepHeader } from './text';
+
+/** Curve colours per configuration (cycled). */
+export const CONFIG_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** Runs listed per configuration in the report (the JSON and the store have all). */
+export const MAX_RUN_ROWS = 500;
+
+const W = 760;
+const H = 320;
+const M = { left: 56, right: 16, top: 28, bottom: 40 };
+
+/** Kaplan–Meier step curves with Greenwood 95 % bands, x in simulated time up to the duration. */
+export function survivalSvg(v: SweepView): string {
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const xMax = Math.max(v.duration, 1e-9);
+  const sx = (t: number) => M.left + (Math.min(t, xMax) / xMax) * pw;
+  const sy = (s: number) => M.top + ph - Math.max(0, Math.min(1, s)) * ph;
+  const out: string[] = [];
+  out.push(`<text x="${M.left}" y="16" font-size="12" font-weight="bold">P(no soft lockup yet) — Kaplan–Meier, 95 % band</text>`);
+  out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="#fff" stroke="#aab"/>`);
+  for (let i = 0; i <= 4; i++) {
+    const y = sy(i / 4);
+    out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${M.left - 4}" y="${y + 3}" font-size="9" text-anchor="end">${i / 4}</text>`);
+    const t = (xMax * i) / 4;
+    out.push(`<text x="${sx(t)}" y="${H - M.bottom + 13}" font-size="9" text-anchor="middle">${esc(timeLabel(t))}</text>`);
+  }
+  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" font-size="9" text-anchor="middle">simulated time</text>`);
+  v.configurations.forEach((c, i) => {
+    if (c.runs === 0) return;
+    const color = CONFIG_COLORS[i % CONFIG_COLORS.length];
+    const band = (sign: 1 | -1) => c.steps.map((k, j) => [k.t, c.steps[j + 1]?.t ?? xMax, k.s + sign * Z95 * k.se] as const);
+    const upper = band(1).flatMap(([a, b, s]) => [`${sx(a).toFixed(1)},${sy(s).toFixed(1)}`, `${sx(b).toFixed(1)},${sy(s).toFixed(1)}`]);
+    const lower = band(-1)
+      .flatMap(([a, b, s]) => [`${sx(a).toFixed(1)},${sy(s).toFixed(1)}`, `${sx(b).toFixed(1)},${sy(s).toFixed(1)}`])
+      .reverse();
+    out.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
+    const d = c.steps.map((k, j) => (j === 0 ? `M${sx(k.t).toFixed(1)},${sy(k.s).toFixed(1)}` : `H${sx(k.t).toFixed(1)}V${sy(k.s).toFixed(1)}`)).join('') + `H${sx(xMax).toFixed(1)}`;
+    out.push(`<path class="curve" d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(configLabel(c.params))}</title></path>`);
+    const ly = M.top + 14 + i * 14;
+    out.push(`<rect x="${M.left + pw - 220}" y="${ly - 9}" width="10" height="10" fill="${color}"/><text x="${M.left + pw - 206}" y="${ly}" font-size="10">${esc(configLabel(c.params))}</text>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="survival curves" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${out.join('')}</svg>`;
+}
+
+/** P(lockup) per configuration as points with their Wilson intervals. */
+export function lockupRateSvg(v: SweepView): string {
+  const rowH = 22;
+  const h = M.top + v.configurations.length * rowH + 30;
+  const left = 260;
+  const pw = W - left - M.right;
+  const sx = (p: number) => left + p * pw;
+  const out: string[] = [`<text x="8" y="16" font-size="12" font-weight="bold">P(soft lockup within ${esc(timeLabel(v.duration))}), 95 % Wilson interval</text>`];
+  for (let i = 0; i <= 4; i++) out.push(`<line x1="${sx(i / 4)}" x2="${sx(i / 4)}" y1="${M.top}" y2="${h - 24}" stroke="#eee"/><text x="${sx(i / 4)}" y="${h - 10}" font-size="9" text-anchor="middle">${i / 4}</text>`);
+  v.configurations.forEach((c, i) => {
+    const y = M.top + i * rowH + rowH / 2;
+    const color = CONFIG_COLORS[i % CONFIG_COLORS.length];
+    out.push(`<text x="8" y="${y + 3}" font-size="10">${esc(configLabel(c.params))}</text>`);
+    if (c.pLockup.value === null) return;
+    out.push(`<line x1="${sx(c.pLockup.low)}" x2="${sx(c.pLockup.high)}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
+    out.push(`<circle cx="${sx(c.pLockup.value)}" cy="${y}" r="4" fill="${color}"><title>${esc(intervalText(c.pLockup))}</title></circle>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="lockup probability" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="sans-serif">${out.join('')}</svg>`;
+}
+
+function summaryTable(v: SweepView): string {
+  const head = ['configuration', 'runs', 'failed', 'lockups', 'P(lockup) [95% CI]', 'lost IPIs / h [95% CI]', 'first lockup median (q1–q3)'];
+  const rows = v.configurations.map(
+    (c) =>
+      `<tr><td>${esc(configLabel(c.params))}</td><td class="n">${c.runs}</td><td class="n">${c.failed}</td><td class="n">${c.lockups}</td><td>${esc(intervalText(c.pLockup))}</td><td>${esc(intervalText(c.lostIpisPerHour, 4))}</td><td>${esc(firstLockupText(c))}</td></tr>`,
+  );
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
+}
+
+function runsTable(c: SweepConfigurationView): string {
+  const rows = c.points
+    .slice(0, MAX_RUN_ROWS)
+    .map(
+      (p) =>
+        `<tr><td class="n">${p.seed}</td><td class="n">${p.runId === null ? '—' : `#${p.runId}`}</td><td>${p.status === 'finished' ? 'finished' : `<span class="bad">failed</span> ${esc(p.error ?? '')}`}</td><td class="n">${p.firstSoftLockup === null ? '—' : `${num(p.firstSoftLockup)} s`}</td><td class="n">${num(p.endedAt)} s</td><td class="n">${num(p.lostIpis)}</td></tr>`,
+    );
+  const more = c.points.length > MAX_RUN_ROWS ? `<p class="muted">… and ${c.points.length - MAX_RUN_ROWS} more runs (twb sweeps show --json)</p>` : '';
+  return `<h3>${esc(configLabel(c.params))}</h3><table><tr><th>seed</th><th>run</th><th>status</th><th>first soft lockup</th><th>ended at</th><th>lost IPIs</th></tr>${rows.join('')}</table>${more}`;
+}
+
+export function renderSweepHtml(v: SweepView, generatedAt = new Date().toISOString()): string {
+  const title = `Sweep #${v.sweep.id} — ${v.sweep.workspaceName}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
+<body><header><h1>${esc(title)}</h1><p class="muted">${esc(sweepHeader(v.sweep))} · generated ${esc(generatedAt)}</p></header>
+<section id="summary"><h2>Per configuration</h2>${summaryTable(v)}
+<p class="muted">P(lockup): runs with a soft lockup within the duration over finished runs, Wilson score interval. Lost IPIs per simulated hour: pooled over the finished runs, exact Poisson interval. First lockup: quartiles among the runs that had one. Curves: Kaplan–Meier estimate of no soft lockup yet, runs without one censored where they ended; band ±1.96 Greenwood standard errors.</p></section>
+<section id="curves"><h2>Curves</h2><div class="charts"><figure>${survivalSvg(v)}</figure><figure>${lockupRateSvg(v)}</figure></div></section>
+<section id="runs"><h2>Runs</h2>${v.configurations.map(runsTable).join('')}</section>
+</body></html>
+`;
+}
+
+export function writeSweepReport(file: string, v: SweepView): void {
+  writeTextAtomic(file, renderSweepHtml(v));
+}
