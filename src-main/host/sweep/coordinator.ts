@@ -128,7 +128,11 @@ export async function runSweep(
     let ws = applied.get(config.key);
     if (!ws) applied.set(config.key, (ws = applyOverrides(workspace, set).ws));
     const runId = store.sweeps.storeRun(sweep.id, { config: d.config, seed: d.seed, result: d.output.result, workspace: ws, params: set, summary: d.output.summary, wallMs: d.output.wallMs, worker: d.worker });
-    if (runId === null) return;
+    if (runId === null) {
+      // Already stored (a queue's second delivery, or another session): trust the store's count.
+      done = store.sweeps.get(sweep.id).done;
+      return;
+    }
     done++;
     if (d.output.result.firstSoftLockup !== null) lockups++;
     progress();

@@ -17,7 +17,13 @@ export class LocalExecutor implements SweepExecutor {
       if (signal.aborted) fail();
       signal.addEventListener('abort', fail, { once: true });
     });
-    const all = Promise.all(runs.map(async (r) => deliver({ config: r.config.key, seed: r.seed, output: await this.pool.run(r.job), worker: LOCAL_WORKER })));
+    const all = Promise.all(
+      runs.map(async (r) => {
+        const output = await this.pool.run(r.job, signal);
+        // A run that ends after a stop belongs to no session: the resumed sweep runs it again.
+        if (!signal.aborted) deliver({ config: r.config.key, seed: r.seed, output, worker: LOCAL_WORKER });
+      }),
+    );
     try {
       await Promise.race([all, aborted]);
     } finally {

@@ -29,9 +29,9 @@ export class SweepPool {
     });
   }
 
-  /** Runs one job on a free thread (queued until one is). Rejects if the pool is closed first. */
-  run(job: SweepJob): Promise<SweepJobOutput> {
-    return this.pool.run(job, { signal: this.abort.signal });
+  /** Runs one job on a free thread (queued until one is). Rejects if `signal` aborts or the pool closes first. */
+  run(job: SweepJob, signal?: AbortSignal): Promise<SweepJobOutput> {
+    return this.pool.run(job, { signal: signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal });
   }
 
   /** Abandons queued and running jobs and ends the threads. */

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store';
+import { loadWorkspace } from '../workspace/load';
+import { createSweep, runSweep, type SweepRequest } from './coordinator';
+import { parseVary } from './grid';
+import { LocalExecutor } from './local-executor';
+import { PREFIX, QueueExecutor, queueConnection, RUNS_QUEUE } from './queue';
+import { testRedis, type TestRedis } from './test-redis';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('queueConnection', () => {
+  it('takes host, port, database, user and password from the URL or the environment, and never shows the password', () => {
+    const c = queueConnection('redis://sweeper:p%40ss@10.0.0.5:6380/2');
+    expect(c.options).toMatchObject({ host: '10.0.0.5', port: 6380, db: 2, username: 'sweeper', password: 'p@ss' });
+    expect(c.label).toBe('redis://sweeper@10.0.0.5:6380/2');
+    const e = queueConnection('redis://queue.lab', { TWB_REDIS_USERNAME: 'u', TWB_REDIS_PASSWORD: 'secret' });
+    expect(e.options).toMatchObject({ host: 'queue.lab', port: 6379, username: 'u', password: 'secret' });
+    expect(e.label).not.toContain('secret');
+    expect(queueConnection('rediss://h:6390').options.tls).toMatchObject({ servername: 'h' });
+  });
+  it('names what is wrong', () => {
+    expect(() => queueConnection('http://h:6379')).toThrow(/--queue: expected a redis:\/\/ or rediss:\/\/ URL, got http:\/\//);
+    expect(() => queueConnection('nonsense')).toThrow(/--queue: expected redis:\/\/HOST:PORT/);
+    expect(() => queueConnection('redis://h:6379/x')).toThrow(/--queue: expected a database number/);
+    expect(() => queueConnection('redis://h:6379?a=1')).toThrow(/--queue: the URL takes no query/);
+    expect(() => queueConnection('rediss://h', { TWB_REDIS_TLS_CA: '/no/such/ca.pem' })).toThrow(/TWB_REDIS_TLS_CA: cannot read \/no\/such\/ca.pem: ENOENT/);
+  });
+});
+
+describe('sweeps on a Redis queue', () => {
+  let redis: TestRedis;
+  let admin: Redis;
+  const user = { name: 'twb-test-sweeper', password: 'sw33p-secret' };
+  const workers: ChildProcess[] = [];
+  const stores: Store[] = [];
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    // An ACL user limited to the workbench's keys, as a shared Redis would have.
+    await admin.call('ACL', 'SETUSER', user.name, 'reset', 'on', `>${user.password}`, '~twb:*', '&*', '+@all');
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    for (const s of stores) s.close();
+    await new Queue(RUNS_QUEUE, { connection: admin, prefix: PREFIX }).obliterate({ force: true });
+    await admin.call('ACL', 'DELUSER', user.name);
+    await admin.quit();
+    await redis.stop();
+  });
+
+  it('refuses a wrong password with the reason', async () => {
+    const port = new URL(redis.url).port;
+    await expect(QueueExecutor.open(queueConnection(`redis://${user.name}:wrong@127.0.0.1:${port}`))).rejects.toThrow(
+      new RegExp(`cannot use Redis at redis://${user.name}@127.0.0.1:${port}: WRONGPASS`),
+    );
+  });
+
+  it('runs a sweep through two workers, one killed mid-run, and stores what a local sweep stores, byte for byte', { timeout: 180_000 }, async () => {
+    const workspace = loadWorkspace('builtin:seed-power9-ipi');
+    // Runs long enough (≈0.5 s each) that the kill lands inside one.
+    const req: SweepRequest = { workspaceName: workspace.name, workspace, seeds: '1..4', axes: [parseVary('kernel.barriers=none,both')], set: {}, durationNs: 1800e9, until: null };
+    const port = new URL(redis.url).port;
+
+    const startWorker = () => {
+      const w = spawn(process.execPath, [path.join(root, 'bin/twb.js'), 'worker', '--queue', `redis://127.0.0.1:${port}`, '--concurrency', '1', '--lock-duration', '2s'], {
+        cwd: root,
+        env: { ...process.env, TWB_REDIS_USERNAME: user.name, TWB_REDIS_PASSWORD: user.password },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      workers.push(w);
+      const lines: string[] = [];
+      let buf = '';
+      w.stderr!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const parts = buf.split('\n');
+        buf = parts.pop()!;
+        lines.push(...parts);
+      });
+      return { w, lines };
+    };
+    const a = startWorker();
+    const b = startWorker();
+
+    const queued = openStore(':memory:');
+    stores.push(queued);
+    const executor = await QueueExecutor.open(queueConnection(`redis://${user.name}:${user.password}@127.0.0.1:${port}`));
+    let killed: string | null = null;
+    const sweep = createSweep(queued, req, executor.label);
+    expect(sweep.queue).toBe(`redis://${user.name}@127.0.0.1:${port}`);
+    const running = runSweep(queued, sweep, executor);
+    // Kill worker A with SIGKILL as soon as it has a run in hand.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const started = a.lines.find((l) => / started /.test(l));
+        if (started) {
+          clearInterval(timer);
+          a.w.kill('SIGKILL');
+          killed = / started (\S+) /.exec(started)![1];
+          resolve();
+        } else if (a.w.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`worker A exited: ${a.lines.join('\n')}`));
+        }
+      }, 20);
+    });
+    const ended = await running.finally(() => executor.close());
+    expect(ended.status, [...a.lines, '---', ...b.lines].join('\n')).toBe('finished');
+    expect(a.lines.some((l) => l.includes(`finished ${killed}`))).toBe(false);
+    // The killed run was retried by B and stored once.
+    expect(b.lines.some((l) => l.includes(`finished ${killed}`))).toBe(true);
+    const rows = queued.sweeps.runs(sweep.id);
+    expect(rows).toHaveLength(8);
+    expect(queued.runs.list()).toHaveLength(8);
+    const killedRow = rows.find((r) => killed!.endsWith(`-${r.seed}`) && killed!.startsWith(`${sweep.uuid}-${r.config.includes('none') ? 0 : 1}-`));
+    expect(killedRow?.worker).toMatch(new RegExp(`pid ${b.w.pid}$`));
+
+    const local = openStore(':memory:');
+    stores.push(local);
+    const pool = new LocalExecutor(2);
+    const localSweep = await runSweep(local, createSweep(local, req, pool.label), pool).finally(() => pool.close());
+    const text = (s: Store, id: number) => s.sweeps.runs(id).map((r) => `${r.config} ${r.seed} ${r.resultJson}`);
+    expect(text(queued, sweep.id)).toEqual(text(local, localSweep.id));
+
+    b.w.kill("SIGTERM");
+    await new Promise((r) => b.w.once('exit', r));
+    expect(b.lines.join('\n')).toMatch(/finishing the runs in hand/);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Redis for tests and benchmarks: the server CI started (TWB_TEST_REDIS_URL, see .ci/run), or
+ * a private `redis-server` on a free 127.0.0.1 port that `stop()` ends. No persistence.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function testRedis(env: NodeJS.ProcessEnv = process.env): Promise<TestRedis> {
+  if (env.TWB_TEST_REDIS_URL) {
+    const url = env.TWB_TEST_REDIS_URL;
+    return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
+  }
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${out}`)), 10_000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start redis-server (install Debian's redis-server): ${e.message}`));
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (code ${code}):\n${out}`));
+    });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
