@@ -6,7 +6,7 @@ import { FieldError } from '../../../src-common/parse/field-error';
 import type { Workspace } from '../../../src-common/workspace';
 import { untilCondition, UNTIL_CONDITIONS } from '../../engine/core';
 import { defaultStorePath, openStore, type Store, type SweepRecord } from '../../host/store';
-import { createSweep, runSweep, type SweepExecutor, type SweepProgress } from '../../host/sweep/coordinator';
+import { checkRequest, createSweep, runSweep, type SweepExecutor, type SweepProgress } from '../../host/sweep/coordinator';
 import { parseVary, type VaryAxis } from '../../host/sweep/grid';
 import { LocalExecutor, SweepAborted } from '../../host/sweep/local-executor';
 import { defaultJobs, MAX_JOBS } from '../../host/sweep/pool';
@@ -94,9 +94,10 @@ export function registerSweep(program: Command): void {
           const set = parseSets(opts.set);
           const axes: VaryAxis[] = opts.vary.map((v) => withCli(() => parseVary(v)));
           const workspace: Workspace = withCli(() => loadWorkspace(ref));
-          // Everything is checked (createSweep) before a thread, a connection or a row exists.
-          store = openStore(dbFile);
           const req = { workspaceName: workspace.name, workspace, seeds: opts.seeds, axes, set, durationNs, until };
+          // Everything is checked before a store, a thread or a connection exists.
+          withCli(() => checkRequest(req));
+          store = openStore(dbFile);
           executor = conn ? await withCliAsync(() => QueueExecutor.open(conn)) : new LocalExecutor(jobs);
           sweep = withCli(() => createSweep(store!, req, executor!.label));
         }

@@ -64,10 +64,15 @@ export interface SweepProgress {
   etaSeconds: number | null;
 }
 
+/** Checks everything a sweep request names (FieldErrors by field); returns how many runs it makes. */
+export function checkRequest(req: SweepRequest): number {
+  const seeds = parseSeeds(req.seeds);
+  return checkGrid(req.workspace, req.axes, req.set, seeds.length).length * seeds.length;
+}
+
 /** Checks a request and stores it as a new sweep (status running, owned by this process). */
 export function createSweep(store: Store, req: SweepRequest, executorLabel: string): SweepRecord {
-  const seeds = parseSeeds(req.seeds);
-  const configs = checkGrid(req.workspace, req.axes, req.set, seeds.length);
+  const totalRuns = checkRequest(req);
   return store.sweeps.create({
     uuid: crypto.randomUUID(),
     workspaceName: req.workspaceName,
@@ -78,7 +83,7 @@ export function createSweep(store: Store, req: SweepRequest, executorLabel: stri
     durationNs: req.durationNs,
     until: req.until,
     queue: executorLabel === 'local' ? null : executorLabel,
-    totalRuns: configs.length * seeds.length,
+    totalRuns,
   });
 }
 
