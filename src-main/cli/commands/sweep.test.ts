@@ -36,7 +36,7 @@ describe('twb sweep / sweeps', () => {
     const list = JSON.parse(twb('sweeps', 'list', '--db', db, '--json').stdout);
     expect(list).toEqual([expect.objectContaining({ id: 1, status: 'finished', done: 4, total: 4, seeds: '1..2', vary: ['kernel.barriers=none,both'], queue: 'local' })]);
     const show = twb('sweeps', 'show', '1', '--db', db, '--runs');
-    expect(show.stdout).toMatch(/\{"kernel.barriers":"both"\}  seed 2  run #\d+  finished  no soft lockup  ended 120.000 s/);
+    expect(show.stdout).toMatch(/\{"kernel.barriers":"both"\} {2}seed 2 {2}run #\d+ {2}finished {2}no soft lockup {2}ended 120.000 s/);
     const cmp = twb('sweeps', 'compare', '1', '--db', db);
     expect(cmp.stdout).toMatch(/baseline: kernel.barriers=none/);
     expect(cmp.stdout).toMatch(/kernel.barriers=both .*\+0.000 \[-0.658, 0.658\]\s+1.0000/);

@@ -48,7 +48,7 @@ describe('checkGrid', () => {
   it('checks every key and value through the run overrides and the parameter registry', () => {
     expect(() => checkGrid(seed, [parseVary('kernel.barriers=none,sometimes')], {}, 1)).toThrow(/vary kernel.barriers=sometimes: kernel.barriers: expected one of none, set, clear, both/);
     expect(() => checkGrid(seed, [parseVary('no.such=1,2')], {}, 1)).toThrow(/vary no.such=1: unknown parameter 'no.such'/);
-    expect(() => checkGrid(seed, [parseVary('watchdog.thresh_s=10,abc')], {}, 1)).toThrow(/vary watchdog.thresh_s=abc: watchdog.thresh_s: expected a number/);
+    expect(() => checkGrid(seed, [parseVary('watchdog.thresh_s=10,abc')], {}, 1)).toThrow(/vary watchdog.thresh_s=abc: watchdog.thresh_s: expected an integer from 1 to 60 \(s\), got "abc"/);
     expect(() => checkGrid(seed, [parseVary('workloads.C=stress -c 1')], {}, 1)).toThrow(/vary workloads.C=stress -c 1: workloads.C: no guest named 'C'/);
     expect(() => checkGrid(seed, [parseVary('kernel.barriers=none'), parseVary('kernel.barriers=both')], {}, 1)).toThrow(/vary kernel.barriers: the key is varied twice/);
     expect(() => checkGrid(seed, [parseVary('kernel.barriers=none')], { 'kernel.barriers': 'both' }, 1)).toThrow(/vary kernel.barriers: the key is also given with --set/);

@@ -6,7 +6,8 @@
  */
 import { FieldError } from '../../../src-common/parse/field-error';
 import type { Workspace } from '../../../src-common/workspace';
-import { resolveParams, type ParamValues } from '../../engine/core';
+import type { ParamValues } from '../../engine/core';
+import { resolveParams } from '../../engine/params';
 import { applyOverrides } from '../../engine/run/build';
 import { runProblems } from '../../engine/run/validate';
 
