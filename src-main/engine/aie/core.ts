@@ -1,4 +1,4 @@
-import { Priority } from '../core';
+import { Priority, type EventHandle } from '../core';
 import type { AieArray, Tile } from './array';
 import { hex, tileName } from './geometry';
 import { DIRECTION_DELTA, INSTRUCTION_BYTES, decodeInstruction, type Instruction } from './program';
@@ -37,8 +37,8 @@ export class TileCore {
   private running: Running | null = null;
   private stalled = false;
   private lastError = false;
-  /** Bumped by halt(): events of an earlier epoch find themselves stale and do nothing. */
-  private epoch = 0;
+  /** The running kernel's next chunk, until it runs (halt cancels it). */
+  private chunk: EventHandle | null = null;
   readonly stats: CoreStats = { kernels: 0, errors: 0, words: 0 };
 
   constructor(
@@ -63,7 +63,8 @@ export class TileCore {
 
   /** Drops the running and queued kernels (partition release). */
   halt(): void {
-    this.epoch++;
+    if (this.chunk !== null) this.array.sim.cancel(this.chunk);
+    this.chunk = null;
     this.queue.length = 0;
     this.running = null;
     this.stalled = false;
@@ -151,9 +152,8 @@ export class TileCore {
     const n = Math.min(sim.params.get('aie.kernel.chunkWords'), run.ins.words - run.done);
     const cycles = run.cycles + n * sim.params.get('aie.kernel.cyclesPerWord');
     const at = run.baseNs + Math.round(((cycles - run.baseCycles) * 1e9) / sim.params.get('aie.clockHz'));
-    const epoch = this.epoch;
-    sim.at(at, Priority.DEFAULT, () => {
-      if (epoch !== this.epoch || this.running !== run) return;
+    this.chunk = sim.at(at, Priority.DEFAULT, () => {
+      this.chunk = null;
       if (!this.array.columnClockOn(this.tile.loc.col)) {
         this.stalled = true;
         sim.trace.emit(sim.now, 'aie.core.stall', { tile: tileName(this.tile.loc) });

@@ -29,6 +29,13 @@ class ReferenceQueue {
   pop(): { time: number; id: number } {
     return this.items.splice(this.minIndex(), 1)[0];
   }
+  /** Removes event `id` if pending; says whether it was. */
+  cancel(id: number): boolean {
+    const i = this.items.findIndex((x) => x.id === id);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
 }
 
 /**
@@ -40,18 +47,26 @@ function lockstep() {
   const q = new EventQueue();
   const ref = new ReferenceQueue();
   const ran: number[] = [];
+  const handles: number[] = [];
   let nextId = 0;
   const add = (time: number, priority: number, children: [number, number][]) => {
     const id = nextId++;
     ref.add(time, priority, id);
-    q.schedule(time, priority, () => {
+    handles[id] = q.schedule(time, priority, () => {
       const want = ref.pop();
       if (want.id !== id || want.time !== q.now) throw new Error(`ran event ${id} at ${q.now}, reference expected ${want.id} at ${want.time}`);
       ran.push(id);
       for (const [delay, p] of children) add(q.now + delay, p, []);
     });
   };
-  return { q, ref, ran, add };
+  /** Cancels the event created `pick`-th (mod the count so far) in both; they must agree whether it was pending. */
+  const cancel = (pick: number) => {
+    if (nextId === 0) return;
+    const id = pick % nextId;
+    expect(q.cancel(handles[id])).toBe(ref.cancel(id));
+    expect(q.pending(handles[id])).toBe(false);
+  };
+  return { q, ref, ran, add, cancel };
 }
 
 const delay = fc.oneof(
@@ -66,15 +81,17 @@ const command = fc.oneof(
   fc.record({ op: fc.constant('schedule' as const), delay, priority, children: fc.array(fc.tuple(delay, priority), { maxLength: 3 }) }),
   fc.record({ op: fc.constant('step' as const), times: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('runUntil' as const), delay }),
+  fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }),
 );
 
 describe('EventQueue against a sorted reference', () => {
-  it('runs events in exactly the reference order (time, priority, sequence) under random schedules, steps and runUntil', () => {
+  it('runs events in exactly the reference order (time, priority, sequence) under random schedules, cancels, steps and runUntil', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 200 }), (commands) => {
-        const { q, ref, add } = lockstep();
+        const { q, ref, add, cancel } = lockstep();
         for (const c of commands) {
           if (c.op === 'schedule') add(q.now + c.delay, c.priority, c.children);
+          else if (c.op === 'cancel') cancel(c.pick);
           else if (c.op === 'step')
             for (let i = 0; i < c.times; i++) {
               const pending = ref.size > 0;
@@ -127,6 +144,71 @@ describe('EventQueue against a sorted reference', () => {
     q.schedule(5, 10, () => seen.push('a'));
     q.runUntil(10);
     expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('cancels events in the wheel and in the heap; a stale or repeated cancel changes nothing', () => {
+    const q = new EventQueue();
+    const seen: string[] = [];
+    const near = q.schedule(10, 50, () => seen.push('near'));
+    const far = q.schedule(2 ** 50, 50, () => seen.push('far'));
+    const other = q.schedule(20, 50, () => seen.push('other'));
+    // Laid out from the near events, the wheel does not reach 2^50: `far` waits in the heap.
+    expect(q.size).toBe(3);
+    expect(q.cancel(far)).toBe(true);
+    expect(q.cancel(far)).toBe(false);
+    expect(q.size).toBe(2);
+    expect(q.cancel(near)).toBe(true);
+    expect(q.peekTime()).toBe(20);
+    q.runUntil(Infinity);
+    expect(seen).toEqual(['other']);
+    expect(q.cancel(other)).toBe(false);
+    expect(q.size).toBe(0);
+    expect(q.peekTime()).toBe(Infinity);
+    // A handle stays unambiguous after its record is reused.
+    const reused = q.schedule(q.now + 5, 50, () => seen.push('reused'));
+    expect(q.cancel(near)).toBe(false);
+    expect(q.pending(reused)).toBe(true);
+    // A handler can cancel an event at its own instant, and its own handle is no longer pending.
+    let self = 0;
+    self = q.schedule(q.now + 5, 10, () => {
+      expect(q.pending(self)).toBe(false);
+      expect(q.cancel(self)).toBe(false);
+      expect(q.cancel(reused)).toBe(true);
+    });
+    q.runUntil(Infinity);
+    expect(seen).toEqual(['other']);
+  });
+
+  it('keeps a bucket whole when its head, middle or tail is cancelled and more events join it', () => {
+    for (const victim of [0, 1, 2]) {
+      const q = new EventQueue();
+      const seen: string[] = [];
+      const hs = ['a', 'b', 'c'].map((n) => q.schedule(10, 50, () => seen.push(n)));
+      expect(q.cancel(hs[victim])).toBe(true);
+      // The freed record is reused at once, for an earlier event in another bucket.
+      q.schedule(5, 50, () => seen.push('early'));
+      q.schedule(10, 50, () => seen.push('d'));
+      q.schedule(10, 10, () => seen.push('first'));
+      q.runUntil(100);
+      expect(seen).toEqual(['early', 'first', ...['a', 'b', 'c'].filter((_, i) => i !== victim), 'd']);
+      expect(q.size).toBe(0);
+    }
+  });
+
+  it('peekTime and step skip cancelled events at the top of the heap', () => {
+    const q = new EventQueue();
+    const seen: number[] = [];
+    q.schedule(0, 50, () => seen.push(0));
+    q.step();
+    const hs = [5e12, 6e12, 7e12].map((t) => q.schedule(t, 50, () => seen.push(t)));
+    q.cancel(hs[0]);
+    q.cancel(hs[1]);
+    expect(q.peekTime()).toBe(7e12);
+    expect(q.step()).toBe(true);
+    expect(seen).toEqual([0, 7e12]);
+    q.cancel(q.schedule(8e12, 50, () => seen.push(8e12)));
+    expect(q.step()).toBe(false);
+    expect(q.size).toBe(0);
   });
 
   it('grows its record pool and wheel for a large hold-model population', () => {

@@ -15,10 +15,17 @@
  * key = priority × 2^40 + sequence orders ties by priority, then by insertion (exact below
  * 2^53). Both structures order by (time, key), so moving records between them never changes
  * the order in which events run.
+ *
+ * Cancelling (gem5's EventQueue::deschedule): `schedule` returns a handle, the record's id and
+ * how many times that record has been used, packed in one number (no allocation). `cancel`
+ * unlinks a wheel record at once; a heap record becomes a tombstone that the heap drops when
+ * it reaches the top. Removing events never changes the order of the others.
  */
 import { OverflowHeap } from './overflow-heap';
 
 export type EventHandler = () => void;
+/** A scheduled event, for `cancel`: stays valid (and unambiguous) after the event ran or was cancelled. */
+export type EventHandle = number;
 
 const SEQ_SPAN = 2 ** 40;
 /** End of a record list. */
@@ -35,6 +42,9 @@ const MAX_WIDTH = 2 ** 40;
 /** Sorted-insert steps allowed per link before the wheel is re-laid narrower (see crowded). */
 const SCAN_BUDGET_PER_LINK = 4;
 const SCAN_BUDGET_BASE = 4096;
+/** Handle = stamp × ID_SPAN + record id: at most 2^26 records, each used at most 2^26 times (then retired). */
+const ID_SPAN = 2 ** 26;
+const MAX_STAMP = 2 ** 26;
 
 export class EventQueue {
   // Event records. `recNext` links a record into its bucket's list, or into the free list.
@@ -43,7 +53,11 @@ export class EventQueue {
   private recNext = new Int32Array(0);
   private recHandler: (EventHandler | undefined)[] = [];
   private recLabel: (string | undefined)[] = [];
+  /** Uses of each record so far: the stamp in the handle of the event it holds. */
+  private recStamp = new Int32Array(0);
   private freeHead = NONE;
+  /** Cancelled records still in the heap. */
+  private tombstones = 0;
 
   // The wheel: `buckets` lists (heads/tails are record ids) from `base`, `width` ns each.
   private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
@@ -73,16 +87,22 @@ export class EventQueue {
   get now(): number {
     return this._now;
   }
+  /** Pending events (cancelled ones not counted). */
   get size(): number {
-    return this.wheelCount + this.overflow.size;
+    return this.wheelCount + this.overflow.size - this.tombstones;
   }
   /** Time of the next event, or Infinity when empty. */
   peekTime(): number {
-    return this.wheelCount > 0 ? this.recTime[this.heads[this.firstBucket()]] : this.overflow.minTime();
+    if (this.wheelCount > 0) return this.recTime[this.heads[this.firstBucket()]];
+    this.dropTopTombstones();
+    return this.overflow.minTime();
   }
 
-  /** Schedules `handler` at absolute time `time` (integer ns). Scheduling into the past is a bug. */
-  schedule(time: number, priority: number, handler: EventHandler, label?: string): void {
+  /**
+   * Schedules `handler` at absolute time `time` (integer ns). Scheduling into the past is a bug.
+   * Returns a handle for `cancel`.
+   */
+  schedule(time: number, priority: number, handler: EventHandler, label?: string): EventHandle {
     if (time < this._now || !Number.isSafeInteger(time)) throw this.badTime(time, label);
     const key = priority * SEQ_SPAN + this.seq++;
     if (this.freeHead === NONE) this.growRecords();
@@ -92,8 +112,35 @@ export class EventQueue {
     this.recKey[id] = key;
     this.recHandler[id] = handler;
     this.recLabel[id] = label;
+    const stamp = ++this.recStamp[id];
     if (time < this.horizon) this.link(id, time, key);
     else this.overflow.push(time, key, id);
+    return stamp * ID_SPAN + id;
+  }
+
+  /**
+   * Deschedules the event of `handle` (gem5's deschedule). Returns false, changing nothing, if
+   * it already ran (or is running) or was cancelled before.
+   */
+  cancel(handle: EventHandle): boolean {
+    const stamp = Math.floor(handle / ID_SPAN);
+    const id = handle - stamp * ID_SPAN;
+    if (!(id >= 0 && id < this.recStamp.length) || this.recStamp[id] !== stamp || this.recHandler[id] === undefined) return false;
+    this.recHandler[id] = undefined;
+    this.recLabel[id] = undefined;
+    // A record is in the wheel exactly when its time is before the horizon (schedule, refill).
+    if (this.recTime[id] < this.horizon) {
+      this.unlink(id);
+      this.release(id);
+    } else this.tombstones++;
+    return true;
+  }
+
+  /** Is the event of `handle` still to run? */
+  pending(handle: EventHandle): boolean {
+    const stamp = Math.floor(handle / ID_SPAN);
+    const id = handle - stamp * ID_SPAN;
+    return id >= 0 && id < this.recStamp.length && this.recStamp[id] === stamp && this.recHandler[id] !== undefined;
   }
 
   /** Out of line so that `schedule` stays small enough to be inlined into hot handlers. */
@@ -105,7 +152,7 @@ export class EventQueue {
   /** Removes and runs the next event; returns false when the queue is empty. */
   step(): boolean {
     if (this.wheelCount === 0) {
-      if (this.overflow.size === 0) return false;
+      if (this.overflow.size === this.tombstones) return false;
       this.refill(MAX_WIDTH, Infinity);
     }
     this.fire(this.firstBucket());
@@ -128,6 +175,7 @@ export class EventQueue {
     let count = 0;
     while (!this.halted) {
       if (this.wheelCount === 0) {
+        this.dropTopTombstones();
         if (this.overflow.size === 0 || this.overflow.minTime() > until) break;
         this.refill(MAX_WIDTH, Infinity);
       }
@@ -141,16 +189,15 @@ export class EventQueue {
     return count;
   }
 
+  /** Drops every event; handles given out before stay invalid (records keep their stamps). */
   clear(): void {
-    this.recTime = new Float64Array(0);
-    this.recKey = new Float64Array(0);
-    this.recNext = new Int32Array(0);
-    this.recHandler = [];
-    this.recLabel = [];
+    this.recHandler.fill(undefined);
+    this.recLabel.fill(undefined);
     this.freeHead = NONE;
-    this.growRecords();
+    for (let id = this.recStamp.length - 1; id >= 0; id--) this.release(id);
     this.heads.fill(NONE);
     this.overflow.clear();
+    this.tombstones = 0;
     this.wheelCount = 0;
     this.layOut(0, 1, MIN_BUCKETS);
     this.seq = 0;
@@ -180,12 +227,43 @@ export class EventQueue {
     this._now = this.recTime[id];
     this.recHandler[id] = undefined;
     this.recLabel[id] = undefined;
-    this.recNext[id] = this.freeHead;
-    this.freeHead = id;
+    this.release(id);
     try {
       handler();
     } catch (cause) {
       throw new EventFailure(this._now, label, cause);
+    }
+  }
+
+  /** Returns record `id` to the free list, or retires it once its stamps are used up. */
+  private release(id: number): void {
+    if (this.recStamp[id] >= MAX_STAMP - 1) return;
+    this.recNext[id] = this.freeHead;
+    this.freeHead = id;
+  }
+
+  /** Takes record `id` out of its wheel bucket. */
+  private unlink(id: number): void {
+    const b = Math.floor((this.recTime[id] - this.base) * this.invWidth);
+    const next = this.recNext;
+    let prev = NONE;
+    let cur = this.heads[b];
+    while (cur !== id) {
+      prev = cur;
+      cur = next[cur];
+    }
+    if (prev === NONE) this.heads[b] = next[id];
+    else next[prev] = next[id];
+    if (this.tails[b] === id) this.tails[b] = prev;
+    this.wheelCount--;
+  }
+
+  /** Pops cancelled records off the top of the heap, so its minimum is a live event's. */
+  private dropTopTombstones(): void {
+    const heap = this.overflow;
+    while (this.tombstones > 0 && heap.size > 0 && this.recHandler[heap.minId()] === undefined) {
+      this.release(heap.pop());
+      this.tombstones--;
     }
   }
 
@@ -258,7 +336,11 @@ export class EventQueue {
     const keys = this.recKey;
     const sample = this.sample;
     let k = 0;
-    while (k < SAMPLE && heap.size > 0) sample[k++] = heap.pop();
+    while (k < SAMPLE && heap.size > 0) {
+      const id = heap.pop();
+      if (this.recHandler[id] !== undefined) sample[k++] = id;
+      else this.dropTombstone(id);
+    }
     const first = times[sample[0]];
     let width = this.width;
     if (k > 1) width = pow2AtLeast(Math.min(MAX_WIDTH, ((times[sample[k - 1]] - first) / (k - 1)) * SEPARATIONS_PER_BUCKET));
@@ -272,8 +354,14 @@ export class EventQueue {
     }
     while (heap.size > 0 && heap.minTime() < this.horizon) {
       const id = heap.pop();
-      this.link(id, times[id], keys[id]);
+      if (this.recHandler[id] !== undefined) this.link(id, times[id], keys[id]);
+      else this.dropTombstone(id);
     }
+  }
+
+  private dropTombstone(id: number): void {
+    this.release(id);
+    this.tombstones--;
   }
 
   /** An empty wheel of `buckets` buckets of `width` ns (a power of two) from `base`. */
@@ -299,9 +387,12 @@ export class EventQueue {
     const times = new Float64Array(n);
     const keys = new Float64Array(n);
     const next = new Int32Array(n);
+    const stamps = new Int32Array(n);
+    if (n > ID_SPAN) throw new Error(`event queue: more than ${ID_SPAN} pending events`);
     times.set(this.recTime);
     keys.set(this.recKey);
     next.set(this.recNext);
+    stamps.set(this.recStamp);
     for (let id = old; id < n; id++) {
       next[id] = id + 1 < n ? id + 1 : this.freeHead;
       this.recHandler.push(undefined);
@@ -310,6 +401,7 @@ export class EventQueue {
     this.recTime = times;
     this.recKey = keys;
     this.recNext = next;
+    this.recStamp = stamps;
     this.freeHead = old;
   }
 }

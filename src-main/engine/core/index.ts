@@ -6,5 +6,6 @@ export * from './trace';
 export * from './params';
 export * from './component';
 export * from './simulation';
+export * from './event-group';
 export * from './until';
 export { NS, US, MS, SEC, MIN, HOUR, DAY } from '../../../src-common/parse/duration';

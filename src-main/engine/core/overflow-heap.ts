@@ -16,6 +16,11 @@ export class OverflowHeap {
     return this.size > 0 ? this.times[0] : Infinity;
   }
 
+  /** Record id of the earliest event; the heap must not be empty. */
+  minId(): number {
+    return this.ids[0];
+  }
+
   push(time: number, key: number, id: number): void {
     if (this.size === this.ids.length) this.grow();
     const times = this.times;

@@ -1,5 +1,5 @@
 import type { Component } from './component';
-import { EventQueue, type EventHandler } from './event-queue';
+import { EventQueue, type EventHandle, type EventHandler } from './event-queue';
 import { KernelLog } from './kernel-log';
 import { resolveParams, type ModelParams } from '../params';
 import { Rng } from './prng';
@@ -58,11 +58,20 @@ export class Simulation {
     this.started = true;
   }
 
-  at(time: number, priority: number, handler: EventHandler, label?: string): void {
-    this.queue.schedule(time, priority, handler, label);
+  /** Schedules `handler` at absolute time `time` ns; the handle cancels it (`cancel`). */
+  at(time: number, priority: number, handler: EventHandler, label?: string): EventHandle {
+    return this.queue.schedule(time, priority, handler, label);
   }
-  after(delay: number, priority: number, handler: EventHandler, label?: string): void {
-    this.queue.schedule(this.queue.now + Math.round(delay), priority, handler, label);
+  /** Schedules `handler` `delay` ns from now (rounded to whole ns); the handle cancels it. */
+  after(delay: number, priority: number, handler: EventHandler, label?: string): EventHandle {
+    return this.queue.schedule(this.queue.now + Math.round(delay), priority, handler, label);
+  }
+  /**
+   * Deschedules a pending event: a model whose plan changed cancels what it scheduled instead
+   * of leaving a stale event to recognise itself. False if it already ran or was cancelled.
+   */
+  cancel(handle: EventHandle): boolean {
+    return this.queue.cancel(handle);
   }
 
   printk(text: string): void {

@@ -2,8 +2,10 @@ import { Priority, type Simulation } from '../core';
 
 /**
  * Blocking in simulated time. A system call returns a Completion; the simulated process
- * continues in the callback it registers with `then`, which runs inside the event that
- * resolves it (never on the JS microtask queue, so it stays in simulated-time order).
+ * continues in the callback it registers with `whenDone`, which runs inside the event that
+ * resolves it. Deliberately not a thenable (no `then`): `await` would move the continuation
+ * onto the JS microtask queue, out of simulated-time order (SimPy's events are yielded, never
+ * awaited).
  */
 export class Completion<T> {
   private done = false;
@@ -33,7 +35,7 @@ export class Completion<T> {
     for (const cb of cbs) cb(v);
   }
 
-  then(cb: (v: T) => void): void {
+  whenDone(cb: (v: T) => void): void {
     if (this.done) cb(this.value as T);
     else this.callbacks.push(cb);
   }

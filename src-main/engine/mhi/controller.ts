@@ -150,7 +150,7 @@ export class MhiController implements Component {
       if (this.state !== 'RESET') return done.resolve(-EIO);
       this.setState('READY');
       this.log('Device in READY State');
-      this.moveTo('M0').then((r) => {
+      this.moveTo('M0').whenDone((r) => {
         if (r === 0) this.log('Device in M0 State');
         done.resolve(r);
       });
@@ -178,7 +178,7 @@ export class MhiController implements Component {
   /** reset → READY → M0, then the device is probed again and its node can be reopened. */
   recover(): Completion<number> {
     const done = new Completion<number>();
-    this.reset().then((r) => (r !== 0 ? done.resolve(r) : this.powerUp().then((p) => done.resolve(p))));
+    this.reset().whenDone((r) => (r !== 0 ? done.resolve(r) : this.powerUp().whenDone((p) => done.resolve(p))));
     return done;
   }
 

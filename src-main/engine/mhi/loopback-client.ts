@@ -70,7 +70,7 @@ export class LoopbackClient {
   private writeFrom(off: number): void {
     this.hooks.beforeWrite?.();
     if (off >= this.data.length) return this.finished();
-    this.file.write(this.data.subarray(off, Math.min(this.data.length, off + this.writeBytes))).then((ret) => {
+    this.file.write(this.data.subarray(off, Math.min(this.data.length, off + this.writeBytes))).whenDone((ret) => {
       if (ret < 0) {
         this.failed('write', ret);
         return this.finished();
@@ -81,7 +81,7 @@ export class LoopbackClient {
 
   private readNext(): void {
     if (this.bytesRead >= this.data.length) return this.finished();
-    this.file.read(this.readBuf).then((ret) => {
+    this.file.read(this.readBuf).whenDone((ret) => {
       if (ret < 0) {
         this.failed('read', ret);
         return this.finished();

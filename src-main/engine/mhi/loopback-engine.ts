@@ -1,4 +1,4 @@
-import { Priority, type Simulation } from '../core';
+import { Priority, type EventHandle, type Simulation } from '../core';
 import type { MhiController } from './controller';
 import type { MhiDevice } from './device';
 import { MHI_EOB, MHI_EOT } from './errno';
@@ -26,8 +26,9 @@ interface FifoEntry {
 export class LoopbackEngine {
   private fifo: FifoEntry[] = [];
   private fifoBytes = 0;
-  private ulBusy = false;
-  private dlBusy = false;
+  /** The UL / DL engine's transfer in flight (its completion event), or null when idle. */
+  private ul: EventHandle | null = null;
+  private dl: EventHandle | null = null;
   bytesEchoed = 0;
 
   constructor(
@@ -38,8 +39,11 @@ export class LoopbackEngine {
     private readonly bytesPerNs: number,
   ) {}
 
-  /** A channel of this device was reset: in-flight work and buffered data are dropped. */
+  /** The channels of this device are being reset: in-flight transfers and buffered data are dropped. */
   flush(): void {
+    for (const h of [this.ul, this.dl]) if (h !== null) this.sim.cancel(h);
+    this.ul = null;
+    this.dl = null;
     this.fifo = [];
     this.fifoBytes = 0;
   }
@@ -56,10 +60,9 @@ export class LoopbackEngine {
   /** `streaming`: the previous UL read just finished, so its read requests were already pipelined. */
   private kickUl(streaming: boolean): void {
     const ch = this.dev.ul;
-    if (this.ulBusy || this.stalled || ch.state !== 'RUNNING' || ch.deviceBacklog === 0 || this.fifoBytes >= this.t.loopbackFifoBytes) return;
+    if (this.ul !== null || this.stalled || ch.state !== 'RUNNING' || ch.deviceBacklog === 0 || this.fifoBytes >= this.t.loopbackFifoBytes) return;
     const slot = ch.devRp;
     const tre = ch.ring.slots[slot]!;
-    const epoch = ch.epoch;
     // Data reads stream at link rate once the pipeline is full; only a start from idle waits
     // for the first read completion.
     let delay = this.t.treNs + tre.len / this.bytesPerNs + (streaming ? 0 : this.t.readLatencyNs);
@@ -68,10 +71,9 @@ export class LoopbackEngine {
       ch.prefetched = ch.deviceBacklog;
     }
     ch.prefetched--;
-    this.ulBusy = true;
-    this.sim.after(delay, Priority.HARDWARE, () => {
-      this.ulBusy = false;
-      if (ch.epoch !== epoch || this.ctrl.state === 'SYS_ERR' || this.ctrl.state === 'RESET') return;
+    this.ul = this.sim.after(delay, Priority.HARDWARE, () => {
+      this.ul = null;
+      if (this.ctrl.state === 'SYS_ERR' || this.ctrl.state === 'RESET') return;
       ch.devRp = (slot + 1) % ch.ring.size;
       this.fifo.push({ data: tre.buf.data!.subarray(0, tre.len), off: 0 });
       this.fifoBytes += tre.len;
@@ -83,10 +85,9 @@ export class LoopbackEngine {
 
   private kickDl(): void {
     const ch = this.dev.dl;
-    if (this.dlBusy || this.stalled || ch.state !== 'RUNNING' || this.fifo.length === 0 || ch.deviceBacklog === 0) return;
+    if (this.dl !== null || this.stalled || ch.state !== 'RUNNING' || this.fifo.length === 0 || ch.deviceBacklog === 0) return;
     const slot = ch.devRp;
     const tre = ch.ring.slots[slot]!;
-    const epoch = ch.epoch;
     const head = this.fifo[0];
     const n = Math.min(tre.len, head.data.length - head.off);
     const view = head.data.subarray(head.off, head.off + n);
@@ -98,10 +99,9 @@ export class LoopbackEngine {
       ch.prefetched = ch.deviceBacklog;
     }
     ch.prefetched--;
-    this.dlBusy = true;
-    this.sim.after(delay, Priority.HARDWARE, () => {
-      this.dlBusy = false;
-      if (ch.epoch !== epoch || this.ctrl.state === 'SYS_ERR' || this.ctrl.state === 'RESET') return;
+    this.dl = this.sim.after(delay, Priority.HARDWARE, () => {
+      this.dl = null;
+      if (this.ctrl.state === 'SYS_ERR' || this.ctrl.state === 'RESET') return;
       tre.buf.data = view;
       ch.devRp = (slot + 1) % ch.ring.size;
       this.fifoBytes -= n;

@@ -93,9 +93,9 @@ export function runLoopback(o: LoopbackOptions): LoopbackResult {
     else ctrl.removeDevice();
   };
 
-  ctrl.powerUp().then((r) => {
+  ctrl.powerUp().whenDone((r) => {
     if (r !== 0) return errors.push(`power-up: ${r}`);
-    drv.open(path).then((f) => {
+    drv.open(path).whenDone((f) => {
       if (typeof f === 'number') return errors.push(`open: ${f}`);
       if (removeBytes <= 0) inject();
       const maybeRemove = () => {

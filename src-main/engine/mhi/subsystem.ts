@@ -70,12 +70,12 @@ export class MhiSubsystem implements Component {
   start(): void {
     for (const c of this.controllers) {
       const up = c.powerUp();
-      if (this.loopbackBytes > 0) up.then((r) => r === 0 && this.startClient(c));
+      if (this.loopbackBytes > 0) up.whenDone((r) => r === 0 && this.startClient(c));
     }
   }
 
   private startClient(c: MhiController): void {
-    this.driver.open(`/dev/mhi_${c.name}_LOOPBACK`).then((f) => {
+    this.driver.open(`/dev/mhi_${c.name}_LOOPBACK`).whenDone((f) => {
       if (typeof f === 'number') return;
       const data = pseudoRandomBytes(this.sim, this.loopbackBytes);
       const client = new LoopbackClient(this.sim, f, data, this.t.clientWriteBytes, this.t.clientReadBytes);

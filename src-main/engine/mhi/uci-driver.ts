@@ -116,7 +116,7 @@ export class UciDriver implements MhiClientDriver {
           return fail(-EIO);
         }
         const ctrl = udev.mhiDev.controller;
-        ctrl.prepareForTransfer(udev.mhiDev).then((ret) => {
+        ctrl.prepareForTransfer(udev.mhiDev).whenDone((ret) => {
           if (ret) {
             this.devLog(udev, 'Error starting transfer channels');
             return fail(ret);

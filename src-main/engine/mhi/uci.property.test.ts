@@ -88,7 +88,7 @@ describe('UCI file operations against a reference queue', () => {
           let gotBytes = 0;
           const writer = (i: number, off: number) => {
             if (i === writes.length) return;
-            f.write(data.subarray(off, off + writes[i])).then((n) => {
+            f.write(data.subarray(off, off + writes[i])).whenDone((n) => {
               if (n !== writes[i]) throw new Error(`write ${i} returned ${n}`);
               writer(i + 1, off + n);
             });
@@ -96,7 +96,7 @@ describe('UCI file operations against a reference queue', () => {
           const buf = new Uint8Array(readSize);
           const reader = () => {
             if (gotBytes === total) return;
-            f.read(buf).then((n) => {
+            f.read(buf).whenDone((n) => {
               if (n <= 0) throw new Error(`read returned ${n}`);
               got.push(buf.slice(0, n));
               gotBytes += n;
@@ -128,11 +128,11 @@ describe('UCI file operations against a reference queue', () => {
           const got: Uint8Array[] = [];
           const errs: number[] = [];
           const writer = (off: number) => {
-            if (off < data.length) f.write(data.subarray(off, off + 16384)).then((n) => (n < 0 ? errs.push(n) : writer(off + n)));
+            if (off < data.length) f.write(data.subarray(off, off + 16384)).whenDone((n) => (n < 0 ? errs.push(n) : writer(off + n)));
           };
           const buf = new Uint8Array(3000);
           const reader = () =>
-            f.read(buf).then((n) => {
+            f.read(buf).whenDone((n) => {
               if (n < 0) return errs.push(n);
               got.push(buf.slice(0, n));
               reader();

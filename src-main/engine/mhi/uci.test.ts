@@ -206,11 +206,11 @@ describe('faults mid-transfer', () => {
       let readerErr = 0;
       const writer = (off: number) => {
         if (off >= data.length) return;
-        f.write(data.subarray(off, off + 65536)).then((n) => (n < 0 ? (writerErr = n) : writer(off + n)));
+        f.write(data.subarray(off, off + 65536)).whenDone((n) => (n < 0 ? (writerErr = n) : writer(off + n)));
       };
       const buf = new Uint8Array(65536);
       const reader = () =>
-        f.read(buf).then((n) => {
+        f.read(buf).whenDone((n) => {
           if (n < 0) return (readerErr = n);
           got.push(buf.slice(0, n));
           reader();
