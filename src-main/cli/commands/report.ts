@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseRunId } from '../../host/history/rerun';
 import { loadReportRun } from '../../host/report/data';
 import { reportFormat, writeReport } from '../../host/report/write';
-import { defaultStorePath, openStore } from '../../host/store';
+import { openCliStore } from '../store';
 import { CliError } from '../errors';
 
 export function registerReport(program: Command): void {
@@ -23,7 +23,7 @@ export function registerReport(program: Command): void {
       } catch (e) {
         throw new CliError((e as Error).message);
       }
-      const store = openStore(opts.db ?? defaultStorePath());
+      const store = openCliStore(opts.db, 'read');
       try {
         const runs = ids.map((id) => loadReportRun(store, id));
         writeReport(opts.output, format, runs);

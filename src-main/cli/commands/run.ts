@@ -8,6 +8,7 @@ import { applyOverrides, buildRun } from '../../engine/run/build';
 import { startRun } from '../../host/run/runner';
 import { loadWorkspace } from '../../host/workspace/load';
 import { defaultStorePath, openStore } from '../../host/store';
+import { openCliStore, requireStore } from '../store';
 import { RunRecorder } from '../../host/history/recorder';
 import { rerunInput } from '../../host/history/rerun';
 import { loadReportRun } from '../../host/report/data';
@@ -61,6 +62,7 @@ export function registerRun(program: Command): void {
         for (const o of ['duration', 'seed'] as const)
           if (cmd.getOptionValueSource(o) === 'cli') throw new CliError(`--rerun: --${o} comes from the stored run and cannot be given`);
         if (opts.set.length) throw new CliError('--rerun: --set comes from the stored run and cannot be given');
+        requireStore(opts.db);
         const db = opts.db ?? defaultStorePath();
         await runHeadless({ ...rerunInput(db, opts.rerun), json: opts.json, db, report: opts.report, progress: opts.progress });
         return;
@@ -91,7 +93,7 @@ export async function runHeadless(r: HeadlessRun): Promise<void> {
     throw new CliError((e as Error).message);
   }
   // --report without --db records into a throw-away in-memory store, so the report reads one format.
-  const store = r.db ? openStore(r.db) : r.report ? openStore(':memory:') : null;
+  const store = r.db ? openCliStore(r.db, 'record') : r.report ? openStore(':memory:') : null;
   const rec = store ? RunRecorder.start(store, { workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set, durationNs }) : null;
 
   const bar = r.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {limit} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;

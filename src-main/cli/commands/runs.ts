@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../../src-common/parse/duration';
-import { defaultStorePath, openStore } from '../../host/store';
+import { defaultStorePath, type Store } from '../../host/store';
+import { openCliStore, requireStore } from '../store';
 import { compareRuns, type RunComparison } from '../../host/history/compare';
 import { parseRunId } from '../../host/history/rerun';
 import { loadReportRun, type ReportRun } from '../../host/report/data';
@@ -16,7 +17,7 @@ export function registerRuns(program: Command): void {
     .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print JSON: [{id, workspace, seed, status, started, simulatedSeconds}]')
     .action((opts: { db?: string; json?: boolean }) => {
-      const store = openStore(opts.db ?? defaultStorePath());
+      const store = openCliStore(opts.db, 'read');
       try {
         const rows = store.runs.list().map((r) => ({ id: r.id, workspace: r.workspaceName, seed: r.seed, status: r.status, started: r.startedAt, simulatedSeconds: r.simulatedNs / 1e9 }));
         if (opts.json) console.log(JSON.stringify(rows, null, 2));
@@ -31,8 +32,8 @@ export function registerRuns(program: Command): void {
   registerRunsHistory(runs);
 }
 
-function withStore<T>(db: string | undefined, f: (store: ReturnType<typeof openStore>) => T): T {
-  const store = openStore(db ?? defaultStorePath());
+function withStore<T>(db: string | undefined, f: (store: Store) => T, purpose: 'read' | 'write' = 'read'): T {
+  const store = openCliStore(db, purpose);
   try {
     return f(store);
   } finally {
@@ -72,7 +73,7 @@ function registerRunsHistory(runs: Command): void {
       withStore(opts.db, (s) => {
         // All or nothing: every id is checked before any is deleted.
         s.db.transaction(() => list.forEach((i) => s.history.delete(i)))();
-      });
+      }, 'write');
       console.log(opts.json ? JSON.stringify({ deleted: list }) : `deleted ${list.map((i) => `#${i}`).join(', ')}`);
     });
   runs
@@ -95,6 +96,7 @@ function registerRunsHistory(runs: Command): void {
     .option('--report <file.html>', 'write the HTML report of the new run')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (id: string, opts: { db?: string; json?: string; report?: string; progress: boolean }) => {
+      requireStore(opts.db);
       const db = opts.db ?? defaultStorePath();
       let input;
       try {

@@ -16,7 +16,8 @@ export function packageVersion(): string {
 
 /** Opens the store and serves the app in browser mode (what `twb serve` runs). */
 export async function startBrowserMode(opts: { port: number; db?: string; rendererDir?: string }): Promise<{ server: RunningServer; store: Store }> {
-  const store = openStore(opts.db ?? defaultStorePath());
+  // An explicit --db may be a new file, but in a folder that exists.
+  const store = opts.db ? openStore(opts.db, { create: 'file' }) : openStore(defaultStorePath());
   try {
     const host = createBridgeHost({ store, version: packageVersion(), mode: 'browser' });
     const server = await startServer({ host, port: opts.port, rendererDir: opts.rendererDir ?? RENDERER_DIR });
