@@ -26,6 +26,10 @@ export class NotFoundError extends BridgeError {
 export class ConflictError extends BridgeError {
   override name = 'ConflictError';
 }
+/** The request came from where it may not (an untrusted frame in the desktop app). */
+export class ForbiddenError extends BridgeError {
+  override name = 'ForbiddenError';
+}
 /** The transport is gone (socket closed, window torn down). */
 export class DisconnectedError extends BridgeError {
   override name = 'DisconnectedError';
@@ -35,7 +39,7 @@ export class InternalError extends BridgeError {
   override name = 'InternalError';
 }
 
-const KNOWN = { BridgeError, ValidationError, UnknownMethodError, NotFoundError, ConflictError, DisconnectedError, InternalError } as const;
+const KNOWN = { BridgeError, ValidationError, UnknownMethodError, NotFoundError, ConflictError, ForbiddenError, DisconnectedError, InternalError } as const;
 
 /** `{name, message}` → the matching error class (unknown names become a BridgeError keeping the name). */
 export function fromWire(e: WireError): BridgeError {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_EVENT, IPC_REQUEST, type ReplyMessage } from '../../src-common/bridge/protocol';
+import { ForbiddenError, toWire } from '../../src-common/bridge/errors';
 import { openStore, type Store } from '../host/store';
 import { createBridgeHost } from '../host/server/handlers';
 import { ELECTRON_CSP, isAllowedNavigation, isTrustedSender } from './policy';
@@ -82,7 +83,7 @@ void app.whenReady().then(() => {
   ipcMain.handle(IPC_REQUEST, (e: IpcMainInvokeEvent, req: unknown): Promise<ReplyMessage> | ReplyMessage => {
     const frame = e.senderFrame;
     if (e.sender !== win.webContents || !isTrustedSender(frame?.url, ENTRY_URL, frame === e.sender.mainFrame))
-      return { id: null, ok: false, error: { name: 'ForbiddenError', message: 'IPC from an untrusted frame' } };
+      return { id: null, ok: false, error: toWire(new ForbiddenError('IPC from an untrusted frame')) };
     return host.dispatch(req);
   });
   host.subscribe((msg) => {

@@ -12,7 +12,7 @@ import { area, method } from '../define';
  * src-main/host/server/handlers/devices.ts.
  */
 
-/** One exported dma-buf (DmabufModel.snapshot().buffers[i]). */
+/** One exported dma-buf (DmabufModel.snapshot().buffers[i]: the engine returns this type). */
 export interface DevicesDmabufBuffer {
   /** The exporter's name in devices.dmabuf.exporters. */
   name: string;
@@ -31,6 +31,7 @@ export interface DevicesDmabufBuffer {
   frames: number;
 }
 
+/** One importer (DmabufModel.snapshot().importers[i]). */
 export interface DevicesDmabufImporter {
   name: string;
   kind: string;
@@ -42,6 +43,7 @@ export interface DevicesDmabufImporter {
   framesConsumed: number;
 }
 
+/** One transfer ring (also the engine's MhiController snapshot of it). */
 export interface DevicesMhiRing {
   channel: number;
   state: string;
@@ -67,16 +69,22 @@ export interface DevicesMhiController {
   eventRingFullStalls: number;
 }
 
-/** A loopback client on one controller's LOOPBACK node (`loopback` in the request). */
+/**
+ * A loopback client on one controller's LOOPBACK node (`loopback` in the request); also the
+ * engine's MhiSubsystem snapshot of it (one declaration for both sides).
+ */
 export interface DevicesMhiClient {
   controller: string;
   path: string;
   bytesToWrite: number;
+  /** Bytes the driver accepted into the UL ring so far. */
   bytesWritten: number;
   bytesRead: number;
+  /** Writes that found no free UL descriptor and slept. */
   ringFullStalls: number;
   /** Read throughput so far, MB/s (10^6 bytes) of simulated time. */
   throughputMBps: number;
+  /** Both threads finished and the file was released. */
   done: boolean;
   errors: string[];
 }

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import { formatXxd } from '../../../src-common/hex/xxd';
 import { MS, parseDuration } from '../../../src-common/parse/duration';
 import type { Workspace } from '../../../src-common/workspace';
-import { Simulation } from '../../engine/core';
-import { resolveParams } from '../../engine/params';
-import { AieError, AieModel, MEM_KINDS, type Location, type MemKind } from '../../engine/aie';
+import { ParamError } from '../../engine/core';
+import { AieError, MEM_KINDS, type Location, type MemKind } from '../../engine/aie';
+import { buildAieSimulation } from '../../engine/run/devices';
 import { loadWorkspace } from '../../host/workspace/load';
 import { CliError } from '../errors';
 
@@ -38,16 +38,14 @@ export function aieDumpBytes(ws: Workspace, ref: string, req: AieDumpRequest): U
   }
   const seed = Number(req.seed ?? 1);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed: expected a non-negative integer, got '${req.seed}'`);
-  // Only the AIE model runs here, so only its parameters apply.
-  const overrides = Object.fromEntries(Object.entries(ws.params).filter(([k]) => k.startsWith('aie.')));
-  let params;
+  let built;
   try {
-    params = resolveParams(overrides);
+    built = buildAieSimulation(ws, seed);
   } catch (e) {
-    throw new CliError(`${ref}: params: ${(e as Error).message}`);
+    if (e instanceof ParamError) throw new CliError(`${ref}: params: ${e.message}`);
+    throw e;
   }
-  const sim = new Simulation({ seed, params });
-  const model = sim.add(new AieModel(sim, aie));
+  const { sim, aie: model } = built;
   let memory;
   try {
     memory = model.array.tile(loc).memory(req.mem as MemKind);

@@ -5,10 +5,10 @@ import { FieldError } from '../../../src-common/parse/field-error';
 import { formatSize } from '../../../src-common/parse/size';
 import { parseDuration } from '../../../src-common/parse/duration';
 import { dmabufAieProblems } from '../../../src-common/workspace/devices/dmabuf';
-import { Simulation, type ParamValues } from '../../engine/core';
-import { checkParam, resolveParams } from '../../engine/params';
-import { AieModel } from '../../engine/aie';
-import { DmabufModel, runStress, STRESS_LIMITS, WW_POLICIES, type StressOptions, type WwPolicy } from '../../engine/dmabuf';
+import { ParamError, type ParamValues } from '../../engine/core';
+import { checkParam } from '../../engine/params';
+import { buildDmabufSimulation } from '../../engine/run/devices';
+import { type DmabufModel, runStress, STRESS_LIMITS, WW_POLICIES, type StressOptions, type WwPolicy } from '../../engine/dmabuf';
 import { loadWorkspace } from '../../host/workspace/load';
 
 interface StressFlags {
@@ -110,17 +110,14 @@ export function showDmabuf(ref: string, afterNs: number, seed: number): { snapsh
   }
   const problem = dmabufAieProblems(ws.devices.dmabuf, ws.devices.aie)[0];
   if (problem) throw new CliError(`${ref}: devices.dmabuf.${problem.path[0]}[${problem.path[1]}].${problem.path[2]}: ${problem.message}`);
-  // Only the dma-buf and AIE models run here, so only their parameters apply.
-  const overrides = Object.fromEntries(Object.entries(ws.params).filter(([k]) => k.startsWith('dmabuf.') || k.startsWith('aie.')));
-  let params;
+  let built;
   try {
-    params = resolveParams(overrides);
+    built = buildDmabufSimulation(ws, seed);
   } catch (e) {
-    throw new CliError(`${ref}: params: ${(e as Error).message}`);
+    if (e instanceof ParamError) throw new CliError(`${ref}: params: ${e.message}`);
+    throw e;
   }
-  const sim = new Simulation({ seed, params });
-  const aie = ws.devices.aie ? sim.add(new AieModel(sim, ws.devices.aie)) : undefined;
-  const model = sim.add(new DmabufModel(sim, ws.devices.dmabuf, aie));
+  const { sim, dmabuf: model } = built;
   sim.runUntil(afterNs);
   return { snapshot: model.snapshot(), log: sim.log.format() };
 }

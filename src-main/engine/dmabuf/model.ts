@@ -7,6 +7,7 @@ import { CameraProducer } from './camera';
 import { DmabufError } from './errors';
 import { Importer, type Import } from './importers';
 import { SystemHeap } from './system-heap';
+import type { DevicesDmabufBuffer, DevicesDmabufImporter } from '../../../src-common/bridge/areas/devices';
 
 /** The AIE model's partitions by name (AieModel.partitions), filled before this model's init. */
 export interface AiePartitions {
@@ -109,10 +110,7 @@ export class DmabufModel implements Component {
   }
 
   /** Plain data for views and reports. */
-  snapshot(): {
-    buffers: { name: string; exporter: string; kind: string; buffer: string; size: number; refcount: number; attachments: string[]; exclusiveFence: string | null; sharedFences: number; frames: number }[];
-    importers: { name: string; kind: string; source: string | null; mapped: boolean; segments: number; error: string | null; framesConsumed: number }[];
-  } {
+  snapshot(): { buffers: DevicesDmabufBuffer[]; importers: DevicesDmabufImporter[] } {
     return {
       buffers: [...this.exporters.values()].map((e) => ({
         name: e.name,

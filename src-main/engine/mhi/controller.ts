@@ -9,15 +9,9 @@ import type { MhiTiming } from './params';
 import { linkBytesPerNs } from './pcie';
 import { isLegalTransition, type MhiState } from './state';
 import type { Direction, MhiBuf, MhiClientDriver, MhiResult } from './types';
+import type { DevicesMhiRing } from '../../../src-common/bridge/areas/devices';
 
-export interface MhiRingSnapshot {
-  channel: number;
-  state: string;
-  rp: number;
-  wp: number;
-  free: number;
-  doorbells: number;
-}
+export type MhiRingSnapshot = DevicesMhiRing;
 
 export interface MhiControllerSnapshot {
   name: string;

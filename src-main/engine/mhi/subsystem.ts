@@ -1,3 +1,4 @@
+import type { DevicesMhiClient } from '../../../src-common/bridge/areas/devices';
 import type { Component, Simulation } from '../core';
 import type { MhiController as MhiControllerSpec } from '../../../src-common/workspace/devices/mhi';
 import { MhiController, type MhiControllerSnapshot } from './controller';
@@ -14,21 +15,8 @@ export interface MhiSubsystemSnapshot {
   clients: MhiClientSnapshot[];
 }
 
-export interface MhiClientSnapshot {
-  controller: string;
-  path: string;
-  bytesToWrite: number;
-  /** Bytes the driver accepted into the UL ring so far. */
-  bytesWritten: number;
-  bytesRead: number;
-  /** Writes that found no free UL descriptor and slept. */
-  ringFullStalls: number;
-  /** Read throughput so far, 10^6 bytes per simulated second. */
-  throughputMBps: number;
-  /** Both threads finished and the file was released. */
-  done: boolean;
-  errors: string[];
-}
+/** A loopback client's progress: the Devices view's wire type, declared once in src-common. */
+export type MhiClientSnapshot = DevicesMhiClient;
 
 /**
  * Every MHI controller of a workspace (`devices.mhi`) as one simulation component: one UCI

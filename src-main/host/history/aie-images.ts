@@ -1,7 +1,6 @@
 import type { Workspace } from '../../../src-common/workspace';
-import { Simulation } from '../../engine/core';
-import { resolveParams } from '../../engine/params';
-import { AieModel, MEM_KINDS } from '../../engine/aie';
+import { MEM_KINDS } from '../../engine/aie';
+import { buildAieSimulation } from '../../engine/run/devices';
 
 export interface MemoryImage {
   /** "col,row" */
@@ -16,11 +15,8 @@ export interface MemoryImage {
  * Simulation and PRNG streams), so running it beside the run gives the run's AIE state.
  */
 export function aieMemoryImages(ws: Workspace, seed: number, untilNs: number): MemoryImage[] {
-  const aie = ws.devices.aie;
-  if (!aie) return [];
-  const params = resolveParams(Object.fromEntries(Object.entries(ws.params).filter(([k]) => k.startsWith('aie.'))));
-  const sim = new Simulation({ seed, params });
-  const model = sim.add(new AieModel(sim, aie));
+  if (!ws.devices.aie) return [];
+  const { sim, aie: model } = buildAieSimulation(ws, seed);
   sim.runUntil(untilNs);
   const out: MemoryImage[] = [];
   for (let col = 0; col < model.array.columns; col++)

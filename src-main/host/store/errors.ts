@@ -1,14 +1,12 @@
-/** A store failure the user can act on (newer schema, not a database, name taken, missing row). */
-export class StoreError extends Error {
+import { BridgeError, ConflictError, NotFoundError } from '../../../src-common/bridge/errors';
+
+/**
+ * A store failure the user can act on (newer schema, not a database, a run still running).
+ * The store's errors are the bridge's: a missing row is the bridge's NotFoundError, a lost
+ * race its ConflictError, so they cross the bridge by name and `instanceof` holds on both sides.
+ */
+export class StoreError extends BridgeError {
   override name = 'StoreError';
 }
 
-/** No row with that id. */
-export class NotFoundError extends StoreError {
-  override name = 'NotFoundError';
-}
-
-/** The write lost a race: a name is taken or the revision moved on. */
-export class ConflictError extends StoreError {
-  override name = 'ConflictError';
-}
+export { ConflictError, NotFoundError };

@@ -1,18 +1,10 @@
 import type { Database } from 'better-sqlite3';
+import type { WorkspaceRecord, WorkspaceSummary } from '../../../src-common/bridge/areas/workspaces';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 import { ConflictError, NotFoundError } from './errors';
 
-export interface WorkspaceSummary {
-  id: number;
-  name: string;
-  revision: number;
-  updatedAt: string;
-}
-
-export interface WorkspaceRecord extends WorkspaceSummary {
-  doc: Workspace;
-  createdAt: string;
-}
+// The wire types of the workspaces area, declared once in src-common.
+export type { WorkspaceRecord, WorkspaceSummary };
 
 interface Row {
   id: number;

@@ -4,27 +4,22 @@ import type { AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import { MS } from '../../../../src-common/parse/duration';
 import { hexBytes, type Workspace } from '../../../../src-common/workspace';
-import { Simulation } from '../../../engine/core';
-import { resolveParams } from '../../../engine/params';
-import { AieModel, PROGRAM_MEM_OFFSET, DATA_MEM_OFFSET, tileAddress, type MemKind } from '../../../engine/aie';
+import { ParamError, type Simulation } from '../../../engine/core';
+import { buildAieSimulation } from '../../../engine/run/devices';
+import { type AieModel, PROGRAM_MEM_OFFSET, DATA_MEM_OFFSET, tileAddress, type MemKind } from '../../../engine/aie';
 import { checkCoreTile, patchMemoryImage } from './aie-image';
 import type { HandlerDeps } from './deps';
 
 /** Builds the document's AI Engine model (init done, not started); field errors name `prefix`. */
 function buildModel(doc: Workspace, prefix: string): { sim: Simulation; model: AieModel } {
-  const aie = doc.devices.aie;
-  if (!aie) throw new FieldError(`${prefix}.doc.devices.aie`, 'the workspace has no AI Engine array');
-  // Only the AIE model runs here, so only its parameters apply (as `twb aie dump`).
-  const overrides = Object.fromEntries(Object.entries(doc.params).filter(([k]) => k.startsWith('aie.')));
-  let params;
+  if (!doc.devices.aie) throw new FieldError(`${prefix}.doc.devices.aie`, 'the workspace has no AI Engine array');
   try {
-    params = resolveParams(overrides);
+    const { sim, aie } = buildAieSimulation(doc, 1);
+    return { sim, model: aie };
   } catch (e) {
-    throw new FieldError(`${prefix}.doc.params`, (e as Error).message);
+    if (e instanceof ParamError) throw new FieldError(`${prefix}.doc.params`, e.message);
+    throw e;
   }
-  const sim = new Simulation({ seed: 1, params });
-  const model = sim.add(new AieModel(sim, aie));
-  return { sim, model };
 }
 
 export function aieHandlers(_deps: HandlerDeps): AreaHandlers<typeof aieArea> {

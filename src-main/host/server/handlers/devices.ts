@@ -3,11 +3,9 @@ import { DEVICES_DEFAULT_AFTER, devicesAfterNs, devicesLoopbackBytes } from '../
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import type { Workspace } from '../../../../src-common/workspace';
-import { Simulation } from '../../../engine/core';
-import { resolveParams } from '../../../engine/params';
-import { AieModel } from '../../../engine/aie';
-import { DmabufModel, DmabufError } from '../../../engine/dmabuf';
-import { MhiSubsystem } from '../../../engine/mhi';
+import { ParamError } from '../../../engine/core';
+import { DmabufError } from '../../../engine/dmabuf';
+import { buildDevicesSimulation } from '../../../engine/run/devices';
 import type { HandlerDeps } from './deps';
 
 const PREFIX = 'devices.snapshot';
@@ -17,19 +15,14 @@ const PREFIX = 'devices.snapshot';
  * `afterNs`, with a loopback client of `loopbackBytes` on each MHI controller (0: none).
  */
 export function devicesSnapshot(doc: Workspace, afterNs: number, loopbackBytes = 0): DevicesSnapshot {
-  // Only these models run here, so only their parameters apply (as `twb dmabuf show`).
-  const overrides = Object.fromEntries(Object.entries(doc.params).filter(([k]) => k.startsWith('dmabuf.') || k.startsWith('aie.') || k.startsWith('mhi.')));
-  let params;
+  let built;
   try {
-    params = resolveParams(overrides);
+    built = buildDevicesSimulation(doc, 1, loopbackBytes);
   } catch (e) {
-    throw new FieldError(`${PREFIX}.document.params`, (e as Error).message);
+    if (e instanceof ParamError) throw new FieldError(`${PREFIX}.document.params`, e.message);
+    throw e;
   }
-  const sim = new Simulation({ seed: 1, params });
-  const needsAie = doc.devices.dmabuf.exporters.some((e) => e.kind === 'aie');
-  const aie = needsAie && doc.devices.aie ? sim.add(new AieModel(sim, doc.devices.aie)) : undefined;
-  const dmabuf = sim.add(new DmabufModel(sim, doc.devices.dmabuf, aie));
-  const mhi = sim.add(new MhiSubsystem(doc.devices.mhi, loopbackBytes));
+  const { sim, dmabuf, mhi } = built;
   try {
     sim.runUntil(afterNs);
   } catch (e) {
