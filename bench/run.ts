@@ -13,6 +13,7 @@ import { benchAie } from './aie';
 import { benchDmabuf } from './dmabuf';
 import { benchMhi } from './mhi';
 import { benchTopology } from './topology';
+import { benchSweep } from './sweep';
 
 const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
   { name: 'phold', run: benchPhold },
@@ -22,6 +23,7 @@ const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Pr
   { name: 'dmabuf', run: benchDmabuf },
   { name: 'mhi', run: benchMhi },
   { name: 'topology', run: benchTopology },
+  { name: 'sweep', run: benchSweep },
 ];
 
 const args = process.argv.slice(2);

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +8,7 @@ import { createSweep, runSweep, type SweepRequest } from './coordinator';
 import { parseVary } from './grid';
 import { LocalExecutor } from './local-executor';
 import { PREFIX, QueueExecutor, queueConnection, RUNS_QUEUE } from './queue';
-import { testRedis, type TestRedis } from './test-redis';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { spawnQueueWorker, testRedis, type TestRedis } from './test-redis';
 
 describe('queueConnection', () => {
   it('takes host, port, database, user and password from the URL or the environment, and never shows the password', () => {
@@ -69,21 +65,9 @@ describe('sweeps on a Redis queue', () => {
     const port = new URL(redis.url).port;
 
     const startWorker = () => {
-      const w = spawn(process.execPath, [path.join(root, 'bin/twb.js'), 'worker', '--queue', `redis://127.0.0.1:${port}`, '--concurrency', '1', '--lock-duration', '2s'], {
-        cwd: root,
-        env: { ...process.env, TWB_REDIS_USERNAME: user.name, TWB_REDIS_PASSWORD: user.password },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      workers.push(w);
-      const lines: string[] = [];
-      let buf = '';
-      w.stderr!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const parts = buf.split('\n');
-        buf = parts.pop()!;
-        lines.push(...parts);
-      });
-      return { w, lines };
+      const w = spawnQueueWorker(`redis://127.0.0.1:${port}`, ['--concurrency', '1', '--lock-duration', '2s'], { TWB_REDIS_USERNAME: user.name, TWB_REDIS_PASSWORD: user.password });
+      workers.push(w.child);
+      return { w: w.child, lines: w.lines };
     };
     const a = startWorker();
     const b = startWorker();

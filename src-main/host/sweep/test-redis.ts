@@ -1,9 +1,10 @@
 /**
- * Redis for tests and benchmarks: the server CI started (TWB_TEST_REDIS_URL, see .ci/run), or
+ * Redis and queue workers for tests and benchmarks: the server CI started (TWB_TEST_REDIS_URL, see .ci/run), or
  * a private `redis-server` on a free 127.0.0.1 port that `stop()` ends. No persistence.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface TestRedis {
   url: string;
@@ -58,4 +59,32 @@ export async function testRedis(env: NodeJS.ProcessEnv = process.env): Promise<T
         child.kill('SIGTERM');
       }),
   };
+}
+
+export interface SpawnedWorker {
+  child: ChildProcess;
+  /** Its stderr so far, one entry per line (`started JOB …`, `finished JOB … in N s`). */
+  lines: string[];
+  /** Resolves once the worker takes jobs (it printed its banner). */
+  ready: Promise<void>;
+}
+
+/** `twb worker` as a child process, for tests and benchmarks. */
+export function spawnQueueWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): SpawnedWorker {
+  const twb = fileURLToPath(new URL('../../../bin/twb.js', import.meta.url));
+  const child = spawn(process.execPath, [twb, 'worker', '--queue', url, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: string[] = [];
+  let buf = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      lines.push(...parts);
+      if (parts.some((l) => l.startsWith('twb worker: taking sweep runs'))) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`twb worker exited (code ${code}): ${lines.join('\n')}`)));
+  });
+  ready.catch(() => {});
+  return { child, lines, ready };
 }
