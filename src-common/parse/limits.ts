@@ -160,6 +160,42 @@ export const LIMITS = {
     where: 'dma-buf exporters, and importers, of a workspace',
     why: 'each is a node of the drawing and a model component',
   },
+  sweepSpecChars: {
+    value: 4096,
+    unit: 'characters',
+    where: 'a --seeds or --vary argument of a sweep (twb sweep, the Sweeps tab)',
+    why: 'holds 100 values of 40 characters, or any seed list worth typing',
+  },
+  sweepAxes: {
+    value: 8,
+    unit: 'axes',
+    where: '--vary axes of one sweep',
+    why: 'the configurations multiply: 8 axes of 2 values are already 256',
+  },
+  sweepValuesPerAxis: {
+    value: 100,
+    unit: 'values',
+    where: 'values of one --vary axis',
+    why: 'a parameter scan finer than 100 points is a different experiment',
+  },
+  sweepConfigurations: {
+    value: 1000,
+    unit: 'configurations',
+    where: 'configurations of one sweep (the product of its axes)',
+    why: 'each is a curve and a row of the report',
+  },
+  sweepRuns: {
+    value: 20000,
+    unit: 'runs',
+    where: 'runs of one sweep (configurations × seeds)',
+    why: 'each is a stored run of up to ~40 KB (log and lockups capped at 200 each): 20,000 stay under 1 GB; 400 runs already give ±5 % on P(lockup)',
+  },
+  sweepThreads: {
+    value: 256,
+    unit: 'threads',
+    where: 'twb sweep --jobs, twb worker --concurrency',
+    why: 'one run per thread, each holding a model of about 200 MB',
+  },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -5,6 +5,7 @@
  * `workloads.TARGET`, model parameters via the registry), and every size is bounded here.
  */
 import { FieldError } from '../../../src-common/parse/field-error';
+import { LIMITS as INPUT_LIMITS } from '../../../src-common/parse/limits';
 import type { Workspace } from '../../../src-common/workspace';
 import type { ParamValues } from '../../engine/core';
 import { resolveParams } from '../../engine/params';
@@ -24,14 +25,15 @@ export interface Configuration {
   key: string;
 }
 
+/** The sweep rows of the input limits table (src-common/parse/limits.ts, docs/limits.md). */
 export const LIMITS = {
-  /** Characters of a `--seeds` or `--vary` argument. */
-  specChars: 4096,
-  seeds: 100_000,
-  axes: 8,
-  valuesPerAxis: 100,
-  configurations: 1000,
-  runs: 100_000,
+  specChars: INPUT_LIMITS.sweepSpecChars.value,
+  seeds: INPUT_LIMITS.sweepRuns.value,
+  axes: INPUT_LIMITS.sweepAxes.value,
+  valuesPerAxis: INPUT_LIMITS.sweepValuesPerAxis.value,
+  configurations: INPUT_LIMITS.sweepConfigurations.value,
+  runs: INPUT_LIMITS.sweepRuns.value,
+  /** Seeds are 32-bit, as a run's. */
   maxSeed: 0xffffffff,
 } as const;
 

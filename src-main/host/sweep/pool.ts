@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { LIMITS } from '../../../src-common/parse/limits';
 import type { SweepJob, SweepJobOutput } from './job';
 
 /** Default threads: one per core. */
@@ -11,7 +12,7 @@ export function defaultJobs(): number {
   return os.availableParallelism();
 }
 
-export const MAX_JOBS = 256;
+export const MAX_JOBS = LIMITS.sweepThreads.value;
 
 export class SweepPool {
   private readonly pool: Piscina<SweepJob, SweepJobOutput>;
