@@ -4,6 +4,7 @@ import { aieArea } from './areas/aie';
 import { appArea } from './areas/app';
 import { devicesArea } from './areas/devices';
 import { runsArea } from './areas/runs';
+import { sweepsArea } from './areas/sweeps';
 import { transferArea } from './areas/transfer';
 import { workspacesArea } from './areas/workspaces';
 
@@ -11,7 +12,7 @@ import { workspacesArea } from './areas/workspaces';
  * The whole bridge: every area's methods and events joined. To add an area, write
  * `areas/NAME.ts` (see workspaces.ts) and add it to this list — that is the one line.
  */
-export const contract = join(appArea, workspacesArea, aieArea, runsArea, devicesArea, transferArea);
+export const contract = join(appArea, workspacesArea, aieArea, runsArea, devicesArea, transferArea, sweepsArea);
 
 export type Contract = typeof contract;
 export type Methods = Contract['methods'];

@@ -1,3 +1,9 @@
+import { z } from 'zod';
+import { atMost, LIMITS } from '../../parse/limits';
+import { workspaceSchema } from '../../workspace';
+import { area, event, method } from '../define';
+import { runDurationNs } from './runs';
+
 /**
  * Sweeps (src-renderer/sweeps, `twb sweep`): many seeds × configurations of one workspace, the
  * lockup rate per configuration with intervals, and Kaplan–Meier curves of the first soft
@@ -82,3 +88,70 @@ export interface SweepView {
   duration: number;
   configurations: SweepConfigurationView[];
 }
+
+/** Progress of the app's sweep (one at a time per host): at most ~4 a second and when it ends. */
+export interface SweepProgress {
+  sweepId: number;
+  state: 'running' | 'finished' | 'stopped' | 'failed';
+  done: number;
+  total: number;
+  /** Runs with a soft lockup among those stored. */
+  lockups: number;
+  wallSeconds: number;
+  /** Wall seconds left at this session's pace; null until a run is stored. */
+  etaSeconds: number | null;
+  error?: string;
+}
+
+/** Stop conditions a sweep may use (engine/core/until.ts). */
+export const SWEEP_UNTIL = ['first-soft-lockup'] as const;
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v.slice(0, 80)}'` : JSON.stringify(v)?.slice(0, 80));
+const sweepId = z.number().int('expected an integer sweep id').positive('expected a sweep id ≥ 1');
+const workspaceId = z.number().int('expected an integer workspace id').positive('expected a workspace id ≥ 1');
+const spec = z.string().min(1, 'expected at least one seed, e.g. 1..100').max(LIMITS.sweepSpecChars.value, atMost('sweepSpecChars'));
+const axis = z.strictObject({
+  key: z.string().min(1, 'expected a parameter key').max(200, 'expected a key of at most 200 characters'),
+  values: z
+    .array(z.string().min(1, 'expected a value').max(400, 'expected a value of at most 400 characters'))
+    .min(1, 'expected at least one value')
+    .max(LIMITS.sweepValuesPerAxis.value, atMost('sweepValuesPerAxis')),
+});
+const duration = z
+  .string()
+  .refine((s) => runDurationNs(s) !== undefined, { error: (iss) => `expected a duration above 0 and at most 30d such as "20h", got ${show(iss.input)}` });
+
+export const sweepsArea = area({
+  methods: {
+    /**
+     * Starts a sweep of workspace `workspaceId` on the host's thread pool (`doc`: the renderer's
+     * current document, else the stored one). Every key and value is checked before anything
+     * runs; one sweep at a time per host (a second start is a ConflictError).
+     */
+    'sweeps.start': method<{ sweepId: number; total: number }>()(
+      z.strictObject({
+        workspaceId,
+        doc: workspaceSchema.optional(),
+        seeds: spec,
+        vary: z.array(axis).max(LIMITS.sweepAxes.value, atMost('sweepAxes')),
+        duration,
+        until: z.enum(SWEEP_UNTIL, { error: (iss) => `expected one of ${SWEEP_UNTIL.join(', ')} or null, got ${show(iss.input)}` }).nullable(),
+      }),
+    ),
+    /** Stops the running sweep: stored runs stay, `sweeps.resume` continues it. */
+    'sweeps.stop': method<null>()(z.strictObject({ sweepId })),
+    /** Continues a stopped or interrupted sweep (its missing runs only). */
+    'sweeps.resume': method<{ sweepId: number; total: number }>()(z.strictObject({ sweepId })),
+    /** The app's running sweep (a reloaded window re-attaches), or null. */
+    'sweeps.active': method<SweepProgress | null>()(z.undefined()),
+    /** Sweeps of a workspace (by its stored name), newest first. */
+    'sweeps.list': method<SweepListItem[]>()(z.strictObject({ workspaceId })),
+    /** One sweep with its per-configuration estimates, curves and runs (a run id opens with `runs.open`). */
+    'sweeps.open': method<SweepView>()(z.strictObject({ sweepId })),
+    /** Deletes a sweep that is not running, with the runs it stored. */
+    'sweeps.delete': method<null>()(z.strictObject({ sweepId })),
+  },
+  events: {
+    onSweepProgress: event<SweepProgress>(),
+  },
+});

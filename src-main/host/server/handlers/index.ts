@@ -4,6 +4,7 @@ import { appHandlers } from './app';
 import type { HandlerDeps } from './deps';
 import { devicesHandlers } from './devices';
 import { runsHandlers } from './runs';
+import { sweepsHandlers } from '../../sweep/handlers';
 import { transferHandlers } from './transfer';
 import { workspacesHandlers } from './workspaces';
 
@@ -11,7 +12,7 @@ export type { HandlerDeps } from './deps';
 
 /** Every area's handlers joined; add an area's `xxxHandlers(deps)` here (tsc checks completeness). */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps), ...runsHandlers(deps), ...devicesHandlers(deps), ...transferHandlers(deps) };
+  return { ...appHandlers(deps), ...workspacesHandlers(deps), ...aieHandlers(deps), ...runsHandlers(deps), ...devicesHandlers(deps), ...transferHandlers(deps), ...sweepsHandlers(deps) };
 }
 
 /** A BridgeHost serving the whole contract from `deps`. */
