@@ -4,6 +4,7 @@
  * their 95 % bands — inline SVG and CSS, a CSP that forbids every fetch.
  */
 import type { SweepConfigurationView, SweepView } from '../../../src-common/bridge/areas/sweeps';
+import { sweepColour } from '../../../src-common/sweeps/palette';
 import { timeLabel } from '../report/chart-svg';
 import { esc, num } from '../report/escape';
 import { REPORT_CSS } from '../report/html';
@@ -11,8 +12,6 @@ import { writeTextAtomic } from '../report/write';
 import { Z95 } from './stats';
 import { configLabel, firstLockupText, intervalText, sweepHeader } from './text';
 
-/** Curve colours per configuration (cycled). */
-export const CONFIG_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 /** Runs listed per configuration in the report (the JSON and the store have all). */
 export const MAX_RUN_ROWS = 500;
 
@@ -39,7 +38,7 @@ export function survivalSvg(v: SweepView): string {
   out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" font-size="9" text-anchor="middle">simulated time</text>`);
   v.configurations.forEach((c, i) => {
     if (c.runs === 0) return;
-    const color = CONFIG_COLORS[i % CONFIG_COLORS.length];
+    const color = sweepColour(i);
     const band = (sign: 1 | -1) => c.steps.map((k, j) => [k.t, c.steps[j + 1]?.t ?? xMax, k.s + sign * Z95 * k.se] as const);
     const upper = band(1).flatMap(([a, b, s]) => [`${sx(a).toFixed(1)},${sy(s).toFixed(1)}`, `${sx(b).toFixed(1)},${sy(s).toFixed(1)}`]);
     const lower = band(-1)
@@ -65,7 +64,7 @@ export function lockupRateSvg(v: SweepView): string {
   for (let i = 0; i <= 4; i++) out.push(`<line x1="${sx(i / 4)}" x2="${sx(i / 4)}" y1="${M.top}" y2="${h - 24}" stroke="#eee"/><text x="${sx(i / 4)}" y="${h - 10}" font-size="9" text-anchor="middle">${i / 4}</text>`);
   v.configurations.forEach((c, i) => {
     const y = M.top + i * rowH + rowH / 2;
-    const color = CONFIG_COLORS[i % CONFIG_COLORS.length];
+    const color = sweepColour(i);
     out.push(`<text x="8" y="${y + 3}" font-size="10">${esc(configLabel(c.params))}</text>`);
     if (c.pLockup.value === null) return;
     out.push(`<line x1="${sx(c.pLockup.low)}" x2="${sx(c.pLockup.high)}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
