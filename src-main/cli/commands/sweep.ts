@@ -5,7 +5,8 @@ import { parseDuration } from '../../../src-common/parse/duration';
 import { FieldError } from '../../../src-common/parse/field-error';
 import type { Workspace } from '../../../src-common/workspace';
 import { untilCondition, UNTIL_CONDITIONS } from '../../engine/core';
-import { defaultStorePath, openStore, type Store, type SweepRecord } from '../../host/store';
+import { defaultStorePath, type Store, type SweepRecord } from '../../host/store';
+import { openCliStore } from '../store';
 import { checkRequest, createSweep, runSweep, type SweepExecutor, type SweepProgress } from '../../host/sweep/coordinator';
 import { parseVary, type VaryAxis } from '../../host/sweep/grid';
 import { LocalExecutor, SweepAborted } from '../../host/sweep/local-executor';
@@ -80,7 +81,7 @@ export function registerSweep(program: Command): void {
             if (cmd.getOptionValueSource(o) === 'cli') throw new CliError(`--resume: --${o} comes from the stored sweep and cannot be given`);
           if (opts.vary.length || opts.set.length) throw new CliError('--resume: --vary and --set come from the stored sweep and cannot be given');
           const id = positiveInt(opts.resume.replace(/^#/, ''), '--resume', Number.MAX_SAFE_INTEGER);
-          store = openStore(dbFile);
+          store = openCliStore(opts.db, 'write');
           sweep = withCli(() => store!.sweeps.get(id));
           if (sweep.status === 'finished') throw new CliError(`--resume: sweep #${id} is already finished (${sweep.done} of ${sweep.totalRuns} runs stored)`);
           executor = conn ? await withCliAsync(() => QueueExecutor.open(conn)) : new LocalExecutor(jobs);
@@ -97,7 +98,7 @@ export function registerSweep(program: Command): void {
           const req = { workspaceName: workspace.name, workspace, seeds: opts.seeds, axes, set, durationNs, until };
           // Everything is checked before a store, a thread or a connection exists.
           withCli(() => checkRequest(req));
-          store = openStore(dbFile);
+          store = openCliStore(opts.db, 'record');
           executor = conn ? await withCliAsync(() => QueueExecutor.open(conn)) : new LocalExecutor(jobs);
           sweep = withCli(() => createSweep(store!, req, executor!.label));
         }

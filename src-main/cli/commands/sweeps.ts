@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
-import { defaultStorePath, openStore, type Store } from '../../host/store';
+import type { Store } from '../../host/store';
+import { openCliStore } from '../store';
 import { writeSweepReport } from '../../host/sweep/report-html';
 import { listItem, summarizeSweep, sweepReport } from '../../host/sweep/summarize';
 import { compareText, sweepListText, sweepText } from '../../host/sweep/text';
@@ -8,8 +9,8 @@ import { CliError } from '../errors';
 
 const DB_HELP = 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve)';
 
-function withStore<T>(db: string | undefined, f: (store: Store) => T): T {
-  const store = openStore(db ?? defaultStorePath());
+function withStore<T>(db: string | undefined, purpose: 'read' | 'write', f: (store: Store) => T): T {
+  const store = openCliStore(db, purpose);
   try {
     return f(store);
   } catch (e) {
@@ -35,7 +36,7 @@ export function registerSweeps(program: Command): void {
     .option('--db <file>', DB_HELP)
     .option('--json', 'print JSON')
     .action((opts: { db?: string; json?: boolean }) => {
-      const list = withStore(opts.db, (s) => s.sweeps.list().map(listItem));
+      const list = withStore(opts.db, 'read', (s) => s.sweeps.list().map(listItem));
       console.log(opts.json ? JSON.stringify(list, null, 2) : sweepListText(list));
     });
   sweeps
@@ -47,7 +48,7 @@ export function registerSweeps(program: Command): void {
     .option('--report <file.html>', 'write the HTML report with the survival curves')
     .option('--runs', 'also list every run: seed, run id, first soft lockup, lost IPIs')
     .action((id: string, opts: { db?: string; json?: string; report?: string; runs?: boolean }) => {
-      const v = withStore(opts.db, (s) => view(s, sweepId(id)));
+      const v = withStore(opts.db, 'read', (s) => view(s, sweepId(id)));
       if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(sweepReport(v), null, 2) + '\n');
       if (opts.report) writeSweepReport(opts.report, v);
       console.log(sweepText(v));
@@ -65,7 +66,7 @@ export function registerSweeps(program: Command): void {
     .argument('[sweep-b]')
     .option('--db <file>', DB_HELP)
     .action((a: string, b: string | undefined, opts: { db?: string }) => {
-      const text = withStore(opts.db, (s) => {
+      const text = withStore(opts.db, 'read', (s) => {
         const va = view(s, sweepId(a));
         if (b === undefined && va.configurations.length < 2) throw new CliError(`sweep #${va.sweep.id} has one configuration: name a second sweep to compare with`);
         return compareText(va, b === undefined ? undefined : view(s, sweepId(b)));
@@ -79,7 +80,7 @@ export function registerSweeps(program: Command): void {
     .option('--db <file>', DB_HELP)
     .action((ids: string[], opts: { db?: string }) => {
       const list = ids.map(sweepId);
-      withStore(opts.db, (s) => s.db.transaction(() => list.forEach((i) => s.sweeps.delete(i)))());
+      withStore(opts.db, 'write', (s) => s.db.transaction(() => list.forEach((i) => s.sweeps.delete(i)))());
       console.log(`deleted ${list.map((i) => `sweep #${i}`).join(', ')}`);
     });
 }
