@@ -2,8 +2,6 @@ import type { appArea } from '../../../../src-common/bridge/areas/app';
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { builtinNames, loadWorkspace } from '../../workspace/load';
 import { allParams } from '../../../engine/params';
-// Importing the run builder registers the parameters of every model a run uses.
-import '../../../engine/run/build';
 import type { HandlerDeps } from './deps';
 
 export function appHandlers(deps: HandlerDeps): AreaHandlers<typeof appArea> {
