@@ -1,4 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +11,7 @@ import { createSweep, runSweep, type SweepRequest } from './coordinator';
 import { parseVary } from './grid';
 import { LocalExecutor } from './local-executor';
 import { PREFIX, QueueExecutor, queueConnection, RUNS_QUEUE } from './queue';
-import { spawnQueueWorker, testRedis, type TestRedis } from './test-redis';
+import { spawnQueueWorker, startRedis, testRedis, type TestRedis } from './test-redis';
 
 describe('queueConnection', () => {
   it('takes host, port, database, user and password from the URL or the environment, and never shows the password', () => {
@@ -115,5 +118,31 @@ describe('sweeps on a Redis queue', () => {
     b.w.kill("SIGTERM");
     await new Promise((r) => b.w.once('exit', r));
     expect(b.lines.join('\n')).toMatch(/finishing the runs in hand/);
+  });
+});
+
+describe('sweeps on a Redis queue over TLS', () => {
+  it('connect with the CA and a client certificate from the environment, and say why without them (docs/sweeps.md setup)', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-tls-'));
+    const f = (n: string) => path.join(dir, n);
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    // The documented setup: a CA, a server certificate for the address workers dial, a client certificate.
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=twb test CA');
+    for (const [name, cn, ext] of [['redis', '127.0.0.1', 'subjectAltName=IP:127.0.0.1'], ['client', 'twb-worker', 'extendedKeyUsage=clientAuth']]) {
+      fs.writeFileSync(f(`${name}.ext`), `${ext}\n`);
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`);
+    }
+    const redis = await startRedis({ cert: f('redis.crt'), key: f('redis.key'), ca: f('ca.crt') });
+    try {
+      const env = { TWB_REDIS_TLS_CA: f('ca.crt'), TWB_REDIS_TLS_CERT: f('client.crt'), TWB_REDIS_TLS_KEY: f('client.key') };
+      const ok = await QueueExecutor.open(queueConnection(redis.url, env));
+      await ok.close();
+      await expect(QueueExecutor.open(queueConnection(redis.url, {}))).rejects.toThrow(/cannot use Redis at rediss:\/\/127\.0\.0\.1:\d+: self-signed certificate in certificate chain/);
+      await expect(QueueExecutor.open(queueConnection(redis.url, { TWB_REDIS_TLS_CA: env.TWB_REDIS_TLS_CA }))).rejects.toThrow(/cannot use Redis at rediss:\/\/127\.0\.0\.1:\d+: .*(certificate required|ECONNRESET|socket hang up|Connection is closed)/);
+    } finally {
+      await redis.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

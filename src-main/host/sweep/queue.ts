@@ -11,6 +11,7 @@
  * sweep) while its job still waits or runs adds nothing.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -87,7 +88,8 @@ export function queueConnection(text: string, env: NodeJS.ProcessEnv = process.e
     }
   };
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const tls = url.protocol === 'rediss:' ? { servername: host, ca: read(ENV.ca), cert: read(ENV.cert), key: read(ENV.key) } : undefined;
+  // SNI carries host names only (RFC 6066): an IP address is checked against the certificate's IP SANs.
+  const tls = url.protocol === 'rediss:' ? { ...(net.isIP(host) ? {} : { servername: host }), ca: read(ENV.ca), cert: read(ENV.cert), key: read(ENV.key) } : undefined;
   return {
     label: `${url.protocol}//${username ? `${encodeURIComponent(username)}@` : ''}${url.host}${dbText ? `/${dbText}` : ''}`,
     options: { host, port, username, password, db: dbText ? Number(dbText) : 0, ...(tls ? { tls } : {}) },

@@ -28,8 +28,16 @@ export async function testRedis(env: NodeJS.ProcessEnv = process.env): Promise<T
     const url = env.TWB_TEST_REDIS_URL;
     return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
   }
+  return startRedis();
+}
+
+/** A private `redis-server` on a free port; with `tls` (file paths), TLS only, clients must show a certificate. */
+export async function startRedis(tls?: { cert: string; key: string; ca: string }): Promise<TestRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'yes']
+    : ['--port', String(port)];
+  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${out}`)), 10_000);
@@ -50,7 +58,7 @@ export async function testRedis(env: NodeJS.ProcessEnv = process.env): Promise<T
     });
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve) => {
