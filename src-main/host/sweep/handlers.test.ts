@@ -55,6 +55,10 @@ describe('sweeps over the bridge', () => {
     expect(c.points.map((p) => p.seed)).toEqual([1, 2]);
     const opened = await client.call('runs.open', { runId: c.points[0].runId! });
     expect(opened.run).toMatchObject({ id: c.points[0].runId, seed: 1, status: 'finished', barriers: 'both', simulatedNs: 120e9, durationNs: 120e9 });
+    // A run whose log and lockups were capped lists its true lockup count.
+    const capped = store.db.prepare("UPDATE runs SET summary_json = json_set(summary_json, '$.truncated', json('{\"logLines\":900,\"lockups\":321}')) WHERE id = ?");
+    capped.run(c.points[1].runId);
+    expect((await client.call('runs.list', { workspaceId: wsId })).find((r) => r.id === c.points[1].runId)?.lockups).toBe(321);
     await client.call('sweeps.delete', { sweepId });
     expect(await client.call('sweeps.list', { workspaceId: wsId })).toEqual([]);
   });

@@ -78,7 +78,8 @@ function pastRun(store: Store, r: RunRecord): PastRun {
     simulatedNs: r.simulatedNs,
     durationNs: extras.durationNs,
     lostIpis: summary?.lostIpis ?? counters?.lostIpis ?? null,
-    lockups: summary?.lockups?.length ?? counters?.lockups ?? null,
+    // A sweep's run stores its first lockups only and their total as `truncated.lockups` (host/sweep/job.ts).
+    lockups: (summary as { truncated?: { lockups: number } } | null)?.truncated?.lockups ?? summary?.lockups?.length ?? counters?.lockups ?? null,
     firstLockupT: summary?.lockups?.[0]?.t ?? null,
     error: r.error,
   };
