@@ -1,5 +1,6 @@
 /* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
-// The shell's end-to-end checks, run in order against one server and one page by run.mjs.
+// The shell's end-to-end checks, run in order in one page with its own store (fixtures.mjs).
+import { test } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
@@ -25,177 +26,153 @@ function tryUpgrade(url, headers = {}) {
   });
 }
 
-export const tests = [
-  {
-    name: 'the page needs the token',
-    async run({ url }) {
-      const base = url.replace(/\/\?token=.*/, '/');
-      assert.equal((await fetch(base)).status, 401);
-      assert.equal((await fetch(`${base}?token=wrong`)).status, 401);
-      const ok = await fetch(url);
-      assert.equal(ok.status, 200);
-      assert.match(ok.headers.get('content-security-policy'), /script-src 'self'/);
-    },
-  },
-  {
-    name: 'the frame renders with toolbar, picker, outline, canvas, inspector and bottom tabs',
-    async run({ page, url, shot }) {
-      await page.goto(url);
-      await ready(page);
-      await page.getByRole('toolbar', { name: 'Main toolbar' }).waitFor();
-      await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
-      await page.getByRole('heading', { name: 'Outline' }).waitFor();
-      await page.getByRole('heading', { name: 'Inspector' }).waitFor();
-      await page.getByTestId('canvas-area').waitFor();
-      for (const tab of ['Console', 'Charts', 'Runs', 'Problems']) await page.getByRole('tab', { name: tab }).waitFor();
-      assert.equal(await currentName(page), 'No workspace open');
-      await shot('01-empty-frame');
-    },
-  },
-  {
-    name: 'create a workspace, rename it, reload: it is still there (from SQLite)',
-    async run({ page, db, shot }) {
-      await page.getByRole('button', { name: 'New workspace' }).click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Untitled');
-      await page.getByRole('button', { name: 'Rename Untitled' }).click();
-      const input = page.getByRole('textbox', { name: 'New name for Untitled' });
-      await input.fill('Lab machine');
-      await input.press('Enter');
-      await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Lab machine');
-      await waitSaved(page);
-      await shot('02-renamed');
-      await page.reload();
-      await ready(page);
-      assert.deepEqual(await listNames(page), ['Lab machine']);
-      assert.equal(await currentName(page), 'Lab machine', 'the last opened workspace reopens');
-      const sqlite = new Database(db, { readonly: true, fileMustExist: true });
-      try {
-        const rows = sqlite.prepare('SELECT name, doc FROM workspaces').all();
-        assert.deepEqual(rows.map((r) => r.name), ['Lab machine']);
-        assert.equal(JSON.parse(rows[0].doc).name, 'Lab machine');
-      } finally {
-        sqlite.close();
-      }
-    },
-  },
-  {
-    name: 'new from the seed template, duplicate, delete',
-    async run({ page, root, shot }) {
-      await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('seed-power9-ipi');
-      await page.getByRole('button', { name: 'New workspace' }).click();
-      await page.getByRole('navigation', { name: 'Outline' }).getByText('A', { exact: true }).waitFor(); // guest A of the seed
-      const seedName = await currentName(page);
-      if (fs.existsSync(path.join(root, 'src-renderer/topology/TopologyCanvas.svelte')))
-        await page.locator('[data-testid="canvas-area"] canvas').first().waitFor(); // Cytoscape drew
-      await waitSaved(page);
-      await shot('03-seed-workspace');
-      await page.getByRole('button', { name: `Duplicate ${seedName}` }).click();
-      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: `${seedName} copy`, exact: true }).waitFor();
-      const list = page.getByRole('list', { name: 'Workspace list' });
-      await list.getByRole('button', { name: `Delete ${seedName} copy` }).click();
-      await list.getByRole('button', { name: 'Delete', exact: true }).click();
-      await page.waitForFunction((n) => ![...document.querySelectorAll('button.open')].some((b) => b.textContent === n), `${seedName} copy`);
-      assert.deepEqual((await listNames(page)).sort(), ['Lab machine', seedName].sort());
-      assert.match(await page.getByRole('alert').count().then(String), /^0$/);
-    },
-  },
-  {
-    name: 'an edit autosaves; Ctrl+Z undoes it and Ctrl+Shift+Z redoes it',
-    async run({ page, shot }) {
-      const box = page.getByRole('checkbox', { name: 'smp_mb() before set' });
-      const before = await box.isChecked();
-      await box.click();
-      assert.equal(await box.isChecked(), !before);
-      await waitSaved(page);
-      await page.getByTestId('current-workspace').click(); // focus leaves the checkbox; shortcuts are global
-      await page.keyboard.press('Control+z');
-      assert.equal(await box.isChecked(), before, 'undo restores');
-      await page.keyboard.press('Control+Shift+z');
-      assert.equal(await box.isChecked(), !before, 'redo reapplies');
-      await waitSaved(page);
-      await shot('05-after-redo');
-      await page.reload();
-      await ready(page);
-      assert.equal(await page.getByRole('checkbox', { name: 'smp_mb() before set' }).isChecked(), !before, 'the redone edit was saved');
-    },
-  },
-  {
-    name: 'dark theme toggles and persists over a reload',
-    async run({ page, shot }) {
-      await page.getByTestId('theme-toggle').click();
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
-      await page.reload();
-      await ready(page);
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
-      await shot('04-dark');
-      await page.getByTestId('theme-toggle').click();
-    },
-  },
-  {
-    name: 'bottom tabs and the picker work from the keyboard',
-    async run({ page }) {
-      await page.getByRole('tab', { name: 'Console' }).focus();
-      await page.keyboard.press('ArrowRight');
-      assert.equal(await page.getByRole('tab', { name: 'Charts' }).getAttribute('aria-selected'), 'true');
-      await page.keyboard.press('End');
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Problems')), true);
-      await page.getByRole('button', { name: 'New workspace' }).focus();
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Untitled');
-    },
-  },
-  {
-    name: 'a tokenless or foreign-origin WebSocket is refused',
-    async run({ url }) {
-      const u = new URL(url);
-      const ws = `ws://${u.host}/bridge`;
-      assert.equal(await tryUpgrade(ws), 401);
-      assert.equal(await tryUpgrade(`${ws}?token=nope`), 401);
-      assert.equal(await tryUpgrade(`${ws}?token=${u.searchParams.get('token')}`, { origin: 'http://evil.example' }), 403);
-      assert.equal(await tryUpgrade(`${ws}?token=${u.searchParams.get('token')}`, { origin: `http://${u.host}` }), 'open');
-    },
-  },
-  {
-    name: 'an invalid request over the socket gets a typed error and the next request works',
-    async run({ page }) {
-      const replies = await page.evaluate(async () => {
-        const token = new URLSearchParams(location.search).get('token');
-        const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
-        await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-        const ask = (text) =>
-          new Promise((r) => {
-            ws.onmessage = (e) => r(JSON.parse(e.data));
-            ws.send(text);
-          });
-        const out = [
-          await ask('{not json'),
-          await ask(JSON.stringify({ id: 1, method: 'workspaces.rename', arg: { id: -3, name: '' } })),
-          await ask(JSON.stringify({ id: 2, method: 'system.exec', arg: 'rm -rf /' })),
-          await ask(JSON.stringify({ id: 3, method: 'workspaces.list' })),
-        ];
-        ws.close();
-        return out;
+test.describe.configure({ mode: 'serial' });
+test('the page needs the token', async ({ url }) => {
+  const base = url.replace(/\/\?token=.*/, '/');
+  assert.equal((await fetch(base)).status, 401);
+  assert.equal((await fetch(`${base}?token=wrong`)).status, 401);
+  const ok = await fetch(url);
+  assert.equal(ok.status, 200);
+  assert.match(ok.headers.get('content-security-policy'), /script-src 'self'/);
+});
+
+test('the frame renders with toolbar, picker, outline, canvas, inspector and bottom tabs', async ({ page, url, shot }) => {
+  await page.goto(url);
+  await ready(page);
+  await page.getByRole('toolbar', { name: 'Main toolbar' }).waitFor();
+  await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
+  await page.getByRole('heading', { name: 'Outline' }).waitFor();
+  await page.getByRole('heading', { name: 'Inspector' }).waitFor();
+  await page.getByTestId('canvas-area').waitFor();
+  for (const tab of ['Console', 'Charts', 'Runs', 'Problems']) await page.getByRole('tab', { name: tab }).waitFor();
+  assert.equal(await currentName(page), 'No workspace open');
+  await shot('01-empty-frame');
+});
+
+test('create a workspace, rename it, reload: it is still there (from SQLite)', async ({ page, db, shot }) => {
+  await page.getByRole('button', { name: 'New workspace' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Untitled');
+  await page.getByRole('button', { name: 'Rename Untitled' }).click();
+  const input = page.getByRole('textbox', { name: 'New name for Untitled' });
+  await input.fill('Lab machine');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Lab machine');
+  await waitSaved(page);
+  await shot('02-renamed');
+  await page.reload();
+  await ready(page);
+  assert.deepEqual(await listNames(page), ['Lab machine']);
+  assert.equal(await currentName(page), 'Lab machine', 'the last opened workspace reopens');
+  const sqlite = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const rows = sqlite.prepare('SELECT name, doc FROM workspaces').all();
+    assert.deepEqual(rows.map((r) => r.name), ['Lab machine']);
+    assert.equal(JSON.parse(rows[0].doc).name, 'Lab machine');
+  } finally {
+    sqlite.close();
+  }
+});
+
+test('new from the seed template, duplicate, delete', async ({ page, root, shot }) => {
+  await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('seed-power9-ipi');
+  await page.getByRole('button', { name: 'New workspace' }).click();
+  await page.getByRole('navigation', { name: 'Outline' }).getByText('A', { exact: true }).waitFor(); // guest A of the seed
+  const seedName = await currentName(page);
+  if (fs.existsSync(path.join(root, 'src-renderer/topology/TopologyCanvas.svelte')))
+    await page.locator('[data-testid="canvas-area"] canvas').first().waitFor(); // Cytoscape drew
+  await waitSaved(page);
+  await shot('03-seed-workspace');
+  await page.getByRole('button', { name: `Duplicate ${seedName}` }).click();
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: `${seedName} copy`, exact: true }).waitFor();
+  const list = page.getByRole('list', { name: 'Workspace list' });
+  await list.getByRole('button', { name: `Delete ${seedName} copy` }).click();
+  await list.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.waitForFunction((n) => ![...document.querySelectorAll('button.open')].some((b) => b.textContent === n), `${seedName} copy`);
+  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', seedName].sort());
+  assert.match(await page.getByRole('alert').count().then(String), /^0$/);
+});
+
+test('an edit autosaves; Ctrl+Z undoes it and Ctrl+Shift+Z redoes it', async ({ page, shot }) => {
+  const box = page.getByRole('checkbox', { name: 'smp_mb() before set' });
+  const before = await box.isChecked();
+  await box.click();
+  assert.equal(await box.isChecked(), !before);
+  await waitSaved(page);
+  await page.getByTestId('current-workspace').click(); // focus leaves the checkbox; shortcuts are global
+  await page.keyboard.press('Control+z');
+  assert.equal(await box.isChecked(), before, 'undo restores');
+  await page.keyboard.press('Control+Shift+z');
+  assert.equal(await box.isChecked(), !before, 'redo reapplies');
+  await waitSaved(page);
+  await shot('05-after-redo');
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByRole('checkbox', { name: 'smp_mb() before set' }).isChecked(), !before, 'the redone edit was saved');
+});
+
+test('dark theme toggles and persists over a reload', async ({ page, shot }) => {
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await shot('04-dark');
+  await page.getByTestId('theme-toggle').click();
+});
+
+test('bottom tabs and the picker work from the keyboard', async ({ page }) => {
+  await page.getByRole('tab', { name: 'Console' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { name: 'Charts' }).getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Problems')), true);
+  await page.getByRole('button', { name: 'New workspace' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'Untitled');
+});
+
+test('a tokenless or foreign-origin WebSocket is refused', async ({ url }) => {
+  const u = new URL(url);
+  const ws = `ws://${u.host}/bridge`;
+  assert.equal(await tryUpgrade(ws), 401);
+  assert.equal(await tryUpgrade(`${ws}?token=nope`), 401);
+  assert.equal(await tryUpgrade(`${ws}?token=${u.searchParams.get('token')}`, { origin: 'http://evil.example' }), 403);
+  assert.equal(await tryUpgrade(`${ws}?token=${u.searchParams.get('token')}`, { origin: `http://${u.host}` }), 'open');
+});
+
+test('an invalid request over the socket gets a typed error and the next request works', async ({ page }) => {
+  const replies = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
+    await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+    const ask = (text) =>
+      new Promise((r) => {
+        ws.onmessage = (e) => r(JSON.parse(e.data));
+        ws.send(text);
       });
-      assert.equal(replies[0].error.name, 'ValidationError');
-      assert.equal(replies[1].error.name, 'ValidationError');
-      assert.match(replies[1].error.message, /workspaces\.rename\.id/);
-      assert.equal(replies[2].error.name, 'UnknownMethodError');
-      assert.equal(replies[3].ok, true);
-      assert.ok(replies[3].value.some((w) => w.name === 'Lab machine'));
-    },
-  },
-  {
-    name: 'the shell has no serious accessibility violations (axe)',
-    async run({ page }) {
-      const result = await new AxeBuilder({ page }).exclude('[data-testid="canvas-area"]').analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
-    },
-  },
-  {
-    name: 'no script errors or CSP violations in the page',
-    async run({ pageErrors }) {
-      assert.deepEqual(pageErrors, []);
-    },
-  },
-];
+    const out = [
+      await ask('{not json'),
+      await ask(JSON.stringify({ id: 1, method: 'workspaces.rename', arg: { id: -3, name: '' } })),
+      await ask(JSON.stringify({ id: 2, method: 'system.exec', arg: 'rm -rf /' })),
+      await ask(JSON.stringify({ id: 3, method: 'workspaces.list' })),
+    ];
+    ws.close();
+    return out;
+  });
+  assert.equal(replies[0].error.name, 'ValidationError');
+  assert.equal(replies[1].error.name, 'ValidationError');
+  assert.match(replies[1].error.message, /workspaces\.rename\.id/);
+  assert.equal(replies[2].error.name, 'UnknownMethodError');
+  assert.equal(replies[3].ok, true);
+  assert.ok(replies[3].value.some((w) => w.name === 'Lab machine'));
+});
+
+test('the shell has no serious accessibility violations (axe)', async ({ page }) => {
+  const result = await new AxeBuilder({ page }).exclude('[data-testid="canvas-area"]').analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+});
+
+test('no script errors or CSP violations in the page', async ({ pageErrors }) => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,8 +1,9 @@
 /* global document */
-// Import/export from the toolbar (src-renderer/shell/ImportExport.svelte), run by run.mjs
+// Import/export from the toolbar (src-renderer/shell/ImportExport.svelte), run in order in one page (fixtures.mjs)
 // against one server and page: an lstopo file as a new workspace (drawn), a libvirt guest added
 // (outline, drawing, undo), exports checked against what the CLI writes, and a malformed file
 // refused with its line and column while nothing changes. Driven by the keyboard.
+import { needTool, test } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -46,218 +47,208 @@ async function exportText(page, entry) {
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-e2e-transfer-'));
+/** Files the export test wrote, checked by the system tools in the tests after it. */
+const exported = { hwloc: '', libvirt: '' };
 
-export const tests = [
-  {
-    name: 'transfer: import an lstopo hwloc XML as a new workspace; its host is drawn',
-    async run({ page, url, root, shot, pageErrors }) {
-      // A listener from the start keeps Playwright's file-chooser interception on (turning it on per wait races the key press).
-      page.on('filechooser', () => {});
-      await page.goto(url);
-      await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
-      await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-core4-pu2.xml'));
-      await waitCurrent(page, 'lstopo-pack2-core4-pu2');
-      await waitHas(page, 'pu:15');
-      const counts = await page.evaluate((sel) => {
-        const cy = document.querySelector(sel).cy;
-        return ['package', 'core', 'pu', 'vcpu'].map((k) => cy.nodes(`[kind = "${k}"]`).length);
-      }, CANVAS);
-      assert.deepEqual(counts, [2, 8, 16, 0]);
-      assert.match(await status(page), /New workspace “lstopo-pack2-core4-pu2” from lstopo-pack2-core4-pu2\.xml: 2 sockets × 4 cores, SMT2/);
-      assert.equal(await focusedTestId(page), 'import-menu', 'focus returns to the Import button');
-      await shot('ui-transfer-01-hwloc-imported');
-      assert.deepEqual(pageErrors.filter((e) => !e.includes('favicon')), []);
-    },
-  },
-  {
-    name: 'transfer: import a libvirt guest into the open workspace; outline and drawing show it; a second copy is renamed; undo',
-    async run({ page, root, shot }) {
-      await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
-      await waitHas(page, 'guest:web');
-      await waitHas(page, 'vcpu:web:3');
-      assert.deepEqual(await outlineGuests(page), ['web']);
-      assert.match(await status(page), /Added guest “web” from libvirt-guest-web\.xml: 4 vCPUs/);
-      // The vcpupin elements became pins on the drawing: vCPU 0 on CPU 8 (core 4's first thread).
-      await waitHas(page, 'pin:web:0:pu:8');
-      await shot('ui-transfer-02-guest-imported');
+test.describe.configure({ mode: 'serial' });
+test('transfer: import an lstopo hwloc XML as a new workspace; its host is drawn', async ({ page, url, root, shot, pageErrors }) => {
+  // A listener from the start keeps Playwright's file-chooser interception on (turning it on per wait races the key press).
+  page.on('filechooser', () => {});
+  await page.goto(url);
+  await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
+  await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-core4-pu2.xml'));
+  await waitCurrent(page, 'lstopo-pack2-core4-pu2');
+  await waitHas(page, 'pu:15');
+  const counts = await page.evaluate((sel) => {
+    const cy = document.querySelector(sel).cy;
+    return ['package', 'core', 'pu', 'vcpu'].map((k) => cy.nodes(`[kind = "${k}"]`).length);
+  }, CANVAS);
+  assert.deepEqual(counts, [2, 8, 16, 0]);
+  assert.match(await status(page), /New workspace “lstopo-pack2-core4-pu2” from lstopo-pack2-core4-pu2\.xml: 2 sockets × 4 cores, SMT2/);
+  assert.equal(await focusedTestId(page), 'import-menu', 'focus returns to the Import button');
+  await shot('ui-transfer-01-hwloc-imported');
+  assert.deepEqual(pageErrors.filter((e) => !e.includes('favicon')), []);
+});
 
-      await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
-      await waitHas(page, 'guest:web-2');
-      assert.deepEqual(await outlineGuests(page), ['web', 'web-2']);
-      assert.match(await status(page), /as “web-2” \(“web” was taken\)/);
-      // Undo is the store's: the second import goes, the first stays.
-      await page.getByRole('button', { name: 'Undo' }).click();
-      await waitHas(page, 'guest:web-2', false);
-      assert.deepEqual(await outlineGuests(page), ['web']);
-    },
-  },
-  {
-    name: 'transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — what the CLI writes',
-    async run({ page, root }) {
-      await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved');
-      const json = await exportText(page, 'Workspace JSON');
-      assert.equal(json.name, 'lstopo-pack2-core4-pu2.json');
-      const doc = JSON.parse(json.text);
-      assert.equal(doc.name, 'lstopo-pack2-core4-pu2');
-      assert.deepEqual(doc.host.sockets, [{ cores: 4, memoryBytes: 2 ** 29 }, { cores: 4, memoryBytes: 2 ** 29 }]);
-      assert.deepEqual(doc.guests.map((g) => g.name), ['web']);
-      const wsFile = path.join(tmp, json.name);
-      fs.writeFileSync(wsFile, json.text);
-      const twb = (...args) => spawnSync(process.execPath, [path.join(root, 'bin/twb.js'), ...args], { cwd: root, encoding: 'utf8' });
+test('transfer: import a libvirt guest into the open workspace; outline and drawing show it; a second copy is renamed; undo', async ({ page, root, shot }) => {
+  await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
+  await waitHas(page, 'guest:web');
+  await waitHas(page, 'vcpu:web:3');
+  assert.deepEqual(await outlineGuests(page), ['web']);
+  assert.match(await status(page), /Added guest “web” from libvirt-guest-web\.xml: 4 vCPUs/);
+  // The vcpupin elements became pins on the drawing: vCPU 0 on CPU 8 (core 4's first thread).
+  await waitHas(page, 'pin:web:0:pu:8');
+  await shot('ui-transfer-02-guest-imported');
 
-      const hwloc = await exportText(page, 'Host as hwloc XML');
-      assert.equal(hwloc.name, 'lstopo-pack2-core4-pu2.hwloc.xml');
-      assert.equal(hwloc.text, twb('export', 'hwloc', wsFile).stdout);
-      assert.equal((hwloc.text.match(/type="PU"/g) ?? []).length, 16);
-      if (fs.existsSync('/usr/bin/lstopo-no-graphics')) {
-        const f = path.join(tmp, hwloc.name);
-        fs.writeFileSync(f, hwloc.text);
-        const r = spawnSync('/usr/bin/lstopo-no-graphics', ['--input', f, '--of', 'synthetic'], { encoding: 'utf8' });
-        assert.equal(r.stdout.trim(), 'Package:2 [NUMANode(memory=536870912)] Core:4 PU:2');
-      }
+  await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
+  await waitHas(page, 'guest:web-2');
+  assert.deepEqual(await outlineGuests(page), ['web', 'web-2']);
+  assert.match(await status(page), /as “web-2” \(“web” was taken\)/);
+  // Undo is the store's: the second import goes, the first stays.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await waitHas(page, 'guest:web-2', false);
+  assert.deepEqual(await outlineGuests(page), ['web']);
+});
 
-      const libvirt = await exportText(page, 'Guest web as libvirt XML');
-      assert.equal(libvirt.name, 'web.xml');
-      const cli = twb('export', 'libvirt', wsFile, 'web');
-      assert.equal(cli.status, 0, cli.stderr);
-      assert.equal(libvirt.text, cli.stdout, 'the UI writes exactly what `twb export libvirt` writes');
-      assert.match(libvirt.text, /<vcpupin vcpu="0" cpuset="8"\/>/);
-      if (fs.existsSync('/usr/bin/virt-xml-validate')) {
-        const f = path.join(tmp, libvirt.name);
-        fs.writeFileSync(f, libvirt.text);
-        const r = spawnSync('/usr/bin/virt-xml-validate', [f, 'domain'], { encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr + r.stdout);
-      }
-      assert.match(await status(page), /Exported web\.xml/);
-    },
-  },
-  {
-    name: 'transfer: a malformed file is refused with its line and column beside the control; nothing changes',
-    async run({ page, root, shot }) {
-      const before = { names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) };
-      const docBefore = JSON.parse((await exportText(page, 'Workspace JSON')).text);
+test('transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — what the CLI writes', async ({ page, root }) => {
+  await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved');
+  const json = await exportText(page, 'Workspace JSON');
+  assert.equal(json.name, 'lstopo-pack2-core4-pu2.json');
+  const doc = JSON.parse(json.text);
+  assert.equal(doc.name, 'lstopo-pack2-core4-pu2');
+  assert.deepEqual(doc.host.sockets, [{ cores: 4, memoryBytes: 2 ** 29 }, { cores: 4, memoryBytes: 2 ** 29 }]);
+  assert.deepEqual(doc.guests.map((g) => g.name), ['web']);
+  const wsFile = path.join(tmp, json.name);
+  fs.writeFileSync(wsFile, json.text);
+  const twb = (...args) => spawnSync(process.execPath, [path.join(root, 'bin/twb.js'), ...args], { cwd: root, encoding: 'utf8' });
 
-      await importFile(page, 'hwloc XML as this host…', fixture(root, 'malformed-hwloc.xml'));
-      const alert = page.getByTestId('transfer-error');
-      await alert.waitFor();
-      assert.match(await alert.textContent(), /malformed-hwloc\.xml: malformed XML at line 6, column 1: Expected closing tag 'object'/);
-      assert.equal(await alert.getAttribute('role'), 'alert');
-      await shot('ui-transfer-03-malformed-refused');
+  const hwloc = await exportText(page, 'Host as hwloc XML');
+  assert.equal(hwloc.name, 'lstopo-pack2-core4-pu2.hwloc.xml');
+  assert.equal(hwloc.text, twb('export', 'hwloc', wsFile).stdout);
+  assert.equal((hwloc.text.match(/type="PU"/g) ?? []).length, 16);
+  exported.hwloc = path.join(tmp, hwloc.name);
+  fs.writeFileSync(exported.hwloc, hwloc.text);
 
-      // A workspace JSON with a bad field names the field's path.
-      const bad = structuredClone(docBefore);
-      bad.guests[0].smp.threads = 0;
-      const badFile = path.join(tmp, 'bad-threads.json');
-      fs.writeFileSync(badFile, JSON.stringify(bad, null, 2));
-      await importFile(page, 'Workspace JSON…', badFile);
-      await page.waitForFunction(() => /bad-threads\.json: guests\[0\]\.smp\.threads: expected 1\.\.8, got 0/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
-      // A JSON syntax error says where.
-      const broken = path.join(tmp, 'broken.json');
-      fs.writeFileSync(broken, '{\n  "name": "x",\n  "host": ,\n}\n');
-      await importFile(page, 'Workspace JSON…', broken);
-      await page.waitForFunction(() => /broken\.json: not valid JSON at line 3, column 11/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
-      // A guest that does not fit the host is refused, naming the XML field.
-      const wide = path.join(tmp, 'wide.xml');
-      fs.writeFileSync(wide, fs.readFileSync(fixture(root, 'libvirt-guest-web.xml'), 'utf8').replace("cpuset='8-11'", "cpuset='8-40'"));
-      await importFile(page, 'libvirt domain XML…', wide);
-      await page.waitForFunction(() => /wide\.xml: domain\/vcpu\/@cpuset: CPU 40/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+  const libvirt = await exportText(page, 'Guest web as libvirt XML');
+  assert.equal(libvirt.name, 'web.xml');
+  const cli = twb('export', 'libvirt', wsFile, 'web');
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(libvirt.text, cli.stdout, 'the UI writes exactly what `twb export libvirt` writes');
+  assert.match(libvirt.text, /<vcpupin vcpu="0" cpuset="8"\/>/);
+  exported.libvirt = path.join(tmp, libvirt.name);
+  fs.writeFileSync(exported.libvirt, libvirt.text);
+  assert.match(await status(page), /Exported web\.xml/);
+});
 
-      // A binary file picked by mistake is refused before it is sent.
-      const binary = path.join(tmp, 'picture.xml');
-      fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
-      await importFile(page, 'libvirt domain XML…', binary);
-      await page.waitForFunction(() => /picture\.xml: not a text file: control character U\+001A at line 2, column 1/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+test('transfer: the exported hwloc XML reads back in lstopo as the same machine', async () => {
+  needTool('/usr/bin/lstopo-no-graphics', 'hwloc-nox');
+  const r = spawnSync('/usr/bin/lstopo-no-graphics', ['--input', exported.hwloc, '--of', 'synthetic'], { encoding: 'utf8' });
+  assert.equal(r.stdout.trim(), 'Package:2 [NUMANode(memory=536870912)] Core:4 PU:2');
+});
 
-      assert.deepEqual({ names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) }, before);
-      assert.deepEqual(JSON.parse((await exportText(page, 'Workspace JSON')).text), docBefore, 'the document is unchanged');
-      await waitHas(page, 'pu:15');
-    },
-  },
-  {
-    name: 'transfer: replace the open workspace’s host from hwloc XML (undoable); a host its guests do not fit is refused',
-    async run({ page, root, shot }) {
-      await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core8-pu4.xml'));
-      await waitHas(page, 'pu:31');
-      await waitHas(page, 'pkg:1', false);
-      assert.match(await status(page), /Replaced the host with lstopo-pack1-core8-pu4\.xml: 1 socket × 8 cores, SMT4\. Undo takes it back/);
-      assert.deepEqual(await outlineGuests(page), ['web'], 'the guests stay');
-      await waitHas(page, 'pin:web:0:pu:8');
-      await shot('ui-transfer-04-host-replaced');
+test("transfer: the exported guest passes libvirt's domain schema (virt-xml-validate)", async () => {
+  needTool('/usr/bin/virt-xml-validate', 'libvirt-clients');
+  const r = spawnSync('/usr/bin/virt-xml-validate', [exported.libvirt, 'domain'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+});
 
-      await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core2-pu2.xml'));
-      const alert = page.getByTestId('transfer-error');
-      await alert.waitFor();
-      assert.match(await alert.textContent(), /^lstopo-pack1-core2-pu2\.xml: the workspace cannot take the new host: guests\[0\]\.vcpupin\[0\]\.cpuset: CPU 8 in '8' is beyond the host/);
-      await waitHas(page, 'pu:31');
+test('transfer: a malformed file is refused with its line and column beside the control; nothing changes', async ({ page, root, shot }) => {
+  const before = { names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) };
+  const docBefore = JSON.parse((await exportText(page, 'Workspace JSON')).text);
 
-      await page.getByRole('button', { name: 'Undo' }).click();
-      await waitHas(page, 'pkg:1');
-      await waitHas(page, 'pu:31', false);
-      await waitHas(page, 'pu:15');
-    },
-  },
-  {
-    name: 'transfer: the menus work by keyboard — Esc closes and focus returns — and pass axe',
-    async run({ page, shot }) {
-      await page.getByTestId('export-menu').focus();
-      await page.keyboard.press('ArrowDown');
-      const menu = page.getByRole('menu');
-      await menu.waitFor();
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem');
-      await page.keyboard.press('End');
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Guest web as libvirt XML')), true);
-      await shot('ui-transfer-05-export-menu');
-      const result = await new AxeBuilder({ page }).include('.toolbar-row').analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
-      await page.keyboard.press('Escape');
-      await menu.waitFor({ state: 'detached' });
-      assert.equal(await focusedTestId(page), 'export-menu');
-      assert.equal(await page.getByTestId('export-menu').getAttribute('aria-expanded'), 'false');
-      // Import's entries that edit the open workspace are there; Tab leaves the menu closed.
-      await page.getByTestId('import-menu').focus();
-      await page.keyboard.press('Enter');
-      await menu.waitFor();
-      assert.deepEqual(
-        (await menu.getByRole('menuitem').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim().split('…')[0]),
-        ['Workspace JSON', 'hwloc XML', 'hwloc XML as this host', 'libvirt domain XML', 'hwloc synthetic description'],
-      );
-      await page.keyboard.press('Tab');
-      await menu.waitFor({ state: 'detached' });
-    },
-  },
-  {
-    name: 'transfer: an hwloc synthetic description typed in a small form — refused with the field, Esc, then a new workspace',
-    async run({ page, shot }) {
-      const openForm = async () => {
-        await page.getByTestId('import-menu').focus();
-        await page.keyboard.press('ArrowUp'); // opens the menu on its last entry
-        await page.getByRole('menu').waitFor();
-        await page.keyboard.press('Enter');
-        await page.getByTestId('synthetic-input').waitFor();
-        assert.equal(await focusedTestId(page), 'synthetic-input');
-      };
-      await openForm();
-      await page.keyboard.type('pack:1 core:30 pu:4');
-      await page.keyboard.press('Enter');
-      const alert = page.getByTestId('transfer-error');
-      await alert.waitFor();
-      assert.match(await alert.textContent(), /^host\.sockets\[0\]\.cores: expected 1\.\.24, got 30/);
-      assert.equal(await focusedTestId(page), 'synthetic-input', 'the form stays open for a correction');
-      await shot('ui-transfer-06-synthetic-refused');
-      await page.keyboard.press('Escape');
-      await page.getByTestId('synthetic-input').waitFor({ state: 'detached' });
-      assert.equal(await focusedTestId(page), 'import-menu');
+  await importFile(page, 'hwloc XML as this host…', fixture(root, 'malformed-hwloc.xml'));
+  const alert = page.getByTestId('transfer-error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /malformed-hwloc\.xml: malformed XML at line 6, column 1: Expected closing tag 'object'/);
+  assert.equal(await alert.getAttribute('role'), 'alert');
+  await shot('ui-transfer-03-malformed-refused');
 
-      await openForm();
-      await page.keyboard.type('pack:2 core:2 pu:4');
-      await page.keyboard.press('Enter');
-      await waitCurrent(page, 'pack:2 core:2 pu:4');
-      await waitHas(page, 'pu:15');
-      assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.nodes('[kind = "core"]').length, CANVAS), 4);
-      assert.equal(await focusedTestId(page), 'import-menu');
-      assert.match(await status(page), /New workspace “pack:2 core:2 pu:4”: 2 sockets × 2 cores, SMT4/);
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  },
-];
+  // A workspace JSON with a bad field names the field's path.
+  const bad = structuredClone(docBefore);
+  bad.guests[0].smp.threads = 0;
+  const badFile = path.join(tmp, 'bad-threads.json');
+  fs.writeFileSync(badFile, JSON.stringify(bad, null, 2));
+  await importFile(page, 'Workspace JSON…', badFile);
+  await page.waitForFunction(() => /bad-threads\.json: guests\[0\]\.smp\.threads: expected 1\.\.8, got 0/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+  // A JSON syntax error says where.
+  const broken = path.join(tmp, 'broken.json');
+  fs.writeFileSync(broken, '{\n  "name": "x",\n  "host": ,\n}\n');
+  await importFile(page, 'Workspace JSON…', broken);
+  await page.waitForFunction(() => /broken\.json: not valid JSON at line 3, column 11/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+  // A guest that does not fit the host is refused, naming the XML field.
+  const wide = path.join(tmp, 'wide.xml');
+  fs.writeFileSync(wide, fs.readFileSync(fixture(root, 'libvirt-guest-web.xml'), 'utf8').replace("cpuset='8-11'", "cpuset='8-40'"));
+  await importFile(page, 'libvirt domain XML…', wide);
+  await page.waitForFunction(() => /wide\.xml: domain\/vcpu\/@cpuset: CPU 40/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+
+  // A binary file picked by mistake is refused before it is sent.
+  const binary = path.join(tmp, 'picture.xml');
+  fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+  await importFile(page, 'libvirt domain XML…', binary);
+  await page.waitForFunction(() => /picture\.xml: not a text file: control character U\+001A at line 2, column 1/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+
+  assert.deepEqual({ names: await listNames(page), current: await currentName(page), guests: await outlineGuests(page) }, before);
+  assert.deepEqual(JSON.parse((await exportText(page, 'Workspace JSON')).text), docBefore, 'the document is unchanged');
+  await waitHas(page, 'pu:15');
+});
+
+test('transfer: replace the open workspace’s host from hwloc XML (undoable); a host its guests do not fit is refused', async ({ page, root, shot }) => {
+  await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core8-pu4.xml'));
+  await waitHas(page, 'pu:31');
+  await waitHas(page, 'pkg:1', false);
+  assert.match(await status(page), /Replaced the host with lstopo-pack1-core8-pu4\.xml: 1 socket × 8 cores, SMT4\. Undo takes it back/);
+  assert.deepEqual(await outlineGuests(page), ['web'], 'the guests stay');
+  await waitHas(page, 'pin:web:0:pu:8');
+  await shot('ui-transfer-04-host-replaced');
+
+  await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core2-pu2.xml'));
+  const alert = page.getByTestId('transfer-error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^lstopo-pack1-core2-pu2\.xml: the workspace cannot take the new host: guests\[0\]\.vcpupin\[0\]\.cpuset: CPU 8 in '8' is beyond the host/);
+  await waitHas(page, 'pu:31');
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await waitHas(page, 'pkg:1');
+  await waitHas(page, 'pu:31', false);
+  await waitHas(page, 'pu:15');
+});
+
+test('transfer: the menus work by keyboard — Esc closes and focus returns — and pass axe', async ({ page, shot }) => {
+  await page.getByTestId('export-menu').focus();
+  await page.keyboard.press('ArrowDown');
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Guest web as libvirt XML')), true);
+  await shot('ui-transfer-05-export-menu');
+  const result = await new AxeBuilder({ page }).include('.toolbar-row').analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+  assert.equal(await focusedTestId(page), 'export-menu');
+  assert.equal(await page.getByTestId('export-menu').getAttribute('aria-expanded'), 'false');
+  // Import's entries that edit the open workspace are there; Tab leaves the menu closed.
+  await page.getByTestId('import-menu').focus();
+  await page.keyboard.press('Enter');
+  await menu.waitFor();
+  assert.deepEqual(
+    (await menu.getByRole('menuitem').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim().split('…')[0]),
+    ['Workspace JSON', 'hwloc XML', 'hwloc XML as this host', 'libvirt domain XML', 'hwloc synthetic description'],
+  );
+  await page.keyboard.press('Tab');
+  await menu.waitFor({ state: 'detached' });
+});
+
+test('transfer: an hwloc synthetic description typed in a small form — refused with the field, Esc, then a new workspace', async ({ page, shot }) => {
+  const openForm = async () => {
+    await page.getByTestId('import-menu').focus();
+    await page.keyboard.press('ArrowUp'); // opens the menu on its last entry
+    await page.getByRole('menu').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('synthetic-input').waitFor();
+    assert.equal(await focusedTestId(page), 'synthetic-input');
+  };
+  await openForm();
+  await page.keyboard.type('pack:1 core:30 pu:4');
+  await page.keyboard.press('Enter');
+  const alert = page.getByTestId('transfer-error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^host\.sockets\[0\]\.cores: expected 1\.\.24, got 30/);
+  assert.equal(await focusedTestId(page), 'synthetic-input', 'the form stays open for a correction');
+  await shot('ui-transfer-06-synthetic-refused');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('synthetic-input').waitFor({ state: 'detached' });
+  assert.equal(await focusedTestId(page), 'import-menu');
+
+  await openForm();
+  await page.keyboard.type('pack:2 core:2 pu:4');
+  await page.keyboard.press('Enter');
+  await waitCurrent(page, 'pack:2 core:2 pu:4');
+  await waitHas(page, 'pu:15');
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.nodes('[kind = "core"]').length, CANVAS), 4);
+  assert.equal(await focusedTestId(page), 'import-menu');
+  assert.match(await status(page), /New workspace “pack:2 core:2 pu:4”: 2 sockets × 2 cores, SMT4/);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});

@@ -1,0 +1,27 @@
+// Browser end-to-end tests (test/e2e/*.e2e.mjs) in Debian's Chromium with @playwright/test.
+// The global setup builds the renderer once; each test file then gets its own `twb serve`
+// and store (test/e2e/fixtures.mjs). Results: test-results/e2e.json (read by
+// scripts/count-results.mjs), traces of failed tests under test-results/e2e-artifacts/.
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  testMatch: /\.e2e\.mjs$/,
+  globalSetup: './test/e2e/global-setup.mjs',
+  outputDir: 'test-results/e2e-artifacts',
+  // The machine is small and shared: one file at a time unless asked (E2E_WORKERS=2).
+  workers: Number(process.env.E2E_WORKERS ?? 1),
+  fullyParallel: false,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+});
