@@ -6,3 +6,5 @@ export * from './devices/mhi';
 export * from './devices/aie';
 export * from './devices/dmabuf';
 export { emptyWorkspace } from './empty';
+export * from './rehost';
+export * from './describe-field';

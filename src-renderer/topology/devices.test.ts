@@ -141,10 +141,10 @@ describe('device edits', () => {
     const added = ok(E.addMhi(ws, 1));
     expect(added.devices.mhi[2]).toEqual({ name: 'mhi2', socket: 1, pcieGen: 3, pcieWidth: 1, ringSize: 32, mtu: 0x1000 });
     expect(byId(added).get('mhi:mhi2')!.data.container).toBe('pkg:1');
-    expect(refused(E.updateMhi(added, 'mhi2', { pcieWidth: 3 as 1 }))).toBe('devices.mhi[2].pcieWidth: expected one of 1, 2, 4, 8, 16, got 3');
-    expect(refused(E.updateMhi(added, 'mhi2', { ringSize: 1 }))).toBe('devices.mhi[2].ringSize: expected 2..4096, got 1');
-    expect(refused(E.updateMhi(added, 'mhi2', { name: 'mhi0' }))).toBe("devices.mhi[2].name: duplicate MHI controller name 'mhi0'");
-    expect(refused(E.addMhi(ws, 5))).toBe('devices.mhi[2].socket: expected 0..1, got 5');
+    expect(refused(E.updateMhi(added, 'mhi2', { pcieWidth: 3 as 1 }))).toBe('MHI controller mhi2: expected one of 1, 2, 4, 8, 16, got 3 (devices.mhi[2].pcieWidth)');
+    expect(refused(E.updateMhi(added, 'mhi2', { ringSize: 1 }))).toBe('MHI controller mhi2: expected 2..4096, got 1 (devices.mhi[2].ringSize)');
+    expect(refused(E.updateMhi(added, 'mhi2', { name: 'mhi0' }))).toBe("MHI controller mhi0: duplicate MHI controller name 'mhi0' (devices.mhi[2].name)");
+    expect(refused(E.addMhi(ws, 5))).toBe('MHI controller mhi2: expected 0..1, got 5 (devices.mhi[2].socket)');
     expect(ok(E.updateMhi(added, 'mhi2', { socket: 0, pcieGen: 5 })).devices.mhi[2]).toMatchObject({ socket: 0, pcieGen: 5 });
     expect(ok(E.removeMhi(added, 'mhi2')).devices.mhi).toEqual(ws.devices.mhi);
     // The input is never changed.
@@ -154,9 +154,9 @@ describe('device edits', () => {
   it('adds a partition on the first free columns, and refuses one that overlaps or exceeds the array', () => {
     const added = ok(E.addAiePartition(ws));
     expect(added.devices.aie!.partitions[3]).toEqual({ name: 'p3', startCol: 16, numCols: 4 });
-    expect(refused(E.addAiePartition(ws, { startCol: 8, numCols: 4 }))).toBe("devices.aie.partitions[3].startCol: columns 8..11 overlap partition 'p0' (columns 0..11)");
-    expect(refused(E.addAiePartition(ws, { startCol: 45, numCols: 10 }))).toBe('devices.aie.partitions[3].numCols: columns 45..54 exceed the array (columns 0..49)');
-    expect(refused(E.updateAiePartition(ws, 'p1', { numCols: 30 }))).toBe("devices.aie.partitions[2].startCol: columns 40..40 overlap partition 'p1' (columns 12..41)");
+    expect(refused(E.addAiePartition(ws, { startCol: 8, numCols: 4 }))).toBe("AIE partition p3: columns 8..11 overlap partition 'p0' (columns 0..11) (devices.aie.partitions[3].startCol)");
+    expect(refused(E.addAiePartition(ws, { startCol: 45, numCols: 10 }))).toBe('AIE partition p3: columns 45..54 exceed the array (columns 0..49) (devices.aie.partitions[3].numCols)');
+    expect(refused(E.updateAiePartition(ws, 'p1', { numCols: 30 }))).toBe("AIE partition p2: columns 40..40 overlap partition 'p1' (columns 12..41) (devices.aie.partitions[2].startCol)");
     const full = ok(E.addAiePartition(ws, { startCol: 16, numCols: 24 }));
     const fuller = ok(E.addAiePartition(full, { startCol: 41, numCols: 9 }));
     expect(refused(E.addAiePartition(fuller))).toBe('devices.aie.partitions: no free columns: all 50 columns of the array are in partitions');
@@ -167,7 +167,7 @@ describe('device edits', () => {
   it('renames a partition together with the exporters of its memory; refuses removing one they export', () => {
     const renamed = ok(E.updateAiePartition(ws, 'p0', { name: 'main' }));
     expect(renamed.devices.dmabuf.exporters[2].partition).toBe('main');
-    expect(refused(E.removeAiePartition(ws, 'p0'))).toBe("devices.dmabuf.exporters[2].partition: dma-buf exporter aiemem0 exports partition p0's data memory: remove it before removing partition p0");
+    expect(refused(E.removeAiePartition(ws, 'p0'))).toBe("dma-buf exporter aiemem0 exports partition p0's data memory: remove it before removing partition p0 (devices.dmabuf.exporters[2].partition)");
     expect(ok(E.removeAiePartition(ws, 'p1')).devices.aie!.partitions.map((p) => p.name)).toEqual(['p0', 'p2']);
     expect(refused(E.removeAieArray(ws))).toMatch(/exporter aiemem0 .* remove it before removing the AI Engine array/);
     expect(refused(E.addAieArray(ws))).toBe('devices.aie: the workspace already has an AI Engine array');
@@ -183,9 +183,9 @@ describe('device edits', () => {
     expect(ok(E.updateDmaExporter(c, 'heap1', { kind: 'camera' })).devices.dmabuf.exporters[3]).toEqual({ name: 'heap1', kind: 'camera', sizeBytes: 1920 * 1080 * 4 });
     const d = ok(E.updateDmaExporter(b, 'heap1', { name: 'scratch' }));
     expect(d.devices.dmabuf.importers[4].source).toBe('scratch');
-    expect(refused(E.updateDmaExporter(b, 'heap1', { sizeBytes: Number.NaN }))).toMatch(/^devices.dmabuf.exporters\[3\].sizeBytes: /);
-    expect(refused(E.updateDmaImporter(b, 'disp1', { name: 'heap0' }))).toBe("devices.dmabuf.importers[4].name: duplicate dma-buf device name 'heap0'");
-    expect(refused(E.removeDmaExporter(b, 'heap1'))).toBe("devices.dmabuf.exporters[3]: disp1 imports heap1's buffer: remove it or change the source first");
+    expect(refused(E.updateDmaExporter(b, 'heap1', { sizeBytes: Number.NaN }))).toMatch(/^dma-buf exporter heap1: .* \(devices\.dmabuf\.exporters\[3\]\.sizeBytes\)$/);
+    expect(refused(E.updateDmaImporter(b, 'disp1', { name: 'heap0' }))).toBe("dma-buf importer heap0: duplicate dma-buf device name 'heap0' (devices.dmabuf.importers[4].name)");
+    expect(refused(E.removeDmaExporter(b, 'heap1'))).toBe("dma-buf exporter heap1: disp1 imports heap1's buffer: remove it or change the source first (devices.dmabuf.exporters[3])");
     expect(ok(E.updateDmaImporter(b, 'disp1', { source: null })).devices.dmabuf.importers[4]).toEqual({ name: 'disp1', kind: 'display' });
   });
 

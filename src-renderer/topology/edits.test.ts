@@ -31,7 +31,7 @@ describe('topology edits', () => {
     // Guest A's pins reach CPU 111, on socket 1: removing it is refused, naming the pin.
     const r = refused(E.removeSocket(ws, 1));
     expect(r.field).toMatch(/^guests\[0\]\.vcpupin\[\d+\]\.cpuset$/);
-    expect(r.message).toContain('beyond the host');
+    expect(r.message).toContain('which this edit removes');
     expect(refused(E.addCore(ws, 5)).field).toBe('host.sockets');
     let full = ws;
     for (let i = 0; i < 8; i++) full = ok(E.addCore(full, 0));

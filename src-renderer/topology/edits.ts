@@ -2,8 +2,12 @@ import { FieldError } from '../../src-common/parse/field-error';
 import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
 import { GiB, MiB } from '../../src-common/parse/size';
 import {
+  SAME_THREADS,
+  carryCpuIdentity,
   defaultAieArray,
+  describeRefusal,
   hostCpuCount,
+  hostSchema,
   parseWorkspace,
   vcpuCount,
   type AiePartitionConfig,
@@ -11,6 +15,9 @@ import {
   type DmabufImporter,
   type Guest,
   type MhiController,
+  type ThreadMap,
+  withoutCores,
+  withoutSocket,
   type Workspace,
 } from '../../src-common/workspace';
 import { AIE_ID, DMABUF_ID, MACHINE_ID, guestId, parseNodeId, type NodeRef } from './ids';
@@ -29,7 +36,8 @@ function edit(ws: Workspace, mutate: (d: Workspace) => void): EditResult {
     mutate(draft);
     return { ok: true, doc: parseWorkspace(draft) };
   } catch (e) {
-    if (e instanceof FieldError) return { ok: false, field: e.field, message: e.message };
+    // Named as the user sees it (guest A, vCPU 32), with the document path after it.
+    if (e instanceof FieldError) return { ok: false, field: e.field, message: describeRefusal(draft, e.field, e.detail) };
     return { ok: false, field: '', message: (e as Error).message };
   }
 }
@@ -42,30 +50,52 @@ const guestIndex = (ws: Workspace, name: string) => {
 
 // ---- host ----
 
+/**
+ * Host edits keep CPU identity: every pin and MHI socket is carried to the new numbering
+ * (src-common/workspace/rehost.ts), or the edit is refused when a pinned thread would go.
+ */
+const hostEdit = (ws: Workspace, mutate: (d: Workspace) => void, threads: ThreadMap = SAME_THREADS) =>
+  edit(ws, (d) => {
+    mutate(d);
+    // A host the schema refuses is reported as such, before any pin is looked at.
+    if (!hostSchema.safeParse(d.host).success) parseWorkspace(d);
+    carryCpuIdentity(ws, d, threads);
+  });
+
 /** Adds a socket like the last one. */
-export const addSocket = (ws: Workspace) => edit(ws, (d) => void d.host.sockets.push({ ...d.host.sockets[d.host.sockets.length - 1] }));
+export const addSocket = (ws: Workspace) => hostEdit(ws, (d) => void d.host.sockets.push({ ...d.host.sockets[d.host.sockets.length - 1] }));
 
-/** Removes socket `s`; refused while pins or devices still refer to CPUs or sockets that would go. */
+/** Removes socket `s` (later sockets move down one); refused while pins or devices still refer to it. */
 export const removeSocket = (ws: Workspace, s: number) =>
-  edit(ws, (d) => {
-    if (s < 0 || s >= d.host.sockets.length) throw new FieldError('host.sockets', `no socket ${s}`);
-    d.host.sockets.splice(s, 1);
-  });
+  hostEdit(
+    ws,
+    (d) => {
+      if (s < 0 || s >= d.host.sockets.length) throw new FieldError('host.sockets', `no socket ${s}`);
+      if (d.host.sockets.length === 1) throw new FieldError('host.sockets', 'the host needs at least one socket');
+      d.host.sockets.splice(s, 1);
+    },
+    withoutSocket(s),
+  );
 
-export const addCore = (ws: Workspace, s: number) =>
-  edit(ws, (d) => {
-    if (!d.host.sockets[s]) throw new FieldError('host.sockets', `no socket ${s}`);
-    d.host.sockets[s].cores += 1;
-  });
+/** Adds a core at the end of socket `s`; the CPUs of later sockets are renumbered and their pins follow. */
+export const addCore = (ws: Workspace, s: number) => setCores(ws, s, (ws.host.sockets[s]?.cores ?? 0) + 1);
 
-export const removeCore = (ws: Workspace, s: number) =>
-  edit(ws, (d) => {
-    if (!d.host.sockets[s]) throw new FieldError('host.sockets', `no socket ${s}`);
-    d.host.sockets[s].cores -= 1;
-  });
+/** Removes the last core of socket `s`; refused while a vCPU is pinned to one of its threads. */
+export const removeCore = (ws: Workspace, s: number) => setCores(ws, s, (ws.host.sockets[s]?.cores ?? 0) - 1);
+
+/** Removes the given cores (indices within socket `s`), whichever they are; later cores and sockets are renumbered, pins follow. */
+export const removeCores = (ws: Workspace, s: number, cores: readonly number[]) =>
+  hostEdit(
+    ws,
+    (d) => {
+      if (!d.host.sockets[s]) throw new FieldError('host.sockets', `no socket ${s}`);
+      d.host.sockets[s].cores -= new Set(cores).size;
+    },
+    withoutCores(s, cores),
+  );
 
 export const setCores = (ws: Workspace, s: number, cores: number) =>
-  edit(ws, (d) => {
+  hostEdit(ws, (d) => {
     if (!d.host.sockets[s]) throw new FieldError('host.sockets', `no socket ${s}`);
     d.host.sockets[s].cores = cores;
   });
@@ -77,7 +107,7 @@ export const setSocketMemory = (ws: Workspace, s: number, bytes: number) =>
   });
 
 /** SMT mode: threads per core (1, 2, 4 or 8). */
-export const setSmt = (ws: Workspace, threadsPerCore: number) => edit(ws, (d) => void (d.host.threadsPerCore = threadsPerCore as Workspace['host']['threadsPerCore']));
+export const setSmt = (ws: Workspace, threadsPerCore: number) => hostEdit(ws, (d) => void (d.host.threadsPerCore = threadsPerCore as Workspace['host']['threadsPerCore']));
 
 export const renameHost = (ws: Workspace, name: string) => edit(ws, (d) => void (d.host.name = name));
 
@@ -429,13 +459,14 @@ export function deleteElements(ws: Workspace, ids: readonly string[]): EditResul
     for (const g of guests) step(removeGuest(cur, g));
     for (const r of refs) if (r?.kind === 'vcpu' && !guests.has(r.guest)) step(unpinVcpus(cur, r.guest, [r.vcpu]));
     const tree = hostTree(cur.host);
-    const coresBySocket = new Map<number, number>();
+    // The selected cores themselves go (not the last ones of their socket).
+    const coresBySocket = new Map<number, number[]>();
     for (const r of refs) {
       if (r?.kind !== 'core') continue;
       const s = tree.findIndex((sk) => sk.cores.some((c) => c.logical === r.core));
-      if (s >= 0) coresBySocket.set(s, (coresBySocket.get(s) ?? 0) + 1);
+      if (s >= 0) coresBySocket.set(s, [...(coresBySocket.get(s) ?? []), tree[s].cores.findIndex((c) => c.logical === r.core)]);
     }
-    for (const [s, n] of coresBySocket) step(setCores(cur, s, cur.host.sockets[s].cores - n));
+    for (const [s, cores] of coresBySocket) step(removeCores(cur, s, cores));
     const sockets = refs.flatMap((r) => (r?.kind === 'package' ? [r.socket] : [])).sort((a, b) => b - a);
     for (const s of sockets) step(removeSocket(cur, s));
   } catch (r) {

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCpuset } from '../../src-common/parse/cpuset';
+import { threadOf, type Workspace } from '../../src-common/workspace';
+import { seedWorkspace } from './dev/cases';
+import * as E from './edits';
+
+/**
+ * Host edits keep CPU identity: for random sequences of + Socket, − Socket, + Core, − Core and
+ * SMT changes on the seed, every pinned vCPU stays on the same physical threads, followed by
+ * identity (which socket, which core, which thread — not by number), unless the edit would
+ * remove one of them, in which case it is refused and the document is unchanged.
+ */
+
+type Op = { op: 'addSocket' } | { op: 'removeSocket'; s: number } | { op: 'addCore'; s: number } | { op: 'removeCore'; s: number } | { op: 'smt'; t: 1 | 2 | 4 | 8 };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.constant({ op: 'addSocket' as const }),
+  fc.record({ op: fc.constant('removeSocket' as const), s: fc.nat(3) }),
+  fc.record({ op: fc.constant('addCore' as const), s: fc.nat(3) }),
+  fc.record({ op: fc.constant('removeCore' as const), s: fc.nat(3) }),
+  fc.record({ op: fc.constant('smt' as const), t: fc.constantFrom(1 as const, 2 as const, 4 as const, 8 as const) }),
+);
+
+/** A physical thread by identity: socket and core ids that survive renumbering. */
+type Ident = string;
+
+/** The model: the ids of each socket's cores, in order; new ids for what an edit adds. */
+interface Model {
+  sockets: number[][];
+  threads: number;
+  next: number;
+}
+
+const modelOf = (ws: Workspace): Model => {
+  let next = 0;
+  return { sockets: ws.host.sockets.map((s) => Array.from({ length: s.cores }, () => next++)), threads: ws.host.threadsPerCore, next };
+};
+
+const identOf = (ws: Workspace, m: Model, cpu: number): Ident => {
+  const r = threadOf(ws.host, cpu)!;
+  return `core#${m.sockets[r.socket][r.core]}.t${r.thread}`;
+};
+
+/** Every pinned vCPU's threads, by identity. */
+const pinIdents = (ws: Workspace, m: Model) =>
+  Object.fromEntries(ws.guests.flatMap((g) => g.vcpupin.map((p) => [`${g.name}:${p.vcpu}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()])));
+
+function apply(ws: Workspace, m: Model, o: Op): { result: E.EditResult; model: Model } {
+  const sockets = m.sockets.map((c) => [...c]);
+  let threads = m.threads;
+  let next = m.next;
+  switch (o.op) {
+    case 'addSocket':
+      sockets.push(sockets[sockets.length - 1].map(() => next++));
+      return { result: E.addSocket(ws), model: { sockets, threads, next } };
+    case 'removeSocket':
+      sockets.splice(o.s, 1);
+      return { result: E.removeSocket(ws, o.s), model: { sockets, threads, next } };
+    case 'addCore':
+      sockets[o.s]?.push(next++);
+      return { result: E.addCore(ws, o.s), model: { sockets, threads, next } };
+    case 'removeCore':
+      sockets[o.s]?.pop();
+      return { result: E.removeCore(ws, o.s), model: { sockets, threads, next } };
+    case 'smt':
+      threads = o.t;
+      return { result: E.setSmt(ws, o.t), model: { sockets, threads, next } };
+  }
+}
+
+/** Whether the edit (as the model sees it) removes a thread some vCPU is pinned to. */
+function removesPinned(ws: Workspace, before: Model, after: Model): boolean {
+  const kept = new Set<string>();
+  for (const cores of after.sockets) for (const id of cores) for (let t = 0; t < after.threads; t++) kept.add(`core#${id}.t${t}`);
+  return Object.values(pinIdents(ws, before)).some((ids) => ids.some((id) => !kept.has(id)));
+}
+
+describe('host edits keep CPU identity', () => {
+  it('pinned vCPUs stay on the same (socket, core, thread) through random edit sequences, or the edit is refused', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => {
+        let ws = seedWorkspace();
+        let m = modelOf(ws);
+        for (const o of ops) {
+          const before = JSON.stringify(ws);
+          const { result, model } = apply(ws, m, o);
+          if (result.ok) {
+            expect(removesPinned(ws, m, model), `${o.op} was applied although it removes a pinned thread`).toBe(false);
+            expect(pinIdents(result.doc, model)).toEqual(pinIdents(ws, m));
+            ws = result.doc;
+            m = model;
+          } else {
+            expect(JSON.stringify(ws)).toBe(before);
+            // Refused: either it would remove a pinned thread, or the host itself is invalid (core/socket bounds, SMT8 limits).
+            if (removesPinned(ws, m, model)) expect(result.message).toMatch(/which this edit removes|no socket|at least one socket|expected/);
+          }
+        }
+      }),
+      { numRuns: 200, seed: 14 },
+    );
+  });
+
+  it("+ Core on socket 0 of the seed moves guest A's pins on socket 1 with their threads (64-67 → 68-71)", () => {
+    const ws = seedWorkspace();
+    const a = ws.guests.find((g) => g.name === 'A')!;
+    const pin = a.vcpupin.find((p) => p.cpuset === '64-67')!;
+    const r = E.addCore(ws, 0);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.doc.guests.find((g) => g.name === 'A')!.vcpupin.find((p) => p.vcpu === pin.vcpu)!.cpuset).toBe('68-71');
+  });
+
+  it('a refusal names the guest and vCPU as the user sees them, then the document path', () => {
+    const r = E.removeSocket(seedWorkspace(), 1);
+    if (r.ok) throw new Error('expected a refusal');
+    expect(r.message).toMatch(/^guest A, vCPU \d+: pinned to CPU [\d-]+ \(socket 1, core \d+, thread 0\), which this edit removes; .* \(guests\[0\]\.vcpupin\[\d+\]\.cpuset\)$/);
+  });
+});
+
+describe('Del on a core removes that core', () => {
+  it('the cores after it (and their pins) move down; a pinned core is refused', () => {
+    const ws = seedWorkspace();
+    // Core L#1 of socket 0 holds guest A's pins: refused, naming the vCPU.
+    const pinned = E.deleteElements(ws, ['core:1']);
+    expect(pinned.ok).toBe(false);
+    // Guest B floats; remove A, pin B's vCPU 0 to core 3's threads (12-15), then delete core 2.
+    const noA = E.removeGuest(ws, 'A');
+    if (!noA.ok) throw new Error(noA.message);
+    const pinnedB = E.pinVcpus(noA.doc, 'B', [0], '12-15');
+    if (!pinnedB.ok) throw new Error(pinnedB.message);
+    const r = E.deleteElements(pinnedB.doc, ['core:2']);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.doc.host.sockets[0].cores).toBe(15);
+    expect(r.doc.guests.find((g) => g.name === 'B')!.vcpupin.find((p) => p.vcpu === 0)!.cpuset).toBe('8-11');
+  });
+});
