@@ -50,7 +50,15 @@ export class OverlayCanvas {
   /** Shows `o` (null clears the drawing) at the next frame. */
   set(o: Overlay | null): void {
     this.#overlay = o;
+    // How many CPUs it paints (tests and tools read it; the pixels say the same).
+    this.#canvas.dataset.cpus = String(o?.fills.length ?? 0);
     if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#draw());
+  }
+
+  /** Dims the overlay (its run ran on a topology edited since), or shows it in full. */
+  setDimmed(dimmed: boolean): void {
+    this.#canvas.style.opacity = dimmed ? '0.3' : '1';
+    this.#canvas.dataset.dimmed = String(dimmed);
   }
 
   destroy(): void {

@@ -1,11 +1,16 @@
 /**
- * RunView — the renderer's state of the live run (one per bridge): the toolbar's choices,
- * progress, the latest per-CPU state, the kernel log as produced, the chart series, and the
- * time/CPU the user jumped to. Components read the getters; actions call the `runs` bridge
- * area. Stored runs opened in the Runs tab live here too, so the Charts tab can replay them.
+ * RunView — the renderer's state of runs (one per bridge): the toolbar's choices, and per
+ * workspace the run shown with it — progress, the latest per-CPU state, the kernel log as
+ * produced, the chart series, the time/CPU the user jumped to. A run belongs to its workspace:
+ * opening another workspace shows that workspace's own last run (the one this window saw, else
+ * the newest stored one) or none, while a run still executing elsewhere keeps streaming into its
+ * own workspace's slot (`elsewhere` names it for the toolbar). Components read the getters;
+ * actions call the `runs` bridge area. Stored runs opened in the Runs tab live here too, so the
+ * Charts tab can replay them. `dispose()` releases the bridge subscriptions.
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
 import type { OpenedRun, RunCounters, RunLiveUpdate, RunProgress } from '../../src-common/bridge/areas/runs';
+import type { Workspace } from '../../src-common/workspace';
 import type { WorkspaceStore } from '../lib/workspace-store.svelte';
 import { appendCapped, type LogLine } from './log-filter';
 import { overlayOf, type Overlay } from './overlay';
@@ -18,6 +23,30 @@ export interface Barriers {
   afterClear: boolean;
 }
 
+/** What a workspace shows of its run; replaced whole on every change ($state.raw). */
+interface Slot {
+  progress: RunProgress | null;
+  cpus: { state: string[]; busy: number[] } | null;
+  counters: RunCounters | null;
+  log: LogLine[];
+  chart: ChartData;
+  waiting: ReadonlyMap<number, string>;
+  focus: { t: number; cpu: number | null } | null;
+  /** The topology the run ran on (topologyKey), null when unknown (a run re-attached after a reload). */
+  topology: string | null;
+  /** From the store (the newest stored run), not seen live in this window. */
+  stored: boolean;
+}
+
+const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), focus: null, topology: null, stored: false };
+
+/** What of a workspace the run overlay depends on: the host and where each vCPU may run. */
+export function topologyKey(ws: Workspace): string {
+  return JSON.stringify([ws.host.threadsPerCore, ws.host.sockets.map((s) => s.cores), ws.guests.map((g) => [g.name, g.smp, g.vcpupin])]);
+}
+
+const isActive = (p: RunProgress | null | undefined) => p?.state === 'running' || p?.state === 'paused';
+
 export class RunView {
   // Toolbar choices.
   barriers = $state<Barriers>({ beforeSet: true, afterClear: true });
@@ -26,34 +55,52 @@ export class RunView {
   /** Simulated seconds per wall second; null = as fast as possible. */
   speed = $state<number | null>(null);
 
-  #progress = $state.raw<RunProgress | null>(null);
-  #cpus = $state.raw<{ state: string[]; busy: number[] } | null>(null);
-  #counters = $state.raw<RunCounters | null>(null);
-  #log = $state.raw<LogLine[]>([]);
-  #chart = $state.raw<ChartData>(chartOf([]));
-  // Replaced, never mutated in place ($state.raw), so a plain Map is right here.
+  // Replaced whole, never mutated in place ($state.raw), so a plain Map is right here.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #waiting = $state.raw<ReadonlyMap<number, string>>(new Map());
+  #slots = $state.raw<ReadonlyMap<number, Slot>>(new Map());
+  /** The run executing on the host (one at a time), wherever it belongs. */
+  #live = $state.raw<RunProgress | null>(null);
   #error = $state<string | null>(null);
-  #focus = $state.raw<{ t: number; cpu: number | null } | null>(null);
   #opened = $state.raw<OpenedRun | null>(null);
   /** The workspace open when that run was opened: runs are listed per workspace. */
   #openedIn = $state<number | null>(null);
   #finishedCount = $state(0);
-  #series = new SeriesBuffer();
+  // Bookkeeping, not shown: plain (non-reactive) collections on purpose.
+  /* eslint-disable svelte/prefer-svelte-reactivity */
+  #series = new Map<number, SeriesBuffer>();
+  /** Runs started or seen live, by id → the workspace they belong to. */
+  #runWorkspace = new Map<number, number>();
+  /** Workspaces whose stored last run was asked for (once each). */
+  #asked = new Set<number>();
+  /** The topology of a run whose first progress has not arrived yet. */
+  #pendingTopology = new Map<number, string>();
+  /* eslint-enable svelte/prefer-svelte-reactivity */
   #seq = 0;
+  #unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly bridge: BridgeClient,
     private readonly store: WorkspaceStore,
   ) {
-    bridge.on('onRunProgress', (p) => this.#onProgress(p));
-    bridge.on('onRunUpdate', (u) => this.#onUpdate(u));
+    this.#unsubscribe.push(
+      bridge.on('onRunProgress', (p) => this.#onProgress(p)),
+      bridge.on('onRunUpdate', (u) => this.#onUpdate(u)),
+    );
     // A reloaded window re-attaches to a run still going.
     void bridge
       .call('runs.active')
       .then((p) => p && this.#onProgress(p))
       .catch(() => {});
+  }
+
+  /** Releases the bridge subscriptions (the view stops following runs). */
+  dispose(): void {
+    for (const off of this.#unsubscribe.splice(0)) off?.();
+  }
+
+  get #slot(): Slot {
+    const id = this.store.id;
+    return (id !== null && this.#slots.get(id)) || EMPTY;
   }
 
   /** The open workspace (runs are of it). */
@@ -64,30 +111,45 @@ export class RunView {
   get workspaceBarriers(): Barriers | null {
     return this.store.current?.kernel.barriers ?? null;
   }
+  /** Progress of the open workspace's run (live, or the last one). */
   get progress() {
-    return this.#progress;
+    return this.#slot.progress;
   }
+  /** A run is executing on the host (in this workspace or another): no second one may start. */
   get active() {
-    const s = this.#progress?.state;
-    return s === 'running' || s === 'paused';
+    return isActive(this.#live);
+  }
+  /** The open workspace's run is executing. */
+  get activeHere() {
+    return isActive(this.#live) && this.#live?.workspaceId === this.store.id;
+  }
+  /** The run executing in another workspace: its progress and that workspace's name. */
+  get elsewhere(): { progress: RunProgress; name: string } | null {
+    const p = this.#live;
+    if (!isActive(p) || !p || p.workspaceId === this.store.id) return null;
+    return { progress: p, name: this.store.list.find((w) => w.id === p.workspaceId)?.name ?? `workspace #${p.workspaceId}` };
   }
   get cpus() {
-    return this.#cpus;
+    return this.#slot.cpus;
   }
   get counters() {
-    return this.#counters;
+    return this.#slot.counters;
   }
   get log() {
-    return this.#log;
+    return this.#slot.log;
   }
   get chart() {
-    return this.#chart;
+    return this.#slot.chart;
+  }
+  /** Whether the shown results are a stored run's (not seen live in this window). */
+  get fromStore() {
+    return this.#slot.stored;
   }
   get error() {
     return this.#error;
   }
   get focus() {
-    return this.#focus;
+    return this.#slot.focus;
   }
   /** The stored run shown instead of the live one; null once another workspace is open (it is not one of its runs). */
   get opened() {
@@ -98,44 +160,93 @@ export class RunView {
     return this.#finishedCount;
   }
   get overlay(): Overlay | null {
-    return this.#cpus ? overlayOf(this.#cpus, this.#waiting) : null;
+    const s = this.#slot;
+    return s.cpus ? overlayOf(s.cpus, s.waiting) : null;
+  }
+  /**
+   * Whether the overlay shows the topology it ran on: 'current', or 'previous' once an edit
+   * changed the host or the pins (the overlay is dimmed and says so); null without results.
+   */
+  get overlayTopology(): 'current' | 'previous' | null {
+    const s = this.#slot;
+    if (!s.cpus) return null;
+    const cur = this.store.current;
+    return s.topology === null || !cur || s.topology === topologyKey(cur) ? 'current' : 'previous';
+  }
+  /** There are results to clear (not while the run executes). */
+  get hasResults() {
+    const s = this.#slot;
+    return (s.progress !== null || s.cpus !== null) && !this.activeHere;
+  }
+
+  /** Drops the open workspace's shown results (the stored run stays in Runs). */
+  clearResults(): void {
+    const id = this.store.id;
+    if (id === null || this.activeHere) return;
+    this.#put(id, { ...EMPTY });
+    this.#series.delete(id);
+    this.#asked.add(id);
+  }
+
+  /**
+   * Called when a workspace is shown: without a run seen in this window, it shows its newest
+   * stored run (figures, log, charts; the overlay only with the final CPU states it stored).
+   */
+  async showLastRun(workspaceId: number | null): Promise<void> {
+    if (workspaceId === null || this.#slots.has(workspaceId) || this.#asked.has(workspaceId)) return;
+    this.#asked.add(workspaceId);
+    try {
+      const [last] = await this.bridge.call('runs.list', { workspaceId, limit: 1 });
+      if (!last || this.#slots.has(workspaceId) || last.status === 'running') return;
+      const run = await this.bridge.call('runs.open', { runId: last.id });
+      if (this.#slots.has(workspaceId)) return;
+      this.#put(workspaceId, slotOfStored(run, workspaceId, ++this.#seq));
+      this.#seq += run.log.length;
+    } catch {
+      // Nothing shown is better than a wrong run; the Runs tab still lists them.
+    }
   }
 
   async start(): Promise<void> {
     this.#error = null;
     const id = this.store.id;
-    if (id === null || !this.store.current) {
+    const doc = this.store.current;
+    if (id === null || !doc) {
       this.#error = 'Open a workspace first.';
       return;
     }
     try {
       await this.store.flush();
-      await this.bridge.call('runs.start', {
+      const { runId } = await this.bridge.call('runs.start', {
         workspaceId: id,
-        doc: this.store.current,
+        doc,
         barriers: { ...this.barriers },
         duration: this.duration.trim(),
         seed: this.seed,
         speed: this.speed,
       });
+      this.#runWorkspace.set(runId, id);
+      const slot = this.#slots.get(id);
+      if (slot?.progress?.runId === runId) this.#put(id, { ...slot, topology: topologyKey(doc) });
+      else this.#pendingTopology.set(runId, topologyKey(doc));
     } catch (e) {
       this.#error = (e as Error).message;
     }
   }
-
   pause = () => this.#control('runs.pause');
   resume = () => this.#control('runs.resume');
   stop = () => this.#control('runs.stop');
 
   async setSpeed(speed: number | null): Promise<void> {
     this.speed = speed;
-    const p = this.#progress;
-    if (p && this.active) await this.bridge.call('runs.setSpeed', { runId: p.runId, speed }).catch((e: Error) => (this.#error = e.message));
+    const p = this.#live;
+    if (p && isActive(p)) await this.bridge.call('runs.setSpeed', { runId: p.runId, speed }).catch((e: Error) => (this.#error = e.message));
   }
 
   /** A console line was picked: the charts mark the time, the drawing selects the CPU. */
   jumpTo(t: number, cpu: number | null): void {
-    this.#focus = { t, cpu };
+    const id = this.store.id;
+    if (id !== null) this.#put(id, { ...this.#slot, focus: { t, cpu } });
   }
 
   /** Shows a stored run in the Console and Charts tabs (null: back to the live run). */
@@ -154,7 +265,7 @@ export class RunView {
   }
 
   async #control(method: 'runs.pause' | 'runs.resume' | 'runs.stop'): Promise<void> {
-    const p = this.#progress;
+    const p = this.#live;
     if (!p) return;
     try {
       await this.bridge.call(method, { runId: p.runId });
@@ -165,40 +276,68 @@ export class RunView {
     }
   }
 
+  #put(workspaceId: number, slot: Slot): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh copy, then assigned whole
+    const next = new Map(this.#slots);
+    next.set(workspaceId, slot);
+    this.#slots = next;
+  }
+
   #onProgress(p: RunProgress): void {
-    if (p.runId !== this.#progress?.runId) this.#reset();
-    this.#progress = p;
-    if (p.error) this.#error = `Run ${p.runId} ${p.state}: ${p.error}`;
+    const id = p.workspaceId;
+    this.#runWorkspace.set(p.runId, id);
+    this.#live = p;
+    let slot = this.#slots.get(id);
+    if (!slot || slot.progress?.runId !== p.runId) {
+      // A new run of this workspace: its figures start empty.
+      slot = { ...EMPTY, topology: this.#pendingTopology.get(p.runId) ?? null };
+      this.#pendingTopology.delete(p.runId);
+      this.#series.set(id, new SeriesBuffer());
+      if (this.#openedIn === id) this.#opened = null;
+      if (id === this.store.id) this.#error = null;
+    }
+    this.#put(id, { ...slot, progress: p });
+    if (p.error && id === this.store.id) this.#error = `Run ${p.runId} ${p.state}: ${p.error}`;
     if (p.state === 'finished' || p.state === 'failed' || p.state === 'cancelled') this.#finishedCount++;
   }
 
   #onUpdate(u: RunLiveUpdate): void {
-    if (u.runId !== this.#progress?.runId) return;
-    this.#cpus = u.cpus;
-    this.#counters = u.counters;
-    if (u.newLog.length) this.#log = appendCapped(this.#log, u.newLog.map((l) => ({ seq: this.#seq++, t: l.t, text: l.text })), MAX_LOG);
+    const id = this.#runWorkspace.get(u.runId);
+    const slot = id === undefined ? undefined : this.#slots.get(id);
+    if (id === undefined || !slot || slot.progress?.runId !== u.runId) return;
+    const log = u.newLog.length ? appendCapped(slot.log, u.newLog.map((l) => ({ seq: this.#seq++, t: l.t, text: l.text })), MAX_LOG) : slot.log;
     // What each CPU waits on, as the detectors report it; kept while the CPU still spins.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh copy, then assigned whole
-    const waiting = new Map(this.#waiting);
+    const waiting = new Map(slot.waiting);
     for (const l of u.newLockups) if (l.kind !== 'hung_task') waiting.set(l.cpu, l.waitingOn);
     for (const cpu of [...waiting.keys()]) if (u.cpus.state[cpu] !== 'spinning') waiting.delete(cpu);
-    this.#waiting = waiting;
-    this.#series.push(pointOf(u));
-    this.#chart = this.#series.chart();
+    let series = this.#series.get(id);
+    if (!series) this.#series.set(id, (series = new SeriesBuffer()));
+    // The run's own grid samples (what the stored run keeps), then this update's point.
+    for (const s of u.samples ?? []) series.push({ t: s.t, busy: s.busy, ipisSent: s.ipisSent, lostIpis: s.lostIpis, exits: s.exits });
+    series.push(pointOf(u));
+    this.#put(id, { ...slot, cpus: u.cpus, counters: u.counters, log, waiting, chart: series.chart() });
   }
+}
 
-  #reset(): void {
-    this.#cpus = null;
-    this.#counters = null;
-    this.#log = [];
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- assigned whole
-    this.#waiting = new Map();
-    this.#series.clear();
-    this.#chart = chartOf([]);
-    this.#focus = null;
-    this.#opened = null;
-    this.#error = null;
-  }
+/** A stored run as a workspace's shown run: its progress as it ended, figures, log, charts, final CPU states. */
+function slotOfStored(r: OpenedRun, workspaceId: number, seq0: number): Slot {
+  const run = r.run;
+  const state = run.status === 'interrupted' ? 'failed' : run.status === 'running' ? 'finished' : run.status;
+  const cpus = r.cpus.length ? { state: r.cpus.map((c) => c.state), busy: r.cpus.map((c) => c.busy) } : null;
+  const last = r.samples.at(-1);
+  return {
+    progress: { runId: run.id, workspaceId, state, simNs: run.simulatedNs, durationNs: run.durationNs ?? run.simulatedNs, wallSeconds: 0, etaSeconds: null, speed: null },
+    cpus,
+    counters: { broadcasts: 0, ipisSent: last?.ipisSent ?? 0, lostIpis: run.lostIpis ?? last?.lostIpis ?? 0, lockups: run.lockups ?? last?.lockups ?? 0, logLines: r.log.length },
+    log: r.log.slice(-MAX_LOG).map((l, i) => ({ seq: seq0 + i, t: l.t, text: l.text })),
+    chart: chartOf(r.samples),
+    waiting: new Map(r.lockups.filter((l) => l.kind !== 'hung_task').map((l) => [l.cpu, l.waitingOn])),
+    focus: null,
+    // The stored run does not say which topology it ran on in a form to compare: shown as is.
+    topology: null,
+    stored: true,
+  };
 }
 
 let shared: RunView | null = null;

@@ -33,3 +33,37 @@ describe('RunView.opened', () => {
     expect(view.opened).toBeNull();
   });
 });
+
+describe('RunView per workspace', () => {
+  it("shows a run with its own workspace only; a run elsewhere is named; dispose() stops following", () => {
+    const listeners: Record<string, ((p: unknown) => void)[]> = {};
+    const live = {
+      on: (e: string, f: (p: unknown) => void) => {
+        (listeners[e] ??= []).push(f);
+        return () => (listeners[e] = listeners[e].filter((g) => g !== f));
+      },
+      call: async () => null,
+    } as unknown as BridgeClient;
+    const emit = (e: string, p: unknown) => listeners[e]?.forEach((f) => f(p));
+    const store = { id: 1 as number | null, current: null, list: [{ id: 1, name: 'seed' }, { id: 2, name: 'other' }] };
+    const view = new RunView(live, store as unknown as WorkspaceStore);
+    const progress = { runId: 5, workspaceId: 1, state: 'running', simNs: 1e9, durationNs: 6e11, wallSeconds: 1, etaSeconds: 9, speed: null };
+    emit('onRunProgress', progress);
+    emit('onRunUpdate', { runId: 5, simNs: 1e9, cpus: { state: ['guest'], busy: [0.5] }, counters: { broadcasts: 0, ipisSent: 3, lostIpis: 1, lockups: 0, logLines: 1 }, newLog: [{ t: 1, text: 'x' }], newLockups: [], guestExits: {}, samples: [{ t: 0.5, busy: 0.4, ipisSent: 1, lostIpis: 0, lockups: 0, exits: {} }] });
+    expect(view.progress?.runId).toBe(5);
+    expect(view.log).toHaveLength(1);
+    expect(view.chart.t).toEqual([0.5, 1]);
+    expect(view.elsewhere).toBeNull();
+    store.id = 2;
+    expect(view.progress).toBeNull();
+    expect(view.log).toHaveLength(0);
+    expect(view.overlay).toBeNull();
+    expect(view.elsewhere).toMatchObject({ name: 'seed', progress: { runId: 5 } });
+    expect(view.active).toBe(true);
+    expect(view.activeHere).toBe(false);
+    view.dispose();
+    emit('onRunProgress', { ...progress, state: 'finished' });
+    store.id = 1;
+    expect(view.progress?.state).toBe('running');
+  });
+});

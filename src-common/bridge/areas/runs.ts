@@ -34,6 +34,8 @@ export interface RunCounters {
 /** Progress of the active run: at every update and once when it ends. */
 export interface RunProgress {
   runId: number;
+  /** The workspace the run is of (the run view shows a run with its own workspace only). */
+  workspaceId: number;
   state: RunState;
   simNs: number;
   durationNs: number;
@@ -59,6 +61,11 @@ export interface RunLiveUpdate {
   newLockups: RunLockup[];
   /** Exits so far per guest (all reasons summed). */
   guestExits: Record<string, number>;
+  /**
+   * The run's samples on its fixed simulated-time grid (duration / 1000) since the previous
+   * update: the very points the stored run keeps, so live charts match the stored ones.
+   */
+  samples: RunSample[];
 }
 
 /** A run as the Runs tab lists it. */

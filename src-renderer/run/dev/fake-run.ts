@@ -55,7 +55,7 @@ export class FakeRun {
 
   progress(): RunProgress {
     const simNs = this.#tick * 100_000_000;
-    return { runId: this.runId, state: 'running', simNs, durationNs: 3600e9, wallSeconds: this.#tick / 10, etaSeconds: 100, speed: 1 };
+    return { runId: this.runId, workspaceId: 1, state: 'running', simNs, durationNs: 3600e9, wallSeconds: this.#tick / 10, etaSeconds: 100, speed: 1 };
   }
 
   /** The next update (0.1 simulated s later). */
@@ -89,6 +89,7 @@ export class FakeRun {
       newLog,
       newLockups,
       guestExits: { ...this.#exits },
+      samples: [],
     };
   }
 }

@@ -11,6 +11,7 @@ import type { Store } from '../../store';
 import { RunPace } from './run-pace';
 
 export interface LiveRunRequest {
+  workspaceId: number;
   workspaceName: string;
   workspace: Workspace;
   seed: number;
@@ -21,6 +22,7 @@ export interface LiveRunRequest {
 
 interface Active {
   runId: number;
+  workspaceId: number;
   handle: RunHandle;
   rec: RunRecorder;
   pace: RunPace;
@@ -59,6 +61,7 @@ export class LiveRuns {
     });
     const a: Active = {
       runId: rec.runId,
+      workspaceId: req.workspaceId,
       handle: null as unknown as RunHandle,
       rec,
       pace: new RunPace(req.speed),
@@ -132,6 +135,7 @@ export class LiveRuns {
       newLog: u.newLog,
       newLockups: u.newLockups ?? [],
       guestExits: u.guestExits ?? {},
+      samples: (u.samples ?? []).map(({ tNs, ...rest }) => ({ t: tNs / 1e9, ...rest })),
     });
     const holdFor = a.pace.holdFor(this.wall(a), u.simNs);
     if (holdFor > 0 && !a.hold && !a.userPaused && this.active === a) {
@@ -178,6 +182,7 @@ export class LiveRuns {
     const wall = this.wall(a);
     return {
       runId: a.runId,
+      workspaceId: a.workspaceId,
       state,
       simNs: a.simNs,
       durationNs: a.durationNs,

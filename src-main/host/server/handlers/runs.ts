@@ -22,7 +22,7 @@ export function runsHandlers(deps: HandlerDeps, live = new LiveRuns(deps.store))
       } catch (e) {
         throw new FieldError(doc ? 'runs.start.doc' : 'runs.start.workspaceId', (e as Error).message);
       }
-      return live.start({ workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit);
+      return live.start({ workspaceId, workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit);
     },
     'runs.pause': ({ runId }) => {
       live.pause(runId);
