@@ -21,3 +21,15 @@ export function formatSize(bytes: number): string {
   }
   return `${bytes}B`;
 }
+
+/** A size for reading, not for round-tripping: `23.5 GiB`, `512 MiB`, `1 TiB` (one decimal at most). */
+export function formatSizeHuman(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : Number(v.toFixed(1))} ${units[i]}`;
+}

@@ -7,7 +7,7 @@
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
 import { TRANSFER_MAX_BYTES, fileTextProblem, type TransferFile } from '../../src-common/bridge/areas/transfer';
-import { vcpuCount, type Workspace } from '../../src-common/workspace';
+import { sourceNote, vcpuCount, type Workspace } from '../../src-common/workspace';
 import { freeName } from '../lib/names';
 import type { WorkspaceStore } from '../lib/workspace-store.svelte';
 
@@ -74,7 +74,8 @@ function applying(what: string, edit: () => void): void {
 const hostSummary = (w: Workspace) => {
   const h = w.host;
   const cores = new Set(h.sockets.map((s) => s.cores));
-  return `${h.sockets.length} socket${h.sockets.length === 1 ? '' : 's'} × ${cores.size === 1 ? [...cores][0] : [...cores].join('/')} cores, SMT${h.threadsPerCore}`;
+  const note = sourceNote(h);
+  return `${h.sockets.length} socket${h.sockets.length === 1 ? '' : 's'} × ${cores.size === 1 ? [...cores][0] : [...cores].join('/')} cores, SMT${h.threadsPerCore}${note ? ` (${note})` : ''}`;
 };
 
 /** Imports `file` as `kind`; resolves with a sentence saying what changed. Errors are prefixed with the file's name. */

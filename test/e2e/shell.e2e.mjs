@@ -176,3 +176,22 @@ test('the shell has no serious accessibility violations (axe)', async ({ page })
 test('no script errors or CSP violations in the page', async ({ pageErrors }) => {
   assert.deepEqual(pageErrors, []);
 });
+
+test('the outline selects what it names: a socket, a core, a guest show selected on the drawing', async ({ page }) => {
+  const outline = page.getByRole('navigation', { name: 'Outline' });
+  const selectedIds = () => page.evaluate(() => document.querySelector('[data-testid="topology-canvas"]').cy.$(':selected').map((e) => e.id()));
+  // Open the seed workspace made above.
+  const seed = (await page.getByRole('list', { name: 'Workspace list' }).locator('button.open').allTextContents()).find((n) => n !== 'Lab machine' && !n.startsWith('Untitled'));
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: seed, exact: true }).click();
+  await outline.getByRole('button', { name: 'Socket 1', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="topology-canvas"]')?.cy?.getElementById('pkg:1').selected());
+  assert.deepEqual(await selectedIds(), ['pkg:1']);
+  await outline.getByRole('button', { name: 'Open socket 1' }).click();
+  await outline.getByRole('button', { name: 'Core 17', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="topology-canvas"]').cy.getElementById('core:17').selected());
+  await outline.getByRole('button', { name: 'B', exact: true }).press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="topology-canvas"]').cy.getElementById('guest:B').selected());
+  assert.deepEqual(await selectedIds(), ['guest:B']);
+  assert.equal(await outline.getByRole('button', { name: 'B', exact: true }).getAttribute('aria-pressed'), 'true');
+  assert.equal((await page.getByTestId('outline-devices').textContent()).trim(), 'none', 'the seed has no devices');
+});

@@ -252,3 +252,19 @@ test('transfer: an hwloc synthetic description typed in a small form — refused
   assert.match(await status(page), /New workspace “pack:2 core:2 pu:4”: 2 sockets × 2 cores, SMT4/);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+test('transfer: an x86 VM imported says what it was, memory in human units; NUMA nodes without memory get the default, with a warning', async ({ page, root, shot }) => {
+  await importFile(page, 'hwloc XML…', path.join(root, 'src-main/host/import/fixtures/lstopo-x86-vm.xml'));
+  await waitCurrent(page, 'lstopo-x86-vm');
+  assert.match(await status(page), /1 socket × 2 cores, SMT1 \(the imported machine is x86_64 \([^)]*\); simulated as POWER9\)/);
+  const outline = page.getByRole('navigation', { name: 'Outline' });
+  assert.match(await outline.getByTestId('outline-host-source').textContent(), /^the imported machine is x86_64/);
+  // 6537039872 bytes read as 6.1 GiB, not 6383828K.
+  await outline.getByText('2 cores, 6.1 GiB').waitFor();
+  await shot('ui-transfer-07-x86-vm');
+
+  await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-numa-nomem.xml'));
+  await waitCurrent(page, 'lstopo-pack2-numa-nomem');
+  assert.match(await status(page), /2 sockets × 16 cores, SMT4 \(no NUMA node carries memory: gave each 1 GiB, as a synthetic description would\)/);
+  await outline.getByText('16 cores, 1 GiB').first().waitFor();
+});

@@ -20,6 +20,14 @@ describe('twb import / export', () => {
     expect(fs.existsSync(bad)).toBe(false);
   });
 
+  it('imports hwloc XML whose NUMA nodes carry no memory with the synthetic default, warning on stderr', () => {
+    const file = decodeURIComponent(new URL('../../host/import/fixtures/lstopo-pack2-numa-nomem.xml', import.meta.url).pathname);
+    const r = twb('import', 'hwloc', file);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).host.sockets).toEqual([{ cores: 16, memoryBytes: 2 ** 30 }, { cores: 16, memoryBytes: 2 ** 30 }]);
+    expect(r.stderr).toBe(`twb: warning: ${file}: no NUMA node carries memory: gave each 1 GiB, as a synthetic description would\n`);
+  });
+
   it('exports a guest as libvirt XML and adds it back to a workspace', () => {
     const xml = path.join(dir, 'A.xml');
     expect(twb('export', 'libvirt', 'builtin:seed-power9-ipi', 'A', '-o', xml).status).toBe(0);

@@ -34,6 +34,8 @@ export function registerImport(program: Command): void {
       if (!file === !opts.synthetic) throw new CliError('give either an hwloc XML file or --synthetic "DESC"');
       try {
         const ws = opts.synthetic ? importSynthetic(opts.synthetic, opts.name ?? 'synthetic') : importHwlocXml(read(file!), opts.name);
+        // What the importer had to assume, said where a person reads it (stdout may be the JSON).
+        for (const note of ws.host.source?.notes ?? []) process.stderr.write(`twb: warning: ${opts.synthetic ? 'synthetic' : file}: ${note}\n`);
         output(ws, opts.output);
       } catch (e) {
         if (e instanceof CliError) throw e;

@@ -68,15 +68,33 @@ export function parseHwlocXml(text: string): TopoNode {
   return root;
 }
 
-/** The host name lstopo records (`<info name="HostName" value=…>`), if any. */
-function hostNameOf(text: string): string | undefined {
-  return /<info\s+name="HostName"\s+value="([^"]*)"/.exec(text)?.[1];
+/** An `<info name=… value=…>` lstopo records (HostName, Architecture, CPUModel), the first one, if any. */
+function infoOf(text: string, name: string): string | undefined {
+  const v = new RegExp(`<info\\s+name="${name}"\\s+value="([^"]*)"`).exec(text)?.[1];
+  return v === undefined ? undefined : v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').slice(0, 255);
 }
 
+/**
+ * A new workspace from lstopo's XML. The host is simulated as POWER9 whatever it was; the
+ * source machine's name, architecture and CPU model are kept as `host.source`, with notes on
+ * what had to be assumed.
+ */
 export function importHwlocXml(text: string, workspaceName?: string): Workspace {
   const root = parseHwlocXml(text);
-  const hostName = sanitizeName(hostNameOf(text), 'host');
-  return workspaceForHost(treeToHost(root, hostName), workspaceName ?? hostName);
+  const rawName = infoOf(text, 'HostName');
+  const hostName = sanitizeName(rawName, 'host');
+  const notes: string[] = [];
+  const host = treeToHost(root, hostName, notes);
+  const architecture = infoOf(text, 'Architecture')?.slice(0, 64);
+  const cpuModel = infoOf(text, 'CPUModel');
+  host.source = {
+    from: 'hwloc-xml',
+    ...(rawName !== undefined ? { hostName: rawName } : {}),
+    ...(architecture ? { architecture } : {}),
+    ...(cpuModel ? { cpuModel } : {}),
+    ...(notes.length ? { notes } : {}),
+  };
+  return workspaceForHost(host, workspaceName ?? hostName);
 }
 
 /** `0x0000000f`, or 32-bit words most significant first: `0xffffffff,0xffffffff`. */

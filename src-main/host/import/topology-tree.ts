@@ -23,8 +23,15 @@ const count = (n: TopoNode, type: TopoNode['type']): number => {
   return k;
 };
 
-/** Sockets, cores per socket, threads per core and memory per socket of a topology tree. */
-export function treeToHost(root: TopoNode, name: string): Host {
+/** What the synthetic importer gives a NUMA node whose memory the description does not say (hwloc's own default). */
+export const DEFAULT_NUMA_MEMORY_BYTES = 2 ** 30;
+
+/**
+ * Sockets, cores per socket, threads per core and memory per socket of a topology tree. A
+ * package whose NUMA nodes carry no memory (lstopo writes such XML from a synthetic input) gets
+ * the synthetic importer's default; what was assumed is pushed on `notes`.
+ */
+export function treeToHost(root: TopoNode, name: string, notes: string[] = []): Host {
   const packages: TopoNode[] = [];
   walk(root, (n) => n.type === 'Package' && packages.push(n));
   if (packages.length === 0) packages.push(root);
@@ -62,9 +69,12 @@ export function treeToHost(root: TopoNode, name: string): Host {
     const targets = under.length ? under : packages;
     for (const p of targets) sockets[packages.indexOf(p)].memoryBytes += Math.floor(n.memoryBytes / targets.length);
   });
-  sockets.forEach((s, i) => {
-    if (s.memoryBytes <= 0) throw new Error(`package ${i} (${packages[i].where}) has no NUMA memory`);
-  });
+  const bare = sockets.flatMap((s, i) => (s.memoryBytes <= 0 ? [i] : []));
+  for (const i of bare) sockets[i].memoryBytes = DEFAULT_NUMA_MEMORY_BYTES;
+  if (bare.length)
+    notes.push(
+      `${bare.length === sockets.length ? 'no NUMA node carries memory' : `package${bare.length === 1 ? '' : 's'} ${bare.join(', ')} ha${bare.length === 1 ? 's' : 've'} no NUMA memory`}: gave ${bare.length === 1 ? 'it' : 'each'} ${DEFAULT_NUMA_MEMORY_BYTES / 2 ** 30} GiB, as a synthetic description would`,
+    );
   return { name, model: 'POWER9', threadsPerCore: [...threads][0] as Host['threadsPerCore'], sockets };
 }
 

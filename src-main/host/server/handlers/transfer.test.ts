@@ -62,7 +62,8 @@ describe('transfer bridge area: import', () => {
   it('reads hwloc XML as lstopo writes it into a new workspace, named as asked', async () => {
     const doc = await client.call('transfer.importHwloc', { text: fixture('lstopo-pack2-core4-pu2.xml'), name: 'lab' });
     expect(doc.name).toBe('lab');
-    expect(doc.host).toEqual({ name: 'host', model: 'POWER9', threadsPerCore: 2, sockets: [{ cores: 4, memoryBytes: 2 ** 29 }, { cores: 4, memoryBytes: 2 ** 29 }] });
+    expect(doc.host).toMatchObject({ name: 'host', model: 'POWER9', threadsPerCore: 2, sockets: [{ cores: 4, memoryBytes: 2 ** 29 }, { cores: 4, memoryBytes: 2 ** 29 }] });
+    expect(doc.host.source).toMatchObject({ from: 'hwloc-xml' });
     expect(doc.guests).toEqual([]);
   });
 
