@@ -2,7 +2,8 @@
  * WorkspaceStore — the renderer's one source of truth for the open workspace.
  *
  * Reading (all reactive, read-only):
- *   store.current      Workspace | null   the open document (a frozen snapshot; never mutate it)
+ *   store.current      Workspace | null   the open document (a frozen snapshot, deeply in development
+ *                                         builds: a stray mutation throws; never mutate it)
  *   store.id / .name / .revision          identity of the open workspace
  *   store.list         WorkspaceSummary[] every stored workspace (for the picker)
  *   store.saveState    'saved' | 'pending' | 'saving' | 'error'
@@ -19,13 +20,26 @@
  *
  * Workspace management (the picker): open(id), create(name, {builtin?, doc?}), rename(id, name),
  * duplicate(id), remove(id), refreshList(), flush() (save now). The last opened workspace is
- * remembered by the host and reopened by start().
+ * remembered by the host and reopened by start(). dispose() releases the bridge subscription.
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
 import type { WorkspaceSummary } from '../../src-common/bridge/areas/workspaces';
 import { parseWorkspace, type Workspace } from '../../src-common/workspace';
 
 export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
+
+/** Every object and array in a document, frozen, so that a stray `push` throws in development. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Development builds (and tests) freeze the whole document; production only its top (no cost per edit). */
+const DEV = Boolean((import.meta as { env?: { DEV?: boolean } }).env?.DEV);
+const freezeDoc = (doc: Workspace): Workspace => (DEV ? deepFreeze(doc) : (Object.freeze(doc) as Workspace));
 
 const MAX_UNDO = 200;
 
@@ -40,6 +54,7 @@ export class WorkspaceStore {
   #redo = $state.raw<Workspace[]>([]);
 
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: () => void;
   #saving: Promise<void> | null = null;
   #dirty = false;
 
@@ -47,10 +62,16 @@ export class WorkspaceStore {
     private readonly bridge: BridgeClient,
     private readonly autosaveMs = 400,
   ) {
-    bridge.on('onWorkspacesChanged', (p) => {
+    this.#unsubscribe = bridge.on('onWorkspacesChanged', (p) => {
       void this.refreshList();
       if (p.id === this.#id && (p.change === 'saved' || p.change === 'renamed')) void this.#followExternalSave();
     });
+  }
+
+  /** Releases the bridge subscription and the autosave timer (a window or test that is done with the store). */
+  dispose(): void {
+    this.#unsubscribe();
+    clearTimeout(this.#timer);
   }
 
   get current() {
@@ -207,7 +228,7 @@ export class WorkspaceStore {
     this.#dirty = false;
     this.#id = id;
     this.#revision = revision;
-    this.#current = Object.freeze(doc) as Workspace;
+    this.#current = freezeDoc(doc);
     this.#undo = [];
     this.#redo = [];
     this.#saveState = 'saved';
@@ -215,7 +236,7 @@ export class WorkspaceStore {
   }
 
   #set(doc: Workspace): void {
-    this.#current = Object.freeze(doc) as Workspace;
+    this.#current = freezeDoc(doc);
     this.#dirty = true;
     this.#saveState = 'pending';
     clearTimeout(this.#timer);

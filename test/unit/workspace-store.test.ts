@@ -119,3 +119,17 @@ describe('WorkspaceStore', () => {
     expect(() => store.apply((d) => void d)).toThrow(/no workspace is open/);
   });
 });
+
+describe('WorkspaceStore hygiene', () => {
+  it('freezes the document deeply in development (a stray push throws) and dispose() stops following the host', async () => {
+    await store.create('frozen', { builtin: 'seed-power9-ipi' });
+    const doc = store.current!;
+    expect(() => (doc.guests as unknown[]).push({})).toThrow(TypeError);
+    expect(() => ((doc.host.sockets[0] as { cores: number }).cores = 3)).toThrow(TypeError);
+    const before = store.list.length;
+    store.dispose();
+    await client.call('workspaces.create', { name: 'made elsewhere' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.list.length).toBe(before);
+  });
+});
