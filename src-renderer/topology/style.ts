@@ -1,5 +1,6 @@
 import type { StylesheetJson } from 'cytoscape';
 import { LABEL_H } from './layout';
+import { LEGIBLE_PX } from './label-layer';
 
 /**
  * The drawing's Cytoscape stylesheet, lstopo's palette (Package grey, Core darker grey,
@@ -12,12 +13,12 @@ export type Theme = 'light' | 'dark';
 const PALETTES = {
   light: {
     bg: '#ffffff', text: '#111111', machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff',
-    border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', deviceBox: '#f7f4ec', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b',
+    border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', deviceBox: '#f7f4ec', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b', focus: '#1d4ed8', labelBackdrop: 'rgba(255,255,255,0.8)',
     tints: ['#dbeafe', '#ffedd5', '#dcfce7', '#f3e8ff', '#fef3c7', '#cffafe', '#ffe4e6', '#ecfccb'],
   },
   dark: {
     bg: '#1e1f22', text: '#e8e8e8', machine: '#26282c', package: '#34373c', numa: '#2c3a2a', core: '#474b52', pu: '#1c1d20',
-    border: '#9a9a9a', guest: '#242a33', device: '#3b3322', deviceBox: '#2a2824', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24',
+    border: '#9a9a9a', guest: '#242a33', device: '#3b3322', deviceBox: '#2a2824', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24', focus: '#60a5fa', labelBackdrop: 'rgba(30,31,34,0.8)',
     tints: ['#1e3a5f', '#4a2a14', '#183d26', '#3b2452', '#44330f', '#103c44', '#4a1c26', '#2c3d14'],
   },
 } as const;
@@ -43,7 +44,8 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         'background-color': p.pu,
         'text-valign': 'center',
         'text-halign': 'center',
-        'min-zoomed-font-size': 6,
+        // Smaller than this on screen, the label layer (label-layer.ts) draws it instead, legibly.
+        'min-zoomed-font-size': LEGIBLE_PX,
       },
     },
     {
@@ -107,8 +109,10 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       },
     },
     { selector: 'edge.dma.warn', style: { 'line-style': 'dashed', 'line-color': p.warnBorder, 'target-arrow-color': p.warnBorder } },
+    // Zoomed out, pin edges would run across the CPU numbers: only the selection's are drawn (viewport.ts).
+    { selector: 'edge.pin.quiet', style: { visibility: 'hidden' } },
     // Pins of the selected guest / vCPUs stand out; the others step back.
-    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38 } },
+    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38, visibility: 'visible' } },
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },
     { selector: 'edge.ghost', style: { 'z-index-compare': 'manual', 'z-index': 60, width: 2, 'line-style': 'dashed', 'line-color': p.select, 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': p.select } },
     { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '', events: 'no' } },
@@ -116,9 +120,13 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
     { selector: 'node.ghost-box', style: { 'z-index-compare': 'manual', 'z-index': 70, label: '', 'background-opacity': 0, 'border-width': 2, 'border-style': 'dashed', 'border-color': p.select, events: 'no' } },
     { selector: 'node.drop-target', style: { 'overlay-color': p.select, 'overlay-opacity': 0.35, 'overlay-padding': 2 } },
     { selector: 'node:selected', style: { 'overlay-color': p.select, 'overlay-opacity': 0.3, 'overlay-padding': 2 } },
+    // The keyboard's focus ring (keyboard.ts): where arrows are, before Enter selects it.
+    { selector: 'node.kbd-focus', style: { 'border-width': 3, 'border-style': 'solid', 'border-color': p.focus } },
     { selector: 'edge:selected', style: { opacity: 1, width: 2.5 } },
     { selector: '.faded', style: { opacity: 0.15 } },
   ];
 }
 
 export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
+/** The label layer's colours: text, and the backdrop behind a box label drawn over the box's contents. */
+export const labelColours = (theme: Theme) => ({ text: PALETTES[theme].text, backdrop: PALETTES[theme].labelBackdrop });

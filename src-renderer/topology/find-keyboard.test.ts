@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { seedWorkspace } from './dev/cases';
+import { findTarget } from './find';
+import { nextInDirection, type NavBox } from './keyboard';
+import { wheelZoom } from './viewport';
+
+describe('find box', () => {
+  const ws = seedWorkspace();
+  it('finds CPUs, vCPUs and says why not', () => {
+    expect(findTarget(ws, '122')).toEqual({ id: 'pu:122', what: 'CPU 122' });
+    expect(findTarget(ws, 'CPU#7')).toMatchObject({ id: 'pu:7' });
+    expect(findTarget(ws, 'A:40')).toEqual({ id: 'vcpu:A:40', what: 'guest A, vCPU 40' });
+    expect(findTarget(ws, 'a 3')).toMatchObject({ id: 'vcpu:A:3' });
+    expect(findTarget(ws, '128')).toEqual({ error: 'No CPU 128: this host has CPUs 0-127.' });
+    expect(findTarget(ws, 'Z:1')).toMatchObject({ error: expect.stringMatching(/^No guest Z/) });
+    expect(findTarget(ws, '3,2')).toEqual({ error: 'This workspace has no AI Engine array.' });
+  });
+});
+
+describe('spatial keyboard navigation', () => {
+  // A 3 × 2 grid of 10-wide boxes, 20 apart.
+  const grid: NavBox[] = [0, 1, 2].flatMap((c) => [0, 1].map((r) => ({ id: `${c},${r}`, x: c * 20, y: r * 20, w: 10, h: 10 })));
+  const at = (id: string) => grid.find((b) => b.id === id)!;
+  it('goes to the nearest box that way, preferring straight over diagonal', () => {
+    expect(nextInDirection(at('0,0'), 'right', grid)?.id).toBe('1,0');
+    expect(nextInDirection(at('0,0'), 'down', grid)?.id).toBe('0,1');
+    expect(nextInDirection(at('2,1'), 'up', grid)?.id).toBe('2,0');
+    expect(nextInDirection(at('0,0'), 'left', grid)).toBeNull();
+  });
+});
+
+describe('wheel zoom', () => {
+  it('one notch is a 20 % step, either way, within the bounds', () => {
+    expect(wheelZoom(1, -100, 0, 0.05, 4)).toBeCloseTo(1.2);
+    expect(wheelZoom(1.2, 100, 0, 0.05, 4)).toBeCloseTo(1);
+    expect(wheelZoom(1, -3, 1, 0.05, 4)).toBeCloseTo(1.2);
+    expect(wheelZoom(3.9, -100, 0, 0.05, 4)).toBe(4);
+  });
+});

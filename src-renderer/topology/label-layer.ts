@@ -1,0 +1,118 @@
+/**
+ * Level-of-detail labels: what a box is stays readable at any zoom.
+ *
+ * Cytoscape scales a label with the zoom and hides it once it would be smaller than
+ * `min-zoomed-font-size` (LEGIBLE_PX, set in style.ts). At the fit zoom of a big host (0.3–0.55)
+ * that hides every label. This layer paints exactly the labels Cytoscape hides, at a fixed
+ * on-screen size, where the box has room for them: socket, NUMA, core and guest names in their
+ * box's top band first (they fit earliest), CPU and vCPU numbers as soon as their box is wide
+ * enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
+ * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
+ *
+ * Layers over the drawing, bottom to top: Cytoscape's canvases, this label layer (z 1), the
+ * run overlay (z 2, run/overlay-canvas.ts). A later layer (a timeline, caches) adds its own
+ * canvas the same way, with the next z-index.
+ */
+import type { Core, NodeSingular } from 'cytoscape';
+
+/** The smallest label size, in screen pixels, that reads: below it Cytoscape hides a label and this layer draws it. */
+export const LEGIBLE_PX = 9;
+/** Screen size of the labels this layer draws. */
+const BOX_FONT_PX = 11;
+const LEAF_FONT_PX = 10;
+
+/** Which labels this layer draws at `zoom`: those whose own font size would render below LEGIBLE_PX. */
+export function needsLayer(fontSize: number, zoom: number): boolean {
+  return fontSize * zoom < LEGIBLE_PX;
+}
+
+/** The label that fits `maxW` screen pixels: the whole text, its first word (`Package`→`Core L#3` keeps `Core`…), or nothing. */
+export function fitLabel(text: string, maxW: number, measure: (s: string) => number): string {
+  if (!text || maxW <= 4) return '';
+  if (measure(text) <= maxW) return text;
+  // "Package L#1" → "L#1", "Core P#12" → "P#12": the number tells the box apart from its siblings.
+  const tail = text.split(' ').at(-1) ?? '';
+  return tail && measure(tail) <= maxW ? tail : '';
+}
+
+export class LabelLayer {
+  #canvas: HTMLCanvasElement;
+  #onRender = () => this.#draw();
+  #colour = '#111';
+  #backdrop = 'rgba(255,255,255,0.75)';
+
+  constructor(private readonly cy: Core) {
+    const c = document.createElement('canvas');
+    c.dataset.testid = 'label-layer';
+    c.setAttribute('aria-hidden', 'true');
+    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '1' });
+    cy.container()!.appendChild(c);
+    this.#canvas = c;
+    cy.on('render', this.#onRender);
+  }
+
+  /** The theme's text colour, and the backdrop a box label gets over what its box contains. */
+  setColours(text: string, backdrop: string): void {
+    this.#colour = text;
+    this.#backdrop = backdrop;
+    this.#draw();
+  }
+
+  destroy(): void {
+    if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
+    this.#canvas.remove();
+  }
+
+  #draw(): void {
+    const cy = this.cy;
+    if (cy.destroyed()) return;
+    const c = this.#canvas;
+    const dpr = window.devicePixelRatio || 1;
+    const w = c.clientWidth;
+    const h = c.clientHeight;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    let drawn = 0;
+    ctx.fillStyle = this.#colour;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    cy.nodes().forEach((n: NodeSingular) => {
+      if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
+      const fontSize = Number.parseFloat(String(n.style('font-size')));
+      if (!needsLayer(fontSize, zoom)) return;
+      const text = String(n.style('label') ?? '');
+      if (!text) return;
+      const p = n.position();
+      const bw = Number(n.data('w')) * zoom;
+      const bh = Number(n.data('h')) * zoom;
+      const x = p.x * zoom + pan.x;
+      const y = p.y * zoom + pan.y;
+      if (x + bw / 2 < 0 || x - bw / 2 > w || y + bh / 2 < 0 || y - bh / 2 > h) return;
+      const box = n.hasClass('box');
+      const px = box ? BOX_FONT_PX : LEAF_FONT_PX;
+      if (bh < px + (box ? 4 : 2)) return;
+      ctx.font = `${box && !n.hasClass('core') && !n.hasClass('numa') ? 'bold ' : ''}${px}px system-ui, sans-serif`;
+      const label = fitLabel(text, bw - 4, (s) => ctx.measureText(s).width);
+      if (!label) return;
+      const ty = box ? y - bh / 2 + px / 2 + 2 : y;
+      if (box) {
+        // The band is thinner than the label at this zoom: a backdrop keeps it off the contents below.
+        const tw = Math.min(ctx.measureText(label).width + 6, bw - 2);
+        ctx.fillStyle = this.#backdrop;
+        ctx.fillRect(x - tw / 2, ty - px / 2 - 1, tw, px + 2);
+        ctx.fillStyle = this.#colour;
+      }
+      ctx.fillText(label, x, ty, bw - 2);
+      drawn++;
+    });
+    c.dataset.drawn = String(drawn);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The drawing's viewport: zoom steps (buttons, keys, wheel), fitting, and what depends on the
+ * zoom level. Cytoscape's own wheel zoom changes the zoom by up to 2.5× a notch; the drawing
+ * turns it off and zooms by ZOOM_STEP per notch around the pointer instead.
+ *
+ * Fit is sticky: while the user has not zoomed or panned since the last fit, an edit that
+ * changes the drawing's extent, or a resized window, fits it again.
+ */
+import type { Core } from 'cytoscape';
+
+/** Zoom factor of one wheel notch, one + / − press. */
+export const ZOOM_STEP = 1.2;
+export const FIT_PADDING = 24;
+/** Below this zoom pin edges would cross the CPU numbers: only the selection's are drawn. */
+export const PINS_FROM_ZOOM = 0.8;
+
+/** The zoom after `notches` wheel notches (negative deltaY zooms in), within Cytoscape's bounds. */
+export function wheelZoom(zoom: number, deltaY: number, deltaMode: number, min: number, max: number): number {
+  // A notch is ~100 px (deltaMode 0) or 3 lines (deltaMode 1); a touchpad sends smaller steps.
+  const notches = deltaMode === 1 ? deltaY / 3 : deltaY / 100;
+  const clamped = Math.max(-3, Math.min(3, notches));
+  return Math.max(min, Math.min(max, zoom * ZOOM_STEP ** -clamped));
+}
+
+export class Viewport {
+  /** True from a fit until the user zooms or pans. */
+  #atFit = false;
+  #extent = '';
+  #observer: ResizeObserver | null = null;
+  #onWheel = (e: WheelEvent) => this.#wheel(e);
+  #onUserMove = () => {
+    if (!this.#fitting) this.#atFit = false;
+  };
+  #fitting = false;
+
+  constructor(private readonly cy: Core) {
+    const el = cy.container()!;
+    el.addEventListener('wheel', this.#onWheel, { passive: false });
+    // Cytoscape's user pan (drag on the background) ends the sticky fit.
+    cy.on('dragpan', this.#onUserMove);
+    cy.on('zoom', () => this.#quietPins());
+    this.#observer = new ResizeObserver(() => {
+      cy.resize();
+      if (this.#atFit) this.fit();
+    });
+    this.#observer.observe(el);
+  }
+
+  get atFit() {
+    return this.#atFit;
+  }
+
+  fit(): void {
+    this.#fitting = true;
+    this.cy.fit(undefined, FIT_PADDING);
+    this.#fitting = false;
+    this.#atFit = true;
+    this.#quietPins();
+  }
+
+  /** Zooms by `factor` around the view's centre (buttons, + and − keys). */
+  zoomBy(factor: number): void {
+    this.zoomTo(this.cy.zoom() * factor);
+  }
+
+  zoomTo(level: number): void {
+    const cy = this.cy;
+    const z = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), level));
+    cy.zoom({ level: z, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    this.#atFit = false;
+  }
+
+  /** After the elements changed: fits again when the extent changed and the view was at fit. */
+  elementsChanged(): void {
+    const bb = this.cy.elements().boundingBox();
+    const extent = `${Math.round(bb.w)}x${Math.round(bb.h)}`;
+    if (extent !== this.#extent && this.#atFit) this.fit();
+    this.#extent = extent;
+    this.#quietPins();
+  }
+
+  destroy(): void {
+    this.cy.container()?.removeEventListener('wheel', this.#onWheel);
+    this.#observer?.disconnect();
+  }
+
+  #wheel(e: WheelEvent): void {
+    e.preventDefault();
+    const cy = this.cy;
+    const rect = cy.container()!.getBoundingClientRect();
+    cy.zoom({ level: wheelZoom(cy.zoom(), e.deltaY, e.deltaMode, cy.minZoom(), cy.maxZoom()), renderedPosition: { x: e.clientX - rect.left, y: e.clientY - rect.top } });
+    this.#atFit = false;
+  }
+
+  #quiet: boolean | null = null;
+  /** Pin edges hide below PINS_FROM_ZOOM (the selection's stay: `.lit` wins); one class change on crossing. */
+  #quietPins(): void {
+    const quiet = this.cy.zoom() < PINS_FROM_ZOOM;
+    const pins = this.cy.edges('.pin');
+    if (quiet === this.#quiet && pins.filter(quiet ? ':not(.quiet)' : '.quiet').empty()) return;
+    this.#quiet = quiet;
+    this.cy.batch(() => (quiet ? pins.addClass('quiet') : pins.removeClass('quiet')));
+  }
+}
