@@ -1,5 +1,5 @@
 /* global location -- functions passed to page.evaluate/waitForFunction run in the page */
-// Helpers shared by the e2e files (run.mjs only loads *.e2e.mjs, so this is not a test file).
+// Helpers shared by the e2e files (Playwright runs only *.e2e.mjs, so this is not a test file).
 
 /** Waits until the app frame has loaded its first workspace list. */
 export const ready = (page) => page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
