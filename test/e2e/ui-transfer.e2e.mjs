@@ -66,6 +66,13 @@ test('transfer: import an lstopo hwloc XML as a new workspace; its host is drawn
   assert.deepEqual(counts, [2, 8, 16, 0]);
   assert.match(await status(page), /New workspace “lstopo-pack2-core4-pu2” from lstopo-pack2-core4-pu2\.xml: 2 sockets × 4 cores, SMT2/);
   assert.equal(await focusedTestId(page), 'import-menu', 'focus returns to the Import button');
+  // The note is a toast in the drawing's corner: it covers none of the controls.
+  const note = await page.getByTestId('transfer-status').locator('.note').boundingBox();
+  for (const control of [page.getByTestId('import-menu'), page.getByTestId('export-menu'), page.getByTestId('find-input'), page.getByRole('group', { name: 'Zoom' }), page.getByRole('toolbar', { name: 'Topology palette' }), page.getByRole('toolbar', { name: 'Run' })]) {
+    const b = await control.boundingBox();
+    const overlaps = note.x < b.x + b.width && b.x < note.x + note.width && note.y < b.y + b.height && b.y < note.y + note.height;
+    assert.equal(overlaps, false, `the note covers ${await control.evaluate((e) => e.getAttribute('aria-label') ?? e.dataset.testid)}`);
+  }
   await shot('ui-transfer-01-hwloc-imported');
   assert.deepEqual(pageErrors.filter((e) => !e.includes('favicon')), []);
 });

@@ -10,14 +10,36 @@ const W = 640;
 const H = 220;
 const M = { left: 64, right: 16, top: 24, bottom: 34 };
 
-/** Inline SVG line chart: x simulated time (s), y the value, one polyline per line, with axes. */
+/**
+ * Y-axis ticks on round steps (1, 2, 2.5, 5 × 10^k) from `min` up to at least `max`, about `count`
+ * of them; a count (`integer`) gets whole-number steps only, so it never reads 0.2625.
+ */
+export function niceTicks(min: number, max: number, integer = false, count = 4): number[] {
+  const span = max > min ? max - min : 1;
+  const raw = span / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const steps = integer && pow < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  let step = steps.map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  if (integer) step = Math.max(1, Math.round(step));
+  const first = Math.floor(min / step) * step;
+  const out: number[] = [];
+  for (let v = first; out.length < 50; v += step) {
+    out.push(Number(v.toPrecision(12)));
+    if (v >= max) break;
+  }
+  return out;
+}
+
+/** Inline SVG line chart: x simulated time (s), y the value, one polyline per line, with axes; unit `count` ticks whole numbers. */
 export function lineChartSvg(title: string, unit: string, lines: readonly ChartLine[]): string {
   const pts = lines.flatMap((l) => l.points);
   if (pts.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${W}" height="40"><text x="8" y="24" font-size="12" font-family="sans-serif">${esc(title)}: no samples</text></svg>`;
   const xMax = Math.max(...pts.map((p) => p[0]), 1e-9);
-  const yMin = Math.min(0, ...pts.map((p) => p[1]));
+  const yMinRaw = Math.min(0, ...pts.map((p) => p[1]));
   const yMaxRaw = Math.max(...pts.map((p) => p[1]));
-  const yMax = yMaxRaw > yMin ? yMaxRaw * 1.05 : yMin + 1;
+  const ticks = niceTicks(yMinRaw, yMaxRaw > yMinRaw ? yMaxRaw : yMinRaw + 1, unit === 'count');
+  const yMin = ticks[0];
+  const yMax = ticks[ticks.length - 1];
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number) => M.left + (x / xMax) * pw;
@@ -25,11 +47,12 @@ export function lineChartSvg(title: string, unit: string, lines: readonly ChartL
   const out: string[] = [];
   out.push(`<text x="${M.left}" y="15" font-size="12" font-weight="bold">${esc(title)} (${esc(unit)})</text>`);
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="#fff" stroke="#aab"/>`);
-  for (let i = 0; i <= 4; i++) {
-    const yv = yMin + ((yMax - yMin) * i) / 4;
+  for (const yv of ticks) {
     const y = sy(yv);
     out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
     out.push(`<text x="${M.left - 4}" y="${y + 3}" font-size="9" text-anchor="end">${esc(num(yv))}</text>`);
+  }
+  for (let i = 0; i <= 4; i++) {
     const xv = (xMax * i) / 4;
     out.push(`<text x="${sx(xv)}" y="${H - M.bottom + 13}" font-size="9" text-anchor="middle">${esc(timeLabel(xv))}</text>`);
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lineChartSvg, niceTicks } from './chart-svg';
 import type { RunSummary } from '../../engine/run/build';
 import { RunRecorder } from '../history/recorder';
 import type { RunUpdate } from '../run/protocol';
@@ -155,5 +156,17 @@ describe('HTML report', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('report chart ticks', () => {
+  it('round steps, and whole numbers for counts (never 0.2625)', () => {
+    expect(niceTicks(0, 1.05, true)).toEqual([0, 1, 2]);
+    expect(niceTicks(0, 21, true)).toEqual([0, 10, 20, 30]);
+    expect(niceTicks(0, 97.3)).toEqual([0, 25, 50, 75, 100]);
+    expect(niceTicks(0, 0.8)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    const svg = lineChartSvg('Lost IPIs', 'count', [{ label: 'run #1', color: '#000', points: [[0, 0], [10, 1]] }]);
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['0', '1']);
   });
 });
