@@ -55,6 +55,7 @@ export class WorkspaceStore {
 
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: () => void;
+  #firstStart = $state<number | null>(null);
   #saving: Promise<void> | null = null;
   #dirty = false;
 
@@ -102,9 +103,22 @@ export class WorkspaceStore {
     return this.#redo.length > 0;
   }
 
-  /** Loads the list and reopens the last workspace (or the first one there is). */
-  async start(): Promise<void> {
+  /** The workspace a first start made (an empty store opens the seed example), else null. */
+  get firstStart() {
+    return this.#firstStart;
+  }
+
+  /**
+   * Loads the list and reopens the last workspace (or the first one there is). An empty store
+   * (a first start) gets the seed scenario, `builtin:seed-power9-ipi`, as its first workspace.
+   */
+  async start(firstExample = 'seed-power9-ipi'): Promise<void> {
     await this.refreshList();
+    if (this.#list.length === 0 && firstExample) {
+      const id = await this.create(firstExample, { builtin: firstExample });
+      this.#firstStart = id;
+      return;
+    }
     const last = await this.bridge.call('workspaces.lastOpened');
     const id = last?.id ?? this.#list[0]?.id;
     if (id !== undefined) await this.open(id);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedWorkspace } from './dev/cases';
 import { findTarget } from './find';
 import { nextInDirection, type NavBox } from './keyboard';
-import { wheelZoom } from './viewport';
+import { wheelZoom } from './zoom';
 
 describe('find box', () => {
   const ws = seedWorkspace();

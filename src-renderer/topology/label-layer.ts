@@ -14,9 +14,8 @@
  * canvas the same way, with the next z-index.
  */
 import type { Core, NodeSingular } from 'cytoscape';
+import { LEGIBLE_PX } from './style';
 
-/** The smallest label size, in screen pixels, that reads: below it Cytoscape hides a label and this layer draws it. */
-export const LEGIBLE_PX = 9;
 /** Screen size of the labels this layer draws. */
 const BOX_FONT_PX = 11;
 const LEAF_FONT_PX = 10;

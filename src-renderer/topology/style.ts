@@ -1,6 +1,5 @@
 import type { StylesheetJson } from 'cytoscape';
 import { LABEL_H } from './layout';
-import { LEGIBLE_PX } from './label-layer';
 
 /**
  * The drawing's Cytoscape stylesheet, lstopo's palette (Package grey, Core darker grey,
@@ -8,6 +7,9 @@ import { LEGIBLE_PX } from './label-layer';
  * projection's data fields; this file only says how things look.
  */
 export type Numbering = 'logical' | 'physical';
+
+/** The smallest label size, in screen pixels, that reads: below it Cytoscape hides a label and the label layer (label-layer.ts) draws it. */
+export const LEGIBLE_PX = 9;
 export type Theme = 'light' | 'dark';
 
 const PALETTES = {

@@ -7,20 +7,9 @@
  * changes the drawing's extent, or a resized window, fits it again.
  */
 import type { Core } from 'cytoscape';
+import { FIT_PADDING, PINS_FROM_ZOOM, wheelZoom } from './zoom';
 
-/** Zoom factor of one wheel notch, one + / − press. */
-export const ZOOM_STEP = 1.2;
-export const FIT_PADDING = 24;
-/** Below this zoom pin edges would cross the CPU numbers: only the selection's are drawn. */
-export const PINS_FROM_ZOOM = 0.8;
-
-/** The zoom after `notches` wheel notches (negative deltaY zooms in), within Cytoscape's bounds. */
-export function wheelZoom(zoom: number, deltaY: number, deltaMode: number, min: number, max: number): number {
-  // A notch is ~100 px (deltaMode 0) or 3 lines (deltaMode 1); a touchpad sends smaller steps.
-  const notches = deltaMode === 1 ? deltaY / 3 : deltaY / 100;
-  const clamped = Math.max(-3, Math.min(3, notches));
-  return Math.max(min, Math.min(max, zoom * ZOOM_STEP ** -clamped));
-}
+export { ZOOM_STEP } from './zoom';
 
 export class Viewport {
   /** True from a fit until the user zooms or pans. */

@@ -29,3 +29,9 @@ export function bridgeCall(page, method, arg) {
   );
 }
 
+
+/** Creates a workspace from a built-in example through the picker's "New from example…". */
+export async function newFromExample(page, builtin) {
+  await page.getByRole('button', { name: 'New from example…' }).click();
+  await page.locator(`[data-builtin="${builtin}"]`).click();
+}

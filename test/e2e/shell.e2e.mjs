@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { ready } from './page-helpers.mjs';
+import { newFromExample, ready } from './page-helpers.mjs';
 
 const currentName = (page) => page.getByTestId('current-workspace').textContent();
 const listNames = (page) => page.getByRole('list', { name: 'Workspace list' }).locator('button.open').allTextContents();
@@ -45,8 +45,20 @@ test('the frame renders with toolbar, picker, outline, canvas, inspector and bot
   await page.getByRole('heading', { name: 'Inspector' }).waitFor();
   await page.getByTestId('canvas-area').waitFor();
   for (const tab of ['Console', 'Charts', 'Runs', 'Problems']) await page.getByRole('tab', { name: tab }).waitFor();
-  assert.equal(await currentName(page), 'No workspace open');
-  await shot('01-empty-frame');
+  // A first start (empty store) opens the seed scenario, with one line saying what to do.
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
+  assert.match(await page.getByTestId('first-start-hint').textContent(), /^\s*Unfixed kernel: press Run and watch a CPU lock up .*; tick both barriers for the fix\./);
+  assert.equal(await page.getByRole('toolbar', { name: 'Run' }).getByTestId('run-variant').textContent(), 'none (unfixed)');
+  await page.locator('[data-testid="canvas-area"] canvas').first().waitFor();
+  await page.waitForTimeout(300);
+  await shot('01-first-start');
+  // The picker offers the examples as "New from example…", not a select showing "Empty".
+  await page.getByRole('button', { name: 'New from example…' }).click();
+  assert.deepEqual(await page.getByRole('list', { name: 'Examples' }).getByRole('button').allTextContents(), ['aie-demo', 'devices-demo', 'seed-power9-ipi']);
+  await page.keyboard.press('Escape');
+  await page.getByRole('list', { name: 'Examples' }).waitFor({ state: 'detached' });
+  await page.getByTestId('first-start-hint').getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('first-start-hint').waitFor({ state: 'detached' });
 });
 
 test('create a workspace, rename it, reload: it is still there (from SQLite)', async ({ page, db, shot }) => {
@@ -61,11 +73,11 @@ test('create a workspace, rename it, reload: it is still there (from SQLite)', a
   await shot('02-renamed');
   await page.reload();
   await ready(page);
-  assert.deepEqual(await listNames(page), ['Lab machine']);
+  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi']);
   assert.equal(await currentName(page), 'Lab machine', 'the last opened workspace reopens');
   const sqlite = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    const rows = sqlite.prepare('SELECT name, doc FROM workspaces').all();
+    const rows = sqlite.prepare("SELECT name, doc FROM workspaces WHERE name = 'Lab machine'").all();
     assert.deepEqual(rows.map((r) => r.name), ['Lab machine']);
     assert.equal(JSON.parse(rows[0].doc).name, 'Lab machine');
   } finally {
@@ -74,8 +86,8 @@ test('create a workspace, rename it, reload: it is still there (from SQLite)', a
 });
 
 test('new from the seed template, duplicate, delete', async ({ page, root, shot }) => {
-  await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('seed-power9-ipi');
-  await page.getByRole('button', { name: 'New workspace' }).click();
+  await newFromExample(page, 'seed-power9-ipi');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi 2');
   await page.getByRole('navigation', { name: 'Outline' }).getByText('A', { exact: true }).waitFor(); // guest A of the seed
   const seedName = await currentName(page);
   if (fs.existsSync(path.join(root, 'src-renderer/topology/TopologyCanvas.svelte')))
@@ -88,7 +100,7 @@ test('new from the seed template, duplicate, delete', async ({ page, root, shot 
   await list.getByRole('button', { name: `Delete ${seedName} copy` }).click();
   await list.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.waitForFunction((n) => ![...document.querySelectorAll('button.open')].some((b) => b.textContent === n), `${seedName} copy`);
-  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', seedName].sort());
+  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi', seedName].sort());
   assert.match(await page.getByRole('alert').count().then(String), /^0$/);
 });
 
@@ -181,7 +193,7 @@ test('the outline selects what it names: a socket, a core, a guest show selected
   const outline = page.getByRole('navigation', { name: 'Outline' });
   const selectedIds = () => page.evaluate(() => document.querySelector('[data-testid="topology-canvas"]').cy.$(':selected').map((e) => e.id()));
   // Open the seed workspace made above.
-  const seed = (await page.getByRole('list', { name: 'Workspace list' }).locator('button.open').allTextContents()).find((n) => n !== 'Lab machine' && !n.startsWith('Untitled'));
+  const seed = 'seed-power9-ipi 2';
   await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: seed, exact: true }).click();
   await outline.getByRole('button', { name: 'Socket 1', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="topology-canvas"]')?.cy?.getElementById('pkg:1').selected());
@@ -194,4 +206,36 @@ test('the outline selects what it names: a socket, a core, a guest show selected
   assert.deepEqual(await selectedIds(), ['guest:B']);
   assert.equal(await outline.getByRole('button', { name: 'B', exact: true }).getAttribute('aria-pressed'), 'true');
   assert.equal((await page.getByTestId('outline-devices').textContent()).trim(), 'none', 'the seed has no devices');
+});
+
+test('the bottom panel: resized by keyboard and by dragging its splitter, remembered over a reload, maximised and restored', async ({ page, shot }) => {
+  const panel = page.getByTestId('bottom-panel');
+  const height = async () => Math.round((await panel.boundingBox()).height);
+  const h0 = await height();
+  const splitter = page.getByRole('separator', { name: 'Resize the bottom panel' });
+  await splitter.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await height(), h0 + 48);
+  const s = await splitter.boundingBox();
+  await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2 - 60, { steps: 6 });
+  await page.mouse.up();
+  assert.equal(await height(), h0 + 108);
+  await page.reload();
+  await ready(page);
+  assert.equal(await height(), h0 + 108, 'the height is remembered');
+  await page.getByTestId('bottom-maximise').click();
+  assert.ok((await height()) > 600, `maximised: ${await height()} px`);
+  assert.equal(await page.getByTestId('bottom-maximise').getAttribute('aria-pressed'), 'true');
+  await shot('06-bottom-maximised');
+  await page.getByTestId('bottom-maximise').click();
+  assert.equal(await height(), h0 + 108);
+  await splitter.focus();
+  await page.keyboard.press('Home');
+  assert.equal(await height(), 120);
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await height(), 120 + 5 * 24);
 });

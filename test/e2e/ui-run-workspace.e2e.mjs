@@ -24,11 +24,11 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test('run toolbar: disabled with a hint while no workspace is open', async ({ page, url }) => {
   await page.goto(url);
   await ready(page);
-  // An empty store (first start) may open an example; delete whatever is open to get to "none".
-  for (const w of (await bridgeCall(page, 'workspaces.list')).value) await bridgeCall(page, 'workspaces.delete', { id: w.id });
-  await bridgeCall(page, 'workspaces.setLastOpened', { id: null });
-  await page.reload();
-  await ready(page);
+  // The first start opened the seed example: delete it, and no workspace is open.
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
+  const list = page.getByRole('list', { name: 'Workspace list' });
+  await list.getByRole('button', { name: 'Delete seed-power9-ipi' }).click();
+  await list.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByTestId('run-no-workspace').waitFor();
   assert.equal(await page.getByTestId('run-no-workspace').textContent(), 'Open or create a workspace to run it.');
   assert.equal(await bar(page).getByRole('button', { name: 'Run', exact: true }).isDisabled(), true);
@@ -59,6 +59,21 @@ test("a finished run stays with its workspace: another workspace shows none, the
   await waitState(page, ['finished']);
   assert.match(await timeText(page), /^10:00 of 10:00 · finished/);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-overlay"]')?.dataset.cpus) === 128);
+  // The live charts carry the run's grid samples (duration / 1000), as the stored run will.
+  await page.getByRole('tab', { name: 'Charts' }).click();
+  const charts = page.getByTestId('run-charts').first();
+  assert.ok(Number(await charts.getAttribute('data-points')) >= 900, `live points: ${await charts.getAttribute('data-points')}`);
+  // Several y ticks; whole-number ticks for the count of lost IPIs; a log scale for IPIs/s.
+  const ticks = async (title) => JSON.parse((await charts.getByRole('img', { name: new RegExp(`^Chart: ${title}`) }).getAttribute('data-y-ticks')) ?? '[]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-charts"] .chart[data-y-ticks]').length >= 4);
+  assert.ok((await ticks('Busy %')).length >= 3, JSON.stringify(await ticks('Busy %')));
+  const lost = (await ticks('Lost IPIs')).filter((v) => v !== '');
+  assert.ok(lost.length >= 2 && lost.every((v) => /^\d+$/.test(v)), JSON.stringify(lost));
+  await page.getByTestId('ipi-log').check();
+  await charts.getByRole('img', { name: 'Chart: IPIs/s (log scale)' }).waitFor();
+  await shot('run-charts-ticks-log');
+  await page.getByTestId('ipi-log').uncheck();
+  await page.getByRole('tab', { name: 'Console' }).click();
   const seedLines = await page.locator('[data-testid="log-lines"] button.line').count();
 
   await open(page, OTHER);

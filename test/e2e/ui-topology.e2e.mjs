@@ -5,6 +5,7 @@
 // a guest box (drag, Alt+arrows, undo, Reset layout); then
 // the devices-demo template's devices (MHI, AIE array, dma-buf) and their edits.
 import { test } from './fixtures.mjs';
+import { newFromExample } from './page-helpers.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -94,8 +95,8 @@ test.describe.configure({ mode: 'serial' });
 test('topology: the seed host drawn as lstopo does, guests and pins', async ({ page, url, shot, pageErrors }) => {
   await page.goto(url);
   await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
-  await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('seed-power9-ipi');
-  await page.getByRole('button', { name: 'New workspace' }).click();
+  await newFromExample(page, 'seed-power9-ipi');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi 2');
   await waitHas(page, 'pu:127');
   await waitHas(page, 'pin:A:55:core:27');
   const counts = await page.evaluate((sel) => {
@@ -284,8 +285,7 @@ test('topology: devices as their own nodes (devices-demo): MHI on its socket, th
     await page.goto(url);
     await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
   }
-  await page.getByRole('combobox', { name: 'Template for a new workspace' }).selectOption('devices-demo');
-  await page.getByRole('button', { name: 'New workspace' }).click();
+  await newFromExample(page, 'devices-demo');
   await waitHas(page, 'aie');
   for (const id of ['mhi:mhi0', 'mhi:mhi1', 'aiepart:p0', 'aiepart:p1', 'aiepart:p2', 'dmaexp:heap0', 'dmabuf:heap0', 'dmaimp:gpu0', 'dmaedge:exp:cam0', 'dmaedge:imp:disp0'])
     assert.equal(await has(page, id), true, id);
