@@ -46,11 +46,30 @@ export class AieViewState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #previous = new Map<string, Uint8Array>();
   #seq = 0;
+  /** The last edit: where, what was written, and the document it made (undo or another edit leaves that document). */
+  #lastEdit = $state.raw<{ offset: number; bytes: Uint8Array; doc: Workspace } | null>(null);
 
   constructor(
     private readonly bridge: BridgeClient,
     private readonly store: DocStore,
   ) {}
+
+  #snapshotDoc = $state.raw<Workspace | null>(null);
+
+  /**
+   * When the run overwrote what the user just wrote (the edit goes to the initial image; the
+   * snapshot is after "Run for"): the edit's address, what the snapshot holds there now, and
+   * when. Null once undone or superseded (the message goes with the edit).
+   */
+  get editOverwritten(): { address: number; now: string; afterNs: number } | null {
+    const e = this.#lastEdit;
+    const bytes = this.#bytes;
+    const layout = this.#layout;
+    if (!e || !bytes || !layout || this.store.current !== e.doc || this.#snapshotDoc !== e.doc || this.#afterNs === 0) return null;
+    const now = bytes.subarray(e.offset, e.offset + e.bytes.length);
+    if (now.every((b, i) => b === e.bytes[i])) return null;
+    return { address: layout.addressOf(e.offset), now: Array.from(now, (b) => b.toString(16).padStart(2, '0')).join(' '), afterNs: this.#afterNs };
+  }
 
   get info() {
     return this.#info;
@@ -162,6 +181,7 @@ export class AieViewState {
       this.#layout = layout;
       this.#afterNs = afterNs;
       this.#error = null;
+      this.#snapshotDoc = doc;
     } catch (e) {
       if (seq === this.#seq) this.#error = (e as Error).message;
     } finally {
@@ -181,6 +201,7 @@ export class AieViewState {
     try {
       const res = await this.bridge.call('aie.editMemory', { doc, col: t.col, row: t.row, mem: this.#mem, offset: t.offset, hex });
       this.store.apply(res.doc);
+      this.#lastEdit = { offset, bytes: bytes.slice(), doc: this.store.current ?? res.doc };
       return null;
     } catch (e) {
       return (e as Error).message;

@@ -16,6 +16,7 @@
  */
 import type { Core, NodeSingular } from 'cytoscape';
 import { setExportLayer, type ExportView } from '../topology/export-layers';
+import { LOD_ZOOM } from '../topology/zoom';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
 import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
 
@@ -142,9 +143,10 @@ export class OverlayCanvas {
       for (const b of bs) ctx.rect(b.x + inset, b.y + inset, b.w - 2 * inset, b.h - 2 * inset);
       ctx.fill();
     });
-    // Labels as Cytoscape draws them (10 px, centred, hidden below 6 px on screen).
+    // Labels as Cytoscape draws them (10 px, centred); zoomed out the label layer draws them,
+    // over this canvas (topology/label-layer.ts, zoom.ts LOD_ZOOM).
     const fontPx = 10 * zoom;
-    if (fontPx >= 6) {
+    if (zoom >= LOD_ZOOM) {
       ctx.font = `${fontPx}px system-ui, sans-serif`;
       ctx.fillStyle = TEXT[theme];
       ctx.textAlign = 'center';

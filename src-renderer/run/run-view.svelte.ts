@@ -16,7 +16,8 @@ import { appendCapped, type LogLine } from './log-filter';
 import { overlayOf, type Overlay } from './overlay';
 import { chartOf, pointOf, SeriesBuffer, type ChartData } from './series';
 
-const MAX_LOG = 20_000;
+/** Kernel-log lines kept per workspace: the Console windows them (LogList), so a 20 h log is read whole. */
+const MAX_LOG = 500_000;
 
 export interface Barriers {
   beforeSet: boolean;

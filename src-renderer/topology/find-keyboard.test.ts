@@ -37,3 +37,17 @@ describe('wheel zoom', () => {
     expect(wheelZoom(3.9, -100, 0, 0.05, 4)).toBe(4);
   });
 });
+
+describe('label layer', () => {
+  it('draws what Cytoscape hides, and fits a label to its box', async () => {
+    const { needsLayer, fitLabel } = await import('./label-layer-fit');
+    expect(needsLayer(0.5)).toBe(true);
+    expect(needsLayer(1)).toBe(false);
+    const w = (s: string) => s.length * 6;
+    expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 200, w)).toBe('Guest B · 4 vCPUs · 4 GiB');
+    expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 110, w)).toBe('Guest B · 4 vCPUs');
+    expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 50, w)).toBe('Guest B');
+    expect(fitLabel('Core L#12', 30, w)).toBe('L#12');
+    expect(fitLabel('Core L#12', 10, w)).toBe('');
+  });
+});

@@ -1,38 +1,25 @@
 /**
  * Level-of-detail labels: what a box is stays readable at any zoom.
  *
- * Cytoscape scales a label with the zoom and hides it once it would be smaller than
- * `min-zoomed-font-size` (LEGIBLE_PX, set in style.ts). At the fit zoom of a big host (0.3–0.55)
- * that hides every label. This layer paints exactly the labels Cytoscape hides, at a fixed
- * on-screen size, where the box has room for them: socket, NUMA, core and guest names in their
- * box's top band first (they fit earliest), CPU and vCPU numbers as soon as their box is wide
- * enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
+ * Cytoscape scales a label with the zoom: at the fit zoom of a big host (0.3–0.55) a 10 px
+ * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes carry `.lod`, which hides Cytoscape's
+ * labels, and this layer paints every label at a fixed on-screen size where its box has room:
+ * socket, NUMA, core and guest names in their box's top band (shortened to what fits), CPU and
+ * vCPU numbers as soon as their box is tall and wide enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
  * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
  *
- * Layers over the drawing, bottom to top: Cytoscape's canvases, this label layer (z 1), the
- * run overlay (z 2, run/overlay-canvas.ts). A later layer (a timeline, caches) adds its own
- * canvas the same way, with the next z-index.
+ * Layers over the drawing, bottom to top: Cytoscape's canvases, the run overlay (z 2,
+ * run/overlay-canvas.ts: busy shades fill the CPU boxes), this label layer (z 3, so the CPU
+ * numbers stay readable on the shades). A later layer (a timeline, caches) adds its own canvas
+ * the same way.
  */
 import type { Core, NodeSingular } from 'cytoscape';
-import { LEGIBLE_PX } from './style';
+import { fitLabel, needsLayer } from './label-layer-fit';
 
 /** Screen size of the labels this layer draws. */
 const BOX_FONT_PX = 11;
 const LEAF_FONT_PX = 10;
-
-/** Which labels this layer draws at `zoom`: those whose own font size would render below LEGIBLE_PX. */
-export function needsLayer(fontSize: number, zoom: number): boolean {
-  return fontSize * zoom < LEGIBLE_PX;
-}
-
-/** The label that fits `maxW` screen pixels: the whole text, its first word (`Package`→`Core L#3` keeps `Core`…), or nothing. */
-export function fitLabel(text: string, maxW: number, measure: (s: string) => number): string {
-  if (!text || maxW <= 4) return '';
-  if (measure(text) <= maxW) return text;
-  // "Package L#1" → "L#1", "Core P#12" → "P#12": the number tells the box apart from its siblings.
-  const tail = text.split(' ').at(-1) ?? '';
-  return tail && measure(tail) <= maxW ? tail : '';
-}
+const MIN_LEAF_PX = 8;
 
 export class LabelLayer {
   #canvas: HTMLCanvasElement;
@@ -44,7 +31,7 @@ export class LabelLayer {
     const c = document.createElement('canvas');
     c.dataset.testid = 'label-layer';
     c.setAttribute('aria-hidden', 'true');
-    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '1' });
+    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '3' });
     cy.container()!.appendChild(c);
     this.#canvas = c;
     cy.on('render', this.#onRender);
@@ -80,13 +67,13 @@ export class LabelLayer {
     const zoom = cy.zoom();
     const pan = cy.pan();
     let drawn = 0;
+    c.dataset.drawn = '0';
+    if (!needsLayer(zoom)) return;
     ctx.fillStyle = this.#colour;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
     cy.nodes().forEach((n: NodeSingular) => {
       if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
-      const fontSize = Number.parseFloat(String(n.style('font-size')));
-      if (!needsLayer(fontSize, zoom)) return;
       const text = String(n.style('label') ?? '');
       if (!text) return;
       const p = n.position();
@@ -96,8 +83,9 @@ export class LabelLayer {
       const y = p.y * zoom + pan.y;
       if (x + bw / 2 < 0 || x - bw / 2 > w || y + bh / 2 < 0 || y - bh / 2 > h) return;
       const box = n.hasClass('box');
-      const px = box ? BOX_FONT_PX : LEAF_FONT_PX;
-      if (bh < px + (box ? 4 : 2)) return;
+      // A CPU or vCPU number may shrink to its box's height, down to MIN_LEAF_PX; a box's name does not.
+      const px = box ? BOX_FONT_PX : Math.min(LEAF_FONT_PX, Math.floor(bh - 1));
+      if (box ? bh < px + 4 : px < MIN_LEAF_PX) return;
       ctx.font = `${box && !n.hasClass('core') && !n.hasClass('numa') ? 'bold ' : ''}${px}px system-ui, sans-serif`;
       const label = fitLabel(text, bw - 4, (s) => ctx.measureText(s).width);
       if (!label) return;

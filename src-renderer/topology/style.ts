@@ -7,9 +7,6 @@ import { LABEL_H } from './layout';
  * projection's data fields; this file only says how things look.
  */
 export type Numbering = 'logical' | 'physical';
-
-/** The smallest label size, in screen pixels, that reads: below it Cytoscape hides a label and the label layer (label-layer.ts) draws it. */
-export const LEGIBLE_PX = 9;
 export type Theme = 'light' | 'dark';
 
 const PALETTES = {
@@ -46,8 +43,7 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         'background-color': p.pu,
         'text-valign': 'center',
         'text-halign': 'center',
-        // Smaller than this on screen, the label layer (label-layer.ts) draws it instead, legibly.
-        'min-zoomed-font-size': LEGIBLE_PX,
+        'min-zoomed-font-size': 6,
       },
     },
     {
@@ -111,7 +107,9 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       },
     },
     { selector: 'edge.dma.warn', style: { 'line-style': 'dashed', 'line-color': p.warnBorder, 'target-arrow-color': p.warnBorder } },
-    // Zoomed out, pin edges would run across the CPU numbers: only the selection's are drawn (viewport.ts).
+    // Zoomed out (viewport.ts, zoom.ts LOD_ZOOM) the label layer draws the labels, and pin edges
+    // would run across the CPU numbers: only the selection's are drawn.
+    { selector: 'node.lod', style: { 'text-opacity': 0 } },
     { selector: 'edge.pin.quiet', style: { visibility: 'hidden' } },
     // Pins of the selected guest / vCPUs stand out; the others step back.
     { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38, visibility: 'visible' } },

@@ -7,7 +7,7 @@
  * changes the drawing's extent, or a resized window, fits it again.
  */
 import type { Core } from 'cytoscape';
-import { FIT_PADDING, PINS_FROM_ZOOM, wheelZoom } from './zoom';
+import { FIT_PADDING, LOD_ZOOM, wheelZoom } from './zoom';
 
 export { ZOOM_STEP } from './zoom';
 
@@ -81,13 +81,24 @@ export class Viewport {
     this.#atFit = false;
   }
 
-  #quiet: boolean | null = null;
-  /** Pin edges hide below PINS_FROM_ZOOM (the selection's stay: `.lit` wins); one class change on crossing. */
+  /**
+   * Below LOD_ZOOM nodes carry `.lod` (Cytoscape hides their labels; label-layer.ts draws them)
+   * and pin edges `.quiet` (hidden unless lit by the selection). One class change when the zoom
+   * crosses LOD_ZOOM, or when an edit added elements without it.
+   */
   #quietPins(): void {
-    const quiet = this.cy.zoom() < PINS_FROM_ZOOM;
+    const lod = this.cy.zoom() < LOD_ZOOM;
     const pins = this.cy.edges('.pin');
-    if (quiet === this.#quiet && pins.filter(quiet ? ':not(.quiet)' : '.quiet').empty()) return;
-    this.#quiet = quiet;
-    this.cy.batch(() => (quiet ? pins.addClass('quiet') : pins.removeClass('quiet')));
+    const nodes = this.cy.nodes();
+    if (pins.filter(lod ? ':not(.quiet)' : '.quiet').empty() && nodes.filter(lod ? ':not(.lod)' : '.lod').empty()) return;
+    this.cy.batch(() => {
+      if (lod) {
+        pins.addClass('quiet');
+        nodes.addClass('lod');
+      } else {
+        pins.removeClass('quiet');
+        nodes.removeClass('lod');
+      }
+    });
   }
 }

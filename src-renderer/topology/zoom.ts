@@ -3,8 +3,13 @@
 /** Zoom factor of one wheel notch, one + / − press. */
 export const ZOOM_STEP = 1.2;
 export const FIT_PADDING = 24;
-/** Below this zoom pin edges would cross the CPU numbers: only the selection's are drawn. */
-export const PINS_FROM_ZOOM = 0.8;
+/**
+ * Level of detail. Below this zoom Cytoscape's labels would be smaller than ~9 px (its texture
+ * cache still draws some, tiny): they are hidden and the label layer draws every label at a
+ * legible fixed size; and pin edges, which would cross the CPU numbers, are drawn for the
+ * selection only.
+ */
+export const LOD_ZOOM = 0.9;
 
 /** The zoom after `notches` wheel notches (negative deltaY zooms in), within Cytoscape's bounds. */
 export function wheelZoom(zoom: number, deltaY: number, deltaMode: number, min: number, max: number): number {

@@ -19,7 +19,8 @@ const waitCell = (page, offset, text, timeout = 30_000) =>
     timeout,
   });
 
-test.describe.configure({ mode: 'serial' });
+// The 16 MiB memory test takes minutes on a loaded machine.
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test('aie: a workspace from aie-demo.json, created through the bridge, opens in the AI Engine view', async ({ page, url, root, shot }) => {
   await page.goto(url);
   await ready(page);
@@ -247,4 +248,24 @@ test('aie: a 16 MiB partition memory (64 × 8 core tiles) opens and scrolls end 
   await page.keyboard.press('Control+z');
   await waitCell(page, 16 * 1024 * 1024 - 16, '45');
   await page.getByRole('tab', { name: 'Topology' }).click();
+});
+
+test('aie: an edit the run overwrites says so, and the message goes with undo', async ({ page, shot }) => {
+  // Back to tile (2,1) of the demo: its kernel rewrites 0x1040010 within the first millisecond.
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+  await page.getByRole('tab', { name: 'AI Engine' }).click();
+  await page.locator('[data-tile="2,1"]').click();
+  await hexGrid(page).waitFor();
+  const before = await page.locator('[data-testid="hex-grid"] .b[data-offset="16"]').textContent();
+  await page.getByLabel('Go to address').fill('0x1040010');
+  await page.getByLabel('Go to address').press('Enter');
+  const written = before === '7e' ? '7d' : '7e';
+  await page.keyboard.type(written);
+  const note = page.getByTestId('hex-overwritten');
+  await note.waitFor({ timeout: 30_000 });
+  assert.match(await note.textContent(), new RegExp(`^\\s*Written to the initial image at 0x1040010; the run changed it to ${before} by 1 ms — set Run for to 0 to see the initial image\\.`));
+  await shot('aie-09-edit-overwritten');
+  await note.getByRole('button', { name: 'Undo the edit' }).click();
+  await note.waitFor({ state: 'detached' });
 });

@@ -64,6 +64,16 @@ test('run view: the seed workspace runs with the unfixed kernel; progress, conso
 test('run view: a soft-lockup console line jumps to its time and CPU', async ({ page, shot, pageErrors }) => {
   await page.getByRole('tab', { name: 'Console' }).click();
   const log = page.getByTestId('run-console');
+  // The whole log is there to scroll through (windowed: only the lines in view are in the DOM).
+  const list = log.getByTestId('log-lines');
+  const total = Number(await list.getAttribute('data-count'));
+  assert.ok(total > 400, `a long log: ${total} lines`);
+  assert.ok((await list.locator('li').count()) < 200, 'only the lines in view are rendered');
+  await list.evaluate((el) => (el.scrollTop = 0));
+  await list.locator('li[aria-posinset="1"]').waitFor();
+  assert.match(await list.locator('li[aria-posinset="1"]').textContent(), /^\[\s*\d+\.\d{6}\]/);
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await list.locator(`li[aria-posinset="${total}"]`).waitFor();
   await log.getByRole('radio', { name: 'soft lockup' }).check();
   const line = log.locator('button.line', { hasText: 'soft lockup - CPU#' }).first();
   await line.waitFor();
