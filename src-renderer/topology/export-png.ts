@@ -8,8 +8,12 @@ import { exportLayerOf } from './export-layers';
  * is the image's width over the box's (whole-unit) width.
  */
 export async function drawingPng(cy: Core, bg: string, scale = 2): Promise<Blob> {
+  // The image is at 2×: every label and pin edge is drawn, whatever the view's level of detail.
+  const hidden = cy.elements().not('.detail');
+  cy.batch(() => hidden.addClass('detail'));
   const bb = cy.elements().boundingBox(); // what cy.png({ full: true }) frames
   const plain = cy.png({ output: 'blob', full: true, scale, bg });
+  cy.batch(() => hidden.removeClass('detail'));
   const layer = exportLayerOf(cy);
   if (!layer || bb.w <= 0) return plain;
   const img = await createImageBitmap(plain);

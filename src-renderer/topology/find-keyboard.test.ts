@@ -48,6 +48,7 @@ describe('label layer', () => {
     expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 110, w)).toBe('Guest B · 4 vCPUs');
     expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 50, w)).toBe('Guest B');
     expect(fitLabel('Core L#12', 30, w)).toBe('L#12');
+    expect(fitLabel('PU L#12', 20, w)).toBe('12');
     expect(fitLabel('Core L#12', 10, w)).toBe('');
   });
 });

@@ -9,7 +9,7 @@ export function needsLayer(zoom: number): boolean {
  * The label that fits `maxW` screen pixels, from the most to the least said: the whole text;
  * without a trailing `(…)`; its leading ` · ` parts (`Guest B · 4 vCPUs · 4 GiB` → `Guest B`);
  * its first two words (`NUMANode L#0`); its last word (`Core L#12` → `L#12`: the number tells a
- * box from its siblings); else nothing.
+ * box from its siblings); its number alone (`12`); else nothing.
  */
 export function fitLabel(text: string, maxW: number, measure: (s: string) => number): string {
   if (!text || maxW <= 4) return '';
@@ -21,6 +21,8 @@ export function fitLabel(text: string, maxW: number, measure: (s: string) => num
     ...parts.slice(1).map((_, i) => parts.slice(0, parts.length - 1 - i).join(' · ')),
     ...(words.length > 2 ? [words.slice(0, 2).join(' ')] : []),
     words.at(-1) ?? '',
+    // `L#12` → `12`: inside a thread's box the number alone says which CPU it is.
+    (words.at(-1) ?? '').replace(/^[A-Za-z]+#/, ''),
   ];
   return candidates.find((c) => c && measure(c) <= maxW) ?? '';
 }

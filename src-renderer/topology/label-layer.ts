@@ -2,8 +2,8 @@
  * Level-of-detail labels: what a box is stays readable at any zoom.
  *
  * Cytoscape scales a label with the zoom: at the fit zoom of a big host (0.3–0.55) a 10 px
- * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes carry `.lod`, which hides Cytoscape's
- * labels, and this layer paints every label at a fixed on-screen size where its box has room:
+ * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes lack `.detail`, so Cytoscape's labels
+ * are hidden (style.ts), and this layer paints every label at a fixed on-screen size where its box has room:
  * socket, NUMA, core and guest names in their box's top band (shortened to what fits), CPU and
  * vCPU numbers as soon as their box is tall and wide enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
  * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
@@ -26,6 +26,9 @@ export class LabelLayer {
   #onRender = () => this.#draw();
   #colour = '#111';
   #backdrop = 'rgba(255,255,255,0.75)';
+  #field: 'labelL' | 'labelP' = 'labelL';
+  /** Text widths by font and text: the same few hundred labels are measured once, not every frame. */
+  #widths = new Map<string, number>();
 
   constructor(private readonly cy: Core) {
     const c = document.createElement('canvas');
@@ -41,6 +44,12 @@ export class LabelLayer {
   setColours(text: string, backdrop: string): void {
     this.#colour = text;
     this.#backdrop = backdrop;
+    this.#draw();
+  }
+
+  /** L# or P# labels, as the drawing shows them (the projection's `labelL` / `labelP`). */
+  setNumbering(numbering: 'logical' | 'physical'): void {
+    this.#field = numbering === 'logical' ? 'labelL' : 'labelP';
     this.#draw();
   }
 
@@ -74,7 +83,8 @@ export class LabelLayer {
     ctx.textAlign = 'center';
     cy.nodes().forEach((n: NodeSingular) => {
       if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
-      const text = String(n.style('label') ?? '');
+      // The data field the stylesheet's label maps to: reading it is far cheaper than n.style('label').
+      const text = String(n.data(this.#field) ?? '');
       if (!text) return;
       const p = n.position();
       const bw = Number(n.data('w')) * zoom;
@@ -86,13 +96,20 @@ export class LabelLayer {
       // A CPU or vCPU number may shrink to its box's height, down to MIN_LEAF_PX; a box's name does not.
       const px = box ? BOX_FONT_PX : Math.min(LEAF_FONT_PX, Math.floor(bh - 1));
       if (box ? bh < px + 4 : px < MIN_LEAF_PX) return;
-      ctx.font = `${box && !n.hasClass('core') && !n.hasClass('numa') ? 'bold ' : ''}${px}px system-ui, sans-serif`;
-      const label = fitLabel(text, bw - 4, (s) => ctx.measureText(s).width);
+      const font = `${box && !n.hasClass('core') && !n.hasClass('numa') ? 'bold ' : ''}${px}px system-ui, sans-serif`;
+      if (ctx.font !== font) ctx.font = font;
+      const measure = (s: string) => {
+        const key = `${font}|${s}`;
+        let w = this.#widths.get(key);
+        if (w === undefined) this.#widths.set(key, (w = ctx.measureText(s).width));
+        return w;
+      };
+      const label = fitLabel(text, bw - 4, measure);
       if (!label) return;
       const ty = box ? y - bh / 2 + px / 2 + 2 : y;
       if (box) {
         // The band is thinner than the label at this zoom: a backdrop keeps it off the contents below.
-        const tw = Math.min(ctx.measureText(label).width + 6, bw - 2);
+        const tw = Math.min(measure(label) + 6, bw - 2);
         ctx.fillStyle = this.#backdrop;
         ctx.fillRect(x - tw / 2, ty - px / 2 - 1, tw, px + 2);
         ctx.fillStyle = this.#colour;

@@ -44,6 +44,11 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         'text-valign': 'center',
         'text-halign': 'center',
         'min-zoomed-font-size': 6,
+        // Zoomed out (below LOD_ZOOM, zoom.ts) Cytoscape's labels are hidden and the label layer
+        // (label-layer.ts) draws them legibly; `.detail` (viewport.ts) shows them when zoomed in.
+        // Hidden by default so that the first paint of a big host, fitted far below LOD_ZOOM,
+        // restyles nothing.
+        'text-opacity': 0,
       },
     },
     {
@@ -107,10 +112,11 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       },
     },
     { selector: 'edge.dma.warn', style: { 'line-style': 'dashed', 'line-color': p.warnBorder, 'target-arrow-color': p.warnBorder } },
-    // Zoomed out (viewport.ts, zoom.ts LOD_ZOOM) the label layer draws the labels, and pin edges
-    // would run across the CPU numbers: only the selection's are drawn.
-    { selector: 'node.lod', style: { 'text-opacity': 0 } },
-    { selector: 'edge.pin.quiet', style: { visibility: 'hidden' } },
+    // Zoomed in (`.detail`, viewport.ts) Cytoscape draws the labels and every pin edge; zoomed out
+    // pin edges would run across the CPU numbers: only the selection's (`.lit`) are drawn.
+    { selector: 'node.detail', style: { 'text-opacity': 1 } },
+    { selector: 'edge.pin', style: { visibility: 'hidden' } },
+    { selector: 'edge.pin.detail', style: { visibility: 'visible' } },
     // Pins of the selected guest / vCPUs stand out; the others step back.
     { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38, visibility: 'visible' } },
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },

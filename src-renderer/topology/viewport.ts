@@ -11,6 +11,25 @@ import { FIT_PADDING, LOD_ZOOM, wheelZoom } from './zoom';
 
 export { ZOOM_STEP } from './zoom';
 
+/** The drawing's extent in model units from the nodes' own rectangles (no style or label measuring). */
+export function modelExtent(cy: Core): { x1: number; y1: number; x2: number; y2: number; w: number; h: number } | null {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  cy.nodes().forEach((n) => {
+    const w = Number(n.data('w')) || 0;
+    const h = Number(n.data('h')) || 0;
+    if (w <= 1 && h <= 1) return; // ghosts of gestures
+    const p = n.position();
+    x1 = Math.min(x1, p.x - w / 2);
+    y1 = Math.min(y1, p.y - h / 2);
+    x2 = Math.max(x2, p.x + w / 2);
+    y2 = Math.max(y2, p.y + h / 2);
+  });
+  return x2 > x1 && y2 > y1 ? { x1, y1, x2, y2, w: x2 - x1, h: y2 - y1 } : null;
+}
+
 export class Viewport {
   /** True from a fit until the user zooms or pans. */
   #atFit = false;
@@ -27,7 +46,7 @@ export class Viewport {
     el.addEventListener('wheel', this.#onWheel, { passive: false });
     // Cytoscape's user pan (drag on the background) ends the sticky fit.
     cy.on('dragpan', this.#onUserMove);
-    cy.on('zoom', () => this.#quietPins());
+    cy.on('zoom', () => this.#applyDetail());
     this.#observer = new ResizeObserver(() => {
       cy.resize();
       if (this.#atFit) this.fit();
@@ -39,12 +58,23 @@ export class Viewport {
     return this.#atFit;
   }
 
+  /**
+   * Fits the drawing from the projection's own geometry (node centre ± w/2, h/2). Cytoscape's
+   * cy.fit() measures every element's rendered label first, which for the 384-thread scene cost
+   * a third of the first paint; the labels sit inside their boxes, so the boxes are the extent.
+   */
   fit(): void {
+    const cy = this.cy;
+    const bb = modelExtent(cy);
+    const w = cy.width();
+    const h = cy.height();
+    if (!bb || w <= 0 || h <= 0) return;
+    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), Math.min((w - 2 * FIT_PADDING) / bb.w, (h - 2 * FIT_PADDING) / bb.h)));
     this.#fitting = true;
-    this.cy.fit(undefined, FIT_PADDING);
+    cy.viewport({ zoom, pan: { x: (w - zoom * (bb.x1 + bb.x2)) / 2, y: (h - zoom * (bb.y1 + bb.y2)) / 2 } });
     this.#fitting = false;
     this.#atFit = true;
-    this.#quietPins();
+    this.#applyDetail();
   }
 
   /** Zooms by `factor` around the view's centre (buttons, + and − keys). */
@@ -61,11 +91,11 @@ export class Viewport {
 
   /** After the elements changed: fits again when the extent changed and the view was at fit. */
   elementsChanged(): void {
-    const bb = this.cy.elements().boundingBox();
-    const extent = `${Math.round(bb.w)}x${Math.round(bb.h)}`;
+    const bb = modelExtent(this.cy);
+    const extent = bb ? `${Math.round(bb.w)}x${Math.round(bb.h)}` : '';
     if (extent !== this.#extent && this.#atFit) this.fit();
     this.#extent = extent;
-    this.#quietPins();
+    this.#applyDetail();
   }
 
   destroy(): void {
@@ -82,23 +112,14 @@ export class Viewport {
   }
 
   /**
-   * Below LOD_ZOOM nodes carry `.lod` (Cytoscape hides their labels; label-layer.ts draws them)
-   * and pin edges `.quiet` (hidden unless lit by the selection). One class change when the zoom
-   * crosses LOD_ZOOM, or when an edit added elements without it.
+   * At or above LOD_ZOOM the nodes and pin edges carry `.detail` (Cytoscape's labels and every
+   * pin edge shown); below it, the label layer draws the labels and only the selection's pins
+   * show. One class change when the zoom crosses LOD_ZOOM, or when an edit added elements.
    */
-  #quietPins(): void {
-    const lod = this.cy.zoom() < LOD_ZOOM;
-    const pins = this.cy.edges('.pin');
-    const nodes = this.cy.nodes();
-    if (pins.filter(lod ? ':not(.quiet)' : '.quiet').empty() && nodes.filter(lod ? ':not(.lod)' : '.lod').empty()) return;
-    this.cy.batch(() => {
-      if (lod) {
-        pins.addClass('quiet');
-        nodes.addClass('lod');
-      } else {
-        pins.removeClass('quiet');
-        nodes.removeClass('lod');
-      }
-    });
+  #applyDetail(): void {
+    const detail = this.cy.zoom() >= LOD_ZOOM;
+    const els = this.cy.nodes().union(this.cy.edges('.pin'));
+    if (els.filter(detail ? ':not(.detail)' : '.detail').empty()) return;
+    this.cy.batch(() => (detail ? els.addClass('detail') : els.removeClass('detail')));
   }
 }
