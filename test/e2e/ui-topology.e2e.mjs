@@ -331,7 +331,7 @@ test('topology: devices edited from the palette and inspector; an overlapping pa
   await inspector(page).getByRole('button', { name: 'Add partition' }).click();
   const err = inspector(page).getByTestId('inspector-error');
   await err.waitFor();
-  assert.equal(await err.textContent(), "devices.aie.partitions[4].startCol: columns 8..11 overlap partition 'p0' (columns 0..11)");
+  assert.equal(await err.textContent(), "AIE partition p4: columns 8..11 overlap partition 'p0' (columns 0..11) (devices.aie.partitions[4].startCol)");
   assert.equal(await has(page, 'aiepart:p4'), false);
   await shot('ui-topology-07-partition-refused');
 
