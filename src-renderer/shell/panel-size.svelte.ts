@@ -8,11 +8,17 @@ export const DEFAULT_BOTTOM = 220;
 /** One arrow-key step on the splitter (Page Up/Down: four). */
 export const STEP = 24;
 
+/** Where the height is remembered: localStorage in the app, a map in tests. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 export class PanelSize {
   #height = $state(DEFAULT_BOTTOM);
   #maximised = $state(false);
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> = localStorage) {
+  constructor(private readonly storage: KeyValueStore = (globalThis as unknown as { localStorage: KeyValueStore }).localStorage) {
     const saved = Number(storage.getItem(KEY));
     if (Number.isFinite(saved) && saved >= MIN_BOTTOM) this.#height = Math.round(saved);
   }
