@@ -34,7 +34,7 @@ describe('DevicesViewState', () => {
     const view = new DevicesViewState(client, store);
     const call = vi.spyOn(client, 'call');
     view.setAfter(' 3ms ');
-    view.setLoopback('64M');
+    view.setLoopback('32M'); // per controller; devices-demo has two and the limit (64 MiB) is their sum
     const older = view.refresh();
     view.setAfter('20ms');
     const newer = view.refresh();
