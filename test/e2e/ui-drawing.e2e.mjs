@@ -60,25 +60,39 @@ test('drawing: zoom buttons, a 20 % wheel step, 100 %, Fit; fit kept after an ed
   assert.equal(await zoom(page), 1);
   await page.getByRole('button', { name: 'Fit', exact: true }).click();
   assert.ok(Math.abs((await zoom(page)) - fitZoom) < 0.001);
-  // + Socket makes the drawing bigger: still all in view.
-  await page.getByRole('button', { name: '+ Socket' }).click();
-  await waitHas(page, 'pkg:2');
-  const inView = () =>
+  // Fitted means: all in view, and tight in one dimension (the boxes' extent × zoom fills the
+  // width or the height less the 24 px padding). + Socket makes the drawing bigger: fitted again.
+  const fitted = () =>
     page.evaluate((sel) => {
       const cy = document.querySelector(sel).cy;
+      let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+      cy.nodes().forEach((n) => {
+        const w = n.data('w') || 0;
+        const h = n.data('h') || 0;
+        if (w <= 1 && h <= 1) return;
+        const p = n.position();
+        [x1, y1, x2, y2] = [Math.min(x1, p.x - w / 2), Math.min(y1, p.y - h / 2), Math.max(x2, p.x + w / 2), Math.max(y2, p.y + h / 2)];
+      });
+      const z = cy.zoom();
       const e = cy.extent();
-      const b = cy.elements().boundingBox();
-      return b.x1 >= e.x1 - 1 && b.x2 <= e.x2 + 1 && b.y1 >= e.y1 - 1 && b.y2 <= e.y2 + 1;
+      const inView = x1 >= e.x1 - 1 && x2 <= e.x2 + 1 && y1 >= e.y1 - 1 && y2 <= e.y2 + 1;
+      const tight = Math.abs((x2 - x1) * z - (cy.width() - 48)) < 2 || Math.abs((y2 - y1) * z - (cy.height() - 48)) < 2;
+      return inView && tight;
     }, CANVAS);
-  await page.waitForFunction(([sel, z]) => document.querySelector(sel).cy.zoom() < z - 0.001, [CANVAS, fitZoom]);
-  assert.equal(await inView(), true);
+  assert.equal(await fitted(), true);
+  // A narrower window fits again (and makes the width the tight dimension).
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.waitForFunction(([sel, z]) => document.querySelector(sel).cy.zoom() < z - 0.01, [CANVAS, fitZoom]);
+  await page.waitForTimeout(300);
+  assert.equal(await fitted(), true, 'fitted again after a resize');
+  // + Socket widens the drawing: fitted again.
+  await page.getByRole('button', { name: '+ Socket' }).click();
+  await waitHas(page, 'pkg:2');
+  await page.waitForTimeout(300);
+  assert.equal(await fitted(), true, 'fitted again after + Socket');
   await page.getByTestId('current-workspace').click();
   await page.keyboard.press('Control+z');
   await waitHas(page, 'pkg:2', false);
-  // A smaller window fits again.
-  await page.setViewportSize({ width: 1100, height: 760 });
-  await page.waitForFunction(([sel, z]) => document.querySelector(sel).cy.zoom() < z - 0.01, [CANVAS, fitZoom]);
-  assert.equal(await inView(), true);
   await page.setViewportSize({ width: 1400, height: 900 });
 });
 
