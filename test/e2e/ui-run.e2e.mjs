@@ -48,7 +48,7 @@ test('run view: the seed workspace runs with the unfixed kernel; progress, conso
   // (It may finish first: then there is no Pause to press.)
   if ((await progressState(page)) === 'running') await bar.getByRole('button', { name: 'Pause' }).click({ timeout: 2_000 }).catch(() => {});
   // Console lines arrive as the kernel prints them.
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-lines"] button.line').length > 0, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-lines"] button.line').length > 0, null, { timeout: 30_000 });
   await page.waitForTimeout(300);
   await shot('run-lockup-drawing');
 
