@@ -120,6 +120,7 @@ test('drawing: the find box selects and centres a CPU and a vCPU, and says when 
 test('drawing: keyboard only — Tab to the drawing, arrows move the focus ring, Enter selects, Shift+Enter adds, P then arrows and Enter pin', async ({ page, shot }) => {
   // Guest B's vCPUs float: pin B:0 and B:1 to a core by keyboard alone.
   await page.getByTestId('find-input').focus();
+  await page.keyboard.press('Control+a');
   await page.keyboard.type('B:0');
   await page.keyboard.press('Enter');
   await page.waitForFunction((sel) => document.querySelector(sel).cy.getElementById('vcpu:B:0').selected(), CANVAS);
