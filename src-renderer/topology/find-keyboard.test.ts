@@ -49,6 +49,8 @@ describe('label layer', () => {
     expect(fitLabel('Guest B · 4 vCPUs · 4 GiB', 50, w)).toBe('Guest B');
     expect(fitLabel('Core L#12', 30, w)).toBe('L#12');
     expect(fitLabel('PU L#12', 20, w)).toBe('12');
+    expect(fitLabel('PU L#1', 30, w, true)).toBe('1');
+    expect(fitLabel('vCPU 40', 100, w, true)).toBe('vCPU 40');
     expect(fitLabel('Core L#12', 10, w)).toBe('');
   });
 });

@@ -9,10 +9,13 @@ export function needsLayer(zoom: number): boolean {
  * The label that fits `maxW` screen pixels, from the most to the least said: the whole text;
  * without a trailing `(…)`; its leading ` · ` parts (`Guest B · 4 vCPUs · 4 GiB` → `Guest B`);
  * its first two words (`NUMANode L#0`); its last word (`Core L#12` → `L#12`: the number tells a
- * box from its siblings); its number alone (`12`); else nothing.
+ * box from its siblings); its number alone (`12`); else nothing. A leaf (thread, vCPU) goes
+ * from its whole label straight to its number.
  */
-export function fitLabel(text: string, maxW: number, measure: (s: string) => number): string {
+export function fitLabel(text: string, maxW: number, measure: (s: string) => number, leaf = false): string {
   if (!text || maxW <= 4) return '';
+  // A thread or vCPU that cannot show its whole label shows its number, the same for all of them.
+  if (leaf) return [text, (text.split(' ').at(-1) ?? '').replace(/^[A-Za-z]+#/, '')].find((c) => c && measure(c) <= maxW) ?? '';
   const parts = text.split(' · ');
   const words = text.split(' ');
   const candidates = [

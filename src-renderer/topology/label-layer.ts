@@ -104,7 +104,7 @@ export class LabelLayer {
         if (w === undefined) this.#widths.set(key, (w = ctx.measureText(s).width));
         return w;
       };
-      const label = fitLabel(text, bw - 4, measure);
+      const label = fitLabel(text, bw - 4, measure, !box);
       if (!label) return;
       const ty = box ? y - bh / 2 + px / 2 + 2 : y;
       if (box) {
