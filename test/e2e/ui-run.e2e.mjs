@@ -140,6 +140,7 @@ test("run view: the drawing's PNG and SVG export include the run overlay (busy s
 });
 
 test('run view: the four charts follow the theme; switching tabs and theme while a run streams raises no error', async ({ page, shot, pageErrors }) => {
+  test.setTimeout(600_000); // two runs and sixteen chart re-makes: the slowest test on a loaded machine
   const bar = page.getByRole('toolbar', { name: 'Run' });
   if ((await progressState(page)) === 'running') await bar.getByRole('button', { name: 'Pause' }).click({ timeout: 2_000 }).catch(() => {});
   await page.getByRole('tab', { name: 'Charts' }).click();
