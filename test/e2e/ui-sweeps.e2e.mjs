@@ -4,83 +4,81 @@
 // kernel locks up at about 37 min), its progress to the end, the per-configuration table,
 // the Kaplan–Meier curves, and a lockup marker clicked to open that run in Console and Runs.
 import AxeBuilder from '@axe-core/playwright';
+import { test } from './fixtures.mjs';
 import assert from 'node:assert/strict';
 import { bridgeCall, ready } from './page-helpers.mjs';
 
 const NAME = 'Sweeps e2e';
 
-export const tests = [
-  {
-    name: 'sweeps: a sweep started from the tab finishes with intervals and curves; a marker opens its run',
-    async run({ page, url, shot, pageErrors }) {
-      await page.goto(url);
-      await ready(page);
-      const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi' });
-      assert.equal(created.ok, true, JSON.stringify(created.error));
-      await page.reload();
-      await ready(page);
-      await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+// A sweep of four runs takes minutes on a loaded machine.
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
+test('sweeps: a sweep started from the tab finishes with intervals and curves; a marker opens its run', async ({ page, url, shot, pageErrors }) => {
+  await page.goto(url);
+  await ready(page);
+  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi' });
+  assert.equal(created.ok, true, JSON.stringify(created.error));
+  await page.reload();
+  await ready(page);
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
 
-      await page.getByRole('tab', { name: 'Sweeps' }).click();
-      const tab = page.getByTestId('sweeps-tab');
-      await tab.getByText('No sweeps of this workspace yet.').waitFor();
-      await page.getByTestId('sweep-seeds').fill('1..2');
-      await page.getByTestId('sweep-duration').fill('40m');
-      assert.equal(await page.getByTestId('sweep-axis-key').inputValue(), 'kernel.barriers');
-      await page.getByTestId('sweep-axis-values').fill('none,both');
-      // A value the registry refuses is named, and nothing starts.
-      await page.getByTestId('sweep-axis-values').fill('none,sometimes');
-      await page.getByTestId('sweep-start').click();
-      await tab.getByRole('alert').filter({ hasText: 'sweeps.start.vary kernel.barriers=sometimes: kernel.barriers: expected one of none, set, clear, both, got "sometimes"' }).waitFor();
-      await page.getByTestId('sweep-axis-values').fill('none,both');
-      await page.getByTestId('sweep-start').click();
-      await page.getByTestId('sweep-stop').waitFor();
-      await shot('sweeps-running');
-      await page.waitForFunction(() => /sweep #\d+ finished: 4 of 4 runs/.test(document.querySelector('[data-testid="sweep-progress"]')?.textContent ?? ''), null, { timeout: 180_000 });
+  await page.getByRole('tab', { name: 'Sweeps' }).click();
+  const tab = page.getByTestId('sweeps-tab');
+  await tab.getByText('No sweeps of this workspace yet.').waitFor();
+  await page.getByTestId('sweep-seeds').fill('1..2');
+  await page.getByTestId('sweep-duration').fill('40m');
+  assert.equal(await page.getByTestId('sweep-axis-key').inputValue(), 'kernel.barriers');
+  await page.getByTestId('sweep-axis-values').fill('none,both');
+  // A value the registry refuses is named, and nothing starts.
+  await page.getByTestId('sweep-axis-values').fill('none,sometimes');
+  await page.getByTestId('sweep-start').click();
+  await tab.getByRole('alert').filter({ hasText: 'sweeps.start.vary kernel.barriers=sometimes: kernel.barriers: expected one of none, set, clear, both, got "sometimes"' }).waitFor();
+  await page.getByTestId('sweep-axis-values').fill('none,both');
+  await page.getByTestId('sweep-start').click();
+  await page.getByTestId('sweep-stop').waitFor();
+  await shot('sweeps-running');
+  await page.waitForFunction(() => /sweep #\d+ finished: 4 of 4 runs/.test(document.querySelector('[data-testid="sweep-progress"]')?.textContent ?? ''), null, { timeout: 180_000 });
 
-      const rows = page.getByTestId('sweep-table').locator('tbody tr');
-      await page.waitForFunction(() => document.querySelector('[data-testid="sweep-detail"] h3')?.textContent?.includes('4/4 runs'));
-      assert.equal(await rows.count(), 2);
-      const cells = async (i) => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
-      const none = await cells(0);
-      const both = await cells(1);
-      assert.deepEqual(none.slice(1, 5), ['kernel.barriers=none', '2', '1', '0.500 [0.095, 0.905]']);
-      assert.deepEqual(both.slice(1, 5), ['kernel.barriers=both', '2', '0', '0.000 [0.000, 0.658]']);
-      assert.match(none[6], /^37\.13m/);
+  const rows = page.getByTestId('sweep-table').locator('tbody tr');
+  await page.waitForFunction(() => document.querySelector('[data-testid="sweep-detail"] h3')?.textContent?.includes('4/4 runs'));
+  assert.equal(await rows.count(), 2);
+  const cells = async (i) => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
+  const none = await cells(0);
+  const both = await cells(1);
+  assert.deepEqual(none.slice(1, 5), ['kernel.barriers=none', '2', '1', '0.500 [0.095, 0.905]']);
+  assert.deepEqual(both.slice(1, 5), ['kernel.barriers=both', '2', '0', '0.000 [0.000, 0.658]']);
+  assert.match(none[6], /^37\.13m/);
 
-      // One curve per configuration; the unfixed kernel's drops at seed 1's first soft lockup.
-      const chart = page.getByTestId('sweep-survival');
-      assert.equal(await chart.locator('path.curve').count(), 2);
-      const lockups = chart.locator('g.marker.lockup');
-      assert.equal(await lockups.count(), 1);
-      assert.equal(await chart.locator('g.marker.censored').count(), 3);
-      await chart.scrollIntoViewIfNeeded();
-      await shot('sweeps-curves');
-      // Hiding a configuration hides its curve.
-      await page.getByLabel('Show the curve of kernel.barriers=both').uncheck();
-      assert.equal(await chart.locator('path.curve').count(), 1);
-      await page.getByLabel('Show the curve of kernel.barriers=both').check();
+  // One curve per configuration; the unfixed kernel's drops at seed 1's first soft lockup.
+  const chart = page.getByTestId('sweep-survival');
+  assert.equal(await chart.locator('path.curve').count(), 2);
+  const lockups = chart.locator('g.marker.lockup');
+  assert.equal(await lockups.count(), 1);
+  assert.equal(await chart.locator('g.marker.censored').count(), 3);
+  await chart.scrollIntoViewIfNeeded();
+  await shot('sweeps-curves');
+  // Hiding a configuration hides its curve.
+  await page.getByLabel('Show the curve of kernel.barriers=both').uncheck();
+  assert.equal(await chart.locator('path.curve').count(), 1);
+  await page.getByLabel('Show the curve of kernel.barriers=both').check();
 
-      const label = await lockups.first().getAttribute('aria-label');
-      assert.match(label, /^kernel\.barriers=none: run #\d+, seed 1: first soft lockup at 37\.13m$/);
-      const runId = Number(/run #(\d+)/.exec(label)[1]);
-      await lockups.first().focus();
-      await page.keyboard.press('Enter');
-      await page.getByTestId('sweep-opened-run').filter({ hasText: `Run #${runId} (seed 1, first soft lockup at 2228.1 s) is open in Console and Charts.` }).waitFor();
+  const label = await lockups.first().getAttribute('aria-label');
+  assert.match(label, /^kernel\.barriers=none: run #\d+, seed 1: first soft lockup at 37\.13m$/);
+  const runId = Number(/run #(\d+)/.exec(label)[1]);
+  await lockups.first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('sweep-opened-run').filter({ hasText: `Run #${runId} (seed 1, first soft lockup at 2228.1 s) is open in Console and Charts.` }).waitFor();
 
-      // The run opened like a run of the Runs tab: its kernel log in Console, highlighted in Runs.
-      await page.getByRole('tab', { name: 'Console' }).click();
-      await page.getByTestId('run-console').getByText(/watchdog: BUG: soft lockup - CPU#\d+ stuck for \d+s!/).first().waitFor();
-      await page.getByRole('tab', { name: 'Runs' }).click();
-      await page.getByTestId('runs-table').locator('tr.open').filter({ hasText: `#${runId}` }).waitFor();
-      await shot('sweeps-run-opened');
+  // The run opened like a run of the Runs tab: its kernel log in Console, highlighted in Runs.
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.getByTestId('run-console').getByText(/watchdog: BUG: soft lockup - CPU#\d+ stuck for \d+s!/).first().waitFor();
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  await page.getByTestId('runs-table').locator('tr.open').filter({ hasText: `#${runId}` }).waitFor();
+  await shot('sweeps-run-opened');
 
-      await page.getByRole('tab', { name: 'Sweeps' }).click();
-      const axe = await new AxeBuilder({ page }).include('[data-testid="sweeps-tab"]').analyze();
-      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
-      assert.deepEqual(pageErrors, []);
-    },
-  },
-];
+  await page.getByRole('tab', { name: 'Sweeps' }).click();
+  const axe = await new AxeBuilder({ page }).include('[data-testid="sweeps-tab"]').analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+  assert.deepEqual(pageErrors, []);
+});
