@@ -221,7 +221,6 @@ export async function startQueueWorker(conn: QueueConnection, opts: QueueWorkerO
   const connection = await connectRedis(conn);
   const pool = new SweepPool(opts.concurrency);
   const engine = await engineFingerprint(pool);
-  const resultQueues = new Map<string, Queue<ResultJobData>>();
   const worker = new Worker<RunJobData>(
     RUNS_QUEUE,
     async (job) => {
@@ -230,9 +229,13 @@ export async function startQueueWorker(conn: QueueConnection, opts: QueueWorkerO
         throw new UnrecoverableError(`this worker's engine (${engine}) differs from the coordinator's (${job.data.engine}): run the same build of the workbench on every machine`);
       opts.onEvent?.({ kind: 'started', jobId: job.id!, seed, config });
       const output: SweepJobOutput = await pool.run(job.data.job);
-      let results = resultQueues.get(job.data.results);
-      if (!results) resultQueues.set(job.data.results, (results = new Queue<ResultJobData>(job.data.results, { connection, prefix: PREFIX })));
-      await results.add('result', { config, seed, output, worker: WORKER_LABEL }, { jobId: job.id!, removeOnComplete: true, removeOnFail: { count: 1000 } });
+      // One results queue per sweep: opened for this result and closed after it (a long-lived worker sees many sweeps).
+      const results = new Queue<ResultJobData>(job.data.results, { connection, prefix: PREFIX });
+      try {
+        await results.add('result', { config, seed, output, worker: WORKER_LABEL }, { jobId: job.id!, removeOnComplete: true, removeOnFail: { count: 1000 } });
+      } finally {
+        await results.close();
+      }
       opts.onEvent?.({ kind: 'finished', jobId: job.id!, seed, config, wallMs: output.wallMs });
       return { stored: true };
     },
@@ -244,7 +247,6 @@ export async function startQueueWorker(conn: QueueConnection, opts: QueueWorkerO
     engine,
     close: async (force = false) => {
       await worker.close(force);
-      for (const q of resultQueues.values()) await q.close();
       await pool.close();
       await connection.quit();
     },
