@@ -15,7 +15,9 @@ const NAME = 'Run view e2e';
 
 const progressState = (page) => page.locator('[data-testid="run-progress"]').getAttribute('data-state');
 const waitState = (page, states, timeout = 60_000) =>
-  page.waitForFunction((s) => s.includes(document.querySelector('[data-testid="run-progress"]')?.dataset.state), states, { timeout });
+  // Polled on a timer, not per animation frame: the state is an attribute, and a page busy
+  // redrawing charts on a loaded machine may give few frames.
+  page.waitForFunction((s) => s.includes(document.querySelector('[data-testid="run-progress"]')?.dataset.state), states, { timeout, polling: 250 });
 
 // Runs of the simulated kernel take minutes on a loaded machine.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
