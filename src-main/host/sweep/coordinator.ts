@@ -114,7 +114,7 @@ export async function runSweep(
 ): Promise<SweepRecord> {
   const signal = opts.signal ?? new AbortController().signal;
   const runs = plannedRuns(store, sweep);
-  const sweepset = new Map(configurations(sweep.axes).map((c) => [c.key, c]));
+  const configsByKey = new Map(configurations(sweep.axes).map((c) => [c.key, c]));
   const workspace = parseWorkspace(sweep.workspace);
   const applied = new Map<string, Workspace>();
   const t0 = performance.now();
@@ -127,7 +127,7 @@ export async function runSweep(
     opts.onProgress?.({ sweepId: sweep.id, done, total: sweep.totalRuns, lockups, wallSeconds, etaSeconds: now > 0 ? ((sweep.totalRuns - done) * wallSeconds) / now : null });
   };
   const deliver = (d: RunDelivery) => {
-    const config = sweepset.get(d.config);
+    const config = configsByKey.get(d.config);
     if (!config) return; // not this sweep's grid: nothing to store
     const set = { ...sweep.set, ...config.params };
     let ws = applied.get(config.key);

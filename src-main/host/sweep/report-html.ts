@@ -18,6 +18,7 @@ export const MAX_RUN_ROWS = 500;
 const W = 760;
 const H = 320;
 const M = { left: 56, right: 16, top: 28, bottom: 40 };
+const LEGEND_ROW = 14;
 
 /** Kaplan–Meier step curves with Greenwood 95 % bands, x in simulated time up to the duration. */
 export function survivalSvg(v: SweepView): string {
@@ -47,10 +48,12 @@ export function survivalSvg(v: SweepView): string {
     out.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
     const d = c.steps.map((k, j) => (j === 0 ? `M${sx(k.t).toFixed(1)},${sy(k.s).toFixed(1)}` : `H${sx(k.t).toFixed(1)}V${sy(k.s).toFixed(1)}`)).join('') + `H${sx(xMax).toFixed(1)}`;
     out.push(`<path class="curve" d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(configLabel(c.params))}</title></path>`);
-    const ly = M.top + 14 + i * 14;
-    out.push(`<rect x="${M.left + pw - 220}" y="${ly - 9}" width="10" height="10" fill="${color}"/><text x="${M.left + pw - 206}" y="${ly}" font-size="10">${esc(configLabel(c.params))}</text>`);
+    // The legend goes under the plot, one row per configuration, so it never covers a curve.
+    const ly = H + 4 + i * LEGEND_ROW;
+    out.push(`<rect x="${M.left}" y="${ly - 9}" width="10" height="10" fill="${color}"/><text x="${M.left + 14}" y="${ly}" font-size="10">${esc(configLabel(c.params))}</text>`);
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="survival curves" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${out.join('')}</svg>`;
+  const h = H + 8 + v.configurations.length * LEGEND_ROW;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="survival curves" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="sans-serif">${out.join('')}</svg>`;
 }
 
 /** P(lockup) per configuration as points with their Wilson intervals. */
