@@ -82,6 +82,48 @@ export const LIMITS = {
     where: "a cpuset's CPU numbers when no host bounds them (libvirt import without a workspace)",
     why: "libvirt's VIR_DOMAIN_CPUMASK_LEN; checked per range before any range is expanded",
   },
+  guestNumaCells: {
+    value: 128,
+    unit: 'cells',
+    where: 'NUMA cells of a guest (<cpu><numa><cell>), and hugepage <page> entries',
+    why: "QEMU's MAX_NODES (hw/core/numa.h); libvirt refuses more",
+  },
+  iothreads: {
+    value: 256,
+    unit: 'IOThreads',
+    where: 'a guest\'s <iothreads> (and its <iothreadpin> entries)',
+    why: 'one per virtio disk or queue, far beyond any real domain; a run builds one host task per IOThread',
+  },
+  nodesetNode: {
+    value: 1024,
+    unit: 'node number (exclusive)',
+    where: 'a nodeset\'s node numbers when no host bounds them (libvirt import without a workspace)',
+    why: "Linux's MAX_NUMNODES with the largest NODES_SHIFT (10); checked per range before expanding",
+  },
+  cacheLevels: {
+    value: 15,
+    unit: 'cache levels',
+    where: 'host.caches (hwloc L1..L5, each data, instruction or unified)',
+    why: 'every cache type hwloc knows, once',
+  },
+  ioObjects: {
+    value: 8192,
+    unit: 'objects',
+    where: 'host.io: host bridges, PCI bridges, PCI functions and OS devices in all',
+    why: 'a large server has a few hundred PCI functions; SR-IOV virtual functions can add a few thousand',
+  },
+  ioDepth: {
+    value: 16,
+    unit: 'levels',
+    where: 'PCI bridges nested under one host bridge',
+    why: 'real PCIe hierarchies are under 8 switches deep; keeps a workspace inside the JSON depth limit',
+  },
+  infoEntries: {
+    value: 32,
+    unit: 'entries',
+    where: "an hwloc object's kept <info> pairs (PCI vendor and device names, OS device attributes)",
+    why: 'lstopo writes fewer than 10 per I/O object',
+  },
   workloads: {
     value: 256,
     unit: 'workloads',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { quote } from '../parse/quote';
 import { bytes, intIn, name, oneOf } from './fields';
+import { cachesSchema } from './host-caches';
+import { ioSchema } from './host-io';
 
 /** POWER9: at most 24 SMT4 cores (12 SMT8 cores) per chip. */
 export const POWER9_MAX_SMT4_CORES_PER_CHIP = 24;
@@ -36,6 +38,10 @@ export const hostSchema = z
     model: z.literal('POWER9', { error: (iss) => `expected 'POWER9', got ${quote(iss.input)}` }),
     threadsPerCore: oneOf(THREADS_PER_CORE),
     sockets: z.array(socketSchema).min(1, { error: 'expected at least one socket' }).max(16, { error: 'expected at most 16 sockets' }),
+    /** The host's CPU caches; absent: the POWER9's (host-caches.ts, `host.cache.*` parameters). */
+    caches: cachesSchema.optional(),
+    /** PCI and OS devices as hwloc found them (host-io.ts); absent: none described. */
+    io: ioSchema.optional(),
     source: hostSourceSchema.optional(),
   })
   .superRefine((host, ctx) => {
@@ -44,6 +50,10 @@ export const hostSchema = z
     host.sockets.forEach((s, i) => {
       if (s.cores > maxCores)
         ctx.addIssue({ code: 'custom', path: ['sockets', i, 'cores'], message: `expected 1..${maxCores} for SMT${host.threadsPerCore}, got ${s.cores}` });
+    });
+    host.io?.forEach((b, i) => {
+      if (b.socket !== undefined && b.socket >= host.sockets.length)
+        ctx.addIssue({ code: 'custom', path: ['io', i, 'socket'], message: `expected 0..${host.sockets.length - 1}, got ${b.socket}` });
     });
   });
 

@@ -1,5 +1,7 @@
 export * from './schema';
 export * from './host';
+export * from './host-caches';
+export * from './host-io';
 export * from './guest';
 export * from './workload';
 export * from './devices/mhi';
@@ -8,3 +10,4 @@ export * from './devices/dmabuf';
 export { emptyWorkspace } from './empty';
 export * from './rehost';
 export * from './describe-field';
+export * from './guest-numa';

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { quote } from '../parse/quote';
 import { FieldError, formatPath } from '../parse/field-error';
-import { parseCpuset } from '../parse/cpuset';
+import { NODES, parseCpuset } from '../parse/cpuset';
 import { bool, name } from './fields';
 import { LIMITS, atMost, type LimitName } from '../parse/limits';
 import { hostSchema } from './host';
 import { guestSchema, vcpuCount } from './guest';
 import { workloadSchema } from './workload';
-import { mhiControllerSchema } from './devices/mhi';
+import { mhiControllerSchema, mhiPciBusId } from './devices/mhi';
+import { pciFunctions } from './host-io';
 import { aieArraySchema } from './devices/aie';
 import { dmabufAieProblems, dmabufSchema } from './devices/dmabuf';
 
@@ -74,6 +75,20 @@ export const workspaceSchema = z
           ctx.addIssue({ code: 'custom', path: ['guests', gi, 'vcpupin', pi, 'cpuset'], message: (e as Error).message });
         }
       });
+      // Host CPUs and NUMA nodes the guest's QEMU threads and memory are bound to.
+      const check = (text: string | undefined, path: (string | number)[], nodes: boolean) => {
+        if (text === undefined) return;
+        try {
+          if (nodes) parseCpuset(text, ws.host.sockets.length, NODES);
+          else parseCpuset(text, hostCpus);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['guests', gi, ...path], message: (e as Error).message });
+        }
+      };
+      check(g.emulatorpin, ['emulatorpin'], false);
+      g.iothreadpin?.forEach((p, pi) => check(p.cpuset, ['iothreadpin', pi, 'cpuset'], false));
+      check(g.numatune?.memory?.nodeset, ['numatune', 'memory', 'nodeset'], true);
+      g.numatune?.memnode?.forEach((m, mi) => check(m.nodeset, ['numatune', 'memnode', mi, 'nodeset'], true));
     });
     ws.workloads.forEach((w, wi) => {
       if (w.target !== 'host' && !seen.has(w.target))
@@ -86,6 +101,18 @@ export const workspaceSchema = z
       // The name makes the UCI node /dev/mhi_<controller>_<device>: two alike would collide.
       if (mhiNames.has(m.name)) ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'name'], message: `duplicate MHI controller name '${m.name}'` });
       mhiNames.add(m.name);
+    });
+    // An MHI modem is a PCI function on its own socket: the host bridge it is under (when the host's I/O lists it) must be that socket's.
+    const fns = pciFunctions(ws.host.io);
+    const addresses = new Map<string, number>();
+    ws.devices.mhi.forEach((m, mi) => {
+      const busid = mhiPciBusId(ws.devices.mhi, mi);
+      const other = addresses.get(busid);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'pci'], message: `PCI ${busid} is also MHI controller ${ws.devices.mhi[other].name}'s` });
+      addresses.set(busid, mi);
+      const at = fns.find((f) => f.fn.busid === busid);
+      if (at && at.hostBridge.socket !== undefined && at.hostBridge.socket !== m.socket)
+        ctx.addIssue({ code: 'custom', path: ['devices', 'mhi', mi, 'pci'], message: `PCI ${busid} is under socket ${at.hostBridge.socket}'s host bridge, but the controller is on socket ${m.socket}` });
     });
     for (const p of dmabufAieProblems(ws.devices.dmabuf, ws.devices.aie))
       ctx.addIssue({ code: 'custom', path: ['devices', 'dmabuf', ...p.path], message: p.message });

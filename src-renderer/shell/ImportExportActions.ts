@@ -108,14 +108,16 @@ export async function importFile(kind: ImportKind, file: ImportSource, { bridge,
         return `Replaced the host with ${file.name}: ${hostSummary(doc)}. Undo takes it back.`;
       }
       case 'libvirt': {
-        const { guest, renamedFrom } = await bridge.call('transfer.importLibvirt', { text, document: openDoc(store) });
+        const { guest, renamedFrom, warnings } = await bridge.call('transfer.importLibvirt', { text, document: openDoc(store) });
         applying(`guest “${guest.name}”`, () =>
           store.apply((draft) => {
             draft.guests.push(guest);
           }),
         );
         const as = renamedFrom ? ` as “${guest.name}” (“${renamedFrom}” was taken)` : '';
-        return `Added guest “${guest.name}”${as} from ${file.name}: ${vcpuCount(guest)} vCPUs. Undo takes it back.`;
+        // Nothing dropped silently: name each element of the domain the model does not keep.
+        const left = warnings.length ? ` Not kept: ${warnings.map((w) => w.split(': ')[0]).join(', ')}.` : '';
+        return `Added guest “${guest.name}”${as} from ${file.name}: ${vcpuCount(guest)} vCPUs. Undo takes it back.${left}`;
       }
     }
   } catch (e) {

@@ -1,5 +1,5 @@
 import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
-import { hostCpuCount, vcpuCount, type Workspace } from '../../src-common/workspace';
+import { guestNumaWarnings, hostCpuCount, vcpuCount, type Workspace } from '../../src-common/workspace';
 import { puTable } from './numbering';
 import { dmaImportEdgeId, dmaImporterId, puId, vcpuId } from './ids';
 
@@ -8,7 +8,7 @@ import { dmaImportEdgeId, dmaImporterId, puId, vcpuId } from './ids';
  * the Problems tab; never refused.
  */
 export interface TopologyWarning {
-  code: 'vcore-split' | 'overcommit' | 'dmabuf-unsourced' | 'dmabuf-aie-map';
+  code: 'vcore-split' | 'overcommit' | 'dmabuf-unsourced' | 'dmabuf-aie-map' | 'numa-remote' | 'emulator-on-vcpu-cores' | 'hugepages-over-node';
   /** The document field to look at, e.g. `guests[0].vcpupin`. */
   field: string;
   message: string;
@@ -85,6 +85,11 @@ export function topologyWarnings(ws: Workspace): TopologyWarning[] {
       message: `CPUs ${formatCpuset(cpus)} are overcommitted: ${vcpus.length} pinned vCPUs (${guestNames.join(', ')}) share ${cpus.length} thread${cpus.length > 1 ? 's' : ''}`,
       nodes: cpus.map(puId),
     });
+  }
+  // Memory binding, emulator/IOThread pinning and hugepages (src-common/workspace/guest-numa.ts).
+  for (const w of guestNumaWarnings(ws)) {
+    const g = ws.guests[w.guest].name;
+    out.push({ code: w.code, field: w.field, message: w.message, nodes: [...w.vcpus.map((v) => vcpuId(g, v)), ...w.cpus.filter((c) => c < pus.length).map(puId)] });
   }
   return [...out, ...deviceWarnings(ws)];
 }

@@ -80,6 +80,8 @@ export interface ImportedGuest {
   guest: Guest;
   /** The name in the XML when it was taken in the workspace and the guest got a free one instead. */
   renamedFrom: string | null;
+  /** What the domain has that the model does not use, one line per element (`domain/devices: not modelled; …`). */
+  warnings: string[];
 }
 
 export const transferArea = area({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exportHwlocXml } from '../../host/import/hwloc';
+import { exportWorkspaceHwloc } from '../../host/import/hwloc';
 import { exportLibvirtXml } from '../../host/import/libvirt';
 import { writeFileAtomic } from '../../host/import/write';
 import { loadWorkspace } from '../../host/workspace/load';
@@ -14,10 +14,10 @@ export function registerExport(program: Command): void {
   const exp = program.command('export').description('export a workspace host as hwloc XML or a guest as libvirt domain XML');
   exp
     .command('hwloc')
-    .description('the host as hwloc 2 XML (readable by lstopo --input FILE)')
+    .description('the host as hwloc 2 XML with its caches, I/O and MHI modems (readable by lstopo --input FILE)')
     .argument('<workspace>', 'workspace JSON file or builtin:NAME')
     .option('-o, --output <file>', 'write here (default: stdout)')
-    .action((ref: string, opts: { output?: string }) => output(exportHwlocXml(loadWorkspace(ref).host), opts.output));
+    .action((ref: string, opts: { output?: string }) => output(exportWorkspaceHwloc(loadWorkspace(ref)), opts.output));
   exp
     .command('libvirt')
     .description('a guest as libvirt domain XML (validates with virt-xml-validate FILE domain)')

@@ -37,4 +37,28 @@ describe('twb import / export', () => {
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).guests.map((g: { name: string }) => g.name)).toEqual(['A', 'B']);
     expect(twb('export', 'libvirt', 'builtin:seed-power9-ipi', 'C').stderr).toMatch(/has no guest 'C' \(guests: A, B\)/);
   });
+
+  it('names on stderr every element of a domain the model does not keep, and keeps the rest', () => {
+    const file = decodeURIComponent(new URL('../../host/import/fixtures/libvirt-numa-iothreads.xml', import.meta.url).pathname);
+    const out = path.join(dir, 'ws3.json');
+    const r = twb('import', 'libvirt', file, '--into', 'builtin:seed-power9-ipi', '-o', out);
+    expect(r.status).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toContain(`twb: warning: ${file}: domain/devices: not modelled; left out of an export`);
+    expect(lines).toContain(`twb: warning: ${file}: domain/cputune/shares: not modelled; left out of an export`);
+    expect(lines).toHaveLength(9);
+    const db = JSON.parse(fs.readFileSync(out, 'utf8')).guests[2];
+    expect(db).toMatchObject({ name: 'db', emulatorpin: '120-127', iothreads: 2, numatune: { memory: { mode: 'strict', nodeset: '0-1' } } });
+    // The export keeps them (virt-xml-validate is checked in host/import/libvirt.test.ts).
+    const xml = twb('export', 'libvirt', out, 'db').stdout;
+    expect(xml).toContain('<iothreadpin iothread="1" cpuset="124-125"/>');
+    expect(xml).toContain('<memnode cellid="0" mode="strict" nodeset="0"/>');
+  });
+
+  it('exports the host with its caches and MHI modems on PCI', () => {
+    const xml = twb('export', 'hwloc', 'builtin:devices-demo').stdout;
+    expect(xml).toContain('type="L3Cache"');
+    expect(xml).toContain('pci_type="ff00 [17cb:0306] [17cb:0306] 00"');
+    expect(xml).toContain('<info name="MHIController" value="mhi1"/>');
+  });
 });

@@ -51,9 +51,13 @@ export function registerImport(program: Command): void {
     .option('-o, --output <file>', 'where to write (the workspace with --into, else the guest JSON; default stdout)')
     .action((file: string, opts: { into?: string; replace?: boolean; output?: string }) => {
       const xml = read(file);
+      // What the model leaves out of the domain, said where a person reads it (stdout may be the JSON).
+      const warnings: string[] = [];
+      const warn = () => warnings.forEach((w) => process.stderr.write(`twb: warning: ${file}: ${w}\n`));
       if (!opts.into) {
         try {
-          output(importLibvirtXml(xml), opts.output);
+          output(importLibvirtXml(xml, undefined, warnings), opts.output);
+          warn();
         } catch (e) {
           throw new CliError(`${file}: ${(e as Error).message}`);
         }
@@ -62,10 +66,11 @@ export function registerImport(program: Command): void {
       const ws = loadWorkspace(opts.into);
       let guest;
       try {
-        guest = importLibvirtXml(xml, ws.host);
+        guest = importLibvirtXml(xml, ws.host, warnings);
       } catch (e) {
         throw new CliError(`${file}: ${(e as Error).message}`);
       }
+      warn();
       const exists = ws.guests.some((g) => g.name === guest.name);
       if (exists && !opts.replace) throw new CliError(`${opts.into} already has a guest named '${guest.name}' (use --replace)`);
       const guests = exists ? ws.guests.map((g) => (g.name === guest.name ? guest : g)) : [...ws.guests, guest];

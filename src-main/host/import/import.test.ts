@@ -24,24 +24,39 @@ const VIRT_XML_VALIDATE = tool('/usr/bin/virt-xml-validate', 'libvirt-clients');
 describe('hwloc import/export', () => {
   it('reads what lstopo writes: a real machine, a synthetic one, and hwloc 1.x', () => {
     const vm = importHwlocXml(fixture('lstopo-x86-vm.xml')).host;
-    expect({ ...vm, source: undefined }).toEqual({ name: 'vm', model: 'POWER9', threadsPerCore: 1, sockets: [{ cores: 2, memoryBytes: 6537039872 }], source: undefined });
+    expect(vm).toMatchObject({ name: 'vm', model: 'POWER9', threadsPerCore: 1, sockets: [{ cores: 2, memoryBytes: 6537039872 }] });
     // What the machine was stays with it, as metadata; the model says it differs from POWER9.
     expect(vm.source).toMatchObject({ from: 'hwloc-xml', hostName: 'vm', architecture: 'x86_64' });
     expect(importedDiffers(vm)).toBe(true);
     expect(importHwlocXml(fixture('lstopo-synthetic-pack2-core16-pu4.xml')).host).toMatchObject({ threadsPerCore: 4, sockets: [{ cores: 16 }, { cores: 16 }] });
-    expect({ ...importHwlocXml(fixture('hwloc1-power9.xml')).host, source: undefined }).toEqual({ source: undefined, name: 'p9-lab', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 1, memoryBytes: 64 * 2 ** 30 }, { cores: 1, memoryBytes: 64 * 2 ** 30 }] });
+    const p9 = importHwlocXml(fixture('hwloc1-power9.xml')).host;
+    expect({ ...p9, source: undefined }).toEqual({
+      source: undefined,
+      name: 'p9-lab',
+      model: 'POWER9',
+      threadsPerCore: 4,
+      sockets: [{ cores: 1, memoryBytes: 64 * 2 ** 30 }, { cores: 1, memoryBytes: 64 * 2 ** 30 }],
+      // hwloc 1.x's Cache object (depth 2, cache_type 0) on one of the two sockets: kept for both, with a note.
+      caches: [{ level: 2, type: 'unified', sizeBytes: 524288, lineBytes: 128, ways: 8, cores: 1 }],
+    });
+    expect(p9.source?.notes).toEqual(['L2 caches on 1 of 2 packages: kept for all']);
   });
 
   it('gives NUMA nodes without memory (lstopo --input "pack:2 [numa] …" --of xml) the synthetic default, with a note', () => {
     const ws = importHwlocXml(fixture('lstopo-pack2-numa-nomem.xml'));
     expect(ws.host.sockets).toEqual(importSynthetic('pack:2 [numa] core:16 pu:4').host.sockets);
     expect(ws.host.sockets).toEqual([{ cores: 16, memoryBytes: 2 ** 30 }, { cores: 16, memoryBytes: 2 ** 30 }]);
-    expect(ws.host.source?.notes).toEqual(['no NUMA node carries memory: gave each 1 GiB, as a synthetic description would']);
+    expect(ws.host.source?.notes).toEqual([
+      'no NUMA node carries memory: gave each 1 GiB, as a synthetic description would',
+      'no caches described: the host has the POWER9 caches (L1 per core, L2 and L3 per core pair)',
+    ]);
   });
 
   it('reads synthetic descriptions as lstopo --input does', () => {
     expect(importSynthetic('pack:2 core:16 pu:4').host.sockets).toEqual([{ cores: 16, memoryBytes: 2 ** 29 }, { cores: 16, memoryBytes: 2 ** 29 }]);
-    expect(importSynthetic('pack:2 [numa(memory=512GB)] l3:2 core:8 pu:4').host.sockets).toEqual([{ cores: 16, memoryBytes: 512 * 2 ** 30 }, { cores: 16, memoryBytes: 512 * 2 ** 30 }]);
+    // hwloc's GB is 10^9 bytes, GiB 2^30.
+    expect(importSynthetic('pack:2 [numa(memory=512GB)] l3:2 core:8 pu:4').host.sockets).toEqual([{ cores: 16, memoryBytes: 512e9 }, { cores: 16, memoryBytes: 512e9 }]);
+    expect(importSynthetic('pack:1 [numa(memory=2GiB)] core:1 pu:1').host.sockets).toEqual([{ cores: 1, memoryBytes: 2 * 2 ** 30 }]);
     expect(() => parseSynthetic('pack:2 core:16')).toThrow('the last level must be pu');
     expect(() => parseSynthetic('pack:2 toaster:3 pu:1')).toThrow("unknown object type 'toaster'");
     expect(() => importSynthetic('pack:1 core:30 pu:4')).toThrow('host.sockets[0].cores: expected 1..24, got 30');
@@ -63,11 +78,11 @@ describe('hwloc import/export', () => {
     expect(importedDiffers(back)).toBe(false);
   });
 
-  it.skipIf(!LSTOPO)('lstopo reads the exported hwloc XML as the same machine', () => {
+  it.skipIf(!LSTOPO)('lstopo reads the exported hwloc XML as the same machine, POWER9 caches included', () => {
     const f = path.join(tmp, 'seed.xml');
     fs.writeFileSync(f, exportHwlocXml(seed.host));
     const r = spawnSync(LSTOPO, ['--input', f, '--of', 'synthetic'], { encoding: 'utf8' });
-    expect(r.stdout.trim()).toBe('Package:2 [NUMANode(memory=549755813888)] Core:16 PU:4');
+    expect(r.stdout.trim()).toBe('Package:2 [NUMANode(memory=549755813888)] L3Cache:8(size=10485760) L2Cache:1(size=524288) L1dCache:2(size=32768) L1iCache:1(size=32768) Core:1 PU:4');
   });
 });
 

@@ -2,7 +2,7 @@ import type { transferArea, ImportedGuest, TransferFile } from '../../../../src-
 import { NotFoundError, type AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import { parseWorkspace, type Guest, type Workspace } from '../../../../src-common/workspace';
-import { exportHwlocXml, importHwlocXml } from '../../import/hwloc';
+import { exportWorkspaceHwloc, importHwlocXml } from '../../import/hwloc';
 import { exportLibvirtXml, importLibvirtXml } from '../../import/libvirt';
 import { importSynthetic } from '../../import/synthetic';
 import { sanitizeName } from '../../import/topology-tree';
@@ -43,12 +43,13 @@ export function freeGuestName(name: string, doc: Workspace): string {
 }
 
 export function importLibvirt(text: string, doc: Workspace): ImportedGuest {
-  const parsed: Guest = importing(() => importLibvirtXml(stripBom(text), doc.host));
+  const warnings: string[] = [];
+  const parsed: Guest = importing(() => importLibvirtXml(stripBom(text), doc.host, warnings));
   const name = freeGuestName(parsed.name, doc);
   const guest = { ...parsed, name };
   // The guest must fit the document as a whole (e.g. a workload's guest names), so adding it is a valid edit.
   parseWorkspace({ ...doc, guests: [...doc.guests, guest] });
-  return { guest, renamedFrom: name === parsed.name ? null : parsed.name };
+  return { guest, renamedFrom: name === parsed.name ? null : parsed.name, warnings };
 }
 
 const stem = (s: string, fallback: string) => sanitizeName(s, fallback);
@@ -66,7 +67,7 @@ export function transferHandlers(_deps: HandlerDeps): AreaHandlers<typeof transf
     'transfer.importSynthetic': ({ description, name }) => importing(() => importSynthetic(description, name)),
     'transfer.importLibvirt': ({ text, document }) => importLibvirt(text, document),
     'transfer.exportWorkspace': ({ document }) => ({ text: JSON.stringify(document, null, 2) + '\n', fileName: `${stem(document.name, 'workspace')}.json` }),
-    'transfer.exportHwloc': ({ document }) => ({ text: exportHwlocXml(document.host), fileName: `${stem(document.name, 'workspace')}.hwloc.xml` }),
+    'transfer.exportHwloc': ({ document }) => ({ text: exportWorkspaceHwloc(document), fileName: `${stem(document.name, 'workspace')}.hwloc.xml` }),
     'transfer.exportLibvirt': ({ document, guest }) => exportLibvirt(document, guest),
   };
 }

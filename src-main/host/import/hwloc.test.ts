@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { power9Caches } from '../../../src-common/workspace';
+import { loadWorkspace } from '../workspace/load';
+import { exportHwlocXml, importHwlocXml } from './hwloc';
+import { importSynthetic } from './synthetic';
+
+/** Caches and I/O through hwloc import and export; where lstopo is installed, lstopo itself judges the round trip. */
+const fixture = (f: string) => fs.readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-hwloc-'));
+const LSTOPO = '/usr/bin/lstopo-no-graphics';
+const hasLstopo = fs.existsSync(LSTOPO);
+if (!hasLstopo) console.warn(`hwloc.test.ts: skipping the lstopo checks: ${LSTOPO} is not installed (apt-get install hwloc-nox)`);
+
+let n = 0;
+/** lstopo's reading of a file (or a synthetic description) in one output format. */
+function lstopo(input: string, ...args: string[]): string {
+  let arg = input;
+  if (input.startsWith('<')) {
+    arg = path.join(tmp, `t${n++}.xml`);
+    fs.writeFileSync(arg, input);
+  }
+  const r = spawnSync(LSTOPO, ['--input', arg, ...args], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe('hwloc caches', () => {
+  it('a POWER9 host exports its own caches: L1i/L1d per SMT4 core, L2 and L3 per core pair', () => {
+    const seed = loadWorkspace('builtin:seed-power9-ipi');
+    const xml = exportHwlocXml(seed.host);
+    expect(xml).toContain('type="L3Cache"');
+    expect(importHwlocXml(xml).host.caches).toBeUndefined(); // the model's own caches stay implicit
+    expect(power9Caches(4).map((c) => [c.level, c.type, c.sizeBytes, c.cores])).toEqual([
+      [1, 'data', 32768, 1],
+      [1, 'instruction', 32768, 1],
+      [2, 'unified', 524288, 2],
+      [3, 'unified', 10485760, 2],
+    ]);
+    // Parameter overrides (a part with one core per slice) reach the export.
+    const single = importHwlocXml(exportHwlocXml(seed.host, { params: { 'host.cache.l2_smt4_cores': 1, 'host.cache.l3_smt4_cores': 1 } })).host;
+    expect(single.caches?.find((c) => c.level === 3)?.cores).toBe(1);
+  });
+
+  it.skipIf(!hasLstopo)('lstopo reads the POWER9 export as POWER9: 8 L3/L2 slices of 2 cores per chip', () => {
+    const seed = loadWorkspace('builtin:seed-power9-ipi');
+    expect(lstopo(exportHwlocXml(seed.host), '--of', 'synthetic').trim()).toBe(
+      'Package:2 [NUMANode(memory=549755813888)] L3Cache:8(size=10485760) L2Cache:1(size=524288) L1dCache:2(size=32768) L1iCache:1(size=32768) Core:1 PU:4',
+    );
+  });
+
+  it('keeps the caches of another machine (x86: L3 per package, L2/L1 per core) and their I/O', () => {
+    const notes: string[] = [];
+    const host = importHwlocXml(fixture('lstopo-x86-vm.xml'), undefined, notes).host;
+    expect(notes).toEqual([]);
+    expect(host.caches).toEqual([
+      { level: 1, type: 'data', sizeBytes: 49152, lineBytes: 64, ways: 12, cores: 1, inclusive: false },
+      { level: 1, type: 'instruction', sizeBytes: 32768, lineBytes: 64, ways: 8, cores: 1, inclusive: false },
+      { level: 2, type: 'unified', sizeBytes: 1048576, lineBytes: 64, ways: 16, cores: 1, inclusive: true },
+      { level: 3, type: 'unified', sizeBytes: 33554432, lineBytes: 64, ways: 16, cores: 2, inclusive: false },
+    ]);
+    expect(host.io).toEqual([
+      {
+        buses: { domain: '0000', first: 0, last: 0 },
+        children: [
+          { busid: '0000:00:02.0', classId: '0180', vendor: '1af4', device: '1042', subvendor: '1af4', subdevice: '1042', revision: '01', linkGBps: 0, osdevs: [{ name: 'vda', type: 'block', info: [{ name: 'Size', value: '268435456' }, { name: 'SectorSize', value: '512' }, { name: 'LinuxDeviceID', value: '254:0' }] }] },
+          { busid: '0000:00:03.0', classId: '0200', vendor: '1af4', device: '1041', subvendor: '1af4', subdevice: '1041', revision: '01', linkGBps: 0, osdevs: [{ name: 'eth0', type: 'network', info: [{ name: 'Address', value: '02:fc:00:00:00:01' }] }] },
+        ],
+      },
+    ]);
+    expect(importHwlocXml(exportHwlocXml(host)).host).toEqual(host);
+  });
+
+  it('a description without caches gets the POWER9 caches, and says so', () => {
+    const notes: string[] = [];
+    const host = importSynthetic('pack:2 [numa(memory=2GB)] core:4 pu:8', 'x', notes).host;
+    expect(host.caches).toBeUndefined();
+    expect(notes).toEqual(['no caches described: the host has the POWER9 caches (L1 per core, L2 and L3 per core pair)']);
+    expect(exportHwlocXml(host)).toContain('<object type="L2Cache"');
+  });
+
+  it('reads synthetic cache levels as lstopo --input does (sizes in hwloc units, hwloc defaults)', () => {
+    const host = importSynthetic('pack:2 [numa(memory=64GiB)] l3:2(size=32MB) l2:4 l1d:1(size=48KiB) l1i:1 core:1 pu:2').host;
+    expect(host.sockets).toEqual([{ cores: 8, memoryBytes: 64 * 2 ** 30 }, { cores: 8, memoryBytes: 64 * 2 ** 30 }]);
+    expect(host.caches).toEqual([
+      { level: 1, type: 'data', sizeBytes: 48 * 1024, lineBytes: 64, ways: 0, cores: 1 },
+      { level: 1, type: 'instruction', sizeBytes: 32768, lineBytes: 64, ways: 0, cores: 1 },
+      { level: 2, type: 'unified', sizeBytes: 4 * 2 ** 20, lineBytes: 64, ways: 0, cores: 1 },
+      { level: 3, type: 'unified', sizeBytes: 32e6, lineBytes: 64, ways: 0, cores: 4 },
+    ]);
+    expect(() => importSynthetic('pack:1 core:2(size=1MB) pu:1')).toThrow("unsupported attribute 'size=1MB'");
+  });
+
+  const SHAPES = [
+    'pack:2 [numa(memory=64GiB)] l3:8(size=10MiB) l2:1(size=512KiB) l1d:2(size=32KiB) l1i:1(size=32KiB) core:1 pu:4',
+    'pack:1 [numa(memory=8GiB)] l3:1 l2:6 l1d:1 l1i:1 core:1 pu:2',
+    'pack:4 [numa(memory=1GiB)] l2:3(size=1MB) core:2 pu:1',
+  ];
+  it('round-trips synthetic shapes with caches through export and import', () => {
+    for (const d of SHAPES) {
+      const host = importSynthetic(d).host;
+      expect(importHwlocXml(exportHwlocXml(host)).host, d).toEqual({ ...host, name: 'host' });
+    }
+  });
+
+  it.skipIf(!hasLstopo)('lstopo draws the exported tree as it draws the synthetic description', () => {
+    for (const d of SHAPES) expect(lstopo(exportHwlocXml(importSynthetic(d).host), '--of', 'synthetic'), d).toBe(lstopo(d, '--of', 'synthetic'));
+  });
+
+  it.skipIf(!hasLstopo)("round-trips this machine's own lstopo XML: lstopo draws the export as it draws the machine, caches and I/O included", () => {
+    const live = spawnSync(LSTOPO, ['--of', 'xml'], { encoding: 'utf8' });
+    expect(live.status, live.stderr).toBe(0);
+    for (const [what, xml] of [
+      ['this machine', live.stdout],
+      ['fixture', fixture('lstopo-x86-vm.xml')],
+    ]) {
+      const host = importHwlocXml(xml).host;
+      if (host.threadsPerCore > 1) continue; // x86 numbers SMT siblings apart; the export numbers them as POWER does
+      const back = exportHwlocXml(host);
+      for (const args of [['--of', 'synthetic'], ['--of', 'console'], ['--of', 'console', '--whole-io']]) expect(lstopo(back, ...args), `${what} ${args.join(' ')}`).toBe(lstopo(xml, ...args));
+    }
+  });
+});
