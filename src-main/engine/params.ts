@@ -16,8 +16,9 @@ import { IPI_PARAMS } from './ipi/params';
 import { AIE_PARAMS } from './aie/params';
 import { MHI_PARAMS } from './mhi/params';
 import { DMABUF_PARAMS } from './dmabuf/params';
+import { HOST_TOPOLOGY_PARAMS } from './power9/params';
 
-const TABLES = [...STRESS_PARAMS, ...KVM_PARAMS, ...RUN_PARAMS, ...IPI_PARAMS, ...AIE_PARAMS, ...MHI_PARAMS, ...DMABUF_PARAMS] as const;
+const TABLES = [...STRESS_PARAMS, ...KVM_PARAMS, ...RUN_PARAMS, ...IPI_PARAMS, ...AIE_PARAMS, ...MHI_PARAMS, ...DMABUF_PARAMS, ...HOST_TOPOLOGY_PARAMS] as const;
 
 export const PARAMS = new ParamRegistry(TABLES);
 
