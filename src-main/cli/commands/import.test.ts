@@ -25,7 +25,10 @@ describe('twb import / export', () => {
     const r = twb('import', 'hwloc', file);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).host.sockets).toEqual([{ cores: 16, memoryBytes: 2 ** 30 }, { cores: 16, memoryBytes: 2 ** 30 }]);
-    expect(r.stderr).toBe(`twb: warning: ${file}: no NUMA node carries memory: gave each 1 GiB, as a synthetic description would\n`);
+    expect(r.stderr).toBe(
+      `twb: warning: ${file}: no NUMA node carries memory: gave each 1 GiB, as a synthetic description would\n` +
+        `twb: warning: ${file}: no caches described: the host has the POWER9 caches (L1 per core, L2 and L3 per core pair)\n`,
+    );
   });
 
   it('exports a guest as libvirt XML and adds it back to a workspace', () => {

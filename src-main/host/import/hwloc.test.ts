@@ -71,7 +71,8 @@ describe('hwloc caches', () => {
         ],
       },
     ]);
-    expect(importHwlocXml(exportHwlocXml(host)).host).toEqual(host);
+    // Back through export and import: the same host (its source now says it came from the workbench's XML).
+    expect({ ...importHwlocXml(exportHwlocXml(host)).host, source: undefined }).toEqual({ ...host, source: undefined });
   });
 
   it('a description without caches gets the POWER9 caches, and says so', () => {
@@ -102,7 +103,7 @@ describe('hwloc caches', () => {
   it('round-trips synthetic shapes with caches through export and import', () => {
     for (const d of SHAPES) {
       const host = importSynthetic(d).host;
-      expect(importHwlocXml(exportHwlocXml(host)).host, d).toEqual({ ...host, name: 'host' });
+      expect({ ...importHwlocXml(exportHwlocXml(host)).host, source: undefined }, d).toEqual({ ...host, source: undefined });
     }
   });
 
