@@ -9,7 +9,7 @@
  */
 import type { Rng } from '../core';
 import type { ModelParams } from '../params';
-import { compile, Machine, Op, type MachineState, type Program } from '../memory-model';
+import { compile, Machine, Op, type MachineState, type Program } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
 import { lostMessages } from './explore-ipi';
 import { handshakeProgram, type HandshakeSetup, type SenderKind } from './handshake';

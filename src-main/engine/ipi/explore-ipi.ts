@@ -8,7 +8,7 @@
  *   - the message word is still set: no demux ever read it.
  * That is the mechanism of the seed; nothing here looks for its particular interleavings.
  */
-import { compile, explore, formatWitness, Machine, type MachineEvent, type MachineState, type Program } from '../memory-model';
+import { compile, explore, formatWitness, Machine, type MachineEvent, type MachineState, type Program } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
 import { handshakeProgram, type HandshakeSetup, type Message, messageLoc, SEED_SETUP } from './handshake';
 

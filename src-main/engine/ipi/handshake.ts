@@ -12,7 +12,7 @@
  *
  * The two bracketed barriers are the kernel variant's independent toggles.
  */
-import type { Instr, ProgramSource } from '../memory-model';
+import type { Instr, ProgramSource } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
 
 export const MESSAGES = ['RESCHEDULE', 'CALL_FUNCTION'] as const;

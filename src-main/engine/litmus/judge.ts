@@ -1,91 +1,117 @@
 /**
- * Runs a litmus test through the exhaustive explorer and answers as herd7 does: the final
- * states projected on the variables the condition names, how many satisfy it (P) and how many
- * do not (N), and `Observation NAME Never|Sometimes|Always P N`.
+ * Judges a litmus test under the POWER model (../memory-model/axiomatic.ts) and reports as herd7
+ * does (herd/top_herd.ml): the final states projected on the condition's variables and the
+ * `locations`, Ok/No for the quantified condition, the counts of consistent executions that
+ * satisfy (Positive) and do not satisfy (Negative) the condition's proposition, and
+ *
+ *   Observation NAME Never|Sometimes|Always P N
+ *
+ * herd's Time and Hash lines are left out: the output is deterministic.
  */
-import { compile, explore, formatWitness, type MachineEvent, type MachineState, type Program } from '../memory-model';
-import type { Cond, LitmusTest } from './parse';
+import { type AxiomaticOptions, enumerateExecutions } from '../memory-model/axiomatic';
+import { compile, type Program } from '../memory-model/program';
+import { showValue } from '../memory-model/values';
+import { type CondValue, condText, condVars, evalCond, type LitmusTest, LitmusSyntaxError, type StateVar, varText } from './test';
 
 export interface LitmusState {
-  /** `1:r0=1; x=2;` in herd's order: registers by thread, then locations, as the condition names them. */
+  /** `1:r0=1; x=2;` as herd prints a final state. */
   text: string;
   satisfies: boolean;
-  witness: MachineEvent[];
+  /** Consistent executions ending in this state. */
+  executions: number;
 }
 
 export interface LitmusResult {
   name: string;
   states: LitmusState[];
+  /** Consistent executions whose final state satisfies / does not satisfy the proposition. */
   positive: number;
   negative: number;
   observation: 'Never' | 'Sometimes' | 'Always';
-  /** herd's Ok/No: does the test's quantified condition hold? */
+  /** herd's Ok/No: does the quantified condition hold? */
   validated: boolean;
-  statesExplored: number;
+  candidates: number;
   program: Program;
 }
 
-export function judgeLitmus(test: LitmusTest): LitmusResult {
-  const program = compile({ threads: test.threads, init: test.init });
-  const vars = condVars(test.cond);
-  const read = (s: MachineState, v: Var): number => {
-    if (v.thread === null) return s.mem[program.locs.indexOf(v.name)] ?? test.init[v.name] ?? 0;
-    const th = program.threads[v.thread];
-    return s.threads[v.thread].regs[th.regs.indexOf(v.name)];
+export function judgeLitmus(test: LitmusTest, opts: AxiomaticOptions = {}): LitmusResult {
+  const program = compile(test.program);
+  const vars = stateVars(test);
+  const locIndex = (name: string): number => {
+    const i = program.locs.indexOf(name);
+    if (i < 0) throw new LitmusSyntaxError(1, 1, `condition names unknown location '${name}'`);
+    return i;
   };
-  const project = (s: MachineState): string => vars.map((v) => `${v.thread === null ? '' : `${v.thread}:`}${v.name}=${read(s, v)};`).join(' ');
-  const { outcomes, statesExplored } = explore(program, { outcomeOf: project });
-  const states = outcomes
-    .map((o) => ({ text: o.key, satisfies: evalCond(test.cond, (v) => read(o.state, v)), witness: o.witness }))
-    .sort((a, b) => a.text.localeCompare(b.text, 'en', { numeric: true }));
-  const positive = states.filter((s) => s.satisfies).length;
-  const negative = states.length - positive;
+  const valueOf = (v: CondValue): number => (typeof v === 'number' ? v : (locIndex(v.addr) + 1) * 2 ** 32);
+  const states = new Map<string, LitmusState & { values: number[] }>();
+  let positive = 0;
+  let negative = 0;
+  const regIndex = vars.map((v) => (v.thread === null ? locIndex(v.name) : program.threads[v.thread].regs.indexOf(v.name)));
+  const current: number[] = vars.map(() => 0);
+  const slot = new Map(vars.map((v, k) => [varText(v), k]));
+  const value = (v: StateVar): number => current[slot.get(varText(v))!];
+  const stats = enumerateExecutions(
+    program,
+    (x) => {
+      // A register the thread never touches keeps its initial value, 0 (herd accepts such conditions).
+      vars.forEach((v, k) => (current[k] = v.thread === null ? x.memory[regIndex[k]] : regIndex[k] < 0 ? 0 : x.reg(v.thread, regIndex[k])));
+      if (test.filter && !evalCond(test.filter, value, valueOf)) return;
+      const ok = evalCond(test.cond, value, valueOf);
+      if (ok) positive++;
+      else negative++;
+      const key = current.join(',');
+      const s = states.get(key);
+      if (s) s.executions++;
+      else {
+        const text = vars.map((v, k) => `${varText(v)}=${showValue(current[k], program.locs)};`).join(' ');
+        states.set(key, { text, satisfies: ok, executions: 1, values: current.slice() });
+      }
+    },
+    opts,
+  );
   const observation = positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
   const validated = test.quantifier === 'exists' ? positive > 0 : test.quantifier === '~exists' ? positive === 0 : negative === 0;
-  return { name: test.name, states, positive, negative, observation, validated, statesExplored, program };
+  return {
+    name: test.name,
+    states: [...states.values()].sort((a, b) => compareStates(a.values, b.values)).map(({ text, satisfies, executions }) => ({ text, satisfies, executions })),
+    positive,
+    negative,
+    observation,
+    validated,
+    candidates: stats.candidates,
+    program,
+  };
 }
 
-/** herd7's report, plus (optionally) a witness trace for each state satisfying the condition. */
-export function formatLitmusResult(test: LitmusTest, r: LitmusResult, withWitness = false): string {
-  const lines = [`Test ${r.name} ${test.quantifier === 'forall' ? 'Required' : 'Allowed'}`, `States ${r.states.length}`];
+/** Condition variables and `locations`, registers (by thread, then name) before locations, as herd lists them. */
+function stateVars(test: LitmusTest): StateVar[] {
+  const vars = condVars(test.cond, [...test.locations]);
+  const seen = new Set<string>();
+  return vars
+    .filter((v) => {
+      const k = varText(v);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => (a.thread ?? Infinity) - (b.thread ?? Infinity) || a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+function compareStates(a: number[], b: number[]): number {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k];
+  return 0;
+}
+
+const KIND = { exists: 'Allowed', '~exists': 'Forbidden', forall: 'Required' } as const;
+
+/** herd7's report. */
+export function formatLitmusResult(test: LitmusTest, r: LitmusResult): string {
+  const lines = [`Test ${r.name} ${KIND[test.quantifier]}`, `States ${r.states.length}`];
   for (const s of r.states) lines.push(s.text);
-  lines.push(r.validated ? 'Ok' : 'No', 'Witnesses', `Positive: ${r.positive} Negative: ${r.negative}`);
-  lines.push(`Condition ${test.quantifier} (${test.condText})`);
+  lines.push(r.validated ? 'Ok' : 'No', 'Witnesses');
+  const [p, n] = test.quantifier === '~exists' ? [r.negative, r.positive] : [r.positive, r.negative];
+  lines.push(`Positive: ${p} Negative: ${n}`);
+  lines.push(`Condition ${test.quantifier} (${condText(test.cond)})`);
   lines.push(`Observation ${r.name} ${r.observation} ${r.positive} ${r.negative}`);
-  if (withWitness) {
-    for (const s of r.states.filter((x) => x.satisfies)) {
-      lines.push('', `Witness for ${s.text}`, formatWitness(r.program, s.witness));
-    }
-  }
   return lines.join('\n');
-}
-
-interface Var {
-  thread: number | null;
-  name: string;
-}
-
-function condVars(c: Cond, out: Var[] = []): Var[] {
-  if (c.kind === 'eq') {
-    if (!out.some((v) => v.thread === c.thread && v.name === c.name)) out.push({ thread: c.thread, name: c.name });
-  } else if (c.kind === 'not') condVars(c.arg, out);
-  else {
-    condVars(c.left, out);
-    condVars(c.right, out);
-  }
-  // herd lists registers (by thread) before locations.
-  return out.sort((a, b) => (a.thread ?? Infinity) - (b.thread ?? Infinity) || a.name.localeCompare(b.name));
-}
-
-function evalCond(c: Cond, value: (v: Var) => number): boolean {
-  switch (c.kind) {
-    case 'eq':
-      return value(c) === c.value;
-    case 'not':
-      return !evalCond(c.arg, value);
-    case 'and':
-      return evalCond(c.left, value) && evalCond(c.right, value);
-    case 'or':
-      return evalCond(c.left, value) || evalCond(c.right, value);
-  }
 }

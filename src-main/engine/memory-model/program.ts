@@ -1,76 +1,116 @@
 /**
- * Programs for the POWER memory model: a few threads of straight-line memory operations,
- * fences and (for the IPI handshake) a little control flow. Written with names; `compile`
- * turns names into small integer indices so machine states are cheap to copy and compare.
+ * The program form shared by the litmus judge, the operational machine and the IPI handshake: a
+ * few threads of POWER instructions over named registers and named memory locations. PPC
+ * assembly litmus tests parse into it one instruction for one; kernel C litmus tests compile
+ * into it as Linux compiles them for powerpc (see ../litmus/README.md for the table).
+ *
+ * `compile` resolves names (registers, locations, labels) to small integers once, so that both
+ * models work on arrays.
  */
+import { addressOf, type ArithFn } from './values';
 
-/** A store's value: a constant, or a register read earlier by the same thread. */
-export type Operand = number | { reg: string };
+export type { ArithFn } from './values';
 
-/** A trace label; loads may describe the value they read. */
+/** An effective address: (base register or a location's address) + (index register or offset). */
+export type Address =
+  | { reg: string; index?: string; offset?: number }
+  | { loc: string; index?: string; offset?: number };
+
+export type FenceKind = 'sync' | 'lwsync' | 'eieio' | 'isync';
+export type BranchCond = 'eq' | 'ne' | 'lt' | 'ge' | 'gt' | 'le';
+
+/** A trace label; loads and stores may describe the value they read or wrote. */
 export type Label = string | ((value: number) => string);
 
 export type Instr =
-  /** Plain store (WRITE_ONCE). */
-  | { op: 'store'; loc: string; value: Operand; label?: Label }
-  /** Plain load (READ_ONCE) into a register. */
-  | { op: 'load'; loc: string; reg: string; label?: Label }
-  /** Relaxed atomic exchange: reg := old value, memory := value, in one step at memory. */
-  | { op: 'xchg'; loc: string; reg: string; value: number; label?: Label }
-  /** sync (smp_mb) orders every pair across it; lwsync all pairs but store→load. */
-  | { op: 'fence'; kind: 'sync' | 'lwsync'; label?: string }
-  /** A line for traces only (a function header, a comment). Orders nothing. */
-  | { op: 'note'; label: string }
-  /** msgsnd: rings the target thread's doorbell. Ordered like a store (the kernel treats it as one). */
-  | { op: 'msgsnd'; target: string; label?: string }
-  /** Waits for this thread's doorbell, consumes it. An interrupt: no speculation past it. */
-  | { op: 'takeDoorbell'; label?: Label }
-  /** if (reg == equals) goto `to` (a label name). No speculation past a branch. */
-  | { op: 'branch'; reg: string; equals: number; to: string; label?: string }
-  | { op: 'goto'; to: string }
-  /** Names the position of the next instruction for branch/goto. */
-  | { op: 'mark'; name: string };
+  /** li rD,k — or the address of a location (herd's `0:r2=x` made into an instruction). */
+  | { op: 'li'; rd: string; value: number | { addr: string } }
+  | { op: 'mr'; rd: string; rs: string }
+  /** rD = rA fn rB (rb a register) or rA fn k (rb a number, the immediate forms); `.` forms set cr0. */
+  | { op: 'arith'; fn: ArithFn; rd: string; ra: string; rb: string | number; setsCr0?: boolean }
+  /** cmpw rA,rB / cmpwi rA,k: cr0 := compare (signed). */
+  | { op: 'cmp'; ra: string; rb: string | number }
+  /** Conditional branch on cr0, or `always` (b). */
+  | { op: 'branch'; cond: BranchCond | 'always'; to: string }
+  /** lwz/ld/lbz… (size in bytes); `reserve` = lwarx (load and reserve). */
+  | { op: 'load'; rd: string; addr: Address; size?: number; reserve?: boolean; label?: Label }
+  /** stw/std/stb… of a register or a constant; `conditional` = stwcx. (sets cr0.eq on success). */
+  | { op: 'store'; rs: string | number; addr: Address; size?: number; conditional?: boolean; label?: Label }
+  | { op: 'fence'; kind: FenceKind; label?: string }
+  /** Names the position of the next instruction (a branch target). */
+  | { op: 'label'; name: string }
+  /** A line for traces only (a function header, a comment). */
+  | { op: 'note'; text: string };
 
 export interface ThreadSource {
   name: string;
   instrs: Instr[];
+  /** Initial register values: integers or `{ addr: loc }`. */
+  regs?: Record<string, number | { addr: string }>;
 }
 
 export interface ProgramSource {
   threads: ThreadSource[];
-  /** Initial memory; locations not named start at 0. */
-  init?: Record<string, number>;
+  /** Initial memory: integers or the address of another location (`{ x = z; }`). */
+  init?: Record<string, number | { addr: string }>;
+  /** Locations to include even when no thread names them (herd's `locations [...]`). */
+  locations?: string[];
 }
 
 // ---- compiled form -------------------------------------------------------------------
 
-export enum Op {
-  Store,
+export const enum Op {
+  Li,
+  Mr,
+  Arith,
+  Cmp,
+  Branch,
   Load,
-  Xchg,
+  Store,
   Fence,
   Note,
-  Msgsnd,
-  TakeDoorbell,
-  Branch,
-  Goto,
+}
+
+export const enum Fence {
+  Sync,
+  Lwsync,
+  Eieio,
+  Isync,
+}
+
+/** Condition codes: the branch is taken when `cr0` (−1, 0, 1 for lt, eq, gt) is in the mask. */
+export const COND_MASK: Record<BranchCond | 'always', number> = { lt: 1, eq: 2, gt: 4, ge: 6, le: 3, ne: 5, always: 7 };
+
+export interface CAddress {
+  /** Base register, or −1 when the base is the location `loc`. */
+  base: number;
+  loc: number;
+  /** Index register or −1. */
+  index: number;
+  offset: number;
 }
 
 export interface CInstr {
   op: Op;
-  /** Location index (Store/Load/Xchg). */
-  loc: number;
-  /** Destination register (Load/Xchg) or -1. */
-  dst: number;
-  /** Source register of a Store value, or -1 when the value is the constant `value`. */
-  src: number;
-  value: number;
-  /** Fence strength: true = sync, false = lwsync. */
-  sync: boolean;
-  /** Msgsnd target thread / Branch & Goto destination pc. */
+  /** Destination register (Li/Mr/Arith/Load) or −1. */
+  rd: number;
+  /** First source register (Mr/Arith/Cmp; Store: the value register) or −1. */
+  ra: number;
+  /** Second source register or −1 (then `imm` is the operand). */
+  rb: number;
+  imm: number;
+  fn: ArithFn;
+  setsCr0: boolean;
+  /** Branch: mask over cr0 outcomes (COND_MASK); target pc. */
+  mask: number;
   target: number;
+  addr: CAddress | null;
+  size: number;
+  /** Load: lwarx. Store: stwcx. */
+  atomic: boolean;
+  fence: Fence;
   label: Label | undefined;
-  /** The named form, for error messages and traces. */
+  /** Source form, for messages and traces. */
   source: Instr;
 }
 
@@ -78,126 +118,149 @@ export interface CThread {
   name: string;
   code: CInstr[];
   regs: string[];
+  /** Initial register values (index-aligned with `regs`). */
+  init: number[];
 }
 
 export interface Program {
   threads: CThread[];
   locs: string[];
+  /** Initial memory value per location (addresses already encoded). */
   init: number[];
 }
 
-export function compile(src: ProgramSource): Program {
+export class ProgramError extends Error {
+  override name = 'ProgramError';
+}
+
+export const FENCE_NAMES: Record<FenceKind, Fence> = { sync: Fence.Sync, lwsync: Fence.Lwsync, eieio: Fence.Eieio, isync: Fence.Isync };
+
+export function compile(src: ProgramSource, encodeAddress: (loc: number) => number = addressOf): Program {
   const locs: string[] = [];
   const locIndex = (name: string): number => {
     let i = locs.indexOf(name);
     if (i < 0) i = locs.push(name) - 1;
     return i;
   };
+  // Locations in a stable order: initialised ones first, then as threads name them.
   for (const name of Object.keys(src.init ?? {})) locIndex(name);
   const threadNames = src.threads.map((t) => t.name);
-  if (new Set(threadNames).size !== threadNames.length) throw new Error('thread names must be distinct');
+  if (new Set(threadNames).size !== threadNames.length) throw new ProgramError('thread names must be distinct');
+  const valueOf = (v: number | { addr: string }): number => (typeof v === 'number' ? v : encodeAddress(locIndex(v.addr)));
 
   const threads = src.threads.map((t): CThread => {
     const regs: string[] = [];
-    const regIndex = (name: string): number => {
+    const reg = (name: string): number => {
       let i = regs.indexOf(name);
       if (i < 0) i = regs.push(name) - 1;
       return i;
     };
-    const marks = new Map<string, number>();
-    const body = t.instrs.filter((ins) => ins.op !== 'mark');
-    // Resolve marks to positions in the mark-free body.
+    for (const r of Object.keys(t.regs ?? {})) reg(r);
+    const labels = new Map<string, number>();
     let pos = 0;
     for (const ins of t.instrs) {
-      if (ins.op === 'mark') {
-        if (marks.has(ins.name)) throw new Error(`${t.name}: mark '${ins.name}' defined twice`);
-        marks.set(ins.name, pos);
+      if (ins.op === 'label') {
+        if (labels.has(ins.name)) throw new ProgramError(`${t.name}: label '${ins.name}' defined twice`);
+        labels.set(ins.name, pos);
       } else pos++;
     }
-    const to = (name: string): number => {
-      const p = marks.get(name);
-      if (p === undefined) throw new Error(`${t.name}: no mark '${name}'`);
+    const target = (name: string): number => {
+      const p = labels.get(name);
+      if (p === undefined) throw new ProgramError(`${t.name}: no label '${name}'`);
       return p;
     };
-    const code = body.map((ins): CInstr => {
-      const c: CInstr = { op: Op.Note, loc: -1, dst: -1, src: -1, value: 0, sync: false, target: -1, label: undefined, source: ins };
+    const address = (a: Address): CAddress => ({
+      base: 'reg' in a ? reg(a.reg) : -1,
+      loc: 'loc' in a ? locIndex(a.loc) : -1,
+      index: a.index === undefined ? -1 : reg(a.index),
+      offset: a.offset ?? 0,
+    });
+    const code: CInstr[] = [];
+    for (const ins of t.instrs) {
+      if (ins.op === 'label') continue;
+      const c: CInstr = {
+        op: Op.Note,
+        rd: -1,
+        ra: -1,
+        rb: -1,
+        imm: 0,
+        fn: 'add',
+        setsCr0: false,
+        mask: 0,
+        target: -1,
+        addr: null,
+        size: 4,
+        atomic: false,
+        fence: Fence.Sync,
+        label: undefined,
+        source: ins,
+      };
       switch (ins.op) {
-        case 'store':
-          c.op = Op.Store;
-          c.loc = locIndex(ins.loc);
-          if (typeof ins.value === 'number') c.value = ins.value;
-          else c.src = regIndex(ins.value.reg);
-          c.label = ins.label;
+        case 'li':
+          c.op = Op.Li;
+          c.rd = reg(ins.rd);
+          c.imm = valueOf(ins.value);
+          break;
+        case 'mr':
+          c.op = Op.Mr;
+          c.rd = reg(ins.rd);
+          c.ra = reg(ins.rs);
+          break;
+        case 'arith':
+          c.op = Op.Arith;
+          c.fn = ins.fn;
+          c.rd = reg(ins.rd);
+          c.ra = reg(ins.ra);
+          if (typeof ins.rb === 'number') c.imm = ins.rb;
+          else c.rb = reg(ins.rb);
+          c.setsCr0 = ins.setsCr0 === true;
+          break;
+        case 'cmp':
+          c.op = Op.Cmp;
+          c.ra = reg(ins.ra);
+          if (typeof ins.rb === 'number') c.imm = ins.rb;
+          else c.rb = reg(ins.rb);
+          break;
+        case 'branch':
+          c.op = Op.Branch;
+          c.mask = COND_MASK[ins.cond];
+          c.target = target(ins.to);
           break;
         case 'load':
           c.op = Op.Load;
-          c.loc = locIndex(ins.loc);
-          c.dst = regIndex(ins.reg);
+          c.rd = reg(ins.rd);
+          c.addr = address(ins.addr);
+          c.size = ins.size ?? 4;
+          c.atomic = ins.reserve === true;
           c.label = ins.label;
           break;
-        case 'xchg':
-          c.op = Op.Xchg;
-          c.loc = locIndex(ins.loc);
-          c.dst = regIndex(ins.reg);
-          c.value = ins.value;
+        case 'store':
+          c.op = Op.Store;
+          if (typeof ins.rs === 'number') c.imm = ins.rs;
+          else c.ra = reg(ins.rs);
+          c.addr = address(ins.addr);
+          c.size = ins.size ?? 4;
+          c.atomic = ins.conditional === true;
           c.label = ins.label;
           break;
         case 'fence':
           c.op = Op.Fence;
-          c.sync = ins.kind === 'sync';
+          c.fence = FENCE_NAMES[ins.kind];
           c.label = ins.label ?? ins.kind;
           break;
         case 'note':
-          c.label = ins.label;
-          break;
-        case 'msgsnd': {
-          c.op = Op.Msgsnd;
-          c.target = threadNames.indexOf(ins.target);
-          if (c.target < 0) throw new Error(`${t.name}: msgsnd to unknown thread '${ins.target}'`);
-          c.label = ins.label;
-          break;
-        }
-        case 'takeDoorbell':
-          c.op = Op.TakeDoorbell;
-          c.label = ins.label;
-          break;
-        case 'branch':
-          c.op = Op.Branch;
-          c.src = regIndex(ins.reg);
-          c.value = ins.equals;
-          c.target = to(ins.to);
-          c.label = ins.label;
-          break;
-        case 'goto':
-          c.op = Op.Goto;
-          c.target = to(ins.to);
+          c.label = ins.text;
           break;
       }
-      return c;
-    });
-    return { name: t.name, code, regs };
+      code.push(c);
+    }
+    const init = regs.map(() => 0);
+    for (const [r, v] of Object.entries(t.regs ?? {})) init[reg(r)] = valueOf(v);
+    return { name: t.name, code, regs, init };
   });
-  const init = locs.map((l) => src.init?.[l] ?? 0);
+  for (const l of src.locations ?? []) locIndex(l);
+  // Resolve initial values first: `{ p = z; }` may name a location nothing else does.
+  const initValues = new Map(Object.entries(src.init ?? {}).map(([l, v]) => [l, valueOf(v)]));
+  const init = locs.map((l) => initValues.get(l) ?? 0);
   return { threads, locs, init };
-}
-
-/** Describes an instruction for traces: its label (given the value a load read) or a default. */
-export function describe(prog: Program, ins: CInstr, value: number): string {
-  if (typeof ins.label === 'function') return ins.label(value);
-  if (ins.label !== undefined) return ins.label;
-  const loc = prog.locs[ins.loc];
-  switch (ins.op) {
-    case Op.Store:
-      return `${loc} = ${value}`;
-    case Op.Load:
-      return `${loc} == ${value}`;
-    case Op.Xchg:
-      return `xchg(${loc}, ${ins.value}) == ${value}`;
-    case Op.Msgsnd:
-      return `msgsnd -> ${prog.threads[ins.target].name}`;
-    case Op.TakeDoorbell:
-      return 'doorbell taken';
-    default:
-      return '';
-  }
 }

@@ -1,0 +1,452 @@
+/**
+ * The POWER model of herd7's `ppc.cat` (herdtools7 herd/libdir/ppc.cat with cos.cat,
+ * ppcfences.cat, ppo.cat, ppc-checks.cat; Alglave, Maranget, Tautschnig, "Herding cats",
+ * TOPLAS 2014) as an enumerator of candidate executions.
+ *
+ * A candidate execution is one path per thread (paths.ts), a reads-from map (each read takes
+ * its value from one write to its location, or from the initial state) and a coherence order
+ * (a total order of the writes to each location, after the initial write). It is consistent
+ * when these axioms hold:
+ *
+ *   sc-per-location  acyclic (po-loc | rf | fr | co)
+ *   atomic           empty rmw & (fre; coe)
+ *   no thin air      acyclic hb,           hb = ppo | fence | rfe
+ *   propagation      acyclic (co | prop)
+ *   observation      irreflexive (fre; prop; hb*)
+ *   scXX             acyclic (co | po & (EX * EX))
+ *
+ * with ppo the least fixpoint of ppo.cat's ci/ii/cc/ic equations over
+ *   ci0 = ctrlisync | detour,  ii0 = addr | data | rfi | rdw,  cc0 = addr | data | po-loc | ctrl | addr;po,
+ * fence = sync | (lwsync \ W*R) | (eieio & W*W), and
+ *   prop = (propbase & W*W) | (chapo?; propbase*; sync; hb*),  propbase = (fence | rfe; fence); hb*,
+ *   chapo = rfe | fre | coe | (fre; rfe) | (coe; rfe).
+ *
+ * Sc-per-location is checked location by location while the rf/co choices are enumerated (it
+ * only relates events of one location), the rest once a whole candidate is chosen.
+ */
+import { ModelBoundError } from './bounds';
+import type { Program } from './program';
+import { type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
+import { type EventSet, type Rel, Relations } from './relation';
+import { evaluate, evaluateWith } from './symbolic';
+
+export interface ExecEvent extends PathEvent {
+  thread: number;
+  /** Position in its thread's path. */
+  index: number;
+}
+
+/** One consistent execution, as handed to `onExecution` (valid only during the call). */
+export interface Execution {
+  paths: ThreadPath[];
+  events: ExecEvent[];
+  /** Per event: for a read, the write it reads from (−1: the initial state); −1 for writes. */
+  rf: Int32Array;
+  /** Per location: its writes in coherence order. */
+  co: number[][];
+  /** Per event: the value read or written. */
+  values: number[];
+  /** Final value of every location. */
+  memory: number[];
+  /** Final value of register `r` of thread `t`. */
+  reg(t: number, r: number): number;
+}
+
+export interface AxiomaticOptions extends PathOptions {
+  /** Bound on candidate executions considered (rf × co × path choices). */
+  maxCandidates?: number;
+}
+
+export interface AxiomaticStats {
+  candidates: number;
+  consistent: number;
+}
+
+const DEFAULT_MAX_CANDIDATES = 2_000_000;
+
+/** Calls `onExecution` for every consistent execution of `prog`; returns counts. */
+export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
+  const { paths } = programPaths(prog, opts);
+  const maxCandidates = opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+  const stats: AxiomaticStats = { candidates: 0, consistent: 0 };
+  let combos = 1;
+  for (const tp of paths) combos *= tp.length;
+  if (combos > maxCandidates) throw new ModelBoundError(`${combos} combinations of thread paths exceed the bound of ${maxCandidates} candidate executions`);
+  const chosen: ThreadPath[] = [];
+  const pick = (t: number): void => {
+    if (t === paths.length) {
+      new Candidates(prog, chosen.slice(), stats, maxCandidates, onExecution).run();
+      return;
+    }
+    for (const p of paths[t]) {
+      chosen[t] = p;
+      pick(t + 1);
+    }
+  };
+  pick(0);
+  return stats;
+}
+
+/** One rf/co choice for the events of one location, satisfying sc-per-location. */
+interface LocChoice {
+  /** Source per read of the location (aligned with `reads`): a write event or −1. */
+  rf: Int32Array;
+  /** Writes in coherence order. */
+  co: Int32Array;
+}
+
+/** The candidate executions of one choice of paths. */
+class Candidates {
+  private readonly events: ExecEvent[] = [];
+  private readonly R: Relations;
+  private readonly base: number[] = [];
+  /** Global event index of each thread's read variables. */
+  private readonly readEvent: number[][] = [];
+  private readonly isW: EventSet;
+  private readonly isR: EventSet;
+  private readonly po: Rel;
+  private readonly poLoc: Rel;
+  private readonly dd: Rel;
+  private readonly cc0: Rel;
+  private readonly ctrlIsync: Rel;
+  private readonly fence: Rel;
+  private readonly strong: Rel;
+  private readonly xx: Rel;
+  private readonly rmw: [number, number][] = [];
+  private readonly ppoCache = new Map<string, Rel>();
+  private staticPpo: Rel | null = null;
+  private readonly hasFence: boolean;
+  private readonly hasSync: boolean;
+  /** Every write stores a constant (the common case: no value flows through memory). */
+  private readonly constantWrites: boolean;
+  private readonly values: Float64Array;
+  private readonly coPos: Int32Array;
+  private readonly scratch: Record<
+    'rfe' | 'rfi' | 'coRel' | 'coe' | 'fre' | 'freRfe' | 'coeRfe' | 'rdw' | 'detour' | 'hb' | 'hbStar' | 'propbase' | 'chapo' | 'prop' | 't1' | 't2',
+    Rel
+  >;
+
+  constructor(
+    private readonly prog: Program,
+    private readonly paths: ThreadPath[],
+    private readonly stats: AxiomaticStats,
+    private readonly maxCandidates: number,
+    private readonly onExecution: (x: Execution) => void,
+  ) {
+    paths.forEach((p, t) => {
+      this.base.push(this.events.length);
+      const reads: number[] = [];
+      p.events.forEach((e, index) => {
+        if (!e.write) reads[e.read] = this.events.length;
+        this.events.push({ ...e, thread: t, index });
+      });
+      this.readEvent.push(reads);
+    });
+    const n = this.events.length;
+    const R = (this.R = new Relations(n));
+    this.isW = R.set();
+    this.isR = R.set();
+    const ex = R.set();
+    this.po = R.rel();
+    this.poLoc = R.rel();
+    const addr = R.rel();
+    const data = R.rel();
+    const ctrl = R.rel();
+    this.ctrlIsync = R.rel();
+    const sync = R.rel();
+    const lwsync = R.rel();
+    const eieio = R.rel();
+    this.events.forEach((e, i) => {
+      R.addToSet(e.write ? this.isW : this.isR, i);
+      if (e.exclusive) R.addToSet(ex, i);
+      const reads = this.readEvent[e.thread];
+      for (const v of e.addr) R.add(addr, reads[v], i);
+      for (const v of e.data) R.add(data, reads[v], i);
+      for (const v of e.ctrl) R.add(ctrl, reads[v], i);
+      for (const v of e.ctrlIsync) R.add(this.ctrlIsync, reads[v], i);
+      if (e.rmwWith >= 0) this.rmw.push([this.base[e.thread] + e.rmwWith, i]);
+      for (let j = i + 1; j < n && this.events[j].thread === e.thread; j++) {
+        const f = this.events[j];
+        R.add(this.po, i, j);
+        if (f.loc === e.loc) R.add(this.poLoc, i, j);
+        if (f.syncs > e.syncs) R.add(sync, i, j);
+        if (f.lwsyncs > e.lwsyncs && !(e.write && !f.write)) R.add(lwsync, i, j);
+        if (f.eieios > e.eieios && e.write && f.write) R.add(eieio, i, j);
+      }
+    });
+    this.dd = R.union(addr, data);
+    this.cc0 = R.union(this.dd, this.poLoc, ctrl, R.seq(addr, this.po));
+    this.strong = sync;
+    this.fence = R.union(sync, lwsync, eieio);
+    this.xx = R.restrict(this.po, ex, ex);
+    this.hasFence = !R.isEmpty(this.fence);
+    this.hasSync = !R.isEmpty(this.strong);
+    this.values = new Float64Array(n);
+    this.coPos = new Int32Array(n).fill(-1);
+    this.constantWrites = this.events.every((e) => !e.write || e.value.kind === 0);
+    this.events.forEach((e, i) => {
+      if (e.write && e.value.kind === 0) this.values[i] = e.value.value;
+    });
+    const names = ['rfe', 'rfi', 'coRel', 'coe', 'fre', 'freRfe', 'coeRfe', 'rdw', 'detour', 'hb', 'hbStar', 'propbase', 'chapo', 'prop', 't1', 't2'] as const;
+    this.scratch = Object.fromEntries(names.map((k) => [k, R.rel()])) as Candidates['scratch'];
+  }
+
+  run(): void {
+    const nLocs = this.prog.locs.length;
+    const choices: LocChoice[][] = [];
+    const writesOf: number[][] = [];
+    const readsOf: number[][] = [];
+    for (let l = 0; l < nLocs; l++) {
+      writesOf.push([]);
+      readsOf.push([]);
+    }
+    this.events.forEach((e, i) => (e.write ? writesOf : readsOf)[e.loc].push(i));
+    let product = 1;
+    for (let l = 0; l < nLocs; l++) {
+      const c = this.locationChoices(writesOf[l], readsOf[l]);
+      if (c.length === 0) return;
+      choices.push(c);
+      product *= c.length;
+    }
+    if (this.stats.candidates + product > this.maxCandidates) {
+      throw new ModelBoundError(`more than ${this.maxCandidates} candidate executions (rf × co choices); the test is too large to enumerate`);
+    }
+    const rf = new Int32Array(this.events.length).fill(-1);
+    const co: number[][] = writesOf.map(() => []);
+    const pick = (l: number): void => {
+      if (l === nLocs) {
+        this.stats.candidates++;
+        this.check(rf, co);
+        return;
+      }
+      for (const c of choices[l]) {
+        readsOf[l].forEach((r, k) => (rf[r] = c.rf[k]));
+        co[l] = Array.from(c.co);
+        pick(l + 1);
+      }
+    };
+    pick(0);
+  }
+
+  /**
+   * Every (co, rf) for one location that satisfies sc-per-location and, where the values are
+   * already known, gives each read the value its path assumed. With the writes numbered by
+   * coherence position (initial state 0), a thread's accesses in program order must be
+   * non-decreasing: a read at or after the last write it follows, a write strictly after
+   * everything before it.
+   */
+  private locationChoices(writes: number[], reads: number[]): LocChoice[] {
+    const out: LocChoice[] = [];
+    if (writes.length > 9) throw new ModelBoundError(`${writes.length} writes to one location: too many coherence orders to enumerate`);
+    const ev = this.events;
+    const accesses = [...writes, ...reads].sort((a, b) => a - b); // global order = thread order, then po
+    const readPos = new Map(reads.map((r, k) => [r, k]));
+    const pos = new Map<number, number>();
+    const rf = new Int32Array(reads.length);
+    const constantValue = (w: number): number | undefined => (w < 0 ? undefined : ev[w].value.kind === 0 ? (ev[w].value as { value: number }).value : undefined);
+    const assumedOf = (r: number): number | undefined => this.paths[ev[r].thread].assumed[ev[r].read];
+    const initValue = reads.length > 0 ? this.prog.init[ev[reads[0]].loc] : 0;
+    const byPos: number[] = [];
+
+    const assignReads = (k: number, last: number, thread: number): void => {
+      if (k === accesses.length) {
+        out.push({ rf: rf.slice(), co: Int32Array.from(byPos.slice(1)) });
+        if (out.length > this.maxCandidates) throw new ModelBoundError(`more than ${this.maxCandidates} rf/co choices for one location`);
+        return;
+      }
+      const e = accesses[k];
+      const th = ev[e].thread;
+      const floor = th === thread ? last : -1; // coherence position reached so far by this thread
+      if (ev[e].write) {
+        const p = pos.get(e)!;
+        if (p <= floor) return;
+        assignReads(k + 1, p, th);
+        return;
+      }
+      const assumed = assumedOf(e);
+      for (let p = Math.max(floor, 0); p < byPos.length; p++) {
+        const w = byPos[p];
+        // A read cannot read from a po-later write of its own thread (that is a cycle too).
+        if (w >= 0 && ev[w].thread === th && w > e) continue;
+        if (assumed !== undefined) {
+          const v = w < 0 ? initValue : constantValue(w);
+          if (v !== undefined && v !== assumed) continue;
+        }
+        rf[readPos.get(e)!] = w;
+        assignReads(k + 1, p, th);
+      }
+    };
+
+    // Coherence orders: every permutation of the writes, after the initial state (position 0).
+    const perm = writes.slice();
+    const permute = (i: number): void => {
+      if (i === perm.length) {
+        byPos.length = 0;
+        byPos.push(-1, ...perm);
+        perm.forEach((w, k) => pos.set(w, k + 1));
+        assignReads(0, -1, -1);
+        return;
+      }
+      for (let j = i; j < perm.length; j++) {
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+        permute(i + 1);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+    };
+    permute(0);
+    return out;
+  }
+
+  private check(rf: Int32Array, co: number[][]): void {
+    if (!this.resolveValues(rf)) return;
+    const values = this.values;
+    const R = this.R;
+    const ev = this.events;
+    const n = ev.length;
+    const { rfe, rfi, coRel, coe, fre, freRfe, coeRfe, rdw, detour, hb, hbStar, propbase, chapo, prop, t1, t2 } = this.scratch;
+    rfe.fill(0);
+    rfi.fill(0);
+    coRel.fill(0);
+    coe.fill(0);
+    fre.fill(0);
+    const coPos = this.coPos;
+    for (const order of co) {
+      for (let a = 0; a < order.length; a++) {
+        coPos[order[a]] = a;
+        for (let b = a + 1; b < order.length; b++) {
+          R.add(coRel, order[a], order[b]);
+          if (ev[order[a]].thread !== ev[order[b]].thread) R.add(coe, order[a], order[b]);
+        }
+      }
+    }
+    for (let r = 0; r < n; r++) {
+      if (ev[r].write) continue;
+      const w = rf[r];
+      if (w >= 0) R.add(ev[w].thread === ev[r].thread ? rfi : rfe, w, r);
+      const order = co[ev[r].loc];
+      for (let k = w >= 0 ? coPos[w] + 1 : 0; k < order.length; k++) {
+        if (ev[order[k]].thread !== ev[r].thread) R.add(fre, r, order[k]);
+      }
+    }
+    // atomic: no write of another thread between a reservation's read and its store.
+    for (const [r, w] of this.rmw) {
+      const src = rf[r];
+      const order = co[ev[w].loc];
+      for (let k = src >= 0 ? coPos[src] + 1 : 0; k < coPos[w]; k++) if (ev[order[k]].thread !== ev[r].thread) return;
+    }
+    if (this.rmw.length > 0 && !R.acyclic(R.unionOf(t1, coRel, this.xx))) return;
+
+    R.seqInto(freRfe, fre, rfe);
+    R.seqInto(coeRfe, coe, rfe);
+    R.interInto(rdw, this.poLoc, freRfe);
+    R.interInto(detour, this.poLoc, coeRfe);
+    const ppo = this.ppo(rfi, rdw, detour);
+    R.unionOf(hb, ppo, this.fence, rfe);
+    if (!R.acyclic(hb)) return; // no thin air
+    if (this.hasFence) {
+      R.starInto(hbStar, hb);
+      // propbase = (fence | rfe; fence); hb*
+      R.seqInto(t1, rfe, this.fence);
+      R.unionOf(t1, t1, this.fence);
+      R.seqInto(propbase, t1, hbStar);
+      R.restrictInto(prop, propbase, this.isW, this.isW);
+      if (this.hasSync) {
+        // chapo?; propbase*; sync; hb*
+        R.optInto(chapo, R.unionOf(chapo, rfe, fre, coe, freRfe, coeRfe));
+        R.starInto(t1, propbase);
+        R.seqInto(t2, chapo, t1);
+        R.seqInto(t1, t2, this.strong);
+        R.seqInto(t2, t1, hbStar);
+        R.unionOf(prop, prop, t2);
+      }
+      if (!R.acyclic(R.unionOf(t1, coRel, prop))) return; // propagation
+      R.seqInto(t2, fre, prop);
+      if (!R.irreflexiveSeq(t2, hbStar)) return; // observation
+    }
+
+    this.stats.consistent++;
+    const memory = this.prog.init.slice();
+    co.forEach((order, l) => {
+      if (order.length > 0) memory[l] = values[order[order.length - 1]];
+    });
+    const readValues = this.paths.map((_, t) => this.readEvent[t].map((e) => values[e]));
+    this.onExecution({
+      paths: this.paths,
+      events: this.events,
+      rf,
+      co,
+      values: Array.from(values),
+      memory,
+      reg: (t, r) => evaluate(this.paths[t].regs[r], readValues[t])!,
+    });
+  }
+
+  /** Fills `values` for `rf`; false when a read's value contradicts what its path assumed. */
+  private resolveValues(rf: Int32Array): boolean {
+    const ev = this.events;
+    const values = this.values;
+    const init = this.prog.init;
+    if (this.constantWrites) {
+      for (let e = 0; e < ev.length; e++) {
+        if (ev[e].write) continue;
+        const v = rf[e] < 0 ? init[ev[e].loc] : values[rf[e]];
+        const assumed = this.paths[ev[e].thread].assumed[ev[e].read];
+        if (assumed !== undefined && assumed !== v) return false;
+        values[e] = v;
+      }
+      return true;
+    }
+    const known = new Uint8Array(ev.length);
+    const busy = new Uint8Array(ev.length);
+    const valueOf = (e: number): number | undefined => {
+      if (known[e]) return values[e];
+      if (busy[e]) return undefined; // a value cycle: only in executions the axioms reject
+      busy[e] = 1;
+      let v: number | undefined;
+      if (ev[e].write) {
+        const reads = this.readEvent[ev[e].thread];
+        v = evaluateWith(ev[e].value, (i) => valueOf(reads[i]));
+      } else v = rf[e] < 0 ? init[ev[e].loc] : valueOf(rf[e]);
+      busy[e] = 0;
+      if (v === undefined) return undefined;
+      values[e] = v;
+      known[e] = 1;
+      return v;
+    };
+    for (let e = 0; e < ev.length; e++) {
+      const v = valueOf(e);
+      if (v === undefined) return false;
+      if (!ev[e].write) {
+        const assumed = this.paths[ev[e].thread].assumed[ev[e].read];
+        if (assumed !== undefined && assumed !== v) return false;
+      }
+    }
+    return true;
+  }
+
+  /** ppo.cat's fixpoint; the only parts that vary between candidates are rfi, rdw and detour. */
+  private ppo(rfi: Rel, rdw: Rel, detour: Rel): Rel {
+    const R = this.R;
+    const empty = R.isEmpty(rfi) && R.isEmpty(rdw) && R.isEmpty(detour);
+    if (empty && this.staticPpo) return this.staticPpo;
+    const key = empty ? '' : `${rfi.join(',')}|${rdw.join(',')}|${detour.join(',')}`;
+    const hit = this.ppoCache.get(key);
+    if (hit) return hit;
+    const ci = R.union(this.ctrlIsync, detour);
+    const ii = R.union(this.dd, rfi, rdw);
+    const cc = R.union(this.cc0);
+    const ic = R.rel();
+    for (;;) {
+      let changed = false;
+      changed = R.unionInto(ci, R.union(R.seq(ci, ii), R.seq(cc, ci))) || changed;
+      changed = R.unionInto(ii, R.union(ci, R.seq(ic, ci), R.seq(ii, ii))) || changed;
+      changed = R.unionInto(cc, R.union(ci, R.seq(ci, ic), R.seq(cc, cc))) || changed;
+      changed = R.unionInto(ic, R.union(ii, cc, R.seq(ic, cc), R.seq(ii, ic))) || changed;
+      if (!changed) break;
+    }
+    const ppo = R.union(R.restrict(ii, this.isR, this.isR), R.restrict(ic, this.isR, this.isW));
+    if (empty) this.staticPpo = ppo;
+    else this.ppoCache.set(key, ppo);
+    return ppo;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './program';
+export * from './machine';
+export * from './explore';
+export * from './render';

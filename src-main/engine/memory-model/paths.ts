@@ -1,0 +1,323 @@
+/**
+ * Per-thread semantics for the axiomatic model: every control path of one thread as a list of
+ * memory events, with the dependencies herd7 computes from register data flow (PPCSem.ml):
+ *
+ *   addr  — read → access whose address registers carry the read's value;
+ *   data  — read → store whose value register carries it;
+ *   ctrl  — read → every event po-after a conditional branch whose cr0 carries it;
+ *   ctrlisync — read → every event po-after an isync that is po-after such a branch.
+ *
+ * Values stay symbolic (symbolic.ts) until a branch, an address or a reservation needs a
+ * concrete one; then the path forks over the values the read can return (its location's value
+ * domain, `valueDomains`). Backward branches are unrolled at most `unroll` times per branch
+ * target (herd7's `-unroll`, default 2); a path that would go further is dropped, as herd drops
+ * "too far" executions.
+ */
+import { ModelBoundError } from './bounds';
+import { Fence, Op, type Program } from './program';
+import { type Sym, SymTable, evaluate, mergeVars, varsOf } from './symbolic';
+import { decodeAddress } from './values';
+
+export interface PathEvent {
+  write: boolean;
+  loc: number;
+  /** Instruction index in the thread's code. */
+  pc: number;
+  /** Reads: index of the read variable (its value). −1 for writes. */
+  read: number;
+  /** Writes: the value written. */
+  value: Sym;
+  addr: number[];
+  data: number[];
+  ctrl: number[];
+  ctrlIsync: number[];
+  /** sync, lwsync, eieio instructions executed po-before this event. */
+  syncs: number;
+  lwsyncs: number;
+  eieios: number;
+  /** lwarx read or successful stwcx. write (herd's EX). */
+  exclusive: boolean;
+  /** A successful stwcx.: index (in `events`) of the lwarx read it pairs with, else −1. */
+  rmwWith: number;
+}
+
+export interface ThreadPath {
+  events: PathEvent[];
+  /** Location of each read variable. */
+  readLocs: number[];
+  /** Values the path assumed its reads return (branches, addresses, reservations took them). */
+  assumed: (number | undefined)[];
+  /** Final register values. */
+  regs: Sym[];
+}
+
+export interface PathOptions {
+  unroll?: number;
+  /** Bound on paths per thread. */
+  maxPaths?: number;
+}
+
+interface RegVal {
+  sym: Sym;
+  deps: number[];
+}
+
+interface PathState {
+  pc: number;
+  regs: RegVal[];
+  cr0: RegVal;
+  /** Reservation set by lwarx: location and the deps of its address, or null. */
+  res: { loc: number; deps: number[]; event: number } | null;
+  events: PathEvent[];
+  readLocs: number[];
+  assumed: (number | undefined)[];
+  ctrl: number[];
+  ctrlIsync: number[];
+  syncs: number;
+  lwsyncs: number;
+  eieios: number;
+  backJumps: Map<number, number>;
+  steps: number;
+}
+
+/** A cr0 value no comparison yields: stwcx. failed, none of LT/GT/EQ set. */
+const CR_NONE = 2;
+const MAX_STEPS = 100_000;
+
+function clone(s: PathState): PathState {
+  return {
+    ...s,
+    regs: s.regs.slice(),
+    events: s.events.slice(),
+    readLocs: s.readLocs.slice(),
+    assumed: s.assumed.slice(),
+    backJumps: new Map(s.backJumps),
+  };
+}
+
+/** Every path of thread `t`; `domains[loc]` lists the values a read of `loc` may return. */
+export function threadPaths(prog: Program, t: number, domains: readonly (readonly number[])[], opts: PathOptions = {}): { paths: ThreadPath[]; usedDomains: boolean } {
+  const unroll = opts.unroll ?? 2;
+  const maxPaths = opts.maxPaths ?? 20_000;
+  const th = prog.threads[t];
+  const code = th.code;
+  const syms = new SymTable();
+  const paths: ThreadPath[] = [];
+  let usedDomains = false;
+  const zero: RegVal = { sym: syms.constant(0), deps: [] };
+
+  const start: PathState = {
+    pc: 0,
+    regs: th.init.map((v) => ({ sym: syms.constant(v), deps: [] })),
+    cr0: { sym: syms.constant(CR_NONE), deps: [] },
+    res: null,
+    events: [],
+    readLocs: [],
+    assumed: [],
+    ctrl: [],
+    ctrlIsync: [],
+    syncs: 0,
+    lwsyncs: 0,
+    eieios: 0,
+    backJumps: new Map(),
+    steps: 0,
+  };
+
+  const reg = (s: PathState, r: number): RegVal => (r < 0 ? zero : s.regs[r]);
+
+  /** Runs `s` to completion, forking where a value must be known. */
+  const run = (s: PathState): void => {
+    for (;;) {
+      if (paths.length > maxPaths) throw new ModelBoundError(`thread ${th.name} has more than ${maxPaths} paths`);
+      if (++s.steps > MAX_STEPS) throw new ModelBoundError(`thread ${th.name} runs more than ${MAX_STEPS} instructions on one path`);
+      if (s.pc >= code.length) {
+        paths.push({ events: s.events, readLocs: s.readLocs, assumed: s.assumed, regs: s.regs.map((r) => r.sym) });
+        return;
+      }
+      const ins = code[s.pc];
+      switch (ins.op) {
+        case Op.Li:
+          s.regs[ins.rd] = { sym: syms.constant(ins.imm), deps: [] };
+          break;
+        case Op.Mr:
+          s.regs[ins.rd] = s.regs[ins.ra];
+          break;
+        case Op.Arith: {
+          const a = s.regs[ins.ra];
+          const b = ins.rb >= 0 ? s.regs[ins.rb] : { sym: syms.constant(ins.imm), deps: [] };
+          const r = { sym: syms.apply(ins.fn, a.sym, b.sym), deps: mergeVars(a.deps, b.deps) };
+          s.regs[ins.rd] = r;
+          if (ins.setsCr0) s.cr0 = { sym: syms.apply('cmp', r.sym, syms.constant(0)), deps: r.deps };
+          break;
+        }
+        case Op.Cmp: {
+          const a = s.regs[ins.ra];
+          const b = ins.rb >= 0 ? s.regs[ins.rb] : { sym: syms.constant(ins.imm), deps: [] };
+          s.cr0 = { sym: syms.apply('cmp', a.sym, b.sym), deps: mergeVars(a.deps, b.deps) };
+          break;
+        }
+        case Op.Branch: {
+          let taken = true;
+          if (ins.mask !== 7) {
+            const v = need(s, s.cr0.sym);
+            if (v === undefined) return;
+            taken = (ins.mask & crBit(v)) !== 0;
+            s.ctrl = mergeVars(s.ctrl, s.cr0.deps);
+          }
+          if (taken) {
+            if (ins.target <= s.pc) {
+              const n = (s.backJumps.get(ins.target) ?? 0) + 1;
+              if (n > unroll) return; // herd: "loop unrolling limit reached", execution dropped
+              s.backJumps.set(ins.target, n);
+            }
+            s.pc = ins.target;
+            continue;
+          }
+          break;
+        }
+        case Op.Load: {
+          const ea = effectiveAddress(s, ins.addr!);
+          if (ea === undefined) return;
+          const i = s.readLocs.length;
+          s.readLocs.push(ea.loc);
+          s.assumed.push(undefined);
+          s.events.push(event(s, false, ea.loc, s.pc, i, zero.sym, ea.deps, [], ins.atomic, -1));
+          s.regs[ins.rd] = { sym: syms.read(i), deps: [i] };
+          if (ins.atomic) s.res = { loc: ea.loc, deps: ea.deps, event: s.events.length - 1 };
+          break;
+        }
+        case Op.Store: {
+          const ea = effectiveAddress(s, ins.addr!);
+          if (ea === undefined) return;
+          const val = ins.ra >= 0 ? s.regs[ins.ra] : { sym: syms.constant(ins.imm), deps: [] };
+          if (!ins.atomic) {
+            s.events.push(event(s, true, ea.loc, s.pc, -1, val.sym, ea.deps, val.deps, false, -1));
+            break;
+          }
+          // stwcx.: fails (always possible), or succeeds if the reservation holds this location.
+          const res = s.res;
+          s.res = null;
+          if (res && res.loc === ea.loc) {
+            const ok = clone(s);
+            ok.events.push(event(ok, true, ea.loc, ok.pc, -1, val.sym, ea.deps, mergeVars(val.deps, res.deps), true, res.event));
+            ok.cr0 = { sym: syms.constant(0), deps: [] };
+            ok.pc++;
+            run(ok);
+          }
+          s.cr0 = { sym: syms.constant(CR_NONE), deps: [] };
+          break;
+        }
+        case Op.Fence:
+          if (ins.fence === Fence.Sync) s.syncs++;
+          else if (ins.fence === Fence.Lwsync) s.lwsyncs++;
+          else if (ins.fence === Fence.Eieio) s.eieios++;
+          else s.ctrlIsync = mergeVars(s.ctrlIsync, s.ctrl);
+          break;
+        case Op.Note:
+          break;
+      }
+      s.pc++;
+    }
+  };
+
+  /**
+   * The value of `sym` on this path; if it depends on reads whose value the path has not
+   * assumed yet, forks one path per combination of their possible values (each continuing via
+   * `run` from a clone) and returns undefined to end the current one.
+   */
+  const need = (s: PathState, sym: Sym): number | undefined => {
+    const v = evaluate(sym, s.assumed);
+    if (v !== undefined) return v;
+    usedDomains = true;
+    const free = varsOf(sym).filter((i) => s.assumed[i] === undefined);
+    const fork = (k: number, st: PathState): void => {
+      if (k === free.length) {
+        run(st);
+        return;
+      }
+      for (const value of domains[st.readLocs[free[k]]] ?? [0]) {
+        const c = clone(st);
+        c.assumed[free[k]] = value;
+        fork(k + 1, c);
+      }
+    };
+    fork(0, s);
+    return undefined;
+  };
+
+  const effectiveAddress = (s: PathState, a: NonNullable<(typeof code)[number]['addr']>): { loc: number; deps: number[] } | undefined => {
+    const base = a.base >= 0 ? s.regs[a.base] : { sym: syms.constant((a.loc + 1) * 2 ** 32), deps: [] };
+    const index = a.index >= 0 ? s.regs[a.index] : { sym: syms.constant(a.offset), deps: [] };
+    const sum = syms.apply('add', base.sym, index.sym);
+    const v = need(s, sum);
+    if (v === undefined) return undefined;
+    const d = decodeAddress(v);
+    if (!d || d.loc >= prog.locs.length) throw new ModelBoundError(`thread ${th.name}: address ${v} is not a location (instruction ${s.pc + 1})`);
+    if (d.offset !== 0) throw new ModelBoundError(`thread ${th.name}: access at ${prog.locs[d.loc]}+${d.offset}: only whole locations are modelled`);
+    return { loc: d.loc, deps: mergeVars(base.deps, index.deps) };
+  };
+
+  run(start);
+  return { paths, usedDomains };
+
+  function event(s: PathState, write: boolean, loc: number, pc: number, read: number, value: Sym, addr: number[], data: number[], exclusive: boolean, rmwWith: number): PathEvent {
+    return { write, loc, pc, read, value, addr, data, ctrl: s.ctrl, ctrlIsync: s.ctrlIsync, syncs: s.syncs, lwsyncs: s.lwsyncs, eieios: s.eieios, exclusive, rmwWith };
+  }
+}
+
+/** cr0 value (−1, 0, 1 from a comparison; CR_NONE after a failed stwcx.) → its LT/EQ/GT bit. */
+function crBit(v: number): number {
+  return v === -1 ? 1 : v === 0 ? 2 : v === 1 ? 4 : 0;
+}
+
+const MAX_DOMAIN = 64;
+const MAX_ROUNDS = 16;
+
+/**
+ * The paths of every thread, with the value domain of every location: its initial value and
+ * every value a path can write there. Paths that fork on read values need the domains, and the
+ * domains come from the paths' writes, so the two are computed together to a fixpoint.
+ */
+export function programPaths(prog: Program, opts: PathOptions = {}): { paths: ThreadPath[][]; domains: number[][] } {
+  let domains: number[][] = prog.init.map((v) => [v]);
+  for (let round = 0; ; round++) {
+    let used = false;
+    const paths = prog.threads.map((_, t) => {
+      const r = threadPaths(prog, t, domains, opts);
+      used ||= r.usedDomains;
+      return r.paths;
+    });
+    const next = writtenValues(prog, paths, domains);
+    const grew = next.some((d, i) => d.length !== domains[i].length);
+    if (!used || !grew) return { paths, domains: next };
+    if (round >= MAX_ROUNDS) throw new ModelBoundError(`the values of the locations do not settle after ${MAX_ROUNDS} rounds`);
+    domains = next;
+  }
+}
+
+function writtenValues(prog: Program, paths: ThreadPath[][], domains: number[][]): number[][] {
+  const out = domains.map((d) => new Set(d));
+  for (const tp of paths) {
+    for (const p of tp) {
+      for (const e of p.events) {
+        if (!e.write) continue;
+        const free = varsOf(e.value).filter((i) => p.assumed[i] === undefined);
+        const reads = p.assumed.slice();
+        const each = (k: number): void => {
+          if (k === free.length) {
+            out[e.loc].add(evaluate(e.value, reads)!);
+            if (out[e.loc].size > MAX_DOMAIN) throw new ModelBoundError(`location ${prog.locs[e.loc]} may hold more than ${MAX_DOMAIN} values`);
+            return;
+          }
+          for (const v of domains[p.readLocs[free[k]]]) {
+            reads[free[k]] = v;
+            each(k + 1);
+          }
+          reads[free[k]] = undefined;
+        };
+        each(0);
+      }
+    }
+  }
+  return out.map((s) => [...s].sort((a, b) => a - b));
+}
