@@ -35,11 +35,34 @@ describe('twb explore', () => {
   it('litmus: answers like herd7, and names line and column of a syntax error', () => {
     const r = twb('explore', 'litmus', path.join(LITMUS, 'SB+syncs.litmus'));
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('Observation SB+syncs Never 0 3');
+    expect(r.stdout).toBe('Observation SB+syncs Never 0 3\n1 test, 0 Sometimes, 1 Never, 0 errors\n');
     const bad = path.join(dir, 'bad.litmus');
     fs.writeFileSync(bad, 'C T\n{}\nP0(int *x)\n{\n  WRITE_ONCE(*x, 1)\n}\nexists (x=1)\n');
     const e = twb('explore', 'litmus', bad);
     expect(e.status).toBe(1);
     expect(e.stderr).toBe(`twb: ${bad}:6:1: expected ';', found '}'\n`);
+    expect(e.stdout).toBe('1 test, 0 Sometimes, 0 Never, 1 error\n');
+  });
+
+  it('litmus: directories, --jobs, --json with every verdict, --states', () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'set-'));
+    for (const f of ['MP+lwsync+addr.litmus', 'IRIW+lwsyncs.litmus', 'SB.litmus']) fs.copyFileSync(path.join(LITMUS, f), path.join(sub, f));
+    fs.writeFileSync(path.join(sub, 'broken.litmus'), 'PPC B\n{ }\n P0 ;\n frob ;\nexists (x=1)\n');
+    const json = path.join(dir, 'verdicts.json');
+    const r = twb('explore', 'litmus', sub, '--jobs', '2', '--json', json);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      ['Observation IRIW+lwsyncs Sometimes 1 15', 'Observation MP+lwsync+addr Never 0 3', 'Observation SB Sometimes 1 3', '4 tests, 2 Sometimes, 1 Never, 1 error', ''].join('\n'),
+    );
+    expect(r.stderr).toBe(`twb: ${path.join(sub, 'broken.litmus')}:4:2: unknown instruction 'frob'\n`);
+    const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(out).toHaveLength(4);
+    expect(out[1]).toMatchObject({ name: 'MP+lwsync+addr', observation: 'Never', positive: 0, negative: 3, validated: false });
+    expect(out[1].states).toContainEqual({ state: '1:r1=1; 1:r4=1;', satisfies: false });
+    expect(out[3]).toEqual({ file: path.join(sub, 'broken.litmus'), error: `${path.join(sub, 'broken.litmus')}:4:2: unknown instruction 'frob'` });
+    const full = twb('explore', 'litmus', path.join(sub, 'SB.litmus'), '--states');
+    expect(full.stdout).toContain('Test SB Allowed\nStates 4\n');
+    expect(twb('explore', 'litmus', sub, '--jobs', '0').stderr).toBe("twb: --jobs: expected an integer from 1 to 64, got '0'\n");
+    expect(twb('explore', 'litmus', path.join(dir, 'nope')).stderr).toBe(`twb: cannot read ${path.join(dir, 'nope')}: no such file or directory\n`);
   });
 });

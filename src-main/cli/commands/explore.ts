@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { CliError } from '../errors';
 import { exploreIpi } from '../../engine/ipi/explore-ipi';
 import { BARRIER_VARIANTS, barriersOf, type BarrierVariant } from '../../engine/ipi/handshake';
-import { LitmusSyntaxError, parseLitmus } from '../../engine/litmus/parse';
-import { formatLitmusResult, judgeLitmus } from '../../engine/litmus/judge';
+import { collectLitmusFiles, defaultJobs, judgeFiles } from './explore-litmus';
+import { type LitmusVerdict, observationLine } from './explore-litmus-judge';
 
 const VARIANT_DOC: Record<BarrierVariant, string> = {
   none: 'no smp_mb() before setting host_ipi, none after clearing it (the old kvmppc_set_host_ipi(cpu, 0/1))',
@@ -42,36 +42,32 @@ export function registerExplore(program: Command): void {
 
   explore
     .command('litmus')
-    .description('judge a Linux-kernel C litmus test under the POWER model, answering like herd7')
-    .argument('<file>', 'a .litmus file (C-litmus format)')
-    .option('--witness', 'also print a witness trace for each final state satisfying the condition')
-    .option('--json <file>', 'also write {name, observation, positive, negative, states, statesExplored} to FILE')
-    .action((file: string, opts: { witness?: boolean; json?: string }) => {
-      let src: string;
-      try {
-        src = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
-      }
-      let test;
-      try {
-        test = parseLitmus(src);
-      } catch (e) {
-        if (e instanceof LitmusSyntaxError) throw new CliError(`${file}:${e.line}:${e.column}: ${e.detail}`);
-        throw e;
-      }
-      const r = judgeLitmus(test);
-      console.log(formatLitmusResult(test, r, opts.witness));
-      if (opts.json) {
-        writeJson(opts.json, {
-          name: r.name,
-          observation: r.observation,
-          positive: r.positive,
-          negative: r.negative,
-          states: r.states.map((s) => ({ state: s.text, satisfies: s.satisfies })),
-          statesExplored: r.statesExplored,
-        });
-      }
+    .description('judge litmus tests (PPC assembly or kernel C; files or directories) under the POWER model, answering like herd7 with ppc.cat')
+    .argument('<paths...>', '.litmus files, or directories searched for them')
+    .option('--jobs <n>', 'judge N tests at a time in worker threads', String(defaultJobs()))
+    .option('--states', "also print herd7's whole report (final states, witnesses, condition) for each test")
+    .option('--json <file>', 'also write every verdict {file, name, observation, positive, negative, states} or {file, error} to FILE')
+    .action(async (paths: string[], opts: { jobs: string; states?: boolean; json?: string }) => {
+      const jobs = Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new CliError(`--jobs: expected an integer from 1 to 64, got '${opts.jobs}'`);
+      const files = collectLitmusFiles(paths);
+      if (files.length === 0) throw new CliError(`no .litmus files in ${paths.join(' ')}`);
+      const verdicts: LitmusVerdict[] = [];
+      const counts = { Sometimes: 0, Never: 0, Always: 0, errors: 0 };
+      await judgeFiles(files, { jobs, states: opts.states === true }, (v) => {
+        verdicts.push(v);
+        if (v.error) {
+          counts.errors++;
+          process.stderr.write(`twb: ${v.error}\n`);
+          return;
+        }
+        counts[v.observation!]++;
+        console.log(opts.states ? `${v.report}\n` : observationLine(v));
+      });
+      const always = counts.Always > 0 ? `, ${counts.Always} Always` : '';
+      console.log(`${files.length} test${files.length === 1 ? '' : 's'}, ${counts.Sometimes} Sometimes, ${counts.Never} Never${always}, ${counts.errors} error${counts.errors === 1 ? '' : 's'}`);
+      if (opts.json) writeJson(opts.json, verdicts.map(({ report: _report, ...v }) => v));
+      if (counts.errors > 0) process.exitCode = 1;
     });
 }
 

@@ -10,7 +10,7 @@
  */
 import { type AxiomaticOptions, enumerateExecutions } from '../memory-model/axiomatic';
 import { compile, type Program } from '../memory-model/program';
-import { showValue } from '../memory-model/values';
+import { decodeAddress, showValue } from '../memory-model/values';
 import { type CondValue, condText, condVars, evalCond, type LitmusTest, LitmusSyntaxError, type StateVar, varText } from './test';
 
 export interface LitmusState {
@@ -73,7 +73,7 @@ export function judgeLitmus(test: LitmusTest, opts: AxiomaticOptions = {}): Litm
   const validated = test.quantifier === 'exists' ? positive > 0 : test.quantifier === '~exists' ? positive === 0 : negative === 0;
   return {
     name: test.name,
-    states: [...states.values()].sort((a, b) => compareStates(a.values, b.values)).map(({ text, satisfies, executions }) => ({ text, satisfies, executions })),
+    states: [...states.values()].sort((a, b) => compareStates(a.values, b.values, program.locs)).map(({ text, satisfies, executions }) => ({ text, satisfies, executions })),
     positive,
     negative,
     observation,
@@ -97,8 +97,16 @@ function stateVars(test: LitmusTest): StateVar[] {
     .sort((a, b) => (a.thread ?? Infinity) - (b.thread ?? Infinity) || a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
-function compareStates(a: number[], b: number[]): number {
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k];
+/** herd's order of final states: variable by variable, integers before addresses, addresses by name. */
+function compareStates(a: number[], b: number[], locs: readonly string[]): number {
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] === b[k]) continue;
+    const da = decodeAddress(a[k]);
+    const db = decodeAddress(b[k]);
+    if (da && db) return showValue(a[k], locs) < showValue(b[k], locs) ? -1 : 1;
+    if (da || db) return da ? 1 : -1;
+    return a[k] - b[k];
+  }
   return 0;
 }
 

@@ -71,7 +71,7 @@ export function parsePpcLitmus(src: string): LitmusTest {
     const cells = splitRow(raw, ln + 1);
     if (!cells) throw new LitmusSyntaxError(ln + 1, raw.search(/\S/) + 1, "expected a row of instructions ending in ';', or the condition");
     if (cells.length !== threads.length) throw new LitmusSyntaxError(ln + 1, cells.at(-1)!.col, `expected ${threads.length} columns, found ${cells.length}`);
-    cells.forEach((c, t) => threads[t].instrs.push(...parseCell(c.text, ln + 1, c.col)));
+    cells.forEach((c, t) => threads[t].instrs.push(...parseCell(c.text, ln + 1, c.start)));
   }
   if (ln >= lines.length) throw new LitmusSyntaxError(lines.length, 1, 'expected the final condition (exists, ~exists, forall)');
 
@@ -228,6 +228,8 @@ function parseNumber(s: string): number {
 
 interface Cell {
   text: string;
+  /** Column of the cell's first character, and of its first non-blank one. */
+  start: number;
   col: number;
 }
 
@@ -241,7 +243,7 @@ function splitRow(line: string, _ln: number): Cell[] | null {
     if (line[i] === '|' || i === end) {
       const text = line.slice(start, i);
       const lead = text.search(/\S/);
-      cells.push({ text, col: start + (lead < 0 ? 0 : lead) + 1 });
+      cells.push({ text, start: start + 1, col: start + (lead < 0 ? 0 : lead) + 1 });
       start = i + 1;
     }
   }
@@ -265,7 +267,7 @@ const LOADS: Record<string, number> = { lwz: 4, ld: 8, lbz: 1, lhz: 2, lwa: 4 };
 const STORES: Record<string, number> = { stw: 4, std: 8, stb: 1, sth: 2 };
 const FENCES = new Set(['sync', 'lwsync', 'eieio', 'isync']);
 
-/** One cell: optional `LABEL:` then at most one instruction. */
+/** One cell (starting at column col0): optional `LABEL:` then at most one instruction. */
 function parseCell(cell: string, line: number, col0: number): Instr[] {
   const out: Instr[] = [];
   let s = cell;

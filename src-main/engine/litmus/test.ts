@@ -78,8 +78,9 @@ export function evalCond(c: Cond, value: (v: StateVar) => number, valueOf: (v: C
   }
 }
 
+/** `1:r0` for a register, `[x]` for a location, as herd7 prints final states. */
 export function varText(v: StateVar): string {
-  return v.thread === null ? v.name : `${v.thread}:${v.name}`;
+  return v.thread === null ? `[${v.name}]` : `${v.thread}:${v.name}`;
 }
 
 /** herd7's rendering of a condition (`1:r0=1 /\ 1:r1=0`); `top` omits the outer parentheses. */
@@ -92,8 +93,18 @@ export function condText(c: Cond, top = true): string {
     case 'not':
       return `~${condText(c.arg, false)}`;
     default: {
+      // herd's conjunctions and disjunctions are n-ary: a /\ b /\ c prints flat.
       const op = c.kind === 'and' ? '/\\' : c.kind === 'or' ? '\\/' : '=>';
-      const s = `${condText(c.left, false)} ${op} ${condText(c.right, false)}`;
+      const parts: Cond[] = [];
+      const flatten = (x: Cond): void => {
+        if (x.kind === c.kind && c.kind !== 'implies') {
+          flatten((x as { left: Cond }).left);
+          flatten((x as { right: Cond }).right);
+        } else parts.push(x);
+      };
+      if (c.kind === 'implies') parts.push(c.left, c.right);
+      else flatten(c);
+      const s = parts.map((p) => condText(p, false)).join(` ${op} `);
       return top ? s : `(${s})`;
     }
   }

@@ -364,11 +364,13 @@ class Candidates {
       if (!R.irreflexiveSeq(t2, hbStar)) return; // observation
     }
 
-    this.stats.consistent++;
     const memory = this.prog.init.slice();
     co.forEach((order, l) => {
       if (order.length > 0) memory[l] = values[order[order.length - 1]];
     });
+    // A thread blocked at a waiting load for good: no non-zero value ever reached it.
+    for (const p of this.paths) if (p.blockedAt >= 0 && memory[p.blockedLoc] !== 0) return;
+    this.stats.consistent++;
     const readValues = this.paths.map((_, t) => this.readEvent[t].map((e) => values[e]));
     this.onExecution({
       paths: this.paths,

@@ -14,7 +14,7 @@
  * "too far" executions.
  */
 import { ModelBoundError } from './bounds';
-import { Fence, Op, type Program } from './program';
+import { branchTaken, CR_NONE, Fence, Op, type Program } from './program';
 import { type Sym, SymTable, evaluate, mergeVars, varsOf } from './symbolic';
 import { decodeAddress } from './values';
 
@@ -49,6 +49,9 @@ export interface ThreadPath {
   assumed: (number | undefined)[];
   /** Final register values. */
   regs: Sym[];
+  /** pc of the waiting load the thread is blocked at for good (no non-zero value came), or −1. */
+  blockedAt: number;
+  blockedLoc: number;
 }
 
 export interface PathOptions {
@@ -80,8 +83,6 @@ interface PathState {
   steps: number;
 }
 
-/** A cr0 value no comparison yields: stwcx. failed, none of LT/GT/EQ set. */
-const CR_NONE = 2;
 const MAX_STEPS = 100_000;
 
 function clone(s: PathState): PathState {
@@ -123,15 +124,13 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
     steps: 0,
   };
 
-  const reg = (s: PathState, r: number): RegVal => (r < 0 ? zero : s.regs[r]);
-
   /** Runs `s` to completion, forking where a value must be known. */
   const run = (s: PathState): void => {
     for (;;) {
       if (paths.length > maxPaths) throw new ModelBoundError(`thread ${th.name} has more than ${maxPaths} paths`);
       if (++s.steps > MAX_STEPS) throw new ModelBoundError(`thread ${th.name} runs more than ${MAX_STEPS} instructions on one path`);
       if (s.pc >= code.length) {
-        paths.push({ events: s.events, readLocs: s.readLocs, assumed: s.assumed, regs: s.regs.map((r) => r.sym) });
+        paths.push({ events: s.events, readLocs: s.readLocs, assumed: s.assumed, regs: s.regs.map((r) => r.sym), blockedAt: -1, blockedLoc: -1 });
         return;
       }
       const ins = code[s.pc];
@@ -158,10 +157,10 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
         }
         case Op.Branch: {
           let taken = true;
-          if (ins.mask !== 7) {
+          if (ins.mask !== 0) {
             const v = need(s, s.cr0.sym);
             if (v === undefined) return;
-            taken = (ins.mask & crBit(v)) !== 0;
+            taken = branchTaken(ins, v);
             s.ctrl = mergeVars(s.ctrl, s.cr0.deps);
           }
           if (taken) {
@@ -181,6 +180,21 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
           const i = s.readLocs.length;
           s.readLocs.push(ea.loc);
           s.assumed.push(undefined);
+          if (ins.wait) {
+            // A waiting load takes a non-zero value, or the thread stays blocked here for good.
+            usedDomains = true;
+            paths.push({ events: s.events.slice(), readLocs: s.readLocs.slice(0, -1), assumed: s.assumed.slice(0, -1), regs: s.regs.map((r) => r.sym), blockedAt: s.pc, blockedLoc: ea.loc });
+            for (const value of domains[ea.loc] ?? [0]) {
+              if (value === 0) continue;
+              const c = clone(s);
+              c.assumed[i] = value;
+              c.events.push(event(c, false, ea.loc, c.pc, i, zero.sym, ea.deps, [], ins.atomic, -1));
+              c.regs[ins.rd] = { sym: syms.read(i), deps: [i] };
+              c.pc++;
+              run(c);
+            }
+            return;
+          }
           s.events.push(event(s, false, ea.loc, s.pc, i, zero.sym, ea.deps, [], ins.atomic, -1));
           s.regs[ins.rd] = { sym: syms.read(i), deps: [i] };
           if (ins.atomic) s.res = { loc: ea.loc, deps: ea.deps, event: s.events.length - 1 };
@@ -265,10 +279,6 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
   }
 }
 
-/** cr0 value (−1, 0, 1 from a comparison; CR_NONE after a failed stwcx.) → its LT/EQ/GT bit. */
-function crBit(v: number): number {
-  return v === -1 ? 1 : v === 0 ? 2 : v === 1 ? 4 : 0;
-}
 
 const MAX_DOMAIN = 64;
 const MAX_ROUNDS = 16;

@@ -32,8 +32,12 @@ export type Instr =
   | { op: 'cmp'; ra: string; rb: string | number }
   /** Conditional branch on cr0, or `always` (b). */
   | { op: 'branch'; cond: BranchCond | 'always'; to: string }
-  /** lwz/ld/lbz… (size in bytes); `reserve` = lwarx (load and reserve). */
-  | { op: 'load'; rd: string; addr: Address; size?: number; reserve?: boolean; label?: Label }
+  /**
+   * lwz/ld/lbz… (size in bytes); `reserve` = lwarx (load and reserve). `wait`: the load only
+   * takes a non-zero value — a CPU waiting for an interrupt (a doorbell) rather than spinning;
+   * if none ever comes, the thread stays blocked there.
+   */
+  | { op: 'load'; rd: string; addr: Address; size?: number; reserve?: boolean; wait?: boolean; label?: Label }
   /** stw/std/stb… of a register or a constant; `conditional` = stwcx. (sets cr0.eq on success). */
   | { op: 'store'; rs: string | number; addr: Address; size?: number; conditional?: boolean; label?: Label }
   | { op: 'fence'; kind: FenceKind; label?: string }
@@ -59,7 +63,7 @@ export interface ProgramSource {
 
 // ---- compiled form -------------------------------------------------------------------
 
-export const enum Op {
+export enum Op {
   Li,
   Mr,
   Arith,
@@ -71,15 +75,33 @@ export const enum Op {
   Note,
 }
 
-export const enum Fence {
+export enum Fence {
   Sync,
   Lwsync,
   Eieio,
   Isync,
 }
 
-/** Condition codes: the branch is taken when `cr0` (−1, 0, 1 for lt, eq, gt) is in the mask. */
-export const COND_MASK: Record<BranchCond | 'always', number> = { lt: 1, eq: 2, gt: 4, ge: 6, le: 3, ne: 5, always: 7 };
+/**
+ * cr0 holds −1, 0 or 1 after a comparison (LT, EQ or GT set), or CR_NONE after a failed stwcx.
+ * (none set). A conditional branch tests one bit: taken when it is set (blt, beq, bgt) or clear
+ * (bge, bne, ble).
+ */
+export const CR_NONE = 2;
+const COND_BITS: Record<BranchCond, [bit: number, set: boolean]> = {
+  lt: [1, true],
+  ge: [1, false],
+  eq: [2, true],
+  ne: [2, false],
+  gt: [4, true],
+  le: [4, false],
+};
+
+/** Is a conditional branch (CInstr.mask / whenSet) taken for this cr0 value? */
+export function branchTaken(ins: CInstr, cr0: number): boolean {
+  const bits = cr0 === -1 ? 1 : cr0 === 0 ? 2 : cr0 === 1 ? 4 : 0;
+  return ((bits & ins.mask) !== 0) === ins.whenSet;
+}
 
 export interface CAddress {
   /** Base register, or −1 when the base is the location `loc`. */
@@ -101,13 +123,16 @@ export interface CInstr {
   imm: number;
   fn: ArithFn;
   setsCr0: boolean;
-  /** Branch: mask over cr0 outcomes (COND_MASK); target pc. */
+  /** Branch: the cr0 bit tested (0 for an unconditional branch) and whether taken when set; target pc. */
   mask: number;
+  whenSet: boolean;
   target: number;
   addr: CAddress | null;
   size: number;
   /** Load: lwarx. Store: stwcx. */
   atomic: boolean;
+  /** Load: waits for a non-zero value. */
+  wait: boolean;
   fence: Fence;
   label: Label | undefined;
   /** Source form, for messages and traces. */
@@ -187,10 +212,12 @@ export function compile(src: ProgramSource, encodeAddress: (loc: number) => numb
         fn: 'add',
         setsCr0: false,
         mask: 0,
+        whenSet: true,
         target: -1,
         addr: null,
         size: 4,
         atomic: false,
+        wait: false,
         fence: Fence.Sync,
         label: undefined,
         source: ins,
@@ -223,7 +250,7 @@ export function compile(src: ProgramSource, encodeAddress: (loc: number) => numb
           break;
         case 'branch':
           c.op = Op.Branch;
-          c.mask = COND_MASK[ins.cond];
+          if (ins.cond !== 'always') [c.mask, c.whenSet] = COND_BITS[ins.cond];
           c.target = target(ins.to);
           break;
         case 'load':
@@ -232,6 +259,7 @@ export function compile(src: ProgramSource, encodeAddress: (loc: number) => numb
           c.addr = address(ins.addr);
           c.size = ins.size ?? 4;
           c.atomic = ins.reserve === true;
+          c.wait = ins.wait === true;
           c.label = ins.label;
           break;
         case 'store':

@@ -1,0 +1,89 @@
+/**
+ * `twb explore litmus PATH…`: judges litmus tests (PPC assembly or kernel C, files or directories
+ * of *.litmus) under the POWER model, one `Observation` line per test as herd7 prints it, then
+ * `N tests, N Sometimes, N Never, N errors` (Always counts with Sometimes' neighbours: it is
+ * listed only when non-zero). `--jobs N` judges N tests at a time in worker threads.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CliError } from '../errors';
+import { judgeSource, type LitmusVerdict } from './explore-litmus-judge';
+
+export interface LitmusRunOptions {
+  jobs: number;
+  states: boolean;
+}
+
+/** Bound on the number of tests one command judges. */
+export const MAX_LITMUS_FILES = 100_000;
+
+/** The .litmus files named by `paths` (directories searched recursively), sorted within each directory. */
+export function collectLitmusFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, top: boolean): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      throw new CliError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    }
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort()) {
+        const child = path.join(p, name);
+        if (name.endsWith('.litmus') || fs.statSync(child).isDirectory()) visit(child, false);
+      }
+    } else if (top || p.endsWith('.litmus')) out.push(p);
+    if (out.length > MAX_LITMUS_FILES) throw new CliError(`more than ${MAX_LITMUS_FILES} litmus files`);
+  };
+  for (const p of paths) visit(p, true);
+  return out;
+}
+
+/** Judges every file, `jobs` at a time; calls `onResult` in the files' order. */
+export async function judgeFiles(files: string[], opts: LitmusRunOptions, onResult: (r: LitmusVerdict) => void): Promise<void> {
+  const jobs = Math.max(1, Math.min(opts.jobs, files.length));
+  if (jobs === 1) {
+    for (const f of files) onResult(judgeSource(f, readOrError(f), opts.states));
+    return;
+  }
+  const results: (LitmusVerdict | undefined)[] = new Array(files.length);
+  let next = 0;
+  let emitted = 0;
+  const flush = (): void => {
+    while (emitted < files.length && results[emitted]) onResult(results[emitted++]!);
+  };
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      const worker = new Worker(new URL('./explore-litmus-boot.mjs', import.meta.url));
+      try {
+        for (let i = next++; i < files.length; i = next++) {
+          results[i] = await new Promise<LitmusVerdict>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.postMessage({ file: files[i], source: readOrError(files[i]), states: opts.states });
+          });
+          flush();
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  flush();
+}
+
+function readOrError(file: string): string | Error {
+  try {
+    const st = fs.statSync(file);
+    if (st.size > 1024 * 1024) return new Error(`larger than 1 MiB (${st.size} bytes)`);
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return new Error(`cannot read: ${(e as Error).message}`);
+  }
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+}

@@ -1,0 +1,151 @@
+/**
+ * Exhaustive exploration of the operational machine (machine.ts): every transition from every
+ * reachable state, states deduplicated by `Machine.key`. A final state is one where nothing can
+ * happen any more; final states are grouped by `outcomeOf`, each group with one witness: the
+ * events of a shortest path to it (breadth-first search).
+ */
+import { ModelBoundError } from './bounds';
+import { Machine, type MachineEvent, type MachineState, type Transition } from './machine';
+import { programPaths } from './paths';
+import type { Program } from './program';
+
+export interface FinalOutcome {
+  key: string;
+  state: MachineState;
+  /** Every event on a shortest path to it. */
+  witness: MachineEvent[];
+}
+
+export interface ExploreResult {
+  outcomes: FinalOutcome[];
+  statesExplored: number;
+}
+
+export interface ExploreOptions {
+  /** Groups final states; default: every register of every thread and the final memory. */
+  outcomeOf?: (s: MachineState, m: Machine) => string;
+  /** Bound on distinct states (a test that needs more stops with ModelBoundError). */
+  maxStates?: number;
+  /** Take internal steps eagerly (default true; false explores every interleaving). */
+  reduce?: boolean;
+}
+
+export const DEFAULT_MAX_STATES = 1_000_000;
+
+interface Node {
+  parent: number;
+  events: MachineEvent[];
+}
+
+export function explore(prog: Program, opts: ExploreOptions = {}): ExploreResult {
+  const m = new Machine(prog);
+  const outcomeOf = opts.outcomeOf ?? defaultOutcome;
+  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
+  const index = new Map<string, number>();
+  const nodes: Node[] = [];
+  const outcomes = new Map<string, FinalOutcome>();
+  const witness = (i: number): MachineEvent[] => {
+    const chain: MachineEvent[][] = [];
+    for (let k = i; k >= 0; k = nodes[k].parent) chain.push(nodes[k].events);
+    return chain.reverse().flat();
+  };
+
+  const reduce = opts.reduce !== false;
+  const access = reduce ? accessedLocations(prog) : [];
+  /**
+   * The transitions worth interleaving: an internal step alone if there is one (see
+   * Machine.isInternal); else every step except propagations that cannot matter yet: a write to
+   * a thread that never accesses its location, has seen no write to it and no barrier waits
+   * for it there; a barrier nothing waits for there (syncs always matter: their acknowledgement).
+   * Deferring those only leaves fewer events in later barriers' group A and fewer barrier-
+   * separated pairs — weaker constraints — so no outcome is lost; they are taken when nothing
+   * else is left.
+   */
+  const reduced = (s: MachineState, moves: Transition[]): Transition[] => {
+    const internal = moves.find((tr) => m.isInternal(s, tr) || (silent(s, tr) && relevant(s, tr, access)));
+    if (internal) return [internal];
+    const keep = moves.filter((tr) => relevant(s, tr, access));
+    return keep.length > 0 ? keep : moves.slice(0, 1);
+  };
+
+  /**
+   * A propagation to a thread with no store or fence left to commit, of a barrier or of a write
+   * it will not read and that decides no coherence there: it can only enable other steps (no
+   * later group A or barrier-separated pair of that thread can include it), so once something
+   * waits for it, it is internal too.
+   */
+  const silent = (s: MachineState, tr: Transition): boolean => {
+    if (tr.kind !== 'propagate' && tr.kind !== 'propagate-barrier') return false;
+    if (!quiet[tr.to](s)) return false;
+    if (tr.kind === 'propagate-barrier') return true;
+    const w = s.storage.writes[tr.write];
+    if (s.storage.view[tr.to][w.loc] !== -1) return false;
+    return !access[tr.to].has(w.loc) || !m.mayLoad(s, tr.to);
+  };
+  const quiet = prog.threads.map((_, t) => (s: MachineState): boolean => !m.mayStoreOrFence(s, t));
+
+  const start = m.start();
+  let queue: MachineState[] = [start.state];
+  let ids: number[] = [0];
+  index.set(m.key(start.state), 0);
+  nodes.push({ parent: -1, events: start.events });
+  while (queue.length > 0) {
+    const nextQueue: MachineState[] = [];
+    const nextIds: number[] = [];
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q];
+      const moves = m.enabled(s);
+      if (moves.length === 0) {
+        const o = outcomeOf(s, m);
+        if (!outcomes.has(o)) outcomes.set(o, { key: o, state: s, witness: witness(ids[q]) });
+        continue;
+      }
+      for (const tr of reduce ? reduced(s, moves) : moves) {
+        const r = m.apply(s, tr);
+        const k = m.key(r.state);
+        if (index.has(k)) continue;
+        if (nodes.length >= maxStates) throw new ModelBoundError(`more than ${maxStates} machine states; the program is too large to explore exhaustively`);
+        index.set(k, nodes.length);
+        nextIds.push(nodes.length);
+        nodes.push({ parent: ids[q], events: r.events });
+        nextQueue.push(r.state);
+      }
+    }
+    queue = nextQueue;
+    ids = nextIds;
+  }
+  return { outcomes: [...outcomes.values()], statesExplored: nodes.length };
+}
+
+/** Every register of every thread, then memory: `0:r1=1; …; x=2;`. */
+export function defaultOutcome(s: MachineState, m: Machine): string {
+  const regs = m.prog.threads.flatMap((t, i) => t.regs.map((r, k) => `${i}:${r}=${s.threads[i].regs[k]}`));
+  const mem = m.memory(s).map((v, l) => `${m.prog.locs[l]}=${v}`);
+  return [...regs, ...mem].join(';');
+}
+
+/** Per thread, the locations any of its paths reads or writes (all locations if that cannot be bounded). */
+function accessedLocations(prog: Program): Set<number>[] {
+  try {
+    const { paths } = programPaths(prog, { maxPaths: 2000 });
+    return paths.map((tp) => new Set(tp.flatMap((p) => p.events.map((e) => e.loc))));
+  } catch {
+    return prog.threads.map(() => new Set(prog.locs.map((_, i) => i)));
+  }
+}
+
+function relevant(s: MachineState, tr: Transition, access: Set<number>[]): boolean {
+  const st = s.storage;
+  if (tr.kind === 'propagate') {
+    const w = st.writes[tr.write];
+    if (access[tr.to].has(w.loc) || st.view[tr.to][w.loc] !== -1) return true;
+    return st.barriers.some((b) => (b.seen & (1 << tr.to)) === 0 && b.groupWrites.includes(tr.write));
+  }
+  if (tr.kind === 'propagate-barrier') {
+    const b = st.barriers[tr.barrier];
+    if (b.kind === 'sync') return true;
+    if (st.writes.some((w) => (w.seen & (1 << tr.to)) === 0 && w.barriersBefore.includes(tr.barrier))) return true;
+    return st.barriers.some((x) => (x.seen & (1 << tr.to)) === 0 && x.groupBarriers.includes(tr.barrier));
+  }
+  return true;
+}

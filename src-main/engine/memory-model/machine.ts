@@ -1,0 +1,906 @@
+/**
+ * The operational POWER model: a step-by-step machine for the timed IPI episodes and the
+ * exhaustive explorer, built as Sarkar et al.'s (PLDI 2011) thread and storage subsystems and
+ * checked against the axiomatic model (axiomatic.ts) — see README.md for the rules and why both
+ * exist.
+ *
+ * Thread subsystem. Each thread fetches its instructions in program order into a window
+ * (following a *predicted* direction past a conditional branch it cannot resolve yet). A memory
+ * access goes through two steps, as ppo.cat's "init" and "commit":
+ *
+ *   satisfy (loads)  — the value is read: forwarded from the latest po-earlier store to the same
+ *                      location if that store is not committed yet, else from the thread's view
+ *                      in the storage subsystem (storage.ts);
+ *   commit           — loads: the value can no longer change; stores: the write enters storage;
+ *                      sync/lwsync/eieio: the barrier enters storage; branches resolve.
+ *
+ * A step may happen only when these allow (E1 → E2 for E1 po-before E2):
+ *   - a load is satisfied once its address is known, every po-earlier sync is acknowledged and
+ *     every po-earlier lwsync and isync committed;
+ *   - anything commits only after every po-earlier branch has resolved and the loads it tested
+ *     committed (ctrl), every po-earlier access has a known address and those addresses' loads
+ *     committed (addr;po), every po-earlier access to the same location committed (po-loc), the
+ *     loads its own address and value came from committed (addr, data), po-earlier syncs are
+ *     acknowledged and lwsync/eieio committed;
+ *   - sync and lwsync commit after every po-earlier access, eieio after every po-earlier store,
+ *     isync after every po-earlier branch (with its loads);
+ *   - a stwcx. succeeds only if its lwarx's write is still the latest the thread sees and nothing
+ *     is coherence-after it yet (then the two stay adjacent); it may always fail.
+ * Loads satisfied out of order are restarted when that breaks coherence (an older load to the
+ * same location read a newer write, a po-earlier store to it turns out to alias, a forwarding
+ * store's value or a load's address changed); what used their values is restarted with them.
+ *
+ * The machine is pure: `enabled(state)` lists the transitions, `apply(state, t)` returns the next
+ * state and what happened. Callers (the exhaustive explorer, the IPI episodes) decide which
+ * transition happens when.
+ */
+import { ModelBoundError } from './bounds';
+import { branchTaken, type CInstr, CR_NONE, Fence, Op, type Program } from './program';
+import {
+  acceptBarrier,
+  acceptWrite,
+  acknowledged,
+  canPropagateBarrier,
+  canPropagateWrite,
+  coBefore,
+  initialStorage,
+  propagateBarrier,
+  propagateWrite,
+  type Storage,
+} from './storage';
+import { arith, decodeAddress } from './values';
+
+/** One in-flight instruction. */
+export interface Entry {
+  pc: number;
+  /** Fetch sequence number: program order across loop iterations. */
+  seq: number;
+  /** Loads: satisfied. Branches: resolved. Fences/stores: committed. */
+  done: boolean;
+  /** Loads/stores/fences: committed. */
+  committed: boolean;
+  /** Load: value read. Store: value written (at commit). Branch: 1 taken, 0 not taken. */
+  value: number;
+  /** Load: write id read (−1 initial value) or −2 when forwarded. stwcx.: 1 succeeded, 0 failed. */
+  src: number;
+  /** Load forwarded from the store with this seq, else −1. */
+  fwd: number;
+  /** Location the access used when satisfied/committed, −1 if not yet. */
+  loc: number;
+  /** Branch: direction the window was fetched along (1 taken, 0 not). */
+  dir: number;
+  /** Fence: barrier id in storage once committed. */
+  barrier: number;
+}
+
+export interface ThreadState {
+  /** Next instruction to fetch (code.length: none). */
+  fetch: number;
+  nextSeq: number;
+  window: readonly Entry[];
+  /** Architectural registers (after retired instructions). */
+  regs: readonly number[];
+  cr0: number;
+  /** The reservation left by a retired lwarx: its location and the write it read, or null. */
+  reservation: { loc: number; src: number } | null;
+}
+
+export interface MachineState {
+  threads: readonly ThreadState[];
+  storage: Storage;
+}
+
+export type Transition =
+  /** Fetch past a conditional branch, predicting its direction. */
+  | { kind: 'fetch'; thread: number; taken: boolean }
+  /** Satisfy the load at window index `index`. */
+  | { kind: 'satisfy'; thread: number; index: number }
+  /** Commit the load/store/fence at `index` (a stwcx. with `success`), or resolve the branch there. */
+  | { kind: 'commit'; thread: number; index: number; success?: boolean }
+  /** Propagate write `write` (or barrier `barrier`) to thread `to`. */
+  | { kind: 'propagate'; write: number; to: number; thread: number }
+  | { kind: 'propagate-barrier'; barrier: number; to: number; thread: number };
+
+export interface MachineEvent {
+  kind: 'satisfy' | 'commit' | 'resolve' | 'propagate' | 'propagate-barrier' | 'restart' | 'squash' | 'fetch';
+  thread: number;
+  pc: number;
+  seq: number;
+  /** Value read, written, or branch taken (1/0). */
+  value: number;
+  /** propagate: the thread reached. */
+  to?: number;
+}
+
+/** Instructions in flight per thread at most (bounds speculation, e.g. round a spin loop). */
+export const MAX_WINDOW = 24;
+/** Unresolved predicted (forward) branches in flight per thread at most. */
+export const MAX_SPECULATION = 3;
+
+
+type RegRead = { ok: true; v: number } | { ok: false };
+const NOT_READY: RegRead = { ok: false };
+
+export class Machine {
+  private readonly nThreads: number;
+
+  /** Per thread: does its code branch backwards (a loop)? */
+  private readonly loops: boolean[];
+
+  constructor(readonly prog: Program) {
+    this.nThreads = prog.threads.length;
+    this.loops = prog.threads.map((t) => t.code.some((c, pc) => c.op === Op.Branch && c.target <= pc));
+    if (this.nThreads > 30) throw new ModelBoundError(`${this.nThreads} threads: the operational model handles at most 30`);
+  }
+
+  initial(): MachineState {
+    return this.start().state;
+  }
+
+  start(): { state: MachineState; events: MachineEvent[] } {
+    const threads = this.prog.threads.map(
+      (t): ThreadState => ({ fetch: 0, nextSeq: 0, window: [], regs: t.init.slice(), cr0: CR_NONE, reservation: null }),
+    );
+    const events: MachineEvent[] = [];
+    const s: MachineState = { threads, storage: initialStorage(this.nThreads, this.prog.locs.length) };
+    return { state: this.settle(s, events), events };
+  }
+
+  /** Everything that may happen next, in a fixed order (threads, then storage). */
+  enabled(s: MachineState): Transition[] {
+    const out: Transition[] = [];
+    s.threads.forEach((th, t) => {
+      const code = this.prog.threads[t].code;
+      if (this.needsPrediction(th, t)) {
+        out.push({ kind: 'fetch', thread: t, taken: false }, { kind: 'fetch', thread: t, taken: true });
+      }
+      th.window.forEach((e, k) => {
+        const ins = code[e.pc];
+        if (ins.op === Op.Load) {
+          if (!e.done && this.canSatisfy(s, t, k)) out.push({ kind: 'satisfy', thread: t, index: k });
+          else if (e.done && !e.committed && this.canCommit(s, t, k)) out.push({ kind: 'commit', thread: t, index: k });
+        } else if (ins.op === Op.Store) {
+          if (!e.committed && this.canCommit(s, t, k)) {
+            if (ins.atomic) {
+              if (this.stwcxCanSucceed(s, t, k)) out.push({ kind: 'commit', thread: t, index: k, success: true });
+              out.push({ kind: 'commit', thread: t, index: k, success: false });
+            } else out.push({ kind: 'commit', thread: t, index: k });
+          }
+        } else if (ins.op === Op.Fence) {
+          if (!e.committed && this.canCommitFence(s, t, k)) out.push({ kind: 'commit', thread: t, index: k });
+        } else if (ins.op === Op.Branch && ins.mask !== 0 && !e.done) {
+          if (this.cr0At(s, t, k).ok) out.push({ kind: 'commit', thread: t, index: k });
+        }
+      });
+    });
+    const st = s.storage;
+    st.writes.forEach((w, i) => {
+      for (let t = 0; t < this.nThreads; t++) if (canPropagateWrite(st, i, t)) out.push({ kind: 'propagate', write: i, to: t, thread: w.thread });
+    });
+    st.barriers.forEach((b, i) => {
+      for (let t = 0; t < this.nThreads; t++) if (canPropagateBarrier(st, i, t)) out.push({ kind: 'propagate-barrier', barrier: i, to: t, thread: b.thread });
+    });
+    return out;
+  }
+
+  apply(s: MachineState, tr: Transition): { state: MachineState; events: MachineEvent[] } {
+    const events: MachineEvent[] = [];
+    let next: MachineState;
+    switch (tr.kind) {
+      case 'fetch':
+        next = this.fetchBranch(s, tr.thread, tr.taken, events);
+        break;
+      case 'satisfy':
+        next = this.satisfy(s, tr.thread, tr.index, events);
+        break;
+      case 'commit':
+        next = this.commit(s, tr.thread, tr.index, tr.success, events);
+        break;
+      case 'propagate': {
+        const w = s.storage.writes[tr.write];
+        events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: w.value, to: tr.to });
+        next = { ...s, storage: propagateWrite(s.storage, tr.write, tr.to) };
+        break;
+      }
+      case 'propagate-barrier': {
+        const b = s.storage.barriers[tr.barrier];
+        events.push({ kind: 'propagate-barrier', thread: b.thread, pc: b.pc, seq: b.seq, value: 0, to: tr.to });
+        next = { ...s, storage: propagateBarrier(s.storage, tr.barrier, tr.to) };
+        break;
+      }
+    }
+    return { state: this.settle(next, events), events };
+  }
+
+  /**
+   * Transitions that need not be interleaved in an exhaustive search: committing a satisfied
+   * load, committing a fence, resolving a branch. Each only ever enables other transitions (a
+   * committed load can no longer restart; an earlier barrier has a smaller group A; an earlier
+   * resolution only squashes a wrong path sooner), so taking it as soon as it is enabled loses
+   * no outcome. The timed episodes still schedule them like any other step.
+   */
+  isInternal(s: MachineState, tr: Transition): boolean {
+    if (tr.kind !== 'commit') return false;
+    const op = this.prog.threads[tr.thread].code[s.threads[tr.thread].window[tr.index].pc].op;
+    return op === Op.Load || op === Op.Fence || op === Op.Branch;
+  }
+
+  /** Could thread t still commit a store or a fence (in flight, or in code it may still fetch)? */
+  mayStoreOrFence(s: MachineState, t: number): boolean {
+    return this.mayStill(s, t, (op) => op === Op.Store || op === Op.Fence);
+  }
+
+  /** Could thread t still satisfy a load? */
+  mayLoad(s: MachineState, t: number): boolean {
+    return this.mayStill(s, t, (op) => op === Op.Load);
+  }
+
+  private mayStill(s: MachineState, t: number, match: (op: Op) => boolean): boolean {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (const e of th.window) {
+      const op = code[e.pc].op;
+      if (match(op) && !(op === Op.Load ? e.done : e.committed)) return true;
+    }
+    if (th.fetch === -1 || th.fetch < code.length) {
+      // Code not fetched yet; a loop may reach anything, so look at all of it then.
+      const from = this.loops[t] ? 0 : th.fetch === -1 ? 0 : th.fetch;
+      for (let pc = from; pc < code.length; pc++) if (match(code[pc].op)) return true;
+    }
+    return false;
+  }
+
+  /** True when nothing can happen any more. */
+  isFinal(s: MachineState): boolean {
+    return this.enabled(s).length === 0;
+  }
+
+  /** Has thread t run off the end of its code with nothing in flight? */
+  finished(s: MachineState, t: number): boolean {
+    const th = s.threads[t];
+    return th.window.length === 0 && th.fetch >= this.prog.threads[t].code.length;
+  }
+
+  /** The value of register `name` of thread t (architectural; meaningful when the thread has retired everything). */
+  register(s: MachineState, t: number, name: string): number {
+    const r = this.prog.threads[t].regs.indexOf(name);
+    return r < 0 ? 0 : s.threads[t].regs[r];
+  }
+
+  /** Final memory: the value of the coherence-last write to each location (the initial value if none). */
+  memory(s: MachineState): number[] {
+    const st = s.storage;
+    const last = this.prog.init.map(() => -1);
+    st.writes.forEach((w, i) => {
+      if (last[w.loc] === -1 || st.writes[i].coBefore.includes(last[w.loc])) last[w.loc] = i;
+    });
+    return last.map((w, loc) => (w === -1 ? this.prog.init[loc] : st.writes[w].value));
+  }
+
+  /** A key equal for states that behave identically from here on. */
+  key(s: MachineState): string {
+    let k = this.storageKey(s.storage);
+    for (const th of s.threads) k += '#' + this.threadKey(th, s.storage);
+    return k;
+  }
+
+  private readonly threadKeys = new WeakMap<ThreadState, WeakMap<Storage, string>>();
+  private readonly storageKeys = new WeakMap<Storage, string>();
+
+  /** A thread's part of the key; storage write ids are named by (thread, seq), not accept order. */
+  private threadKey(th: ThreadState, st: Storage): string {
+    let byStorage = this.threadKeys.get(th);
+    const hit = byStorage?.get(st);
+    if (hit !== undefined) return hit;
+    const name = (w: number): string => (w < 0 ? String(w) : `${st.writes[w].thread}.${st.writes[w].seq}`);
+    let k = `${th.fetch}|${th.regs.join(',')}|${th.cr0}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
+    for (const e of th.window) k += `${e.pc}.${+e.done}${+e.committed}.${e.value}.${e.src < 0 ? e.src : name(e.src)}.${e.fwd}.${e.loc}.${e.dir};`;
+    if (!byStorage) {
+      byStorage = new WeakMap();
+      this.threadKeys.set(th, byStorage);
+    }
+    byStorage.set(st, k);
+    return k;
+  }
+
+  /**
+   * The storage part of the key, with writes and barriers named by (thread, seq) rather than by
+   * the order they were accepted in, and each thread's list reduced to what its order means:
+   * which writes came between which barriers.
+   */
+  private storageKey(st: Storage): string {
+    const hit = this.storageKeys.get(st);
+    if (hit !== undefined) return hit;
+    const wName = st.writes.map((w) => `${w.thread}.${w.seq}`);
+    const bName = st.barriers.map((b) => `${b.thread}.${b.seq}`);
+    const writes = st.writes.map((w, i) => `${wName[i]}.${w.value}.${w.seen}.${w.coBefore.map((x) => wName[x]).sort().join('-')}.${w.atomicAfter < 0 ? w.atomicAfter : wName[w.atomicAfter]}`);
+    let k = writes.sort().join(';') + '|' + st.barriers.map((b, i) => `${bName[i]}.${b.seen}`).sort().join(';');
+    for (const list of st.lists) {
+      let seg: string[] = [];
+      k += '|';
+      for (const x of list) {
+        if (x >= 0) seg.push(wName[x]);
+        else {
+          k += seg.sort().join(',') + '/' + bName[-x - 1] + '/';
+          seg = [];
+        }
+      }
+      k += seg.sort().join(',');
+    }
+    this.storageKeys.set(st, k);
+    return k;
+  }
+
+  // ---- thread subsystem ----------------------------------------------------------------
+
+  /** Does thread t stop at a branch it has to predict before fetching further? */
+  private needsPrediction(th: ThreadState, t: number): boolean {
+    const last = th.window[th.window.length - 1];
+    if (!last || th.fetch !== -1) return false;
+    const code = this.prog.threads[t].code;
+    if (code[last.pc].op !== Op.Branch) return false;
+    // Bound speculation: at most MAX_SPECULATION unresolved predicted branches in flight.
+    let open = 0;
+    for (const e of th.window) if (code[e.pc].op === Op.Branch && e.dir !== -1 && !e.done) open++;
+    return open < MAX_SPECULATION;
+  }
+
+  private fetchBranch(s: MachineState, t: number, taken: boolean, events: MachineEvent[]): MachineState {
+    const th = s.threads[t];
+    const last = th.window[th.window.length - 1];
+    const ins = this.prog.threads[t].code[last.pc];
+    const window = th.window.slice();
+    window[window.length - 1] = { ...last, dir: taken ? 1 : 0 };
+    events.push({ kind: 'fetch', thread: t, pc: last.pc, seq: last.seq, value: taken ? 1 : 0 });
+    return this.withThread(s, t, { ...th, window, fetch: taken ? ins.target : last.pc + 1 });
+  }
+
+  /** Value of register r as instruction at window index k sees it. */
+  private regAt(s: MachineState, t: number, k: number, r: number): RegRead {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.rd !== r || (ins.op !== Op.Li && ins.op !== Op.Mr && ins.op !== Op.Arith && ins.op !== Op.Load)) continue;
+      return this.resultOf(s, t, j);
+    }
+    return { ok: true, v: th.regs[r] };
+  }
+
+  /** The value an in-flight Li/Mr/Arith/Load produces, if known. */
+  private resultOf(s: MachineState, t: number, j: number): RegRead {
+    const e = s.threads[t].window[j];
+    const ins = this.prog.threads[t].code[e.pc];
+    switch (ins.op) {
+      case Op.Li:
+        return { ok: true, v: ins.imm };
+      case Op.Mr:
+        return this.regAt(s, t, j, ins.ra);
+      case Op.Arith: {
+        const a = this.regAt(s, t, j, ins.ra);
+        if (!a.ok) return a;
+        if (ins.rb < 0) return { ok: true, v: arith(ins.fn, a.v, ins.imm) };
+        const b = this.regAt(s, t, j, ins.rb);
+        return b.ok ? { ok: true, v: arith(ins.fn, a.v, b.v) } : b;
+      }
+      case Op.Load:
+        return e.done ? { ok: true, v: e.value } : NOT_READY;
+      default:
+        return NOT_READY;
+    }
+  }
+
+  /** cr0 as the instruction at window index k sees it. */
+  private cr0At(s: MachineState, t: number, k: number): RegRead {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.op === Op.Cmp) {
+        const a = this.regAt(s, t, j, ins.ra);
+        if (!a.ok) return a;
+        const b = ins.rb >= 0 ? this.regAt(s, t, j, ins.rb) : { ok: true as const, v: ins.imm };
+        return b.ok ? { ok: true, v: Math.sign(a.v - b.v) } : b;
+      }
+      if (ins.op === Op.Arith && ins.setsCr0) {
+        const r = this.resultOf(s, t, j);
+        return r.ok ? { ok: true, v: Math.sign(r.v) } : r;
+      }
+      if (ins.op === Op.Store && ins.atomic) return e.committed ? { ok: true, v: e.src === 1 ? 0 : CR_NONE } : NOT_READY;
+    }
+    return { ok: true, v: th.cr0 };
+  }
+
+  /** Location accessed by the load/store at window index k, or −1 while its address is unknown. */
+  private locAt(s: MachineState, t: number, k: number): number {
+    const ins = this.prog.threads[t].code[s.threads[t].window[k].pc];
+    const a = ins.addr!;
+    let base: number;
+    if (a.base >= 0) {
+      const b = this.regAt(s, t, k, a.base);
+      if (!b.ok) return -1;
+      base = b.v;
+    } else base = (a.loc + 1) * 2 ** 32;
+    let index = a.offset;
+    if (a.index >= 0) {
+      const x = this.regAt(s, t, k, a.index);
+      if (!x.ok) return -1;
+      index = x.v;
+    }
+    const d = decodeAddress(base + index);
+    if (!d || d.loc >= this.prog.locs.length || d.offset !== 0) {
+      throw new ModelBoundError(`thread ${this.prog.threads[t].name}: address ${base + index} is not a location (instruction ${s.threads[t].window[k].pc + 1})`);
+    }
+    return d.loc;
+  }
+
+  /** In-flight loads (window indices) whose values flow into register r as index k sees it. */
+  private loadSources(s: MachineState, t: number, k: number, r: number, out: Set<number>): void {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const ins = code[th.window[j].pc];
+      if (ins.rd !== r || (ins.op !== Op.Li && ins.op !== Op.Mr && ins.op !== Op.Arith && ins.op !== Op.Load)) continue;
+      if (ins.op === Op.Load) out.add(j);
+      else if (ins.op === Op.Mr) this.loadSources(s, t, j, ins.ra, out);
+      else if (ins.op === Op.Arith) {
+        this.loadSources(s, t, j, ins.ra, out);
+        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
+      }
+      return;
+    }
+  }
+
+  private cr0Sources(s: MachineState, t: number, k: number, out: Set<number>): void {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const ins = code[th.window[j].pc];
+      if (ins.op === Op.Cmp) {
+        this.loadSources(s, t, j, ins.ra, out);
+        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
+        return;
+      }
+      if (ins.op === Op.Arith && ins.setsCr0) {
+        this.loadSources(s, t, j, ins.ra, out);
+        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
+        return;
+      }
+      if (ins.op === Op.Store && ins.atomic) return;
+    }
+  }
+
+  private addressSources(s: MachineState, t: number, k: number, out: Set<number>): void {
+    const a = this.prog.threads[t].code[s.threads[t].window[k].pc].addr!;
+    if (a.base >= 0) this.loadSources(s, t, k, a.base, out);
+    if (a.index >= 0) this.loadSources(s, t, k, a.index, out);
+  }
+
+  private allCommitted(s: MachineState, t: number, set: Set<number>): boolean {
+    for (const j of set) if (!s.threads[t].window[j].committed) return false;
+    return true;
+  }
+
+  /** Is the branch at index j resolved, with the loads it tested committed? */
+  private branchCommitted(s: MachineState, t: number, j: number): boolean {
+    const e = s.threads[t].window[j];
+    const ins = this.prog.threads[t].code[e.pc];
+    if (ins.mask === 0) return true;
+    if (!e.done) return false;
+    const src = new Set<number>();
+    this.cr0Sources(s, t, j, src);
+    return this.allCommitted(s, t, src);
+  }
+
+  private canSatisfy(s: MachineState, t: number, k: number): boolean {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = 0; j < k; j++) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.op !== Op.Fence) continue;
+      if (ins.fence === Fence.Sync && !(e.committed && acknowledged(s.storage, e.barrier, this.nThreads))) return false;
+      if ((ins.fence === Fence.Lwsync || ins.fence === Fence.Isync) && !e.committed) return false;
+    }
+    const loc = this.locAt(s, t, k);
+    if (loc < 0) return false;
+    const fwd = this.forwardingStore(s, t, k, loc);
+    if (fwd >= 0) {
+      const v = this.storeValue(s, t, fwd);
+      return v.ok && (!code[th.window[k].pc].wait || v.v !== 0);
+    }
+    // A waiting load (an interrupt, a doorbell) takes no zero: it waits for a write.
+    if (code[th.window[k].pc].wait) {
+      const w = s.storage.view[t][loc];
+      return (w === -1 ? this.prog.init[loc] : s.storage.writes[w].value) !== 0;
+    }
+    return true;
+  }
+
+  /**
+   * The po-latest earlier store to `loc` in the window if it is not committed yet (the load must
+   * forward from it), else −1 (read from storage).
+   */
+  private forwardingStore(s: MachineState, t: number, k: number, loc: number): number {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.op !== Op.Store) continue;
+      if (ins.atomic && e.committed && e.src !== 1) continue; // a failed stwcx. wrote nothing
+      const l = e.committed ? e.loc : this.locAt(s, t, j);
+      if (l !== loc) continue;
+      return e.committed ? -1 : j;
+    }
+    return -1;
+  }
+
+  private storeValue(s: MachineState, t: number, j: number): RegRead {
+    const ins = this.prog.threads[t].code[s.threads[t].window[j].pc];
+    return ins.ra >= 0 ? this.regAt(s, t, j, ins.ra) : { ok: true, v: ins.imm };
+  }
+
+  private satisfy(s: MachineState, t: number, k: number, events: MachineEvent[]): MachineState {
+    const th = s.threads[t];
+    const e = th.window[k];
+    const loc = this.locAt(s, t, k);
+    const fwd = this.forwardingStore(s, t, k, loc);
+    let value: number;
+    let src: number;
+    let fwdSeq = -1;
+    if (fwd >= 0) {
+      value = (this.storeValue(s, t, fwd) as { v: number }).v;
+      src = -2;
+      fwdSeq = th.window[fwd].seq;
+    } else {
+      src = s.storage.view[t][loc];
+      value = src === -1 ? this.prog.init[loc] : s.storage.writes[src].value;
+    }
+    const window = th.window.slice();
+    window[k] = { ...e, done: true, value, src, fwd: fwdSeq, loc };
+    events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value });
+    return this.withThread(s, t, { ...th, window });
+  }
+
+  private canCommit(s: MachineState, t: number, k: number): boolean {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    const me = th.window[k];
+    const ins = code[me.pc];
+    const loc = ins.op === Op.Load ? me.loc : this.locAt(s, t, k);
+    if (loc < 0) return false;
+    if (ins.op === Op.Store && !this.storeValue(s, t, k).ok) return false;
+    for (let j = 0; j < k; j++) {
+      const e = th.window[j];
+      const c = code[e.pc];
+      switch (c.op) {
+        case Op.Branch:
+          if (!this.branchCommitted(s, t, j)) return false;
+          break;
+        case Op.Fence:
+          if (c.fence === Fence.Sync && !(e.committed && acknowledged(s.storage, e.barrier, this.nThreads))) return false;
+          if (c.fence !== Fence.Sync && !e.committed) return false;
+          break;
+        case Op.Load:
+        case Op.Store: {
+          const l = e.committed || (c.op === Op.Load && e.done) ? e.loc : this.locAt(s, t, j);
+          if (l < 0) return false;
+          if (l === loc && !e.committed) return false;
+          const src = new Set<number>();
+          this.addressSources(s, t, j, src);
+          if (!this.allCommitted(s, t, src)) return false;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    const src = new Set<number>();
+    this.addressSources(s, t, k, src);
+    if (ins.op === Op.Store && ins.ra >= 0) this.loadSources(s, t, k, ins.ra, src);
+    return this.allCommitted(s, t, src);
+  }
+
+  private canCommitFence(s: MachineState, t: number, k: number): boolean {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    const kind = code[th.window[k].pc].fence;
+    for (let j = 0; j < k; j++) {
+      const e = th.window[j];
+      const c = code[e.pc];
+      if (c.op === Op.Branch) {
+        if (!this.branchCommitted(s, t, j)) return false;
+      } else if (c.op === Op.Fence) {
+        if (!e.committed) return false;
+      } else if (kind === Fence.Isync) {
+        continue;
+      } else if (c.op === Op.Store || (c.op === Op.Load && kind !== Fence.Eieio)) {
+        if (!e.committed) return false;
+      }
+    }
+    return true;
+  }
+
+  /** A stwcx. may succeed if its lwarx's write is still the latest the thread sees and has no coherence successor. */
+  private stwcxCanSucceed(s: MachineState, t: number, k: number): boolean {
+    const res = this.reservationAt(s, t, k);
+    if (!res) return false;
+    const loc = this.locAt(s, t, k);
+    if (loc !== res.loc || res.src === -2) return false;
+    const st = s.storage;
+    if (st.view[t][loc] !== res.src) return false;
+    for (let i = 0; i < st.writes.length; i++) if (st.writes[i].loc === loc && coBefore(st, res.src, i)) return false;
+    return true;
+  }
+
+  /** The reservation as the instruction at k sees it: the latest lwarx (if no stwcx. since). */
+  private reservationAt(s: MachineState, t: number, k: number): { loc: number; src: number } | null {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.op === Op.Store && ins.atomic) return null;
+      if (ins.op === Op.Load && ins.atomic) return e.committed ? { loc: e.loc, src: e.src } : null;
+    }
+    return th.reservation;
+  }
+
+  private commit(s: MachineState, t: number, k: number, success: boolean | undefined, events: MachineEvent[]): MachineState {
+    const th = s.threads[t];
+    const e = th.window[k];
+    const ins = this.prog.threads[t].code[e.pc];
+    const window = th.window.slice();
+    let storage = s.storage;
+    let fetch = th.fetch;
+    switch (ins.op) {
+      case Op.Load:
+        window[k] = { ...e, committed: true };
+        events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: e.value });
+        break;
+      case Op.Store: {
+        const loc = this.locAt(s, t, k);
+        const value = (this.storeValue(s, t, k) as { v: number }).v;
+        if (ins.atomic && !success) {
+          window[k] = { ...e, done: true, committed: true, loc, value, src: 0 };
+          events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0 });
+          break;
+        }
+        const atomicAfter = ins.atomic ? this.reservationAt(s, t, k)!.src : -2;
+        storage = acceptWrite(storage, { thread: t, seq: e.seq, pc: e.pc, loc, value, atomicAfter }).storage;
+        window[k] = { ...e, done: true, committed: true, loc, value, src: ins.atomic ? 1 : 0 };
+        events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value });
+        break;
+      }
+      case Op.Fence: {
+        let barrier = -1;
+        if (ins.fence !== Fence.Isync) {
+          const kind = ins.fence === Fence.Sync ? 'sync' : ins.fence === Fence.Lwsync ? 'lwsync' : 'eieio';
+          const r = acceptBarrier(storage, { thread: t, seq: e.seq, pc: e.pc, kind });
+          storage = r.storage;
+          barrier = r.id;
+        }
+        window[k] = { ...e, done: true, committed: true, barrier };
+        events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0 });
+        break;
+      }
+      case Op.Branch: {
+        const cr = (this.cr0At(s, t, k) as { v: number }).v;
+        const taken = branchTaken(ins, cr) ? 1 : 0;
+        window[k] = { ...e, done: true, value: taken };
+        events.push({ kind: 'resolve', thread: t, pc: e.pc, seq: e.seq, value: taken });
+        if (e.dir !== -1 && e.dir !== taken) {
+          // Mispredicted: squash everything fetched after it and fetch the other way.
+          for (const x of window.slice(k + 1)) events.push({ kind: 'squash', thread: t, pc: x.pc, seq: x.seq, value: 0 });
+          window.length = k + 1;
+          window[k] = { ...window[k], dir: taken };
+          fetch = taken ? ins.target : e.pc + 1;
+        }
+        break;
+      }
+      default:
+        throw new Error(`cannot commit ${Op[ins.op]}`);
+    }
+    return { ...this.withThread(s, t, { ...th, window, fetch }), storage };
+  }
+
+  // ---- keeping the state canonical ------------------------------------------------------
+
+  /** Restart what coherence now forbids, retire what is done, fetch what can be fetched. */
+  private settle(s: MachineState, events: MachineEvent[]): MachineState {
+    let state = s;
+    for (let t = 0; t < this.nThreads; t++) {
+      state = this.repair(state, t, events);
+      state = this.retire(state, t);
+      state = this.fetchAhead(state, t);
+    }
+    return state;
+  }
+
+  /** Restarts loads whose satisfaction is no longer valid, until none is left. */
+  private repair(s: MachineState, t: number, events: MachineEvent[]): MachineState {
+    let state = s;
+    for (let guard = 0; guard < 1000; guard++) {
+      const bad = this.invalidLoad(state, t);
+      if (bad < 0) return state;
+      const th = state.threads[t];
+      const e = th.window[bad];
+      events.push({ kind: 'restart', thread: t, pc: e.pc, seq: e.seq, value: e.value });
+      const window = th.window.slice();
+      window[bad] = { ...e, done: false, value: 0, src: -1, fwd: -1, loc: -1 };
+      // Branches that tested it resolve again.
+      for (let j = bad + 1; j < window.length; j++) {
+        const x = window[j];
+        if (this.prog.threads[t].code[x.pc].op === Op.Branch && x.done) {
+          const src = new Set<number>();
+          this.cr0Sources(state, t, j, src);
+          if (src.has(bad)) window[j] = { ...x, done: false };
+        }
+      }
+      state = this.withThread(state, t, { ...th, window });
+    }
+    throw new Error('restart loop did not settle');
+  }
+
+  /** The first satisfied, uncommitted load whose value the rules no longer allow, or −1. */
+  private invalidLoad(s: MachineState, t: number): number {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    const st = s.storage;
+    for (let k = 0; k < th.window.length; k++) {
+      const e = th.window[k];
+      if (code[e.pc].op !== Op.Load || !e.done || e.committed) continue;
+      // Its address must still be known and the same.
+      if (this.locAt(s, t, k) !== e.loc) return k;
+      const fwd = this.forwardingStore(s, t, k, e.loc);
+      if (e.src === -2) {
+        // Forwarded: that store must still be the one, with the same value.
+        if (fwd < 0 || th.window[fwd].seq !== e.fwd) return k;
+        const v = this.storeValue(s, t, fwd);
+        if (!v.ok || v.v !== e.value) return k;
+      } else {
+        if (fwd >= 0) return k; // a po-earlier store to the location is in flight after all
+        // A committed po-earlier store to the location: the load must read it or a later write.
+        const own = this.latestCommittedStore(s, t, k, e.loc);
+        if (own !== null && own !== e.src && !coBefore(st, own, e.src)) return k;
+      }
+      // Coherence with po-earlier loads of the same location: they must not have read newer.
+      for (let j = 0; j < k; j++) {
+        const x = th.window[j];
+        if (code[x.pc].op !== Op.Load || !x.done || x.loc !== e.loc) continue;
+        if (x.src >= -1 && e.src >= -1 && x.src !== e.src && coBefore(st, e.src, x.src)) return k;
+      }
+    }
+    return -1;
+  }
+
+  /** The storage id of the po-latest committed store to loc before index k still in the window, else null. */
+  private latestCommittedStore(s: MachineState, t: number, k: number, loc: number): number | null {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    for (let j = k - 1; j >= 0; j--) {
+      const e = th.window[j];
+      const ins = code[e.pc];
+      if (ins.op !== Op.Store || !e.committed || e.loc !== loc) continue;
+      if (ins.atomic && e.src !== 1) continue;
+      const id = s.storage.writes.findIndex((w) => w.thread === t && w.seq === e.seq);
+      return id < 0 ? null : id;
+    }
+    return null;
+  }
+
+  /** Retires finished instructions from the head of the window into the architectural state. */
+  private retire(s: MachineState, t: number): MachineState {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    let n = 0;
+    const regs = th.regs.slice();
+    let cr0 = th.cr0;
+    let reservation = th.reservation;
+    for (; n < th.window.length; n++) {
+      const e = th.window[n];
+      const ins = code[e.pc];
+      let ok: boolean;
+      switch (ins.op) {
+        case Op.Load:
+        case Op.Store:
+        case Op.Fence:
+          ok = e.committed && (ins.op !== Op.Fence || ins.fence !== Fence.Sync || acknowledged(s.storage, e.barrier, this.nThreads));
+          break;
+        case Op.Branch:
+          ok = ins.mask === 0 || (e.done && (e.dir === -1 || e.dir === e.value));
+          break;
+        case Op.Li:
+        case Op.Mr:
+        case Op.Arith:
+        case Op.Cmp:
+        case Op.Note:
+          ok = true;
+          break;
+      }
+      if (!ok) break;
+      // Apply its effect to the architectural state (the window is read through regs/cr0).
+      switch (ins.op) {
+        case Op.Li:
+          regs[ins.rd] = ins.imm;
+          break;
+        case Op.Mr:
+          regs[ins.rd] = regs[ins.ra];
+          break;
+        case Op.Arith: {
+          const v = arith(ins.fn, regs[ins.ra], ins.rb >= 0 ? regs[ins.rb] : ins.imm);
+          regs[ins.rd] = v;
+          if (ins.setsCr0) cr0 = Math.sign(v);
+          break;
+        }
+        case Op.Cmp:
+          cr0 = Math.sign(regs[ins.ra] - (ins.rb >= 0 ? regs[ins.rb] : ins.imm));
+          break;
+        case Op.Load:
+          regs[ins.rd] = e.value;
+          if (ins.atomic) reservation = { loc: e.loc, src: e.src };
+          break;
+        case Op.Store:
+          if (ins.atomic) {
+            cr0 = e.src === 1 ? 0 : CR_NONE;
+            reservation = null;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (n === 0) return s;
+    return this.withThread(s, t, { ...th, window: th.window.slice(n), regs, cr0, reservation });
+  }
+
+  /** Fetches in program order up to a conditional branch that needs a prediction, the end, or a full window. */
+  private fetchAhead(s: MachineState, t: number): MachineState {
+    let th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    if (th.fetch < 0 || th.fetch >= code.length || th.window.length >= MAX_WINDOW) return s;
+    if (th.window.some((e) => code[e.pc].op === Op.Load && code[e.pc].wait && !e.done)) return s;
+    const window = th.window.slice();
+    let fetch = th.fetch;
+    let seq = th.nextSeq;
+    while (fetch >= 0 && fetch < code.length && window.length < MAX_WINDOW) {
+      const ins = code[fetch];
+      const e: Entry = { pc: fetch, seq: seq++, done: false, committed: false, value: 0, src: -1, fwd: -1, loc: -1, dir: -1, barrier: -1 };
+      window.push(e);
+      if (ins.op === Op.Branch) {
+        if (ins.mask === 0) {
+          window[window.length - 1] = { ...e, done: true, value: 1, dir: 1 };
+          fetch = ins.target;
+        } else if (ins.target === fetch + 1) {
+          fetch = fetch + 1; // both ways lead to the next instruction: nothing to predict
+        } else if (ins.target <= fetch) {
+          // A loop's backward branch is predicted not taken (leave the loop): speculating
+          // into another iteration would only re-read what this one reads.
+          window[window.length - 1] = { ...e, dir: 0 };
+          fetch = fetch + 1;
+        } else {
+          fetch = -1; // wait for a prediction (transition 'fetch')
+        }
+      } else if (ins.op === Op.Load && ins.wait) {
+        // Waiting for an interrupt is context-synchronising: nothing after it is fetched
+        // before it is taken.
+        fetch++;
+        break;
+      } else fetch++;
+    }
+    th = { ...th, window, fetch, nextSeq: seq };
+    return this.withThread(s, t, th);
+  }
+
+  private withThread(s: MachineState, t: number, th: ThreadState): MachineState {
+    const threads = s.threads.slice();
+    threads[t] = th;
+    return { ...s, threads };
+  }
+}
+
+
+export type { CInstr };

@@ -1,0 +1,232 @@
+/**
+ * The storage subsystem of the operational POWER model, after Sarkar, Sewell, Alglave, Maranget
+ * and Williams, "Understanding POWER multiprocessors" (PLDI 2011), §3: memory is not one
+ * array but, per thread, the list of writes and barriers that have *propagated* to it.
+ *
+ * - A write enters when its thread commits it ("accept write"); it is then visible to its own
+ *   thread only, and coherence-after every write to its location that thread has seen.
+ * - It propagates to each other thread separately ("propagate write"), after every barrier that
+ *   was before it in its own thread's list has reached that thread (cumulativity, B side), and
+ *   only if no coherence-later write is already there (a write so superseded never needs to).
+ * - A barrier (sync, lwsync, eieio) enters when committed with its *group A*: the writes and
+ *   barriers already propagated to its thread (eieio: its thread's own writes only). It can
+ *   propagate to a thread once all of group A has (cumulativity, A side). A sync is
+ *   acknowledged once it has propagated to every thread.
+ * - A read is answered with the coherence-latest write to its location propagated to its thread.
+ *
+ * Coherence is a partial order built as writes meet in a thread's list; at the end of a run
+ * every pair of writes to a location has met somewhere, so it is total.
+ *
+ * States are immutable: `accept*` / `propagate*` return new storage objects sharing what did not
+ * change.
+ */
+
+export interface WriteRec {
+  thread: number;
+  /** Issue sequence number of the store in its thread (identifies the dynamic instance). */
+  seq: number;
+  pc: number;
+  loc: number;
+  value: number;
+  /** Threads the write has propagated to (bit per thread). */
+  seen: number;
+  /** Writes (ids) coherence-before this one (transitively closed). */
+  coBefore: readonly number[];
+  /** Barriers (ids) that were in its thread's list before it: they must reach a thread first. */
+  barriersBefore: readonly number[];
+  /** stwcx.: the write its lwarx read (−1: the initial value); nothing may come between them. Else −2. */
+  atomicAfter: number;
+}
+
+export interface BarrierRec {
+  thread: number;
+  seq: number;
+  pc: number;
+  kind: 'sync' | 'lwsync' | 'eieio';
+  seen: number;
+  groupWrites: readonly number[];
+  groupBarriers: readonly number[];
+}
+
+export interface Storage {
+  writes: readonly WriteRec[];
+  barriers: readonly BarrierRec[];
+  /** Per thread, the events propagated to it in order: write id w as w, barrier id b as −(b + 1). */
+  lists: readonly (readonly number[])[];
+  /** view[thread][loc]: id of the coherence-latest write propagated to the thread, −1 = initial value. */
+  view: readonly (readonly number[])[];
+}
+
+export function initialStorage(threads: number, locs: number): Storage {
+  return {
+    writes: [],
+    barriers: [],
+    lists: Array.from({ length: threads }, () => []),
+    view: Array.from({ length: threads }, () => new Array<number>(locs).fill(-1)),
+  };
+}
+
+const bit = (t: number): number => 1 << t;
+
+export function coBefore(s: Storage, a: number, b: number): boolean {
+  return a === -1 ? b !== -1 : b !== -1 && s.writes[b].coBefore.includes(a);
+}
+
+/** Is write w visible at thread t, or superseded there by a coherence-later write? */
+export function reached(s: Storage, w: number, t: number): boolean {
+  const rec = s.writes[w];
+  if (rec.seen & bit(t)) return true;
+  const v = s.view[t][rec.loc];
+  return v !== -1 && v !== w && s.writes[v].coBefore.includes(w);
+}
+
+/** Accept a committed store from `thread` (PLDI "accept write request"). Returns the new storage and the write's id. */
+export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 'barriersBefore'>): { storage: Storage; id: number } {
+  const id = s.writes.length;
+  const prev = s.view[w.thread][w.loc];
+  const before = prev === -1 ? [] : [...s.writes[prev].coBefore, prev];
+  const barriersBefore = s.barriers.flatMap((b, i) => ((b.seen & bit(w.thread)) !== 0 ? [i] : []));
+  const rec: WriteRec = { ...w, seen: bit(w.thread), coBefore: before, barriersBefore };
+  let storage: Storage = { ...s, writes: [...s.writes, rec], lists: append(s.lists, w.thread, id), view: setView(s.view, w.thread, w.loc, id) };
+  storage = closeAtomic(storage, id);
+  return { storage, id };
+}
+
+/** Can write w propagate to thread t now? */
+export function canPropagateWrite(s: Storage, w: number, t: number): boolean {
+  const rec = s.writes[w];
+  if (rec.seen & bit(t)) return false;
+  for (const b of rec.barriersBefore) if ((s.barriers[b].seen & bit(t)) === 0) return false;
+  const v = s.view[t][rec.loc];
+  if (v === -1) return true;
+  // Not superseded there, and it can be ordered after what the thread has seen.
+  if (s.writes[v].coBefore.includes(w)) return false;
+  if (rec.coBefore.includes(v)) return true;
+  // PLDI's partial coherence commit: v before w must not close a cycle with coherence and the
+  // order barriers impose (w1 before w2 when a barrier separates them in w2's thread's list).
+  return !reachable(s, w, v) && !wouldBreakAtomic(s, v, w);
+}
+
+/** Is `to` reachable from `from` through coherence and barrier-separated pairs? */
+function reachable(s: Storage, from: number, to: number): boolean {
+  const seen = new Set<number>([from]);
+  const stack = [from];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x === to) return true;
+    for (let y = 0; y < s.writes.length; y++) {
+      if (seen.has(y)) continue;
+      if (s.writes[y].coBefore.includes(x) || barrierSeparated(s, x, y)) {
+        seen.add(y);
+        stack.push(y);
+      }
+    }
+  }
+  return false;
+}
+
+/** Is write a before a barrier before write b in the list of b's own thread? */
+function barrierSeparated(s: Storage, a: number, b: number): boolean {
+  const list = s.lists[s.writes[b].thread];
+  const pb = list.indexOf(b);
+  let barrierSeen = false;
+  for (let i = pb - 1; i >= 0; i--) {
+    if (list[i] < 0) barrierSeen = true;
+    else if (list[i] === a) return barrierSeen;
+  }
+  return false;
+}
+
+export function propagateWrite(s: Storage, w: number, t: number): Storage {
+  const rec = s.writes[w];
+  const v = s.view[t][rec.loc];
+  const writes = s.writes.slice();
+  writes[w] = { ...rec, seen: rec.seen | bit(t) };
+  let storage: Storage = { ...s, writes, lists: append(s.lists, t, w), view: setView(s.view, t, rec.loc, w) };
+  if (v !== -1 && !rec.coBefore.includes(v)) storage = addCo(storage, v, w);
+  return closeAtomic(storage, w);
+}
+
+/** Commit a barrier from `thread` (PLDI "accept barrier request"). */
+export function acceptBarrier(s: Storage, b: Omit<BarrierRec, 'seen' | 'groupWrites' | 'groupBarriers'>): { storage: Storage; id: number } {
+  const t = bit(b.thread);
+  const groupWrites = s.writes.flatMap((w, i) => ((w.seen & t) !== 0 && (b.kind !== 'eieio' || w.thread === b.thread) ? [i] : []));
+  const groupBarriers = b.kind === 'eieio' ? [] : s.barriers.flatMap((x, i) => ((x.seen & t) !== 0 ? [i] : []));
+  const rec: BarrierRec = { ...b, seen: t, groupWrites, groupBarriers };
+  const id = s.barriers.length;
+  return { storage: { ...s, barriers: [...s.barriers, rec], lists: append(s.lists, b.thread, -(id + 1)) }, id };
+}
+
+export function canPropagateBarrier(s: Storage, b: number, t: number): boolean {
+  const rec = s.barriers[b];
+  if (rec.seen & bit(t)) return false;
+  for (const w of rec.groupWrites) if (!reached(s, w, t)) return false;
+  for (const x of rec.groupBarriers) if ((s.barriers[x].seen & bit(t)) === 0) return false;
+  return true;
+}
+
+export function propagateBarrier(s: Storage, b: number, t: number): Storage {
+  const barriers = s.barriers.slice();
+  barriers[b] = { ...barriers[b], seen: barriers[b].seen | bit(t) };
+  return { ...s, barriers, lists: append(s.lists, t, -(b + 1)) };
+}
+
+export function acknowledged(s: Storage, b: number, threads: number): boolean {
+  return s.barriers[b].seen === (1 << threads) - 1;
+}
+
+function append(lists: Storage['lists'], t: number, item: number): Storage['lists'] {
+  const out = lists.slice();
+  out[t] = [...lists[t], item];
+  return out;
+}
+
+function setView(view: Storage['view'], t: number, loc: number, w: number): Storage['view'] {
+  const out = view.slice();
+  const row = view[t].slice();
+  row[loc] = w;
+  out[t] = row;
+  return out;
+}
+
+/** Adds a → b to coherence (with everything before a, before everything after b). */
+function addCo(s: Storage, a: number, b: number): Storage {
+  const add = [...s.writes[a].coBefore, a];
+  const writes = s.writes.map((w, i) => {
+    if (i !== b && !w.coBefore.includes(b)) return w;
+    const missing = add.filter((x) => !w.coBefore.includes(x));
+    return missing.length === 0 ? w : { ...w, coBefore: [...w.coBefore, ...missing] };
+  });
+  return { ...s, writes };
+}
+
+/**
+ * A successful stwcx. s is coherence-adjacent to the write r its lwarx read: whatever is
+ * ordered after r (other than s) is ordered after s too.
+ */
+function closeAtomic(s: Storage, changed: number): Storage {
+  let storage = s;
+  for (let i = 0; i < storage.writes.length; i++) {
+    const x = storage.writes[i];
+    if (x.atomicAfter === -2) continue;
+    const r = x.atomicAfter;
+    for (let j = 0; j < storage.writes.length; j++) {
+      if (j === i || storage.writes[j].loc !== x.loc) continue;
+      if (coBefore(storage, r, j) && !storage.writes[j].coBefore.includes(i)) storage = addCo(storage, i, j);
+    }
+  }
+  void changed;
+  return storage;
+}
+
+/** Would ordering v before w (propagating w where v is latest) put w between an lwarx's write and its stwcx.? */
+function wouldBreakAtomic(s: Storage, v: number, w: number): boolean {
+  for (let i = 0; i < s.writes.length; i++) {
+    const x = s.writes[i];
+    if (x.atomicAfter === -2 || i === w || x.loc !== s.writes[w].loc) continue;
+    const r = x.atomicAfter;
+    // w would come after r (r is v or before v) but is already before x, the stwcx.
+    if ((r === v || coBefore(s, r, v)) && s.writes[i].coBefore.includes(w)) return true;
+  }
+  return false;
+}
