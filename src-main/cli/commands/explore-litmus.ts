@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { CliError } from '../errors';
 import { judgeSource, type LitmusVerdict } from './explore-litmus-judge';
 
@@ -48,30 +48,21 @@ export async function judgeFiles(files: string[], opts: LitmusRunOptions, onResu
     for (const f of files) onResult(judgeSource(f, readOrError(f), opts.states));
     return;
   }
-  const results: (LitmusVerdict | undefined)[] = new Array(files.length);
-  let next = 0;
-  let emitted = 0;
-  const flush = (): void => {
-    while (emitted < files.length && results[emitted]) onResult(results[emitted++]!);
-  };
-  await Promise.all(
-    Array.from({ length: jobs }, async () => {
-      const worker = new Worker(new URL('./explore-litmus-boot.mjs', import.meta.url));
-      try {
-        for (let i = next++; i < files.length; i = next++) {
-          results[i] = await new Promise<LitmusVerdict>((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.postMessage({ file: files[i], source: readOrError(files[i]), states: opts.states });
-          });
-          flush();
-        }
-      } finally {
-        await worker.terminate();
-      }
-    }),
-  );
-  flush();
+  const pool = new Piscina<{ file: string; source: string | { message: string }; states: boolean }, LitmusVerdict>({
+    filename: new URL('./explore-litmus-boot.mjs', import.meta.url).href,
+    minThreads: jobs,
+    maxThreads: jobs,
+  });
+  try {
+    // Results are printed in the files' order as they complete.
+    const pending = files.map((file) => {
+      const source = readOrError(file);
+      return pool.run({ file, source: typeof source === 'string' ? source : { message: source.message }, states: opts.states });
+    });
+    for (const p of pending) onResult(await p);
+  } finally {
+    await pool.destroy();
+  }
 }
 
 function readOrError(file: string): string | Error {
