@@ -28,6 +28,13 @@ export class SweepPool {
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
     });
+    // Errors that belong to no task (a task's own failure rejects its promise). Piscina reports a
+    // result arriving for a task already aborted — a stop racing a run that just finished — this
+    // way; that one is harmless. Without a listener any of them would be an uncaught exception.
+    this.pool.on('error', (e: Error) => {
+      if (e.message.startsWith('Unexpected message from Worker')) return;
+      process.emitWarning(`sweep pool: ${e.message}`);
+    });
   }
 
   /** Runs one job on a free thread (queued until one is). Rejects if `signal` aborts or the pool closes first. */
