@@ -130,7 +130,8 @@ test('transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — 
 test('transfer: the exported hwloc XML reads back in lstopo as the same machine', async () => {
   needTool('/usr/bin/lstopo-no-graphics', 'hwloc-nox');
   const r = spawnSync('/usr/bin/lstopo-no-graphics', ['--input', exported.hwloc, '--of', 'synthetic'], { encoding: 'utf8' });
-  assert.equal(r.stdout.trim(), 'Package:2 [NUMANode(memory=536870912)] Core:4 PU:2');
+  // The file described no caches, so the host has the POWER9's: L2/L3 per core pair, L1 per core.
+  assert.equal(r.stdout.trim(), 'Package:2 [NUMANode(memory=536870912)] L3Cache:2(size=10485760) L2Cache:1(size=524288) L1dCache:2(size=32768) L1iCache:1(size=32768) Core:1 PU:2');
 });
 
 test("transfer: the exported guest passes libvirt's domain schema (virt-xml-validate)", async () => {
