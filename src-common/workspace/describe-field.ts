@@ -11,7 +11,26 @@ export function fieldLabel(ws: Workspace, field: string): string | null {
     const g = ws.guests[Number(m[1])];
     if (!g) return null;
     const pin = m[2] === undefined ? undefined : g.vcpupin[Number(m[2])];
-    return pin ? `guest ${g.name}, vCPU ${pin.vcpu}` : `guest ${g.name}`;
+    if (pin) return `guest ${g.name}, vCPU ${pin.vcpu}`;
+    // The libvirt elements beside the vCPU pins: emulator and IOThread pins, NUMA cells, memory binding, hugepages.
+    const rest = field.slice(m[0].length);
+    const io = /^\.iothreadpin\[(\d+)\]/.exec(rest);
+    const cell = /^\.numaCells\[(\d+)\]/.exec(rest);
+    const memnode = /^\.numatune\.memnode\[(\d+)\]/.exec(rest);
+    const what = rest.startsWith('.emulatorpin')
+      ? 'emulator threads'
+      : io && g.iothreadpin?.[Number(io[1])]
+        ? `IOThread ${g.iothreadpin[Number(io[1])].iothread}`
+        : cell && g.numaCells?.[Number(cell[1])]
+          ? `NUMA cell ${g.numaCells[Number(cell[1])].id}`
+          : memnode && g.numatune?.memnode?.[Number(memnode[1])]
+            ? `memory of cell ${g.numatune.memnode[Number(memnode[1])].cellid}`
+            : rest.startsWith('.numatune')
+              ? 'memory binding'
+              : rest.startsWith('.hugepages')
+                ? 'hugepages'
+                : null;
+    return what ? `guest ${g.name}, ${what}` : `guest ${g.name}`;
   }
   m = /^host\.sockets\[(\d+)\]/.exec(field);
   if (m) return `socket ${m[1]}`;

@@ -66,8 +66,9 @@ export const withoutCores =
   };
 
 /**
- * Returns `next` (a draft whose host was edited from `before.host`) with every guest's pins and
- * every MHI controller's socket carried to the new numbering. Throws a FieldError naming the
+ * Returns `next` (a draft whose host was edited from `before.host`) with every guest's pins
+ * (vCPUs, emulator, IOThreads), memory bindings (NUMA nodes are sockets), every host bridge's and
+ * MHI controller's socket carried to the new numbering. Throws a FieldError naming the
  * guest and vCPU (as the user sees them, then the document path) when a pinned CPU would go.
  */
 export function carryCpuIdentity(before: Workspace, next: Workspace, threads: ThreadMap = SAME_THREADS): Workspace {
@@ -79,30 +80,69 @@ export function carryCpuIdentity(before: Workspace, next: Workspace, threads: Th
     const moved = threads(r);
     return moved === null ? null : cpuOf(newHost, moved);
   };
+  /** A cpuset carried to the new numbering; a FieldError at `field` when one of its CPUs goes (`who` says what is pinned). */
+  const carry = (cpuset: string, field: string, who: string): string => {
+    let cpus: number[];
+    try {
+      cpus = parseCpuset(cpuset);
+    } catch {
+      return cpuset; // the schema reports a malformed cpuset with its own words
+    }
+    const lost = cpus.filter((c) => map(c) === null);
+    if (lost.length) {
+      const r = threadOf(oldHost, lost[0])!;
+      throw new FieldError(field, `pinned to CPU ${formatCpuset(lost)} (socket ${r.socket}, core ${r.core}, thread ${r.thread}), which this edit removes; re-pin or unpin ${who} first`);
+    }
+    const moved = formatCpuset(cpus.map((c) => map(c)!).sort((a, b) => a - b));
+    return moved === cpuset ? cpuset : moved;
+  };
+  // A socket (NUMA node) goes where its surviving cores go; null when the edit removes it.
+  const socketMap = (s: number): number | null => {
+    for (let core = 0; core < (oldHost.sockets[s]?.cores ?? 0); core++) {
+      const moved = threads({ socket: s, core, thread: 0 });
+      if (moved) return moved.socket;
+    }
+    return null;
+  };
+  const carryNodes = (nodeset: string, field: string, who: string): string => {
+    let nodes: number[];
+    try {
+      nodes = parseCpuset(nodeset);
+    } catch {
+      return nodeset;
+    }
+    const lost = nodes.filter((n) => socketMap(n) === null);
+    if (lost.length) throw new FieldError(field, `binds ${who} to NUMA node ${formatCpuset(lost)}, whose socket this edit removes; change the binding first`);
+    const moved = formatCpuset(nodes.map((n) => socketMap(n)!).sort((a, b) => a - b));
+    return moved === nodeset ? nodeset : moved;
+  };
   next.guests.forEach((g, gi) => {
     g.vcpupin = g.vcpupin.map((p, pi) => {
-      let cpus: number[];
-      try {
-        cpus = parseCpuset(p.cpuset);
-      } catch {
-        return p; // the schema reports a malformed cpuset with its own words
-      }
-      const lost = cpus.filter((c) => map(c) === null);
-      if (lost.length) {
-        const r = threadOf(oldHost, lost[0])!;
-        throw new FieldError(
-          `guests[${gi}].vcpupin[${pi}].cpuset`,
-          `pinned to CPU ${formatCpuset(lost)} (socket ${r.socket}, core ${r.core}, thread ${r.thread}), which this edit removes; re-pin or unpin vCPU ${p.vcpu} of guest ${g.name} first`,
-        );
-      }
-      const moved = formatCpuset(cpus.map((c) => map(c)!).sort((a, b) => a - b));
-      return moved === p.cpuset ? p : { ...p, cpuset: moved };
+      const cpuset = carry(p.cpuset, `guests[${gi}].vcpupin[${pi}].cpuset`, `vCPU ${p.vcpu} of guest ${g.name}`);
+      return cpuset === p.cpuset ? p : { ...p, cpuset };
     });
+    if (g.emulatorpin !== undefined) g.emulatorpin = carry(g.emulatorpin, `guests[${gi}].emulatorpin`, `the emulator threads of guest ${g.name}`);
+    if (g.iothreadpin) g.iothreadpin = g.iothreadpin.map((p, pi) => {
+      const cpuset = carry(p.cpuset, `guests[${gi}].iothreadpin[${pi}].cpuset`, `IOThread ${p.iothread} of guest ${g.name}`);
+      return cpuset === p.cpuset ? p : { ...p, cpuset };
+    });
+    const nt = g.numatune;
+    if (nt) {
+      const who = `the memory of guest ${g.name}`;
+      if (nt.memory) nt.memory = { ...nt.memory, nodeset: carryNodes(nt.memory.nodeset, `guests[${gi}].numatune.memory.nodeset`, who) };
+      if (nt.memnode) nt.memnode = nt.memnode.map((m, mi) => ({ ...m, nodeset: carryNodes(m.nodeset, `guests[${gi}].numatune.memnode[${mi}].nodeset`, `cell ${m.cellid} of guest ${g.name}`) }));
+    }
+  });
+  // Host bridges of an imported machine sit on a socket (its PHBs): they go with it.
+  if (next.host.io) next.host.io = next.host.io.map((b, bi) => {
+    if (b.socket === undefined) return b;
+    const s = socketMap(b.socket);
+    if (s === null) throw new FieldError(`host.io[${bi}].socket`, `socket ${b.socket} holds a host bridge (PCI domain ${b.buses.domain}) of the imported machine; this edit would remove it`);
+    return s === b.socket ? b : { ...b, socket: s };
   });
   next.devices.mhi.forEach((m, mi) => {
     // A controller sits on a socket: it goes where that socket's surviving cores go.
-    let s: number | null = null;
-    for (let core = 0; s === null && core < (oldHost.sockets[m.socket]?.cores ?? 0); core++) s = threads({ socket: m.socket, core, thread: 0 })?.socket ?? null;
+    const s = socketMap(m.socket);
     if (s === null)
       throw new FieldError(`devices.mhi[${mi}].socket`, `MHI controller ${m.name} sits on socket ${m.socket}, which this edit removes; move or remove it first`);
     m.socket = s;

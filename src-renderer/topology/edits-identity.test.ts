@@ -30,11 +30,13 @@ interface Model {
   sockets: number[][];
   threads: number;
   next: number;
+  /** Socket ids (NUMA nodes follow their socket). */
+  ids: number[];
 }
 
 const modelOf = (ws: Workspace): Model => {
   let next = 0;
-  return { sockets: ws.host.sockets.map((s) => Array.from({ length: s.cores }, () => next++)), threads: ws.host.threadsPerCore, next };
+  return { sockets: ws.host.sockets.map((s) => Array.from({ length: s.cores }, () => next++)), threads: ws.host.threadsPerCore, next, ids: ws.host.sockets.map((_, i) => 1000 + i) };
 };
 
 const identOf = (ws: Workspace, m: Model, cpu: number): Ident => {
@@ -42,45 +44,62 @@ const identOf = (ws: Workspace, m: Model, cpu: number): Ident => {
   return `core#${m.sockets[r.socket][r.core]}.t${r.thread}`;
 };
 
-/** Every pinned vCPU's threads, by identity. */
+/** Every pinned vCPU's, emulator's and IOThread's threads, and every memory binding's sockets, by identity. */
 const pinIdents = (ws: Workspace, m: Model) =>
-  Object.fromEntries(ws.guests.flatMap((g) => g.vcpupin.map((p) => [`${g.name}:${p.vcpu}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()])));
+  Object.fromEntries(
+    ws.guests.flatMap((g) => [
+      ...g.vcpupin.map((p) => [`${g.name}:${p.vcpu}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
+      ...(g.emulatorpin ? [[`${g.name}:emulator`, parseCpuset(g.emulatorpin).map((c) => identOf(ws, m, c)).sort()]] : []),
+      ...(g.iothreadpin ?? []).map((p) => [`${g.name}:io${p.iothread}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
+      ...(g.numatune?.memory ? [[`${g.name}:membind`, parseCpuset(g.numatune.memory.nodeset).map((n) => `socket#${m.ids[n]}`)]] : []),
+    ]),
+  );
+
+/** The seed with guest B's QEMU threads pinned and its memory bound, so edits must carry those too. */
+function seedWithQemuPins(): Workspace {
+  const ws = seedWorkspace();
+  const b = ws.guests.find((g) => g.name === 'B')!;
+  return { ...ws, guests: ws.guests.map((g) => (g === b ? { ...b, emulatorpin: '120-123', iothreads: 1, iothreadpin: [{ iothread: 1, cpuset: '60-63' }], numatune: { memory: { mode: 'strict' as const, nodeset: '1' } } } : g)) };
+}
 
 function apply(ws: Workspace, m: Model, o: Op): { result: E.EditResult; model: Model } {
   const sockets = m.sockets.map((c) => [...c]);
+  const ids = [...m.ids];
   let threads = m.threads;
   let next = m.next;
   switch (o.op) {
     case 'addSocket':
       sockets.push(sockets[sockets.length - 1].map(() => next++));
-      return { result: E.addSocket(ws), model: { sockets, threads, next } };
+      ids.push(next++);
+      return { result: E.addSocket(ws), model: { sockets, threads, next, ids } };
     case 'removeSocket':
       sockets.splice(o.s, 1);
-      return { result: E.removeSocket(ws, o.s), model: { sockets, threads, next } };
+      ids.splice(o.s, 1);
+      return { result: E.removeSocket(ws, o.s), model: { sockets, threads, next, ids } };
     case 'addCore':
       sockets[o.s]?.push(next++);
-      return { result: E.addCore(ws, o.s), model: { sockets, threads, next } };
+      return { result: E.addCore(ws, o.s), model: { sockets, threads, next, ids } };
     case 'removeCore':
       sockets[o.s]?.pop();
-      return { result: E.removeCore(ws, o.s), model: { sockets, threads, next } };
+      return { result: E.removeCore(ws, o.s), model: { sockets, threads, next, ids } };
     case 'smt':
       threads = o.t;
-      return { result: E.setSmt(ws, o.t), model: { sockets, threads, next } };
+      return { result: E.setSmt(ws, o.t), model: { sockets, threads, next, ids } };
   }
 }
 
 /** Whether the edit (as the model sees it) removes a thread some vCPU is pinned to. */
 function removesPinned(ws: Workspace, before: Model, after: Model): boolean {
-  const kept = new Set<string>();
+  const kept = new Set<string>(after.ids.map((id) => `socket#${id}`));
   for (const cores of after.sockets) for (const id of cores) for (let t = 0; t < after.threads; t++) kept.add(`core#${id}.t${t}`);
   return Object.values(pinIdents(ws, before)).some((ids) => ids.some((id) => !kept.has(id)));
 }
 
 describe('host edits keep CPU identity', () => {
-  it('pinned vCPUs stay on the same (socket, core, thread) through random edit sequences, or the edit is refused', () => {
+  it('pinned vCPUs, emulator threads and IOThreads stay on the same (socket, core, thread), memory on the same socket, through random edit sequences, or the edit is refused', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => {
-        let ws = seedWorkspace();
+        let ws = seedWithQemuPins();
         let m = modelOf(ws);
         for (const o of ops) {
           const before = JSON.stringify(ws);
@@ -93,7 +112,7 @@ describe('host edits keep CPU identity', () => {
           } else {
             expect(JSON.stringify(ws)).toBe(before);
             // Refused: either it would remove a pinned thread, or the host itself is invalid (core/socket bounds, SMT8 limits).
-            if (removesPinned(ws, m, model)) expect(result.message).toMatch(/which this edit removes|no socket|at least one socket|expected/);
+            if (removesPinned(ws, m, model)) expect(result.message).toMatch(/which this edit removes|whose socket this edit removes|no socket|at least one socket|expected/);
           }
         }
       }),
@@ -114,6 +133,19 @@ describe('host edits keep CPU identity', () => {
     const r = E.removeSocket(seedWorkspace(), 1);
     if (r.ok) throw new Error('expected a refusal');
     expect(r.message).toMatch(/^guest A, vCPU \d+: pinned to CPU [\d-]+ \(socket 1, core \d+, thread 0\), which this edit removes; .* \(guests\[0\]\.vcpupin\[\d+\]\.cpuset\)$/);
+  });
+});
+
+describe('host edits and the QEMU threads and memory binding of a guest', () => {
+  it('a refusal names the emulator threads or the memory binding as the user sees them', () => {
+    const noA = E.removeGuest(seedWithQemuPins(), 'A');
+    if (!noA.ok) throw new Error(noA.message);
+    const r = E.removeSocket(noA.doc, 1);
+    if (r.ok) throw new Error('expected a refusal');
+    expect(r.message).toBe('guest B, emulator threads: pinned to CPU 120-123 (socket 1, core 14, thread 0), which this edit removes; re-pin or unpin the emulator threads of guest B first (guests[0].emulatorpin)');
+    const unpinned = E.removeSocket({ ...noA.doc, guests: noA.doc.guests.map((g) => ({ ...g, emulatorpin: undefined, iothreads: undefined, iothreadpin: undefined })) }, 1);
+    if (unpinned.ok) throw new Error('expected a refusal');
+    expect(unpinned.message).toBe('guest B, memory binding: binds the memory of guest B to NUMA node 1, whose socket this edit removes; change the binding first (guests[0].numatune.memory.nodeset)');
   });
 });
 
