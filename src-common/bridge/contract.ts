@@ -30,6 +30,8 @@ export type PayloadOf<E extends EventName> = Events[E] extends EventSpec<infer P
 export interface CallContext {
   /** Pushes an event to every connected renderer. */
   emit<E extends EventName>(event: E, payload: PayloadOf<E>): void;
+  /** Aborted when the caller goes away (its socket closed): long work for it can stop. */
+  signal?: AbortSignal;
 }
 export type HandlerOf<M extends MethodName> = (arg: ParsedArgOf<M>, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>>;
 /** Handlers for the methods of one area (`AreaHandlers<typeof workspacesArea>`). */

@@ -34,12 +34,16 @@ export class ForbiddenError extends BridgeError {
 export class DisconnectedError extends BridgeError {
   override name = 'DisconnectedError';
 }
+/** The request would need more than the host gives one request (a wall or memory budget, a busy queue, a size limit). */
+export class LimitError extends BridgeError {
+  override name = 'LimitError';
+}
 /** Anything else that failed on the main side. */
 export class InternalError extends BridgeError {
   override name = 'InternalError';
 }
 
-const KNOWN = { BridgeError, ValidationError, UnknownMethodError, NotFoundError, ConflictError, ForbiddenError, DisconnectedError, InternalError } as const;
+const KNOWN = { BridgeError, ValidationError, UnknownMethodError, NotFoundError, ConflictError, ForbiddenError, DisconnectedError, LimitError, InternalError } as const;
 
 /** `{name, message}` → the matching error class (unknown names become a BridgeError keeping the name). */
 export function fromWire(e: WireError): BridgeError {

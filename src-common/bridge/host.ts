@@ -5,6 +5,7 @@ import { toWire } from './errors';
 import { formatPath } from '../parse/field-error';
 import { valueProblem } from '../parse/json';
 import { boundMessage, clip, quote } from '../parse/quote';
+import { LIMITS } from '../parse/limits';
 import type { EventMessage, ReplyMessage } from './protocol';
 
 /**
@@ -22,11 +23,11 @@ export class BridgeHost {
   }
 
   /** Never throws: whatever `raw` is, the answer is a reply (a handler's crash is an InternalError reply). */
-  async dispatch(raw: unknown): Promise<ReplyMessage> {
+  async dispatch(raw: unknown, signal?: AbortSignal): Promise<ReplyMessage> {
     let id: number | null = null;
     try {
       id = isObject(raw) && typeof raw.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
-      const reply = await this.answer(id, raw);
+      const reply = await this.answer(id, raw, signal);
       return reply.ok ? reply : { ...reply, error: { name: reply.error.name, message: boundMessage(reply.error.message) } };
     } catch (e) {
       // Only a defect gets here (answer() turns every expected failure into a reply).
@@ -34,7 +35,7 @@ export class BridgeHost {
     }
   }
 
-  private async answer(id: number | null, raw: unknown): Promise<ReplyMessage> {
+  private async answer(id: number | null, raw: unknown, signal?: AbortSignal): Promise<ReplyMessage> {
     if (id === null || !isObject(raw) || typeof raw.method !== 'string')
       return fail(id, 'ValidationError', 'request: expected {id: integer, method: string, arg?}');
     const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'method' && k !== 'arg');
@@ -54,7 +55,7 @@ export class BridgeHost {
     }
     try {
       const handler = (this.handlers as Record<string, (a: unknown, c: CallContext) => unknown>)[name];
-      const value = await handler(parsed.data, this.ctx);
+      const value = await handler(parsed.data, signal ? { ...this.ctx, signal } : this.ctx);
       return { id, ok: true, value: value === undefined ? null : value };
     } catch (e) {
       return { id, ok: false, error: toWire(e) };
@@ -74,7 +75,7 @@ export class BridgeHost {
 }
 
 /** The deepest a request's argument may nest (a workspace document needs 7 levels). */
-export const BRIDGE_MAX_DEPTH = 32;
+export const BRIDGE_MAX_DEPTH = LIMITS.requestDepth.value;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fail = (id: number | null, name: string, message: string): ReplyMessage => ({ id, ok: false, error: { name, message } });

@@ -8,6 +8,7 @@ import { IPC_EVENT, IPC_REQUEST, type ReplyMessage } from '../../src-common/brid
 import { ForbiddenError, toWire } from '../../src-common/bridge/errors';
 import { openStore, type Store } from '../host/store';
 import { createBridgeHost } from '../host/server/handlers';
+import { JobPool } from '../host/run/job-pool';
 import { ELECTRON_CSP, isAllowedNavigation, isTrustedSender } from './policy';
 import { printReportPdf } from './report-pdf';
 
@@ -57,6 +58,7 @@ function createWindow(): BrowserWindow {
 }
 
 let store: Store | undefined;
+let jobs: JobPool | undefined;
 
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -72,7 +74,9 @@ void app.whenReady().then(() => {
     app.exit(1);
     return;
   }
-  const host = createBridgeHost({ store, version: app.getVersion(), mode: 'electron', printToPdf: printReportPdf });
+  // Heavy requests (device and AIE runs, imports, reports) run on job threads, never on this one.
+  jobs = new JobPool();
+  const host = createBridgeHost({ store, version: app.getVersion(), mode: 'electron', printToPdf: printReportPdf, jobs });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -93,4 +97,7 @@ void app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => store?.close());
+app.on('will-quit', () => {
+  void jobs?.close();
+  store?.close();
+});

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import { parseDuration, formatDuration } from '../../../src-common/parse/duration';
 import type { ParamValues } from '../../engine/core';
 import type { RunSummary } from '../../engine/run/build';
-import { applyOverrides, buildRun } from '../../engine/run/build';
+import { applyOverrides } from '../../engine/run/build';
 import { startRun } from '../../host/run/runner';
 import { loadWorkspace } from '../../host/workspace/load';
-import { defaultStorePath, openStore } from '../../host/store';
+import { defaultStorePath, openStore, type Store } from '../../host/store';
 import { openCliStore, requireStore } from '../store';
 import { RunRecorder } from '../../host/history/recorder';
 import { rerunInput } from '../../host/history/rerun';
@@ -86,24 +86,42 @@ export function registerRun(program: Command): void {
 /** Simulates one run in a worker, recording it (with --db or --report) while it executes. */
 export async function runHeadless(r: HeadlessRun): Promise<void> {
   const { workspace, seed, durationNs, set } = r;
-  // Check every override and build the model once here, so bad input fails before any worker or store is touched.
+  // The worker builds the run first (off this thread, with a memory and time budget): bad
+  // input fails there, before any store is touched.
+  let rec: RunRecorder | null = null;
+  const handle = startRun(
+    { workspace, seed, durationNs, set },
+    (u) => {
+      bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, limit: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
+      rec?.onUpdate(u);
+    },
+    { holdUntilGo: true },
+  );
+  const stop = () => handle.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    buildRun(workspace, { seed, set });
+    await handle.ready;
   } catch (e) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     throw new CliError((e as Error).message);
   }
   // --report without --db records into a throw-away in-memory store, so the report reads one format.
-  const store = r.db ? openCliStore(r.db, 'record') : r.report ? openStore(':memory:') : null;
-  const rec = store ? RunRecorder.start(store, { workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set, durationNs }) : null;
+  let store: Store | null;
+  try {
+    store = r.db ? openCliStore(r.db, 'record') : r.report ? openStore(':memory:') : null;
+    rec = store ? RunRecorder.start(store, { workspaceName: workspace.name, workspace: applyOverrides(workspace, set).ws, seed, params: set, durationNs }) : null;
+  } catch (e) {
+    handle.cancel();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    throw e;
+  }
 
   const bar = r.progress && process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {sim} of {limit} | {lost} lost IPIs | {lockups} lockups', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
   bar?.start(1000, 0, { sim: '0s', limit: formatDuration(durationNs), lost: 0, lockups: 0 });
-  const handle = startRun({ workspace, seed, durationNs, set }, (u) => {
-    bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, limit: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
-    rec?.onUpdate(u);
-  });
-  const onSigint = () => handle.cancel();
-  process.once('SIGINT', onSigint);
+  handle.go();
   let summary: RunSummary;
   try {
     summary = await handle.result;
@@ -113,7 +131,8 @@ export async function runHeadless(r: HeadlessRun): Promise<void> {
     store?.close();
     throw new CliError(`run failed: ${(e as Error).message}`);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
   bar?.update(Math.floor((1000 * summary.simulatedSeconds * 1e9) / durationNs));
   bar?.stop();

@@ -20,16 +20,20 @@ export function registerServe(program: Command): void {
       } catch (e) {
         throw new CliError((e as Error).message);
       }
-      const { server, store } = started;
+      const { server } = started;
       // Every request path answers its own failures; should a defect still leave a promise
       // rejected, say so and keep serving the other clients rather than exit.
       process.on('unhandledRejection', (e) => process.stderr.write(`twb serve: internal error (still serving): ${(e as Error)?.stack ?? String(e)}\n`));
       process.stdout.write(`${server.url}\n`);
+      // SIGTERM/SIGINT: clients closed, job threads ended, an active run recorded as cancelled.
       const stop = () => {
-        void server.close().then(() => {
-          store.close();
-          process.exit(0);
-        });
+        void started.stop().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            process.stderr.write(`twb serve: stopping: ${(e as Error).message}\n`);
+            process.exit(1);
+          },
+        );
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

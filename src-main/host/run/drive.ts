@@ -47,11 +47,15 @@ export function liveUpdate(run: BuiltRun, req: RunRequest, wallSeconds: number, 
   };
 }
 
-/** Runs a request to its end (or cancel / failure) and returns the summary; never throws for model failures. */
-export async function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?: FabricFactory): Promise<RunSummary> {
+/** Builds and runs a request to its end (or cancel / failure) and returns the summary; never throws for model failures. */
+export function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?: FabricFactory): Promise<RunSummary> {
+  return driveBuiltRun(buildRun(req.workspace, { seed: req.seed, set: req.set, fabric }), req, hooks);
+}
+
+/** Runs an already built request (the run worker builds first, to say whether the run can start). */
+export async function driveBuiltRun(run: BuiltRun, req: RunRequest, hooks: DriveHooks = {}): Promise<RunSummary> {
   const t0 = performance.now();
   const wall = () => (performance.now() - t0) / 1000;
-  const run = buildRun(req.workspace, { seed: req.seed, set: req.set, fabric });
   let chunk = 1e9;
   let lastUpdate = -Infinity;
   let logFrom = 0;

@@ -42,9 +42,12 @@ export interface RunUpdate {
   samples?: RunSample[];
 }
 
-export type ToWorker = { type: 'start'; request: RunRequest } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
+/** `start` builds the run (answered by `ready` or `error`); `go` then runs it. */
+export type ToWorker = { type: 'start'; request: RunRequest } | { type: 'go' } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 
 export type FromWorker =
+  /** The run is built: its workspace, parameters and workloads are valid. */
+  | { type: 'ready' }
   | { type: 'update'; update: RunUpdate }
   | { type: 'done'; summary: RunSummary }
   /** The run could not even start (bad workspace, unknown parameter). */

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_MAX_DEPTH, contract, type BridgeHost, type ReplyMessage } from '../../../src-common/bridge';
-import { formatPath } from '../../../src-common/parse/field-error';
+import { WebSocketServer } from 'ws';
+import { ClientChannel, type ChannelLimits } from './client-channel';
+import type { BridgeHost } from '../../../src-common/bridge';
 import { LIMITS } from '../../../src-common/parse/limits';
-import { JsonValueError, parseJsonText } from '../../../src-common/parse/json';
 import { contentSecurityPolicy, cookieName, newToken, readCookie, tokenMatches } from './security';
 
 export interface ServerOptions {
@@ -17,6 +16,8 @@ export interface ServerOptions {
   rendererDir: string;
   /** Fixed token (tests); a fresh random one otherwise. */
   token?: string;
+  /** Backpressure bounds per client (tests make them small); LIMITS otherwise. */
+  channelLimits?: ChannelLimits;
 }
 
 export interface RunningServer {
@@ -128,7 +129,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!hostOk(req.headers.host)) return refuse(403, 'Forbidden');
       if (!originOk(req.headers.origin)) return refuse(403, 'Forbidden');
       if (!authorized(req, url)) return refuse(401, 'Unauthorized');
-      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.host));
+      wss.handleUpgrade(req, socket, head, (ws) => new ClientChannel(ws, opts.host, opts.channelLimits));
     } catch {
       refuse(500, 'Internal Server Error');
     }
@@ -152,54 +153,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve());
       }),
   };
-}
-
-/** One renderer connection: requests in, replies and pushed events out. */
-function serveSocket(ws: WebSocket, host: BridgeHost): void {
-  const send = (msg: unknown) => {
-    if (ws.readyState !== ws.OPEN) return;
-    let text: string;
-    try {
-      text = JSON.stringify(msg);
-    } catch (e) {
-      const id = (msg as { id?: unknown }).id ?? null;
-      text = JSON.stringify({ id, ok: false, error: { name: 'InternalError', message: `the reply could not be serialised: ${(e as Error).message}` } });
-    }
-    ws.send(text);
-  };
-  const unsubscribe = host.subscribe(send);
-  ws.on('close', unsubscribe);
-  ws.on('error', () => ws.terminate());
-  ws.on('message', (data, isBinary) => {
-    void answer(data, isBinary).then(send, (e: unknown) => send({ id: null, ok: false, error: { name: 'InternalError', message: String(e) } }));
-  });
-  const answer = async (data: WebSocket.RawData, isBinary: boolean): Promise<unknown> => {
-    let req: unknown;
-    const text = isBinary ? '' : data.toString();
-    try {
-      if (isBinary) throw new Error('binary frame');
-      // The argument sits one level down in the request.
-      req = parseJsonText(text, BRIDGE_MAX_DEPTH + 1);
-    } catch (e) {
-      if (e instanceof JsonValueError) return valueRefusal(e, text);
-      return { id: null, ok: false, error: { name: 'ValidationError', message: 'request: expected a JSON text message' } };
-    }
-    return host.dispatch(req);
-  };
-}
-
-/**
- * A request that is JSON but nests too deep or holds a number like 1e400: refused naming the
- * method's field as dispatch would (`workspaces.create.doc.host.sockets[0].memoryBytes: …`).
- */
-function valueRefusal(e: JsonValueError, text: string): ReplyMessage {
-  const raw = JSON.parse(text) as { id?: unknown; method?: unknown } | null;
-  const id = typeof raw?.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
-  const method = typeof raw?.method === 'string' && Object.hasOwn(contract.methods, raw.method) ? raw.method : null;
-  const [top, ...rest] = e.path;
-  const joined = (head: string, p: (string | number)[]) => (p.length ? `${head}${typeof p[0] === 'number' ? '' : '.'}${formatPath(p)}` : head);
-  const field = top === 'arg' && method ? joined(method, rest) : joined('request', e.path);
-  return { id, ok: false, error: { name: 'ValidationError', message: `${field}: ${e.detail}` } };
 }
 
 /** A request target as the server uses it, or null when it is malformed. */

@@ -7,6 +7,7 @@ import { ParamError } from '../../../engine/core';
 import { DmabufError } from '../../../engine/dmabuf';
 import { buildDevicesSimulation } from '../../../engine/run/devices';
 import type { HandlerDeps } from './deps';
+import { inlineJobs } from '../../run/job-pool';
 
 const PREFIX = 'devices.snapshot';
 
@@ -44,9 +45,14 @@ export function devicesSnapshot(doc: Workspace, afterNs: number, loopbackBytes =
   };
 }
 
-export function devicesHandlers(_deps: HandlerDeps): AreaHandlers<typeof devicesArea> {
+/** The models run in a job thread (host/run/job-pool.ts). */
+export function devicesHandlers({ jobs = inlineJobs }: HandlerDeps): AreaHandlers<typeof devicesArea> {
   return {
-    'devices.snapshot': ({ document, after, loopback }) =>
-      devicesSnapshot(document, devicesAfterNs(after ?? DEVICES_DEFAULT_AFTER)!, loopback === undefined ? 0 : devicesLoopbackBytes(loopback)!),
+    'devices.snapshot': ({ document, after, loopback }, ctx) =>
+      jobs.run(
+        'devices.snapshot',
+        { doc: document, afterNs: devicesAfterNs(after ?? DEVICES_DEFAULT_AFTER)!, loopbackBytes: loopback === undefined ? 0 : devicesLoopbackBytes(loopback)! },
+        ctx.signal,
+      ),
   };
 }

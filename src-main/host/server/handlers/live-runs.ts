@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, type CallContext } from '../../../../src-common/bridge';
+import { FieldError } from '../../../../src-common/parse/field-error';
 import type { RunProgress, RunState } from '../../../../src-common/bridge/areas/runs';
 import type { Workspace } from '../../../../src-common/workspace';
 import type { ParamValues } from '../../../engine/core';
@@ -43,6 +44,8 @@ interface Active {
  */
 export class LiveRuns {
   private active: Active | null = null;
+  /** A run being built (not yet recorded): stopping the host or its caller going away ends it. */
+  private starting: RunHandle | null = null;
 
   constructor(
     private readonly store: Store,
@@ -50,8 +53,27 @@ export class LiveRuns {
     private readonly wallMs: () => number = Date.now,
   ) {}
 
-  start(req: LiveRunRequest, emit: CallContext['emit']): { runId: number; durationNs: number } {
+  /**
+   * Builds the run in its worker (off this thread, with a memory and a time budget) and only
+   * then records and starts it: a run that cannot start leaves no row. Rejects with why the
+   * run cannot start (`fieldPrefix: …`).
+   */
+  async start(req: LiveRunRequest, emit: CallContext['emit'], fieldPrefix: string, signal?: AbortSignal): Promise<{ runId: number; durationNs: number }> {
     if (this.active) throw new ConflictError(`run ${this.active.runId} is still running; stop it first`);
+    if (this.starting) throw new ConflictError('another run is being started; wait for it');
+    let a: Active | null = null;
+    const handle = this.start_({ workspace: req.workspace, seed: req.seed, durationNs: req.durationNs, set: req.set }, (u) => a && this.onUpdate(a, u), { holdUntilGo: true });
+    this.starting = handle;
+    const onAbort = () => handle.cancel();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      await handle.ready;
+    } catch (e) {
+      throw new FieldError(fieldPrefix, (e as Error).message);
+    } finally {
+      this.starting = null;
+      signal?.removeEventListener('abort', onAbort);
+    }
     const rec = RunRecorder.start(this.store, {
       workspaceName: req.workspaceName,
       workspace: applyOverrides(req.workspace, req.set).ws,
@@ -59,10 +81,10 @@ export class LiveRuns {
       params: req.set,
       durationNs: req.durationNs,
     });
-    const a: Active = {
+    a = {
       runId: rec.runId,
       workspaceId: req.workspaceId,
-      handle: null as unknown as RunHandle,
+      handle,
       rec,
       pace: new RunPace(req.speed),
       durationNs: req.durationNs,
@@ -73,13 +95,29 @@ export class LiveRuns {
       emit,
     };
     this.active = a;
-    a.handle = this.start_({ workspace: req.workspace, seed: req.seed, durationNs: req.durationNs, set: req.set }, (u) => this.onUpdate(a, u));
-    a.handle.result.then(
-      (summary) => this.finish(a, summary),
-      (e: unknown) => this.finish(a, null, (e as Error).message),
+    const started = a;
+    handle.result.then(
+      (summary) => this.finish(started, summary),
+      (e: unknown) => this.finish(started, null, (e as Error).message),
     );
+    handle.go();
     emit('onRunProgress', this.progress(a, 'running'));
     return { runId: a.runId, durationNs: req.durationNs };
+  }
+
+  /** Stops whatever runs (the host is shutting down): resolves once the run is recorded as ended. */
+  async stopAll(): Promise<void> {
+    this.starting?.cancel();
+    const a = this.active;
+    if (!a) return;
+    this.clearHold(a);
+    a.handle.cancel();
+    await a.handle.result.then(
+      () => {},
+      () => {},
+    );
+    // finish() runs in the same microtask turn as result settles; let it record.
+    await new Promise((r) => setImmediate(r));
   }
 
   pause(runId: number): void {
@@ -104,9 +142,8 @@ export class LiveRuns {
   stop(runId: number): void {
     const a = this.get(runId);
     this.clearHold(a);
+    // Wakes a paused worker, and ends one that does not stop within its grace period.
     a.handle.cancel();
-    // A paused worker only sees the cancel once woken.
-    a.handle.resume();
   }
 
   setSpeed(runId: number, speed: number | null): void {

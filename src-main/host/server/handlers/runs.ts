@@ -1,28 +1,23 @@
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { runDurationNs, type OpenedRun, type PastRun, type RunLockup, type runsArea } from '../../../../src-common/bridge/areas/runs';
-import { FieldError } from '../../../../src-common/parse/field-error';
 import type { Workspace } from '../../../../src-common/workspace';
 import type { ParamValues } from '../../../engine/core';
-import { barriersName, buildRun, type RunSummary } from '../../../engine/run/build';
+import { barriersName, type RunSummary } from '../../../engine/run/build';
 import type { RunRecord, Store } from '../../store';
 import type { HandlerDeps } from './deps';
 import { LiveRuns } from './live-runs';
 import { runReportHandler } from './run-report';
 
-export function runsHandlers(deps: HandlerDeps, live = new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
+export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
   const { store } = deps;
   return {
     'runs.start': ({ workspaceId, doc, barriers, duration, seed, speed }, ctx) => {
       const record = store.workspaces.get(workspaceId);
       const workspace = doc ?? record.doc;
       const set: ParamValues = barriers ? { 'kernel.barriers': barriersName(barriers) } : {};
-      // Build the model once here so a bad parameter is refused before any worker or row exists.
-      try {
-        buildRun(workspace, { seed, set });
-      } catch (e) {
-        throw new FieldError(doc ? 'runs.start.doc' : 'runs.start.workspaceId', (e as Error).message);
-      }
-      return live.start({ workspaceId, workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit);
+      // The run worker builds it first: a bad parameter is refused before any row exists.
+      const field = doc ? 'runs.start.doc' : 'runs.start.workspaceId';
+      return live.start({ workspaceId, workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit, field, ctx.signal);
     },
     'runs.pause': ({ runId }) => {
       live.pause(runId);

@@ -7,6 +7,7 @@ import { exportLibvirtXml, importLibvirtXml } from '../../import/libvirt';
 import { importSynthetic } from '../../import/synthetic';
 import { sanitizeName } from '../../import/topology-tree';
 import type { HandlerDeps } from './deps';
+import { inlineJobs } from '../../run/job-pool';
 import { parseJsonText } from '../../../../src-common/parse/json';
 
 /**
@@ -60,12 +61,16 @@ export function exportLibvirt(doc: Workspace, name: string): TransferFile {
   return { text: exportLibvirtXml(g), fileName: `${g.name}.xml` };
 }
 
-export function transferHandlers(_deps: HandlerDeps): AreaHandlers<typeof transferArea> {
+export const importHwlocText = (text: string, name?: string): Workspace => importing(() => importHwlocXml(stripBom(text), name));
+export const importSyntheticText = (description: string, name?: string): Workspace => importing(() => importSynthetic(description, name));
+
+/** Imports parse in a job thread (host/run/job-pool.ts); exports only serialise a validated document. */
+export function transferHandlers({ jobs = inlineJobs }: HandlerDeps): AreaHandlers<typeof transferArea> {
   return {
-    'transfer.importWorkspace': ({ text }) => importWorkspace(text),
-    'transfer.importHwloc': ({ text, name }) => importing(() => importHwlocXml(stripBom(text), name)),
-    'transfer.importSynthetic': ({ description, name }) => importing(() => importSynthetic(description, name)),
-    'transfer.importLibvirt': ({ text, document }) => importLibvirt(text, document),
+    'transfer.importWorkspace': ({ text }, ctx) => jobs.run('transfer.importWorkspace', { text }, ctx.signal),
+    'transfer.importHwloc': ({ text, name }, ctx) => jobs.run('transfer.importHwloc', { text, name }, ctx.signal),
+    'transfer.importSynthetic': ({ description, name }, ctx) => jobs.run('transfer.importSynthetic', { description, name }, ctx.signal),
+    'transfer.importLibvirt': ({ text, document }, ctx) => jobs.run('transfer.importLibvirt', { text, document }, ctx.signal),
     'transfer.exportWorkspace': ({ document }) => ({ text: JSON.stringify(document, null, 2) + '\n', fileName: `${stem(document.name, 'workspace')}.json` }),
     'transfer.exportHwloc': ({ document }) => ({ text: exportWorkspaceHwloc(document), fileName: `${stem(document.name, 'workspace')}.hwloc.xml` }),
     'transfer.exportLibvirt': ({ document, guest }) => exportLibvirt(document, guest),

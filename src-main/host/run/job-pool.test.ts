@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BridgeClient, LimitError, memoryPort } from '../../../src-common/bridge';
+import { openStore } from '../store';
+import { loadWorkspace } from '../workspace/load';
+import { createBridgeHost } from '../server/handlers';
+import { JobPool } from './job-pool';
+import { startRun } from './runner';
+
+const pool = new JobPool();
+afterAll(() => pool.close());
+
+// Issue 11: heavy requests ran on the serving thread (devices.snapshot ~20 s, a big import),
+// so every other client waited. They run on job threads with budgets now.
+describe('job threads', () => {
+  it('answer app.info while a heavy device run is in progress (ordering, not timing)', async () => {
+    const store = openStore(':memory:');
+    const client = new BridgeClient(memoryPort(createBridgeHost({ store, version: '0', mode: 'test', jobs: pool })));
+    const order: string[] = [];
+    const heavy = client.call('devices.snapshot', { document: loadWorkspace('builtin:devices-demo'), after: '1s', loopback: '8M' }).then((s) => {
+      order.push('devices.snapshot');
+      return s;
+    });
+    // Let the job reach its thread, then ask the serving thread something small.
+    await new Promise((r) => setTimeout(r, 200));
+    await client.call('app.info');
+    order.push('app.info');
+    const snap = await heavy;
+    expect(order).toEqual(['app.info', 'devices.snapshot']);
+    expect(snap.mhi.clients.length).toBe(2);
+    store.close();
+  }, 120_000);
+
+  it('end a job past its wall budget with a LimitError, and keep serving', async () => {
+    const tight = new JobPool({ memoryMb: 512, wallMs: 50, queue: 4 }, 1);
+    try {
+      await expect(tight.run('devices.snapshot', { doc: loadWorkspace('builtin:devices-demo'), afterNs: 1e9, loopbackBytes: 32 << 20 })).rejects.toThrow(
+        new LimitError('devices.snapshot: stopped after its 0.05 s budget'),
+      );
+    } finally {
+      await tight.close();
+    }
+    // Field errors cross the thread as themselves.
+    await expect(pool.run('transfer.importSynthetic', { description: 'pack:2 core:0 pu:4' })).rejects.toThrow(/^synthetic: count in 'core:0' must be 1\.\.4096$/);
+  }, 60_000);
+
+  it('a job that the caller abandons is ended', async () => {
+    const ac = new AbortController();
+    const p = pool.run('devices.snapshot', { doc: loadWorkspace('builtin:devices-demo'), afterNs: 1e9, loopbackBytes: 32 << 20 }, ac.signal);
+    setTimeout(() => ac.abort(), 100);
+    await expect(p).rejects.toThrow(/cancelled/);
+  }, 60_000);
+});
+
+describe('the run worker', () => {
+  it('reports running out of its memory budget instead of taking the host down', async () => {
+    const ws = loadWorkspace('builtin:seed-power9-ipi');
+    const h = startRun({ workspace: ws, seed: 1, durationNs: 1e9 }, undefined, { budget: { memoryMb: 8, buildMs: 60_000, stopGraceMs: 1000 } });
+    await expect(h.result).rejects.toThrow(/ran out of its 8 MB memory budget|run worker (failed|exited)/);
+  }, 60_000);
+
+  it('a run stopped while it is being built ends at once', async () => {
+    const ws = loadWorkspace('builtin:seed-power9-ipi');
+    const g = { ...ws.guests[0], vcpupin: [], smp: { sockets: 4, cores: 256, threads: 4 } };
+    ws.guests = [0, 1, 2, 3].map((i) => ({ ...g, name: `big${i}` }));
+    ws.workloads = [];
+    const h = startRun({ workspace: ws, seed: 1, durationNs: 1e9 }, undefined, { holdUntilGo: true });
+    h.cancel();
+    await expect(h.ready).rejects.toThrow('the run was stopped before it started');
+    await expect(h.result).rejects.toThrow('the run was stopped before it started');
+  }, 60_000);
+});

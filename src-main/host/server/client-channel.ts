@@ -1,0 +1,145 @@
+import type { WebSocket } from 'ws';
+import { contract, type BridgeHost, type EventMessage, type ReplyMessage } from '../../../src-common/bridge';
+import { formatPath } from '../../../src-common/parse/field-error';
+import { JsonValueError, parseJsonText } from '../../../src-common/parse/json';
+import { LIMITS } from '../../../src-common/parse/limits';
+
+/** Unsent bytes above which pushed events wait (and are coalesced) instead of being sent. */
+const EVENT_HIGH_WATER = 1024 * 1024;
+/** Log lines and lockups one coalesced run update keeps (the newest; the run's history has all). */
+const MERGED_ENTRIES = 10_000;
+
+export interface ChannelLimits {
+  unsentBytes: number;
+  requestsInFlight: number;
+}
+
+/**
+ * One browser-mode client: requests in, replies and pushed events out, with backpressure.
+ * - Requests: at most `requestsInFlight` are handled at once; past that the socket stops being
+ *   read until one is answered (the client's own sends back up, not the host's memory).
+ * - Replies: a client whose unsent replies pass `unsentBytes` is not reading them; its socket
+ *   is closed with that reason instead of growing the host.
+ * - Pushed events: while replies or events wait to be written, new events are coalesced per
+ *   kind (the latest progress, one run update merging the new log lines), never queued.
+ * - When the socket closes, work still running for it is told to stop (the job threads end it).
+ */
+export class ClientChannel {
+  private unsent = 0;
+  private inFlight = 0;
+  private readonly pending = new Map<string, EventMessage>();
+  private readonly gone = new AbortController();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly host: BridgeHost,
+    private readonly limits: ChannelLimits = { unsentBytes: LIMITS.unsentBytes.value, requestsInFlight: LIMITS.requestsInFlight.value },
+  ) {
+    const unsubscribe = host.subscribe((e) => this.push(e));
+    ws.on('close', () => {
+      unsubscribe();
+      this.pending.clear();
+      this.gone.abort();
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => this.request(isBinary ? null : data.toString()));
+  }
+
+  private request(text: string | null): void {
+    this.inFlight++;
+    if (this.inFlight >= this.limits.requestsInFlight) this.ws.pause();
+    void this.answer(text)
+      .catch((e: unknown): ReplyMessage => ({ id: null, ok: false, error: { name: 'InternalError', message: String(e) } }))
+      .then((reply) => {
+        this.inFlight--;
+        if (this.ws.isPaused && this.inFlight < this.limits.requestsInFlight) this.ws.resume();
+        this.send(reply);
+      });
+  }
+
+  private async answer(text: string | null): Promise<ReplyMessage> {
+    let req: unknown;
+    try {
+      if (text === null) throw new Error('binary frame');
+      // The argument sits one level down in the request.
+      req = parseJsonText(text, LIMITS.requestDepth.value + 1);
+    } catch (e) {
+      if (e instanceof JsonValueError) return valueRefusal(e, text!);
+      return { id: null, ok: false, error: { name: 'ValidationError', message: 'request: expected a JSON text message' } };
+    }
+    return this.host.dispatch(req, this.gone.signal);
+  }
+
+  private push(e: EventMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.unsent < EVENT_HIGH_WATER && this.pending.size === 0) return this.send(e);
+    const key = eventKey(e);
+    const prev = this.pending.get(key);
+    this.pending.set(key, prev ? merge(prev, e) : e);
+  }
+
+  private flushEvents(): void {
+    for (const [key, e] of this.pending) {
+      if (this.unsent >= EVENT_HIGH_WATER) return;
+      this.pending.delete(key);
+      this.send(e);
+    }
+  }
+
+  private send(msg: unknown): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(msg);
+    } catch (e) {
+      const id = (msg as { id?: unknown }).id ?? null;
+      text = JSON.stringify({ id, ok: false, error: { name: 'InternalError', message: `the reply could not be serialised: ${(e as Error).message}` } });
+    }
+    const bytes = Buffer.byteLength(text);
+    this.unsent += bytes;
+    this.ws.send(text, () => {
+      this.unsent -= bytes;
+      this.flushEvents();
+    });
+    if (this.unsent > this.limits.unsentBytes) this.closeFor(`more than ${Math.round(this.limits.unsentBytes / 1024 / 1024)} MiB of replies unsent: this client is not reading`);
+  }
+
+  private closeFor(reason: string): void {
+    this.pending.clear();
+    this.gone.abort();
+    // 1008 (policy violation); the close frame may never get through a full buffer, so end it after a grace period.
+    this.ws.close(1008, reason);
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+}
+
+/** What a newer event of the same kind replaces: progress and updates per run, workspace changes per workspace. */
+function eventKey(e: EventMessage): string {
+  const p = e.payload as { runId?: unknown; id?: unknown } | null;
+  if (p && typeof p === 'object' && 'runId' in p) return `${e.event}:${String(p.runId)}`;
+  if (p && typeof p === 'object' && 'id' in p) return `${e.event}:${String(p.id)}`;
+  return e.event;
+}
+
+/** A newer event of the same key; run updates keep the log lines and lockups of both. */
+function merge(prev: EventMessage, next: EventMessage): EventMessage {
+  if (next.event !== 'onRunUpdate') return next;
+  type U = { newLog: unknown[]; newLockups: unknown[] };
+  const a = prev.payload as U;
+  const b = next.payload as U;
+  return { event: next.event, payload: { ...b, newLog: [...a.newLog, ...b.newLog].slice(-MERGED_ENTRIES), newLockups: [...a.newLockups, ...b.newLockups].slice(-MERGED_ENTRIES) } };
+}
+
+/**
+ * A request that is JSON but nests too deep or holds a number like 1e400: refused naming the
+ * method's field as dispatch would (`workspaces.create.doc.host.sockets[0].memoryBytes: …`).
+ */
+function valueRefusal(e: JsonValueError, text: string): ReplyMessage {
+  const raw = JSON.parse(text) as { id?: unknown; method?: unknown } | null;
+  const id = typeof raw?.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
+  const method = typeof raw?.method === 'string' && Object.hasOwn(contract.methods, raw.method) ? raw.method : null;
+  const [top, ...rest] = e.path;
+  const joined = (head: string, p: (string | number)[]) => (p.length ? `${head}${typeof p[0] === 'number' ? '' : '.'}${formatPath(p)}` : head);
+  const field = top === 'arg' && method ? joined(method, rest) : joined('request', e.path);
+  return { id, ok: false, error: { name: 'ValidationError', message: `${field}: ${e.detail}` } };
+}
