@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseStressArgs, parseStressCommand } from '../../src-main/engine/stress/parse';
 import { importLibvirtXml } from '../../src-main/host/import/libvirt';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
+import { JOB_BUDGET } from '../../src-main/host/run/job-pool';
+import { RUN_BUDGET } from '../../src-main/host/run/runner';
 import { contract } from '../bridge';
 import { workspaceProblems, type Workspace } from '../workspace';
 import { parseCpuset } from './cpuset';
@@ -107,6 +109,9 @@ describe('docs/limits.md', () => {
   it('holds the table of LIMITS', () => {
     const doc = fs.readFileSync(new URL('../../docs/limits.md', import.meta.url), 'utf8');
     expect(doc).toContain(limitsTable());
+    expect(doc).toContain(`${JOB_BUDGET.memoryMb} MB V8 heap, ${JOB_BUDGET.wallMs / 1000} s wall, ${JOB_BUDGET.queue} waiting`);
+    expect(doc).toContain(`${RUN_BUDGET.memoryMb.toLocaleString('en-US')} MB V8 heap; ${RUN_BUDGET.buildMs / 1000} s to build`);
+    expect(doc).toContain(`${RUN_BUDGET.stopGraceMs / 1000} s to stop between chunks`);
     expect(Object.keys(LIMITS).length).toBeGreaterThan(10);
   });
 });

@@ -14,7 +14,12 @@ const fake = vi.hoisted(() => {
     windows: [] as any[],
     ipcHandlers: new Map<string, Listener>(),
     appListeners: new Map<string, Listener[]>(),
+    sessionListeners: new Map<string, Listener>(),
     ready: null as null | (() => void),
+    schemes: [] as unknown[],
+    protocolHandlers: new Map<string, Listener>(),
+    permissionCheck: null as Listener | null,
+    devicePermission: null as Listener | null,
   };
   class WebContents {
     listeners = new Map<string, Listener>();
@@ -57,6 +62,7 @@ vi.mock('electron', () => ({
     getPath: () => userData,
     getAppPath: () => userData,
     getVersion: () => '9.9.9',
+    isPackaged: false,
     on: (ev: string, fn: Listener) => fake.state.appListeners.set(ev, [...(fake.state.appListeners.get(ev) ?? []), fn]),
     quit: () => {},
     exit: () => {},
@@ -65,8 +71,19 @@ vi.mock('electron', () => ({
   dialog: { showErrorBox: () => {} },
   ipcMain: { handle: (ch: string, fn: Listener) => fake.state.ipcHandlers.set(ch, fn) },
   session: {
-    defaultSession: { setPermissionRequestHandler: vi.fn(), webRequest: { onHeadersReceived: vi.fn() } },
+    defaultSession: {
+      setPermissionRequestHandler: vi.fn(),
+      setPermissionCheckHandler: (fn: Listener) => (fake.state.permissionCheck = fn),
+      setDevicePermissionHandler: (fn: Listener) => (fake.state.devicePermission = fn),
+      on: (ev: string, fn: Listener) => fake.state.sessionListeners.set(ev, fn),
+      webRequest: { onHeadersReceived: vi.fn() },
+    },
   },
+  protocol: {
+    registerSchemesAsPrivileged: (s: unknown[]) => fake.state.schemes.push(...s),
+    handle: (scheme: string, fn: Listener) => fake.state.protocolHandlers.set(scheme, fn),
+  },
+  net: { fetch: async () => new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }) },
 }));
 
 let win: any;
@@ -85,7 +102,35 @@ describe('desktop main process', () => {
   it('opens a sandboxed, isolated window without Node in the page', () => {
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(win.options.webPreferences.preload).toMatch(/preload[/\\]index\.cjs$/);
-    expect(win.url).toMatch(/^file:.*renderer\/index\.html$/);
+    expect(win.url).toBe('app://bundle/index.html');
+  });
+
+  it('serves the renderer on its own app:// scheme with the CSP, and nothing outside it', async () => {
+    expect(fake.state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const serve = fake.state.protocolHandlers.get('app')!;
+    const page = (await serve(new Request('app://bundle/index.html'))) as Response;
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const bad of ['app://bundle/a/..%2f..%2f..%2fetc/passwd', 'app://other/index.html', 'app://bundle/%E0%A4%A'])
+      expect(((await serve(new Request(bad))) as Response).status).toBe(404);
+  });
+
+  it('denies every permission check and device chooser', () => {
+    expect(fake.state.permissionCheck!(null, 'media', 'app://bundle', {})).toBe(false);
+    expect(fake.state.devicePermission!({ deviceType: 'hid' })).toBe(false);
+    for (const ev of ['select-hid-device', 'select-serial-port', 'select-usb-device']) {
+      const e = { preventDefault: vi.fn() };
+      const cb = vi.fn();
+      const fn = fake.state.sessionListeners.get(ev)!;
+      if (ev === 'select-serial-port') fn(e, [], null, cb);
+      else fn(e, {}, cb);
+      expect(e.preventDefault).toHaveBeenCalled();
+      expect(cb.mock.calls[0]?.[0] ?? '').toBe('');
+    }
+    const e = { preventDefault: vi.fn() };
+    const cb = vi.fn();
+    win.webContents.listeners.get('select-bluetooth-device')(e, [{ deviceId: 'x' }], cb);
+    expect(cb).toHaveBeenCalledWith('');
   });
 
   it('denies window.open and navigation away from the app', () => {

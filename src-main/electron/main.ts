@@ -1,6 +1,6 @@
 // The desktop app's main process: one sandboxed window, the SQLite store, and the bridge over
 // IPC. The only place (with the preload) that imports 'electron'.
-import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type Session } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,14 +9,51 @@ import { ForbiddenError, toWire } from '../../src-common/bridge/errors';
 import { openStore, type Store } from '../host/store';
 import { createBridgeHost } from '../host/server/handlers';
 import { JobPool } from '../host/run/job-pool';
-import { ELECTRON_CSP, isAllowedNavigation, isTrustedSender } from './policy';
+import { APP_SCHEME, ELECTRON_CSP, appFilePath, entryUrl, isAllowedNavigation, isTrustedSender } from './policy';
 import { printReportPdf } from './report-pdf';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
-const INDEX_HTML = path.join(here, '../renderer/index.html');
-/** electron-vite dev sets this to its dev server; otherwise the built page. */
-const ENTRY_URL = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(INDEX_HTML).href;
+const RENDERER_DIR = path.join(here, '../renderer');
+/** The built page on the app scheme; electron-vite's dev server only when not packaged. */
+const ENTRY_URL = entryUrl(app.isPackaged, process.env);
+
+// app://bundle/… is a standard, secure scheme (same-origin rules, CSP 'self' apply); it must be
+// registered before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** Serves the built renderer on app://bundle/, nothing outside it, every page with the CSP. */
+async function serveAppFile(request: Request): Promise<Response> {
+  const file = appFilePath(request.url, RENDERER_DIR, path.sep);
+  if (!file) return new Response('not found', { status: 404 });
+  const r = await net.fetch(pathToFileURL(file).href);
+  const headers = new Headers(r.headers);
+  headers.set('content-security-policy', ELECTRON_CSP);
+  headers.set('x-content-type-options', 'nosniff');
+  return new Response(r.body, { status: r.status, headers });
+}
+
+/**
+ * Every permission (notifications, media, geolocation, …) and every device chooser (HID,
+ * serial, USB, Bluetooth) is refused: the workbench needs none, and the renderer is untrusted.
+ */
+function denyPermissions(ses: Session): void {
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('select-hid-device', (e, _details, callback) => {
+    e.preventDefault();
+    callback('');
+  });
+  ses.on('select-serial-port', (e, _ports, _wc, callback) => {
+    e.preventDefault();
+    callback('');
+  });
+  ses.on('select-usb-device', (e, _details, callback) => {
+    e.preventDefault();
+    callback();
+  });
+}
 
 /**
  * better-sqlite3 must be compiled for Electron's ABI, which differs from Node's. The desktop
@@ -46,6 +83,10 @@ function createWindow(): BrowserWindow {
     },
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('select-bluetooth-device', (e, _devices, callback) => {
+    e.preventDefault();
+    callback('');
+  });
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, ENTRY_URL)) e.preventDefault();
   });
@@ -78,7 +119,8 @@ void app.whenReady().then(() => {
   jobs = new JobPool();
   const host = createBridgeHost({ store, version: app.getVersion(), mode: 'electron', printToPdf: printReportPdf, jobs });
 
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  denyPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, serveAppFile);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] } });
   });

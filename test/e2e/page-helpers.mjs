@@ -1,4 +1,4 @@
-/* global location -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global location, sessionStorage -- functions passed to page.evaluate/waitForFunction run in the page */
 // Helpers shared by the e2e files (Playwright runs only *.e2e.mjs, so this is not a test file).
 
 /** Waits until the app frame has loaded its first workspace list. */
@@ -12,7 +12,8 @@ export const ready = (page) => page.waitForSelector('.frame[data-ready="true"]',
 export function bridgeCall(page, method, arg) {
   return page.evaluate(
     async ([m, a]) => {
-      const token = new URLSearchParams(location.search).get('token');
+      // The app moves the token from the address bar into sessionStorage once it has loaded.
+      const token = sessionStorage.getItem('twb.token') ?? new URLSearchParams(location.search).get('token');
       const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
       await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
       const reply = await new Promise((r) => {

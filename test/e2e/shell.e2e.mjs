@@ -27,13 +27,18 @@ function tryUpgrade(url, headers = {}) {
 }
 
 test.describe.configure({ mode: 'serial' });
-test('the page needs the token', async ({ url }) => {
+test('the token stays with its port: no cookie, dropped from the address bar, kept for a reload', async ({ page, url }) => {
   const base = url.replace(/\/\?token=.*/, '/');
-  assert.equal((await fetch(base)).status, 401);
-  assert.equal((await fetch(`${base}?token=wrong`)).status, 401);
   const ok = await fetch(url);
   assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('set-cookie'), null);
   assert.match(ok.headers.get('content-security-policy'), /script-src 'self'/);
+  await page.goto(url);
+  await ready(page);
+  assert.equal(page.url(), base);
+  assert.deepEqual(await page.context().cookies(), []);
+  await page.reload();
+  await ready(page);
 });
 
 test('the frame renders with toolbar, picker, outline, canvas, inspector and bottom tabs', async ({ page, url, shot }) => {

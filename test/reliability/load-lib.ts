@@ -39,18 +39,21 @@ export interface LoadResult {
 
 export const REQUESTS_PER_ROUND = 4;
 
-/** The unauthenticated attempts, cycled through in order. Each names the outcome it must get. */
+/**
+ * The unauthenticated attempts, cycled through in order. Each must be refused (401, 403, or
+ * 400 for a malformed target). The page itself is public (no data, no token); the bridge is not.
+ */
 export const BAD_KINDS = [
-  'page: no token',
-  'page: wrong token',
-  'page: wrong cookie',
-  'page: foreign Origin, no token',
+  'page: no token, foreign Host (DNS rebinding)',
   'page: right token, foreign Host (DNS rebinding)',
+  'page: malformed target //[',
+  'page: malformed %-escape',
   'ws: no token',
   'ws: wrong token',
-  'ws: wrong cookie',
+  'ws: the token as a cookie (no longer honoured)',
   'ws: right token, foreign Origin',
   'ws: right token, foreign Host (DNS rebinding)',
+  'ws: malformed target',
 ] as const;
 
 const EVIL = 'http://evil.example';
@@ -138,7 +141,7 @@ async function unauthenticated(o: LoadOptions) {
       const kind = BAD_KINDS[next++ % BAD_KINDS.length];
       const outcome = await badAttempt(o, kind);
       (byKind[kind] ??= {})[outcome] = (byKind[kind][outcome] ?? 0) + 1;
-      if (outcome === 'HTTP 401' || outcome === 'HTTP 403') refused++;
+      if (outcome === 'HTTP 400' || outcome === 'HTTP 401' || outcome === 'HTTP 403') refused++;
       else if (outcome === 'accepted') accepted++;
       else other++;
     }
@@ -151,28 +154,27 @@ async function unauthenticated(o: LoadOptions) {
 async function badAttempt(o: LoadOptions, kind: (typeof BAD_KINDS)[number]): Promise<string> {
   const self = `127.0.0.1:${o.port}`;
   const wrong = 'x'.repeat(o.token.length);
-  const cookie = `twb_token_${o.port}=${wrong}`;
   switch (kind) {
-    case 'page: no token':
-      return page(o, '/', {});
-    case 'page: wrong token':
-      return page(o, `/?token=${wrong}`, {});
-    case 'page: wrong cookie':
-      return page(o, '/', { cookie });
-    case 'page: foreign Origin, no token':
-      return page(o, '/', { origin: EVIL });
+    case 'page: no token, foreign Host (DNS rebinding)':
+      return page(o, '/', { host: `evil.example:${o.port}` });
     case 'page: right token, foreign Host (DNS rebinding)':
       return page(o, `/?token=${o.token}`, { host: `evil.example:${o.port}` });
+    case 'page: malformed target //[':
+      return page(o, '//[', {});
+    case 'page: malformed %-escape':
+      return page(o, '/%E0%A4%A', {});
     case 'ws: no token':
       return socket(o, '', { origin: `http://${self}` });
     case 'ws: wrong token':
       return socket(o, `?token=${wrong}`, { origin: `http://${self}` });
-    case 'ws: wrong cookie':
-      return socket(o, '', { origin: `http://${self}`, cookie });
+    case 'ws: the token as a cookie (no longer honoured)':
+      return socket(o, '', { origin: `http://${self}`, cookie: `twb_token_${o.port}=${o.token}` });
     case 'ws: right token, foreign Origin':
       return socket(o, `?token=${o.token}`, { origin: EVIL });
     case 'ws: right token, foreign Host (DNS rebinding)':
       return socket(o, `?token=${o.token}`, { host: `evil.example:${o.port}` });
+    case 'ws: malformed target':
+      return socket(o, `%E0%A4%A?token=${o.token}`, { origin: `http://${self}` });
   }
 }
 

@@ -56,7 +56,8 @@ export function driveRun(req: RunRequest, hooks: DriveHooks = {}, fabric?: Fabri
 export async function driveBuiltRun(run: BuiltRun, req: RunRequest, hooks: DriveHooks = {}): Promise<RunSummary> {
   const t0 = performance.now();
   const wall = () => (performance.now() - t0) / 1000;
-  let chunk = 1e9;
+  // Start small and grow: a big model's first chunk must not keep a cancel waiting for seconds.
+  let chunk = 1e6;
   let lastUpdate = -Infinity;
   let logFrom = 0;
   let lockupFrom = 0;

@@ -27,6 +27,9 @@ port.on('message', (m: ToWorker) => {
   else if (m.type === 'start') {
     try {
       built = { run: buildRun(m.request.workspace, { seed: m.request.seed, set: m.request.set }), request: m.request };
+      // Initialising the models (the simulation's start) is part of building: a big machine
+      // takes seconds here, and until ready a stop ends the worker at once.
+      built.run.sim.start();
     } catch (e) {
       return fail((e as Error).message);
     }

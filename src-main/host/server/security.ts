@@ -31,14 +31,3 @@ export function contentSecurityPolicy(origin?: string): string {
     "object-src 'none'",
   ].join('; ');
 }
-
-/** Cookie names carry the port: cookies are not port-isolated, two servers must not collide. */
-export const cookieName = (port: number) => `twb_token_${port}`;
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}

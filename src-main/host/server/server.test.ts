@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,18 +51,29 @@ describe('browser-mode server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
   });
 
-  it('serves the page only with the token, with a strict CSP and a token cookie', async () => {
-    expect((await fetch(`${base()}/`)).status).toBe(401);
-    expect((await fetch(`${base()}/?token=wrong`)).status).toBe(401);
-    const ok = await fetch(server.url);
-    expect(ok.status).toBe(200);
-    expect(ok.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'self'/);
-    const cookie = ok.headers.get('set-cookie')!.split(';')[0];
-    expect(cookie).toContain(server.token);
-    expect((await fetch(`${base()}/assets/a.js`)).status).toBe(401);
-    expect((await fetch(`${base()}/assets/a.js`, { headers: { cookie } })).status).toBe(200);
-    expect((await fetch(`${base()}/../secret.txt?token=${server.token}`)).status).toBe(404);
-    expect((await fetch(`${base()}/%2e%2e/secret.txt?token=${server.token}`)).status).toBe(404);
+  // Issue 11: the token was a cookie, which the browser sends to every other 127.0.0.1 port.
+  it('serves the public page without the token and without a cookie; the bridge needs the token', async () => {
+    const page = await fetch(`${base()}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'self'/);
+    expect((await fetch(server.url)).headers.get('set-cookie')).toBeNull();
+    expect((await fetch(`${base()}/assets/a.js`)).status).toBe(200);
+    expect((await fetch(`${base()}/../secret.txt`)).status).toBe(404);
+    expect((await fetch(`${base()}/%2e%2e/secret.txt`)).status).toBe(404);
+    // The old cookie opens nothing.
+    await expect(connect('', { cookie: `twb_token_${server.port}=${server.token}` })).rejects.toThrow('HTTP 401');
+  });
+
+  it('still refuses a foreign Host for the page (DNS rebinding)', async () => {
+    const r = await new Promise<number>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: `evil.example:${server.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(-1));
+    });
+    expect(r).toBe(403);
   });
 
   it('refuses tokenless, wrong-token and foreign-origin WebSocket upgrades', async () => {

@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { ClientChannel, type ChannelLimits } from './client-channel';
 import type { BridgeHost } from '../../../src-common/bridge';
 import { LIMITS } from '../../../src-common/parse/limits';
-import { contentSecurityPolicy, cookieName, newToken, readCookie, tokenMatches } from './security';
+import { contentSecurityPolicy, newToken, tokenMatches } from './security';
 
 export interface ServerOptions {
   host: BridgeHost;
@@ -46,9 +46,10 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Browser mode: serves the renderer and the bridge on 127.0.0.1 only. Every HTTP request and
- * the WebSocket upgrade need the token (as `?token=` or the cookie the page sets); a foreign
- * Origin or Host (DNS rebinding) is refused.
+ * Browser mode: serves the renderer and the bridge on 127.0.0.1 only. The page and its assets
+ * (the public bundle) need only the right Host; the WebSocket upgrade needs the token as
+ * `?token=` (the page keeps it in sessionStorage, which is per origin and so per port). A
+ * foreign Origin or Host (DNS rebinding) is refused; a malformed target is a 400.
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
@@ -57,8 +58,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const origin = () => `http://127.0.0.1:${port}`;
   const hostOk = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
   const originOk = (o: string | undefined) => o === undefined || o === origin() || o === `http://localhost:${port}`;
-  const authorized = (req: http.IncomingMessage, url: ParsedUrl) =>
-    tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
+  // Only the bridge needs the token, and only as `?token=` on its upgrade: no cookie, which
+  // every other 127.0.0.1 port the browser visits would receive too (cookies ignore ports).
+  const authorized = (url: ParsedUrl) => tokenMatches(url.searchParams.get('token'), token);
 
   const server = http.createServer((req, res) => {
     const deny = (code: number, text: string) => {
@@ -89,7 +91,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!url) return deny(400, 'bad request: malformed URL');
     if (!hostOk(req.headers.host)) return deny(403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
-    if (!authorized(req, url)) return deny(401, 'this server needs the token from the URL it printed (…/?token=…)');
+    // The page and its assets are the public renderer bundle (no data): served without the
+    // token, so the page can drop it from the address bar and still reload. Everything with
+    // data goes through the bridge, which needs it.
 
     let file = path.resolve(root, '.' + url.path);
     if (url.pathname === '/') file = path.join(root, 'index.html');
@@ -111,8 +115,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'x-frame-options': 'DENY',
       'cache-control': file.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
     };
-    // The page's own requests (scripts, styles, the socket) carry the token as a cookie.
-    if (url.pathname === '/') headers['set-cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
     send(200, headers, body);
   };
 
@@ -128,7 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (url.pathname !== BRIDGE_PATH) return refuse(404, 'Not Found');
       if (!hostOk(req.headers.host)) return refuse(403, 'Forbidden');
       if (!originOk(req.headers.origin)) return refuse(403, 'Forbidden');
-      if (!authorized(req, url)) return refuse(401, 'Unauthorized');
+      if (!authorized(url)) return refuse(401, 'Unauthorized');
       wss.handleUpgrade(req, socket, head, (ws) => new ClientChannel(ws, opts.host, opts.channelLimits));
     } catch {
       refuse(500, 'Internal Server Error');

@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { openStore } from '../store';
+import { loadWorkspace } from '../workspace/load';
+import { ClientChannel } from './client-channel';
+import { createBridgeHost } from './handlers';
+
+/** A socket whose writes complete only when the test says so (a client that does not read). */
+class StuckSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  isPaused = false;
+  sent: string[] = [];
+  held: (() => void)[] = [];
+  closed: { code: number; reason: string } | null = null;
+  send(text: string, cb: () => void) {
+    this.sent.push(text);
+    this.held.push(cb);
+  }
+  flush() {
+    const cbs = this.held.splice(0);
+    for (const cb of cbs) cb();
+  }
+  pause() {
+    this.isPaused = true;
+  }
+  resume() {
+    this.isPaused = false;
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason };
+    this.readyState = 2;
+    this.emit('close');
+  }
+  terminate() {
+    this.readyState = 3;
+  }
+  request(id: number, method: string, arg?: unknown) {
+    this.emit('message', Buffer.from(JSON.stringify({ id, method, arg })), false);
+  }
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+// Issue 11: a client that never read its replies grew the host to 1.4 GB; pushed events were
+// buffered the same way.
+describe('per-client backpressure', () => {
+  it('a client whose unsent replies pass the bound is closed with a reason', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test' });
+    const ws = new StuckSocket();
+    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 1024 * 1024, requestsInFlight: 4 });
+    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    for (let i = 1; i <= 400; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
+    for (let i = 0; i < 100 && !ws.closed; i++) await settle();
+    expect(ws.closed).toEqual({ code: 1008, reason: 'more than 1 MiB of replies unsent: this client is not reading' });
+    // Bounded: what was queued when it was closed is the bound plus at most one reply.
+    expect(ws.sent.join('').length).toBeLessThan(1024 * 1024 + 100_000);
+    store.close();
+  });
+
+  it('stops reading a client past the requests in flight, and reads again when they are answered', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test' });
+    const ws = new StuckSocket();
+    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 << 20, requestsInFlight: 2 });
+    ws.request(1, 'app.info');
+    ws.request(2, 'app.info');
+    expect(ws.isPaused).toBe(true);
+    await settle();
+    expect(ws.isPaused).toBe(false);
+    expect(ws.sent.map((t) => (JSON.parse(t) as { id: number }).id)).toEqual([1, 2]);
+    store.close();
+  });
+
+  it('coalesces pushed events while the client is behind, keeping every log line', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test' });
+    const ws = new StuckSocket();
+    new ClientChannel(ws as unknown as WebSocket, host);
+    const update = (n: number, lines: number) => ({
+      runId: 7,
+      simNs: n,
+      cpus: { state: [], busy: [] },
+      counters: { broadcasts: 0, ipisSent: n, lostIpis: 0, lockups: 0, logLines: 0 },
+      newLog: Array.from({ length: lines }, (_, i) => ({ t: n, text: `line ${n}.${i}` })),
+      newLockups: [],
+      guestExits: {},
+    });
+    host.emit('onRunUpdate', update(0, 40_000)); // about 1.5 MB: the client is now behind
+    for (let n = 1; n <= 500; n++) {
+      host.emit('onRunUpdate', update(n, 1));
+      host.emit('onRunProgress', { runId: 7, state: 'running', simNs: n, durationNs: 1000, wallSeconds: n, etaSeconds: null, speed: null });
+    }
+    expect(ws.sent.length).toBe(1);
+    ws.flush();
+    const events = ws.sent.slice(1).map((t) => JSON.parse(t) as { event: string; payload: { simNs: number; newLog?: { text: string }[] } });
+    expect(events.map((e) => e.event).sort()).toEqual(['onRunProgress', 'onRunUpdate']);
+    const merged = events.find((e) => e.event === 'onRunUpdate')!.payload;
+    expect(merged.simNs).toBe(500);
+    expect(merged.newLog!.map((l) => l.text)).toEqual(Array.from({ length: 500 }, (_, i) => `line ${i + 1}.0`));
+    expect(events.find((e) => e.event === 'onRunProgress')!.payload.simNs).toBe(500);
+    store.close();
+  });
+});
