@@ -1,4 +1,4 @@
-/* global location, sessionStorage -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global location -- functions passed to page.evaluate/waitForFunction run in the page */
 // Helpers shared by the e2e files (Playwright runs only *.e2e.mjs, so this is not a test file).
 
 /** Waits until the app frame has loaded its first workspace list. */

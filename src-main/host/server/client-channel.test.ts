@@ -87,11 +87,12 @@ describe('per-client backpressure', () => {
       newLog: Array.from({ length: lines }, (_, i) => ({ t: n, text: `line ${n}.${i}` })),
       newLockups: [],
       guestExits: {},
+      samples: [],
     });
     host.emit('onRunUpdate', update(0, 40_000)); // about 1.5 MB: the client is now behind
     for (let n = 1; n <= 500; n++) {
       host.emit('onRunUpdate', update(n, 1));
-      host.emit('onRunProgress', { runId: 7, state: 'running', simNs: n, durationNs: 1000, wallSeconds: n, etaSeconds: null, speed: null });
+      host.emit('onRunProgress', { runId: 7, workspaceId: 1, state: 'running', simNs: n, durationNs: 1000, wallSeconds: n, etaSeconds: null, speed: null });
     }
     expect(ws.sent.length).toBe(1);
     ws.flush();

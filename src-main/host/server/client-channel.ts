@@ -121,13 +121,16 @@ function eventKey(e: EventMessage): string {
   return e.event;
 }
 
-/** A newer event of the same key; run updates keep the log lines and lockups of both. */
+/** The parts of a run update that are deltas (since the previous update): a merge keeps both. */
+const DELTAS = ['newLog', 'newLockups', 'samples'] as const;
+
+/** A newer event of the same key; run updates keep the log lines, lockups and samples of both. */
 function merge(prev: EventMessage, next: EventMessage): EventMessage {
   if (next.event !== 'onRunUpdate') return next;
-  type U = { newLog: unknown[]; newLockups: unknown[] };
-  const a = prev.payload as U;
-  const b = next.payload as U;
-  return { event: next.event, payload: { ...b, newLog: [...a.newLog, ...b.newLog].slice(-MERGED_ENTRIES), newLockups: [...a.newLockups, ...b.newLockups].slice(-MERGED_ENTRIES) } };
+  const a = prev.payload as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...(next.payload as Record<string, unknown>) };
+  for (const k of DELTAS) if (Array.isArray(a[k]) && Array.isArray(merged[k])) merged[k] = [...(a[k] as unknown[]), ...(merged[k] as unknown[])].slice(-MERGED_ENTRIES);
+  return { event: next.event, payload: merged };
 }
 
 /**
