@@ -11,7 +11,8 @@ import path from 'node:path';
 import { FieldError } from '../../src-common/parse/field-error';
 import { parseWorkspace } from '../../src-common/workspace';
 import { parseLitmus } from '../../src-main/engine/litmus/parse';
-import { parseStressArgs } from '../../src-main/engine/stress/parse';
+import { parseStressArgs, parseStressCommand } from '../../src-main/engine/stress/parse';
+import { parseJsonText } from '../../src-common/parse/json';
 import { importHwlocXml } from '../../src-main/host/import/hwloc';
 import { exportLibvirtXml, importLibvirtXml } from '../../src-main/host/import/libvirt';
 import { importSynthetic } from '../../src-main/host/import/synthetic';
@@ -96,8 +97,51 @@ function applyDoc(doc: unknown, [pick, value]: [number, unknown]): unknown {
   return copy;
 }
 
-export type Importer = 'workspace-json' | 'workspace-text' | 'stress' | 'litmus' | 'hwloc' | 'libvirt' | 'synthetic';
-export const IMPORTERS: Importer[] = ['workspace-json', 'workspace-text', 'stress', 'litmus', 'hwloc', 'libvirt', 'synthetic'];
+export type Importer = 'workspace-json' | 'workspace-text' | 'stress' | 'litmus' | 'hwloc' | 'libvirt' | 'synthetic' | 'oversized';
+export const IMPORTERS: Importer[] = ['workspace-json', 'workspace-text', 'stress', 'litmus', 'hwloc', 'libvirt', 'synthetic', 'oversized'];
+
+/**
+ * Inputs at and past the limits (docs/limits.md) in every importer: huge counts, long cpusets,
+ * deep nesting, non-finite numbers. Each must be refused precisely, quickly, without building
+ * what it asks for.
+ */
+const bigCount = fc.oneof(fc.integer({ min: 4000, max: 5000 }), fc.constantFrom(12_000_000, 2 ** 31, 2 ** 53, 9223372036854775807n), fc.bigInt({ min: 1n, max: 2n ** 70n }));
+const longCpuset = fc.oneof(
+  fc.tuple(fc.nat({ max: 20_000_000 }), fc.nat({ max: 20_000_000 })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+  fc.integer({ min: 1, max: 9000 }).map((n) => Array.from({ length: n }, (_, i) => String(i)).join(',')),
+  fc.integer({ min: 1, max: 3000 }).map((n) => Array(n).fill('0-16383').join(',')),
+);
+function oversized(pick: number, count: bigint | number, cpuset: string, depth: number): unknown {
+  const n = String(count);
+  switch (pick % 7) {
+    case 0:
+      return importLibvirtXml(`<domain><name>g</name><memory>1048576</memory><vcpu>${n}</vcpu></domain>`, SEED.host);
+    case 1:
+      return importLibvirtXml(`<domain><name>g</name><memory>1048576</memory><vcpu cpuset="${cpuset}">4</vcpu></domain>`);
+    case 2:
+      return importSynthetic(`pack:${n} core:${n} pu:4`);
+    case 3: {
+      const r = parseStressArgs(['--io', n, '--cpu', n]);
+      if (r.kind === 'error') throw new Error(`stress: ${r.message}`);
+      return parseStressCommand(`stress --io ${n} --vm ${n}`);
+    }
+    case 4: {
+      const ws = structuredClone(SEED);
+      ws.guests[0].vcpupin[0].cpuset = cpuset;
+      ws.guests[0].smp.cores = Number(count);
+      return parseWorkspace(ws);
+    }
+    case 5: {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = [v];
+      return parseJsonText(`{"schemaVersion":1,"name":"d","host":${JSON.stringify(v)}}`);
+    }
+    default: {
+      const text = JSON.stringify(SEED).replace(/"memoryBytes":\d+/, `"memoryBytes":${depth % 2 ? '1e400' : '-1e999'}`);
+      return parseWorkspace(parseJsonText(text));
+    }
+  }
+}
 
 /** Runs `numRuns` random/mutated inputs through one importer; throws on the first bad outcome. */
 export function fuzzImporter(which: Importer, numRuns: number, seed = 42): Outcome {
@@ -184,6 +228,12 @@ export function fuzzImporter(which: Importer, numRuns: number, seed = 42): Outco
     case 'libvirt':
       fc.assert(
         fc.property(fc.nat(), fc.array(textMutation, { minLength: 1, maxLength: 3 }), (pick, ms) => judge(out, () => importLibvirtXml(ms.reduce(applyText, LIBVIRT[pick % LIBVIRT.length]), SEED.host))),
+        opts,
+      );
+      break;
+    case 'oversized':
+      fc.assert(
+        fc.property(fc.nat(), bigCount, longCpuset, fc.integer({ min: 65, max: 2000 }), (pick, count, cpuset, depth) => judge(out, () => oversized(pick, count, cpuset, depth))),
         opts,
       );
       break;

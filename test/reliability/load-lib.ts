@@ -5,6 +5,7 @@
  * src-main/host/server/load.test.ts (the quick variant).
  */
 import http from 'node:http';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -19,6 +20,8 @@ export interface LoadOptions {
   badConcurrency?: number;
   /** Give up on one request / attempt after this long. */
   timeoutMs?: number;
+  /** Names of the workspaces the clients create start with this (default 'load'). */
+  prefix?: string;
 }
 
 export interface LoadResult {
@@ -113,7 +116,7 @@ async function authenticated(o: LoadOptions) {
     for (let r = 0; r < o.rounds; r++) {
       await attempt('app.info');
       await attempt('workspaces.list');
-      const name = `load c${c} r${r}`;
+      const name = `${o.prefix ?? 'load'} c${c} r${r}`;
       const rec = (await attempt('workspaces.create', { name })) as { id: number; name: string } | undefined;
       if (rec === undefined) {
         failures.push(`client ${c}: workspaces.get skipped (create failed)`);
@@ -214,3 +217,62 @@ function open(o: LoadOptions, query: string, headers: Record<string, string>): P
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * Random request targets without a token, sent as raw request lines (as `curl -g --path-as-is`
+ * would): `//[`, bad %-escapes, brackets, control-free junk. Each must get an HTTP status line
+ * (any status: a crash or a dropped connection is the failure). Returns the statuses seen.
+ */
+export async function fuzzTargets(o: { port: number; count: number; seed?: number }): Promise<{ statuses: Record<string, number>; dropped: number }> {
+  const ALPHABET = ['/', '[', ']', '%', 'E0', 'A4', '%A', '%%', '..', '?', '#', '@', ':', '\\', 'token=', 'bridge', 'assets', '~', '{', '}', '|', '^', '`', 'é', '%00', '%2e', '%2f'];
+  let s = o.seed ?? 1;
+  const rand = (n: number) => ((s = (s * 1103515245 + 12345) & 0x7fffffff), s % n);
+  const statuses: Record<string, number> = {};
+  let dropped = 0;
+  for (let i = 0; i < o.count; i++) {
+    let target = rand(3) === 0 ? '//' : '/';
+    for (let k = rand(12); k > 0; k--) target += ALPHABET[rand(ALPHABET.length)];
+    const upgrade = rand(4) === 0;
+    const status = await new Promise<string>((resolve) => {
+      const sock = net.connect(o.port, '127.0.0.1', () =>
+        sock.write(
+          `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${o.port}\r\n${upgrade ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' : 'Connection: close\r\n'}\r\n`,
+        ),
+      );
+      let got = '';
+      sock.setTimeout(10_000, () => sock.destroy());
+      sock.on('data', (d) => {
+        got += d.toString('latin1');
+        if (got.includes('\r\n')) {
+          sock.destroy();
+          resolve(got.split('\r\n')[0].split(' ')[1] ?? 'garbage');
+        }
+      });
+      sock.on('close', () => resolve(got ? got.split('\r\n')[0].split(' ')[1] ?? 'garbage' : 'dropped'));
+      sock.on('error', () => resolve('dropped'));
+    });
+    if (status === 'dropped') dropped++;
+    else statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+  return { statuses, dropped };
+}
+
+/**
+ * A client that sends requests and never reads the replies (its socket paused): the server must
+ * close it with a reason (1008) once its unsent replies pass the bound, and keep serving others.
+ * Resolves with the close code and reason the client finally sees.
+ */
+export async function slowReader(o: { port: number; token: string; requests: number }): Promise<{ code: number; reason: string }> {
+  const ws = await open({ ...o, clients: 0, rounds: 0, badAttempts: 0 }, `?token=${o.token}`, { origin: `http://127.0.0.1:${o.port}` });
+  const raw = (ws as unknown as { _socket: net.Socket })._socket;
+  raw.pause();
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  // Each reply is a few hundred KB: a workspace export with a large view.
+  const doc = { schemaVersion: 1, name: 'slow', host: { name: 'h', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 24, memoryBytes: 2 ** 30 }] }, guests: [], devices: { mhi: [], aie: null, dmabuf: { exporters: [], importers: [] } }, workloads: [], kernel: { barriers: { beforeSet: false, afterClear: false } }, params: {}, view: { positions: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node-${i}-${'x'.repeat(40)}`, { x: i, y: i }])) } };
+  const text = (id: number) => JSON.stringify({ id, method: 'transfer.exportWorkspace', arg: { document: doc } });
+  for (let i = 1; i <= o.requests; i++) ws.send(text(i));
+  // Give the server time to answer into the full socket, then start reading to see the close.
+  await new Promise((r) => setTimeout(r, 2000));
+  raw.resume();
+  return Promise.race([closed, new Promise<{ code: number; reason: string }>((r) => setTimeout(() => (ws.terminate(), r({ code: 0, reason: 'not closed' })), 30_000))]);
+}

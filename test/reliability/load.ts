@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REQUESTS_PER_ROUND, runLoad } from './load-lib';
+import { REQUESTS_PER_ROUND, fuzzTargets, runLoad, slowReader } from './load-lib';
 
 const clients = Number(process.argv[2] ?? 50);
 const rounds = Number(process.argv[3] ?? 5);
@@ -43,7 +43,13 @@ const url = await new Promise<URL>((resolve, reject) => {
 });
 if (url.hostname !== '127.0.0.1') throw new Error(`twb serve printed a non-loopback URL: ${url.href}`);
 
-const r = await runLoad({ port: Number(url.port), token: url.searchParams.get('token') ?? '', clients, rounds, badAttempts });
+const port = Number(url.port);
+const token = url.searchParams.get('token') ?? '';
+// Alongside the load: a client that never reads its replies (closed by the server at 64 MiB
+// unsent), then random malformed targets without a token.
+const [r, slow] = await Promise.all([runLoad({ port, token, clients, rounds, badAttempts }), slowReader({ port, token, requests: 300 })]);
+const targets = await fuzzTargets({ port, count: badAttempts, seed: 20261122 });
+const alive = await runLoad({ port, token, clients: 1, rounds: 1, badAttempts: 0, prefix: 'after' });
 stop();
 clearTimeout(watchdog);
 
@@ -53,7 +59,9 @@ console.log(`latency (ms, under the unauthenticated load): p50 ${r.p50Ms}, p95 $
 console.log(`unauthenticated: ${badAttempts} attempts; refused ${r.refused}, accepted ${r.accepted}, other ${r.other}`);
 for (const [kind, outcomes] of Object.entries(r.byKind)) console.log(`  ${kind}: ${Object.entries(outcomes).map(([k, n]) => `${n} × ${k}`).join(', ')}`);
 console.log(`wall time ${(r.wallMs / 1000).toFixed(2)} s`);
+console.log(`slow reader (300 requests of ~300 KB replies, never read): closed with ${slow.code} '${slow.reason}'`);
+console.log(`malformed targets without a token: ${badAttempts}; statuses ${JSON.stringify(targets.statuses)}, dropped ${targets.dropped}; served afterwards: ${alive.failures.length === 0 ? 'yes' : alive.failures.join('; ')}`);
 for (const f of r.failures.slice(0, 10)) console.log(`  FAIL ${f}`);
-const ok = r.accepted === 0 && r.other === 0 && r.refused === badAttempts && r.failed === 0 && r.served === asked;
+const ok = r.accepted === 0 && r.other === 0 && r.refused === badAttempts && r.failed === 0 && r.served === asked && slow.code === 1008 && targets.dropped === 0 && alive.failures.length === 0;
 console.log(ok ? 'OK' : 'FAIL');
 process.exit(ok ? 0 : 1);

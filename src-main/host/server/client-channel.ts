@@ -6,6 +6,8 @@ import { LIMITS } from '../../../src-common/parse/limits';
 
 /** Unsent bytes above which pushed events wait (and are coalesced) instead of being sent. */
 const EVENT_HIGH_WATER = 1024 * 1024;
+/** How long a client closed for not reading has to read the close frame before it is ended. */
+const CLOSE_GRACE_MS = 10_000;
 /** Log lines and lockups one coalesced run update keeps (the newest; the run's history has all). */
 const MERGED_ENTRIES = 10_000;
 
@@ -107,9 +109,10 @@ export class ClientChannel {
   private closeFor(reason: string): void {
     this.pending.clear();
     this.gone.abort();
-    // 1008 (policy violation); the close frame may never get through a full buffer, so end it after a grace period.
+    // 1008 (policy violation). The close frame waits behind what is already queued: a client
+    // that starts reading within the grace period sees the reason; one that never does is ended.
     this.ws.close(1008, reason);
-    setTimeout(() => this.ws.terminate(), 1000).unref();
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 }
 
