@@ -22,7 +22,7 @@ export const JOB_BUDGET = {
   /** The job thread's V8 heap (old generation), MB. */
   memoryMb: 512,
   /** Wall time before the thread is ended, ms. */
-  wallMs: 30_000,
+  wallMs: 60_000,
   /** Jobs waiting for a thread; more are refused as busy. */
   queue: 32,
 };
