@@ -2,7 +2,9 @@
  * `twb explore litmus PATH…`: judges litmus tests (PPC assembly or kernel C, files or directories
  * of *.litmus) under the POWER model, one `Observation` line per test as herd7 prints it, then
  * `N tests, N Sometimes, N Never, N errors` (Always counts with Sometimes' neighbours: it is
- * listed only when non-zero). `--jobs N` judges N tests at a time in worker threads.
+ * listed only when non-zero). `--jobs N` judges N tests at a time in worker threads; each test
+ * has a heap and a wall-time budget there, so a test too large to explore ends with a message
+ * naming the budget instead of V8 aborting out of memory (the model's own bounds catch most).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,10 @@ import { judgeSource, type LitmusVerdict } from './explore-litmus-judge';
 export interface LitmusRunOptions {
   jobs: number;
   states: boolean;
+  /** Wall time one test may take (ms). */
+  timeLimitMs: number;
+  /** Heap of each worker thread (MB). */
+  memoryMb: number;
 }
 
 /** Bound on the number of tests one command judges. */
@@ -41,28 +47,42 @@ export function collectLitmusFiles(paths: string[]): string[] {
   return out;
 }
 
-/** Judges every file, `jobs` at a time; calls `onResult` in the files' order. */
+/** Judges every file, `jobs` at a time, each within its budgets; calls `onResult` in the files' order. */
 export async function judgeFiles(files: string[], opts: LitmusRunOptions, onResult: (r: LitmusVerdict) => void): Promise<void> {
   const jobs = Math.max(1, Math.min(opts.jobs, files.length));
-  if (jobs === 1) {
-    for (const f of files) onResult(judgeSource(f, readOrError(f), opts.states));
-    return;
-  }
   const pool = new Piscina<{ file: string; source: string | { message: string }; states: boolean }, LitmusVerdict>({
     filename: new URL('./explore-litmus-boot.mjs', import.meta.url).href,
     minThreads: jobs,
     maxThreads: jobs,
+    resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
   });
+  // A worker that runs out of heap is replaced by piscina; the task's rejection carries the reason.
+  pool.on('error', () => {});
+  const judge = async (file: string): Promise<LitmusVerdict> => {
+    const source = readOrError(file);
+    try {
+      return await pool.run(
+        { file, source: typeof source === 'string' ? source : { message: source.message }, states: opts.states },
+        { signal: AbortSignal.timeout(opts.timeLimitMs) },
+      );
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      if (err.name === 'AbortError') return { file, error: `${file}: the exploration stopped after its ${formatMs(opts.timeLimitMs)} budget (--time-limit)` };
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return { file, error: `${file}: the exploration ran out of its ${opts.memoryMb} MB heap (--memory-limit)` };
+      return { file, error: `${file}: ${err.message}` };
+    }
+  };
   try {
     // Results are printed in the files' order as they complete.
-    const pending = files.map((file) => {
-      const source = readOrError(file);
-      return pool.run({ file, source: typeof source === 'string' ? source : { message: source.message }, states: opts.states });
-    });
+    const pending = files.map(judge);
     for (const p of pending) onResult(await p);
   } finally {
     await pool.destroy();
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function readOrError(file: string): string | Error {

@@ -66,3 +66,33 @@ describe('twb explore', () => {
     expect(twb('explore', 'litmus', path.join(dir, 'nope')).stderr).toBe(`twb: cannot read ${path.join(dir, 'nope')}: no such file or directory\n`);
   });
 });
+
+// A litmus test too large to explore once ran V8 out of memory after 131 s. The model's bounds
+// refuse most such tests at once; what gets past them runs in a worker with a heap and a time budget.
+describe('twb explore litmus: budgets', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-explore-big-'));
+  const big = path.join(dir, 'big.litmus');
+  const threads = Array.from({ length: 10 }, (_, t) => {
+    const decls = Array.from({ length: 10 }, (_, i) => `\tint r${i};`).join('\n');
+    const body = Array.from({ length: 20 }, (_, i) => (i % 2 ? `\tWRITE_ONCE(*x${(t + i) % 4}, ${i});` : `\tr${i / 2} = READ_ONCE(*x${(t + i + 1) % 4});`)).join('\n');
+    return `P${t}(int *x0, int *x1, int *x2, int *x3)\n{\n${decls}\n${body}\n}\n`;
+  });
+  fs.writeFileSync(big, `C big\n\n{}\n\n${threads.join('\n')}\nexists (x0=1)\n`);
+
+  it('10 threads x 20 instructions end with a message naming the bound', () => {
+    const r = twb('explore', 'litmus', big);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^twb: .*big\.litmus: .*too many/);
+  }, 120_000);
+
+  it('a test past its time budget ends with a message naming the budget', () => {
+    const r = twb('explore', 'litmus', path.join(LITMUS, 'MP.litmus'), '--time-limit', '1ms');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`twb: ${path.join(LITMUS, 'MP.litmus')}: the exploration stopped after its 1 ms budget (--time-limit)\n`);
+  }, 120_000);
+
+  it('budgets are validated', () => {
+    expect(twb('explore', 'litmus', big, '--memory-limit', '12x').stderr).toBe("twb: --memory-limit: expected 64..65536 (MB), got '12x'\n");
+    expect(twb('explore', 'litmus', big, '--time-limit', 'soon').stderr).toMatch(/^twb: --time-limit: /);
+  }, 120_000);
+});

@@ -5,6 +5,7 @@ import { exploreIpi } from '../../engine/ipi/explore-ipi';
 import { BARRIER_VARIANTS, barriersOf, type BarrierVariant } from '../../engine/ipi/handshake';
 import { collectLitmusFiles, defaultJobs, judgeFiles } from './explore-litmus';
 import { type LitmusVerdict, observationLine } from './explore-litmus-judge';
+import { parseDuration } from '../../../src-common/parse/duration';
 
 const VARIANT_DOC: Record<BarrierVariant, string> = {
   none: 'no smp_mb() before setting host_ipi, none after clearing it (the old kvmppc_set_host_ipi(cpu, 0/1))',
@@ -47,14 +48,25 @@ export function registerExplore(program: Command): void {
     .option('--jobs <n>', 'judge N tests at a time in worker threads', String(defaultJobs()))
     .option('--states', "also print herd7's whole report (final states, witnesses, condition) for each test")
     .option('--json <file>', 'also write every verdict {file, name, observation, positive, negative, states} or {file, error} to FILE')
-    .action(async (paths: string[], opts: { jobs: string; states?: boolean; json?: string }) => {
+    .option('--time-limit <duration>', 'give up on a test after this long (the state space of a large test grows exponentially)', '10m')
+    .option('--memory-limit <MB>', 'the heap of each worker thread; a test that needs more is given up with a message', '2048')
+    .action(async (paths: string[], opts: { jobs: string; states?: boolean; json?: string; timeLimit: string; memoryLimit: string }) => {
       const jobs = Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new CliError(`--jobs: expected an integer from 1 to 64, got '${opts.jobs}'`);
+      let timeLimitMs: number;
+      try {
+        timeLimitMs = parseDuration(opts.timeLimit) / 1e6;
+      } catch (e) {
+        throw new CliError(`--time-limit: ${(e as Error).message}`);
+      }
+      if (!(timeLimitMs >= 1 && timeLimitMs <= 24 * 3600_000)) throw new CliError(`--time-limit: expected 1ms to 24h, got '${opts.timeLimit}'`);
+      const memoryMb = Number(opts.memoryLimit);
+      if (!/^\d+$/.test(opts.memoryLimit) || memoryMb < 64 || memoryMb > 65536) throw new CliError(`--memory-limit: expected 64..65536 (MB), got '${opts.memoryLimit}'`);
       const files = collectLitmusFiles(paths);
       if (files.length === 0) throw new CliError(`no .litmus files in ${paths.join(' ')}`);
       const verdicts: LitmusVerdict[] = [];
       const counts = { Sometimes: 0, Never: 0, Always: 0, errors: 0 };
-      await judgeFiles(files, { jobs, states: opts.states === true }, (v) => {
+      await judgeFiles(files, { jobs, states: opts.states === true, timeLimitMs: Math.round(timeLimitMs), memoryMb }, (v) => {
         verdicts.push(v);
         if (v.error) {
           counts.errors++;
