@@ -18,6 +18,19 @@ export function vcpuPlans(g: Guest, topo: HostTopology): VcpuPlan[] {
 }
 
 /**
+ * MMU warnings: the host is a POWER9 running KVM-HV, whose guests are radix (or HPT); shadow
+ * paging, TDP and kvm-intel's bypass_guest_pf are x86 paths (seed kvm-mmu-remove-bypass-guest-pf).
+ * The run still simulates their exit counts, as a what-if, but says that no such host exists.
+ */
+export function mmuWarnings(g: Guest): string[] {
+  const out: string[] = [];
+  if (g.mmu !== 'radix')
+    out.push(`guest ${g.name}: mmu '${g.mmu}' is an x86 MMU mode; a POWER9 KVM-HV host runs radix guests (its exits are simulated as on x86)`);
+  if (g.bypassGuestPf) out.push(`guest ${g.name}: bypassGuestPf is kvm-intel's bypass_guest_pf, an x86 shadow-paging option; it does not exist on a POWER9 host`);
+  return out;
+}
+
+/**
  * Placement warnings (docs/architecture.md §3.2): a guest whose virtual cores have more threads than the
  * host's cores, and a pinning that leaves the vCPUs of one virtual core no physical core in common.
  */

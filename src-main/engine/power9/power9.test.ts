@@ -3,7 +3,7 @@ import { Rng } from '../core';
 import { CpuStates } from './cpus';
 import { placeTasks } from './placement';
 import { HostTopology } from './topology';
-import { placementWarnings } from '../kvm/guest';
+import { mmuWarnings, placementWarnings } from '../kvm/guest';
 import { exitsPerGuestFault } from '../kvm/mmu';
 
 const seedHost = new HostTopology({ threadsPerCore: 4, sockets: [{ cores: 16, memoryBytes: 1 }, { cores: 16, memoryBytes: 1 }] });
@@ -49,6 +49,15 @@ describe('KVM guests', () => {
     ]);
     expect(placementWarnings(guest({ smp: { sockets: 1, cores: 1, threads: 8 } }), seedHost)[0]).toMatch(/8 threads per virtual core exceed the host's 4/);
     expect(placementWarnings(guest({ vcpupin: [{ vcpu: 0, cpuset: '0-3' }, { vcpu: 1, cpuset: '1-4,^2' }] }), seedHost)).toEqual([]);
+  });
+
+  it('warns that shadow paging, TDP and bypass_guest_pf are x86 modes a POWER9 host does not have', () => {
+    expect(mmuWarnings(guest({}))).toEqual([]);
+    expect(mmuWarnings(guest({ mmu: 'shadow', bypassGuestPf: true }))).toEqual([
+      "guest G: mmu 'shadow' is an x86 MMU mode; a POWER9 KVM-HV host runs radix guests (its exits are simulated as on x86)",
+      "guest G: bypassGuestPf is kvm-intel's bypass_guest_pf, an x86 shadow-paging option; it does not exist on a POWER9 host",
+    ]);
+    expect(mmuWarnings(guest({ mmu: 'tdp' }))).toHaveLength(1);
   });
 
   it('counts shadow-paging exits per guest fault: bypass_guest_pf saves the non-present trap', () => {

@@ -6,7 +6,7 @@ import { type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '
 import { createPowerFabric } from '../ipi/power-fabric';
 import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
-import { placementWarnings } from '../kvm/guest';
+import { mmuWarnings, placementWarnings } from '../kvm/guest';
 import { Machine } from './machine';
 import { runProblems } from './validate';
 
@@ -114,7 +114,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   const cpus = new CpuStates(topo.cpuCount);
   const fabric = (opts.fabric ?? createPowerFabric)({ sim, cpus, barriers: ws.kernel.barriers });
   const machine = new Machine(sim, ws, topo, cpus, fabric);
-  const warnings = ws.guests.flatMap((g) => placementWarnings(g, topo));
+  const warnings = ws.guests.flatMap((g) => [...placementWarnings(g, topo), ...mmuWarnings(g)]);
   sim.add(machine);
   sim.add(fabric);
   for (const w of warnings) sim.printk(`KVM: ${w}`);
