@@ -1,143 +1,116 @@
 /**
- * One detailed handshake episode: the memory-model machine of the handshake (handshake.ts)
- * driven in time. Every operation becomes performable after a delay drawn from a seeded Rng
- * (a store's visibility delay, a load's latency), counted from when it was issued or, if
- * fences or coherence held it back, from when it was allowed to go; the machine's rules decide
- * what may go at all. The enabled transition that is ready first happens next. The target
- * starts in a guest with an empty store queue (episodes are `ipi.overlap_window_ns` apart, so
- * nothing of an earlier one is still pending).
+ * One handshake episode in time: the code paths of handshake.ts for a target CPU in the guest and
+ * the senders whose IPIs (or kicks) reach it close together, run by the timed driver
+ * (timed-run.ts) with the calibrated store timing. The target starts in the guest with nothing
+ * pending (episodes are far enough apart that nothing of an earlier one is still in flight).
+ *
+ * Which senders lost their work is read off the run, by mechanism: when the run ends with every
+ * sender done and the target back in the guest with no doorbell pending, a sender's csd (or woken
+ * task) is stuck if its llist_add came after the target's last llist_del_all of that queue — no
+ * later demux will look at it, because no doorbell is coming.
  */
 import type { Rng } from '../core';
-import type { ModelParams } from '../params';
-import { compile, Machine, Op, type MachineState, type Program } from '../memory-model/legacy';
+import { compile, Machine, Op, type CInstr, type Program } from '../memory-model';
 import type { Barriers } from './fabric';
-import { lostMessages } from './explore-ipi';
-import { handshakeProgram, type HandshakeSetup, type SenderKind } from './handshake';
+import { handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
+import { runTimed, type OpDelays, type TimedEvent } from './timed-run';
 
 export interface EpisodeSender {
-  msg: SenderKind;
-  /** When the sender starts smp_muxed_ipi_set_message, relative to the episode (ns, may be < 0). */
+  kind: SenderKind;
+  /** When the sender starts, relative to the episode (ns, may be < 0). */
   at: number;
 }
 
 export interface EpisodeResult {
-  /** Index into the senders of each IPI whose message was left unprocessed with no doorbell coming. */
-  lost: number[];
-  /** When the target finished its last handler, relative to the episode origin (ns). */
+  /** Indices into the senders whose queued work (csd, woken task) is left stuck. */
+  stuck: number[];
+  /** Time of the last transition, relative to the episode origin (ns). */
   span: number;
 }
 
+/** Durations of the target's control steps and the doorbell (ns). */
 export interface EpisodeTiming {
   stepNs: number;
-  loadNs: number;
-  storeNs: number;
-  stallFraction: number;
-  stallNs: number;
-  stallCapNs: number;
+  syncNs: number;
+  lwsyncNs: number;
   deliveryNs: number;
-  guestExitNs: number;
+  costs: Record<ControlCost, number>;
+  delays: OpDelays;
 }
 
-export function episodeTiming(p: ModelParams): EpisodeTiming {
-  return {
-    stepNs: p.get('ipi.step_ns'),
-    loadNs: p.get('ipi.load_ns'),
-    storeNs: p.get('ipi.store_visible_ns'),
-    stallFraction: p.get('ipi.store_stall_fraction'),
-    stallNs: p.get('ipi.store_stall_ns'),
-    stallCapNs: p.get('ipi.overlap_window_ns') / 4,
-    deliveryNs: p.get('ipi.delivery_ns'),
-    guestExitNs: p.get('ipi.guest_exit_ns'),
-  };
+interface Compiled {
+  prog: Program;
+  machine: Machine;
+  setup: HandshakeSetup;
+  costs: (BranchCost | undefined)[][];
+  /** Location index of each sender's queue (-1 for kicks). */
+  queueLocs: number[];
 }
 
-const programCache = new Map<string, { prog: Program; setup: HandshakeSetup }>();
+const cache = new Map<string, Compiled>();
 
-function programFor(b: Barriers, msgs: SenderKind[]): { prog: Program; setup: HandshakeSetup } {
-  const key = `${b.beforeSet}${b.afterClear}:${msgs.join(',')}`;
-  let p = programCache.get(key);
-  if (!p) {
-    const setup: HandshakeSetup = { target: 'T', senders: msgs.map((msg, i) => ({ cpu: `S${i}`, msg })) };
-    p = { prog: compile(handshakeProgram(b, setup)), setup };
-    programCache.set(key, p);
-  }
-  return p;
-}
-
-/** Runs the handshake of `senders` to one target in a guest; returns which IPIs were lost. */
-export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng): EpisodeResult {
-  // One message word per kind: two senders of the same kind share it (they OR the same byte).
-  const msgs = senders.map((s) => s.msg);
-  const { prog, setup } = programFor(b, msgs);
-  const m = new Machine(prog);
-  const origin = Math.min(...senders.map((s) => s.at));
-  const startAt = [0, ...senders.map((s) => s.at - origin)];
-  let s: MachineState = m.initial();
-  let now = 0;
-  // Per thread, per issue sequence number: issue time, the delay drawn, when first allowed.
-  const issued: number[][] = prog.threads.map(() => []);
-  const delay: number[][] = prog.threads.map(() => []);
-  const allowed: number[][] = prog.threads.map(() => []);
-  const doorbellAt: number[] = prog.threads.map(() => Infinity);
-  let lastHandlerEnd = 0;
-
-  const draw = (op: Op): number => {
-    if (op === Op.Load) return rng.exp(t.loadNs);
-    if (op === Op.Store || op === Op.Xchg) {
-      if (rng.chance(t.stallFraction)) return Math.min(t.stallCapNs, rng.exp(t.stallNs));
-      return rng.exp(t.storeNs);
-    }
-    return t.stepNs;
-  };
-  const noteIssued = (): void => {
-    for (let ti = 0; ti < s.threads.length; ti++) {
-      const th = s.threads[ti];
-      for (let k = 0; k < th.window.length; k++) {
-        const seq = th.seqs[k];
-        if (issued[ti][seq] !== undefined) continue;
-        issued[ti][seq] = Math.max(now, startAt[ti]) + k * t.stepNs;
-        delay[ti][seq] = draw(prog.threads[ti].code[th.window[k]].op);
-      }
-    }
-  };
-  noteIssued();
-
-  for (let guard = 0; guard < 100_000; guard++) {
-    const moves = m.enabled(s);
-    if (moves.length === 0) break;
-    let best = -1;
-    let bestAt = Infinity;
-    moves.forEach((tr, i) => {
-      const th = s.threads[tr.thread];
-      let at: number;
-      if (tr.kind === 'perform') {
-        const seq = th.seqs[tr.index];
-        if (allowed[tr.thread][seq] === undefined) allowed[tr.thread][seq] = now;
-        at = Math.max(issued[tr.thread][seq], allowed[tr.thread][seq]) + delay[tr.thread][seq];
-      } else {
-        const ins = prog.threads[tr.thread].code[th.pc];
-        // Taking a doorbell: it must have arrived. A branch on host_ipi == 1 is the exit to the host.
-        at = ins.op === Op.TakeDoorbell ? doorbellAt[tr.thread] : now + t.guestExitNs;
-      }
-      if (at < bestAt) {
-        bestAt = at;
-        best = i;
-      }
+function compiled(b: Barriers, kinds: readonly SenderKind[]): Compiled {
+  const key = `${b.beforeSet}${b.afterClear}:${kinds.join(',')}`;
+  let c = cache.get(key);
+  if (!c) {
+    const setup: HandshakeSetup = { target: 'T', senders: kinds.map((kind, i) => ({ cpu: `S${i}`, kind })) };
+    const h = handshakeProgram(b, setup);
+    const prog = compile(h.src);
+    const queueLocs = kinds.map((k) => {
+      const q = queueOf(k);
+      return q ? prog.locs.indexOf(queueLoc('T', q)) : -1;
     });
-    if (best < 0 || bestAt === Infinity) break;
-    now = Math.max(now, bestAt);
-    const tr = moves[best];
-    const res = m.apply(s, tr);
-    for (const e of res.events) {
-      const ins = prog.threads[e.thread].code[e.pc];
-      if (e.kind === 'perform' && ins.op === Op.Msgsnd) doorbellAt[ins.target] = Math.min(doorbellAt[ins.target], now + t.deliveryNs);
-      if (e.kind === 'control' && ins.op === Op.TakeDoorbell) doorbellAt[e.thread] = Infinity;
-      if (e.kind === 'perform' && ins.op === Op.Xchg) lastHandlerEnd = now;
-    }
-    s = res.state;
-    noteIssued();
+    c = { prog, machine: new Machine(prog), setup, costs: h.costs, queueLocs };
+    cache.set(key, c);
   }
-  const lostKinds = lostMessages(prog, setup, s, m);
-  const lost = senders.map((x, i) => (x.msg !== 'KICK' && lostKinds.includes(x.msg) ? i : -1)).filter((i) => i >= 0);
-  return { lost, span: lastHandlerEnd + origin };
+  return c;
+}
+
+/** Runs the episode; `onEvent` sees every operation in performed order (the recorder hook). */
+export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: (e: TimedEvent) => void): EpisodeResult {
+  const c = compiled(
+    b,
+    senders.map((s) => s.kind),
+  );
+  const origin = Math.min(0, ...senders.map((s) => s.at));
+  const startAt = [0 - origin, ...senders.map((s) => s.at - origin)];
+  // The last add to each queue location by each sender, and the target's last del_all of it.
+  const lastAdd = new Map<number, number>();
+  const lastDel = new Map<number, number>();
+  let order = 0;
+  const see = (e: TimedEvent): void => {
+    onEvent?.(e);
+    if (e.kind !== 'perform') return;
+    const ins = c.prog.threads[e.thread].code[e.pc];
+    if (ins.op !== Op.Xchg) return;
+    order++;
+    if (e.thread === 0) lastDel.set(ins.loc, order);
+    else if (c.queueLocs[e.thread - 1] === ins.loc) lastAdd.set(e.thread - 1, order);
+  };
+  const control = (thread: number, ins: CInstr, pc: number, now: number, doorbellAt: number, taken: boolean): number => {
+    if (ins.op === Op.TakeDoorbell) return doorbellAt;
+    const cost = c.costs[thread]?.[pc];
+    const which = cost ? (taken ? cost.taken : cost.notTaken) : undefined;
+    return now + (which ? t.costs[which] : t.stepNs);
+  };
+  const r = runTimed(c.prog, t.delays, { stepNs: t.stepNs, syncNs: t.syncNs, lwsyncNs: t.lwsyncNs, startAt, control, deliveryNs: t.deliveryNs }, rng, see, c.machine);
+  const s = r.state;
+  const target = s.threads[0];
+  const quiet =
+    r.machine.enabled(s).length === 0 &&
+    target.window.length === 0 &&
+    target.pc === 0 &&
+    s.doorbell[0] === 0 &&
+    s.threads.every((th, i) => i === 0 || (th.window.length === 0 && th.pc >= c.prog.threads[i].code.length));
+  const stuck: number[] = [];
+  if (quiet) {
+    senders.forEach((_, i) => {
+      const loc = c.queueLocs[i];
+      const added = lastAdd.get(i);
+      if (loc < 0 || added === undefined) return;
+      // Its add sent an IPI or found the queue non-empty; stuck if no del_all came after it.
+      if ((lastDel.get(loc) ?? 0) < added && s.mem[loc] !== 0) stuck.push(i);
+    });
+  }
+  return { stuck, span: r.end + origin };
 }

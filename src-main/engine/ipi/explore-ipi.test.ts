@@ -23,6 +23,22 @@ describe('twb explore ipi: the seed host_ipi race, exhaustively', () => {
     expect(cfPatterns('clear')).toEqual(['105']);
   });
 
+  it('which partner: a kick opens only the first sequence; a RESCHEDULE from ttwu_queue_remote cannot open the second (scheduler_ipi runs llist_del_all, a full barrier, before the re-check); a second CALL_FUNCTION never races', () => {
+    const withPartner = (kind: 'KICK' | 'RESCHEDULE_WAKE' | 'CALL_FUNCTION' | 'CALL_FUNCTION_SINGLE', v: 'none' | 'set' | 'clear' | 'both') =>
+      exploreIpi(barriersOf(v), { target: '42', senders: [{ cpu: 'X', kind }, { cpu: '105', kind: 'CALL_FUNCTION' }] });
+    const cf = (r: ReturnType<typeof exploreIpi>) => r.witnesses.filter((w) => w.lost.includes('CALL_FUNCTION')).map((w) => w.reorderedOn.join(',')).sort();
+    expect(cf(withPartner('KICK', 'none'))).toEqual(['105']);
+    expect(withPartner('KICK', 'set').lostIpiReachable).toBe(false);
+    expect(cf(withPartner('RESCHEDULE_WAKE', 'none'))).toEqual(['105']);
+    expect(withPartner('RESCHEDULE_WAKE', 'set').lostIpiReachable).toBe(false);
+    // The woken task can be the one stranded: X's own message deferred, 105's IPI as the partner.
+    expect(withPartner('RESCHEDULE_WAKE', 'none').witnesses.some((w) => w.lost.includes('RESCHEDULE') && w.reorderedOn.join() === 'X')).toBe(true);
+    for (const v of ['none', 'set', 'clear', 'both'] as const) {
+      expect(withPartner('CALL_FUNCTION', v).lostIpiReachable).toBe(false);
+      expect(withPartner('CALL_FUNCTION_SINGLE', v).lostIpiReachable).toBe(false);
+    }
+  });
+
   it('both barriers (the fix): no IPI can be lost', () => {
     expect(results.both.lostIpiReachable).toBe(false);
     expect(results.both.witnesses).toEqual([]);
@@ -36,7 +52,9 @@ describe('twb explore ipi: the seed host_ipi race, exhaustively', () => {
     expect(at('--105: message[CALL_FUNCTION] = 1')).toBeGreaterThan(0);
     expect(at('| 105: kvmppc_set_host_ipi(42, 1)')).toBeGreaterThan(at('--105: message[CALL_FUNCTION] = 1'));
     expect(at('| 42: kvmppc_clear_host_ipi(42)')).toBeGreaterThan(at('| 105: kvmppc_set_host_ipi(42, 1)'));
-    expect(at('->105: message[CALL_FUNCTION] = 1')).toBeGreaterThan(at('| 42: // returns to executing guest'));
+    expect(at('| 42: xchg_relaxed(messages) // message[CALL_FUNCTION] == 0')).toBeGreaterThan(at('| 42: kvmppc_clear_host_ipi(42)'));
+    expect(at('| 42: while (info->messages) // message[CALL_FUNCTION] == 0')).toBeGreaterThan(at('| 42: xchg_relaxed(messages) // message[CALL_FUNCTION] == 0'));
+    expect(at('->105: message[CALL_FUNCTION] = 1')).toBeGreaterThan(at('| 42: while (info->messages) // message[CALL_FUNCTION] == 0'));
     expect(at('42: local_paca->kvm_hstate.host_ipi == 0 // IPI ignored')).toBeGreaterThan(at('105: ppc_msgsnd() -> 42'));
     expect(lines.at(-1)).toBe('105: // hangs waiting on 42 to process messages/call_single_queue');
   });

@@ -2,15 +2,18 @@
  * `twb explore ipi`: every interleaving and reordering of the handshake between the target CPU
  * and two senders, under one kernel variant. An IPI is lost when, in a final state (nothing
  * can happen any more):
- *   - its sender has finished (its msgsnd was performed, so its doorbell was rung),
+ *   - every sender has finished (each rang its doorbell, or sent nothing because the queue it
+ *     added to was not empty),
  *   - the target is back in the guest, waiting for a doorbell, with none pending (so every
  *     doorbell rung was consumed and no further one is coming), and
- *   - the message word is still set: no demux ever read it.
+ *   - work a sender queued is still queued: the call_single_queue (a CALL_FUNCTION's csd, its
+ *     sender spins in csd_lock_wait) or the wake_list (a RESCHEDULE's woken task) was never
+ *     emptied by llist_del_all after it was added to.
  * That is the mechanism of the seed; nothing here looks for its particular interleavings.
  */
 import { compile, explore, formatWitness, Machine, type MachineEvent, type MachineState, type Program } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
-import { handshakeProgram, type HandshakeSetup, type Message, messageLoc, SEED_SETUP } from './handshake';
+import { handshakeProgram, type HandshakeSetup, type Message, queueLoc, queueOf, messageOf, SEED_SETUP } from './handshake';
 
 export interface IpiWitness {
   /** The messages lost in this outcome. */
@@ -30,7 +33,7 @@ export interface IpiExploreResult {
 }
 
 export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP): IpiExploreResult {
-  const prog = compile(handshakeProgram(b, setup));
+  const prog = compile(handshakeProgram(b, setup).src);
   const lostIn = (s: MachineState): Message[] => lostMessages(prog, setup, s);
   const names = prog.threads.map((t) => t.name);
   const result = explore(prog, {
@@ -65,30 +68,32 @@ export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP): Ipi
   return { lostIpiReachable: witnesses.length > 0, witnesses, statesExplored: result.statesExplored, outcomes: result.outcomes.length };
 }
 
-/** The messages lost in a final state, by the mechanism above. */
+/** The kinds of work left queued for ever in a final state, by the mechanism above. */
 export function lostMessages(prog: Program, setup: HandshakeSetup, s: MachineState, m = new Machine(prog)): Message[] {
   if (m.enabled(s).length > 0) throw new Error('lostMessages: not a final state');
   const target = s.threads[0];
   const targetWaiting = target.window.length === 0 && target.pc === 0 && s.doorbell[0] === 0;
+  const sendersDone = setup.senders.every((_, i) => s.threads[i + 1].window.length === 0 && s.threads[i + 1].pc >= prog.threads[i + 1].code.length);
+  if (!targetWaiting || !sendersDone) return [];
   const lost: Message[] = [];
-  setup.senders.forEach((snd, i) => {
-    if (snd.msg === 'KICK') return;
-    const th = s.threads[i + 1];
-    const finished = th.window.length === 0 && th.pc >= prog.threads[i + 1].code.length;
-    const word = s.mem[prog.locs.indexOf(messageLoc(setup.target, snd.msg))];
-    if (finished && targetWaiting && word === 1 && !lost.includes(snd.msg)) lost.push(snd.msg);
-  });
+  for (const snd of setup.senders) {
+    const q = queueOf(snd.kind);
+    const msg = messageOf(snd.kind);
+    if (!q || !msg || lost.includes(msg)) continue;
+    if (s.mem[prog.locs.indexOf(queueLoc(setup.target, q))] !== 0) lost.push(msg);
+  }
   return lost;
 }
 
 function witnessText(prog: Program, setup: HandshakeSetup, events: MachineEvent[], lost: Message[]): string {
   const lines = ['CPU', formatWitness(prog, events)];
   for (const snd of setup.senders) {
-    if (snd.msg === 'KICK' || !lost.includes(snd.msg)) continue;
+    const msg = messageOf(snd.kind);
+    if (!msg || !lost.includes(msg)) continue;
     lines.push(
-      snd.msg === 'CALL_FUNCTION'
+      msg === 'CALL_FUNCTION'
         ? `${snd.cpu}: // hangs waiting on ${setup.target} to process messages/call_single_queue`
-        : `${snd.cpu}: // message[${snd.msg}] stays set on ${setup.target}, unprocessed`,
+        : `${snd.cpu}: // the task it woke stays on ${setup.target}'s wake_list, not running`,
     );
   }
   return lines.join('\n');

@@ -358,7 +358,7 @@ export class HostKernel {
     const spinningOn = new Map<number, Task>();
     for (const [task, r] of this.runs) {
       const st = task.state;
-      if (st.kind !== 'spinning' && st.kind !== 'blocked') fail(`${task.label} is in ${r.path.name} but ${st.kind}`);
+      if (st.kind !== 'spinning' && st.kind !== 'blocked') return fail(`${task.label} is in ${r.path.name} but ${st.kind}`);
       if (st.kind === 'spinning') {
         const other = spinningOn.get(st.cpu);
         if (other) fail(`${task.label} and ${other.label} both spin on CPU ${st.cpu}`);
