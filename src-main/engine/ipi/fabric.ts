@@ -1,74 +1,91 @@
 /**
- * THE SEAM between the workload model (power9/, kvm/, stress/, run/ — simulation engineer) and
- * the IPI model (ipi/, memory-model/ — IPI engineer). This file is the contract; the rest of
- * ipi/ implements it.
+ * THE SEAM between the workload model (power9/, kvm/, stress/, run/) and the IPI model (ipi/).
+ * This file is the contract; power-fabric.ts implements it.
  *
- * The workload model decides WHO sends WHICH inter-processor interrupts and HOW OFTEN; it never
- * decides whether one arrives. It talks to the fabric in two ways:
- *
- *  1. Background traffic, as rates. `setTraffic({streams, locks})` is called at start and again
- *     whenever placement changes (a CPU starts or stops spinning, a task moves). Each stream is a
- *     Poisson flow of one IPI kind from one CPU to one CPU (reschedule IPIs from io/vm wakeups,
- *     CALL_FUNCTION_SINGLE from remote block completions). `locks` lists who takes which lock how
- *     often (`mode: 'spin'` = spinlock, busy-waits when held; `'sleep'` = mutex/rwsem, blocks):
- *     when a lock holder gets stuck, these are the CPUs that pile up behind it. A fabric may
- *     sample streams as events, account them statistically, or simulate only overlaps.
- *  2. Discrete broadcasts. `callFunctionMany(from, targets, heldLocks, onDone)` is
- *     smp_call_function_many() from a host mm change (THP split/collapse, KSM merge) on the CPU
- *     `from`, which holds `heldLocks` until every target ran the function; `onDone` is called when
- *     the sender returns (never, if an IPI is lost). `sendReschedule` is a single reschedule IPI.
- *
- * The fabric owns the outcome: delivery latency, the host_ipi/doorbell handshake under the memory
- * model and `barriers`, lost IPIs, and the consequences — it makes CPUs spin via
- * `ctx.cpus.spin(cpu, on, now)` (a spinning CPU runs nothing else until `release`), blocks
- * sleepers, runs the watchdog / RCU-stall / hung-task detectors, prints their kernel-log lines
- * through `ctx.sim.printk`, and reports `lockups()` and `stats()` for the run summary. It calls
- * `onDelivered` listeners for each IPI that reached a CPU (the KVM model counts doorbell exits).
- *
- * `ImmediateFabric` below is the placeholder: every IPI arrives after a fixed latency, nothing is
- * ever lost, no lock is ever held for long. `run/build.ts` picks the fabric in one line.
+ * The workload model decides WHO sends WHICH inter-processor interrupts and HOW OFTEN, and which
+ * kernel call paths each task runs; it never decides whether an IPI arrives. It hands the fabric
+ * one `IpiTraffic` at start and again whenever placement or a task's state changes:
+ *  - `streams`: Poisson flows of one IPI kind to one CPU (RESCHEDULEs from host wakeups, vCPU
+ *    kicks from the guest's own doorbells, block completions);
+ *  - `paths`: call paths tasks run at a rate (power9/host-kernel.ts) — lock users, and the host
+ *    mm changes whose `broadcast` step is smp_call_function_many to a guest mm's CPUs;
+ *  - `residency`: for each CPU running a vCPU, the share of time its thread spends in the host
+ *    (exits for page faults, hcalls, the timer), where a doorbell is handled whatever host_ipi
+ *    says.
+ * The fabric owns the outcome: which handshakes run in detail, which IPIs are lost, what gets
+ * stuck (through the HostKernel), rescues, the lockup detectors, and the figures of the run.
  */
-import { Priority, type Component, type Simulation } from '../core';
-import type { CpuStates, TaskRef } from '../power9/cpus';
+import type { Component, Simulation } from '../core';
+import type { CpuStates } from '../power9/cpus';
+import type { CallPath, HostKernel } from '../power9/host-kernel';
+import type { Task } from '../power9/tasks';
 
 /**
- * `vcpu_kick`: KVM waking a vCPU that runs in a guest with a bare msgsnd
- * (kvmppc_fast_vcpu_kick_hv), which sets no message and no host_ipi; every other kind is a host
- * IPI (smp_muxed_ipi_set_message + doorbell_global_ipi).
+ * `reschedule`: resched_curr → smp_send_reschedule (nothing queued); `reschedule_wake`:
+ * ttwu_queue_remote (the woken task on rq->wake_list); `call_function_single`: a csd on the
+ * call_single_queue (smp_call_function_single, blk-mq remote completion); `call_function`: one
+ * target of smp_call_function_many (counted from the broadcast paths); `vcpu_kick`: KVM waking a
+ * vCPU in the guest with a bare msgsnd (kvmppc_fast_vcpu_kick_hv), no message, no host_ipi.
  */
-export type IpiKind = 'reschedule' | 'call_function' | 'call_function_single' | 'vcpu_kick';
+export type IpiKind = 'reschedule' | 'reschedule_wake' | 'call_function' | 'call_function_single' | 'vcpu_kick';
 
 /** A Poisson flow of IPIs of one kind from one CPU to another. */
 export interface IpiStream {
-  kind: IpiKind;
+  kind: Exclude<IpiKind, 'call_function'>;
   from: number;
   to: number;
   ratePerSec: number;
-  /** Why the workload sends these, e.g. `io wakeup (A)`. */
+  /** Why the workload sends these, e.g. `ksmd lru_add_drain_all (A)`. */
+  why: string;
+  /** reschedule_wake: the task being woken (it stays on the wake_list if the IPI is lost). */
+  wakee?: Task;
+}
+
+/** A call path a task runs at a rate, on the CPU it was placed on. */
+export interface PathSource {
+  task: Task;
+  cpu: number;
+  path: CallPath;
+  ratePerSec: number;
+  /** For a path with a broadcast step: its targets at this placement (the mm cpumask without `cpu`). */
+  targets?: readonly number[];
   why: string;
 }
 
-/** A task on `cpu` that takes `lock` at `ratePerSec`. */
-export interface LockDemand {
-  lock: string;
+/** The share of time the vCPU thread on `cpu` spends in the host (not in the guest). */
+export interface VcpuResidency {
   cpu: number;
-  task: TaskRef;
-  ratePerSec: number;
-  mode: 'spin' | 'sleep';
+  task: Task;
+  hostShare: number;
 }
 
 export interface IpiTraffic {
   streams: IpiStream[];
-  locks: LockDemand[];
+  paths: PathSource[];
+  residency: VcpuResidency[];
 }
 
 export interface IpiStats {
-  /** IPIs sent (streams counted by their expected number). */
+  /** IPIs sent (streams and broadcast targets counted by their expected number). */
   sent: number;
   delivered: number;
+  /** IPIs whose work (a csd, a woken task) was left stranded. */
   lost: number;
   /** smp_call_function_many calls. */
   broadcasts: number;
+}
+
+/** One lost IPI: what was stranded, what raced it, and who sent it. */
+export interface LostIpi {
+  /** Simulated seconds. */
+  t: number;
+  cpu: number;
+  /** The lost IPI's kind: CALL_FUNCTION, CALL_FUNCTION_SINGLE or RESCHEDULE (ttwu_queue_remote). */
+  kind: string;
+  /** The kinds of the other IPIs or kicks in the same handshake. */
+  partners: string[];
+  /** The task whose csd or wakeup it was (`ksmd:791`), when known. */
+  sender?: string;
 }
 
 /** One entry of the run summary's `lockups`: which CPU got stuck, how it was detected, on what. */
@@ -91,6 +108,7 @@ export interface Barriers {
 export interface FabricContext {
   sim: Simulation;
   cpus: CpuStates;
+  kernel: HostKernel;
   barriers: Barriers;
 }
 
@@ -98,8 +116,6 @@ export type DeliveryListener = (to: number, kind: IpiKind, count: number) => voi
 
 export interface IpiFabric extends Component {
   setTraffic(traffic: IpiTraffic): void;
-  sendReschedule(from: number, to: number): void;
-  callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void;
   onDelivered(listener: DeliveryListener): void;
   /**
    * Counts the stream IPIs (those accounted from their rates) up to now and reports them to the
@@ -110,53 +126,28 @@ export interface IpiFabric extends Component {
   /** The figures so far, including stream IPIs not yet settled. Pure: safe to call any time. */
   stats(): IpiStats;
   lockups(): Lockup[];
+  losses(): LostIpi[];
 }
 
 export type FabricFactory = (ctx: FabricContext) => IpiFabric;
 
-/** The placeholder fabric: every IPI is delivered after `ipi.delivery_ns`; none is ever lost. */
+/**
+ * The placeholder fabric: every IPI is delivered, nothing is ever lost, every path runs
+ * through in no time. For tests and benchmarks of the workload model alone.
+ */
 export class ImmediateFabric implements IpiFabric {
   readonly name = 'ipi';
-  private traffic: IpiTraffic = { streams: [], locks: [] };
+  private traffic: IpiTraffic = { streams: [], paths: [], residency: [] };
   private trafficSince = 0;
-  /** Expected stream IPIs up to trafficSince. */
-  private streamed = 0;
-  private discrete = 0;
+  private sent = 0;
   private broadcasts = 0;
   private readonly listeners: DeliveryListener[] = [];
-  private readonly latency: number;
 
-  constructor(private readonly ctx: FabricContext) {
-    this.latency = ctx.sim.params.get('ipi.delivery_ns');
-  }
+  constructor(private readonly ctx: FabricContext) {}
 
   setTraffic(traffic: IpiTraffic): void {
-    this.flushStreams();
+    this.flush();
     this.traffic = traffic;
-  }
-
-  sendReschedule(from: number, to: number): void {
-    this.discrete++;
-    this.ctx.sim.after(this.latency, Priority.INTERRUPT, () => this.deliver(to, 'reschedule', 1), 'ipi.reschedule');
-    void from;
-  }
-
-  callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void {
-    this.broadcasts++;
-    this.discrete += targets.length;
-    const list = [...targets];
-    // One event for the whole broadcast: every target runs the function after the same latency.
-    this.ctx.sim.after(
-      this.latency,
-      Priority.INTERRUPT,
-      () => {
-        for (const t of list) this.deliver(t, 'call_function', 1);
-        onDone();
-      },
-      'ipi.call_function_many',
-    );
-    void from;
-    void heldLocks;
   }
 
   onDelivered(listener: DeliveryListener): void {
@@ -164,35 +155,45 @@ export class ImmediateFabric implements IpiFabric {
   }
 
   stats(): IpiStats {
-    const dtSec = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
-    const pending = this.traffic.streams.reduce((n, s) => n + s.ratePerSec * dtSec, 0);
-    const sent = this.discrete + Math.round(this.streamed + pending);
-    return { sent, delivered: sent, lost: 0, broadcasts: this.broadcasts };
+    const { sent, broadcasts } = this.pending();
+    const n = Math.round(this.sent + sent);
+    return { sent: n, delivered: n, lost: 0, broadcasts: Math.round(this.broadcasts + broadcasts) };
   }
 
   lockups(): Lockup[] {
     return [];
   }
 
+  losses(): LostIpi[] {
+    return [];
+  }
+
   settle(): void {
-    this.flushStreams();
+    this.flush();
   }
 
-  /** Counts the expected stream IPIs since the traffic was last set, and reports them delivered. */
-  private flushStreams(): void {
-    const now = this.ctx.sim.now;
-    const dtSec = (now - this.trafficSince) / 1e9;
-    this.trafficSince = now;
-    if (dtSec <= 0) return;
-    for (const s of this.traffic.streams) {
-      const n = s.ratePerSec * dtSec;
-      this.streamed += n;
-      for (const l of this.listeners) l(s.to, s.kind, n);
+  private pending(): { sent: number; broadcasts: number } {
+    const dt = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
+    let sent = 0;
+    let broadcasts = 0;
+    for (const s of this.traffic.streams) sent += s.ratePerSec * dt;
+    for (const p of this.traffic.paths) {
+      if (!p.targets) continue;
+      broadcasts += p.ratePerSec * dt;
+      sent += p.ratePerSec * p.targets.length * dt;
     }
+    return { sent, broadcasts };
   }
 
-  private deliver(to: number, kind: IpiKind, count: number): void {
-    for (const l of this.listeners) l(to, kind, count);
+  private flush(): void {
+    const dt = (this.ctx.sim.now - this.trafficSince) / 1e9;
+    const { sent, broadcasts } = this.pending();
+    this.trafficSince = this.ctx.sim.now;
+    if (dt <= 0) return;
+    this.sent += sent;
+    this.broadcasts += broadcasts;
+    for (const s of this.traffic.streams) for (const l of this.listeners) l(s.to, s.kind, s.ratePerSec * dt);
+    for (const p of this.traffic.paths) if (p.targets) for (const t of p.targets) for (const l of this.listeners) l(t, 'call_function', p.ratePerSec * dt);
   }
 }
 

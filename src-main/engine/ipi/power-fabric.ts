@@ -1,426 +1,504 @@
 /**
- * The IPI fabric of the POWER9 host: implements the IpiFabric contract (fabric.ts) with the
- * host_ipi/doorbell handshake executed under the memory model (episode.ts), per-CPU
- * call_single_queues, csd locks, and the consequences of a lost IPI (detectors.ts).
+ * The IPI fabric of the POWER9 host (docs/models/ipi.md): implements the IpiFabric contract
+ * (fabric.ts) with the handshake of handshake.ts run in time under the memory model
+ * (episode.ts), the host kernel's queues and stuck tasks (power9/host-kernel.ts), rescues, and
+ * the lockup detectors (detectors.ts).
  *
- * Fidelity (docs/architecture.md §3.4). A handshake can only go wrong when IPIs to one target overlap:
- * an isolated IPI cannot be lost (`twb explore ipi` with one sender finds no losing outcome in
- * any variant), and a target in the host runs doorbell_exception whatever host_ipi says. So:
- *  - `fast`: for each CALL_FUNCTION IPI to a CPU in a guest, the other host IPIs to that CPU
- *    within ±ipi.overlap_window_ns are sampled from the stream rates (Poisson); with none it is
- *    delivered, otherwise the whole group runs as one timed episode under the memory model.
- *    Isolated stream IPIs are accounted from their rates.
- *  - `detailed`: every stream IPI is generated as an event, and every IPI's handshake runs as
- *    an episode with whatever actually falls in its window. Used to validate `fast`.
+ * Which handshakes run in detail (docs/architecture.md §3.4). A handshake can only go wrong when
+ * IPIs to one target in the guest come close together: a single one cannot be lost (the explorer
+ * finds no losing outcome with one sender, in any variant), and a target in the host runs
+ * doorbell_exception whatever host_ipi says. So, per CPU in the guest, from the rates of every
+ * kind of IPI and kick reaching it:
+ *  - `fast`: pairs arriving within `window` of each other are drawn as a Poisson process of
+ *    rate (A² − C² − K²)·window (A: all arrivals, C: CALL_FUNCTIONs of either kind, K: kicks) —
+ *    two CALL_FUNCTIONs share the call_single_queue and its fully ordered llist_del_all, which
+ *    the explorer proves cannot lose in any variant, and two kicks carry no message. The pair's
+ *    target is in the host with its residency share (nothing to lose); otherwise both run as one
+ *    timed episode. Every other IPI is counted from its rate.
+ *  - `detailed`: every IPI and kick to a CPU in the guest is an event; each group closer than
+ *    `window` runs as one episode, whatever its kinds. Used to validate `fast`.
+ * `window` is computed, not chosen: long enough for two whole handshakes and a store stalled 40
+ * mean stalls (e^-40 of stalls last longer), so widening it only costs time.
  *
- * Rules of the kernel that make a loss permanent or not:
- *  - smp_call_function_many queues a csd on each target's call_single_queue and sends
- *    CALL_FUNCTION only if that queue was empty. Once a CALL_FUNCTION is lost, the queue stays
- *    non-empty: later broadcasts queue behind it and send nothing, and their senders wait too.
- *  - The message word stays set, so the next host IPI that does get through (host_ipi set, the
- *    target exits and demuxes) processes the queue: a rescue. vCPU kicks do not rescue: KVM
- *    kicks a running vCPU with a bare msgsnd (kvmppc_fast_vcpu_kick_hv → kvmppc_ipi_thread),
- *    without host_ipi, so the guest treats it as a wake.
- *  - Two CALL_FUNCTIONs to one target never race in the handshake: the second is only sent
- *    after the target emptied its queue (llist_del_all, a fully ordered atomic after its
- *    demux), so it starts after the first handshake is complete.
+ * What a loss does is the kernel's: a stranded csd keeps the target's call_single_queue
+ * non-empty, so every later smp_call_function_many to it queues behind and its caller spins in
+ * csd_lock_wait holding its path's locks (the HostKernel runs those paths as discrete events while
+ * anything is stuck); a stranded wakeup keeps the task on the wake_list. A later IPI that gets
+ * through — a host IPI of another kind, or any doorbell while the vCPU thread is in the host —
+ * runs the demux and drains it all.
  */
 import { Priority, type Rng } from '../core';
-import type { DeliveryListener, FabricContext, FabricFactory, IpiFabric, IpiKind, IpiStats, IpiStream, IpiTraffic, LockDemand, Lockup } from './fabric';
+import type { DeliveryListener, FabricContext, FabricFactory, IpiFabric, IpiKind, IpiStats, IpiStream, IpiTraffic, Lockup, LostIpi, PathSource } from './fabric';
 import { LockupDetectors } from './detectors';
-import { episodeTiming, runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
-import type { Message, SenderKind } from './handshake';
+import { opDelays } from './calibration';
+import { runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
+import type { SenderKind } from './handshake';
+import { exploreIpi } from './explore-ipi';
+import type { Barriers } from './fabric';
+import type { Task } from '../power9/tasks';
 
-interface Broadcast {
-  from: number;
-  heldLocks: readonly string[];
-  onDone: () => void;
-  /** Targets whose csd has not run yet. */
-  pending: Set<number>;
+/** The kinds arriving at a CPU, in a fixed order for deterministic draws. */
+const KINDS = ['CALL_FUNCTION', 'CALL_FUNCTION_SINGLE', 'RESCHEDULE', 'RESCHEDULE_WAKE', 'KICK'] as const satisfies readonly SenderKind[];
+type Kind = (typeof KINDS)[number];
+
+const STREAM_KIND: Record<IpiStream['kind'], Kind> = {
+  reschedule: 'RESCHEDULE',
+  reschedule_wake: 'RESCHEDULE_WAKE',
+  call_function_single: 'CALL_FUNCTION_SINGLE',
+  vcpu_kick: 'KICK',
+};
+
+/** How a kind is reported (a ttwu_queue_remote RESCHEDULE is a RESCHEDULE). */
+const REPORTED: Record<Kind, string> = { CALL_FUNCTION: 'CALL_FUNCTION', CALL_FUNCTION_SINGLE: 'CALL_FUNCTION_SINGLE', RESCHEDULE: 'RESCHEDULE', RESCHEDULE_WAKE: 'RESCHEDULE', KICK: 'KICK' };
+
+const cfLike = (k: Kind) => k === 'CALL_FUNCTION' || k === 'CALL_FUNCTION_SINGLE';
+
+/**
+ * The interaction window: one whole handshake (a sender's syncs, the doorbell, the guest exit,
+ * the handlers, the entry) and a store stalled 40 mean stalls. Two IPIs farther apart than this
+ * find the first handshake finished, with nothing of it still pending, when the second starts.
+ */
+export function interactionWindow(t: EpisodeTiming, stallNs: number): number {
+  const c = t.costs;
+  const one = t.deliveryNs + c.guest_exit + 2 * (c.csd_work + c.ttwu_work) + c.guest_entry + 6 * t.syncNs;
+  return Math.ceil(one + 40 * stallNs);
 }
 
-/** The host IPIs among the background streams: everything but vCPU kicks (see above). */
-export function isHostIpi(s: IpiStream): boolean {
-  return s.kind !== 'vcpu_kick';
+/**
+ * Whether two IPIs of these kinds to one target can strand anything in this kernel variant at
+ * all: the exhaustive explorer over every interleaving and reordering of the same code paths
+ * (explore-ipi.ts), once per process. A pair it proves safe needs no timed run.
+ */
+const pairProofs = new Map<string, boolean>();
+export function pairCanLose(b: Barriers, a: SenderKind, c: SenderKind): boolean {
+  const [x, y] = [a, c].sort();
+  const key = `${b.beforeSet}${b.afterClear}:${x},${y}`;
+  let v = pairProofs.get(key);
+  if (v === undefined) {
+    v = exploreIpi(b, { target: 'T', senders: [{ cpu: 'S0', kind: x as SenderKind }, { cpu: 'S1', kind: y as SenderKind }] }).lostIpiReachable;
+    pairProofs.set(key, v);
+  }
+  return v;
 }
 
-/** What a background IPI does at its target: a vCPU kick, or a host IPI with its message. */
-const ARRIVALS = ['KICK', 'RESCHEDULE', 'CALL_FUNCTION'] as const satisfies readonly SenderKind[];
-type Arrival = (typeof ARRIVALS)[number];
-const arrivalOf = (s: IpiStream): Arrival => (!isHostIpi(s) ? 'KICK' : s.kind === 'reschedule' ? 'RESCHEDULE' : 'CALL_FUNCTION');
+export function episodeTiming(p: FabricContext['sim']['params']): EpisodeTiming {
+  return {
+    stepNs: p.get('ipi.step_ns'),
+    syncNs: p.get('ipi.sync_ns'),
+    lwsyncNs: p.get('ipi.lwsync_ns'),
+    deliveryNs: p.get('ipi.delivery_ns'),
+    costs: { guest_exit: p.get('ipi.guest_exit_ns'), reenter: p.get('ipi.reenter_ns'), csd_work: p.get('ipi.csd_func_ns'), ttwu_work: p.get('ipi.ttwu_ns'), guest_entry: p.get('ipi.guest_entry_ns') },
+    delays: opDelays({
+      stepNs: p.get('ipi.step_ns'),
+      syncNs: p.get('ipi.sync_ns'),
+      lwsyncNs: p.get('ipi.lwsync_ns'),
+      storeNs: p.get('ipi.store_visible_ns'),
+      stallFraction: p.get('ipi.store_stall_fraction'),
+      stallNs: p.get('ipi.store_stall_ns'),
+      loadNs: p.get('ipi.load_ns'),
+    }),
+  };
+}
+
+/** Per CPU: the rate of each kind arriving (per ns) and who sends it. */
+interface Arrivals {
+  rate: Float64Array[];
+  /** Broadcast paths that include the CPU, and the RESCHEDULE_WAKE streams to it (for the lost one's sender). */
+  paths: PathSource[][];
+  wakes: IpiStream[][];
+}
 
 export class PowerIpiFabric implements IpiFabric {
   readonly name = 'ipi';
   private readonly timing: EpisodeTiming;
-  private readonly window: number;
+  readonly window: number;
   private readonly detailed: boolean;
-  private readonly rngOverlap: Rng;
   private readonly rngEpisode: Rng;
-  private readonly rngLocks: Rng;
-  private readonly detectors: LockupDetectors;
+  private readonly rngDraw: Rng;
+  readonly detectors: LockupDetectors;
   private readonly listeners: DeliveryListener[] = [];
 
-  private traffic: IpiTraffic = { streams: [], locks: [] };
-  /** Stream rate to each CPU (per ns), by what arrives. */
-  private readonly rate: Record<Arrival, Float64Array>;
-  /** Per CPU: P(at least one other IPI within ±window) and that Poisson mean (cached per traffic). */
-  private overlapP: Float64Array;
-  private overlapMean: Float64Array;
+  private traffic: IpiTraffic = { streams: [], paths: [], residency: [] };
+  private arrivals: Arrivals;
+  private hostShare: Float64Array;
+  /** Fast mode: per CPU, the rate of candidate pairs (per ns), and their sum. */
+  private pairRate: Float64Array;
+  private pairTotal = 0;
+  /** Invalidates events scheduled for an earlier traffic. */
+  private gen = 0;
   private trafficSince = 0;
-  private trafficGen = 0;
 
-  /** Targets whose CALL_FUNCTION was lost: the broadcasts waiting on each. */
-  private readonly lostAt = new Map<number, Broadcast[]>();
-  /** Senders stuck in csd_lock_wait. */
-  private readonly stuck = new Map<number, Broadcast>();
-  /** Locks held by stuck senders → holder CPU. */
-  private readonly held = new Map<string, number>();
-  /** CPUs spinning on a held lock → the lock. */
-  private readonly lockSpinners = new Map<number, string>();
-  /** Tasks asleep on a held lock: pid → lock. */
-  private readonly sleepers = new Map<number, string>();
-
-  /** Detailed mode: per target, stream arrivals drawn ahead ({t, kind}) and recent ones. */
-  private readonly ahead = new Map<number, { t: number; kind: Arrival }[]>();
-  private readonly recent = new Map<number, { t: number; kind: Arrival }[]>();
-
-  private sentDiscrete = 0;
-  private streamed = 0;
-  private lost = 0;
-  private broadcasts = 0;
+  // Accounting (floats from rates; rounded when reported).
+  private sentIpis = 0;
+  private broadcastCount = 0;
+  private readonly lost: LostIpi[] = [];
   episodes = 0;
-  lostCallFunction = 0;
+
+  /** Detailed mode: recent arrivals per CPU ({t, kind}), waiting for their group to close. */
+  private readonly group = new Map<number, { t: number; kind: Kind }[]>();
 
   constructor(private readonly ctx: FabricContext) {
     const p = ctx.sim.params;
     this.timing = episodeTiming(p);
-    this.window = p.get('ipi.overlap_window_ns');
+    this.window = interactionWindow(this.timing, p.get('ipi.store_stall_ns'));
     this.detailed = p.get('ipi.fidelity') === 'detailed';
-    this.rngOverlap = ctx.sim.rng('ipi.overlap');
     this.rngEpisode = ctx.sim.rng('ipi.episode');
-    this.rngLocks = ctx.sim.rng('ipi.locks');
+    this.rngDraw = ctx.sim.rng('ipi.draw');
     this.detectors = new LockupDetectors(ctx.sim, ctx.cpus, ctx.sim.rng('ipi.detectors'));
-    this.rate = { KICK: new Float64Array(ctx.cpus.count), RESCHEDULE: new Float64Array(ctx.cpus.count), CALL_FUNCTION: new Float64Array(ctx.cpus.count) };
-    this.overlapP = new Float64Array(ctx.cpus.count);
-    this.overlapMean = new Float64Array(ctx.cpus.count);
+    const n = ctx.cpus.count;
+    this.arrivals = emptyArrivals(n);
+    this.hostShare = new Float64Array(n);
+    this.pairRate = new Float64Array(n);
+    ctx.kernel.listen({
+      stuck: (task, run) => {
+        const st = task.state;
+        if (st.kind === 'spinning') this.detectors.spinStart(st.cpu, task);
+        else if (st.kind === 'blocked') this.detectors.block(task, run.cpu);
+        this.ctx.sim.trace.emit(this.ctx.sim.now, st.kind === 'spinning' ? 'task.spin' : 'task.block', { task: task.label, path: run.path.name, on: describeState(task) });
+      },
+      resumed: (task, run, was) => {
+        if (was.kind === 'blocked') this.detectors.unblock(task);
+        if (was.kind === 'spinning') this.detectors.spinEnd(was.cpu);
+        this.ctx.sim.trace.emit(this.ctx.sim.now, 'task.resume', { task: task.label, path: run.path.name });
+      },
+      queue: (cpu, which, lost) => this.ctx.sim.trace.emit(this.ctx.sim.now, lost ? 'ipi.queue_lost' : 'ipi.rescued', { cpu, queue: which }),
+    });
   }
 
   // ---- traffic ------------------------------------------------------------------------------
 
   setTraffic(traffic: IpiTraffic): void {
-    this.flushStreams();
+    this.flush();
     this.traffic = traffic;
-    this.trafficGen++;
-    for (const a of ARRIVALS) this.rate[a].fill(0);
-    for (const s of traffic.streams) this.rate[arrivalOf(s)][s.to] += s.ratePerSec / 1e9;
-    for (let t = 0; t < this.ctx.cpus.count; t++) {
-      this.overlapMean[t] = this.totalRate(t) * 2 * this.window;
-      this.overlapP[t] = 1 - Math.exp(-this.overlapMean[t]);
-    }
-    // Rates changed: redraw everything that was drawn from them (Poisson: memoryless, exact).
-    for (const t of this.lostAt.keys()) this.scheduleRescue(t);
-    this.scheduleLockAttempts();
-    if (this.detailed) {
-      this.ahead.clear();
-      for (let t = 0; t < this.ctx.cpus.count; t++) if (this.totalRate(t) > 0) this.scheduleArrival(t);
-    }
+    this.gen++;
+    this.index();
+    if (this.detailed) this.scheduleDetailed();
+    else this.scheduleNextPair();
+    this.scheduleRescues();
+    this.schedulePathAttempts();
   }
 
-  sendReschedule(from: number, to: number): void {
-    this.sentDiscrete++;
-    const lost = this.handshake(to, 'RESCHEDULE');
-    if (lost) this.lost++;
-    else this.deliver(to, 'reschedule', 1);
-    void from;
-  }
-
-  callFunctionMany(from: number, targets: readonly number[], heldLocks: readonly string[], onDone: () => void): void {
-    this.broadcasts++;
-    const b: Broadcast = { from, heldLocks, onDone, pending: new Set() };
-    for (const t of targets) {
-      const waiting = this.lostAt.get(t);
-      if (waiting) {
-        // call_single_queue was not empty: queue the csd, send nothing.
-        waiting.push(b);
-        b.pending.add(t);
-        continue;
+  /** Arrival rates per CPU and kind, residency, and the fast mode's pair rates. */
+  private index(): void {
+    const n = this.ctx.cpus.count;
+    const a = (this.arrivals = emptyArrivals(n));
+    const perNs = (r: number) => r / 1e9;
+    for (const s of this.traffic.streams) {
+      const k = STREAM_KIND[s.kind];
+      a.rate[KINDS.indexOf(k)][s.to] += perNs(s.ratePerSec);
+      if (k === 'RESCHEDULE_WAKE') a.wakes[s.to].push(s);
+    }
+    const cf = a.rate[0];
+    for (const p of this.traffic.paths) {
+      if (!p.targets) continue;
+      for (const t of p.targets) {
+        if (t === p.cpu) continue;
+        cf[t] += perNs(p.ratePerSec);
+        a.paths[t].push(p);
       }
-      this.sentDiscrete++;
-      if (this.handshake(t, 'CALL_FUNCTION')) {
-        this.lost++;
-        this.lostCallFunction++;
-        this.lostAt.set(t, [b]);
-        b.pending.add(t);
-        this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.lost', { from, to: t, msg: 'CALL_FUNCTION' });
-        this.scheduleRescue(t);
-      } else this.deliver(t, 'call_function', 1);
     }
-    if (b.pending.size === 0) {
-      this.ctx.sim.after(this.timing.deliveryNs + this.ctx.sim.params.get('ipi.call_function_ns'), Priority.INTERRUPT, onDone, 'ipi.csd_done');
-    } else this.stick(b);
+    this.hostShare = new Float64Array(n);
+    for (const r of this.traffic.residency) this.hostShare[r.cpu] = Math.min(1, r.hostShare);
+    this.pairTotal = 0;
+    this.pairRate = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      if (!this.inGuest(t)) continue;
+      let all = 0;
+      let c = 0;
+      for (let k = 0; k < KINDS.length; k++) all += a.rate[k][t];
+      c = a.rate[0][t] + a.rate[1][t];
+      const kick = a.rate[4][t];
+      const r = (all * all - c * c - kick * kick) * this.window;
+      this.pairRate[t] = r;
+      this.pairTotal += r;
+    }
   }
+
+  private inGuest(cpu: number): boolean {
+    return this.ctx.cpus.get(cpu).kind === 'guest';
+  }
+
+  private rateOf(k: Kind, cpu: number): number {
+    return this.arrivals.rate[KINDS.indexOf(k)][cpu];
+  }
+
+  // ---- fast mode: pairs --------------------------------------------------------------------
+
+  private scheduleNextPair(): void {
+    if (this.pairTotal <= 0) return;
+    const gen = this.gen;
+    this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / this.pairTotal)), Priority.INTERRUPT, () => {
+      if (gen !== this.gen) return;
+      this.pair();
+      this.scheduleNextPair();
+    }, 'ipi.pair');
+  }
+
+  private pair(): void {
+    const t = pick(this.pairRate, this.pairTotal, this.rngDraw);
+    // The two kinds, in arrival order, in proportion to rate × rate, except two CALL_FUNCTIONs or two kicks.
+    let first: Kind;
+    let second: Kind;
+    for (;;) {
+      first = this.pickKind(t);
+      second = this.pickKind(t);
+      if (!(cfLike(first) && cfLike(second)) && !(first === 'KICK' && second === 'KICK')) break;
+    }
+    if (this.rngDraw.chance(this.hostShare[t])) return; // its vCPU thread is in the host: doorbells are handled there
+    if (!pairCanLose(this.ctx.barriers, first, second)) return;
+    this.episode(t, [
+      { kind: first, at: 0 },
+      { kind: second, at: this.rngDraw.float() * this.window },
+    ]);
+  }
+
+  private pickKind(t: number): Kind {
+    let total = 0;
+    for (let k = 0; k < KINDS.length; k++) total += this.arrivals.rate[k][t];
+    let x = this.rngDraw.float() * total;
+    for (let k = 0; k < KINDS.length; k++) {
+      x -= this.arrivals.rate[k][t];
+      if (x < 0) return KINDS[k];
+    }
+    return KINDS[KINDS.length - 1];
+  }
+
+  // ---- detailed mode: every arrival to a CPU in the guest -------------------------------------
+
+  private scheduleDetailed(): void {
+    for (let t = 0; t < this.ctx.cpus.count; t++) {
+      if (!this.inGuest(t)) continue;
+      for (const k of KINDS) if (this.rateOf(k, t) > 0) this.scheduleArrival(t, k);
+    }
+  }
+
+  private scheduleArrival(t: number, k: Kind): void {
+    const gen = this.gen;
+    this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / this.rateOf(k, t))), Priority.INTERRUPT, () => {
+      if (gen !== this.gen) return;
+      this.arrive(t, k);
+      this.scheduleArrival(t, k);
+    }, 'ipi.arrival');
+  }
+
+  private arrive(t: number, k: Kind): void {
+    const now = this.ctx.sim.now;
+    let g = this.group.get(t);
+    if (!g) {
+      this.group.set(t, (g = []));
+      // The group closes `window` after its last arrival.
+      this.closeLater(t);
+    }
+    g.push({ t: now, kind: k });
+  }
+
+  private closeLater(t: number): void {
+    const gen = this.gen;
+    const check = () => {
+      const g = this.group.get(t);
+      if (!g) return;
+      const last = g[g.length - 1].t;
+      if (this.ctx.sim.now < last + this.window) {
+        this.ctx.sim.at(last + this.window, Priority.INTERRUPT, check, 'ipi.group');
+        return;
+      }
+      this.group.delete(t);
+      if (gen !== this.gen || g.length < 2 || g.every((x) => x.kind === 'KICK')) return;
+      if (this.rngDraw.chance(this.hostShare[t])) return;
+      this.episode(
+        t,
+        g.map((x) => ({ kind: x.kind, at: x.t - g[0].t })),
+      );
+    };
+    this.ctx.sim.after(this.window, Priority.INTERRUPT, check, 'ipi.group');
+  }
+
+  // ---- one episode and what it strands --------------------------------------------------------
+
+  private episode(t: number, senders: EpisodeSender[]): void {
+    this.episodes++;
+    const r = runEpisode(this.ctx.barriers, senders, this.timing, this.rngEpisode);
+    this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.episode', { cpu: t, kinds: senders.map((s) => s.kind).join(','), stuck: r.stuck.join(',') });
+    for (const i of r.stuck) {
+      const kind = senders[i].kind as Kind;
+      const partners = senders.filter((_, j) => j !== i).map((s) => REPORTED[s.kind as Kind]);
+      this.strand(t, kind, partners);
+    }
+  }
+
+  private strand(t: number, kind: Kind, partners: string[]): void {
+    const k = this.ctx.kernel;
+    let sender: string | undefined;
+    if (kind === 'CALL_FUNCTION') {
+      // The broadcast this IPI belonged to: a path through t that could have run just now.
+      const cands = this.arrivals.paths[t].filter((p) => p.task.state.kind === 'active' && !k.wouldStick({ ...p.path, steps: p.path.steps.filter((s) => s.op === 'lock') }, p.cpu));
+      const p = pickBy(cands, (x) => x.ratePerSec, this.rngDraw);
+      if (!p) return; // every sender that could have sent it is stuck already: this broadcast did not happen
+      sender = p.task.label;
+      this.broadcastCount++;
+      k.run(p.task, p.path, p.cpu, () => k.loseCallFunction(t));
+    } else if (kind === 'CALL_FUNCTION_SINGLE') {
+      k.loseCallFunction(t);
+    } else if (kind === 'RESCHEDULE_WAKE') {
+      const s = pickBy(this.arrivals.wakes[t], (x) => x.ratePerSec, this.rngDraw);
+      sender = s?.wakee?.label;
+      k.loseWakeup(t, s?.wakee ?? null);
+    } else return;
+    const lost: LostIpi = { t: this.ctx.sim.now / 1e9, cpu: t, kind: REPORTED[kind], partners, ...(sender ? { sender } : {}) };
+    this.lost.push(lost);
+    this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.lost', { cpu: t, kind: lost.kind, partners: partners.join(','), sender: sender ?? '' });
+    this.scheduleRescues();
+  }
+
+  // ---- rescue ---------------------------------------------------------------------------------
+
+  /**
+   * The rate of IPIs that get through to `t` while its queue or wake_list is stranded: host IPIs
+   * that still send (a CALL_FUNCTION queues behind a stranded csd and sends nothing; a wakeup
+   * behind a stranded wake_list likewise), and any doorbell — kicks included — while the vCPU
+   * thread is in the host, or always once the CPU no longer runs the guest.
+   */
+  private rescueRate(t: number): number {
+    const k = this.ctx.kernel;
+    const csdLost = k.isLost(t);
+    const wakeLost = k.isWakeListStuck(t);
+    let r = this.rateOf('RESCHEDULE', t);
+    if (!wakeLost) r += this.rateOf('RESCHEDULE_WAKE', t);
+    if (!csdLost) r += this.rateOf('CALL_FUNCTION', t) + this.rateOf('CALL_FUNCTION_SINGLE', t);
+    r += this.rateOf('KICK', t) * (this.inGuest(t) ? this.hostShare[t] : 1);
+    return r;
+  }
+
+  private scheduleRescues(): void {
+    const k = this.ctx.kernel;
+    const gen = this.gen;
+    for (let t = 0; t < this.ctx.cpus.count; t++) {
+      if (!k.isLost(t) && !k.isWakeListStuck(t)) continue;
+      const rate = this.rescueRate(t);
+      if (rate <= 0) continue;
+      this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / rate)), Priority.INTERRUPT, () => {
+        if (gen !== this.gen) return;
+        k.demux(t);
+      }, 'ipi.rescue');
+    }
+  }
+
+  // ---- paths that cannot run through while something is stuck ---------------------------------
+
+  private schedulePathAttempts(): void {
+    const k = this.ctx.kernel;
+    if (k.quiet) return;
+    const gen = this.gen;
+    for (const p of this.traffic.paths) {
+      if (p.ratePerSec <= 0 || p.task.state.kind !== 'active' || !k.wouldStick(p.path, p.cpu)) continue;
+      this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1e9 / p.ratePerSec)), Priority.DEFAULT, () => {
+        if (gen !== this.gen || p.task.state.kind !== 'active') return;
+        if (p.targets) this.broadcastCount++;
+        k.run(p.task, p.path, p.cpu);
+      }, 'path.attempt');
+    }
+  }
+
+  // ---- accounting ---------------------------------------------------------------------------
 
   onDelivered(listener: DeliveryListener): void {
     this.listeners.push(listener);
   }
 
-  /** Pure: live updates call it at wall-clock moments, so it must not move the stream accounting. */
+  settle(): void {
+    this.flush();
+  }
+
   stats(): IpiStats {
-    const sent = this.sentDiscrete + Math.round(this.streamed + this.streamedSinceFlush());
-    return { sent, delivered: sent - this.lost, lost: this.lost, broadcasts: this.broadcasts };
+    const { sent, broadcasts } = this.pendingCounts();
+    const total = Math.round(this.sentIpis + sent);
+    return { sent: total, delivered: total - this.lost.length, lost: this.lost.length, broadcasts: Math.round(this.broadcastCount + broadcasts) };
   }
 
   lockups(): Lockup[] {
     return [...this.detectors.lockups];
   }
 
+  losses(): LostIpi[] {
+    return [...this.lost];
+  }
+
   snapshot() {
-    return { lost: this.lost, lostCallFunction: this.lostCallFunction, episodes: this.episodes, stuck: [...this.stuck.keys()], lostTargets: [...this.lostAt.keys()] };
+    return { lost: this.lost.length, episodes: this.episodes, window: this.window, stuck: this.ctx.kernel.stuckTasks().map((t) => t.label) };
   }
 
-  // ---- the handshake ------------------------------------------------------------------------
-
-  /** One IPI of `msg` to `to`, now; true if it was lost. */
-  private handshake(to: number, msg: SenderKind): boolean {
-    // In the host, doorbell_exception runs whatever host_ipi says: nothing can be lost.
-    if (this.ctx.cpus.get(to).kind !== 'guest') return false;
-    const others = this.detailed ? this.actualOverlaps(to) : this.sampledOverlaps(to);
-    if (others.length === 0 && !this.detailed) return false;
-    const senders: EpisodeSender[] = [{ msg, at: 0 }, ...others];
-    this.episodes++;
-    const r = runEpisode(this.ctx.barriers, senders, this.timing, this.rngEpisode);
-    this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.episode', { to, n: senders.length, lost: r.lost.join(',') });
-    return r.lost.includes(0);
-  }
-
-  private totalRate(to: number): number {
-    return this.rate.KICK[to] + this.rate.RESCHEDULE[to] + this.rate.CALL_FUNCTION[to];
-  }
-
-  private hostRate(to: number): number {
-    return this.rate.RESCHEDULE[to] + this.rate.CALL_FUNCTION[to];
-  }
-
-  /** Which kind of stream IPI arrives, in proportion to the rates (`host`: host IPIs only). */
-  private pick(to: number, host: boolean): Arrival {
-    const kinds = host ? (['RESCHEDULE', 'CALL_FUNCTION'] as const) : ARRIVALS;
-    let x = this.rngOverlap.float() * (host ? this.hostRate(to) : this.totalRate(to));
-    for (const k of kinds) {
-      x -= this.rate[k][to];
-      if (x < 0) return k;
+  /** Stream IPIs and broadcasts since the traffic was last set, from their rates. */
+  private pendingCounts(): { sent: number; broadcasts: number } {
+    const dt = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
+    let sent = 0;
+    let broadcasts = 0;
+    for (const s of this.traffic.streams) sent += s.ratePerSec * dt;
+    for (const p of this.traffic.paths) {
+      if (!p.targets || p.task.state.kind !== 'active') continue;
+      broadcasts += p.ratePerSec * dt;
+      sent += p.ratePerSec * p.targets.length * dt;
     }
-    return kinds[kinds.length - 1];
+    return { sent, broadcasts };
   }
 
-  /** Other IPIs and kicks to `to` within ±window, drawn from the stream rates. */
-  private sampledOverlaps(to: number): EpisodeSender[] {
-    // Usually none: one uniform draw decides, then the count given at least one.
-    if (!(this.rngOverlap.float() < this.overlapP[to])) return [];
-    const n = poissonAtLeastOne(this.rngOverlap, this.overlapMean[to]);
-    const out: EpisodeSender[] = [];
-    for (let i = 0; i < n; i++) out.push({ msg: this.pick(to, false), at: (this.rngOverlap.float() * 2 - 1) * this.window });
-    return out;
-  }
-
-  // ---- detailed mode: every stream IPI as an event -------------------------------------------
-
-  private draw(to: number, after: number): { t: number; kind: Arrival } {
-    return { t: after + this.rngOverlap.exp(1 / this.totalRate(to)), kind: this.pick(to, false) };
-  }
-
-  private aheadUntil(to: number, until: number): { t: number; kind: Arrival }[] {
-    let q = this.ahead.get(to);
-    if (!q) this.ahead.set(to, (q = []));
-    if (q.length === 0) q.push(this.draw(to, this.ctx.sim.now));
-    while (q[q.length - 1].t <= until) q.push(this.draw(to, q[q.length - 1].t));
-    return q;
-  }
-
-  private scheduleArrival(to: number): void {
-    const gen = this.trafficGen;
-    const q = this.aheadUntil(to, this.ctx.sim.now);
-    this.ctx.sim.at(Math.ceil(q[0].t), Priority.INTERRUPT, () => {
-      if (gen !== this.trafficGen) return;
-      const a = this.ahead.get(to)!.shift()!;
-      this.streamArrival(to, a.kind);
-      const rec = this.recent.get(to) ?? [];
-      rec.push(a);
-      while (rec.length > 0 && rec[0].t < this.ctx.sim.now - 2 * this.window) rec.shift();
-      this.recent.set(to, rec);
-      this.scheduleArrival(to);
-    }, 'ipi.stream');
-  }
-
-  /** Stream IPIs to `to` within ±window of now, except one arriving exactly now. */
-  private actualOverlaps(to: number): EpisodeSender[] {
+  private flush(): void {
     const now = this.ctx.sim.now;
-    const out: EpisodeSender[] = [];
-    for (const a of this.recent.get(to) ?? []) if (a.t < now && a.t >= now - this.window) out.push({ msg: a.kind, at: a.t - now });
-    if (this.totalRate(to) > 0)
-      for (const a of this.aheadUntil(to, now + this.window)) if (a.t > now && a.t <= now + this.window) out.push({ msg: a.kind, at: a.t - now });
-    return out;
-  }
-
-  private streamArrival(to: number, kind: Arrival): void {
-    if (kind === 'KICK') {
-      // A kick alone cannot lose anything, and cannot rescue (it does not set host_ipi).
-      return;
-    }
-    this.sentDiscrete++;
-    if (this.handshake(to, kind)) this.lost++;
-    else if (this.lostAt.has(to)) this.rescue(to);
-  }
-
-  // ---- lost CALL_FUNCTION: stuck senders, rescue -----------------------------------------------
-
-  private stick(b: Broadcast): void {
-    const now = this.ctx.sim.now;
-    this.stuck.set(b.from, b);
-    for (const l of b.heldLocks) if (!this.held.has(l)) this.held.set(l, b.from);
-    const on = `csd_lock_wait(cpu ${[...b.pending][0]})`;
-    this.ctx.sim.trace.emit(now, 'ipi.csd_wait', { cpu: b.from, on, locks: b.heldLocks.join(',') });
-    this.detectors.spinStart(b.from, on);
-    this.ctx.cpus.spin(b.from, on, now);
-    this.scheduleLockAttempts();
-  }
-
-  /** A host IPI got through to `to`: its demux sees the stale CALL_FUNCTION and runs the queue. */
-  private rescue(to: number): void {
-    const waiting = this.lostAt.get(to);
-    if (!waiting) return;
-    this.lostAt.delete(to);
-    this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.rescued', { to, waiting: waiting.length });
-    for (const b of waiting) {
-      b.pending.delete(to);
-      if (b.pending.size === 0) this.unstick(b);
-    }
-  }
-
-  private scheduleRescue(to: number): void {
-    if (this.detailed) return; // the generated stream arrivals do it
-    const rate = this.hostRate(to);
-    if (rate <= 0) return;
-    const gen = this.trafficGen;
-    const msg = this.pick(to, true) as Message;
-    this.ctx.sim.after(Math.max(1, this.rngOverlap.exp(1 / rate)), Priority.INTERRUPT, () => {
-      if (gen !== this.trafficGen || !this.lostAt.has(to)) return;
-      if (this.handshake(to, msg)) {
-        this.lost++;
-        this.scheduleRescue(to);
-      } else this.rescue(to);
-    }, 'ipi.rescue');
-  }
-
-  private unstick(b: Broadcast): void {
-    if (this.stuck.get(b.from) !== b) return;
-    this.stuck.delete(b.from);
-    this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.csd_done', { cpu: b.from });
-    for (const [lock, holder] of [...this.held]) {
-      if (holder !== b.from) continue;
-      this.held.delete(lock);
-      for (const [cpu, l] of [...this.lockSpinners]) {
-        if (l !== lock) continue;
-        this.lockSpinners.delete(cpu);
-        this.detectors.spinEnd(cpu);
-        this.ctx.cpus.release(cpu);
-      }
-      for (const [pid, l] of [...this.sleepers]) {
-        if (l !== lock) continue;
-        this.sleepers.delete(pid);
-        this.detectors.unblock(pid);
-      }
-    }
-    this.detectors.spinEnd(b.from);
-    this.ctx.cpus.release(b.from);
-    b.onDone();
-  }
-
-  // ---- lock waiters ---------------------------------------------------------------------------
-
-  /** Each task that takes a held lock will try at its rate: then spins, or sleeps. */
-  private scheduleLockAttempts(): void {
-    if (this.held.size === 0) return;
-    const gen = this.trafficGen;
-    for (const d of this.traffic.locks) {
-      const holder = this.held.get(d.lock);
-      if (holder === undefined || holder === d.cpu || d.ratePerSec <= 0) continue;
-      if (this.waiting(d)) continue;
-      this.ctx.sim.after(Math.max(1, this.rngLocks.exp(1e9 / d.ratePerSec)), Priority.DEFAULT, () => {
-        if (gen === this.trafficGen) this.attempt(d);
-      }, 'lock.attempt');
-    }
-  }
-
-  /** Is the task already stuck (spinning on its CPU, or asleep), or its CPU taken by a spinner? */
-  private waiting(d: LockDemand): boolean {
-    if (this.sleepers.has(d.task.pid)) return true;
-    const st = this.ctx.cpus.get(d.cpu);
-    if (st.kind !== 'spinning') return false;
-    // A spinning CPU runs nothing else: a spinlock taker there is stuck; a sleeper's task is the spinner itself.
-    return d.mode === 'spin' || st.task?.pid === d.task.pid;
-  }
-
-  private attempt(d: LockDemand): void {
-    const holder = this.held.get(d.lock);
-    if (holder === undefined || this.waiting(d)) return;
-    const on = `${d.mode === 'spin' ? 'spinlock' : 'sleeping lock'} ${d.lock} held by CPU ${holder}`;
-    this.ctx.sim.trace.emit(this.ctx.sim.now, 'lock.wait', { cpu: d.cpu, pid: d.task.pid, on });
-    if (d.mode === 'spin') {
-      this.lockSpinners.set(d.cpu, d.lock);
-      this.detectors.spinStart(d.cpu, on);
-      this.ctx.cpus.spin(d.cpu, on, this.ctx.sim.now);
-    } else {
-      this.sleepers.set(d.task.pid, d.lock);
-      this.detectors.block(d.task, d.cpu, on);
-    }
-  }
-
-  // ---- accounting -----------------------------------------------------------------------------
-
-  private deliver(to: number, kind: IpiKind, count: number): void {
-    for (const l of this.listeners) l(to, kind, count);
-  }
-
-  settle(): void {
-    this.flushStreams();
-  }
-
-  /** Stream IPIs counted as sent since the last flush, without flushing. */
-  private streamedSinceFlush(): number {
-    const dtSec = Math.max(0, this.ctx.sim.now - this.trafficSince) / 1e9;
-    let n = 0;
-    for (const s of this.traffic.streams) if (!this.detailed || !isHostIpi(s)) n += s.ratePerSec * dtSec;
-    return n;
-  }
-
-  /** Stream IPIs not simulated one by one are counted (and reported delivered) from their rates. */
-  private flushStreams(): void {
-    const now = this.ctx.sim.now;
-    const dtSec = (now - this.trafficSince) / 1e9;
+    const dt = (now - this.trafficSince) / 1e9;
+    const { sent, broadcasts } = this.pendingCounts();
     this.trafficSince = now;
-    if (dtSec <= 0) return;
-    for (const s of this.traffic.streams) {
-      const n = s.ratePerSec * dtSec;
-      // In detailed mode host-IPI streams are generated one by one and counted as sent there.
-      if (!this.detailed || !isHostIpi(s)) this.streamed += n;
-      for (const l of this.listeners) l(s.to, s.kind, n);
+    if (dt <= 0) return;
+    this.sentIpis += sent;
+    this.broadcastCount += broadcasts;
+    for (const l of this.listeners) {
+      for (const s of this.traffic.streams) l(s.to, s.kind as IpiKind, s.ratePerSec * dt);
+      for (const p of this.traffic.paths) if (p.targets && p.task.state.kind === 'active') for (const t of p.targets) if (t !== p.cpu) l(t, 'call_function', p.ratePerSec * dt);
     }
   }
 }
 
-/** Poisson variate conditioned on being ≥ 1 (inversion over the truncated distribution). */
-function poissonAtLeastOne(rng: Rng, mean: number): number {
-  const p0 = Math.exp(-mean);
-  const u = p0 + rng.float() * (1 - p0);
-  let k = 0;
-  let p = p0;
-  let cum = p;
-  while (u > cum && k < 1000) {
-    k++;
-    p *= mean / k;
-    cum += p;
+function emptyArrivals(n: number): Arrivals {
+  return {
+    rate: KINDS.map(() => new Float64Array(n)),
+    paths: Array.from({ length: n }, () => []),
+    wakes: Array.from({ length: n }, () => []),
+  };
+}
+
+function pick(weights: Float64Array, total: number, rng: Rng): number {
+  let x = rng.float() * total;
+  for (let i = 0; i < weights.length; i++) {
+    x -= weights[i];
+    if (x < 0) return i;
   }
-  return Math.max(1, k);
+  for (let i = weights.length - 1; i >= 0; i--) if (weights[i] > 0) return i;
+  return 0;
+}
+
+function pickBy<T>(items: readonly T[], weight: (x: T) => number, rng: Rng): T | undefined {
+  const total = items.reduce((a, x) => a + weight(x), 0);
+  if (total <= 0) return undefined;
+  let x = rng.float() * total;
+  for (const it of items) {
+    x -= weight(it);
+    if (x < 0) return it;
+  }
+  return items[items.length - 1];
+}
+
+function describeState(task: Task): string {
+  const st = task.state;
+  if (st.kind !== 'spinning' && st.kind !== 'blocked') return st.kind;
+  const on = st.on;
+  switch (on.kind) {
+    case 'csd':
+      return `csd_lock_wait(cpu ${on.target})`;
+    case 'spinlock':
+      return `spinlock ${on.lock.name}`;
+    case 'rwsem':
+      return `${on.mode === 'write' ? 'down_write' : 'down_read'} ${on.lock.name}`;
+    default:
+      return on.kind;
+  }
 }
 
 export const createPowerFabric: FabricFactory = (ctx) => new PowerIpiFabric(ctx);

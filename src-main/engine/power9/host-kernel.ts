@@ -15,7 +15,7 @@
  * with its cause.
  */
 import type { CpuStates } from './cpus';
-import { describeWait, RwSemaphore, Spinlock, type Lock, type RwMode, type Task, type WaitOn } from './tasks';
+import { describeWait, RwSemaphore, Spinlock, type Lock, type RwMode, type Task, type TaskState, type WaitOn } from './tasks';
 
 export type PathStep =
   /** Take `lock` (spin_lock / down_read / down_write) in kernel function `fn`. */
@@ -46,7 +46,8 @@ export interface PathRun {
 /** Receives every change of a task's waiting state (detectors, trace, time-travel recorder). */
 export interface KernelListener {
   stuck?(task: Task, run: PathRun): void;
-  resumed?(task: Task, run: PathRun): void;
+  /** `was`: the state it left (spinning or blocked). */
+  resumed?(task: Task, run: PathRun, was: TaskState): void;
   /** A lost IPI left `cpu`'s queue (`csd`) or wake_list non-empty, or a later IPI drained it. */
   queue?(cpu: number, which: 'csd' | 'wake_list', lost: boolean): void;
 }
@@ -291,7 +292,7 @@ export class HostKernel {
     task.state = { kind: 'active' };
     this.runs.delete(task);
     if (was.kind === 'spinning') this.cpus.release(was.cpu);
-    for (const l of this.listeners) l.resumed?.(task, r);
+    for (const l of this.listeners) l.resumed?.(task, r, was);
     this.advance(r);
   }
 

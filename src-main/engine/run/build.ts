@@ -2,8 +2,10 @@ import type { Workload, Workspace } from '../../../src-common/workspace';
 import { parseStressCommand } from '../stress/parse';
 import { Simulation, type ParamValues } from '../core';
 import { resolveParams } from '../params';
-import { type Barriers, type FabricFactory, type IpiFabric, type Lockup } from '../ipi/fabric';
-import { createPowerFabric } from '../ipi/power-fabric';
+import { type Barriers, type FabricFactory, type IpiFabric, type Lockup, type LostIpi } from '../ipi/fabric';
+import { createPowerFabric, PowerIpiFabric } from '../ipi/power-fabric';
+import { HostKernel } from '../power9/host-kernel';
+import { describeWait } from '../power9/tasks';
 import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
 import { mmuWarnings, placementWarnings } from '../kvm/guest';
@@ -46,16 +48,26 @@ export interface RunSummary {
   /** Exit counts per reason, and the same as mean rates per simulated second. */
   guests: { name: string; mmu: string; exits: Record<string, number>; exitsPerSecond?: Record<string, number> }[];
   lockups: Lockup[];
+  /** Every lost IPI: when, where, its kind, the kinds it raced, whose it was. */
+  losses: LostIpi[];
+  /** Lost IPIs by the kind of the IPI or kick they raced. */
+  lostByPartner: Record<(typeof PARTNER_KINDS)[number], number>;
+  /** Tasks stuck at the end of the run: spinning, blocked (D state) or waking. */
+  stuckTasks: { task: string; state: string; waitingOn: string; since: number }[];
   warnings: string[];
   params: ParamValues;
   trace: { digest: string; events: number };
 }
+
+/** The partner kinds the summary counts losses by. */
+export const PARTNER_KINDS = ['KICK', 'RESCHEDULE', 'CALL_FUNCTION', 'CALL_FUNCTION_SINGLE'] as const;
 
 export interface BuiltRun {
   sim: Simulation;
   cpus: CpuStates;
   fabric: IpiFabric;
   machine: Machine;
+  kernel: HostKernel;
   topo: HostTopology;
   warnings: string[];
   summary(extra: { wallSeconds: number; status?: RunSummary['status']; error?: string }): RunSummary;
@@ -112,8 +124,11 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   const sim = new Simulation({ seed: opts.seed, params });
   const topo = new HostTopology(ws.host);
   const cpus = new CpuStates(topo.cpuCount);
-  const fabric = (opts.fabric ?? createPowerFabric)({ sim, cpus, barriers: ws.kernel.barriers });
-  const machine = new Machine(sim, ws, topo, cpus, fabric);
+  const kernel = new HostKernel(cpus, () => sim.now);
+  const fabric = (opts.fabric ?? createPowerFabric)({ sim, cpus, kernel, barriers: ws.kernel.barriers });
+  const machine = new Machine(sim, ws, topo, cpus, kernel, fabric);
+  if (fabric instanceof PowerIpiFabric)
+    fabric.detectors.history = { idleEntries: (c) => machine.history(c).idleEntries, rcuSoftirqs: (c) => machine.history(c).rcuSoftirqs };
   const warnings = ws.guests.flatMap((g) => [...placementWarnings(g, topo), ...mmuWarnings(g)]);
   sim.add(machine);
   sim.add(fabric);
@@ -128,6 +143,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
     cpus,
     fabric,
     machine,
+    kernel,
     topo,
     warnings,
     summary: ({ wallSeconds, status = 'finished', error }) => {
@@ -151,6 +167,15 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
           exitsPerSecond: Object.fromEntries(Object.entries(g.exits).map(([k, v]) => [k, sim.now > 0 ? Math.round((v / (sim.now / 1e9)) * 10) / 10 : 0])),
         })),
         lockups: fabric.lockups(),
+        losses: fabric.losses(),
+        lostByPartner: Object.fromEntries(PARTNER_KINDS.map((k) => [k, fabric.losses().filter((l) => l.partners.includes(k)).length])) as RunSummary['lostByPartner'],
+        stuckTasks: machine
+          .taskEntities()
+          .filter((t) => t.state.kind !== 'active')
+          .map((t) => {
+            const st = t.state;
+            return { task: t.label, state: st.kind, waitingOn: st.kind === 'spinning' || st.kind === 'blocked' ? describeWait(st.on) : st.kind === 'waking' ? `wake_list of cpu ${st.cpu}` : '', since: st.kind === 'active' ? 0 : st.since / 1e9 };
+          }),
         warnings,
         params: changed,
         trace: { digest: sim.trace.digest, events: sim.trace.count },

@@ -1,37 +1,33 @@
 import { vcpuCount, type Guest, type Workspace } from '../../../src-common/workspace';
 import { Priority, type Component, type Rng, type Simulation } from '../core';
-import type { IpiFabric, IpiStream, LockDemand } from '../ipi/fabric';
-import type { CpuState, CpuStates, TaskRef } from '../power9/cpus';
+import type { IpiFabric, IpiStream, PathSource, VcpuResidency } from '../ipi/fabric';
+import type { CpuState, CpuStates } from '../power9/cpus';
+import type { CallPath, HostKernel } from '../power9/host-kernel';
 import { placeTasks, type PlaceTask } from '../power9/placement';
+import { Task, type TaskKind } from '../power9/tasks';
 import type { HostTopology } from '../power9/topology';
 import { vcpuPlans } from '../kvm/guest';
 import { parseStressCommand, type StressOptions } from '../stress/parse';
 import type { NumberParamKey } from '../params';
-import { wakeupStreams, type WakeSource } from './host-wakeups';
 import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestSpeed, ksmScanRate, qemuWorkerDuty, vmWorker, type ExitReason, type GuestLoad } from './rates';
 
 /**
- * The workload model of a run (docs/architecture.md §3.1–3.3), event-efficient: instead of simulating
- * scheduler ticks it places tasks on CPUs analytically (power9/placement) and integrates
- * piecewise-constant rates — CPU busy time, VM exits per reason — between placement changes.
- * Discrete events are only the host mm changes that broadcast CALL_FUNCTION, handed to the IPI
- * fabric. On POWER9 radix those are huge pmd splits and collapses (serialize_against_pte_lookup;
- * every other TLB flush is a tlbie): ksmd splitting a THP to merge pages the guest's --vm
- * workers rewrote, a vCPU's host fault, a QEMU worker's bounce-buffer munmap, khugepaged
- * re-collapsing what was split. Without THP nothing broadcasts; an idle guest gives ksmd nothing. Background IPI traffic and
- * lock usage go to the fabric as rates. The fabric decides outcomes: when it makes a CPU spin,
- * the task on it is frozen, everything else is re-placed and every rate recomputed.
+ * The workload model of a run (docs/architecture.md §3.1–3.3), event-efficient: instead of
+ * simulating scheduler ticks it places tasks on CPUs analytically (power9/placement) and
+ * integrates piecewise-constant rates — CPU busy time, VM exits per reason — between placement
+ * changes. What the workload does to the host kernel goes to the IPI fabric as rates
+ * (`IpiTraffic`): the call paths each task runs (lock users; the host mm changes whose
+ * smp_call_function_many targets the guest mm's CPUs — on POWER9 radix only THP splits and
+ * collapses, serialize_against_pte_lookup), the IPI streams, and how much of its time each vCPU
+ * thread spends in the host. Tasks are entities (power9/tasks.ts): one the HostKernel reports
+ * stuck keeps its state — a spinning task freezes on its CPU, a blocked or waking one runs
+ * nowhere — and everything is re-placed and every rate recomputed.
  */
 export const EXIT_REASONS = ['page_fault', 'hcall', 'doorbell', 'timer'] as const;
 export type { ExitReason };
 
-type TaskKind = 'vcpu' | 'qemu-worker' | 'stress' | 'ksmd' | 'khugepaged';
-
-interface Task extends PlaceTask {
-  ref: TaskRef;
-  kind: TaskKind;
-  guest?: string;
-  vcpu?: number;
+interface WTask extends PlaceTask {
+  e: Task;
   /** For stress tasks on the host: which hog. */
   hog?: 'cpu' | 'io' | 'vm' | 'hdd';
 }
@@ -40,33 +36,52 @@ interface GuestRates {
   exits: Record<ExitReason, number>;
   ioPerSec: number;
   hostFaultsPerSec: number;
-  ksmScanPerSec: number;
-  /** Broadcast rates by sender kind. */
+  /** Broadcasts per second by sender kind. */
   bcast: { ksmd: number; khugepaged: number; vcpu: number; worker: number };
+}
+
+/** The call paths of one guest mm (lock objects from the HostKernel), by what runs them. */
+interface GuestPaths {
+  ksmdScan: CallPath;
+  ksmdMerge: CallPath;
+  ksmdSplit: CallPath;
+  vcpuFault: CallPath;
+  vcpuSplit: CallPath;
+  workerFault: CallPath;
+  workerMunmap: CallPath;
+  khugepagedScan: CallPath;
+  khugepagedCollapse: CallPath;
 }
 
 const PID_BASE = 19500;
 
 export class Machine implements Component {
   readonly name = 'machine';
-  private readonly tasks: Task[] = [];
+  private readonly tasks: WTask[] = [];
   private readonly loads = new Map<string, GuestLoad>();
   private readonly guestOpts = new Map<string, StressOptions[]>();
   private readonly hostOpts: StressOptions[] = [];
+  private readonly paths = new Map<string, GuestPaths>();
   private cpuOf: number[] = [];
   private cpuLoad: number[] = [];
   private rates = new Map<string, GuestRates>();
   private readonly busyNs: number[];
   private busyFrac: number[];
+  /** Per CPU: idle periods and RCU softirqs since boot (for RCU stall reports), and their rates now. */
+  private readonly idleEntries: number[];
+  private readonly rcuSoftirqs: number[];
+  private idleRate: number[];
+  private softirqRate: number[];
   readonly exits = new Map<string, Record<ExitReason, number>>();
   private lastAdvance = 0;
   private placing = false;
   private dirty = false;
-  private bcastGen = 0;
-  private bcastTotal = 0;
+  private replacePending = false;
   private readonly rngPlace: Rng;
-  private readonly rngBcast: Rng;
-  broadcasts = 0;
+  /** The guest mm's cpumask per guest, rebuilt at every placement. */
+  private cpumask = new Map<string, number[]>();
+  /** Exit counters of the guest whose vCPU each CPU runs (null: not in a guest), per placement. */
+  private exitsOfCpu: (Record<ExitReason, number> | null)[] = [];
   placements = 0;
 
   constructor(
@@ -74,13 +89,19 @@ export class Machine implements Component {
     private readonly ws: Workspace,
     private readonly topo: HostTopology,
     private readonly cpus: CpuStates,
+    private readonly kernel: HostKernel,
     private readonly fabric: IpiFabric,
   ) {
-    this.busyNs = new Array<number>(topo.cpuCount).fill(0);
-    this.busyFrac = new Array<number>(topo.cpuCount).fill(0);
+    const n = topo.cpuCount;
+    this.busyNs = new Array<number>(n).fill(0);
+    this.busyFrac = new Array<number>(n).fill(0);
+    this.idleEntries = new Array<number>(n).fill(0);
+    this.rcuSoftirqs = new Array<number>(n).fill(0);
+    this.idleRate = new Array<number>(n).fill(0);
+    this.softirqRate = new Array<number>(n).fill(0);
     this.rngPlace = sim.rng('placement');
-    this.rngBcast = sim.rng('mm-broadcast');
     this.buildTasks();
+    for (const g of ws.guests) this.paths.set(g.name, this.guestPaths(g.name));
   }
 
   private num(key: NumberParamKey): number {
@@ -88,6 +109,10 @@ export class Machine implements Component {
   }
 
   // ---- construction -------------------------------------------------------------------------
+
+  private addTask(kind: TaskKind, comm: string, pid: number, t: Omit<WTask, 'e'>, guest?: string, vcpu?: number): void {
+    this.tasks.push({ ...t, e: new Task(this.tasks.length, { comm, pid }, kind, guest, vcpu) });
+  }
 
   private buildTasks(): void {
     let pid = PID_BASE;
@@ -105,28 +130,55 @@ export class Machine implements Component {
     for (const g of this.ws.guests) {
       const l = guestLoad(this.guestOpts.get(g.name) ?? [], this.sim.params);
       this.loads.set(g.name, l);
-      const n = vcpuCount(g);
-      const perVcpu = Math.min(1, l.demand / n);
-      for (const plan of vcpuPlans(g, this.topo))
-        this.tasks.push({ kind: 'vcpu', ref: { comm: `CPU ${plan.vcpu}/KVM`, pid: pid++ }, demand: perVcpu, allowed: plan.allowed, group: `${g.name}:${plan.vcore}`, guest: g.name, vcpu: plan.vcpu });
+      const perVcpu = Math.min(1, l.demand / vcpuCount(g));
+      for (const plan of vcpuPlans(g, this.topo)) this.addTask('vcpu', `CPU ${plan.vcpu}/KVM`, pid++, { demand: perVcpu, allowed: plan.allowed, group: `${g.name}:${plan.vcore}` }, g.name, plan.vcpu);
       if (l.ioPerSec > 0) {
         const nw = Math.round(p('qemu.workers'));
         const duty = qemuWorkerDuty(l.ioPerSec, nw, this.sim.params);
-        for (let i = 0; i < nw; i++) this.tasks.push({ kind: 'qemu-worker', ref: { comm: 'worker', pid: pid++ }, demand: duty, allowed: null, guest: g.name });
+        for (let i = 0; i < nw; i++) this.addTask('qemu-worker', 'worker', pid++, { demand: duty, allowed: null }, g.name);
       }
       this.exits.set(g.name, { page_fault: 0, hcall: 0, doorbell: 0, timer: 0, pt_write: 0 });
     }
     for (const o of this.hostOpts) {
-      const add = (hog: Task['hog'], count: number, demand: number) => {
-        for (let i = 0; i < count; i++) this.tasks.push({ kind: 'stress', hog, ref: { comm: 'stress', pid: pid++ }, demand, allowed: null });
+      const add = (hog: WTask['hog'], count: number, demand: number) => {
+        for (let i = 0; i < count; i++) this.addTask('stress', 'stress', pid++, { demand, allowed: null, hog });
       };
       add('cpu', o.cpu, p('stress.cpu.duty'));
       add('io', o.io, p('stress.io.duty'));
       add('vm', o.vm, vmWorker(o, this.sim.params).duty);
       add('hdd', o.hdd, p('stress.hdd.duty'));
     }
-    if (this.ws.guests.some((g) => this.ksmOn(g))) this.tasks.push({ kind: 'ksmd', ref: { comm: 'ksmd', pid: 791 }, demand: p('host.ksmd.duty'), allowed: null });
-    if (this.ws.guests.some((g) => this.thpOn(g))) this.tasks.push({ kind: 'khugepaged', ref: { comm: 'khugepaged', pid: 792 }, demand: p('host.khugepaged.duty'), allowed: null });
+    if (this.ws.guests.some((g) => this.ksmOn(g))) this.addTask('ksmd', 'ksmd', 791, { demand: p('host.ksmd.duty'), allowed: null });
+    if (this.ws.guests.some((g) => this.thpOn(g))) this.addTask('khugepaged', 'khugepaged', 792, { demand: p('host.khugepaged.duty'), allowed: null });
+  }
+
+  /**
+   * The call paths in one guest's mm (Linux 5.3). mmap_sem is taken before any spinlock;
+   * `page_table_lock` is the pmd lock of a THP (pmd_lock), kvm->mmu_lock KVM's. A broadcast is
+   * smp_call_function_many to the mm's cpumask with wait=1 (serialize_against_pte_lookup).
+   */
+  private guestPaths(g: string): GuestPaths {
+    const k = this.kernel;
+    const mmapSem = k.rwsem(`mm(${g}).mmap_sem`);
+    const ptl = k.spinlock(`mm(${g}).page_table_lock`);
+    const mmu = k.spinlock(`kvm(${g}).mmu_lock`);
+    const mask = () => this.cpumask.get(g) ?? [];
+    const bcast = { op: 'broadcast', targets: mask, fn: 'serialize_against_pte_lookup' } as const;
+    const read = (fn: string) => ({ op: 'lock', lock: mmapSem, mode: 'read', fn }) as const;
+    const write = (fn: string) => ({ op: 'lock', lock: mmapSem, mode: 'write', fn }) as const;
+    const pmd = (fn: string) => ({ op: 'lock', lock: ptl, mode: 'spin', fn }) as const;
+    const mmuLock = (fn: string) => ({ op: 'lock', lock: mmu, mode: 'spin', fn }) as const;
+    return {
+      ksmdScan: { name: `ksmd: follow_page (${g})`, steps: [read('scan_get_next_rmap_item'), pmd('follow_page_mask')] },
+      ksmdMerge: { name: `ksmd: try_to_merge_one_page (${g})`, steps: [read('try_to_merge_with_ksm_page'), pmd('replace_page'), mmuLock('kvm_mmu_notifier_change_pte')] },
+      ksmdSplit: { name: `ksmd: split_huge_page (${g})`, steps: [read('try_to_merge_with_ksm_page'), pmd('__split_huge_pmd'), bcast] },
+      vcpuFault: { name: `kvmppc_book3s_radix_page_fault (${g})`, steps: [read('get_user_pages'), pmd('handle_mm_fault'), mmuLock('kvmppc_create_pte')] },
+      vcpuSplit: { name: `kvmppc_book3s_radix_page_fault: THP split (${g})`, steps: [read('get_user_pages'), pmd('__split_huge_pmd'), bcast] },
+      workerFault: { name: `QEMU worker page fault (${g})`, steps: [read('do_page_fault'), pmd('handle_mm_fault')] },
+      workerMunmap: { name: `QEMU worker munmap (${g})`, steps: [write('__do_munmap'), pmd('__split_huge_pmd'), bcast] },
+      khugepagedScan: { name: `khugepaged: khugepaged_scan_mm_slot (${g})`, steps: [read('khugepaged_scan_mm_slot')] },
+      khugepagedCollapse: { name: `khugepaged: collapse_huge_page (${g})`, steps: [write('collapse_huge_page'), pmd('pmdp_collapse_flush'), bcast] },
+    };
   }
 
   /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable. */
@@ -147,8 +199,9 @@ export class Machine implements Component {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   init(): void {
-    this.cpus.onChange((cpu, before, after) => this.onCpuChange(cpu, before, after));
-    // A host IPI reaching a CPU that runs a vCPU makes that vCPU exit (doorbell with host_ipi set).
+    // Any change of a task's waiting state re-places the tasks (after the current event, once).
+    this.kernel.listen({ stuck: () => this.replaceSoon(), resumed: () => this.replaceSoon(), queue: () => this.replaceSoon() });
+    // An IPI reaching a CPU that runs a vCPU makes it take an H_DOORBELL (a host IPI exits, a kick re-enters).
     this.fabric.onDelivered((to, _kind, count) => {
       const e = this.exitsOfCpu[to];
       if (e) e.doorbell += count;
@@ -159,23 +212,15 @@ export class Machine implements Component {
     this.replace();
   }
 
-  private onCpuChange(_cpu: number, before: CpuState, after: CpuState): void {
-    if (this.placing) return;
-    if (before.kind === 'spinning' || after.kind === 'spinning') {
-      this.sim.trace.emit(this.sim.now, 'cpu.spin', { cpu: _cpu, spinning: after.kind === 'spinning', on: after.kind === 'spinning' ? after.on : null });
-      // Re-place after the current event, once for every change at this instant: the component
-      // that made the CPU spin (the IPI fabric) is never re-entered in the middle of its work.
-      if (!this.replacePending) {
-        this.replacePending = true;
-        this.sim.after(0, Priority.HARDWARE, () => {
-          this.replacePending = false;
-          this.replace();
-        }, 'machine.replace');
-      }
-    }
+  private replaceSoon(): void {
+    if (this.replacePending) return;
+    this.replacePending = true;
+    // The component that changed a task (the fabric, via the HostKernel) is never re-entered mid-work.
+    this.sim.after(0, Priority.HARDWARE, () => {
+      this.replacePending = false;
+      this.replace();
+    }, 'machine.replace');
   }
-
-  private replacePending = false;
 
   /** Integrates rates up to now, then re-places every task and recomputes every rate. */
   replace(): void {
@@ -193,91 +238,105 @@ export class Machine implements Component {
     } finally {
       this.placing = false;
     }
-    this.scheduleBroadcast();
   }
 
-  /** Brings busy time and exit counts up to `t`. */
+  /** Brings busy time, exit counts and the RCU history counters up to `t`. */
   advance(t: number): void {
     const dt = t - this.lastAdvance;
     if (dt <= 0) return;
     this.lastAdvance = t;
-    for (let c = 0; c < this.busyNs.length; c++) this.busyNs[c] += this.busyFrac[c] * dt;
     const sec = dt / 1e9;
+    for (let c = 0; c < this.busyNs.length; c++) {
+      this.busyNs[c] += this.busyFrac[c] * dt;
+      this.idleEntries[c] += this.idleRate[c] * sec;
+      this.rcuSoftirqs[c] += this.softirqRate[c] * sec;
+    }
     for (const [g, r] of this.rates) {
       const e = this.exits.get(g)!;
       for (const k of Object.keys(r.exits) as ExitReason[]) e[k] += r.exits[k] * sec;
     }
   }
 
-  private frozen(i: number): boolean {
-    const c = this.cpuOf[i];
-    if (c === undefined || c < 0) return false;
-    const s = this.cpus.get(c);
-    return s.kind === 'spinning' && s.task?.pid === this.tasks[i].ref.pid;
+  /** The history counters the RCU stall report prints, up to now. */
+  history(cpu: number): { idleEntries: number; rcuSoftirqs: number } {
+    const sec = Math.max(0, this.sim.now - this.lastAdvance) / 1e9;
+    return { idleEntries: this.idleEntries[cpu] + this.idleRate[cpu] * sec, rcuSoftirqs: this.rcuSoftirqs[cpu] + this.softirqRate[cpu] * sec };
   }
 
   private placeAll(): void {
     this.placements++;
-    const spinning = (c: number) => this.cpus.isSpinning(c);
-    // A task stuck on a spinning CPU stays there; the rest are placed around the spinning CPUs.
-    const stuck = this.tasks.map((_, i) => this.frozen(i));
-    const movable = this.tasks.map((t, i) => (stuck[i] ? { ...t, allowed: [] as number[] } : t));
-    const pl = placeTasks(movable, this.topo, spinning, this.rngPlace);
-    this.cpuOf = pl.cpuOf.map((c, i) => (stuck[i] ? this.cpuOf[i] : c));
+    // A spinning task stays on its CPU; a blocked or waking one runs nowhere; the rest are placed around them.
+    const st = this.tasks.map((t) => t.e.state);
+    const movable = this.tasks.map((t, i) => (st[i].kind === 'active' ? t : { ...t, allowed: [] as number[] }));
+    const pl = placeTasks(movable, this.topo, (c) => this.cpus.isSpinning(c), this.rngPlace);
+    this.cpuOf = pl.cpuOf.map((c, i) => {
+      const s = st[i];
+      return s.kind === 'spinning' ? s.cpu : s.kind === 'active' ? c : -1;
+    });
     this.cpuLoad = pl.load;
-    this.stuck = stuck;
 
-    // Per-CPU state: spinning stays; otherwise the task with the largest demand (vCPUs first).
-    const top: (number | -1)[] = new Array<number>(this.topo.cpuCount).fill(-1);
+    // Per-CPU state (spinning CPUs are the HostKernel's): the task with the largest demand, vCPUs first.
+    const top: number[] = new Array<number>(this.topo.cpuCount).fill(-1);
     this.tasks.forEach((t, i) => {
       const c = this.cpuOf[i];
-      if (c < 0 || stuck[i]) return;
+      if (c < 0 || st[i].kind !== 'active') return;
       const cur = top[c];
-      if (cur < 0 || t.demand > this.tasks[cur].demand + 1e-12 || (t.kind === 'vcpu' && this.tasks[cur].kind !== 'vcpu' && t.demand >= this.tasks[cur].demand - 1e-12)) top[c] = i;
+      if (cur < 0 || t.demand > this.tasks[cur].demand + 1e-12 || (t.e.kind === 'vcpu' && this.tasks[cur].e.kind !== 'vcpu' && t.demand >= this.tasks[cur].demand - 1e-12)) top[c] = i;
     });
     for (let c = 0; c < this.topo.cpuCount; c++) {
       const i = top[c];
       const t = i >= 0 ? this.tasks[i] : null;
-      const state: CpuState = !t || this.cpuLoad[c] <= 0 ? { kind: 'idle' } : t.kind === 'vcpu' ? { kind: 'guest', guest: t.guest!, vcpu: t.vcpu!, task: t.ref } : { kind: 'host', task: t.ref };
+      const state: CpuState = !t || this.cpuLoad[c] <= 0 ? { kind: 'idle' } : t.e.kind === 'vcpu' ? { kind: 'guest', guest: t.e.guest!, vcpu: t.e.vcpu!, task: t.e.ref } : { kind: 'host', task: t.e.ref };
       this.cpus.set(c, state);
       this.busyFrac[c] = this.cpus.isSpinning(c) ? 1 : Math.min(1, this.cpuLoad[c]);
     }
-    this.exitsOfCpu = this.cpus.snapshot().map((st) => (st.kind === 'guest' ? this.exits.get(st.guest)! : null));
+    this.exitsOfCpu = this.cpus.snapshot().map((s) => (s.kind === 'guest' ? this.exits.get(s.guest)! : null));
+    this.indexCpumasks();
     this.computeRates();
-    this.indexBroadcastCpus();
     this.sim.trace.emit(this.sim.now, 'placement', { n: this.placements, busy: Math.round(this.busyFrac.reduce((a, b) => a + b, 0) * 1000) / 1000 });
   }
 
-  private stuck: boolean[] = [];
-  /** Exit counters of the guest whose vCPU each CPU runs (null: not in a guest), per placement. */
-  private exitsOfCpu: (Record<ExitReason, number> | null)[] = [];
-
-  /** Share of its demand a placed, unfrozen task actually gets (time-sharing an overloaded CPU). */
+  /** Share of its demand a placed, active task gets (time-sharing an overloaded CPU); 0 when stuck. */
   private share(i: number): number {
     const c = this.cpuOf[i];
-    if (c < 0 || this.stuck[i] || this.cpus.isSpinning(c)) return 0;
+    if (c < 0 || this.tasks[i].e.state.kind !== 'active' || this.cpus.isSpinning(c)) return 0;
     return Math.min(1, 1 / Math.max(this.cpuLoad[c], 1e-12));
   }
 
+  private indexOf(kind: TaskKind): number {
+    return this.tasks.findIndex((t) => t.e.kind === kind);
+  }
+
   private running(kind: TaskKind): number {
-    const i = this.tasks.findIndex((t) => t.kind === kind);
+    const i = this.indexOf(kind);
     return i < 0 ? 0 : this.share(i) > 0 ? 1 : 0;
   }
 
   /** The tasks of one kind in one guest, by index. */
   private guestTasks(kind: TaskKind, guest: string): number[] {
-    return this.tasks.map((t, i) => (t.kind === kind && t.guest === guest ? i : -1)).filter((i) => i >= 0);
+    return this.tasks.map((t, i) => (t.e.kind === kind && t.e.guest === guest ? i : -1)).filter((i) => i >= 0);
   }
 
-  /**
-   * Every rate at the current placement (the pure rate model in rates.ts), and the background
-   * IPI traffic and lock usage they give the fabric.
-   */
+  /** The guest mm's cpumask: CPUs running its vCPUs or QEMU workers (radix never trims it while they run). */
+  private indexCpumasks(): void {
+    this.cpumask = new Map();
+    this.tasks.forEach((t, i) => {
+      const c = this.cpuOf[i];
+      if (c < 0 || !t.e.guest || (t.e.kind !== 'vcpu' && t.e.kind !== 'qemu-worker')) return;
+      const m = this.cpumask.get(t.e.guest) ?? [];
+      if (!m.includes(c)) m.push(c);
+      this.cpumask.set(t.e.guest, m);
+    });
+    for (const m of this.cpumask.values()) m.sort((a, b) => a - b);
+  }
+
+  /** Every rate at the current placement (rates.ts), and the traffic they give the fabric. */
   private computeRates(): void {
     const params = this.sim.params;
     const ksmMem = this.ws.guests.filter((g) => this.ksmOn(g)).reduce((n, g) => n + g.memoryBytes, 0);
     const ksmScan = ksmScanRate(this.running('ksmd'), params);
-    const traffic = new TrafficBuilder();
+    const out: { streams: IpiStream[]; paths: PathSource[]; residency: VcpuResidency[] } = { streams: [], paths: [], residency: [] };
+    const wakes = new Array<number>(this.topo.cpuCount).fill(0);
     this.rates = new Map();
 
     // Pass 1: what each guest's workload does to its host mm (docs/architecture.md §3.2–3.3).
@@ -298,23 +357,54 @@ export class Machine implements Component {
       params,
     );
 
-    // Pass 2: exits per guest, and the traffic its I/O, faults and ksmd's scans generate.
+    // Pass 2: exits per guest, the call paths its tasks run, the IPIs they send, vCPU residency.
     for (const { g, load, vIdx, wIdx, vcpuShares, u, speed, io, mm } of guests) {
       const collapses = mm.splits * share;
-      const { exits, hostFaults } = guestExits(g, { load, u, speed, io, mm, collapses, vcpuShares }, params);
-      this.rates.set(g.name, {
-        exits,
-        ioPerSec: io,
-        hostFaultsPerSec: hostFaults,
-        ksmScanPerSec: mm.scan,
-        bcast: { ksmd: mm.ksmSplits, khugepaged: collapses, vcpu: mm.vcpuSplits, worker: mm.workerSplits },
-      });
-      this.guestTraffic(traffic, g, io, hostFaults, mm.scan, mm.merges, ksmMem, vIdx, wIdx);
+      const { exits, hostFaults, kicks } = guestExits(g, { load, u, speed, io, mm, collapses, vcpuShares }, params);
+      this.rates.set(g.name, { exits, ioPerSec: io, hostFaultsPerSec: hostFaults, bcast: { ksmd: mm.ksmSplits, khugepaged: collapses, vcpu: mm.vcpuSplits, worker: mm.workerSplits } });
+      const gp = this.paths.get(g.name)!;
+      const liveV = vIdx.filter((i) => this.share(i) > 0);
+      const liveW = wIdx.filter((i) => this.share(i) > 0);
+      const path = (i: number, p: CallPath, ratePerSec: number, why: string, broadcast = false) => {
+        if (ratePerSec <= 0) return;
+        const cpu = this.cpuOf[i];
+        out.paths.push({ task: this.tasks[i].e, cpu, path: p, ratePerSec, why, ...(broadcast ? { targets: (this.cpumask.get(g.name) ?? []).filter((c) => c !== cpu) } : {}) });
+      };
+      for (const v of liveV) {
+        path(v, gp.vcpuFault, hostFaults / liveV.length, `vCPU host fault (${g.name})`);
+        path(v, gp.vcpuSplit, mm.vcpuSplits / liveV.length, `vCPU THP split (${g.name})`, true);
+      }
+      for (const w of liveW) {
+        path(w, gp.workerFault, (io / liveW.length) * this.num('qemu.worker_fault_per_io'), `QEMU worker fault (${g.name})`);
+        path(w, gp.workerMunmap, mm.workerSplits / liveW.length, `QEMU worker munmap (${g.name})`, true);
+      }
+      const ksmd = this.indexOf('ksmd');
+      if (ksmd >= 0 && mm.scan > 0 && this.share(ksmd) > 0) {
+        path(ksmd, gp.ksmdScan, mm.scan, `ksmd scan (${g.name})`);
+        path(ksmd, gp.ksmdMerge, mm.merges, `ksmd merge (${g.name})`);
+        path(ksmd, gp.ksmdSplit, mm.ksmSplits, `ksmd THP split (${g.name})`, true);
+      }
+      const khugepaged = this.indexOf('khugepaged');
+      if (khugepaged >= 0 && collapses > 0 && this.share(khugepaged) > 0) {
+        path(khugepaged, gp.khugepagedScan, collapses, `khugepaged scan (${g.name})`);
+        path(khugepaged, gp.khugepagedCollapse, collapses, `khugepaged collapse (${g.name})`, true);
+      }
+      this.guestStreams(out, g, io, mm.scan, kicks, liveV, liveW, wakes);
+      // Host residency: each exit keeps the vCPU thread in the host for its handling time.
+      const perVcpu = (r: number) => r / Math.max(1, liveV.length);
+      const hostNsPerSec = perVcpu(exits.page_fault) * this.num('kvm.host_ns_per_fault') + perVcpu(exits.hcall) * this.num('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * this.num('kvm.host_ns_per_tick');
+      for (const v of liveV) out.residency.push({ cpu: this.cpuOf[v], task: this.tasks[v].e, hostShare: hostNsPerSec / 1e9 });
     }
-    this.hostStressTraffic(traffic);
-    const wakeOnVcpu = params.get('host.sched.wake_on_vcpu_fraction');
-    traffic.streams.push(...wakeupStreams(traffic.wakeSources(), this.cpus.snapshot(), this.topo, wakeOnVcpu));
-    this.fabric.setTraffic({ streams: traffic.streams, locks: traffic.locks });
+    this.hostStressStreams(out, wakes);
+    this.whatIfStreams(out);
+    // ...and each host IPI that reaches its CPU (a doorbell with host_ipi set: exit, handlers, entry).
+    const doorbellExit = this.num('ipi.guest_exit_ns') + this.num('ipi.csd_func_ns') + this.num('ipi.guest_entry_ns');
+    const hostIpis = new Array<number>(this.topo.cpuCount).fill(0);
+    for (const st of out.streams) if (st.kind !== 'vcpu_kick') hostIpis[st.to] += st.ratePerSec;
+    for (const ps of out.paths) for (const t of ps.targets ?? []) hostIpis[t] += ps.ratePerSec;
+    for (const r of out.residency) r.hostShare = Math.min(1, r.hostShare + (hostIpis[r.cpu] * doorbellExit) / 1e9);
+    this.historyRates(wakes);
+    this.fabric.setTraffic(out);
   }
 
   /** The CPU that takes a socket's device interrupts (block completions). */
@@ -323,124 +413,72 @@ export class Machine implements Component {
   }
 
   /**
-   * One guest's background IPIs and lock usage: each block request wakes a QEMU worker (from
-   * the IRQ CPU) and the worker kicks a vCPU; workers and vCPUs fault in the guest mm; ksmd
-   * scans and merges its pages.
+   * One guest's IPIs: each block request's completion wakes a QEMU worker from the IRQ CPU
+   * (ttwu_queue_remote across sockets); a guest IPI to a vCPU of the same virtual core is a
+   * doorbell (msgsndp) KVM emulates with a kick (kvmppc_fast_vcpu_kick_hv) to the CPU running it;
+   * and at the start of each pass over the guest's memory ksmd's lru_add_drain_all wakes the
+   * per-CPU kworker of every CPU whose tasks faulted pages in.
    */
-  private guestTraffic(t: TrafficBuilder, g: Guest, io: number, hostFaults: number, scan: number, merges: number, ksmMem: number, vIdx: number[], wIdx: number[]): void {
-    const p = (k: NumberParamKey) => this.num(k);
-    const wakeOnVcpu = p('host.sched.wake_on_vcpu_fraction');
-    const liveW = wIdx.filter((i) => this.share(i) > 0);
-    const liveV = vIdx.filter((i) => this.share(i) > 0);
+  private guestStreams(out: { streams: IpiStream[] }, g: Guest, io: number, scan: number, kicks: number, liveV: number[], liveW: number[], wakes: number[]): void {
     for (const w of liveW) {
       const wc = this.cpuOf[w];
       const perW = io / liveW.length;
-      // Usually the worker wakes where it was placed; a fraction lands on a CPU running a vCPU.
-      if (this.irqCpu(wc) !== wc) t.streams.push({ kind: 'reschedule', from: this.irqCpu(wc), to: wc, ratePerSec: perW * (1 - wakeOnVcpu), why: `block completion wakes QEMU worker (${g.name})` });
-      t.wake(this.irqCpu(wc), perW, `QEMU worker (${g.name})`);
-      for (const v of liveV) {
-        const vc = this.cpuOf[v];
-        if (vc !== wc) t.streams.push({ kind: 'vcpu_kick', from: wc, to: vc, ratePerSec: perW / liveV.length, why: `QEMU worker kicks vCPU (${g.name})` });
+      wakes[wc] += perW;
+      if (this.irqCpu(wc) !== wc) out.streams.push({ kind: 'reschedule_wake', from: this.irqCpu(wc), to: wc, ratePerSec: perW, why: `block completion wakes QEMU worker (${g.name})`, wakee: this.tasks[w].e });
+    }
+    // Sibling vCPUs (same virtual core) kick each other; the rate is per vCPU.
+    const vcores = new Map<string, number[]>();
+    for (const v of liveV) vcores.set(this.tasks[v].group!, [...(vcores.get(this.tasks[v].group!) ?? []), v]);
+    for (const members of vcores.values()) {
+      if (members.length < 2) continue;
+      for (const v of members) {
+        const from = this.cpuOf[members.find((m) => m !== v)!];
+        out.streams.push({ kind: 'vcpu_kick', from, to: this.cpuOf[v], ratePerSec: kicks / liveV.length, why: `guest doorbell to a sibling vCPU, emulated by KVM (${g.name})` });
       }
-      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'spin' });
-      t.locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: wc, task: this.tasks[w].ref, ratePerSec: perW * p('qemu.worker_fault_per_io'), mode: 'sleep' });
     }
-    for (const v of liveV) {
-      const perV = hostFaults / Math.max(1, liveV.length);
-      t.locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
-      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[v], task: this.tasks[v].ref, ratePerSec: perV, mode: 'spin' });
-    }
-    const ksmd = this.tasks.findIndex((x) => x.kind === 'ksmd');
+    // ksmd: one full pass over the guest's memory per guestPages / scan seconds.
+    const ksmd = this.indexOf('ksmd');
     if (ksmd >= 0 && scan > 0 && this.share(ksmd) > 0) {
-      t.wake(this.cpuOf[ksmd], (1000 / p('host.ksm.sleep_ms')) * (g.memoryBytes / ksmMem), 'ksmd');
-      // follow_page takes the pte lock of every page ksmd scans; a merge also takes kvm->mmu_lock (change_pte notifier).
-      t.locks.push({ lock: `mm(${g.name}).page_table_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan, mode: 'spin' });
-      t.locks.push({ lock: `kvm(${g.name}).mmu_lock`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: merges, mode: 'spin' });
-      t.locks.push({ lock: `mm(${g.name}).mmap_sem`, cpu: this.cpuOf[ksmd], task: this.tasks[ksmd].ref, ratePerSec: scan / Math.max(1, p('host.ksm.pages_to_scan')), mode: 'sleep' });
+      const passPerSec = scan / Math.max(1, g.memoryBytes / this.num('guest.page_bytes'));
+      const from = this.cpuOf[ksmd];
+      wakes[from] += 1000 / this.num('host.ksm.sleep_ms');
+      for (const v of liveV) if (this.cpuOf[v] !== from) out.streams.push({ kind: 'reschedule_wake', from, to: this.cpuOf[v], ratePerSec: passPerSec, why: `ksmd lru_add_drain_all wakes kworker (${g.name})` });
     }
   }
 
-  /** Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU. */
-  private hostStressTraffic(t: TrafficBuilder): void {
-    const p = (k: NumberParamKey) => this.num(k);
+  /** Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU, then wakes the worker. */
+  private hostStressStreams(out: { streams: IpiStream[] }, wakes: number[]): void {
     this.tasks.forEach((task, i) => {
-      if (task.kind !== 'stress' || (task.hog !== 'io' && task.hog !== 'hdd') || this.share(i) === 0) return;
+      if (task.e.kind !== 'stress' || (task.hog !== 'io' && task.hog !== 'hdd') || this.share(i) === 0) return;
       const c = this.cpuOf[i];
-      const rate = task.hog === 'io' ? p('stress.io.syncs_per_s') * p('stress.io.completions_per_sync') : p('stress.hdd.completions_per_s');
-      if (this.irqCpu(c) !== c) t.streams.push({ kind: 'call_function_single', from: this.irqCpu(c), to: c, ratePerSec: rate * this.share(i), why: 'host block completion (stress)' });
-      // The completion then wakes the worker sleeping on it.
-      t.wake(c, rate * this.share(i), `host stress ${task.hog} worker`);
+      const rate = (task.hog === 'io' ? this.num('stress.io.syncs_per_s') * this.num('stress.io.completions_per_sync') : this.num('stress.hdd.completions_per_s')) * this.share(i);
+      wakes[c] += rate;
+      if (this.irqCpu(c) !== c) out.streams.push({ kind: 'call_function_single', from: this.irqCpu(c), to: c, ratePerSec: rate, why: `host block completion (stress ${task.hog})` });
     });
   }
 
-  // ---- discrete host mm changes -------------------------------------------------------------
-
-  /** Broadcast sources (guest, sender kind) with cumulative rates, for one draw per event. */
-  private bcastSources: { guest: string; sender: 'ksmd' | 'khugepaged' | 'vcpu' | 'worker'; cum: number }[] = [];
-
-  private scheduleBroadcast(): void {
-    const gen = ++this.bcastGen;
-    let total = 0;
-    this.bcastSources = [];
-    for (const [guest, r] of this.rates)
-      for (const sender of ['ksmd', 'khugepaged', 'vcpu', 'worker'] as const) {
-        if (r.bcast[sender] <= 0) continue;
-        total += r.bcast[sender];
-        this.bcastSources.push({ guest, sender, cum: total });
-      }
-    this.bcastTotal = total;
-    if (total <= 0) return;
-    // Poisson: memoryless, so redrawing after every rate change is exact.
-    const meanNs = 1e9 / total;
-    const tick = () => {
-      if (gen !== this.bcastGen) return;
-      const x = this.rngBcast.float() * total;
-      const src = this.bcastSources.find((s) => x < s.cum) ?? this.bcastSources[this.bcastSources.length - 1];
-      this.fire(src.guest, src.sender);
-      if (gen === this.bcastGen) this.sim.after(Math.max(1, this.rngBcast.exp(meanNs)), Priority.DEFAULT, tick, 'mm.broadcast');
-    };
-    this.sim.after(Math.max(1, this.rngBcast.exp(meanNs)), Priority.DEFAULT, tick, 'mm.broadcast');
+  /** host.sched.resched_on_vcpu_per_s: extra RESCHEDULEs to every CPU running a vCPU (a what-if, 0 by default). */
+  private whatIfStreams(out: { streams: IpiStream[] }): void {
+    const rate = this.num('host.sched.resched_on_vcpu_per_s');
+    if (rate <= 0) return;
+    for (let c = 0; c < this.topo.cpuCount; c++) {
+      if (this.cpus.get(c).kind !== 'guest') continue;
+      out.streams.push({ kind: 'reschedule', from: this.irqCpu(c === 0 ? 1 : c), to: c, ratePerSec: rate, why: 'host.sched.resched_on_vcpu_per_s (what-if)' });
+    }
   }
 
-  /** Sender CPUs per `guest:kind` and mm cpumask per guest, rebuilt at every placement. */
-  private senders = new Map<string, number[]>();
-  private cpumask = new Map<string, number[]>();
-
-  private indexBroadcastCpus(): void {
-    this.senders = new Map();
-    this.cpumask = new Map();
-    this.tasks.forEach((t, i) => {
-      if (this.share(i) <= 0) return;
-      const c = this.cpuOf[i];
-      const keys = t.kind === 'ksmd' || t.kind === 'khugepaged' ? this.ws.guests.map((g) => `${g.name}:${t.kind}`) : t.guest ? [`${t.guest}:${t.kind}`] : [];
-      for (const k of keys) this.senders.set(k, [...(this.senders.get(k) ?? []), c]);
-      // The guest mm's cpumask: CPUs running its vCPUs or its QEMU workers.
-      if ((t.kind === 'vcpu' || t.kind === 'qemu-worker') && t.guest) {
-        const m = this.cpumask.get(t.guest) ?? [];
-        if (!m.includes(c)) m.push(c);
-        this.cpumask.set(t.guest, m);
-      }
-    });
-    for (const m of this.cpumask.values()) m.sort((a, b) => a - b);
-  }
-
-  /** One smp_call_function_many to the CPUs in the guest mm's cpumask, from a running sender. */
-  private fire(guest: string, sender: 'ksmd' | 'khugepaged' | 'vcpu' | 'worker'): void {
-    const kind: TaskKind = sender === 'vcpu' ? 'vcpu' : sender === 'worker' ? 'qemu-worker' : sender;
-    const cands = this.senders.get(`${guest}:${kind}`);
-    if (!cands || cands.length === 0) return;
-    const from = cands[this.rngBcast.int(cands.length)];
-    const targets = (this.cpumask.get(guest) ?? []).filter((c) => c !== from);
-    // Every sender flushes from inside a host mm change, under the guest mm's mmap_sem and the
-    // pte/pmd lock it is changing. A vCPU does so in its host page fault
-    // (kvmppc_book3s_hv_page_fault → get_user_pages → THP split / KSM CoW): mmap_sem held for
-    // read, kvm->mmu_lock only taken afterwards to install the partition-scoped PTE. Readers
-    // block behind it too once a QEMU worker's munmap (down_write) queues: the seed's hung
-    // `worker` tasks.
-    const locks = [`mm(${guest}).mmap_sem`, `mm(${guest}).page_table_lock`];
-    this.broadcasts++;
-    this.sim.trace.emit(this.sim.now, 'mm.broadcast', { guest, sender, from, targets: targets.length });
-    this.fabric.callFunctionMany(from, targets, locks, () => {});
+  /**
+   * RCU history rates: a CPU enters idle each time a task on it wakes after its CPU went idle
+   * (wakeups × idle share); it runs RCU_SOFTIRQ about once per grace period while busy, and
+   * grace periods end every jiffies_till_first_fqs + 2 jiffies on a busy host.
+   */
+  private historyRates(wakes: number[]): void {
+    const hz = this.num('host.hz');
+    const gpPerSec = hz / (1 + (hz > 250 ? 1 : 0) + (hz > 500 ? 1 : 0) + Math.floor(this.topo.cpuCount / 256) + 2);
+    for (let c = 0; c < this.topo.cpuCount; c++) {
+      this.idleRate[c] = wakes[c] * (1 - Math.min(1, this.busyFrac[c]));
+      this.softirqRate[c] = gpPerSec * Math.min(1, this.busyFrac[c]);
+    }
   }
 
   // ---- results ------------------------------------------------------------------------------
@@ -486,25 +524,12 @@ export class Machine implements Component {
     return this.busyFrac;
   }
 
+  /** Every task entity (for the summary and the invariant checks of tests). */
+  taskEntities(): Task[] {
+    return this.tasks.map((t) => t.e);
+  }
+
   snapshot() {
-    return { placements: this.placements, broadcasts: this.broadcasts, busy: [...this.busyFrac] };
-  }
-}
-
-/** The fabric traffic of one placement: IPI streams, lock usage, and host wakeups summed per (waker CPU, reason). */
-class TrafficBuilder {
-  readonly streams: IpiStream[] = [];
-  readonly locks: LockDemand[] = [];
-  private readonly wakes = new Map<string, WakeSource>();
-
-  wake(from: number, ratePerSec: number, why: string): void {
-    const k = `${from}|${why}`;
-    const w = this.wakes.get(k);
-    if (w) w.ratePerSec += ratePerSec;
-    else this.wakes.set(k, { from, ratePerSec, why });
-  }
-
-  wakeSources(): WakeSource[] {
-    return [...this.wakes.values()];
+    return { placements: this.placements, busy: [...this.busyFrac] };
   }
 }

@@ -156,30 +156,38 @@ export function collapseShare(allSplits: number, khugepagedRunning: number, p: M
 
 export type ExitReason = 'page_fault' | 'hcall' | 'doorbell' | 'timer' | 'pt_write';
 
-/** VM exits per second of one guest, by reason, with the host faults including collapse refaults. */
+/**
+ * VM exits per second of one guest, by reason, with the host faults including collapse refaults,
+ * and the vCPU kicks its own IPIs cause. A guest IPI (one wakeup per completed block request) to a
+ * vCPU of another virtual core is an H_IPI hcall (XIVE delivers it, no host doorbell); to a sibling
+ * of the same virtual core it is a msgsndp doorbell, which KVM-HV on POWER9 emulates (the sender
+ * exits) by kicking the sibling's CPU with a bare msgsnd (kvmppc_fast_vcpu_kick_hv). Doorbell exits
+ * are counted where IPIs are delivered (the IPI fabric), not here.
+ */
 export function guestExits(
   g: Guest,
   x: { load: GuestLoad; u: number; speed: number; io: number; mm: GuestMm; collapses: number; vcpuShares: readonly number[] },
   p: ModelParams,
-): { exits: Record<ExitReason, number>; hostFaults: number } {
+): { exits: Record<ExitReason, number>; hostFaults: number; kicks: number } {
   const n = x.vcpuShares.length;
   const guestFaults = (x.load.pagesPerSec * x.speed) / (g.thp ? thpPages(p) : 1);
   // A collapse drops the range's base-page mappings: one refault on the new huge mapping.
   const hostFaults = x.mm.hostFaults + Math.min(1, x.speed) * x.collapses;
   const perFault = exitsPerGuestFault(g, p.get('kvm.shadow.unsync_fraction'));
-  // Guest-internal wakeups of a vCPU on another virtual core are doorbells (msgsndp) that exit.
-  const crossVcore = n > 1 ? 1 - Math.min(1, g.smp.threads / n) : 0;
   const wakeups = x.io * p.get('kvm.guest_wakeups_per_io');
+  // The waker is uniform over the guest's other vCPUs: (threads - 1) of those n - 1 are siblings.
+  const sibling = n > 1 ? (Math.min(g.smp.threads, n) - 1) / (n - 1) : 0;
   const idleVcpuTime = x.vcpuShares.reduce((a, s) => a + (s > 0 ? 1 - x.u : 0), 0);
   const running = x.vcpuShares.map((s) => x.u * s).reduce((a, b) => a + b, 0);
   return {
     exits: {
       page_fault: guestFaults * perFault.pageFault + hostFaults,
       pt_write: guestFaults * perFault.ptWrite,
-      hcall: x.io * p.get('kvm.hcalls_per_io') + idleVcpuTime * p.get('kvm.cede_per_idle_s') + wakeups * crossVcore,
-      doorbell: wakeups * crossVcore,
+      hcall: x.io * p.get('kvm.hcalls_per_io') + idleVcpuTime * p.get('kvm.cede_per_idle_s') + (n > 1 ? wakeups : 0),
+      doorbell: 0,
       timer: running * p.get('host.hz'),
     },
     hostFaults,
+    kicks: wakeups * sibling,
   };
 }
