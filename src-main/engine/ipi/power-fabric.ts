@@ -204,9 +204,8 @@ export class PowerIpiFabric implements IpiFabric {
     for (let t = 0; t < n; t++) {
       if (!this.inGuest(t)) continue;
       let all = 0;
-      let c = 0;
       for (let k = 0; k < KINDS.length; k++) all += a.rate[k][t];
-      c = a.rate[0][t] + a.rate[1][t];
+      const c = a.rate[0][t] + a.rate[1][t];
       const kick = a.rate[4][t];
       const r = (all * all - c * c - kick * kick) * this.window;
       this.pairRate[t] = r;

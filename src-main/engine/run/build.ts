@@ -48,12 +48,12 @@ export interface RunSummary {
   /** Exit counts per reason, and the same as mean rates per simulated second. */
   guests: { name: string; mmu: string; exits: Record<string, number>; exitsPerSecond?: Record<string, number> }[];
   lockups: Lockup[];
-  /** Every lost IPI: when, where, its kind, the kinds it raced, whose it was. */
-  losses: LostIpi[];
+  /** Every lost IPI: when, where, its kind, the kinds it raced, whose it was (absent in summaries of older runs). */
+  losses?: LostIpi[];
   /** Lost IPIs by the kind of the IPI or kick they raced. */
-  lostByPartner: Record<(typeof PARTNER_KINDS)[number], number>;
+  lostByPartner?: Record<(typeof PARTNER_KINDS)[number], number>;
   /** Tasks stuck at the end of the run: spinning, blocked (D state) or waking. */
-  stuckTasks: { task: string; state: string; waitingOn: string; since: number }[];
+  stuckTasks?: { task: string; state: string; waitingOn: string; since: number }[];
   warnings: string[];
   params: ParamValues;
   trace: { digest: string; events: number };
@@ -168,7 +168,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
         })),
         lockups: fabric.lockups(),
         losses: fabric.losses(),
-        lostByPartner: Object.fromEntries(PARTNER_KINDS.map((k) => [k, fabric.losses().filter((l) => l.partners.includes(k)).length])) as RunSummary['lostByPartner'],
+        lostByPartner: Object.fromEntries(PARTNER_KINDS.map((k) => [k, fabric.losses().filter((l) => l.partners.includes(k)).length])) as NonNullable<RunSummary['lostByPartner']>,
         stuckTasks: machine
           .taskEntities()
           .filter((t) => t.state.kind !== 'active')

@@ -181,6 +181,11 @@ export class Machine implements Component {
     };
   }
 
+  /** Guest memory KSM scans, over all guests. */
+  private ksmMemory(): number {
+    return this.ws.guests.filter((g) => this.ksmOn(g)).reduce((n, g) => n + g.memoryBytes, 0);
+  }
+
   /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable. */
   private ksmOn(g: Guest): boolean {
     return g.ksm && this.sim.params.get('host.ksm.run');
@@ -337,6 +342,7 @@ export class Machine implements Component {
     const ksmScan = ksmScanRate(this.running('ksmd'), params);
     const out: { streams: IpiStream[]; paths: PathSource[]; residency: VcpuResidency[] } = { streams: [], paths: [], residency: [] };
     const wakes = new Array<number>(this.topo.cpuCount).fill(0);
+    const wakeSources: { wakee: WTask; i: number; from: number; ratePerSec: number; why: string }[] = [];
     this.rates = new Map();
 
     // Pass 1: what each guest's workload does to its host mm (docs/architecture.md §3.2–3.3).
@@ -389,14 +395,14 @@ export class Machine implements Component {
         path(khugepaged, gp.khugepagedScan, collapses, `khugepaged scan (${g.name})`);
         path(khugepaged, gp.khugepagedCollapse, collapses, `khugepaged collapse (${g.name})`, true);
       }
-      this.guestStreams(out, g, io, mm.scan, kicks, liveV, liveW, wakes);
+      this.guestStreams(out, g, io, mm.scan, kicks, liveV, liveW, wakes, wakeSources);
       // Host residency: each exit keeps the vCPU thread in the host for its handling time.
       const perVcpu = (r: number) => r / Math.max(1, liveV.length);
       const hostNsPerSec = perVcpu(exits.page_fault) * this.num('kvm.host_ns_per_fault') + perVcpu(exits.hcall) * this.num('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * this.num('kvm.host_ns_per_tick');
       for (const v of liveV) out.residency.push({ cpu: this.cpuOf[v], task: this.tasks[v].e, hostShare: hostNsPerSec / 1e9 });
     }
-    this.hostStressStreams(out, wakes);
-    this.whatIfStreams(out);
+    this.hostStressStreams(out, wakes, wakeSources);
+    this.wakeOnVcpuStreams(out, wakeSources);
     // ...and each host IPI that reaches its CPU (a doorbell with host_ipi set: exit, handlers, entry).
     const doorbellExit = this.num('ipi.guest_exit_ns') + this.num('ipi.csd_func_ns') + this.num('ipi.guest_entry_ns');
     const hostIpis = new Array<number>(this.topo.cpuCount).fill(0);
@@ -419,11 +425,12 @@ export class Machine implements Component {
    * and at the start of each pass over the guest's memory ksmd's lru_add_drain_all wakes the
    * per-CPU kworker of every CPU whose tasks faulted pages in.
    */
-  private guestStreams(out: { streams: IpiStream[] }, g: Guest, io: number, scan: number, kicks: number, liveV: number[], liveW: number[], wakes: number[]): void {
+  private guestStreams(out: { streams: IpiStream[] }, g: Guest, io: number, scan: number, kicks: number, liveV: number[], liveW: number[], wakes: number[], sources: { wakee: WTask; i: number; from: number; ratePerSec: number; why: string }[]): void {
     for (const w of liveW) {
       const wc = this.cpuOf[w];
       const perW = io / liveW.length;
       wakes[wc] += perW;
+      sources.push({ wakee: this.tasks[w], i: w, from: this.irqCpu(wc), ratePerSec: perW, why: `QEMU worker (${g.name})` });
       if (this.irqCpu(wc) !== wc) out.streams.push({ kind: 'reschedule_wake', from: this.irqCpu(wc), to: wc, ratePerSec: perW, why: `block completion wakes QEMU worker (${g.name})`, wakee: this.tasks[w].e });
     }
     // Sibling vCPUs (same virtual core) kick each other; the rate is per vCPU.
@@ -442,28 +449,55 @@ export class Machine implements Component {
       const passPerSec = scan / Math.max(1, g.memoryBytes / this.num('guest.page_bytes'));
       const from = this.cpuOf[ksmd];
       wakes[from] += 1000 / this.num('host.ksm.sleep_ms');
+      sources.push({ wakee: this.tasks[ksmd], i: ksmd, from: this.irqCpu(from), ratePerSec: (1000 / this.num('host.ksm.sleep_ms')) * (g.memoryBytes / Math.max(1, this.ksmMemory())), why: 'ksmd' });
       for (const v of liveV) if (this.cpuOf[v] !== from) out.streams.push({ kind: 'reschedule_wake', from, to: this.cpuOf[v], ratePerSec: passPerSec, why: `ksmd lru_add_drain_all wakes kworker (${g.name})` });
     }
   }
 
   /** Host stress io/hdd workers: blk-mq completes on the IRQ CPU and IPIs the submitting CPU, then wakes the worker. */
-  private hostStressStreams(out: { streams: IpiStream[] }, wakes: number[]): void {
+  private hostStressStreams(out: { streams: IpiStream[] }, wakes: number[], sources: { wakee: WTask; i: number; from: number; ratePerSec: number; why: string }[]): void {
     this.tasks.forEach((task, i) => {
       if (task.e.kind !== 'stress' || (task.hog !== 'io' && task.hog !== 'hdd') || this.share(i) === 0) return;
       const c = this.cpuOf[i];
       const rate = (task.hog === 'io' ? this.num('stress.io.syncs_per_s') * this.num('stress.io.completions_per_sync') : this.num('stress.hdd.completions_per_s')) * this.share(i);
       wakes[c] += rate;
+      sources.push({ wakee: task, i, from: this.irqCpu(c), ratePerSec: rate, why: `host stress ${task.hog} worker` });
       if (this.irqCpu(c) !== c) out.streams.push({ kind: 'call_function_single', from: this.irqCpu(c), to: c, ratePerSec: rate, why: `host block completion (stress ${task.hog})` });
     });
   }
 
-  /** host.sched.resched_on_vcpu_per_s: extra RESCHEDULEs to every CPU running a vCPU (a what-if, 0 by default). */
-  private whatIfStreams(out: { streams: IpiStream[] }): void {
-    const rate = this.num('host.sched.resched_on_vcpu_per_s');
-    if (rate <= 0) return;
-    for (let c = 0; c < this.topo.cpuCount; c++) {
-      if (this.cpus.get(c).kind !== 'guest') continue;
-      out.streams.push({ kind: 'reschedule', from: this.irqCpu(c === 0 ? 1 : c), to: c, ratePerSec: rate, why: 'host.sched.resched_on_vcpu_per_s (what-if)' });
+  /**
+   * Host wakeups placed on a CPU running a vCPU. select_idle_sibling puts a woken task on an idle
+   * CPU of its previous CPU's cache domain (a POWER9 core pair: 2 × SMT4 sharing L2 and L3) when
+   * it finds one; only when every CPU there is busy does it stay on a busy one. So a wakeup lands
+   * on a CPU in the guest with the probability that the domain has no idle CPU (the product of
+   * their busy shares, the wakee's own demand left out), plus `host.sched.wake_on_vcpu_extra`,
+   * spread over the domain's CPUs in the guest (over the socket's, for the extra). From another
+   * cache domain ttwu_queue_remote queues the task on the wake_list and sends RESCHEDULE; from the
+   * same one the waker activates it and resched_curr sends RESCHEDULE.
+   */
+  private wakeOnVcpuStreams(out: { streams: IpiStream[] }, sources: { wakee: WTask; i: number; from: number; ratePerSec: number; why: string }[]): void {
+    const extra = this.num('host.sched.wake_on_vcpu_extra');
+    const tpc = this.topo.threadsPerCore;
+    const domainOf = (c: number) => Math.floor(c / (2 * tpc));
+    const inGuest = (c: number) => this.cpus.get(c).kind === 'guest';
+    for (const src of sources) {
+      const prev = this.cpuOf[src.i];
+      if (prev < 0 || src.ratePerSec <= 0) continue;
+      const dom = Array.from({ length: 2 * tpc }, (_, k) => domainOf(prev) * 2 * tpc + k).filter((c) => c < this.topo.cpuCount);
+      let allBusy = 1;
+      for (const c of dom) allBusy *= Math.min(1, Math.max(0, this.cpuLoad[c] - (c === prev ? src.wakee.demand : 0)));
+      const near = dom.filter(inGuest);
+      const far = this.topo.socketCpus(this.topo.place(src.from).socket).filter(inGuest);
+      const send = (targets: number[], rate: number) => {
+        for (const to of targets) {
+          if (to === src.from) continue;
+          const sameDomain = domainOf(to) === domainOf(src.from);
+          out.streams.push({ kind: sameDomain ? 'reschedule' : 'reschedule_wake', from: src.from, to, ratePerSec: rate / targets.length, why: `${src.why} woken onto a CPU running a vCPU`, ...(sameDomain ? {} : { wakee: src.wakee.e }) });
+        }
+      };
+      if (allBusy > 0 && near.length) send(near, src.ratePerSec * allBusy);
+      if (extra > 0 && far.length) send(far, src.ratePerSec * extra);
     }
   }
 

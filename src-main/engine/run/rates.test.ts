@@ -88,8 +88,12 @@ describe('the rate model (pure functions)', () => {
     expect(idle.exits).toEqual({ page_fault: 0, pt_write: 0, hcall: 400, doorbell: 0, timer: 0 });
     const busy = guestLoad([stress('--cpu 4')], p);
     const full = guestExits(g, { load: busy, u: 1, speed: 1, io: 0, mm, collapses: 0, vcpuShares: [1, 1, 1, 1] }, p);
-    expect(full.exits.timer).toBe(400);
+    // 4 vCPUs × host.hz (250, the seed's kernel).
+    expect(full.exits.timer).toBe(1000);
     expect(full.exits.hcall).toBe(0);
+    // A guest IPI to a sibling vCPU (same virtual core) is a kick: 1 of the 3 other vCPUs with threads=2.
+    const io = guestExits({ ...g, smp: { sockets: 1, cores: 2, threads: 2 } }, { load: busy, u: 1, speed: 1, io: 300, mm, collapses: 0, vcpuShares: [1, 1, 1, 1] }, p);
+    expect(io.kicks).toBeCloseTo(300 / 3, 9);
     // Shadow paging without bypass: every first-touch guest fault exits (non-present trap) plus unsync ones.
     const vm = guestLoad([stress('--vm 1 --vm-bytes 256M')], p);
     const shadow = guestExits({ ...g, mmu: 'shadow', thp: false }, { load: vm, u: 0.25, speed: 1, io: 0, mm, collapses: 0, vcpuShares: [1, 1, 1, 1] }, p);

@@ -46,13 +46,17 @@ describe('run orchestration', () => {
   it('a failing event stops the run with its cause', async () => {
     const s = await driveRun({ workspace, seed: 1, durationNs: 60e9 }, {}, (ctx) => {
       const f = createImmediateFabric(ctx);
-      f.callFunctionMany = () => {
-        throw new Error('broken fabric');
+      const setTraffic = f.setTraffic.bind(f);
+      f.setTraffic = (t) => {
+        setTraffic(t);
+        ctx.sim.after(1e9, 50, () => {
+          throw new Error('broken fabric');
+        }, 'ipi.broken');
       };
       return f;
     });
     expect(s.status).toBe('failed');
-    expect(s.error).toMatch(/event 'mm.broadcast' at \d+ ns failed: broken fabric/);
+    expect(s.error).toMatch(/event 'ipi.broken' at \d+ ns failed: broken fabric/);
     expect(s.simulatedSeconds).toBeLessThan(60);
   });
 
