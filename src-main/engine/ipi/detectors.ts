@@ -18,7 +18,7 @@
  * and the stack dumps are printed at the default console level, which the seed's `quiet` boot
  * hides; they are not modelled.
  */
-import { Priority, type Rng, type Simulation } from '../core';
+import { Priority, type EventHandle, type Rng, type Simulation } from '../core';
 import type { Lockup } from './fabric';
 import type { CpuStates } from '../power9/cpus';
 import type { Task } from '../power9/tasks';
@@ -39,8 +39,8 @@ interface Spin {
   /** watchdog_touch_ts: when the stopper last touched, in ns. */
   touchedAt: number;
   warned: boolean;
-  /** Invalidates scheduled samples when the spin ends or is touched. */
-  gen: number;
+  /** The next watchdog sample that will look at this spin. */
+  check: EventHandle | null;
 }
 
 interface Blocked {
@@ -56,7 +56,6 @@ export class LockupDetectors {
   readonly lockups: Lockup[] = [];
   private readonly spins = new Map<number, Spin>();
   private readonly blocked = new Map<Task, Blocked>();
-  private gen = 0;
   private readonly thresh: number;
   private readonly period: number;
   private readonly watchdogPhase: number[];
@@ -71,7 +70,7 @@ export class LockupDetectors {
   private readonly release: string;
   private readonly version: string;
   private readonly tainted = new Set<TaintFlag>();
-  private rcu: { gpStart: number; cpu: number | null; gen: number; softirq: number } | null = null;
+  private rcu: { gpStart: number; cpu: number | null; check: EventHandle | null; softirq: number } | null = null;
   private hungScheduled = false;
   history: CpuHistory = { idleEntries: () => 0, rcuSoftirqs: () => 0 };
 
@@ -110,22 +109,29 @@ export class LockupDetectors {
   spinStart(cpu: number, task: Task): void {
     const now = this.sim.now;
     // The stopper last touched at the CPU's last sample before the spin began.
-    const s: Spin = { task, touchedAt: Math.max(0, this.sampleAtOrBefore(cpu, now)), warned: false, gen: ++this.gen };
+    const old = this.spins.get(cpu);
+    if (old?.check) this.sim.cancel(old.check);
+    const s: Spin = { task, touchedAt: Math.max(0, this.sampleAtOrBefore(cpu, now)), warned: false, check: null };
     this.spins.set(cpu, s);
     this.scheduleWatchdog(cpu, s);
     if (!this.rcu) {
       // The grace period in progress cannot end while this CPU withholds its quiescent state.
-      this.rcu = { gpStart: now, cpu: null, gen: ++this.gen, softirq: 0 };
-      const gen = this.rcu.gen;
-      this.sim.at(now + this.rcuTimeoutJiffies * this.jiffy, Priority.DETECTOR, () => this.rcuCheck(gen), 'rcu.stall');
+      const r = (this.rcu = { gpStart: now, cpu: null as number | null, check: null as EventHandle | null, softirq: 0 });
+      r.check = this.sim.at(now + this.rcuTimeoutJiffies * this.jiffy, Priority.DETECTOR, () => this.rcuCheck(), 'rcu.stall');
     }
   }
 
   spinEnd(cpu: number): void {
-    if (!this.spins.delete(cpu)) return;
+    const s = this.spins.get(cpu);
+    if (!s) return;
+    if (s.check) this.sim.cancel(s.check);
+    this.spins.delete(cpu);
     if (this.rcu?.cpu === cpu) this.rcu.cpu = null;
     // The grace period ends once no CPU holds it up any more.
-    if (this.spins.size === 0) this.rcu = null;
+    if (this.spins.size === 0 && this.rcu) {
+      if (this.rcu.check) this.sim.cancel(this.rcu.check);
+      this.rcu = null;
+    }
   }
 
   private scheduleWatchdog(cpu: number, s: Spin): void {
@@ -135,13 +141,13 @@ export class LockupDetectors {
     const due = Math.max(this.sim.now + 1, (touchTs + this.thresh + 1) * 2 ** 30);
     const k = Math.ceil((due - phase) / this.period);
     const at = phase + k * this.period;
-    const gen = s.gen;
-    this.sim.at(at, Priority.DETECTOR, () => this.watchdogCheck(cpu, gen), 'watchdog.softlockup');
+    s.check = this.sim.at(at, Priority.DETECTOR, () => this.watchdogCheck(cpu), 'watchdog.softlockup');
   }
 
-  private watchdogCheck(cpu: number, gen: number): void {
-    const s = this.spins.get(cpu);
-    if (!s || s.gen !== gen || s.warned) return;
+  private watchdogCheck(cpu: number): void {
+    const s = this.spins.get(cpu)!;
+    s.check = null;
+    if (s.warned) return;
     const now = this.sim.now;
     const stuck = watchdogTimestamp(now) - watchdogTimestamp(s.touchedAt);
     if (stuck <= this.thresh) {
@@ -165,7 +171,7 @@ export class LockupDetectors {
     const next = phase + Math.ceil((this.sim.now + 1 - phase) / this.period) * this.period;
     s.touchedAt = next;
     s.warned = false;
-    s.gen = ++this.gen;
+    if (s.check) this.sim.cancel(s.check);
     this.scheduleWatchdog(cpu, s);
   }
 
@@ -182,9 +188,9 @@ export class LockupDetectors {
 
   // ---- RCU stall ---------------------------------------------------------------------------
 
-  private rcuCheck(gen: number): void {
-    const r = this.rcu;
-    if (!r || r.gen !== gen || this.spins.size === 0) return;
+  private rcuCheck(): void {
+    const r = this.rcu!;
+    r.check = null;
     const now = this.sim.now;
     if (r.cpu === null || !this.spins.has(r.cpu)) {
       // Self-detected by whichever stalled CPU's tick notices first.
@@ -224,7 +230,7 @@ export class LockupDetectors {
     this.sim.trace.emit(now, 'lockup.rcu', { cpu, ticks: jiffies });
     this.touch(cpu);
     const next = now + (3 * this.rcuTimeoutJiffies + 3) * this.jiffy;
-    this.sim.at(next, Priority.DETECTOR, () => this.rcuCheck(gen), 'rcu.stall');
+    r.check = this.sim.at(next, Priority.DETECTOR, () => this.rcuCheck(), 'rcu.stall');
   }
 
   // ---- hung task ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@
  * through — a host IPI of another kind, or any doorbell while the vCPU thread is in the host —
  * runs the demux and drains it all.
  */
-import { Priority, type Rng } from '../core';
+import { EventGroup, Priority, type Rng } from '../core';
 import type { DeliveryListener, FabricContext, FabricFactory, IpiFabric, IpiKind, IpiStats, IpiStream, IpiTraffic, Lockup, LostIpi, PathSource } from './fabric';
 import { LockupDetectors } from './detectors';
 import { opDelays } from './calibration';
@@ -124,8 +124,8 @@ export class PowerIpiFabric implements IpiFabric {
   /** Fast mode: per CPU, the rate of candidate pairs (per ns), and their sum. */
   private pairRate: Float64Array;
   private pairTotal = 0;
-  /** Invalidates events scheduled for an earlier traffic. */
-  private gen = 0;
+  /** Everything drawn from the current traffic, cancelled when it changes. */
+  private readonly drawn: EventGroup;
   private trafficSince = 0;
 
   // Accounting (floats from rates; rounded when reported).
@@ -145,6 +145,7 @@ export class PowerIpiFabric implements IpiFabric {
     this.rngEpisode = ctx.sim.rng('ipi.episode');
     this.rngDraw = ctx.sim.rng('ipi.draw');
     this.detectors = new LockupDetectors(ctx.sim, ctx.cpus, ctx.sim.rng('ipi.detectors'));
+    this.drawn = new EventGroup(ctx.sim);
     const n = ctx.cpus.count;
     this.arrivals = emptyArrivals(n);
     this.hostShare = new Float64Array(n);
@@ -170,7 +171,9 @@ export class PowerIpiFabric implements IpiFabric {
   setTraffic(traffic: IpiTraffic): void {
     this.flush();
     this.traffic = traffic;
-    this.gen++;
+    this.drawn.cancelAll();
+    // A group still open belongs to the old rates; its arrivals are gone with them.
+    this.group.clear();
     this.index();
     if (this.detailed) this.scheduleDetailed();
     else this.scheduleNextPair();
@@ -225,9 +228,7 @@ export class PowerIpiFabric implements IpiFabric {
 
   private scheduleNextPair(): void {
     if (this.pairTotal <= 0) return;
-    const gen = this.gen;
-    this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / this.pairTotal)), Priority.INTERRUPT, () => {
-      if (gen !== this.gen) return;
+    this.drawn.after(Math.max(1, this.rngDraw.exp(1 / this.pairTotal)), Priority.INTERRUPT, () => {
       this.pair();
       this.scheduleNextPair();
     }, 'ipi.pair');
@@ -272,9 +273,7 @@ export class PowerIpiFabric implements IpiFabric {
   }
 
   private scheduleArrival(t: number, k: Kind): void {
-    const gen = this.gen;
-    this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / this.rateOf(k, t))), Priority.INTERRUPT, () => {
-      if (gen !== this.gen) return;
+    this.drawn.after(Math.max(1, this.rngDraw.exp(1 / this.rateOf(k, t))), Priority.INTERRUPT, () => {
       this.arrive(t, k);
       this.scheduleArrival(t, k);
     }, 'ipi.arrival');
@@ -292,24 +291,23 @@ export class PowerIpiFabric implements IpiFabric {
   }
 
   private closeLater(t: number): void {
-    const gen = this.gen;
     const check = () => {
       const g = this.group.get(t);
       if (!g) return;
       const last = g[g.length - 1].t;
       if (this.ctx.sim.now < last + this.window) {
-        this.ctx.sim.at(last + this.window, Priority.INTERRUPT, check, 'ipi.group');
+        this.drawn.at(last + this.window, Priority.INTERRUPT, check, 'ipi.group');
         return;
       }
       this.group.delete(t);
-      if (gen !== this.gen || g.length < 2 || g.every((x) => x.kind === 'KICK')) return;
+      if (g.length < 2 || g.every((x) => x.kind === 'KICK')) return;
       if (this.rngDraw.chance(this.hostShare[t])) return;
       this.episode(
         t,
         g.map((x) => ({ kind: x.kind, at: x.t - g[0].t })),
       );
     };
-    this.ctx.sim.after(this.window, Priority.INTERRUPT, check, 'ipi.group');
+    this.drawn.after(this.window, Priority.INTERRUPT, check, 'ipi.group');
   }
 
   // ---- one episode and what it strands --------------------------------------------------------
@@ -370,15 +368,11 @@ export class PowerIpiFabric implements IpiFabric {
 
   private scheduleRescues(): void {
     const k = this.ctx.kernel;
-    const gen = this.gen;
     for (let t = 0; t < this.ctx.cpus.count; t++) {
       if (!k.isLost(t) && !k.isWakeListStuck(t)) continue;
       const rate = this.rescueRate(t);
       if (rate <= 0) continue;
-      this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1 / rate)), Priority.INTERRUPT, () => {
-        if (gen !== this.gen) return;
-        k.demux(t);
-      }, 'ipi.rescue');
+      this.drawn.after(Math.max(1, this.rngDraw.exp(1 / rate)), Priority.INTERRUPT, () => k.demux(t), 'ipi.rescue');
     }
   }
 
@@ -387,11 +381,10 @@ export class PowerIpiFabric implements IpiFabric {
   private schedulePathAttempts(): void {
     const k = this.ctx.kernel;
     if (k.quiet) return;
-    const gen = this.gen;
     for (const p of this.traffic.paths) {
       if (p.ratePerSec <= 0 || p.task.state.kind !== 'active' || !k.wouldStick(p.path, p.cpu)) continue;
-      this.ctx.sim.after(Math.max(1, this.rngDraw.exp(1e9 / p.ratePerSec)), Priority.DEFAULT, () => {
-        if (gen !== this.gen || p.task.state.kind !== 'active') return;
+      this.drawn.after(Math.max(1, this.rngDraw.exp(1e9 / p.ratePerSec)), Priority.DEFAULT, () => {
+        if (p.task.state.kind !== 'active') return;
         if (p.targets) this.broadcastCount++;
         k.run(p.task, p.path, p.cpu);
       }, 'path.attempt');
