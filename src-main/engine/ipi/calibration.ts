@@ -20,7 +20,7 @@
  * measurement (`STALL_ANCHOR`), the others are fitted relative to it.
  */
 import { Rng } from '../core';
-import { compile, type Program } from '../memory-model';
+import { compile, type Program } from '../memory-model/legacy';
 import { HARDWARE_COUNTS, observedFrequency, type HardwareCount } from './hardware-counts';
 import { runTimed, type OpDelays } from './timed-run';
 

@@ -10,7 +10,7 @@
  * later demux will look at it, because no doorbell is coming.
  */
 import type { Rng } from '../core';
-import { compile, Machine, Op, type CInstr, type Program } from '../memory-model';
+import { compile, Machine, Op, type CInstr, type Program } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
 import { handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
 import { runTimed, type OpDelays, type TimedEvent } from './timed-run';

@@ -12,7 +12,7 @@
  * second), R+syncs the fix. SB, MP, 2+2W and S isolate store→load, store→store and load→load
  * reordering and the reach of a sync.
  */
-import type { ProgramSource, Instr } from '../memory-model';
+import type { ProgramSource, Instr } from '../memory-model/legacy';
 
 export interface HardwareCount {
   test: string;

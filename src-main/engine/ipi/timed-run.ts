@@ -16,7 +16,7 @@
  * so a run is a pure function of the program, the timing and the Rng.
  */
 import type { Rng } from '../core';
-import { Machine, Op, type CInstr, type MachineEvent, type MachineState, type Program } from '../memory-model';
+import { Machine, Op, type CInstr, type MachineEvent, type MachineState, type Program } from '../memory-model/legacy';
 
 export interface OpDelays {
   /** Visibility delay of a store, xchg or msgsnd after it may perform (ns). */
