@@ -27,8 +27,8 @@ const median = (xs: number[]) => {
 const fmt = (t: number | null) => (t === null ? '—' : `${Math.round(t)} s`);
 for (const barriers of ['none', 'both']) {
   console.log(`\n**${barriers}**${Object.keys(set).length ? ` (${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''}, ${hours} h per seed\n`);
-  console.log(`| seed | first soft lockup | lost IPIs | by partner (${PARTNER_KINDS.join(' / ')}) | hung-task reports | CPU s |`);
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log(`| seed | first soft lockup | lost IPIs | by partner (${PARTNER_KINDS.join(' / ')}) | hung-task reports | stuck tasks at the end | CPU s |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const firsts: number[] = [];
   const cpus: number[] = [];
   let noLockup = 0;
@@ -47,11 +47,11 @@ for (const barriers of ['none', 'both']) {
     else firsts.push(first);
     lostAll += s.lostIpis;
     for (const k of PARTNER_KINDS) total[k] += s.lostByPartner![k];
-    console.log(`| ${seed} | ${fmt(first)} | ${s.lostIpis} | ${PARTNER_KINDS.map((k) => s.lostByPartner![k]).join(' / ')} | ${s.lockups.filter((l) => l.kind === 'hung_task').length} | ${cpu.toFixed(2)} |`);
+    console.log(`| ${seed} | ${fmt(first)} | ${s.lostIpis} | ${PARTNER_KINDS.map((k) => s.lostByPartner![k]).join(' / ')} | ${s.lockups.filter((l) => l.kind === 'hung_task').length} | ${s.stuckTasks!.length} | ${cpu.toFixed(2)} |`);
   }
   // The median over seeds, counting a seed without a lockup as later than every lockup.
   const n = to - from + 1;
   const ordered = [...firsts.sort((a, b) => a - b), ...new Array<number>(noLockup).fill(Infinity)];
   const med = n % 2 ? ordered[(n - 1) / 2] : (ordered[n / 2 - 1] + ordered[n / 2]) / 2;
-  console.log(`| **median / total** | ${Number.isFinite(med) ? fmt(med) : `— (no lockup in ${noLockup} of ${n} seeds)`} | ${lostAll} | ${PARTNER_KINDS.map((k) => total[k]).join(' / ')} | | median ${median(cpus).toFixed(2)} |`);
+  console.log(`| **median / total** | ${Number.isFinite(med) ? fmt(med) : `— (no lockup in ${noLockup} of ${n} seeds)`} | ${lostAll} | ${PARTNER_KINDS.map((k) => total[k]).join(' / ')} | | | median ${median(cpus).toFixed(2)} |`);
 }

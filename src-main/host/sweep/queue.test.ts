@@ -63,8 +63,8 @@ describe('sweeps on a Redis queue', () => {
 
   it('runs a sweep through two workers, one killed mid-run, and stores what a local sweep stores, byte for byte', { timeout: 180_000 }, async () => {
     const workspace = loadWorkspace('builtin:seed-power9-ipi');
-    // Runs long enough (≈0.5 s each) that the kill lands inside one.
-    const req: SweepRequest = { workspaceName: workspace.name, workspace, seeds: '1..4', axes: [parseVary('kernel.barriers=none,both')], set: {}, durationNs: 1800e9, until: null };
+    // Runs long enough (≈0.5 s each: 20 simulated hours) that the kill lands inside one.
+    const req: SweepRequest = { workspaceName: workspace.name, workspace, seeds: '1..4', axes: [parseVary('kernel.barriers=none,both')], set: {}, durationNs: 72000e9, until: null };
     const port = new URL(redis.url).port;
 
     const startWorker = () => {
