@@ -45,13 +45,14 @@ const identOf = (ws: Workspace, m: Model, cpu: number): Ident => {
 };
 
 /** Every pinned vCPU's, emulator's and IOThread's threads, and every memory binding's sockets, by identity. */
-const pinIdents = (ws: Workspace, m: Model) =>
-  Object.fromEntries(
+type PinIdent = [string, string[]];
+const pinIdents = (ws: Workspace, m: Model): Record<string, string[]> =>
+  Object.fromEntries<string[]>(
     ws.guests.flatMap((g) => [
-      ...g.vcpupin.map((p) => [`${g.name}:${p.vcpu}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
-      ...(g.emulatorpin ? [[`${g.name}:emulator`, parseCpuset(g.emulatorpin).map((c) => identOf(ws, m, c)).sort()]] : []),
-      ...(g.iothreadpin ?? []).map((p) => [`${g.name}:io${p.iothread}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
-      ...(g.numatune?.memory ? [[`${g.name}:membind`, parseCpuset(g.numatune.memory.nodeset).map((n) => `socket#${m.ids[n]}`)]] : []),
+      ...g.vcpupin.map((p): PinIdent => [`${g.name}:${p.vcpu}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
+      ...(g.emulatorpin ? [<PinIdent>[`${g.name}:emulator`, parseCpuset(g.emulatorpin).map((c) => identOf(ws, m, c)).sort()]] : []),
+      ...(g.iothreadpin ?? []).map((p): PinIdent => [`${g.name}:io${p.iothread}`, parseCpuset(p.cpuset).map((c) => identOf(ws, m, c)).sort()]),
+      ...(g.numatune?.memory ? [<PinIdent>[`${g.name}:membind`, parseCpuset(g.numatune.memory.nodeset).map((n) => `socket#${m.ids[n]}`)]] : []),
     ]),
   );
 
