@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { CliError } from '../errors';
-import { judgeSource, type LitmusVerdict } from './explore-litmus-judge';
+import type { LitmusVerdict } from './explore-litmus-judge';
 
 export interface LitmusRunOptions {
   jobs: number;
