@@ -3,11 +3,10 @@
  * each between `<!-- figures:ID -->` and `<!-- /figures:ID -->` in its doc file. Prose around
  * the markers explains the figures; the figures themselves come only from here.
  */
-import { BARRIER_SETS } from '../../src-main/engine/run/build';
-import { exploreIpi } from '../../src-main/engine/ipi/explore-ipi';
 import { linkBytesPerNs, PCIE_GENS } from '../../src-main/engine/mhi/pcie';
 import { PARAMS } from '../../src-main/engine/params';
 import type { FigureJob, LoopbackFigures, RunFigures } from './task';
+import { IPI_TABLES } from './ipi-tables';
 
 /** Runs a job on the pool (each distinct job once). */
 export type Runner = <T extends RunFigures | LoopbackFigures>(job: FigureJob) => Promise<T>;
@@ -20,7 +19,6 @@ export interface FigureTable {
 }
 
 const SEEDS = [1, 2, 3, 4, 5];
-const VARIANTS = ['none', 'clear', 'set', 'both'] as const;
 const SEED_WS = 'builtin:seed-power9-ipi';
 const HOURS = 20;
 
@@ -50,32 +48,7 @@ function firstLockups(values: (number | null)[], sep: string): string {
 const seedRun = (set: Record<string, string>, seed: number): FigureJob => ({ kind: 'run', workspace: SEED_WS, seed, set: { 'kernel.barriers': 'none', ...set }, hours: HOURS });
 
 export const TABLES: FigureTable[] = [
-  {
-    id: 'ipi-explore',
-    doc: 'docs/models/ipi.md',
-    async render() {
-      const rows = VARIANTS.map((v) => {
-        const r = exploreIpi(BARRIER_SETS[v]);
-        const on = [...new Set(r.witnesses.filter((w) => w.lost.includes('CALL_FUNCTION')).flatMap((w) => w.reorderedOn))].sort((a, b) => Number(b) - Number(a));
-        return [`\`${v}\``, r.lostIpiReachable ? 'reachable' : 'unreachable', on.length ? on.map((c) => `CPU ${c}`).join(', ') : '—', n0(r.statesExplored)];
-      });
-      return table(['variant', 'lost IPI', 'CALL_FUNCTION lost by a reordering on', 'states explored'], rows);
-    },
-  },
-  {
-    id: 'ipi-variants',
-    doc: 'docs/models/ipi.md',
-    async render(run) {
-      const rows = await Promise.all(
-        VARIANTS.map(async (v) => {
-          const rs = await Promise.all(SEEDS.map((s) => run<RunFigures>(seedRun({ 'kernel.barriers': v }, s))));
-          const hung = rs.map((r) => r.hungTasks);
-          return [`\`${v}\``, firstLockups(rs.map((r) => r.firstSoftLockup), ', '), perSeed(rs.map((r) => r.lostIpis), n0, ', '), hung.every((h) => h === 0) ? '0' : hung.join(', ')];
-        }),
-      );
-      return table(['variant', `first soft lockup, seeds ${SEEDS[0]}–${SEEDS.at(-1)}`, 'lost IPIs per seed (total)', 'hung'], rows);
-    },
-  },
+  ...IPI_TABLES,
   {
     id: 'ipi-scenarios',
     doc: 'docs/models/ipi.md',

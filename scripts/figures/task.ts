@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
-import { buildRun } from '../../src-main/engine/run/build';
+import { buildRun, PARTNER_KINDS } from '../../src-main/engine/run/build';
 import { runLoopback } from '../../src-main/engine/mhi/loopback-run';
 import type { ParamValues } from '../../src-main/engine/core';
 
@@ -19,6 +19,10 @@ export interface RunFigures {
   broadcasts: number;
   softLockups: number;
   hungTasks: number;
+  /** Lost IPIs by the kind of IPI they raced (run summary `lostByPartner`). */
+  lostByPartner: Record<(typeof PARTNER_KINDS)[number], number>;
+  /** Tasks still spinning or blocked at the end. */
+  stuckTasks: number;
   trace: string;
 }
 
@@ -48,6 +52,8 @@ export function runFigureJob(job: FigureJob): RunFigures | LoopbackFigures {
     broadcasts: s.ipis.broadcasts,
     softLockups: soft.length,
     hungTasks: s.lockups.filter((l) => l.kind === 'hung_task').length,
+    lostByPartner: s.lostByPartner ?? Object.fromEntries(PARTNER_KINDS.map((k) => [k, 0])) as RunFigures['lostByPartner'],
+    stuckTasks: s.stuckTasks?.length ?? 0,
     trace: s.trace.digest,
   };
 }
