@@ -73,9 +73,16 @@ export async function judgeFiles(files: string[], opts: LitmusRunOptions, onResu
     }
   };
   try {
+    // At most `jobs` tests are handed to the pool at a time, so a test's time budget starts when
+    // it runs (not while it waits in the queue) and only that many sources are in memory.
     // Results are printed in the files' order as they complete.
-    const pending = files.map(judge);
-    for (const p of pending) onResult(await p);
+    const pending: Promise<LitmusVerdict>[] = [];
+    let next = 0;
+    const startNext = (): void => {
+      if (next < files.length) pending.push(judge(files[next++]).finally(startNext));
+    };
+    for (let i = 0; i < jobs; i++) startNext();
+    for (let i = 0; i < files.length; i++) onResult(await pending[i]);
   } finally {
     await pool.destroy();
   }

@@ -31,6 +31,7 @@ const EXPECTED: Record<string, string> = {
   'CoRR.litmus': 'Observation CoRR Never 0 3',
   'IRIW+lwsyncs.litmus': 'Observation IRIW+lwsyncs Sometimes 1 15',
   'IRIW+syncs.litmus': 'Observation IRIW+syncs Never 0 15',
+  'IRIW+lwsync+sync.litmus': 'Observation IRIW+lwsync+sync Sometimes 1 15',
   'RWC+lwsync+sync.litmus': 'Observation RWC+lwsync+sync Sometimes 1 7',
   'WRC+lwsync+addr.litmus': 'Observation WRC+lwsync+addr Never 0 7',
 };

@@ -4,3 +4,4 @@ export * from './bounds';
 export * from './axiomatic';
 export * from './machine';
 export * from './explore';
+export * from './render';

@@ -102,7 +102,8 @@ export type Transition =
   | { kind: 'propagate-barrier'; barrier: number; to: number; thread: number };
 
 export interface MachineEvent {
-  kind: 'satisfy' | 'commit' | 'resolve' | 'propagate' | 'propagate-barrier' | 'restart' | 'squash' | 'fetch';
+  /** `retire`: a `note` instruction retired (so traces can place it). */
+  kind: 'satisfy' | 'commit' | 'resolve' | 'propagate' | 'propagate-barrier' | 'restart' | 'squash' | 'fetch' | 'retire';
   thread: number;
   pc: number;
   seq: number;
@@ -110,6 +111,10 @@ export interface MachineEvent {
   value: number;
   /** propagate: the thread reached. */
   to?: number;
+  /** satisfy, store commit, propagate: the location accessed. */
+  loc?: number;
+  /** Commit of a stwcx.: whether it stored. */
+  success?: boolean;
 }
 
 /** Instructions in flight per thread at most (bounds speculation, e.g. round a spin loop). */
@@ -198,7 +203,7 @@ export class Machine {
         break;
       case 'propagate': {
         const w = s.storage.writes[tr.write];
-        events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: w.value, to: tr.to });
+        events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: w.value, to: tr.to, loc: w.loc });
         next = { ...s, storage: propagateWrite(s.storage, tr.write, tr.to) };
         break;
       }
@@ -561,7 +566,7 @@ export class Machine {
     }
     const window = th.window.slice();
     window[k] = { ...e, done: true, value, src, fwd: fwdSeq, loc };
-    events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value });
+    events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value, loc });
     return this.withThread(s, t, { ...th, window });
   }
 
@@ -666,13 +671,13 @@ export class Machine {
         const value = (this.storeValue(s, t, k) as { v: number }).v;
         if (ins.atomic && !success) {
           window[k] = { ...e, done: true, committed: true, loc, value, src: 0 };
-          events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0 });
+          events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0, loc, success: false });
           break;
         }
         const atomicAfter = ins.atomic ? this.reservationAt(s, t, k)!.src : -2;
         storage = acceptWrite(storage, { thread: t, seq: e.seq, pc: e.pc, loc, value, atomicAfter }).storage;
         window[k] = { ...e, done: true, committed: true, loc, value, src: ins.atomic ? 1 : 0 };
-        events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value });
+        events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value, loc, ...(ins.atomic ? { success: true } : {}) });
         break;
       }
       case Op.Fence: {
@@ -714,7 +719,7 @@ export class Machine {
     let state = s;
     for (let t = 0; t < this.nThreads; t++) {
       state = this.repair(state, t, events);
-      state = this.retire(state, t);
+      state = this.retire(state, t, events);
       state = this.fetchAhead(state, t);
     }
     return state;
@@ -793,7 +798,7 @@ export class Machine {
   }
 
   /** Retires finished instructions from the head of the window into the architectural state. */
-  private retire(s: MachineState, t: number): MachineState {
+  private retire(s: MachineState, t: number, events: MachineEvent[]): MachineState {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     let n = 0;
@@ -848,6 +853,9 @@ export class Machine {
             cr0 = e.src === 1 ? 0 : CR_NONE;
             reservation = null;
           }
+          break;
+        case Op.Note:
+          events.push({ kind: 'retire', thread: t, pc: e.pc, seq: e.seq, value: 0 });
           break;
         default:
           break;
