@@ -117,7 +117,7 @@ test('drawing: the find box selects and centres a CPU and a vCPU, and says when 
   await page.getByRole('button', { name: 'Fit', exact: true }).click();
 });
 
-test('drawing: keyboard only — Tab to the drawing, arrows move the focus ring, Enter selects, Shift+Enter adds, P then arrows and Enter pin', async ({ page, shot }) => {
+test('drawing: keyboard only — Tab to the drawing, arrows move the focus ring, Enter selects, Shift+arrow extends, Shift+Enter toggles, P then arrows and Enter pin', async ({ page, shot }) => {
   // Guest B's vCPUs float: pin B:0 and B:1 to a core by keyboard alone.
   await page.getByTestId('find-input').focus();
   await page.keyboard.press('Control+a');
@@ -128,8 +128,12 @@ test('drawing: keyboard only — Tab to the drawing, arrows move the focus ring,
   for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.dataset.testid)) !== 'topology-canvas'; i++) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'topology-canvas');
   assert.deepEqual(await focusedNode(page), ['vcpu:B:0']);
-  await page.keyboard.press('ArrowRight');
+  // Shift+arrow extends the selection; Shift+Enter toggles the focused element in and out.
+  await page.keyboard.press('Shift+ArrowRight');
   assert.deepEqual(await focusedNode(page), ['vcpu:B:1']);
+  assert.deepEqual((await selectedIds(page)).sort(), ['vcpu:B:0', 'vcpu:B:1']);
+  await page.keyboard.press('Shift+Enter');
+  assert.deepEqual(await selectedIds(page), ['vcpu:B:0']);
   await page.keyboard.press('Shift+Enter');
   assert.deepEqual((await selectedIds(page)).sort(), ['vcpu:B:0', 'vcpu:B:1']);
   await page.keyboard.press('p');
