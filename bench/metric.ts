@@ -8,6 +8,7 @@ export interface Metric {
 /** Unit from a metric name's suffix, for modules that return plain `{name: value}` records. */
 export function unitOf(name: string): string {
   if (name.endsWith('_ms')) return 'ms';
+  if (name.endsWith('_us')) return 'us';
   if (name.endsWith('events_per_s')) return 'events/s';
   const per = /_per_([a-z_]+)$/.exec(name);
   if (per) return `per_${per[1]}`;

@@ -7,6 +7,7 @@ import { linkBytesPerNs, PCIE_GENS } from '../../src-main/engine/mhi/pcie';
 import { PARAMS } from '../../src-main/engine/params';
 import type { FigureJob, LoopbackFigures, RunFigures } from './task';
 import { IPI_TABLES } from './ipi-tables';
+import { MEMORY_MODEL_TABLES } from './memory-model-tables';
 
 /** Runs a job on the pool (each distinct job once). */
 export type Runner = <T extends RunFigures | LoopbackFigures>(job: FigureJob) => Promise<T>;
@@ -49,6 +50,7 @@ const seedRun = (set: Record<string, string>, seed: number): FigureJob => ({ kin
 
 export const TABLES: FigureTable[] = [
   ...IPI_TABLES,
+  ...MEMORY_MODEL_TABLES,
   {
     id: 'ipi-scenarios',
     doc: 'docs/models/ipi.md',

@@ -452,3 +452,20 @@ class Candidates {
     return ppo;
   }
 }
+
+/**
+ * Every final state the axiomatic model allows, keyed as explore.ts's defaultOutcome keys the
+ * operational machine's (`0:r1=1;…;x=2`): what the two models are compared on.
+ */
+export function axiomaticFinalStates(prog: Program, opts: AxiomaticOptions = {}): Set<string> {
+  const out = new Set<string>();
+  enumerateExecutions(
+    prog,
+    (x) => {
+      const regs = prog.threads.flatMap((t, i) => t.regs.map((r, k) => `${i}:${r}=${x.reg(i, k)}`));
+      out.add([...regs, ...x.memory.map((v, l) => `${prog.locs[l]}=${v}`)].join(';'));
+    },
+    opts,
+  );
+  return out;
+}
