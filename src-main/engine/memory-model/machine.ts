@@ -124,6 +124,34 @@ export const MAX_SPECULATION = 3;
 
 
 type RegRead = { ok: true; v: number } | { ok: false };
+
+/** A copy of thread state `th` with `p` changed. */
+function threadWith(th: ThreadState, p: Partial<ThreadState>): ThreadState {
+  return {
+    fetch: p.fetch ?? th.fetch,
+    nextSeq: p.nextSeq ?? th.nextSeq,
+    window: p.window ?? th.window,
+    regs: p.regs ?? th.regs,
+    cr0: p.cr0 ?? th.cr0,
+    reservation: p.reservation !== undefined ? p.reservation : th.reservation,
+  };
+}
+
+/** A copy of window entry `e` with `p` changed (an explicit literal: one hidden class for all entries). */
+function entry(e: Entry, p: Partial<Entry>): Entry {
+  return {
+    pc: e.pc,
+    seq: e.seq,
+    done: p.done ?? e.done,
+    committed: p.committed ?? e.committed,
+    value: p.value ?? e.value,
+    src: p.src ?? e.src,
+    fwd: p.fwd ?? e.fwd,
+    loc: p.loc ?? e.loc,
+    dir: p.dir ?? e.dir,
+    barrier: p.barrier ?? e.barrier,
+  };
+}
 const NOT_READY: RegRead = { ok: false };
 
 export class Machine {
@@ -193,25 +221,27 @@ export class Machine {
     let next: MachineState;
     switch (tr.kind) {
       case 'fetch':
-        next = this.fetchBranch(s, tr.thread, tr.taken, events);
-        break;
+        return { state: this.settle(this.fetchBranch(s, tr.thread, tr.taken, events), events, tr.thread), events };
       case 'satisfy':
-        next = this.satisfy(s, tr.thread, tr.index, events);
-        break;
-      case 'commit':
+        return { state: this.settle(this.satisfy(s, tr.thread, tr.index, events), events, tr.thread), events };
+      case 'commit': {
+        // A committed store changes storage (views, coherence) other threads' loads depend on.
+        const isStore = this.prog.threads[tr.thread].code[s.threads[tr.thread].window[tr.index].pc].op === Op.Store;
         next = this.commit(s, tr.thread, tr.index, tr.success, events);
+        if (!isStore) return { state: this.settle(next, events, tr.thread), events };
         break;
+      }
       case 'propagate': {
         const w = s.storage.writes[tr.write];
         events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: w.value, to: tr.to, loc: w.loc });
-        next = { ...s, storage: propagateWrite(s.storage, tr.write, tr.to) };
+        next = { threads: s.threads, storage: propagateWrite(s.storage, tr.write, tr.to) };
         break;
       }
       case 'propagate-barrier': {
         const b = s.storage.barriers[tr.barrier];
         events.push({ kind: 'propagate-barrier', thread: b.thread, pc: b.pc, seq: b.seq, value: 0, to: tr.to });
-        next = { ...s, storage: propagateBarrier(s.storage, tr.barrier, tr.to) };
-        break;
+        // Only the barrier's own thread can be waiting for it (a sync's acknowledgement).
+        return { state: this.settle({ threads: s.threads, storage: propagateBarrier(s.storage, tr.barrier, tr.to) }, events, b.thread), events };
       }
     }
     return { state: this.settle(next, events), events };
@@ -355,9 +385,9 @@ export class Machine {
     const last = th.window[th.window.length - 1];
     const ins = this.prog.threads[t].code[last.pc];
     const window = th.window.slice();
-    window[window.length - 1] = { ...last, dir: taken ? 1 : 0 };
+    window[window.length - 1] = entry(last, { dir: taken ? 1 : 0 });
     events.push({ kind: 'fetch', thread: t, pc: last.pc, seq: last.seq, value: taken ? 1 : 0 });
-    return this.withThread(s, t, { ...th, window, fetch: taken ? ins.target : last.pc + 1 });
+    return this.withThread(s, t, threadWith(th, { window, fetch: taken ? ins.target : last.pc + 1 }));
   }
 
   /** Value of register r as instruction at window index k sees it. */
@@ -565,9 +595,9 @@ export class Machine {
       value = src === -1 ? this.prog.init[loc] : s.storage.writes[src].value;
     }
     const window = th.window.slice();
-    window[k] = { ...e, done: true, value, src, fwd: fwdSeq, loc };
+    window[k] = entry(e, { done: true, value, src, fwd: fwdSeq, loc });
     events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value, loc });
-    return this.withThread(s, t, { ...th, window });
+    return this.withThread(s, t, threadWith(th, { window }));
   }
 
   private canCommit(s: MachineState, t: number, k: number): boolean {
@@ -663,20 +693,20 @@ export class Machine {
     let fetch = th.fetch;
     switch (ins.op) {
       case Op.Load:
-        window[k] = { ...e, committed: true };
+        window[k] = entry(e, { committed: true });
         events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: e.value });
         break;
       case Op.Store: {
         const loc = this.locAt(s, t, k);
         const value = (this.storeValue(s, t, k) as { v: number }).v;
         if (ins.atomic && !success) {
-          window[k] = { ...e, done: true, committed: true, loc, value, src: 0 };
+          window[k] = entry(e, { done: true, committed: true, loc, value, src: 0 });
           events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0, loc, success: false });
           break;
         }
         const atomicAfter = ins.atomic ? this.reservationAt(s, t, k)!.src : -2;
         storage = acceptWrite(storage, { thread: t, seq: e.seq, pc: e.pc, loc, value, atomicAfter }).storage;
-        window[k] = { ...e, done: true, committed: true, loc, value, src: ins.atomic ? 1 : 0 };
+        window[k] = entry(e, { done: true, committed: true, loc, value, src: ins.atomic ? 1 : 0 });
         events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value, loc, ...(ins.atomic ? { success: true } : {}) });
         break;
       }
@@ -688,20 +718,20 @@ export class Machine {
           storage = r.storage;
           barrier = r.id;
         }
-        window[k] = { ...e, done: true, committed: true, barrier };
+        window[k] = entry(e, { done: true, committed: true, barrier });
         events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0 });
         break;
       }
       case Op.Branch: {
         const cr = (this.cr0At(s, t, k) as { v: number }).v;
         const taken = branchTaken(ins, cr) ? 1 : 0;
-        window[k] = { ...e, done: true, value: taken };
+        window[k] = entry(e, { done: true, value: taken });
         events.push({ kind: 'resolve', thread: t, pc: e.pc, seq: e.seq, value: taken });
         if (e.dir !== -1 && e.dir !== taken) {
           // Mispredicted: squash everything fetched after it and fetch the other way.
           for (const x of window.slice(k + 1)) events.push({ kind: 'squash', thread: t, pc: x.pc, seq: x.seq, value: 0 });
           window.length = k + 1;
-          window[k] = { ...window[k], dir: taken };
+          window[k] = entry(window[k], { dir: taken });
           fetch = taken ? ins.target : e.pc + 1;
         }
         break;
@@ -709,15 +739,19 @@ export class Machine {
       default:
         throw new Error(`cannot commit ${Op[ins.op]}`);
     }
-    return { ...this.withThread(s, t, { ...th, window, fetch }), storage };
+    return { threads: this.withThread(s, t, threadWith(th, { window, fetch })).threads, storage };
   }
 
   // ---- keeping the state canonical ------------------------------------------------------
 
-  /** Restart what coherence now forbids, retire what is done, fetch what can be fetched. */
-  private settle(s: MachineState, events: MachineEvent[]): MachineState {
+  /**
+   * Restart what coherence now forbids, retire what is done, fetch what can be fetched — in
+   * every thread, or only in `only` when nothing another thread depends on changed (the step
+   * touched that thread's window, or a barrier only its own thread waits for).
+   */
+  private settle(s: MachineState, events: MachineEvent[], only = -1): MachineState {
     let state = s;
-    for (let t = 0; t < this.nThreads; t++) {
+    for (let t = only < 0 ? 0 : only; t < (only < 0 ? this.nThreads : only + 1); t++) {
       state = this.repair(state, t, events);
       state = this.retire(state, t, events);
       state = this.fetchAhead(state, t);
@@ -735,17 +769,17 @@ export class Machine {
       const e = th.window[bad];
       events.push({ kind: 'restart', thread: t, pc: e.pc, seq: e.seq, value: e.value });
       const window = th.window.slice();
-      window[bad] = { ...e, done: false, value: 0, src: -1, fwd: -1, loc: -1 };
+      window[bad] = entry(e, { done: false, value: 0, src: -1, fwd: -1, loc: -1 });
       // Branches that tested it resolve again.
       for (let j = bad + 1; j < window.length; j++) {
         const x = window[j];
         if (this.prog.threads[t].code[x.pc].op === Op.Branch && x.done) {
           const src = new Set<number>();
           this.cr0Sources(state, t, j, src);
-          if (src.has(bad)) window[j] = { ...x, done: false };
+          if (src.has(bad)) window[j] = entry(x, { done: false });
         }
       }
-      state = this.withThread(state, t, { ...th, window });
+      state = this.withThread(state, t, threadWith(th, { window }));
     }
     throw new Error('restart loop did not settle');
   }
@@ -801,6 +835,7 @@ export class Machine {
   private retire(s: MachineState, t: number, events: MachineEvent[]): MachineState {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
+    if (th.window.length === 0 || !this.retirable(s, code, th.window[0])) return s;
     let n = 0;
     const regs = th.regs.slice();
     let cr0 = th.cr0;
@@ -808,25 +843,7 @@ export class Machine {
     for (; n < th.window.length; n++) {
       const e = th.window[n];
       const ins = code[e.pc];
-      let ok: boolean;
-      switch (ins.op) {
-        case Op.Load:
-        case Op.Store:
-        case Op.Fence:
-          ok = e.committed && (ins.op !== Op.Fence || ins.fence !== Fence.Sync || acknowledged(s.storage, e.barrier, this.nThreads));
-          break;
-        case Op.Branch:
-          ok = ins.mask === 0 || (e.done && (e.dir === -1 || e.dir === e.value));
-          break;
-        case Op.Li:
-        case Op.Mr:
-        case Op.Arith:
-        case Op.Cmp:
-        case Op.Note:
-          ok = true;
-          break;
-      }
-      if (!ok) break;
+      if (!this.retirable(s, code, e)) break;
       // Apply its effect to the architectural state (the window is read through regs/cr0).
       switch (ins.op) {
         case Op.Li:
@@ -862,7 +879,22 @@ export class Machine {
       }
     }
     if (n === 0) return s;
-    return this.withThread(s, t, { ...th, window: th.window.slice(n), regs, cr0, reservation });
+    return this.withThread(s, t, threadWith(th, { window: th.window.slice(n), regs, cr0, reservation }));
+  }
+
+  /** Can this window entry leave the window (everything before it has)? */
+  private retirable(s: MachineState, code: readonly CInstr[], e: Entry): boolean {
+    const ins = code[e.pc];
+    switch (ins.op) {
+      case Op.Load:
+      case Op.Store:
+      case Op.Fence:
+        return e.committed && (ins.op !== Op.Fence || ins.fence !== Fence.Sync || acknowledged(s.storage, e.barrier, this.nThreads));
+      case Op.Branch:
+        return ins.mask === 0 || (e.done && (e.dir === -1 || e.dir === e.value));
+      default:
+        return true;
+    }
   }
 
   /** Fetches in program order up to a conditional branch that needs a prediction, the end, or a full window. */
@@ -880,14 +912,14 @@ export class Machine {
       window.push(e);
       if (ins.op === Op.Branch) {
         if (ins.mask === 0) {
-          window[window.length - 1] = { ...e, done: true, value: 1, dir: 1 };
+          window[window.length - 1] = entry(e, { done: true, value: 1, dir: 1 });
           fetch = ins.target;
         } else if (ins.target === fetch + 1) {
           fetch = fetch + 1; // both ways lead to the next instruction: nothing to predict
         } else if (ins.target <= fetch) {
           // A loop's backward branch is predicted not taken (leave the loop): speculating
           // into another iteration would only re-read what this one reads.
-          window[window.length - 1] = { ...e, dir: 0 };
+          window[window.length - 1] = entry(e, { dir: 0 });
           fetch = fetch + 1;
         } else {
           fetch = -1; // wait for a prediction (transition 'fetch')
@@ -899,14 +931,14 @@ export class Machine {
         break;
       } else fetch++;
     }
-    th = { ...th, window, fetch, nextSeq: seq };
+    th = threadWith(th, { window, fetch, nextSeq: seq });
     return this.withThread(s, t, th);
   }
 
   private withThread(s: MachineState, t: number, th: ThreadState): MachineState {
     const threads = s.threads.slice();
     threads[t] = th;
-    return { ...s, threads };
+    return { threads, storage: s.storage };
   }
 }
 

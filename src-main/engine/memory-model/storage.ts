@@ -85,9 +85,12 @@ export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 
   const id = s.writes.length;
   const prev = s.view[w.thread][w.loc];
   const before = prev === -1 ? [] : [...s.writes[prev].coBefore, prev];
-  const barriersBefore = s.barriers.flatMap((b, i) => ((b.seen & bit(w.thread)) !== 0 ? [i] : []));
-  const rec: WriteRec = { ...w, seen: bit(w.thread), coBefore: before, barriersBefore };
-  let storage: Storage = { ...s, writes: [...s.writes, rec], lists: append(s.lists, w.thread, id), view: setView(s.view, w.thread, w.loc, id) };
+  const barriersBefore: number[] = [];
+  for (let i = 0; i < s.barriers.length; i++) if ((s.barriers[i].seen & bit(w.thread)) !== 0) barriersBefore.push(i);
+  const rec: WriteRec = { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: bit(w.thread), coBefore: before, barriersBefore, atomicAfter: w.atomicAfter };
+  const writes = s.writes.slice();
+  writes.push(rec);
+  let storage: Storage = { writes, barriers: s.barriers, lists: append(s.lists, w.thread, id), view: setView(s.view, w.thread, w.loc, id) };
   storage = closeAtomic(storage, id);
   return { storage, id };
 }
@@ -141,8 +144,8 @@ export function propagateWrite(s: Storage, w: number, t: number): Storage {
   const rec = s.writes[w];
   const v = s.view[t][rec.loc];
   const writes = s.writes.slice();
-  writes[w] = { ...rec, seen: rec.seen | bit(t) };
-  let storage: Storage = { ...s, writes, lists: append(s.lists, t, w), view: setView(s.view, t, rec.loc, w) };
+  writes[w] = withSeen(rec, rec.seen | bit(t));
+  let storage: Storage = { writes, barriers: s.barriers, lists: append(s.lists, t, w), view: setView(s.view, t, rec.loc, w) };
   if (v !== -1 && !rec.coBefore.includes(v)) storage = addCo(storage, v, w);
   return closeAtomic(storage, w);
 }
@@ -150,11 +153,18 @@ export function propagateWrite(s: Storage, w: number, t: number): Storage {
 /** Commit a barrier from `thread` (PLDI "accept barrier request"). */
 export function acceptBarrier(s: Storage, b: Omit<BarrierRec, 'seen' | 'groupWrites' | 'groupBarriers'>): { storage: Storage; id: number } {
   const t = bit(b.thread);
-  const groupWrites = s.writes.flatMap((w, i) => ((w.seen & t) !== 0 && (b.kind !== 'eieio' || w.thread === b.thread) ? [i] : []));
-  const groupBarriers = b.kind === 'eieio' ? [] : s.barriers.flatMap((x, i) => ((x.seen & t) !== 0 ? [i] : []));
-  const rec: BarrierRec = { ...b, seen: t, groupWrites, groupBarriers };
+  const groupWrites: number[] = [];
+  for (let i = 0; i < s.writes.length; i++) {
+    const w = s.writes[i];
+    if ((w.seen & t) !== 0 && (b.kind !== 'eieio' || w.thread === b.thread)) groupWrites.push(i);
+  }
+  const groupBarriers: number[] = [];
+  if (b.kind !== 'eieio') for (let i = 0; i < s.barriers.length; i++) if ((s.barriers[i].seen & t) !== 0) groupBarriers.push(i);
+  const rec: BarrierRec = { thread: b.thread, seq: b.seq, pc: b.pc, kind: b.kind, seen: t, groupWrites, groupBarriers };
   const id = s.barriers.length;
-  return { storage: { ...s, barriers: [...s.barriers, rec], lists: append(s.lists, b.thread, -(id + 1)) }, id };
+  const barriers = s.barriers.slice();
+  barriers.push(rec);
+  return { storage: { writes: s.writes, barriers, lists: append(s.lists, b.thread, -(id + 1)), view: s.view }, id };
 }
 
 export function canPropagateBarrier(s: Storage, b: number, t: number): boolean {
@@ -167,12 +177,22 @@ export function canPropagateBarrier(s: Storage, b: number, t: number): boolean {
 
 export function propagateBarrier(s: Storage, b: number, t: number): Storage {
   const barriers = s.barriers.slice();
-  barriers[b] = { ...barriers[b], seen: barriers[b].seen | bit(t) };
-  return { ...s, barriers, lists: append(s.lists, t, -(b + 1)) };
+  const x = barriers[b];
+  barriers[b] = { thread: x.thread, seq: x.seq, pc: x.pc, kind: x.kind, seen: x.seen | bit(t), groupWrites: x.groupWrites, groupBarriers: x.groupBarriers };
+  return { writes: s.writes, barriers, lists: append(s.lists, t, -(b + 1)), view: s.view };
 }
 
 export function acknowledged(s: Storage, b: number, threads: number): boolean {
   return s.barriers[b].seen === (1 << threads) - 1;
+}
+
+// Copies as explicit literals: one hidden class per record kind keeps the hot paths monomorphic.
+function withSeen(w: WriteRec, seen: number): WriteRec {
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen, coBefore: w.coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter };
+}
+
+function withCoBefore(w: WriteRec, coBefore: readonly number[]): WriteRec {
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: w.seen, coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter };
 }
 
 function append(lists: Storage['lists'], t: number, item: number): Storage['lists'] {
@@ -195,9 +215,9 @@ function addCo(s: Storage, a: number, b: number): Storage {
   const writes = s.writes.map((w, i) => {
     if (i !== b && !w.coBefore.includes(b)) return w;
     const missing = add.filter((x) => !w.coBefore.includes(x));
-    return missing.length === 0 ? w : { ...w, coBefore: [...w.coBefore, ...missing] };
+    return missing.length === 0 ? w : withCoBefore(w, [...w.coBefore, ...missing]);
   });
-  return { ...s, writes };
+  return { writes, barriers: s.barriers, lists: s.lists, view: s.view };
 }
 
 /**
