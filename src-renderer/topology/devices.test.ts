@@ -64,9 +64,15 @@ describe('devices on the drawing', () => {
     expect([...els.values()].filter((e) => String(e.classes).startsWith('dma') && e.group === 'edges')).toHaveLength(7);
   });
 
-  it('keeps MHI controllers on their socket', () => {
-    expect(els.get('mhi:mhi0')!.data.container).toBe('pkg:0');
-    expect(els.get('mhi:mhi1')!.data.container).toBe('pkg:1');
+  it('keeps MHI controllers on their socket, each in a PCI slot of that socket (or, with I/O hidden, on the package)', () => {
+    expect(els.get('mhi:mhi0')!.data.container).toBe('pci:0000:01:00.0');
+    expect(els.get('pci:0000:01:00.0')!.data.container).toBe('pkg:0');
+    expect(els.get('pci:0000:01:00.0')!.data.labelL).toBe('PCI 0000:01:00.0 (MHI modem)');
+    expect(els.get('mhi:mhi1')!.data.container).toBe('pci:0001:01:00.0');
+    expect(els.get('pci:0001:01:00.0')!.data.container).toBe('pkg:1');
+    const hidden = new Map(projectWorkspace(ws, { caches: true, io: false }).elements.map((e) => [e.data.id!, e]));
+    expect(hidden.get('mhi:mhi0')!.data.container).toBe('pkg:0');
+    expect(hidden.has('pci:0000:01:00.0')).toBe(false);
   });
 
   it('warns about an importer of an AIE buffer (map_dma_buf is not implemented) and one without a source', () => {
@@ -140,7 +146,7 @@ describe('device edits', () => {
   it('adds, changes and removes an MHI controller; bad values refused naming the field', () => {
     const added = ok(E.addMhi(ws, 1));
     expect(added.devices.mhi[2]).toEqual({ name: 'mhi2', socket: 1, pcieGen: 3, pcieWidth: 1, ringSize: 32, mtu: 0x1000 });
-    expect(byId(added).get('mhi:mhi2')!.data.container).toBe('pkg:1');
+    expect(byId(added).get('mhi:mhi2')!.data.container).toBe('pci:0001:02:00.0');
     expect(refused(E.updateMhi(added, 'mhi2', { pcieWidth: 3 as 1 }))).toBe('MHI controller mhi2: expected one of 1, 2, 4, 8, 16, got 3 (devices.mhi[2].pcieWidth)');
     expect(refused(E.updateMhi(added, 'mhi2', { ringSize: 1 }))).toBe('MHI controller mhi2: expected 2..4096, got 1 (devices.mhi[2].ringSize)');
     expect(refused(E.updateMhi(added, 'mhi2', { name: 'mhi0' }))).toBe("MHI controller mhi0: duplicate MHI controller name 'mhi0' (devices.mhi[2].name)");

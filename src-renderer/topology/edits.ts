@@ -30,7 +30,7 @@ import { hostTree } from './numbering';
  */
 export type EditResult = { ok: true; doc: Workspace } | { ok: false; field: string; message: string };
 
-function edit(ws: Workspace, mutate: (d: Workspace) => void): EditResult {
+export function edit(ws: Workspace, mutate: (d: Workspace) => void): EditResult {
   const draft = structuredClone(ws) as Workspace;
   try {
     mutate(draft);

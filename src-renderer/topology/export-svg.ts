@@ -6,7 +6,7 @@ import type { Numbering } from './style';
  * canvas shows), so it is deterministic and needs no canvas. Pin edges run centre to centre
  * under the threads, as on screen.
  */
-const Z: Record<string, number> = { machine: 0, guest: 0, aie: 0, dmabuf: 0, package: 1, numa: 2, core: 3, pu: 5, vcpu: 5, mhi: 5 };
+const Z: Record<string, number> = { machine: 0, guest: 0, aie: 0, dmabuf: 0, package: 1, hostbridge: 2, pcibridge: 3, pci: 4, numa: 2, cache: 3, core: 4, pu: 5, vcpu: 5, mhi: 5, osdev: 5 };
 const FILL: Record<string, string> = {
   machine: '#f6f6f6',
   package: '#dedede',
@@ -16,6 +16,11 @@ const FILL: Record<string, string> = {
   guest: '#f3f6fb',
   vcpu: '#ffffff',
   mhi: '#fdf2d6',
+  cache: '#ffffff',
+  hostbridge: '#efefef',
+  pcibridge: '#efefef',
+  pci: '#dcdcdc',
+  osdev: '#ffffff',
   aie: '#f7f4ec',
   dmabuf: '#f7f4ec',
   'dma-exporter': '#fdf2d6',

@@ -1,5 +1,7 @@
-import { vcpuCount, type Workspace } from '../../src-common/workspace';
+import { cacheNestingOrder, hostCaches, vcpuCount, type CacheLevel, type Workspace } from '../../src-common/workspace';
 import { hostTree } from './numbering';
+import { cacheGroups, cacheId, drawnLevels, type CacheGroup } from './layout-caches';
+import { flow, ioBoxes, measureIo, mhiLabel, placeIo, type IoBox, type IoGeometry, type Size } from './layout-io';
 import { AIE_ID, DMABUF_ID, MACHINE_ID, aieColumnId, aiePartitionId, coreId, dmaBufferId, dmaExporterId, dmaImporterId, guestId, mhiId, numaId, packageId, puId, vcpuId } from './ids';
 
 /**
@@ -35,6 +37,15 @@ export const DMA_COL_GAP = 40;
 const PACKAGE_ASPECT = 1.3;
 const GUEST_ASPECT = 3;
 
+/** What the drawing shows besides the topology itself: lstopo's cache bars and I/O boxes (both on by default). */
+export interface LayoutView {
+  caches: boolean;
+  io: boolean;
+}
+export const DEFAULT_VIEW: LayoutView = { caches: true, io: true };
+/** Height of a cache bar (lstopo draws a shared cache as a bar across the cores it serves). */
+export const BAR_H = 16;
+
 export interface Layout {
   /** Every node's rectangle, by element id. */
   rects: Map<string, Rect>;
@@ -44,6 +55,9 @@ export interface Layout {
   children: Map<string, string[]>;
   /** Where a bar's label goes when it is not inside it (AIE partitions). */
   labelSides: Map<string, LabelSide>;
+  /** The cache bars and I/O boxes drawn, with their labels' source (the projection names them). */
+  caches: Map<string, { level: CacheLevel; firstCore: number; index: number }>;
+  io: Map<string, IoBox>;
 }
 
 type Offsets = Record<string, { x: number; y: number }> | undefined;
@@ -72,6 +86,8 @@ const labelWidth = (g: Workspace['guests'][number]) => {
 export type LabelSide = 'inside' | 'left' | 'right';
 
 class Builder {
+  caches: Layout['caches'] = new Map();
+  io = new Map<string, IoBox>();
   rects = new Map<string, Rect>();
   labelSides = new Map<string, LabelSide>();
   leaves = new Set<string>();
@@ -93,50 +109,89 @@ class Builder {
   }
 }
 
-export function layoutWorkspace(ws: Workspace): Layout {
+export function layoutWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW): Layout {
   const b = new Builder();
   const offsets: Offsets = ws.view?.positions;
-  const host = layoutHost(b, ws, offsets?.[MACHINE_ID] ?? { x: 0, y: 0 });
+  const host = layoutHost(b, ws, offsets?.[MACHINE_ID] ?? { x: 0, y: 0 }, view);
   const guestsRight = layoutGuests(b, ws, host, offsets);
   // Devices stand in a column to the right of the host and the guests' default places.
   const at = { x: Math.max(host.x + host.w, guestsRight) + BLOCK_GAP, y: host.y };
   const aie = layoutAie(b, ws, offsets?.[AIE_ID] ?? at);
   layoutDmabuf(b, ws, offsets?.[DMABUF_ID] ?? { x: at.x, y: aie ? at.y + aie.h + BLOCK_GAP / 2 : at.y });
-  return { rects: b.rects, leaves: b.leaves, children: b.children, labelSides: b.labelSides };
+  return { rects: b.rects, leaves: b.leaves, children: b.children, labelSides: b.labelSides, caches: b.caches, io: b.io };
 }
 
-function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number }): Rect {
+const IO_GEOMETRY: IoGeometry = { leafW: DEVICE_W, leafH: PU_H, pad: PAD, gap: GAP, labelH: LABEL_H };
+
+/** A cache group's size: its bars over its sub-groups (in a grid) or its one core. */
+function measureGroup(g: CacheGroup, core: Size, sizes: Map<CacheGroup, Size & { cols: number; cell: Size }>): Size {
+  const bars = g.bars.length * (BAR_H + GAP);
+  if (!g.children.length) {
+    const s = { w: core.w, h: bars + core.h };
+    sizes.set(g, { ...s, cols: 1, cell: core });
+    return s;
+  }
+  const kids = g.children.map((c) => measureGroup(c, core, sizes));
+  const cell = { w: Math.max(...kids.map((k) => k.w)), h: Math.max(...kids.map((k) => k.h)) };
+  // Side by side, as lstopo draws the cores under a cache; a grid only for many.
+  const cols = kids.length <= 4 ? kids.length : gridColumns(kids.length, cell.w + GAP, cell.h + GAP, PACKAGE_ASPECT);
+  const rows = Math.ceil(kids.length / cols);
+  const s = { w: cols * cell.w + (cols - 1) * GAP, h: bars + rows * cell.h + (rows - 1) * GAP };
+  sizes.set(g, { ...s, cols, cell });
+  return s;
+}
+
+function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number }, view: LayoutView): Rect {
   const tpc = ws.host.threadsPerCore;
   const puCols = Math.min(tpc, 4);
   const puRows = Math.ceil(tpc / 4);
   const coreW = puCols * PU_W + (puCols - 1) * GAP + 2 * PAD;
   const coreH = LABEL_H + puRows * PU_H + (puRows - 1) * GAP + 2 * PAD;
   const sockets = hostTree(ws.host);
+  const levels = view.caches ? drawnLevels(cacheNestingOrder(hostCaches(ws.host, ws.params))) : [];
+  const groupSizes = new Map<CacheGroup, Size & { cols: number; cell: Size }>();
 
   // Size every package first so the machine grid can use the widest one.
   const pkgSizes = sockets.map((s) => {
-    const cols = gridColumns(s.cores.length, coreW + GAP, coreH + GAP, PACKAGE_ASPECT);
-    const rows = Math.ceil(s.cores.length / cols);
-    const numaW = cols * coreW + (cols - 1) * GAP + 2 * PAD;
-    const numaH = LABEL_H + rows * coreH + (rows - 1) * GAP + 2 * PAD;
-    const mhis = ws.devices.mhi.filter((m) => m.socket === s.logical);
-    return { cols, numaW, numaH, mhis, w: numaW + 2 * PAD };
+    const groups = cacheGroups(s.cores, levels);
+    const gs = groups.map((g) => measureGroup(g, { w: coreW, h: coreH }, groupSizes));
+    const cell = { w: Math.max(...gs.map((g) => g.w)), h: Math.max(...gs.map((g) => g.h)) };
+    const cols = gridColumns(groups.length, cell.w + GAP, cell.h + GAP, PACKAGE_ASPECT);
+    const rows = Math.ceil(groups.length / cols);
+    const numaW = cols * cell.w + (cols - 1) * GAP + 2 * PAD;
+    const numaH = LABEL_H + rows * cell.h + (rows - 1) * GAP + 2 * PAD;
+    return { groups, cell, cols, numaW, numaH, w: numaW + 2 * PAD };
   });
   const pkgCols = sockets.length <= 3 ? sockets.length : Math.ceil(Math.sqrt(sockets.length));
-  const cellW = Math.max(...pkgSizes.map((p) => p.w));
-  // MHI controllers in rows under the NUMA node, as many to a row as the package is wide.
-  const mhiW = Math.min(DEVICE_W, cellW - 2 * PAD);
-  const mhiPerRow = Math.max(1, Math.floor((cellW - 2 * PAD + GAP) / (mhiW + GAP)));
-  const devH = (n: number) => Math.ceil(n / mhiPerRow) * (GAP + PU_H);
-  const cellH = Math.max(...pkgSizes.map((p) => LABEL_H + p.numaH + devH(p.mhis.length) + 2 * PAD));
+  // Below the NUMA node: the socket's I/O (host bridges, PCI functions, MHI modems on their slot),
+  // or with I/O hidden its MHI controllers alone, in rows as wide as the package (widened to hold the widest box).
+  const ioSizes = new Map<string, Size>();
+  const mhiBox = (m: Workspace['devices']['mhi'][number]): IoBox => ({ id: mhiId(m.name), kind: 'mhi', label: mhiLabel(m), children: [] });
+  const socketIo = sockets.map((s) => (view.io ? ioBoxes(ws, s.logical, mhiId) : ws.devices.mhi.filter((m) => m.socket === s.logical).map(mhiBox)));
+  const numaCellW = Math.max(...pkgSizes.map((p) => p.w));
+  const widest = Math.max(0, ...socketIo.flat().map((x) => measureIo(x, numaCellW - 2 * PAD, IO_GEOMETRY, ioSizes).w));
+  const cellW = Math.max(numaCellW, widest + 2 * PAD);
+  const ioW = cellW - 2 * PAD;
+  const ioFlow = socketIo.map((boxes) => flow(boxes.map((x) => measureIo(x, ioW, IO_GEOMETRY, ioSizes)), ioW, GAP));
+  const cellH = Math.max(...pkgSizes.map((p, i) => LABEL_H + p.numaH + (ioFlow[i].h ? GAP + ioFlow[i].h : 0) + 2 * PAD));
   const pkgRows = Math.ceil(sockets.length / pkgCols);
+  const gridW = pkgCols * cellW + (pkgCols - 1) * 2 * GAP;
+  // The machine's own I/O (host bridges no package holds) in rows under the packages.
+  const machineIo = view.io ? ioBoxes(ws, undefined, mhiId) : [];
+  const mFlow = flow(machineIo.map((x) => measureIo(x, gridW, IO_GEOMETRY, ioSizes)), gridW, GAP);
   const machine: Rect = {
     x: origin.x,
     y: origin.y,
-    w: pkgCols * cellW + (pkgCols - 1) * 2 * GAP + 2 * PAD,
-    h: LABEL_H + pkgRows * cellH + (pkgRows - 1) * 2 * GAP + 2 * PAD,
+    w: Math.max(gridW, mFlow.w) + 2 * PAD,
+    h: LABEL_H + pkgRows * cellH + (pkgRows - 1) * 2 * GAP + (mFlow.h ? 2 * GAP + mFlow.h : 0) + 2 * PAD,
   };
   b.box(MACHINE_ID, null, machine);
+  const putIo = (box: IoBox, parent: string, r: Rect) => {
+    if (box.children.length) b.box(box.id, parent, r);
+    else b.leaf(box.id, parent, r);
+    b.io.set(box.id, box);
+  };
+  const levelIndex = new Map<string, number>();
 
   sockets.forEach((s, si) => {
     const size = pkgSizes[si];
@@ -146,25 +201,38 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number })
     const nx = px + PAD;
     const ny = py + LABEL_H + PAD;
     b.box(numaId(si), packageId(si), { x: nx, y: ny, w: cellW - 2 * PAD, h: size.numaH });
-    s.cores.forEach((c, k) => {
-      const cx = nx + PAD + (k % size.cols) * (coreW + GAP);
-      const cy = ny + LABEL_H + PAD + Math.floor(k / size.cols) * (coreH + GAP);
-      b.box(coreId(c.logical), numaId(si), { x: cx, y: cy, w: coreW, h: coreH });
-      c.pus.forEach((cpu, t) => {
-        b.leaf(puId(cpu), coreId(c.logical), {
-          x: cx + PAD + (t % 4) * (PU_W + GAP),
-          y: cy + LABEL_H + PAD + Math.floor(t / 4) * (PU_H + GAP),
-          w: PU_W,
-          h: PU_H,
-        });
+    const place = (g: CacheGroup, x: number, y: number) => {
+      const gs = groupSizes.get(g)!;
+      g.bars.forEach((c, k) => {
+        const id = cacheId(c, g.cores[0].logical);
+        const key = `${c.level}${c.type}`;
+        const index = levelIndex.get(key) ?? 0;
+        levelIndex.set(key, index + 1);
+        b.leaf(id, numaId(si), { x, y: y + k * (BAR_H + GAP), w: gs.w, h: BAR_H });
+        b.caches.set(id, { level: c, firstCore: g.cores[0].logical, index });
       });
-    });
-    size.mhis.forEach((m, i) => {
-      const x = nx + (i % mhiPerRow) * (mhiW + GAP);
-      const y = ny + size.numaH + GAP + Math.floor(i / mhiPerRow) * (PU_H + GAP);
-      b.leaf(mhiId(m.name), packageId(si), { x, y, w: mhiW, h: PU_H });
-    });
+      const top = y + g.bars.length * (BAR_H + GAP);
+      if (!g.children.length) {
+        const c = g.cores[0];
+        b.box(coreId(c.logical), numaId(si), { x, y: top, w: coreW, h: coreH });
+        c.pus.forEach((cpu, t) => {
+          b.leaf(puId(cpu), coreId(c.logical), {
+            x: x + PAD + (t % 4) * (PU_W + GAP),
+            y: top + LABEL_H + PAD + Math.floor(t / 4) * (PU_H + GAP),
+            w: PU_W,
+            h: PU_H,
+          });
+        });
+        return;
+      }
+      g.children.forEach((child, k) => place(child, x + (k % gs.cols) * (gs.cell.w + GAP), top + Math.floor(k / gs.cols) * (gs.cell.h + GAP)));
+    };
+    size.groups.forEach((g, k) => place(g, nx + PAD + (k % size.cols) * (size.cell.w + GAP), ny + LABEL_H + PAD + Math.floor(k / size.cols) * (size.cell.h + GAP)));
+    const f = ioFlow[si];
+    socketIo[si].forEach((box, i) => placeIo(box, packageId(si), nx + f.at[i].x, ny + size.numaH + GAP + f.at[i].y, ioW, IO_GEOMETRY, ioSizes, putIo));
   });
+  const my = machine.y + LABEL_H + PAD + pkgRows * cellH + (pkgRows - 1) * 2 * GAP + 2 * GAP;
+  machineIo.forEach((box, i) => placeIo(box, MACHINE_ID, machine.x + PAD + mFlow.at[i].x, my + mFlow.at[i].y, gridW, IO_GEOMETRY, ioSizes, putIo));
   return machine;
 }
 

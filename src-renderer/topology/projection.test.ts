@@ -160,3 +160,69 @@ describe('numbering', () => {
     expect(tree[0].cores[1].pus).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
   });
 });
+
+describe('caches and I/O as lstopo draws them', () => {
+  it('draws the POWER9 L3 and L2 as bars across each core pair, hidden by the Caches toggle', () => {
+    const ws = seedWorkspace();
+    const els = byId(ws);
+    const bars = [...els.values()].filter((e) => e.data.kind === 'cache');
+    expect(bars).toHaveLength(32); // 16 slices × (L3 + L2); the per-core L1s are not drawn
+    expect(els.get('cache:L3:0')!.data.labelL).toBe('L3 L#0 (10MB)');
+    expect(els.get('cache:L2:30')!.data.labelL).toBe('L2 L#15 (512KB)');
+    expect(els.get('cache:L2:30')!.data.labelP).toBe('L2 (512KB)');
+    expect(els.get('cache:L3:16')!.data.container).toBe('numa:1');
+    // A bar spans exactly the cores it serves, above them.
+    const layout = layoutWorkspace(ws);
+    const bar = layout.rects.get('cache:L3:2')!;
+    const [c2, c3] = [layout.rects.get('core:2')!, layout.rects.get('core:3')!];
+    expect(bar.x).toBe(Math.min(c2.x, c3.x));
+    expect(bar.x + bar.w).toBe(Math.max(c2.x + c2.w, c3.x + c3.w));
+    expect(bar.y + bar.h).toBeLessThan(c2.y);
+    // A parameter override (one core per slice) makes every cache private to a core: a bar over each core, as wide as it.
+    const privateWs = { ...ws, params: { 'host.cache.l2_smt4_cores': 1, 'host.cache.l3_smt4_cores': 1 } };
+    expect([...byId(privateWs).values()].filter((e) => e.data.kind === 'cache')).toHaveLength(64);
+    const priv = layoutWorkspace(privateWs);
+    expect(priv.rects.get('cache:L2:5')!.w).toBe(priv.rects.get('core:5')!.w);
+    expect(projectWorkspace(ws, { caches: false, io: true }).elements.some((e) => e.data.kind === 'cache')).toBe(false);
+  });
+
+  it("draws an imported machine's caches and PCI devices (host bridge > PCI > OS device) under the machine, the MHI modem in a PCI slot of its socket", () => {
+    const ws = seedWorkspace();
+    ws.host.caches = [
+      { level: 2, type: 'unified', sizeBytes: 2 ** 20, lineBytes: 64, ways: 16, cores: 1 },
+      { level: 3, type: 'unified', sizeBytes: 32 * 2 ** 20, lineBytes: 64, ways: 16, cores: 8 },
+    ];
+    const nic = { busid: '0000:00:03.0', classId: '0200', vendor: '1af4', device: '1041', subvendor: '1af4', subdevice: '1041', revision: '01', linkGBps: 0, osdevs: [{ name: 'eth0', type: 'network' as const }] };
+    const bridge = { busid: '0030:00:00.0', classId: '0604', vendor: '1014', device: '04c1', subvendor: '0000', subdevice: '0000', revision: '00', linkGBps: 16, bridge: { buses: { domain: '0030', first: 1, last: 1 }, children: [{ ...nic, busid: '0030:01:00.0', osdevs: [{ name: 'eth1', type: 'network' as const }] }] } };
+    ws.host.io = [
+      { buses: { domain: '0000', first: 0, last: 0 }, children: [nic] },
+      { socket: 1, buses: { domain: '0030', first: 0, last: 1 }, children: [bridge] },
+    ];
+    ws.devices.mhi = [{ name: 'mhi0', socket: 1, pci: '0030:01:00.0', pcieGen: 3, pcieWidth: 1, ringSize: 64, mtu: 4096 }];
+    const doc = parseWorkspace(ws);
+    const els = byId(doc);
+    const drawn = [...els.values()].filter((e) => e.data.kind === 'cache').map((e) => e.data.id as string);
+    expect(drawn.filter((id) => id.startsWith('cache:L3'))).toEqual(['cache:L3:0', 'cache:L3:8', 'cache:L3:16', 'cache:L3:24']);
+    expect(drawn.filter((id) => id.startsWith('cache:L2'))).toHaveLength(32); // private, one over each core, as lstopo draws them
+    expect(els.get('hb:0000:0')!.data.container).toBe('machine');
+    expect(els.get('pci:0000:00:03.0')!.data.labelL).toBe('PCI 00:03.0 (Ethernet)');
+    expect(els.get('osdev:0000:00:03.0:eth0')!.data.labelL).toBe('Net eth0');
+    expect(els.get('hb:0030:0')!.data.container).toBe('pkg:1');
+    expect(els.get('pci:0030:00:00.0')!.data.kind).toBe('pcibridge');
+    expect(els.get('pci:0030:01:00.0')!.data.container).toBe('pci:0030:00:00.0');
+    // The modem sits in the function the host lists at its address.
+    expect(els.get('mhi:mhi0')!.data.container).toBe('pci:0030:01:00.0');
+    // Every box inside its container, siblings apart.
+    const layout = layoutWorkspace(doc);
+    for (const [parent, kids] of layout.children) {
+      const pr = layout.rects.get(parent)!;
+      kids.forEach((k, i) => {
+        expect(inside(layout.rects.get(k)!, pr), `${k} inside ${parent}`).toBe(true);
+        for (const other of kids.slice(0, i)) expect(overlap(layout.rects.get(k)!, layout.rects.get(other)!), `${k} vs ${other}`).toBe(false);
+      });
+    }
+    const hidden = projectWorkspace(doc, { caches: true, io: false }).elements;
+    expect(hidden.some((e) => ['hostbridge', 'pci', 'pcibridge', 'osdev'].includes(e.data.kind as string))).toBe(false);
+    expect(hidden.find((e) => e.data.id === 'mhi:mhi0')!.data.container).toBe('pkg:1');
+  });
+});

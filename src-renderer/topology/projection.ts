@@ -1,9 +1,9 @@
 import type { ElementDefinition } from 'cytoscape';
 import { formatSize } from '../../src-common/parse/size';
-import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
+import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, cacheLabel, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
 import { PARTITION_COLOURS } from '../aie/grid-model';
 import { hostTree } from './numbering';
-import { layoutWorkspace, partitionLabel } from './layout';
+import { DEFAULT_VIEW, layoutWorkspace, partitionLabel, type LayoutView } from './layout';
 import {
   AIE_ID,
   DMABUF_ID,
@@ -17,7 +17,6 @@ import {
   dmaImportEdgeId,
   dmaImporterId,
   guestId,
-  mhiId,
   numaId,
   packageId,
   pinEdgeId,
@@ -48,10 +47,13 @@ export const guestColour = (index: number) => GUEST_COLOURS[index % GUEST_COLOUR
 
 export const guestLabel = (g: Guest) => `Guest ${g.name} · ${vcpuCount(g)} vCPUs (${g.smp.sockets}×${g.smp.cores}×${g.smp.threads}) · ${size(g.memoryBytes)}`;
 
-const size = (bytes: number) => formatSize(bytes).replace(/([KMGT])$/, ' $1iB');
+/** 512 GiB as such; an odd size (an imported VM's 6383828 KiB) rounded to a tenth of a GiB. */
+const size = (bytes: number) => (bytes >= 2 ** 30 && bytes % 2 ** 30 !== 0 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : formatSize(bytes).replace(/([KMGT])$/, ' $1iB'));
+/** lstopo's cache sizes: 512KB, 10MB (powers of 1024, whole units). */
+const cacheSize = (bytes: number) => (bytes >= 2 ** 20 && bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}MB` : `${Math.round(bytes / 1024)}KB`);
 
-export function projectWorkspace(ws: Workspace): Projection {
-  const layout = layoutWorkspace(ws);
+export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW): Projection {
+  const layout = layoutWorkspace(ws, view);
   const warnings = topologyWarnings(ws);
   const warned = new Map<string, string[]>();
   for (const w of warnings) for (const n of w.nodes) warned.set(n, [...(warned.get(n) ?? []), w.message]);
@@ -86,11 +88,16 @@ export function projectWorkspace(ws: Workspace): Projection {
         node(puId(cpu), coreId(c.logical), owners ? `pu pinned g${owners[0] % GUEST_COLOURS.length}` : 'pu', `PU L#${cpu}`, `PU P#${cpu}`, owners ? { colour: guestColour(owners[0]) } : {});
       }
     }
-    for (const m of ws.devices.mhi.filter((d) => d.socket === s.logical)) {
-      const label = `MHI ${m.name} (Gen${m.pcieGen} x${m.pcieWidth})`;
-      node(mhiId(m.name), packageId(s.logical), 'mhi', label, label);
-    }
   }
+  // Cache bars (shared levels, as lstopo draws them across the cores they serve) and I/O: host
+  // bridges, PCI functions, OS devices, MHI modems in their PCI slot — each inside what the layout put it in.
+  const parentOf = new Map<string, string>();
+  for (const [parent, kids] of layout.children) for (const k of kids) parentOf.set(k, parent);
+  for (const [id, c] of layout.caches) {
+    const sz = cacheSize(c.level.sizeBytes);
+    node(id, parentOf.get(id)!, 'cache', `${cacheLabel(c.level)} L#${c.index} (${sz})`, `${cacheLabel(c.level)} (${sz})`);
+  }
+  for (const [id, box] of layout.io) node(id, parentOf.get(id)!, box.kind, box.label, box.label);
 
   // Guests: a box of vCPUs each, and an edge from each pinned vCPU to what it is pinned to.
   ws.guests.forEach((g, gi) => {

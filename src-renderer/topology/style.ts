@@ -12,11 +12,13 @@ export type Theme = 'light' | 'dark';
 const PALETTES = {
   light: {
     bg: '#ffffff', text: '#111111', machine: '#f6f6f6', package: '#dedede', numa: '#e2f2d8', core: '#bebebe', pu: '#ffffff',
+    cache: '#ffffff', io: '#efefef', pci: '#dcdcdc',
     border: '#555555', guest: '#f3f6fb', device: '#fdf2d6', deviceBox: '#f7f4ec', warn: '#fcd34d', warnBorder: '#b45309', select: '#f59e0b', focus: '#1d4ed8', labelBackdrop: 'rgba(255,255,255,0.8)',
     tints: ['#dbeafe', '#ffedd5', '#dcfce7', '#f3e8ff', '#fef3c7', '#cffafe', '#ffe4e6', '#ecfccb'],
   },
   dark: {
     bg: '#1e1f22', text: '#e8e8e8', machine: '#26282c', package: '#34373c', numa: '#2c3a2a', core: '#474b52', pu: '#1c1d20',
+    cache: '#2a2c30', io: '#2e3034', pci: '#3a3d42',
     border: '#9a9a9a', guest: '#242a33', device: '#3b3322', deviceBox: '#2a2824', warn: '#92400e', warnBorder: '#fbbf24', select: '#fbbf24', focus: '#60a5fa', labelBackdrop: 'rgba(30,31,34,0.8)',
     tints: ['#1e3a5f', '#4a2a14', '#183d26', '#3b2452', '#44330f', '#103c44', '#4a1c26', '#2c3d14'],
   },
@@ -73,7 +75,13 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
     { selector: 'node.guest', style: { 'background-color': p.guest, 'border-color': 'data(colour)', 'z-index': 0 } },
     { selector: 'node.vcpu', style: { 'border-style': 'dashed', 'border-color': 'data(colour)' } },
     { selector: 'node.vcpu.pinned', style: { 'border-style': 'solid' } },
-    { selector: 'node.mhi', style: { 'background-color': p.device, shape: 'round-rectangle' } },
+    { selector: 'node.mhi', style: { 'background-color': p.device, shape: 'round-rectangle', 'z-index': 40 } },
+    // lstopo's caches: white bars across the cores they serve; I/O: host bridge > PCI function > OS device.
+    { selector: 'node.cache', style: { 'background-color': p.cache, 'font-size': 9, 'z-index': 25 } },
+    { selector: 'node.hostbridge', style: { 'background-color': p.io, 'font-weight': 'normal', 'z-index': 12 } },
+    { selector: 'node.pcibridge', style: { 'background-color': p.io, 'font-weight': 'normal', 'z-index': 14 } },
+    { selector: 'node.pci', style: { 'background-color': p.pci, 'font-weight': 'normal', 'font-size': 9, 'z-index': 16 } },
+    { selector: 'node.osdev', style: { 'background-color': p.pu, 'font-size': 9, 'z-index': 40 } },
     // Devices: the AI Engine array (a bar per partition over its columns) and the dma-buf graph.
     { selector: 'node.aie, node.dmabuf', style: { 'background-color': p.deviceBox, 'z-index': 0 } },
     { selector: 'node.aie-part', style: { 'background-color': 'data(colour)', 'background-opacity': theme === 'light' ? 0.18 : 0.45, 'border-color': 'data(colour)', 'border-width': 2 } },

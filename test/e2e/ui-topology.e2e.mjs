@@ -104,6 +104,15 @@ test('topology: the seed host drawn as lstopo does, guests and pins', async ({ p
     return ['package', 'core', 'pu', 'vcpu'].map((k) => cy.nodes(`[kind = "${k}"]`).length).concat(cy.edges('.pin').length);
   }, CANVAS);
   assert.deepEqual(counts, [2, 32, 128, 60, 56]);
+  // The POWER9's L3 and L2 as lstopo draws them: a bar each across every core pair; Caches hides and shows them.
+  const bars = () => page.evaluate((sel) => document.querySelector(sel).cy.nodes('[kind = "cache"]').map((n) => n.id()), CANVAS);
+  assert.equal((await bars()).length, 32);
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('cache:L3:2').data('labelL'), CANVAS), 'L3 L#1 (10MB)');
+  await page.getByTestId('toggle-caches').click();
+  await waitHas(page, 'cache:L3:2', false);
+  assert.equal(await page.getByTestId('toggle-caches').getAttribute('aria-pressed'), 'false');
+  await page.getByTestId('toggle-caches').click();
+  await waitHas(page, 'cache:L3:2');
   await page.getByRole('button', { name: 'P#', exact: true }).click();
   await shot('ui-topology-01-seed-physical');
   await page.getByRole('button', { name: 'L#', exact: true }).click();
@@ -213,14 +222,18 @@ test('topology: move a guest box by dragging its label band and with Alt+arrows;
       return { box: tl('guest:B'), vcpu: tl('vcpu:B:0'), zoom: cy.zoom() };
     }, CANVAS);
   const waitBoxAt = (x, y) => waitTopLeft(page, 'guest:B', x, y);
+  // Nothing selected: the selection's pin edges (package L#1's, from the test before) cross the band and would take the press.
+  await page.evaluate((sel) => {
+    document.querySelector(sel).cy.$(':selected').unselect();
+  }, CANVAS);
   const home = await corners();
   // Drag the box by its label band's right end (guest A's pin edges cross the left one) 200 px
-  // right and 30 px up (rendered): a dashed ghost follows.
-  await dragBy(page, await bandRight(page, 'guest:B'), 200, -30);
+  // right and 30 px down (rendered; up would reach the host at the seed's fit zoom): a dashed ghost follows.
+  await dragBy(page, await bandRight(page, 'guest:B'), 200, 30);
   assert.equal(await has(page, 'ghost-box'), true, 'a ghost of the box follows the pointer');
   await shot('ui-topology-05a-moving-guest');
   await page.mouse.up();
-  const dragged = { x: Math.round(home.box.x + 200 / home.zoom), y: Math.round(home.box.y - 30 / home.zoom) };
+  const dragged = { x: Math.round(home.box.x + 200 / home.zoom), y: Math.round(home.box.y + 30 / home.zoom) };
   await waitBoxAt(dragged.x, dragged.y);
   assert.equal(await has(page, 'ghost-box'), false);
   // Its vCPUs came along (the layout places them in the box), and nothing got pinned.
@@ -296,9 +309,11 @@ test('topology: devices as their own nodes (devices-demo): MHI on its socket, th
       const b = cy.getElementById(id).boundingBox();
       return b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2;
     };
-    return { aie: cy.getElementById('aie').data('labelL'), p2: cy.getElementById('aiepart:p2').data('labelL'), mhi: cy.getElementById('mhi:mhi1').data('container'), inView: ['machine', 'aie', 'dmabuf'].every(seen) };
+    const slot = cy.getElementById('mhi:mhi1').data('container');
+    return { aie: cy.getElementById('aie').data('labelL'), p2: cy.getElementById('aiepart:p2').data('labelL'), mhi: [slot, cy.getElementById(slot).data('container')], inView: ['machine', 'aie', 'dmabuf'].every(seen) };
   }, CANVAS);
-  assert.deepEqual(info, { aie: 'AI Engine 50 × 9 · 3 partitions', p2: 'p2 · cols 40–40', mhi: 'pkg:1', inView: true });
+  // The modem sits in a PCI slot of its socket, as lstopo draws a PCI function under its package.
+  assert.deepEqual(info, { aie: 'AI Engine 50 × 9 · 3 partitions', p2: 'p2 · cols 40–40', mhi: ['pci:0001:01:00.0', 'pkg:1'], inView: true });
   // The importer of the AIE buffer is warned about (the seed's exporter has no map_dma_buf), in the Problems tab too.
   await page.getByRole('tab', { name: 'Problems' }).click();
   await page.getByTestId('problems-list').getByText(/gpu2 maps aiemem0 .* does not implement map_dma_buf/).waitFor();
@@ -316,7 +331,7 @@ test('topology: devices edited from the palette and inspector; an overlapping pa
   // Palette: an MHI controller on the last socket, a partition on the first free columns (16–19).
   await page.getByRole('button', { name: '+ MHI', exact: true }).click();
   await waitHas(page, 'mhi:mhi2');
-  assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('mhi:mhi2').data('container'), CANVAS), 'pkg:1');
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('mhi:mhi2').data('container'), CANVAS), 'pci:0001:02:00.0');
   // Keyboard: the palette buttons are plain buttons; Enter on a focused one acts.
   await page.getByRole('button', { name: '+ Partition', exact: true }).focus();
   await page.keyboard.press('Enter');

@@ -97,6 +97,43 @@ test('transfer: import a libvirt guest into the open workspace; outline and draw
   assert.deepEqual(await outlineGuests(page), ['web']);
 });
 
+test('transfer: place the guest from the inspector — emulator pin and two NUMA cells, a bad cpuset refused as typed, undo', async ({ page, shot }) => {
+  await page.evaluate((sel) => {
+    const cy = document.querySelector(sel).cy;
+    cy.$(':selected').unselect();
+    cy.getElementById('guest:web').select();
+  }, CANVAS);
+  await page.getByTestId('guest-placement').waitFor();
+  const emulator = page.getByTestId('emulatorpin');
+  // The import made libvirt's default explicit: the emulator runs where <vcpu cpuset> allows.
+  assert.equal(await emulator.inputValue(), '8-11');
+  // Checked as typed against the host's 16 CPUs; nothing is applied.
+  await emulator.fill('12-16');
+  await page.getByText("CPU 16 in '12-16' is beyond the host (CPUs 0-15)").waitFor();
+  await emulator.fill('12-15');
+  await emulator.press('Enter');
+  await page.getByText("CPU 16 in '12-16'").waitFor({ state: 'detached' });
+  const cells = page.getByTestId('numa-cells');
+  await cells.fill('2');
+  await cells.press('Enter');
+  await page.getByTestId('cell-1-cpus').waitFor();
+  assert.deepEqual([await page.getByTestId('cell-0-cpus').inputValue(), await page.getByTestId('cell-1-cpus').inputValue()], ['0-1', '2-3']);
+  assert.deepEqual([await page.getByTestId('cell-0-memory').inputValue(), await page.getByTestId('cell-1-memory').inputValue()], ['2G', '2G']);
+  // A cell whose vCPUs overlap the other's is refused by the workspace, naming the cell.
+  await page.getByTestId('cell-1-cpus').fill('1-3');
+  await page.getByTestId('cell-1-cpus').press('Enter');
+  await page.getByTestId('inspector-error').getByText(/guest web, NUMA cell 1: vCPU 1 is in cell 0 and cell 1/).waitFor();
+  await shot('ui-transfer-03-guest-placement');
+  // Undo takes the cells back (the refused edit changed nothing); the emulator pin stays.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByTestId('cell-0-cpus').waitFor({ state: 'detached' });
+  assert.equal(await cells.inputValue(), '0');
+  assert.equal(await emulator.inputValue(), '12-15');
+  await cells.fill('2');
+  await cells.press('Enter');
+  await page.getByTestId('cell-1-cpus').waitFor();
+});
+
 test('transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — what the CLI writes', async ({ page, root }) => {
   await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved');
   const json = await exportText(page, 'Workspace JSON');
@@ -122,6 +159,9 @@ test('transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — 
   assert.equal(cli.status, 0, cli.stderr);
   assert.equal(libvirt.text, cli.stdout, 'the UI writes exactly what `twb export libvirt` writes');
   assert.match(libvirt.text, /<vcpupin vcpu="0" cpuset="8"\/>/);
+  // What the inspector set: the emulator pin and the two cells (virt-xml-validate checks the file below).
+  assert.match(libvirt.text, /<emulatorpin cpuset="12-15"\/>/);
+  assert.match(libvirt.text, /<cell id="0" cpus="0-1" memory="2097152" unit="KiB"\/>\n\s*<cell id="1" cpus="2-3" memory="2097152" unit="KiB"\/>/);
   exported.libvirt = path.join(tmp, libvirt.name);
   fs.writeFileSync(exported.libvirt, libvirt.text);
   assert.match(await status(page), /Exported web\.xml/);
@@ -184,7 +224,8 @@ test('transfer: replace the open workspace’s host from hwloc XML (undoable); a
   await importFile(page, 'hwloc XML as this host…', fixture(root, 'lstopo-pack1-core8-pu4.xml'));
   await waitHas(page, 'pu:31');
   await waitHas(page, 'pkg:1', false);
-  assert.match(await status(page), /Replaced the host with lstopo-pack1-core8-pu4\.xml: 1 socket × 8 cores, SMT4\. Undo takes it back/);
+  // The file describes no caches: the note says the host got the POWER9's.
+  assert.match(await status(page), /Replaced the host with lstopo-pack1-core8-pu4\.xml: 1 socket × 8 cores, SMT4 \(no caches described: the host has the POWER9 caches \(L1 per core, L2 and L3 per core pair\)\)\. Undo takes it back/);
   assert.deepEqual(await outlineGuests(page), ['web'], 'the guests stay');
   await waitHas(page, 'pin:web:0:pu:8');
   await shot('ui-transfer-04-host-replaced');

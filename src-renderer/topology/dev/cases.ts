@@ -1,5 +1,6 @@
 import seed from '../../../resources/workspaces/seed-power9-ipi.json';
 import devices from '../../../resources/workspaces/devices-demo.json';
+import labX86 from './lab-x86.json';
 import { GiB } from '../../../src-common/parse/size';
 import { emptyWorkspace, parseWorkspace, type Workspace } from '../../../src-common/workspace';
 
@@ -31,9 +32,13 @@ export function bigWorkspace(): Workspace {
 /** Two MHI controllers, a 50 × 9 AIE array with three partitions, dma-buf exporters and importers. */
 export const devicesWorkspace = (): Workspace => parseWorkspace(structuredClone(devices));
 
+/** `lstopo --of xml` of a 2-core x86 VM imported by `twb import hwloc` (its caches and PCI devices), an MHI modem and a guest added. */
+export const labX86Workspace = (): Workspace => parseWorkspace(structuredClone(labX86));
+
 export function caseByName(name: string | null): Workspace {
   if (name === 'big') return bigWorkspace();
   if (name === 'devices') return devicesWorkspace();
   if (name === 'empty') return parseWorkspace(emptyWorkspace('empty'));
+  if (name === 'x86') return labX86Workspace();
   return seedWorkspace();
 }
