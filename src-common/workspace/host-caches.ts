@@ -98,6 +98,22 @@ export function lastLevelCache(levels: readonly CacheLevel[]): CacheLevel | unde
   return cacheNestingOrder(levels.filter((c) => c.type !== 'instruction'))[0];
 }
 
+/**
+ * The LLC domain of each host CPU (an index): the cores of a socket in runs of as many as share
+ * the last-level cache, in order — where select_idle_sibling looks for an idle CPU (sd_llc).
+ * A POWER9 has one per core pair; without caches, each core is its own.
+ */
+export function llcDomains(host: { threadsPerCore: number; caches?: CacheLevel[]; sockets: readonly { cores: number }[] }, params: Readonly<Record<string, unknown>> = {}): number[] {
+  const per = Math.max(1, lastLevelCache(hostCaches(host, params))?.cores ?? 1);
+  const out: number[] = [];
+  let domain = 0;
+  for (const s of host.sockets) {
+    for (let c = 0; c < s.cores; c++) for (let t = 0; t < host.threadsPerCore; t++) out.push(domain + Math.floor(c / per));
+    domain += Math.ceil(s.cores / per);
+  }
+  return out;
+}
+
 /** `L2 512 KiB` style name of a level, as lstopo labels it (L1d, L1i, L2, L3). */
 export function cacheLabel(c: Pick<CacheLevel, 'level' | 'type'>): string {
   return `L${c.level}${c.type === 'data' ? 'd' : c.type === 'instruction' ? 'i' : ''}`;

@@ -1,5 +1,5 @@
-import { parseCpuset } from '../../../src-common/parse/cpuset';
-import { cellMemoryByNode, cpuNodes, type Guest, type Host } from '../../../src-common/workspace';
+import { NODES, parseCpuset } from '../../../src-common/parse/cpuset';
+import { cellBinding, guestCells, type Guest, type Host } from '../../../src-common/workspace';
 
 /**
  * QEMU's non-vCPU threads of one guest and where libvirt lets them run (qemuProcessSetupPid:
@@ -48,13 +48,37 @@ export function qemuThreadPlans(g: Guest, cpuCount: number, workers: number): Qe
 }
 
 /**
- * Per vCPU, the share of its host faults that touch memory on another NUMA node than `cpu`, the
- * CPU it runs on: its cell's memory by node (numatune, memnode, first touch). The copy-on-write
- * copy of such a fault crosses the X-bus.
+ * Per vCPU, the share of its host faults whose new page the kernel allocates on another NUMA
+ * node than the one of the CPU it faults on (alloc_pages_vma under the cell's memory policy,
+ * Linux 5.3): no binding allocates locally (first touch); strict (MPOL_BIND) and restrictive
+ * (cpuset.mems) locally when the nodeset holds the local node, else on a node of the set;
+ * preferred on its node; interleave round-robin over the set. Clearing or copying a remote page
+ * crosses the X-bus (host.numa.remote_fault_factor). Returns `(vcpu, node) => share`.
  */
-export function remoteFaultShare(g: Guest, host: Host, vcpu: number, cpu: number): number {
-  const cell = cellMemoryByNode(g, host).find((c) => c.vcpus.includes(vcpu));
-  const node = cpuNodes(host)[cpu];
-  const total = cell ? cell.byNode.reduce((a, b) => a + b, 0) : 0;
-  return !cell || total <= 0 || node === undefined ? 0 : 1 - cell.byNode[node] / total;
+export function remoteFaultShares(g: Guest, host: Host): (vcpu: number, node: number) => number {
+  const nodeCount = host.sockets.length;
+  const cellOf = new Map<number, number>();
+  for (const c of guestCells(g)) for (const v of c.vcpus) cellOf.set(v, c.id);
+  const sets = new Map<number, { mode: string; nodes: number[] } | null>();
+  const policy = (cell: number) => {
+    if (!sets.has(cell)) {
+      const b = cellBinding(g, cell);
+      let nodes: number[] = [];
+      try {
+        nodes = b ? parseCpuset(b.nodeset, nodeCount, NODES) : [];
+      } catch {
+        // the schema reports a bad nodeset with its field; a run never gets one
+      }
+      sets.set(cell, b && nodes.length ? { mode: b.mode, nodes } : null);
+    }
+    return sets.get(cell)!;
+  };
+  return (vcpu, node) => {
+    const p = policy(cellOf.get(vcpu) ?? 0);
+    if (!p) return 0;
+    const local = p.nodes.includes(node);
+    if (p.mode === 'interleave') return 1 - (local ? 1 / p.nodes.length : 0);
+    if (p.mode === 'preferred') return p.nodes[0] === node ? 0 : 1;
+    return local ? 0 : 1;
+  };
 }

@@ -1,4 +1,4 @@
-import { vcpuCount, type Guest, type Workspace } from '../../../src-common/workspace';
+import { cpuNodes, llcDomains, vcpuCount, type Guest, type Workspace } from '../../../src-common/workspace';
 import { Priority, type Component, type Rng, type Simulation } from '../core';
 import type { IpiFabric, IpiStream, PathSource, VcpuResidency } from '../ipi/fabric';
 import type { CpuState, CpuStates } from '../power9/cpus';
@@ -7,6 +7,7 @@ import { placeTasks, type PlaceTask } from '../power9/placement';
 import { Task, type TaskKind } from '../power9/tasks';
 import type { HostTopology } from '../power9/topology';
 import { vcpuPlans } from '../kvm/guest';
+import { qemuThreadPlans, remoteFaultShares } from '../kvm/qemu-threads';
 import { parseStressCommand, type StressOptions } from '../stress/parse';
 import type { NumberParamKey } from '../params';
 import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestSpeed, ksmScanRate, qemuWorkerDuty, vmWorker, type ExitReason, type GuestLoad } from './rates';
@@ -82,6 +83,16 @@ export class Machine implements Component {
   private cpumask = new Map<string, number[]>();
   /** Exit counters of the guest whose vCPU each CPU runs (null: not in a guest), per placement. */
   private exitsOfCpu: (Record<ExitReason, number> | null)[] = [];
+  /** The guest whose vCPU each CPU runs (null: not in a guest), per placement. */
+  private guestOfCpu: (string | null)[] = [];
+  /** Host IPIs (not KVM's kicks) delivered to CPUs while they ran a vCPU, per guest. */
+  private readonly hostIpisIn = new Map<string, number>();
+  /** The LLC domain of each CPU (host caches) and the CPUs of each domain. */
+  private readonly llcOf: number[];
+  private readonly llcCpus: number[][] = [];
+  /** Per guest, the share of a vCPU's host faults allocated on a remote node (its numatune binding). */
+  private readonly remoteShare = new Map<string, (vcpu: number, node: number) => number>();
+  private readonly nodeOf: number[];
   placements = 0;
 
   constructor(
@@ -100,6 +111,10 @@ export class Machine implements Component {
     this.idleRate = new Array<number>(n).fill(0);
     this.softirqRate = new Array<number>(n).fill(0);
     this.rngPlace = sim.rng('placement');
+    this.llcOf = llcDomains(ws.host, sim.params.values);
+    this.llcOf.forEach((d, c) => (this.llcCpus[d] ??= []).push(c));
+    this.nodeOf = cpuNodes(ws.host);
+    for (const g of ws.guests) this.remoteShare.set(g.name, remoteFaultShares(g, ws.host));
     this.buildTasks();
     for (const g of ws.guests) this.paths.set(g.name, this.guestPaths(g.name));
   }
@@ -135,7 +150,8 @@ export class Machine implements Component {
       if (l.ioPerSec > 0) {
         const nw = Math.round(p('qemu.workers'));
         const duty = qemuWorkerDuty(l.ioPerSec, nw, this.sim.params);
-        for (let i = 0; i < nw; i++) this.addTask('qemu-worker', 'worker', pid++, { demand: duty, allowed: null }, g.name);
+        // Each worker runs where the thread that spawned it is pinned (emulatorpin, or its IOThread's iothreadpin).
+        for (const plan of qemuThreadPlans(g, this.topo.cpuCount, nw)) if (plan.kind === 'qemu-worker') this.addTask('qemu-worker', 'worker', pid++, { demand: duty, allowed: plan.allowed }, g.name);
       }
       this.exits.set(g.name, { page_fault: 0, hcall: 0, doorbell: 0, timer: 0, pt_write: 0 });
     }
@@ -186,14 +202,14 @@ export class Machine implements Component {
     return this.ws.guests.filter((g) => this.ksmOn(g)).reduce((n, g) => n + g.memoryBytes, 0);
   }
 
-  /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable. */
+  /** KSM scans this guest's memory: the host runs ksmd and QEMU marked the RAM mergeable (hugetlbfs RAM never is). */
   private ksmOn(g: Guest): boolean {
-    return g.ksm && this.sim.params.get('host.ksm.run');
+    return g.ksm && !g.hugepages && this.sim.params.get('host.ksm.run');
   }
 
-  /** The host backs this guest's RAM by THPs (QEMU madvises it MADV_HUGEPAGE: always or madvise). */
+  /** The host backs this guest's RAM by THPs (QEMU madvises it MADV_HUGEPAGE: always or madvise); hugetlbfs RAM is not THP's. */
   private thpOn(g: Guest): boolean {
-    return g.thp && this.sim.params.get('host.thp.enabled') !== 'never';
+    return g.thp && !g.hugepages && this.sim.params.get('host.thp.enabled') !== 'never';
   }
 
   /** QEMU's own buffers (the workers' bounce buffers) get THPs only with enabled=always. */
@@ -207,9 +223,11 @@ export class Machine implements Component {
     // Any change of a task's waiting state re-places the tasks (after the current event, once).
     this.kernel.listen({ stuck: () => this.replaceSoon(), resumed: () => this.replaceSoon(), queue: () => this.replaceSoon() });
     // An IPI reaching a CPU that runs a vCPU makes it take an H_DOORBELL (a host IPI exits, a kick re-enters).
-    this.fabric.onDelivered((to, _kind, count) => {
+    this.fabric.onDelivered((to, kind, count) => {
       const e = this.exitsOfCpu[to];
       if (e) e.doorbell += count;
+      const g = this.guestOfCpu[to];
+      if (g && kind !== 'vcpu_kick') this.hostIpisIn.set(g, (this.hostIpisIn.get(g) ?? 0) + count);
     });
   }
 
@@ -295,7 +313,9 @@ export class Machine implements Component {
       this.cpus.set(c, state);
       this.busyFrac[c] = this.cpus.isSpinning(c) ? 1 : Math.min(1, this.cpuLoad[c]);
     }
-    this.exitsOfCpu = this.cpus.snapshot().map((s) => (s.kind === 'guest' ? this.exits.get(s.guest)! : null));
+    const states = this.cpus.snapshot();
+    this.exitsOfCpu = states.map((s) => (s.kind === 'guest' ? this.exits.get(s.guest)! : null));
+    this.guestOfCpu = states.map((s) => (s.kind === 'guest' ? s.guest : null));
     this.indexCpumasks();
     this.computeRates();
     this.sim.trace.emit(this.sim.now, 'placement', { n: this.placements, busy: Math.round(this.busyFrac.reduce((a, b) => a + b, 0) * 1000) / 1000 });
@@ -398,8 +418,16 @@ export class Machine implements Component {
       this.guestStreams(out, g, io, mm.scan, kicks, liveV, liveW, wakes, wakeSources);
       // Host residency: each exit keeps the vCPU thread in the host for its handling time.
       const perVcpu = (r: number) => r / Math.max(1, liveV.length);
-      const hostNsPerSec = perVcpu(exits.page_fault) * this.num('kvm.host_ns_per_fault') + perVcpu(exits.hcall) * this.num('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * this.num('kvm.host_ns_per_tick');
-      for (const v of liveV) out.residency.push({ cpu: this.cpuOf[v], task: this.tasks[v].e, hostShare: hostNsPerSec / 1e9 });
+      // A fault whose page the guest's memory binding puts on the other node clears or copies it across the X-bus.
+      const remote = this.remoteShare.get(g.name)!;
+      const remoteFactor = this.num('host.numa.remote_fault_factor');
+      const faultNs = perVcpu(exits.page_fault) * this.num('kvm.host_ns_per_fault');
+      const otherNs = perVcpu(exits.hcall) * this.num('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * this.num('kvm.host_ns_per_tick');
+      for (const v of liveV) {
+        const cpu = this.cpuOf[v];
+        const hostNsPerSec = faultNs * (1 + remote(this.tasks[v].e.vcpu!, this.nodeOf[cpu]) * (remoteFactor - 1)) + otherNs;
+        out.residency.push({ cpu, task: this.tasks[v].e, hostShare: hostNsPerSec / 1e9 });
+      }
     }
     this.hostStressStreams(out, wakes, wakeSources);
     this.wakeOnVcpuStreams(out, wakeSources);
@@ -468,8 +496,10 @@ export class Machine implements Component {
 
   /**
    * Host wakeups placed on a CPU running a vCPU. select_idle_sibling puts a woken task on an idle
-   * CPU of its previous CPU's cache domain (a POWER9 core pair: 2 × SMT4 sharing L2 and L3) when
-   * it finds one; only when every CPU there is busy does it stay on a busy one. So a wakeup lands
+   * CPU of its previous CPU's LLC domain (the host's caches; a POWER9 core pair: 2 × SMT4 sharing
+   * L2 and L3) when it finds one; only when every CPU there is busy does it stay on a busy one.
+   * Only CPUs in the task's cpus_ptr are candidates (a QEMU thread pinned away from the vCPUs
+   * never lands on one). So a wakeup lands
    * on a CPU in the guest with the probability that the domain has no idle CPU (the product of
    * their busy shares, the wakee's own demand left out), plus `host.sched.wake_on_vcpu_extra`,
    * spread over the domain's CPUs in the guest (over the socket's, for the extra). From another
@@ -478,21 +508,21 @@ export class Machine implements Component {
    */
   private wakeOnVcpuStreams(out: { streams: IpiStream[] }, sources: { wakee: WTask; i: number; from: number; ratePerSec: number; why: string }[]): void {
     const extra = this.num('host.sched.wake_on_vcpu_extra');
-    const tpc = this.topo.threadsPerCore;
-    const domainOf = (c: number) => Math.floor(c / (2 * tpc));
     const inGuest = (c: number) => this.cpus.get(c).kind === 'guest';
     for (const src of sources) {
       const prev = this.cpuOf[src.i];
       if (prev < 0 || src.ratePerSec <= 0) continue;
-      const dom = Array.from({ length: 2 * tpc }, (_, k) => domainOf(prev) * 2 * tpc + k).filter((c) => c < this.topo.cpuCount);
+      const allowed = src.wakee.allowed;
+      const may = (c: number) => !allowed || allowed.includes(c);
+      const dom = this.llcCpus[this.llcOf[prev]].filter(may);
       let allBusy = 1;
       for (const c of dom) allBusy *= Math.min(1, Math.max(0, this.cpuLoad[c] - (c === prev ? src.wakee.demand : 0)));
       const near = dom.filter(inGuest);
-      const far = this.topo.socketCpus(this.topo.place(src.from).socket).filter(inGuest);
+      const far = this.topo.socketCpus(this.topo.place(src.from).socket).filter((c) => inGuest(c) && may(c));
       const send = (targets: number[], rate: number) => {
         for (const to of targets) {
           if (to === src.from) continue;
-          const sameDomain = domainOf(to) === domainOf(src.from);
+          const sameDomain = this.llcOf[to] === this.llcOf[src.from];
           out.streams.push({ kind: sameDomain ? 'reschedule' : 'reschedule_wake', from: src.from, to, ratePerSec: rate / targets.length, why: `${src.why} woken onto a CPU running a vCPU`, ...(sameDomain ? {} : { wakee: src.wakee.e }) });
         }
       };
@@ -551,6 +581,12 @@ export class Machine implements Component {
       out[g.name] = Math.round(n);
     }
     return out;
+  }
+
+  /** Host IPIs (RESCHEDULE, CALL_FUNCTION…, not KVM's kicks) delivered so far to CPUs running a vCPU, per guest. */
+  hostIpisToVcpus(): Record<string, number> {
+    this.fabric.settle();
+    return Object.fromEntries(this.ws.guests.map((g) => [g.name, Math.round(this.hostIpisIn.get(g.name) ?? 0)]));
   }
 
   /** Current per-CPU busy fraction (for live updates). */
