@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { computeGoldens } from './goldens';
 import { TABLES, type Runner } from './tables';
-import type { FigureJob, LoopbackFigures, RunFigures } from './task';
+import type { FigureJob, Figures } from './task';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GOLDENS_FILE = path.join(ROOT, 'test/unit/goldens.json');
@@ -31,8 +31,8 @@ export function replaceBetweenMarkers(doc: string, id: string, body: string, fil
 async function main(): Promise<number> {
   const t0 = performance.now();
   const pool = new Piscina({ filename: new URL('./task-boot.mjs', import.meta.url).href, maxThreads: Math.max(1, os.availableParallelism()) });
-  const cache = new Map<string, Promise<RunFigures | LoopbackFigures>>();
-  const run: Runner = <T extends RunFigures | LoopbackFigures>(job: FigureJob) => {
+  const cache = new Map<string, Promise<Figures>>();
+  const run: Runner = <T extends Figures>(job: FigureJob) => {
     const key = JSON.stringify(job);
     if (!cache.has(key)) cache.set(key, pool.run(job));
     return cache.get(key)! as Promise<T>;

@@ -5,12 +5,13 @@
  */
 import { linkBytesPerNs, PCIE_GENS } from '../../src-main/engine/mhi/pcie';
 import { PARAMS } from '../../src-main/engine/params';
-import type { FigureJob, LoopbackFigures, RunFigures } from './task';
+import type { FigureJob, Figures, LoopbackFigures, RunFigures } from './task';
 import { IPI_TABLES } from './ipi-tables';
 import { MEMORY_MODEL_TABLES } from './memory-model-tables';
+import { QEMU_TABLES } from './qemu-tables';
 
 /** Runs a job on the pool (each distinct job once). */
-export type Runner = <T extends RunFigures | LoopbackFigures>(job: FigureJob) => Promise<T>;
+export type Runner = <T extends Figures>(job: FigureJob) => Promise<T>;
 
 export interface FigureTable {
   id: string;
@@ -51,6 +52,7 @@ const seedRun = (set: Record<string, string>, seed: number): FigureJob => ({ kin
 export const TABLES: FigureTable[] = [
   ...IPI_TABLES,
   ...MEMORY_MODEL_TABLES,
+  ...QEMU_TABLES,
   {
     id: 'ipi-scenarios',
     doc: 'docs/models/ipi.md',

@@ -1,16 +1,19 @@
 /**
- * One simulation for `npm run figures`, on a worker thread (piscina): a run of a workspace or an
- * MHI loopback transfer, boiled down to the figures the tables show. Pure: same spec, same result.
+ * One simulation for `npm run figures`, on a worker thread (piscina): a run of a workspace (as is,
+ * or with one guest's libvirt placement changed) or an MHI loopback transfer, boiled down to the
+ * figures the tables show. Pure: same spec, same result.
  */
 import { createHash } from 'node:crypto';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
 import { buildRun, PARTNER_KINDS } from '../../src-main/engine/run/build';
 import { runLoopback } from '../../src-main/engine/mhi/loopback-run';
 import type { ParamValues } from '../../src-main/engine/core';
+import { parseWorkspace, type Guest } from '../../src-common/workspace';
 
 export type FigureJob =
   | { kind: 'run'; workspace: string; seed: number; set: ParamValues; hours: number }
-  | { kind: 'loopback'; bytes: number; mtu: number; ring: number; seed: number; pcieGen: number; pcieWidth: number };
+  | { kind: 'loopback'; bytes: number; mtu: number; ring: number; seed: number; pcieGen: number; pcieWidth: number }
+  | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> };
 
 export interface RunFigures {
   firstSoftLockup: number | null;
@@ -33,13 +36,32 @@ export interface LoopbackFigures {
   trace: string;
 }
 
-export function runFigureJob(job: FigureJob): RunFigures | LoopbackFigures {
+/** Host IPIs (not KVM's kicks) reaching the guest's vCPU CPUs, and its doorbell exits, per simulated second. */
+export interface PlacementFigures {
+  hostIpisPerSec: number;
+  doorbellExitsPerSec: number;
+  trace: string;
+}
+
+export type Figures = RunFigures | LoopbackFigures | PlacementFigures;
+
+export function runFigureJob(job: FigureJob): Figures {
   if (job.kind === 'loopback') {
     const read = createHash('sha256');
     const r = runLoopback({ bytes: job.bytes, mtu: job.mtu, ring: job.ring, seed: job.seed, pcieGen: job.pcieGen, pcieWidth: job.pcieWidth, onRead: (c) => read.update(c) });
     // Intact: every byte written was read back, identical and in order.
     const intact = r.bytesRead === job.bytes && r.errors.length === 0 && read.digest('hex') === createHash('sha256').update(r.data).digest('hex');
     return { throughputMBps: r.throughputMBps, bytesRead: r.bytesRead, intact, trace: r.traceDigest };
+  }
+  if (job.kind === 'placement') {
+    const ws = structuredClone(loadWorkspace(job.workspace));
+    const i = ws.guests.findIndex((g) => g.name === job.guest);
+    ws.guests[i] = { ...ws.guests[i], ...job.placement };
+    const run = buildRun(parseWorkspace(ws), { seed: job.seed, set: job.set });
+    run.sim.runUntil(job.hours * 3600e9);
+    const s = run.summary({ wallSeconds: 0 });
+    const sec = job.hours * 3600;
+    return { hostIpisPerSec: run.machine.hostIpisToVcpus()[job.guest] / sec, doorbellExitsPerSec: s.guests[i].exits.doorbell / sec, trace: s.trace.digest };
   }
   const run = buildRun(loadWorkspace(job.workspace), { seed: job.seed, set: job.set });
   run.sim.runUntil(job.hours * 3600e9);
