@@ -314,6 +314,6 @@ test('transfer: an x86 VM imported says what it was, memory in human units; NUMA
 
   await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-numa-nomem.xml'));
   await waitCurrent(page, 'lstopo-pack2-numa-nomem');
-  assert.match(await status(page), /2 sockets × 16 cores, SMT4 \(no NUMA node carries memory: gave each 1 GiB, as a synthetic description would\)/);
+  assert.match(await status(page), /2 sockets × 16 cores, SMT4 \(no NUMA node carries memory: gave each 1 GiB, as a synthetic description would; no caches described: the host has the POWER9 caches \(L1 per core, L2 and L3 per core pair\)\)/);
   await outline.getByText('16 cores, 1 GiB').first().waitFor();
 });
