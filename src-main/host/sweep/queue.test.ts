@@ -61,52 +61,52 @@ describe('sweeps on a Redis queue', () => {
     );
   });
 
-  it('runs a sweep through two workers, one killed mid-run, and stores what a local sweep stores, byte for byte', { timeout: 180_000 }, async () => {
+  it('runs a sweep through two workers, one killed mid-run, and stores what a local sweep stores, byte for byte', { timeout: 300_000 }, async () => {
     const workspace = loadWorkspace('builtin:seed-power9-ipi');
-    // Runs long enough (≈0.5 s each: 20 simulated hours) that the kill lands inside one.
     const req: SweepRequest = { workspaceName: workspace.name, workspace, seeds: '1..4', axes: [parseVary('kernel.barriers=none,both')], set: {}, durationNs: 72000e9, until: null };
     const port = new URL(redis.url).port;
 
-    const startWorker = () => {
-      const w = spawnQueueWorker(`redis://127.0.0.1:${port}`, ['--concurrency', '1', '--lock-duration', '2s'], { TWB_REDIS_USERNAME: user.name, TWB_REDIS_PASSWORD: user.password });
+    // Worker A is killed with SIGKILL the moment it reports a run started (in the stderr handler, not on a poll that
+    // could come after the run ended). A 20 h run takes ~0.2–0.9 s of CPU, far longer than reading one line.
+    let aKilled!: () => void;
+    const killed = new Promise<void>((resolve) => (aKilled = resolve));
+    const startWorker = (onLine?: (l: string) => void) => {
+      const w = spawnQueueWorker(`redis://127.0.0.1:${port}`, ['--concurrency', '1', '--lock-duration', '4s'], { TWB_REDIS_USERNAME: user.name, TWB_REDIS_PASSWORD: user.password }, onLine);
       workers.push(w.child);
-      return { w: w.child, lines: w.lines };
+      return w;
     };
-    const a = startWorker();
+    const a = startWorker((l) => {
+      if (!/ started /.test(l)) return;
+      a.child.kill('SIGKILL');
+      aKilled();
+    });
     const b = startWorker();
 
     const queued = openStore(':memory:');
     stores.push(queued);
     const executor = await QueueExecutor.open(queueConnection(`redis://${user.name}:${user.password}@127.0.0.1:${port}`));
-    let killed: string | null = null;
     const sweep = createSweep(queued, req, executor.label);
     expect(sweep.queue).toBe(`redis://${user.name}@127.0.0.1:${port}`);
     const running = runSweep(queued, sweep, executor);
-    // Kill worker A with SIGKILL as soon as it has a run in hand.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const started = a.lines.find((l) => / started /.test(l));
-        if (started) {
-          clearInterval(timer);
-          a.w.kill('SIGKILL');
-          killed = / started (\S+) /.exec(started)![1];
-          resolve();
-        } else if (a.w.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`worker A exited: ${a.lines.join('\n')}`));
-        }
-      }, 20);
-    });
+    await Promise.race([killed, a.closed.then(() => Promise.reject(new Error(`worker A exited before it started a run: ${a.lines.join('\n')}`)))]);
+    await a.closed;
+    expect(a.child.signalCode).toBe('SIGKILL');
+    // The run A had in hand when it died: started, never finished (read after A's last output arrived).
+    const jobOf = (l: string, kind: string) => new RegExp(` ${kind} (\\S+) `).exec(l)?.[1];
+    const aFinished = new Set(a.lines.map((l) => jobOf(l, 'finished')));
+    const inHand = a.lines.map((l) => jobOf(l, 'started')).filter((id): id is string => !!id && !aFinished.has(id));
+    expect(inHand, a.lines.join('\n')).toHaveLength(1);
+    const inHandId = inHand[0];
+
     const ended = await running.finally(() => executor.close());
     expect(ended.status, [...a.lines, '---', ...b.lines].join('\n')).toBe('finished');
-    expect(a.lines.some((l) => l.includes(`finished ${killed}`))).toBe(false);
     // The killed run was retried by B and stored once.
-    expect(b.lines.some((l) => l.includes(`finished ${killed}`))).toBe(true);
+    expect(b.lines.some((l) => l.includes(`finished ${inHandId}`))).toBe(true);
     const rows = queued.sweeps.runs(sweep.id);
     expect(rows).toHaveLength(8);
     expect(queued.runs.list()).toHaveLength(8);
-    const killedRow = rows.find((r) => killed!.endsWith(`-${r.seed}`) && killed!.startsWith(`${sweep.uuid}-${r.config.includes('none') ? 0 : 1}-`));
-    expect(killedRow?.worker).toMatch(new RegExp(`pid ${b.w.pid}$`));
+    const killedRow = rows.find((r) => inHandId.endsWith(`-${r.seed}`) && inHandId.startsWith(`${sweep.uuid}-${r.config.includes('none') ? 0 : 1}-`));
+    expect(killedRow?.worker).toMatch(new RegExp(`pid ${b.child.pid}$`));
 
     const local = openStore(':memory:');
     stores.push(local);
@@ -115,8 +115,8 @@ describe('sweeps on a Redis queue', () => {
     const text = (s: Store, id: number) => s.sweeps.runs(id).map((r) => `${r.config} ${r.seed} ${r.resultJson}`);
     expect(text(queued, sweep.id)).toEqual(text(local, localSweep.id));
 
-    b.w.kill("SIGTERM");
-    await new Promise((r) => b.w.once('exit', r));
+    b.child.kill('SIGTERM');
+    await b.closed;
     expect(b.lines.join('\n')).toMatch(/finishing the runs in hand/);
   });
 });

@@ -75,10 +75,15 @@ export interface SpawnedWorker {
   lines: string[];
   /** Resolves once the worker takes jobs (it printed its banner). */
   ready: Promise<void>;
+  /** Resolves once it has exited and everything it wrote is in `lines`. */
+  closed: Promise<void>;
 }
 
-/** `twb worker` as a child process, for tests and benchmarks. */
-export function spawnQueueWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): SpawnedWorker {
+/**
+ * `twb worker` as a child process, for tests and benchmarks. `onLine` sees each stderr line as it is read (a test
+ * that must act the moment a run starts acts there, not on a poll that may come after the run ended).
+ */
+export function spawnQueueWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, onLine?: (line: string) => void): SpawnedWorker {
   const twb = fileURLToPath(new URL('../../../bin/twb.js', import.meta.url));
   const child = spawn(process.execPath, [twb, 'worker', '--queue', url, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
@@ -89,10 +94,12 @@ export function spawnQueueWorker(url: string, args: string[] = [], env: NodeJS.P
       const parts = buf.split('\n');
       buf = parts.pop()!;
       lines.push(...parts);
+      if (onLine) parts.forEach(onLine);
       if (parts.some((l) => l.startsWith('twb worker: taking sweep runs'))) resolve();
     });
     child.once('exit', (code) => reject(new Error(`twb worker exited (code ${code}): ${lines.join('\n')}`)));
   });
   ready.catch(() => {});
-  return { child, lines, ready };
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return { child, lines, ready, closed };
 }
