@@ -20,7 +20,7 @@ export class SweepsView {
   // The form.
   seeds = $state('1..20');
   axes = $state<AxisInput[]>([{ key: 'kernel.barriers', values: 'none,set,clear,both' }]);
-  duration = $state('2h');
+  duration = $state('20h');
   untilFirstLockup = $state(false);
 
   #list = $state.raw<SweepListItem[]>([]);

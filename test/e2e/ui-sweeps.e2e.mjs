@@ -1,8 +1,10 @@
 /* global document -- functions passed to page.waitForFunction run in the page */
-// The Sweeps tab (src-renderer/sweeps): a small sweep of the seed workspace started from the
-// tab (seeds 1–2 × kernel.barriers none/both × 40 simulated minutes — seed 1 of the unfixed
-// kernel locks up at about 37 min), its progress to the end, the per-configuration table,
-// the Kaplan–Meier curves, and a lockup marker clicked to open that run in Console and Runs.
+// The Sweeps tab (src-renderer/sweeps): a small sweep of the what-if workspace started from the
+// tab (seeds 1–2 × kernel.barriers none/both × 20 simulated hours, each run stopped at its
+// first soft lockup — with the what-if's long store stalls the unfixed kernel locks up within
+// minutes, the fixed one never: docs/models/ipi.md), its progress to the end, the
+// per-configuration table, the Kaplan–Meier curves, and a lockup marker clicked to open that
+// run in Console and Runs.
 import AxeBuilder from '@axe-core/playwright';
 import { test } from './fixtures.mjs';
 import assert from 'node:assert/strict';
@@ -15,7 +17,7 @@ test.describe.configure({ mode: 'serial', timeout: 600_000 });
 test('sweeps: a sweep started from the tab finishes with intervals and curves; a marker opens its run', async ({ page, url, shot, pageErrors }) => {
   await page.goto(url);
   await ready(page);
-  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi' });
+  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi-whatif' });
   assert.equal(created.ok, true, JSON.stringify(created.error));
   await page.reload();
   await ready(page);
@@ -26,7 +28,8 @@ test('sweeps: a sweep started from the tab finishes with intervals and curves; a
   const tab = page.getByTestId('sweeps-tab');
   await tab.getByText('No sweeps of this workspace yet.').waitFor();
   await page.getByTestId('sweep-seeds').fill('1..2');
-  await page.getByTestId('sweep-duration').fill('40m');
+  assert.equal(await page.getByTestId('sweep-duration').inputValue(), '20h');
+  await page.getByTestId('sweep-until').check();
   assert.equal(await page.getByTestId('sweep-axis-key').inputValue(), 'kernel.barriers');
   await page.getByTestId('sweep-axis-values').fill('none,both');
   // A value the registry refuses is named, and nothing starts.
@@ -45,16 +48,18 @@ test('sweeps: a sweep started from the tab finishes with intervals and curves; a
   const cells = async (i) => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
   const none = await cells(0);
   const both = await cells(1);
-  assert.deepEqual(none.slice(1, 5), ['kernel.barriers=none', '2', '1', '0.500 [0.095, 0.905]']);
+  // Both unfixed runs lock up (Wilson 95 % for 2 of 2), neither fixed one does (0 of 2).
+  assert.deepEqual(none.slice(1, 5), ['kernel.barriers=none', '2', '2', '1.000 [0.342, 1.000]']);
   assert.deepEqual(both.slice(1, 5), ['kernel.barriers=both', '2', '0', '0.000 [0.000, 0.658]']);
-  assert.match(none[6], /^37\.13m/);
+  assert.match(none[6], /^[\d.]+(s|m|h) \([\d.]+(s|m|h)–[\d.]+(s|m|h)\)$/);
+  assert.equal(both[6], '—');
 
-  // One curve per configuration; the unfixed kernel's drops at seed 1's first soft lockup.
+  // One curve per configuration; the unfixed kernel's steps down at each run's first soft lockup.
   const chart = page.getByTestId('sweep-survival');
   assert.equal(await chart.locator('path.curve').count(), 2);
   const lockups = chart.locator('g.marker.lockup');
-  assert.equal(await lockups.count(), 1);
-  assert.equal(await chart.locator('g.marker.censored').count(), 3);
+  assert.equal(await lockups.count(), 2);
+  assert.equal(await chart.locator('g.marker.censored').count(), 2);
   await chart.scrollIntoViewIfNeeded();
   await shot('sweeps-curves');
   // Hiding a configuration hides its curve.
@@ -63,11 +68,15 @@ test('sweeps: a sweep started from the tab finishes with intervals and curves; a
   await page.getByLabel('Show the curve of kernel.barriers=both').check();
 
   const label = await lockups.first().getAttribute('aria-label');
-  assert.match(label, /^kernel\.barriers=none: run #\d+, seed 1: first soft lockup at 37\.13m$/);
-  const runId = Number(/run #(\d+)/.exec(label)[1]);
+  const [, runText, seed] = /^kernel\.barriers=none: run #(\d+), seed (\d+): first soft lockup at [\d.]+(?:s|m|h)$/.exec(label) ?? [];
+  assert.ok(runText, label);
+  const runId = Number(runText);
   await lockups.first().focus();
   await page.keyboard.press('Enter');
-  await page.getByTestId('sweep-opened-run').filter({ hasText: `Run #${runId} (seed 1, first soft lockup at 2228.1 s) is open in Console and Charts.` }).waitFor();
+  await page
+    .getByTestId('sweep-opened-run')
+    .filter({ hasText: new RegExp(`^Run #${runId} \\(seed ${seed}, first soft lockup at [\\d.]+ s\\) is open in Console and Charts\\.$`) })
+    .waitFor();
 
   // The run opened like a run of the Runs tab: its kernel log in Console, highlighted in Runs.
   await page.getByRole('tab', { name: 'Console' }).click();
