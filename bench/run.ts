@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --json FILE] [-- --only NAME,...]`: every benchmark module, one line each
- * below. A module is a function returning `Metric[]` or a `{name: value}` record (unit taken
- * from the name's suffix: _ms, _s, _per_s, events_per_s, _mb). Add yours as bench/<area>.ts and
- * register it in BENCHES with one line.
+ * `npm run bench [-- --json FILE] [-- --only NAME,...] [-- --docs]`: every benchmark module, one
+ * line each below; `--docs` also writes each module's figures into the docs that hold its
+ * `<!-- bench:NAME -->` markers (docs.ts). A module is a function returning `Metric[]` or a
+ * `{name: value}` record (unit taken from the name's suffix: _ms, _s, _per_s, events_per_s, _mb).
+ * Add yours as bench/<area>.ts and register it in BENCHES with one line.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import { writeBenchDocs } from './docs';
 import { toMetrics, type Metric } from './metric';
 import { benchPhold } from './phold';
 import { benchSeed } from './seed';
@@ -33,6 +36,7 @@ const opt = (flag: string) => {
 };
 const jsonFile = opt('--json');
 const only = opt('--only')?.split(',');
+const docs = args.includes('--docs');
 if (args.includes('--json') && !jsonFile) throw new Error('--json: expected a file name');
 const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n));
 if (unknown?.length) throw new Error(`--only: no benchmark named ${unknown.join(', ')} (have: ${BENCHES.map((b) => b.name).join(', ')})`);
@@ -40,8 +44,10 @@ if (unknown?.length) throw new Error(`--only: no benchmark named ${unknown.join(
 const all: Metric[] = [];
 for (const b of BENCHES) {
   if (only && !only.includes(b.name)) continue;
+  const loadBefore = os.loadavg();
   const metrics = toMetrics(await b.run());
   for (const m of metrics) console.log(`${m.name.padEnd(44)} ${String(m.value).padStart(14)} ${m.unit}`);
+  if (docs) for (const f of writeBenchDocs(b.name, metrics, loadBefore, os.loadavg())) console.log(`(${b.name}: figures written to ${f})`);
   all.push(...metrics);
 }
 if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
