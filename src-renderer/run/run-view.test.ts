@@ -11,6 +11,8 @@ const stored = (id: number): OpenedRun => ({
   samples: [],
   lockups: [],
   cpus: [],
+  losses: [],
+  timeline: { tNs: [], cpu: [], state: [], busy: [], task: [], tasks: [], truncatedAtNs: null },
 });
 
 /** A bridge that answers runs.open with a stored run and runs.active with none. */

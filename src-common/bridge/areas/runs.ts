@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { quote } from '../../parse/quote';
 import { DAY, parseDuration } from '../../parse/duration';
 import { workspaceSchema } from '../../workspace';
+import { parseUntil } from '../../parse/until';
 import { area, event, method } from '../define';
 
 /**
@@ -11,7 +12,42 @@ import { area, event, method } from '../define';
  * per host process (the run view shows one).
  */
 
-export type RunState = 'running' | 'paused' | 'finished' | 'failed' | 'cancelled';
+/** `stopped-at`: ended at its Run until point (stopped while paused there). */
+export type RunState = 'running' | 'paused' | 'finished' | 'failed' | 'cancelled' | 'stopped-at';
+
+/** Where a run stopped or paused for Run until: the condition (or `time`) and the simulated second. */
+export interface RunStoppedAt {
+  condition: string;
+  t: number;
+}
+
+/** One operation of a lost IPI's episode (engine ipi/episode-record.ts). */
+export interface RunEpisodeLine {
+  cpu: string;
+  text: string;
+  mark?: 'deferred' | 'completes';
+  access: 'LOAD' | 'STORE' | 'OTHER';
+}
+
+/** A lost IPI with the handshake episode that lost it. */
+export interface RunLostIpi {
+  t: number;
+  cpu: number;
+  kind: string;
+  partners: string[];
+  sender?: string;
+  senderCpu?: number;
+  episode?: {
+    variant: string;
+    target: number;
+    senders: { cpu: string; kind: string; atNs: number }[];
+    stuck: number[];
+    lines: RunEpisodeLine[];
+    text: string;
+    deferred: string[];
+    witness: { command: string; index: number; reorderedOn: string[]; seedSequence: 1 | 2 | null } | null;
+  };
+}
 
 /** A lockup as the detectors report it (engine `Lockup`); t in simulated seconds. */
 export interface RunLockup {
@@ -47,6 +83,8 @@ export interface RunProgress {
   speed: number | null;
   /** Why the run failed (state failed). */
   error?: string;
+  /** Paused (or stopped) at its Run until point. */
+  stoppedAt?: RunStoppedAt;
 }
 
 /** One batched live update (at most 10 a second): what the drawing, console and charts need. */
@@ -66,6 +104,57 @@ export interface RunLiveUpdate {
    * update: the very points the stored run keeps, so live charts match the stored ones.
    */
   samples: RunSample[];
+  /** IPIs lost since the previous update, each with its episode. */
+  newLosses?: RunLostIpi[];
+  /** Per-CPU state changes since the previous update (the stored timeline, for replay). */
+  timeline?: RunTimelineChanges;
+}
+
+/**
+ * Per-CPU state changes in columns (index i is one change): simulated ns, CPU, state
+ * (index into TIMELINE_STATES), busy fraction × 255, and the task on the CPU (index into
+ * `tasks`, -1 none). Replaying them in order gives every CPU's state at any time.
+ */
+export interface RunTimelineChanges {
+  tNs: number[];
+  cpu: number[];
+  state: number[];
+  busy: number[];
+  task: number[];
+  /** Task names, appended as they first occur (indices are per run). */
+  tasks: string[];
+}
+
+export const TIMELINE_STATES = ['idle', 'host', 'guest', 'spinning'] as const;
+
+/** The seed's name of each explorer sequence. */
+const SEED_SEQUENCE = { 1: "the seed's first sequence: the sender's message store deferred", 2: "the seed's second sequence: the target's clear of host_ipi deferred" } as const;
+
+/**
+ * A lost IPI as text (`twb runs show --lost-ipis`, the HTML report, the app's interleaving view):
+ * what was lost, where, when, by whom; the deferred operations; the explorer witness it matches;
+ * then the episode in the seed's column style.
+ */
+export function lostIpiText(l: RunLostIpi, n: number, of: number): string {
+  const e = l.episode;
+  const from = l.senderCpu !== undefined ? ` from CPU ${l.senderCpu}` : '';
+  const head = `lost IPI ${n} of ${of}: ${l.kind} to CPU ${l.cpu} at ${l.t.toFixed(9)} s${from}${l.sender ? ` [${l.sender}]` : ''}; raced ${l.partners.join(', ') || 'nothing'}`;
+  if (!e) return `${head}
+(no episode recorded: the run is older than episode recording)`;
+  const w = e.witness;
+  // The explorer calls the target 42 and the senders X and 105; say which CPUs of this run those are.
+  const runName = (c: string) => ({ '42': String(e.target), X: e.senders[0]?.cpu, '105': e.senders[1]?.cpu })[c] ?? c;
+  const match = w
+    ? `matches \`${w.command}\` witness ${w.index} (reordering on its CPU ${w.reorderedOn.join(', ')}, this run's CPU ${w.reorderedOn.map(runName).join(', ')}${w.seedSequence ? `: ${SEED_SEQUENCE[w.seedSequence]}` : ''})`
+    : 'matches no explorer witness with two senders (an episode of three or more)';
+  return [
+    head,
+    `kernel.barriers=${e.variant}; senders: ${e.senders.map((s) => `CPU ${s.cpu} ${s.kind} at +${s.atNs} ns`).join(', ')}`,
+    `deferred: ${e.deferred.join('; ') || 'none'}`,
+    match,
+    '',
+    e.text,
+  ].join('\n');
 }
 
 /** A run as the Runs tab lists it. */
@@ -73,7 +162,8 @@ export interface PastRun {
   id: number;
   workspaceName: string;
   seed: number;
-  status: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+  status: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'stopped-at';
+  stoppedAt?: RunStoppedAt | null;
   barriers: string | null;
   startedAt: string;
   finishedAt: string | null;
@@ -103,6 +193,10 @@ export interface OpenedRun {
   lockups: RunLockup[];
   /** Final per-CPU busy fraction, when the run stored a summary. */
   cpus: { cpu: number; busy: number; state: string }[];
+  /** Every lost IPI with its episode (from the summary). */
+  losses: RunLostIpi[];
+  /** Every per-CPU state change recorded (`truncated`: the run outgrew the bound, changes after `truncatedAtNs` are missing). */
+  timeline: RunTimelineChanges & { truncatedAtNs: number | null };
 }
 
 /** What `runs.report` can produce: the CLI's three formats and PDF (desktop app only). */
@@ -147,6 +241,16 @@ const speed = z
   .max(MAX_SPEED, `expected a speed ≤ ${MAX_SPEED} simulated seconds per second`)
   .nullable();
 const barriers = z.strictObject({ beforeSet: z.boolean(), afterClear: z.boolean() });
+const until = z
+  .string()
+  .max(100, 'expected at most 100 characters')
+  .superRefine((s, ctx) => {
+    try {
+      parseUntil(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  });
 const reportIds = z
   .array(runId, { error: (iss) => `expected an array of one or two run ids, got ${quote(iss.input)}` })
   .min(1, 'expected one or two run ids, got none')
@@ -160,9 +264,11 @@ export const runsArea = area({
      * Starts a run of workspace `workspaceId` (its stored name files the run). `doc` is the
      * renderer's current document (unsaved edits run); without it the stored one runs.
      * `barriers` overrides the document's kernel variant; `speed` null = as fast as possible.
+     * `until` (Run until: a condition such as `first-lost-ipi`, or a simulated time): the run
+     * pauses there (progress `paused` with `stoppedAt`); Resume goes on, Stop ends it `stopped-at`.
      */
     'runs.start': method<{ runId: number; durationNs: number }>()(
-      z.strictObject({ workspaceId, doc: workspaceSchema.optional(), barriers: barriers.optional(), duration, seed, speed: speed.default(null) }),
+      z.strictObject({ workspaceId, doc: workspaceSchema.optional(), barriers: barriers.optional(), duration, seed, speed: speed.default(null), until: until.optional() }),
     ),
     'runs.pause': method<null>()(z.strictObject({ runId })),
     'runs.resume': method<null>()(z.strictObject({ runId })),

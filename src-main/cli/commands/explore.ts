@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import { CliError } from '../errors';
 import { exploreIpi } from '../../engine/ipi/explore-ipi';
-import { BARRIER_VARIANTS, barriersOf, type BarrierVariant } from '../../engine/ipi/handshake';
+import { BARRIER_VARIANTS, barriersOf, SENDER_KINDS, type BarrierVariant, type SenderKind } from '../../engine/ipi/handshake';
 import { collectLitmusFiles, defaultJobs, judgeFiles } from './explore-litmus';
 import { type LitmusVerdict, observationLine } from './explore-litmus-judge';
 import { parseDuration } from '../../../src-common/parse/duration';
@@ -21,14 +21,18 @@ export function registerExplore(program: Command): void {
     .command('ipi')
     .description('explore every interleaving and reordering of the host_ipi/doorbell handshake (target CPU 42, senders X and 105)')
     .requiredOption('--barriers <variant>', `kernel variant: ${BARRIER_VARIANTS.join('|')}`)
+    .option('--senders <K1,K2>', `what CPU X and CPU 105 send (a run's lost-IPI episode names the pair it matches): two of ${SENDER_KINDS.join(', ')}`, 'RESCHEDULE,CALL_FUNCTION')
     .option('--json <file>', 'also write {lostIpiReachable, witnesses, statesExplored} to FILE')
-    .action((opts: { barriers: string; json?: string }) => {
+    .action((opts: { barriers: string; senders: string; json?: string }) => {
       const variant = opts.barriers as BarrierVariant;
       if (!BARRIER_VARIANTS.includes(variant)) {
         throw new CliError(`--barriers: expected one of ${BARRIER_VARIANTS.join(', ')}, got '${opts.barriers}'`);
       }
-      const r = exploreIpi(barriersOf(variant));
-      const out = [`kernel variant: ${variant} (${VARIANT_DOC[variant]})`, 'target CPU 42 running a guest; CPU X sends RESCHEDULE, CPU 105 sends CALL_FUNCTION'];
+      const kinds = opts.senders.split(',').map((k) => k.trim()) as SenderKind[];
+      if (kinds.length !== 2 || !kinds.every((k) => SENDER_KINDS.includes(k)))
+        throw new CliError(`--senders: expected two of ${SENDER_KINDS.join(', ')} separated by a comma, got '${opts.senders.slice(0, 80)}'`);
+      const r = exploreIpi(barriersOf(variant), { target: '42', senders: [{ cpu: 'X', kind: kinds[0] }, { cpu: '105', kind: kinds[1] }] });
+      const out = [`kernel variant: ${variant} (${VARIANT_DOC[variant]})`, `target CPU 42 running a guest; CPU X sends ${kinds[0]}, CPU 105 sends ${kinds[1]}`];
       out.push(`lost IPI reachable: ${r.lostIpiReachable ? `yes (${r.witnesses.length} losing outcome${r.witnesses.length === 1 ? '' : 's'})` : 'no'}`);
       r.witnesses.forEach((w, i) => {
         out.push('', `witness ${i + 1}: message[${w.lost.join('] and message[')}] lost; reordering on CPU ${w.reorderedOn.join(', ')}`, w.text);

@@ -15,6 +15,7 @@ import { loadReportRun } from '../../host/report/data';
 import { writeReport } from '../../host/report/write';
 import type { Workspace } from '../../../src-common/workspace';
 import { CliError } from '../errors';
+import { parseUntil, UNTIL_NAMES } from '../../../src-common/parse/until';
 
 function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
@@ -40,6 +41,8 @@ export interface HeadlessRun {
   db?: string;
   /** Write the HTML report of this run here at the end (host/report). */
   report?: string;
+  /** `--until`: end at this condition or simulated time (status stopped-at). */
+  until?: string;
   progress: boolean;
 }
 
@@ -54,9 +57,17 @@ export function registerRun(program: Command): void {
     .option('--json <file>', 'write the run summary as JSON')
     .option('--db <file>', 'record the run while it executes (log, samples, lockups, summary) in this SQLite store')
     .option('--report <file.html>', 'write a self-contained HTML report of the run at the end')
+    .option('--until <condition|time>', `end the run early, with status stopped-at, at the first ${UNTIL_NAMES.join(' | ')} or at a simulated time (e.g. 30m)`)
     .option('--rerun <run-id>', 'run a stored run again (from --db, default the store of twb serve): same workspace snapshot, seed, --set and duration')
     .option('--no-progress', 'no progress bar even on a terminal')
-    .action(async (ref: string | undefined, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; report?: string; rerun?: string; progress: boolean }, cmd: Command) => {
+    .action(async (ref: string | undefined, opts: { duration: string; seed: string; set: string[]; json?: string; db?: string; report?: string; rerun?: string; until?: string; progress: boolean }, cmd: Command) => {
+      if (opts.until !== undefined) {
+        try {
+          parseUntil(opts.until);
+        } catch (e) {
+          throw new CliError(`--until: ${(e as Error).message}`);
+        }
+      }
       if (opts.rerun !== undefined) {
         if (ref !== undefined) throw new CliError('--rerun: give either a workspace or --rerun RUN_ID, not both');
         for (const o of ['duration', 'seed'] as const)
@@ -64,7 +75,7 @@ export function registerRun(program: Command): void {
         if (opts.set.length) throw new CliError('--rerun: --set comes from the stored run and cannot be given');
         requireStore(opts.db);
         const db = opts.db ?? defaultStorePath();
-        await runHeadless({ ...rerunInput(db, opts.rerun), json: opts.json, db, report: opts.report, progress: opts.progress });
+        await runHeadless({ ...rerunInput(db, opts.rerun), json: opts.json, db, report: opts.report, until: opts.until, progress: opts.progress });
         return;
       }
       if (ref === undefined) throw new CliError("missing required argument 'workspace' (or --rerun RUN_ID)");
@@ -79,7 +90,7 @@ export function registerRun(program: Command): void {
       const seed = Number(opts.seed);
       const set = parseSets(opts.set);
       const workspace = loadWorkspace(ref);
-      await runHeadless({ workspace, seed, durationNs, set, json: opts.json, db: opts.db, report: opts.report, progress: opts.progress });
+      await runHeadless({ workspace, seed, durationNs, set, json: opts.json, db: opts.db, report: opts.report, until: opts.until, progress: opts.progress });
     });
 }
 
@@ -90,7 +101,7 @@ export async function runHeadless(r: HeadlessRun): Promise<void> {
   // input fails there, before any store is touched.
   let rec: RunRecorder | null = null;
   const handle = startRun(
-    { workspace, seed, durationNs, set },
+    { workspace, seed, durationNs, set, ...(r.until !== undefined ? { until: r.until, atUntil: 'stop' as const } : {}) },
     (u) => {
       bar?.update(Math.floor((1000 * u.simNs) / u.durationNs), { sim: `${Math.floor(u.simNs / 1e9)}s`, limit: formatDuration(durationNs), lost: u.counters.lostIpis, lockups: u.counters.lockups });
       rec?.onUpdate(u);
@@ -156,7 +167,7 @@ function simulated(sec: number): string {
 
 function printSummary(s: RunSummary, runId?: number): void {
   const lines = [
-    `${s.workspace}: ${simulated(s.simulatedSeconds)} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${runId !== undefined ? `, run #${runId}` : ''}`,
+    `${s.workspace}: ${simulated(s.simulatedSeconds)} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${s.stoppedAt ? ` ${s.stoppedAt.condition === 'time' ? 'the requested time' : s.stoppedAt.condition} (${s.stoppedAt.t.toFixed(9)} s)` : ''}${runId !== undefined ? `, run #${runId}` : ''}`,
     `IPIs: ${s.ipis.sent} sent, ${s.lostIpis} lost, ${s.ipis.broadcasts} CALL_FUNCTION broadcasts; lockups: ${s.lockups.length}`,
     ...s.guests.map((g) => `guest ${g.name} (${g.mmu}) exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     `CPUs busy: ${s.cpus.filter((c) => c.busy >= 0.5).length} of ${s.cpus.length} over half the time`,

@@ -6,6 +6,7 @@ import { compareRuns, type RunComparison } from '../../host/history/compare';
 import { parseRunId } from '../../host/history/rerun';
 import { loadReportRun, type ReportRun } from '../../host/report/data';
 import { CliError } from '../errors';
+import { lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { runHeadless } from './run';
 import { rerunInput } from '../../host/history/rerun';
 
@@ -57,9 +58,12 @@ function registerRunsHistory(runs: Command): void {
     .argument('<run-id>')
     .option('--db <file>', 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve; the desktop app keeps its own)')
     .option('--json', 'print everything as JSON (the JSON report of this run)')
-    .action((id: string, opts: { db?: string; json?: boolean }) => {
+    .option('--lost-ipis', 'print every lost IPI: the handshake episode that lost it in the seed\'s column style, its deferred stores and the `twb explore ipi` witness it matches')
+    .action((id: string, opts: { db?: string; json?: boolean; lostIpis?: boolean }) => {
       const r = withStore(opts.db, (s) => loadReportRun(s, runId(id)));
-      if (opts.json) console.log(JSON.stringify(r, null, 2));
+      if (opts.lostIpis && opts.json) console.log(JSON.stringify(r.losses, null, 2));
+      else if (opts.lostIpis) console.log(r.losses.length ? r.losses.map((l, i) => lostIpiText(l, i + 1, r.losses.length)).join('\n\n') : `run #${r.id}: no lost IPIs`);
+      else if (opts.json) console.log(JSON.stringify(r, null, 2));
       else console.log(showText(r));
     });
   runs
@@ -110,11 +114,11 @@ function registerRunsHistory(runs: Command): void {
 
 function showText(r: ReportRun): string {
   const lines = [
-    `run #${r.id}  ${r.workspaceName}  seed ${r.seed}  ${r.status}${r.error ? ` (${r.error})` : ''}`,
+    `run #${r.id}  ${r.workspaceName}  seed ${r.seed}  ${r.status}${r.stoppedAt ? ` ${r.stoppedAt.condition} at ${r.stoppedAt.t.toFixed(9)} s` : ''}${r.error ? ` (${r.error})` : ''}`,
     `started ${r.startedAt}, finished ${r.finishedAt ?? '—'}`,
     `simulated ${formatDuration(Math.round(r.simulatedSeconds * 1e9))}${r.requestedSeconds !== null ? ` of ${formatDuration(Math.round(r.requestedSeconds * 1e9))}` : ''}${r.wallSeconds !== null ? ` in ${r.wallSeconds.toFixed(2)} s wall` : ''}`,
     `kernel.barriers=${r.barriers ?? '—'}  --set ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'none'}`,
-    `IPIs: ${r.ipisSent} sent, ${r.lostIpis} lost; lockups: ${r.lockups.length}`,
+    `IPIs: ${r.ipisSent} sent, ${r.lostIpis} lost${r.losses.length ? ` (their episodes: --lost-ipis)` : ''}; lockups: ${r.lockups.length}`,
     ...r.exits.map((g) => `guest ${g.name} exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')} (total ${g.total})`),
     ...r.lockups.slice(0, 20).map((l) => `lockup t=${l.t}s ${l.kind} cpu ${l.cpu}${l.task ? ` task ${l.task}` : ''} waiting on ${l.waitingOn}`),
     `samples: ${r.series[0]?.points.length ?? 0}; kernel log: ${r.log.length} lines`,

@@ -166,6 +166,10 @@ export class EventQueue {
   halt(): void {
     this.halted = true;
   }
+  /** Lifts a halt: the next runUntil goes on from the event after the one that halted. */
+  unhalt(): void {
+    this.halted = false;
+  }
   get isHalted(): boolean {
     return this.halted;
   }

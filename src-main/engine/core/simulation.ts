@@ -95,6 +95,13 @@ export class Simulation {
       this.queue.halt();
     });
   }
+  /**
+   * Goes on after the condition met (the UI pauses there and may resume): later records of its
+   * kind do not halt again, and `untilMet` keeps the first.
+   */
+  continueAfterUntil(): void {
+    if (this.met !== null && this.stopReason === null) this.queue.unhalt();
+  }
   get untilMet(): UntilMet | null {
     return this.met;
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Priority } from './priorities';
 import { Simulation } from './simulation';
-import { untilCondition } from './until';
+import { untilCondition, UNTIL_CONDITIONS } from './until';
+import { parseUntil, untilText, UNTIL_NAMES } from '../../../src-common/parse/until';
 
 /** A simulation with an event every 10 ns that emits 'tick', and a soft-lockup record at `lockupAt`. */
 function ticking(lockupAt: number): { sim: Simulation; ran: number[] } {
@@ -60,6 +61,28 @@ describe('stop conditions (--until)', () => {
   });
 
   it('name the known conditions when given an unknown one', () => {
-    expect(() => untilCondition('first-coffee')).toThrow(/until: expected one of first-soft-lockup, got "first-coffee"/);
+    expect(() => untilCondition('first-coffee')).toThrow(/until: expected one of first-soft-lockup, first-lost-ipi, first-rcu-stall, first-hung-task, got "first-coffee"/);
+  });
+
+  it('offer in the UI and the CLI exactly the engine\'s conditions', () => {
+    expect([...UNTIL_NAMES].sort()).toEqual(UNTIL_CONDITIONS.map((c) => c.name).sort());
+  });
+
+  it('go on after continueAfterUntil, keeping the first time met', () => {
+    const { sim, ran } = ticking(70);
+    sim.stopWhen(untilCondition('first-soft-lockup'));
+    sim.runUntil(1000);
+    sim.continueAfterUntil();
+    sim.runUntil(1000);
+    expect(ran.at(-1)).toBe(200);
+    expect(sim.untilMet).toEqual({ condition: 'first-soft-lockup', tNs: 70 });
+  });
+
+  it('parse a condition or a simulated time, and say what they accept', () => {
+    expect(parseUntil('first-lost-ipi')).toEqual({ condition: 'first-lost-ipi' });
+    expect(parseUntil('30m')).toEqual({ timeNs: 30 * 60e9 });
+    expect(untilText({ timeNs: 90e9 })).toBe('90s');
+    expect(() => parseUntil('first-coffee')).toThrow(/expected one of first-lost-ipi, first-soft-lockup, first-rcu-stall, first-hung-task or a simulated time such as 30m, got "first-coffee"/);
+    expect(() => parseUntil('0s')).toThrow(/above 0/);
   });
 });

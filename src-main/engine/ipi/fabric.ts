@@ -1,3 +1,4 @@
+import type { EpisodeRecord } from './episode-record';
 /**
  * THE SEAM between the workload model (power9/, kvm/, stress/, run/) and the IPI model (ipi/).
  * This file is the contract; power-fabric.ts implements it.
@@ -86,6 +87,10 @@ export interface LostIpi {
   partners: string[];
   /** The task whose csd or wakeup it was (`ksmd:791`), when known. */
   sender?: string;
+  /** The CPU that task sent it from (a CALL_FUNCTION's broadcaster), when known. */
+  senderCpu?: number;
+  /** The handshake episode that lost it (ipi/episode-record.ts). */
+  episode?: EpisodeRecord;
 }
 
 /** One entry of the run summary's `lockups`: which CPU got stuck, how it was detected, on what. */

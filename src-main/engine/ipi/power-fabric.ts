@@ -32,6 +32,8 @@ import type { DeliveryListener, FabricContext, FabricFactory, IpiFabric, IpiKind
 import { LockupDetectors } from './detectors';
 import { opDelays } from './calibration';
 import { runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
+import { recordEpisode } from './episode-record';
+import type { TimedEvent } from './timed-run';
 import type { SenderKind } from './handshake';
 import { exploreIpi } from './explore-ipi';
 import type { Barriers } from './fabric';
@@ -115,6 +117,8 @@ export class PowerIpiFabric implements IpiFabric {
   private readonly detailed: boolean;
   private readonly rngEpisode: Rng;
   private readonly rngDraw: Rng;
+  /** Only for naming the CPUs of an episode's other senders when it lost something (a stream of its own: no other draw moves). */
+  private readonly rngNames: Rng;
   readonly detectors: LockupDetectors;
   private readonly listeners: DeliveryListener[] = [];
 
@@ -144,6 +148,7 @@ export class PowerIpiFabric implements IpiFabric {
     this.detailed = p.get('ipi.fidelity') === 'detailed';
     this.rngEpisode = ctx.sim.rng('ipi.episode');
     this.rngDraw = ctx.sim.rng('ipi.draw');
+    this.rngNames = ctx.sim.rng('ipi.episode.senders');
     this.detectors = new LockupDetectors(ctx.sim, ctx.cpus, ctx.sim.rng('ipi.detectors'));
     this.drawn = new EventGroup(ctx.sim);
     const n = ctx.cpus.count;
@@ -314,24 +319,44 @@ export class PowerIpiFabric implements IpiFabric {
 
   private episode(t: number, senders: EpisodeSender[]): void {
     this.episodes++;
-    const r = runEpisode(this.ctx.barriers, senders, this.timing, this.rngEpisode);
+    // Every operation in performed order, kept only if the episode strands something (episode-record.ts).
+    const events: TimedEvent[] = [];
+    const r = runEpisode(this.ctx.barriers, senders, this.timing, this.rngEpisode, (e) => events.push(e));
     this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.episode', { cpu: t, kinds: senders.map((s) => s.kind).join(','), stuck: r.stuck.join(',') });
+    const cpus: (number | null)[] = senders.map(() => null);
+    const losses: LostIpi[] = [];
     for (const i of r.stuck) {
       const kind = senders[i].kind as Kind;
       const partners = senders.filter((_, j) => j !== i).map((s) => REPORTED[s.kind as Kind]);
-      this.strand(t, kind, partners);
+      const lost = this.strand(t, kind, partners);
+      if (!lost) continue;
+      losses.push(lost);
+      if (lost.senderCpu !== undefined) cpus[i] = lost.senderCpu;
     }
+    if (losses.length === 0) return;
+    const names = senders.map((s, i) => String(cpus[i] ?? this.senderCpuOf(t, s.kind as Kind) ?? 'X'));
+    const rec = recordEpisode(this.ctx.barriers, t, senders.map((s, i) => ({ cpu: names[i], kind: s.kind, atNs: Math.round(s.at) })), r.stuck, events);
+    for (const l of losses) l.episode = rec;
   }
 
-  private strand(t: number, kind: Kind, partners: string[]): void {
+  /** A CPU that sends `kind` to `t` at this placement, in proportion to its rate (null: none known). */
+  private senderCpuOf(t: number, kind: Kind): number | null {
+    if (kind === 'CALL_FUNCTION') return pickBy(this.arrivals.paths[t], (p) => p.ratePerSec, this.rngNames)?.cpu ?? null;
+    const want = Object.entries(STREAM_KIND).find(([, k]) => k === kind)?.[0];
+    return pickBy(this.traffic.streams.filter((s) => s.to === t && s.kind === want), (s) => s.ratePerSec, this.rngNames)?.from ?? null;
+  }
+
+  private strand(t: number, kind: Kind, partners: string[]): LostIpi | undefined {
     const k = this.ctx.kernel;
     let sender: string | undefined;
+    let senderCpu: number | undefined;
     if (kind === 'CALL_FUNCTION') {
       // The broadcast this IPI belonged to: a path through t that could have run just now.
       const cands = this.arrivals.paths[t].filter((p) => p.task.state.kind === 'active' && !k.wouldStick({ ...p.path, steps: p.path.steps.filter((s) => s.op === 'lock') }, p.cpu));
       const p = pickBy(cands, (x) => x.ratePerSec, this.rngDraw);
       if (!p) return; // every sender that could have sent it is stuck already: this broadcast did not happen
       sender = p.task.label;
+      senderCpu = p.cpu;
       this.broadcastCount++;
       k.run(p.task, p.path, p.cpu, () => k.loseCallFunction(t));
     } else if (kind === 'CALL_FUNCTION_SINGLE') {
@@ -339,12 +364,14 @@ export class PowerIpiFabric implements IpiFabric {
     } else if (kind === 'RESCHEDULE_WAKE') {
       const s = pickBy(this.arrivals.wakes[t], (x) => x.ratePerSec, this.rngDraw);
       sender = s?.wakee?.label;
+      senderCpu = s?.from;
       k.loseWakeup(t, s?.wakee ?? null);
     } else return;
-    const lost: LostIpi = { t: this.ctx.sim.now / 1e9, cpu: t, kind: REPORTED[kind], partners, ...(sender ? { sender } : {}) };
+    const lost: LostIpi = { t: this.ctx.sim.now / 1e9, cpu: t, kind: REPORTED[kind], partners, ...(sender ? { sender } : {}), ...(senderCpu !== undefined ? { senderCpu } : {}) };
     this.lost.push(lost);
     this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.lost', { cpu: t, kind: lost.kind, partners: partners.join(','), sender: sender ?? '' });
     this.scheduleRescues();
+    return lost;
   }
 
   // ---- rescue ---------------------------------------------------------------------------------

@@ -39,8 +39,11 @@ export interface RunSummary {
   barriers: string;
   simulatedSeconds: number;
   wallSeconds: number;
-  status: 'finished' | 'failed' | 'cancelled';
+  /** `stopped-at`: ended at its `--until` condition or time (`stoppedAt` says which and when). */
+  status: 'finished' | 'failed' | 'cancelled' | 'stopped-at';
   error?: string;
+  /** Status `stopped-at`: the condition (or `time`) and the simulated second it was met. */
+  stoppedAt?: { condition: string; t: number };
   lostIpis: number;
   ipis: { sent: number; delivered: number; broadcasts: number };
   log: { t: number; text: string }[];
@@ -70,7 +73,7 @@ export interface BuiltRun {
   kernel: HostKernel;
   topo: HostTopology;
   warnings: string[];
-  summary(extra: { wallSeconds: number; status?: RunSummary['status']; error?: string }): RunSummary;
+  summary(extra: { wallSeconds: number; status?: RunSummary['status']; error?: string; stoppedAt?: RunSummary['stoppedAt'] }): RunSummary;
 }
 
 /** `--set workloads.TARGET=…`: replaces the stress command line(s) of a guest or the host; `none` removes them. */
@@ -146,7 +149,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
     kernel,
     topo,
     warnings,
-    summary: ({ wallSeconds, status = 'finished', error }) => {
+    summary: ({ wallSeconds, status = 'finished', error, stoppedAt }) => {
       const busy = machine.busy();
       fabric.settle();
       const st = fabric.stats();
@@ -158,6 +161,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
         wallSeconds,
         status,
         ...(error ? { error } : {}),
+        ...(stoppedAt ? { stoppedAt } : {}),
         lostIpis: st.lost,
         ipis: { sent: st.sent, delivered: st.delivered, broadcasts: st.broadcasts },
         log: sim.log.lines.map((l) => ({ t: l.timeNs / 1e9, text: l.text })),

@@ -5,6 +5,7 @@ import type { HistoryBatch, StoredLockup, StoredLogLine, StoredSample, Store } f
 import type { NewRun } from '../store';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 import { aieMemoryImages } from './aie-images';
+import { encodeTimeline } from './timeline-codec';
 
 export interface RecorderOptions {
   /** Wall time between flushes: a kill loses at most this much (plus one flush). */
@@ -33,6 +34,8 @@ export class RunRecorder {
   private lastFlush: number;
   private logSeq = 0;
   private lockupSeq = 0;
+  private timelineSeq = 0;
+  private timelineTruncatedAtNs: number | null = null;
   private lastSampleNs = -Infinity;
   private lastUpdate: RunUpdate | null = null;
   private pending: HistoryBatch;
@@ -79,7 +82,8 @@ export class RunRecorder {
     this.lastUpdate = u;
     this.appendLog(u.newLog);
     if (u.newLockups) this.appendLockups(u.newLockups);
-    this.setProgress(u.simNs, { ...u.counters, wallSeconds: u.wallSeconds, paused: u.paused });
+    if (u.timeline) this.appendTimeline(u.timeline);
+    this.setProgress(u.simNs, { ...u.counters, wallSeconds: u.wallSeconds, paused: u.paused, ...(this.timelineTruncatedAtNs !== null ? { timelineTruncatedAtNs: this.timelineTruncatedAtNs } : {}) });
     // Per-chunk samples when the pipeline sends them (denser), else the update itself; thinned to the grid.
     for (const smp of u.samples?.length ? u.samples : [sampleOf(u)]) if (smp.tNs - this.lastSampleNs >= this.sampleEveryNs) this.appendSamples([smp]);
     if (this.wallMs() - this.lastFlush >= this.flushEveryMs) {
@@ -104,6 +108,14 @@ export class RunRecorder {
   appendLockups(lockups: readonly Lockup[]): void {
     for (const l of lockups)
       this.pending.lockups.push({ seq: this.lockupSeq++, tNs: Math.round(l.t * 1e9), cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task ?? null });
+  }
+
+  /** Per-CPU state changes (engine/run/timeline.ts), one encoded row per batch. */
+  appendTimeline(b: NonNullable<RunUpdate['timeline']>): void {
+    if (b.truncatedAtNs !== null) this.timelineTruncatedAtNs = b.truncatedAtNs;
+    if (b.tNs.length === 0 && b.tasks.length === 0) return;
+    const { baseNs, data } = encodeTimeline(b);
+    this.pending.timeline!.push({ seq: this.timelineSeq++, tNs: baseNs, data });
   }
 
   appendSamples(samples: readonly StoredSample[]): void {
@@ -132,7 +144,7 @@ export class RunRecorder {
   }
 
   /**
-   * Closes the run with the pipeline's summary: finished, failed or cancelled. Lines and lockups
+   * Closes the run with the pipeline's summary: finished, stopped-at, failed or cancelled. Lines and lockups
    * the live updates did not carry are taken from the summary, so the stored detail is complete.
    */
   end(summary: RunSummary): void {
@@ -146,7 +158,7 @@ export class RunRecorder {
     try {
       this.store.db.transaction(() => {
         this.flush();
-        if (summary.status === 'finished') this.store.runs.finish(this.runId, simNs, summary);
+        if (summary.status === 'finished' || summary.status === 'stopped-at') this.store.runs.finish(this.runId, simNs, summary, summary.status === 'stopped-at' ? summary.stoppedAt : undefined);
         else this.store.runs.end(this.runId, summary.status, summary.error, summary);
       })();
     } finally {
@@ -195,7 +207,7 @@ function workspaceOf(doc: unknown): Workspace | null {
 }
 
 function emptyBatch(simNs: number, counters: unknown = null): HistoryBatch {
-  return { simNs, counters, log: [] as StoredLogLine[], samples: [] as StoredSample[], lockups: [] as StoredLockup[], memories: [] };
+  return { simNs, counters, log: [] as StoredLogLine[], samples: [] as StoredSample[], lockups: [] as StoredLockup[], memories: [], timeline: [] };
 }
 
 function sampleOf(u: RunUpdate): StoredSample {

@@ -1,3 +1,4 @@
+import type { RunLostIpi } from '../../../src-common/bridge/areas/runs';
 import { formatXxd } from '../../../src-common/hex/xxd';
 import type { RunSummary } from '../../engine/run/build';
 import type { Store, StoredSample } from '../store';
@@ -45,6 +46,10 @@ export interface ReportRun {
   traceDigest: string | null;
   /** Device figures (MHI, dma-buf, AIE counters) when the run summary carries them under `devices`. */
   deviceFigures: unknown;
+  /** Status stopped-at: the until condition (or `time`) and when. */
+  stoppedAt: { condition: string; t: number } | null;
+  /** Every lost IPI with its episode (from the summary). */
+  losses: RunLostIpi[];
 }
 
 /** Bytes of each stored AIE memory image shown as xxd in a report. */
@@ -88,6 +93,8 @@ export function loadReportRun(store: Store, id: number): ReportRun {
     warnings: summary?.warnings ?? [],
     traceDigest: summary?.trace.digest ?? null,
     deviceFigures: (summary as { devices?: unknown } | null)?.devices ?? null,
+    stoppedAt: run.stoppedAt,
+    losses: summary?.losses ?? [],
   };
 }
 

@@ -1,3 +1,4 @@
+import { lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 import { compareRuns, flatten, type RunComparison } from '../history/compare';
 import { lineChartSvg, timeLabel } from './chart-svg';
@@ -53,6 +54,7 @@ export function renderHtml(runs: readonly ReportRun[], generatedAt = new Date().
     section('charts', 'Charts', charts(runs)),
     section('lockups', 'Lockup timeline', runs.map(lockups).join('')),
     section('kernel-log', 'Kernel log around lockups', runs.map(logExcerpt).join('')),
+    section('lost-ipis', 'Lost IPIs: the interleavings that lost them', runs.map(lostIpis).join('')),
     section('devices', 'Devices', runs.map(devices).join('')),
     runs.length === 2 ? section('comparison', 'Comparison', comparison(compareRuns(runs[0], runs[1]))) : '',
   ];
@@ -81,7 +83,12 @@ function kv(rows: [string, string][]): string {
 
 function configuration(r: ReportRun): string {
   const ws = asWorkspace(r.workspace);
-  const status = r.status === 'finished' ? `<span class="ok">finished</span>` : `<span class="bad">${esc(r.status)}</span>${r.error ? ` — ${esc(r.error)}` : ''}`;
+  const status =
+    r.status === 'finished'
+      ? `<span class="ok">finished</span>`
+      : r.status === 'stopped-at' && r.stoppedAt
+        ? `stopped at ${esc(r.stoppedAt.condition === 'time' ? 'the requested time' : r.stoppedAt.condition)} (${num(r.stoppedAt.t)} s)`
+        : `<span class="bad">${esc(r.status)}</span>${r.error ? ` — ${esc(r.error)}` : ''}`;
   const rows: [string, string][] = [
     ['status', status],
     ['workspace', esc(r.workspaceName)],
@@ -109,6 +116,22 @@ function configuration(r: ReportRun): string {
         .join('')}</table>`
     : '';
   return runHeading(r) + kv(rows) + exits;
+}
+
+/**
+ * Each lost IPI with its episode in the seed's column style (the same text as `twb runs show
+ * --lost-ipis`); the deferred operations, where issued and where they completed, are marked.
+ */
+function lostIpis(r: ReportRun): string {
+  if (r.losses.length === 0) return `${runHeading(r)}<p class="muted">No IPI was lost.</p>`;
+  const one = (l: ReportRun['losses'][number], i: number): string => {
+    const [head, ...rest] = lostIpiText(l, i + 1, r.losses.length).split('\n');
+    const body = rest
+      .map((line) => (/^\|?(--|->)/.test(line) || /DEFERRED|RE-ORDERED/.test(line) ? `<mark>${esc(line)}</mark>` : esc(line)))
+      .join('\n');
+    return `<div class="lost-ipi"><h4>${esc(head)}</h4><pre>${body}</pre></div>`;
+  };
+  return runHeading(r) + r.losses.map(one).join('');
 }
 
 function asWorkspace(doc: unknown): Workspace | null {

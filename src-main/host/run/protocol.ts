@@ -1,6 +1,7 @@
 import type { ParamValues } from '../../engine/core';
 import type { RunSummary } from '../../engine/run/build';
-import type { Lockup } from '../../engine/ipi/fabric';
+import type { Lockup, LostIpi } from '../../engine/ipi/fabric';
+import type { TimelineBatch } from '../../engine/run/timeline';
 import type { Workspace } from '../../../src-common/workspace';
 
 /** What the run worker is asked to simulate. */
@@ -9,6 +10,10 @@ export interface RunRequest {
   seed: number;
   durationNs: number;
   set?: ParamValues;
+  /** `--until` / Run until (src-common/parse/until.ts): a condition name or a simulated time. */
+  until?: string;
+  /** At the until point: end the run there (`stop`, the CLI) or pause it (`pause`, the UI). */
+  atUntil?: 'stop' | 'pause';
 }
 
 /** Cumulative figures at the end of one chunk of simulated time. */
@@ -40,6 +45,12 @@ export interface RunUpdate {
   guestExits?: Record<string, number>;
   /** Samples on a fixed simulated-time grid (duration / 1000) since the previous update (run history charts). */
   samples?: RunSample[];
+  /** IPIs lost since the previous update, with their episodes. */
+  newLosses?: LostIpi[];
+  /** Per-CPU state changes since the previous update (engine/run/timeline.ts). */
+  timeline?: TimelineBatch;
+  /** The run is paused at its until point (atUntil 'pause'): which and when (simulated seconds). */
+  stoppedAt?: { condition: string; t: number };
 }
 
 /** `start` builds the run (answered by `ready` or `error`); `go` then runs it. */

@@ -6,6 +6,8 @@ import { startRun } from './runner';
 import type { RunUpdate } from './protocol';
 
 const workspace = loadWorkspace('builtin:seed-power9-ipi');
+// With the calibrated defaults the seed loses no IPI in 20 h; the what-if loses one within a minute (seed 6).
+const whatif = loadWorkspace('builtin:seed-power9-ipi-whatif');
 
 describe('run orchestration', () => {
   it('runs in a worker thread with batched updates and the same summary as in-process', async () => {
@@ -41,6 +43,43 @@ describe('run orchestration', () => {
     const s = await h.result;
     expect(s.status).toBe('cancelled');
     expect(s.simulatedSeconds).toBeLessThan(1000 * 3600);
+  });
+
+  it('--until ends the run at the first event that meets it, or at a simulated time, as stopped-at', async () => {
+    const set = { 'kernel.barriers': 'none' };
+    const lockup = await driveRun({ workspace: whatif, seed: 6, durationNs: 3600e9, set, until: 'first-soft-lockup' });
+    expect(lockup.status).toBe('stopped-at');
+    expect(lockup.stoppedAt?.condition).toBe('first-soft-lockup');
+    expect(lockup.lockups.filter((l) => l.kind === 'soft_lockup')).toHaveLength(1);
+    expect(lockup.stoppedAt?.t).toBe(lockup.lockups.find((l) => l.kind === 'soft_lockup')!.t);
+    expect(lockup.simulatedSeconds).toBe(lockup.stoppedAt?.t);
+    const lost = await driveRun({ workspace: whatif, seed: 6, durationNs: 3600e9, set, until: 'first-lost-ipi' });
+    expect(lost.status).toBe('stopped-at');
+    expect(lost.lostIpis).toBe(1);
+    expect(lost.stoppedAt?.t).toBe(lost.losses![0].t);
+    expect(lost.stoppedAt!.t).toBeLessThan(lockup.stoppedAt!.t);
+    const timed = await driveRun({ workspace: whatif, seed: 6, durationNs: 3600e9, set, until: '90s' });
+    expect(timed).toMatchObject({ status: 'stopped-at', stoppedAt: { condition: 'time', t: 90 }, simulatedSeconds: 90 });
+    // A time past the duration is the duration.
+    expect((await driveRun({ workspace, seed: 6, durationNs: 10e9, until: '1h' })).status).toBe('finished');
+  });
+
+  it('with atUntil pause, the worker pauses at the until point and goes on when resumed', async () => {
+    const updates: RunUpdate[] = [];
+    const h = startRun({ workspace: whatif, seed: 6, durationNs: 600e9, set: { 'kernel.barriers': 'none' }, until: 'first-lost-ipi', atUntil: 'pause' }, (u) => updates.push(u));
+    const wait = async (pred: () => boolean) => {
+      while (!pred()) await new Promise((r) => setTimeout(r, 20));
+    };
+    await wait(() => updates.some((u) => u.stoppedAt));
+    const at = updates.find((u) => u.stoppedAt)!;
+    expect(at.stoppedAt!.condition).toBe('first-lost-ipi');
+    expect(at.counters.lostIpis).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(updates.at(-1)!.simNs).toBe(at.simNs);
+    h.resume();
+    const s = await h.result;
+    expect(s.status).toBe('finished');
+    expect(s.simulatedSeconds).toBe(600);
   });
 
   it('a failing event stops the run with its cause', async () => {

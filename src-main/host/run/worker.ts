@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { buildRun, type BuiltRun } from '../../engine/run/build';
 import { driveBuiltRun } from './drive';
 import type { FromWorker, RunRequest, ToWorker } from './protocol';
+import { parseUntil } from '../../../src-common/parse/until';
 
 if (!parentPort) throw new Error('run worker must be started as a worker thread');
 const port = parentPort;
@@ -26,6 +27,13 @@ port.on('message', (m: ToWorker) => {
   else if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'start') {
     try {
+      if (m.request.until !== undefined) {
+        try {
+          parseUntil(m.request.until);
+        } catch (e) {
+          throw new Error(`until: ${(e as Error).message}`, { cause: e });
+        }
+      }
       built = { run: buildRun(m.request.workspace, { seed: m.request.seed, set: m.request.set }), request: m.request };
       // Initialising the models (the simulation's start) is part of building: a big machine
       // takes seconds here, and until ready a stop ends the worker at once.
@@ -41,6 +49,9 @@ port.on('message', (m: ToWorker) => {
       onUpdate: (update) => post({ type: 'update', update }),
       paused: () => paused,
       cancelled: () => cancelled,
+      pauseAtUntil: () => {
+        paused = true;
+      },
       between: async (flush) => {
         await new Promise<void>((r) => setImmediate(r));
         if (paused && !cancelled) flush(); // confirms the pause: an update with paused: true

@@ -40,6 +40,14 @@ export interface HistoryBatch {
   samples: StoredSample[];
   lockups: StoredLockup[];
   memories: { tile: string; kind: string; bytes: Uint8Array }[];
+  /** Encoded per-CPU timeline rows (host/history/timeline-codec.ts). */
+  timeline?: StoredTimelineRow[];
+}
+
+export interface StoredTimelineRow {
+  seq: number;
+  tNs: number;
+  data: Uint8Array;
 }
 
 export interface RunExtras {
@@ -83,6 +91,8 @@ export class HistoryRepo {
       for (const l of b.lockups) lock.run(runId, l.seq, l.tNs, l.cpu, l.kind, l.waitingOn, l.task);
       const mem = this.db.prepare('INSERT OR REPLACE INTO run_memories (run_id, tile, kind, bytes) VALUES (?, ?, ?, ?)');
       for (const m of b.memories) mem.run(runId, m.tile, m.kind, Buffer.from(m.bytes));
+      const tl = this.db.prepare('INSERT OR REPLACE INTO run_timeline (run_id, seq, t_ns, data) VALUES (?, ?, ?, ?)');
+      for (const r of b.timeline ?? []) tl.run(runId, r.seq, r.tNs, Buffer.from(r.data));
     })();
   }
 
@@ -122,6 +132,14 @@ export class HistoryRepo {
       )
       .all(runId)
       .map((r) => ({ seq: r.seq, tNs: r.t_ns, cpu: r.cpu, kind: r.kind, waitingOn: r.waiting_on, task: r.task }));
+  }
+
+  /** The run's encoded timeline rows in order (decode with host/history/timeline-codec.ts). */
+  timeline(runId: number): StoredTimelineRow[] {
+    return this.db
+      .prepare<[number], { seq: number; t_ns: number; data: Buffer }>('SELECT seq, t_ns, data FROM run_timeline WHERE run_id = ? ORDER BY seq')
+      .all(runId)
+      .map((r) => ({ seq: r.seq, tNs: r.t_ns, data: new Uint8Array(r.data) }));
   }
 
   memories(runId: number): { tile: string; kind: string; bytes: Uint8Array }[] {

@@ -117,6 +117,21 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (sweep_id, config, seed)
       ) WITHOUT ROWID;
     `),
+  // 4: time travel (issue 16). A run ended by `--until` is stored `finished` with `stopped_json`
+  // ({condition, t}), read back as status `stopped-at` (a CHECK constraint cannot be widened in
+  // place). `run_timeline`: the per-CPU state changes of a run in encoded batches
+  // (host/history/timeline-codec.ts), replayed on the drawing.
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN stopped_json TEXT;
+      CREATE TABLE run_timeline (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        t_ns    INTEGER NOT NULL,
+        data    BLOB    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { NotFoundError, StoreError } from './errors';
 
-export const RUN_STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
+/** `stopped-at`: ended at its `--until` point (stored as finished with `stopped_json`, migration 4). */
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted', 'stopped-at'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRecord {
@@ -19,6 +20,8 @@ export interface RunRecord {
   simulatedNs: number;
   summary: unknown;
   error: string | null;
+  /** Status stopped-at: the until condition (or `time`) and when, in simulated seconds. */
+  stoppedAt: { condition: string; t: number } | null;
 }
 
 export interface NewRun {
@@ -40,6 +43,7 @@ interface Row {
   simulated_ns: number;
   summary_json: string | null;
   error: string | null;
+  stopped_json: string | null;
 }
 
 /**
@@ -66,17 +70,18 @@ export class RunRepo {
     this.db.prepare('UPDATE runs SET simulated_ns = ? WHERE id = ?').run(checkNs(simulatedNs), id);
   }
 
-  /** Closes a run as finished with its summary (any JSON value). */
-  finish(id: number, simulatedNs: number, summary: unknown): RunRecord {
+  /** Closes a run as finished with its summary (any JSON value); `stoppedAt`: it ended at its until point (status stopped-at). */
+  finish(id: number, simulatedNs: number, summary: unknown, stoppedAt?: { condition: string; t: number }): RunRecord {
     this.assertRunning(id);
+    if (stoppedAt && (typeof stoppedAt.condition !== 'string' || !Number.isFinite(stoppedAt.t))) throw new StoreError(`stoppedAt: expected {condition, t}, got ${JSON.stringify(stoppedAt)}`);
     this.db
-      .prepare("UPDATE runs SET status = 'finished', simulated_ns = ?, summary_json = ?, finished_at = ? WHERE id = ?")
-      .run(checkNs(simulatedNs), JSON.stringify(summary ?? null), this.now(), id);
+      .prepare("UPDATE runs SET status = 'finished', simulated_ns = ?, summary_json = ?, finished_at = ?, stopped_json = ? WHERE id = ?")
+      .run(checkNs(simulatedNs), JSON.stringify(summary ?? null), this.now(), stoppedAt ? JSON.stringify({ condition: stoppedAt.condition, t: stoppedAt.t }) : null, id);
     return this.get(id);
   }
 
   /** Closes a run that did not finish: failed (with its error), cancelled or interrupted. */
-  end(id: number, status: Exclude<RunStatus, 'running' | 'finished'>, error?: string, summary?: unknown): RunRecord {
+  end(id: number, status: Exclude<RunStatus, 'running' | 'finished' | 'stopped-at'>, error?: string, summary?: unknown): RunRecord {
     if (!['failed', 'cancelled', 'interrupted'].includes(status)) throw new StoreError(`status: expected failed, cancelled or interrupted, got '${status}'`);
     this.assertRunning(id);
     this.db
@@ -120,17 +125,19 @@ function checkNs(ns: number): number {
 }
 
 function toRecord(r: Row): RunRecord {
+  const stoppedAt = r.stopped_json === null || r.stopped_json === undefined ? null : (JSON.parse(r.stopped_json) as { condition: string; t: number });
   return {
     id: r.id,
     workspaceName: r.workspace_name,
     workspace: JSON.parse(r.workspace_json),
     seed: r.seed,
     params: JSON.parse(r.params_json) as Record<string, unknown>,
-    status: r.status,
+    status: stoppedAt && r.status === 'finished' ? 'stopped-at' : r.status,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     simulatedNs: r.simulated_ns,
     summary: r.summary_json === null ? null : JSON.parse(r.summary_json),
     error: r.error,
+    stoppedAt,
   };
 }

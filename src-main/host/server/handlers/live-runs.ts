@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, type CallContext } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
-import type { RunProgress, RunState } from '../../../../src-common/bridge/areas/runs';
+import type { RunProgress, RunState, RunStoppedAt } from '../../../../src-common/bridge/areas/runs';
 import type { Workspace } from '../../../../src-common/workspace';
 import type { ParamValues } from '../../../engine/core';
 import type { RunSummary } from '../../../engine/run/build';
@@ -19,6 +19,8 @@ export interface LiveRunRequest {
   durationNs: number;
   set: ParamValues;
   speed: number | null;
+  /** Run until (src-common/parse/until.ts): the worker pauses there. */
+  until?: string;
 }
 
 interface Active {
@@ -34,6 +36,8 @@ interface Active {
   /** A pacing hold is in force (the worker is paused until the timer fires). */
   hold: ReturnType<typeof setTimeout> | null;
   emit: CallContext['emit'];
+  /** Paused at its Run until point (until resumed). */
+  stoppedAt: RunStoppedAt | null;
 }
 
 /**
@@ -62,7 +66,11 @@ export class LiveRuns {
     if (this.active) throw new ConflictError(`run ${this.active.runId} is still running; stop it first`);
     if (this.starting) throw new ConflictError('another run is being started; wait for it');
     let a: Active | null = null;
-    const handle = this.start_({ workspace: req.workspace, seed: req.seed, durationNs: req.durationNs, set: req.set }, (u) => a && this.onUpdate(a, u), { holdUntilGo: true });
+    const handle = this.start_(
+      { workspace: req.workspace, seed: req.seed, durationNs: req.durationNs, set: req.set, ...(req.until !== undefined ? { until: req.until, atUntil: 'pause' as const } : {}) },
+      (u) => a && this.onUpdate(a, u),
+      { holdUntilGo: true },
+    );
     this.starting = handle;
     const onAbort = () => handle.cancel();
     signal?.addEventListener('abort', onAbort);
@@ -93,6 +101,7 @@ export class LiveRuns {
       userPaused: false,
       hold: null,
       emit,
+      stoppedAt: null,
     };
     this.active = a;
     const started = a;
@@ -134,6 +143,7 @@ export class LiveRuns {
     const a = this.get(runId);
     if (!a.userPaused) return;
     a.userPaused = false;
+    a.stoppedAt = null;
     a.pace.setRunning(true, this.wall(a), a.simNs);
     a.handle.resume();
     a.emit('onRunProgress', this.progress(a, 'running'));
@@ -173,7 +183,16 @@ export class LiveRuns {
       newLockups: u.newLockups ?? [],
       guestExits: u.guestExits ?? {},
       samples: (u.samples ?? []).map(({ tNs, ...rest }) => ({ t: tNs / 1e9, ...rest })),
+      newLosses: u.newLosses ?? [],
+      timeline: u.timeline ? { tNs: u.timeline.tNs, cpu: u.timeline.cpu, state: u.timeline.state, busy: u.timeline.busy, task: u.timeline.task, tasks: u.timeline.tasks } : { tNs: [], cpu: [], state: [], busy: [], task: [], tasks: [] },
     });
+    // The worker paused itself at the Run until point: the run is paused as if the user had.
+    if (u.stoppedAt && !a.stoppedAt && !a.userPaused) {
+      a.stoppedAt = u.stoppedAt;
+      a.userPaused = true;
+      a.pace.setRunning(false, this.wall(a), a.simNs);
+      this.clearHold(a);
+    }
     const holdFor = a.pace.holdFor(this.wall(a), u.simNs);
     if (holdFor > 0 && !a.hold && !a.userPaused && this.active === a) {
       a.handle.pause();
@@ -218,6 +237,7 @@ export class LiveRuns {
   private progress(a: Active, state: RunState): RunProgress {
     const wall = this.wall(a);
     return {
+      ...(a.stoppedAt ? { stoppedAt: a.stoppedAt } : {}),
       runId: a.runId,
       workspaceId: a.workspaceId,
       state,

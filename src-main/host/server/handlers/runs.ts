@@ -5,19 +5,20 @@ import type { ParamValues } from '../../../engine/core';
 import { barriersName, type RunSummary } from '../../../engine/run/build';
 import type { RunRecord, Store } from '../../store';
 import type { HandlerDeps } from './deps';
+import { decodeTimeline } from '../../history/timeline-codec';
 import { LiveRuns } from './live-runs';
 import { runReportHandler } from './run-report';
 
 export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
   const { store } = deps;
   return {
-    'runs.start': ({ workspaceId, doc, barriers, duration, seed, speed }, ctx) => {
+    'runs.start': ({ workspaceId, doc, barriers, duration, seed, speed, until }, ctx) => {
       const record = store.workspaces.get(workspaceId);
       const workspace = doc ?? record.doc;
       const set: ParamValues = barriers ? { 'kernel.barriers': barriersName(barriers) } : {};
       // The run worker builds it first: a bad parameter is refused before any row exists.
       const field = doc ? 'runs.start.doc' : 'runs.start.workspaceId';
-      return live.start({ workspaceId, workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed }, ctx.emit, field, ctx.signal);
+      return live.start({ workspaceId, workspaceName: record.name, workspace, seed, durationNs: runDurationNs(duration)!, set, speed, until }, ctx.emit, field, ctx.signal);
     },
     'runs.pause': ({ runId }) => {
       live.pause(runId);
@@ -50,7 +51,9 @@ export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new Live
         ? storedLockups.map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task }))
         : summary.lockups;
       const samples = store.history.samples(runId).map(({ tNs, ...s }) => ({ t: tNs / 1e9, ...s }));
-      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [] };
+      const counters = (store.history.extras(runId).counters ?? null) as { timelineTruncatedAtNs?: number } | null;
+      const timeline = { ...decodeTimeline(store.history.timeline(runId)), truncatedAtNs: counters?.timelineTruncatedAtNs ?? null };
+      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [], losses: summary?.losses ?? [], timeline };
     },
     'runs.report': runReportHandler(deps),
   };
@@ -67,6 +70,7 @@ function pastRun(store: Store, r: RunRecord): PastRun {
     workspaceName: r.workspaceName,
     seed: r.seed,
     status: r.status,
+    stoppedAt: r.stoppedAt,
     barriers: summary?.barriers ?? (kernel ? barriersName(kernel.barriers) : null),
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
