@@ -12,8 +12,8 @@ const dir = path.resolve(__dirname, '../../../resources/litmus');
 const axiomaticFinals = (prog: Program): Set<string> => axiomaticFinalStates(prog);
 
 describe('operational machine against the axiomatic model', () => {
-  // IRIW+syncs needs ~30,000 machine states (several seconds): it is in the campaign check instead.
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.litmus') && !f.startsWith('host-ipi-') && f !== 'IRIW+syncs.litmus');
+  // IRIW+syncs needs ~34,000 machine states: the slowest unit test of the model (seconds).
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.litmus') && !f.startsWith('host-ipi-'));
   for (const f of files) {
     it(`${f}: the same final states`, () => {
       const prog = compile(parseLitmus(fs.readFileSync(path.join(dir, f), 'utf8')).program);
