@@ -312,44 +312,31 @@ export class Machine {
     return last.map((w, loc) => (w === -1 ? this.prog.init[loc] : st.writes[w].value));
   }
 
-  /** A key equal for states that behave identically from here on. */
-  key(s: MachineState): string {
-    let k = this.storageKey(s.storage);
-    for (const th of s.threads) k += '#' + this.threadKey(th, s.storage);
-    return k;
-  }
-
-  private readonly threadKeys = new WeakMap<ThreadState, WeakMap<Storage, string>>();
-  private readonly storageKeys = new WeakMap<Storage, string>();
-
-  /** A thread's part of the key; storage write ids are named by (thread, seq), not accept order. */
-  private threadKey(th: ThreadState, st: Storage): string {
-    let byStorage = this.threadKeys.get(th);
-    const hit = byStorage?.get(st);
-    if (hit !== undefined) return hit;
-    const name = (w: number): string => (w < 0 ? String(w) : `${st.writes[w].thread}.${st.writes[w].seq}`);
-    let k = `${th.fetch}|${th.regs.join(',')}|${th.cr0}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
-    for (const e of th.window) k += `${e.pc}.${+e.done}${+e.committed}.${e.value}.${e.src < 0 ? e.src : name(e.src)}.${e.fwd}.${e.loc}.${e.dir};`;
-    if (!byStorage) {
-      byStorage = new WeakMap();
-      this.threadKeys.set(th, byStorage);
-    }
-    byStorage.set(st, k);
-    return k;
-  }
-
   /**
-   * The storage part of the key, with writes and barriers named by (thread, seq) rather than by
-   * the order they were accepted in, and each thread's list reduced to what its order means:
-   * which writes came between which barriers.
+   * A key equal for states that behave identically from here on. Writes and barriers are named
+   * by their thread and the rank of their sequence number among that thread's live ones (storage
+   * and window), not by accept order or the raw number: the machine compares sequence numbers
+   * only for equality, so two states that differ only in how many instructions a squash or a
+   * loop iteration used up are the same state. Each thread's list is reduced to what its order
+   * means: which writes came between which barriers.
    */
-  private storageKey(st: Storage): string {
-    const hit = this.storageKeys.get(st);
-    if (hit !== undefined) return hit;
-    const wName = st.writes.map((w) => `${w.thread}.${w.seq}`);
-    const bName = st.barriers.map((b) => `${b.thread}.${b.seq}`);
-    const writes = st.writes.map((w, i) => `${wName[i]}.${w.value}.${w.seen}.${w.coBefore.map((x) => wName[x]).sort().join('-')}.${w.atomicAfter < 0 ? w.atomicAfter : wName[w.atomicAfter]}`);
-    let k = writes.sort().join(';') + '|' + st.barriers.map((b, i) => `${bName[i]}.${b.seen}`).sort().join(';');
+  key(s: MachineState): string {
+    const st = s.storage;
+    const rank = s.threads.map((th, t) => {
+      const seqs: number[] = [];
+      for (const w of st.writes) if (w.thread === t) seqs.push(w.seq);
+      for (const b of st.barriers) if (b.thread === t) seqs.push(b.seq);
+      for (const e of th.window) seqs.push(e.seq);
+      seqs.sort((x, y) => x - y);
+      const m = new Map<number, number>();
+      for (const q of seqs) if (!m.has(q)) m.set(q, m.size);
+      return m;
+    });
+    const wName = st.writes.map((w) => `${w.thread}.${rank[w.thread].get(w.seq)}`);
+    const bName = st.barriers.map((b) => `${b.thread}.${rank[b.thread].get(b.seq)}`);
+    const name = (w: number): string => (w < 0 ? String(w) : wName[w]);
+    const writes = st.writes.map((w, i) => `${wName[i]}.${w.pc}.${w.loc}.${w.value}.${w.seen}.${w.coBefore.map((x) => wName[x]).sort().join('-')}.${name(w.atomicAfter)}`);
+    let k = writes.sort().join(';') + '|' + st.barriers.map((b, i) => `${bName[i]}.${b.pc}.${b.seen}`).sort().join(';');
     for (const list of st.lists) {
       let seg: string[] = [];
       k += '|';
@@ -362,7 +349,12 @@ export class Machine {
       }
       k += seg.sort().join(',');
     }
-    this.storageKeys.set(st, k);
+    s.threads.forEach((th, t) => {
+      k += `#${th.fetch}|${th.regs.join(',')}|${th.cr0}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
+      for (const e of th.window) {
+        k += `${rank[t].get(e.seq)}.${e.pc}.${+e.done}${+e.committed}.${e.value}.${e.src < 0 ? e.src : name(e.src)}.${e.fwd < 0 ? -1 : rank[t].get(e.fwd)}.${e.loc}.${e.dir};`;
+      }
+    });
     return k;
   }
 
