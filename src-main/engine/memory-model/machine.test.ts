@@ -5,7 +5,7 @@ import { parseLitmus } from '../litmus/parse';
 import { axiomaticFinalStates } from './axiomatic';
 import { explore } from './explore';
 import { Machine, type MachineState, type Transition } from './machine';
-import { compile, type Program, type ProgramSource } from './program';
+import { compile, Op, type Program, type ProgramSource } from './program';
 
 const dir = path.resolve(__dirname, '../../../resources/litmus');
 
@@ -114,6 +114,39 @@ describe('step API', () => {
     const blocked = explore(alone).outcomes;
     expect(blocked.map((o) => new Machine(alone).finished(o.state, 0))).toEqual([false]);
     expect(axiomaticFinals(alone).size).toBe(1);
+  });
+
+  it('branchTaken says which way a resolving branch goes before it is applied', () => {
+    const prog = compile({
+      threads: [
+        {
+          name: 't',
+          instrs: [
+            { op: 'load', rd: 'a', addr: { loc: 'x' } },
+            { op: 'cmp', ra: 'a', rb: 0 },
+            { op: 'branch', cond: 'eq', to: 'out' },
+            { op: 'store', rs: 1, addr: { loc: 'y' } },
+            { op: 'label', name: 'out' },
+          ],
+        },
+      ],
+      init: { x: 0 },
+    });
+    const m = new Machine(prog);
+    let s = m.initial();
+    let checked = 0;
+    for (let moves = m.enabled(s); moves.length > 0; moves = m.enabled(s)) {
+      const tr = moves.find((x) => x.kind === 'commit' && prog.threads[0].code[s.threads[0].window[x.index].pc].op === Op.Branch) ?? moves[0];
+      const r = m.apply(s, tr);
+      const resolve = r.events.find((e) => e.kind === 'resolve');
+      if (resolve) {
+        expect(m.branchTaken(s, tr)).toBe(resolve.value === 1);
+        checked++;
+      }
+      s = r.state;
+    }
+    expect(checked).toBe(1);
+    expect(m.memory(s)).toEqual([0, 0]); // x = 0: the branch skipped the store
   });
 
   it('xchg as a lwarx/stwcx. loop: two threads exchanging never both read the initial value', () => {

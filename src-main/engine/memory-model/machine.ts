@@ -260,6 +260,19 @@ export class Machine {
     return op === Op.Load || op === Op.Fence || op === Op.Branch;
   }
 
+  /**
+   * For a `commit` that resolves a conditional branch: will it go the taken way? (The `resolve`
+   * event of `apply` says the same; this lets a timed driver choose the branch's delay first.)
+   */
+  branchTaken(s: MachineState, tr: Transition): boolean {
+    if (tr.kind !== 'commit') throw new Error('branchTaken: not a commit');
+    const ins = this.prog.threads[tr.thread].code[s.threads[tr.thread].window[tr.index].pc];
+    if (ins.op !== Op.Branch) throw new Error('branchTaken: not a branch');
+    const cr = this.cr0At(s, tr.thread, tr.index);
+    if (!cr.ok) throw new Error('branchTaken: its condition is not known yet');
+    return branchTaken(ins, cr.v);
+  }
+
   /** Could thread t still commit a store or a fence (in flight, or in code it may still fetch)? */
   mayStoreOrFence(s: MachineState, t: number): boolean {
     return this.mayStill(s, t, (op) => op === Op.Store || op === Op.Fence);
