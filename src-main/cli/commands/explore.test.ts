@@ -91,6 +91,17 @@ describe('twb explore litmus: budgets', () => {
     expect(r.stderr).toBe(`twb: ${path.join(LITMUS, 'MP.litmus')}: the exploration stopped after its 1 ms budget (--time-limit)\n`);
   }, 120_000);
 
+  it('a test’s time budget starts when it runs, not while it waits its turn', () => {
+    // 1,000 quick tests one at a time take longer in all than one test's budget.
+    const many = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-explore-many-'));
+    const sb = fs.readFileSync(path.join(LITMUS, 'SB.litmus'), 'utf8');
+    for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(many, `SB-${String(i).padStart(4, '0')}.litmus`), sb);
+    const r = twb('explore', 'litmus', many, '--jobs', '1', '--time-limit', '2s');
+    fs.rmSync(many, { recursive: true, force: true });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1000 tests, 1000 Sometimes, 0 Never, 0 errors');
+  }, 120_000);
+
   it('budgets are validated', () => {
     expect(twb('explore', 'litmus', big, '--memory-limit', '12x').stderr).toBe("twb: --memory-limit: expected 64..65536 (MB), got '12x'\n");
     expect(twb('explore', 'litmus', big, '--time-limit', 'soon').stderr).toMatch(/^twb: --time-limit: /);
