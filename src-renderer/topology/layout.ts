@@ -44,7 +44,7 @@ export interface LayoutView {
 }
 export const DEFAULT_VIEW: LayoutView = { caches: true, io: true };
 /** Height of a cache bar (lstopo draws a shared cache as a bar across the cores it serves). */
-export const BAR_H = 16;
+const BAR_H = 16;
 
 export interface Layout {
   /** Every node's rectangle, by element id. */
@@ -56,7 +56,7 @@ export interface Layout {
   /** Where a bar's label goes when it is not inside it (AIE partitions). */
   labelSides: Map<string, LabelSide>;
   /** The cache bars and I/O boxes drawn, with their labels' source (the projection names them). */
-  caches: Map<string, { level: CacheLevel; firstCore: number; index: number }>;
+  caches: Map<string, { level: CacheLevel; index: number }>;
   io: Map<string, IoBox>;
 }
 
@@ -209,7 +209,7 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number },
         const index = levelIndex.get(key) ?? 0;
         levelIndex.set(key, index + 1);
         b.leaf(id, numaId(si), { x, y: y + k * (BAR_H + GAP), w: gs.w, h: BAR_H });
-        b.caches.set(id, { level: c, firstCore: g.cores[0].logical, index });
+        b.caches.set(id, { level: c, index });
       });
       const top = y + g.bars.length * (BAR_H + GAP);
       if (!g.children.length) {
