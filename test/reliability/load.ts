@@ -11,17 +11,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { args, peakRssMiB, report } from './doc';
 import { REQUESTS_PER_ROUND, fuzzTargets, runLoad, slowReader } from './load-lib';
 
-const clients = Number(process.argv[2] ?? 50);
-const rounds = Number(process.argv[3] ?? 5);
-const badAttempts = Number(process.argv[4] ?? 1000);
+const clients = Number(args[0] ?? 50);
+const rounds = Number(args[1] ?? 5);
+const badAttempts = Number(args[2] ?? 1000);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-load-'));
 const child = spawn(process.execPath, [path.join(ROOT, 'bin/twb.js'), 'serve', '--port', '0', '--db', path.join(dir, 'load.db')], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+let exited = false;
+child.once('exit', () => (exited = true));
 const stop = () => {
   child.kill('SIGTERM');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -50,18 +53,22 @@ const token = url.searchParams.get('token') ?? '';
 const [r, slow] = await Promise.all([runLoad({ port, token, clients, rounds, badAttempts }), slowReader({ port, token, requests: 300 })]);
 const targets = await fuzzTargets({ port, count: badAttempts, seed: 20261122 });
 const alive = await runLoad({ port, token, clients: 1, rounds: 1, badAttempts: 0, prefix: 'after' });
+const peak = peakRssMiB(child.pid);
+const crashed = exited;
 stop();
 clearTimeout(watchdog);
 
 const asked = clients * rounds * REQUESTS_PER_ROUND;
-console.log(`authenticated: ${clients} clients × ${rounds * REQUESTS_PER_ROUND} requests = ${asked}; served ${r.served}, failed ${r.failed}`);
-console.log(`latency (ms, under the unauthenticated load): p50 ${r.p50Ms}, p95 ${r.p95Ms}, max ${r.maxMs}`);
-console.log(`unauthenticated: ${badAttempts} attempts; refused ${r.refused}, accepted ${r.accepted}, other ${r.other}`);
-for (const [kind, outcomes] of Object.entries(r.byKind)) console.log(`  ${kind}: ${Object.entries(outcomes).map(([k, n]) => `${n} × ${k}`).join(', ')}`);
-console.log(`wall time ${(r.wallMs / 1000).toFixed(2)} s`);
-console.log(`slow reader (300 requests of ~300 KB replies, never read): closed with ${slow.code} '${slow.reason}'`);
-console.log(`malformed targets without a token: ${badAttempts}; statuses ${JSON.stringify(targets.statuses)}, dropped ${targets.dropped}; served afterwards: ${alive.failures.length === 0 ? 'yes' : alive.failures.join('; ')}`);
+const kinds = Object.entries(r.byKind).map(([kind, outcomes]) => `${kind}: ${Object.entries(outcomes).map(([k, n]) => `${n} × ${k}`).join(', ')}`);
+report('load', [
+  `\`load.ts ${clients} ${rounds} ${badAttempts}\`: ${clients} authenticated WebSocket clients × ${rounds * REQUESTS_PER_ROUND} requests = ${asked}: **${r.served} served, ${r.failed} failed**; latency p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, longest ${r.maxMs} ms, while the unauthenticated attempts run; ${(r.wallMs / 1000).toFixed(1)} s wall`,
+  `${badAttempts} unauthenticated attempts (foreign Host/Origin, no or wrong token, the token as a cookie, malformed targets), ${Object.keys(r.byKind).length} kinds in turn: **${r.refused} refused, ${r.accepted} accepted**, ${r.other} other`,
+  ...kinds.map((k) => `  ${k}`),
+  `a client that never reads its replies (300 requests of ~300 KB replies): closed with ${slow.code} '${slow.reason}'`,
+  `${badAttempts} random malformed request targets without a token over raw TCP: statuses ${Object.entries(targets.statuses).map(([k, n]) => `${n} × ${k}`).join(', ')}; ${targets.dropped} dropped unanswered; served afterwards: ${alive.failures.length === 0 ? 'yes' : alive.failures.join('; ')}`,
+  `crashes of the server: ${crashed ? 1 : 0}; its peak RSS (VmHWM) ${peak.toFixed(0)} MiB`,
+]);
 for (const f of r.failures.slice(0, 10)) console.log(`  FAIL ${f}`);
-const ok = r.accepted === 0 && r.other === 0 && r.refused === badAttempts && r.failed === 0 && r.served === asked && slow.code === 1008 && targets.dropped === 0 && alive.failures.length === 0;
+const ok = !crashed && r.accepted === 0 && r.other === 0 && r.refused === badAttempts && r.failed === 0 && r.served === asked && slow.code === 1008 && targets.dropped === 0 && alive.failures.length === 0;
 console.log(ok ? 'OK' : 'FAIL');
 process.exit(ok ? 0 : 1);

@@ -1,6 +1,6 @@
 /**
  * Bounded memory and stored size of a long recorded run:
- * `node --import tsx test/reliability/long-run.ts [DURATION=20h] [SEED=1]`. Runs the seed
+ * `node --import tsx test/reliability/long-run.ts [DURATION=20h] [SEED=1] [--doc]`. Runs the seed
  * workspace in the run worker with a RunRecorder on a fresh store (what `twb run --db` does)
  * and prints peak RSS and the stored bytes per simulated hour.
  */
@@ -12,9 +12,10 @@ import { RunRecorder } from '../../src-main/host/history/recorder';
 import { startRun } from '../../src-main/host/run/runner';
 import { openStore } from '../../src-main/host/store';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
+import { args, report } from './doc';
 
-const durationNs = parseDuration(process.argv[2] ?? '20h');
-const seed = Number(process.argv[3] ?? 1);
+const durationNs = parseDuration(args[0] ?? '20h');
+const seed = Number(args[1] ?? 1);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-long-'));
 const file = path.join(dir, 'long.db');
 const size = () => {
@@ -29,10 +30,8 @@ const empty = size();
 const workspace = loadWorkspace('builtin:seed-power9-ipi');
 const store = openStore(file);
 const rec = RunRecorder.start(store, { workspaceName: workspace.name, workspace, seed, durationNs });
-let rssPeakSampled = 0;
 const h = startRun({ workspace, seed, durationNs }, (u) => {
   rec.onUpdate(u);
-  rssPeakSampled = Math.max(rssPeakSampled, process.memoryUsage().rss);
 });
 const summary = await h.result;
 rec.end(summary);
@@ -41,9 +40,9 @@ store.close();
 const stored = size() - empty;
 const hours = durationNs / 3600e9;
 const peakKiB = process.resourceUsage().maxRSS;
-console.log(
-  `${summary.status}: ${hours} simulated h in ${summary.wallSeconds.toFixed(1)} s wall; lost IPIs ${summary.lostIpis}, lockups ${summary.lockups.length}, log lines ${summary.log.length}\n` +
-    `peak RSS ${(peakKiB / 1024).toFixed(1)} MiB (process incl. run worker; sampled during the run ${(rssPeakSampled / 2 ** 20).toFixed(1)} MiB)\n` +
-    `stored ${stored} bytes for the run = ${Math.round(stored / hours)} bytes per simulated hour (${JSON.stringify(counts)})`,
-);
+report('long-run', [
+  `\`long-run.ts ${args[0] ?? '20h'} ${seed}\` (the seed workspace, recorded as \`twb run --db\` records it): ${summary.status}, ${hours} simulated hours in ${summary.wallSeconds.toFixed(1)} s wall; lost IPIs ${summary.lostIpis}, lockups ${summary.lockups.length}, log lines ${summary.log.length}`,
+  `peak RSS ${(peakKiB / 1024).toFixed(0)} MiB for the whole process (CLI and run worker)`,
+  `stored ${stored.toLocaleString('en')} bytes for the run = **${Math.round(stored / hours).toLocaleString('en')} bytes per simulated hour** (rows: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}; samples are capped at 1,000 per run)`,
+]);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  * a workspace of 16,384 vCPUs run and stopped, its report, cpusets at their length limit), one
  * after another; client B asks `app.info` every 20 ms meanwhile. Prints B's latency p50 / p99 /
  * max, each heavy request's wall time and outcome, and the server's peak RSS (VmHWM). Exits 1 if
- * the server dies or B's p99 is over 100 ms. Timings are the machine's: note the load (`uptime`).
+ * the server dies or B's p99 is over 100 ms. Timings are the machine's: `--doc` writes them with the load
+ * into docs/reliability.md.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,8 +18,9 @@ import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { exportHwlocXml } from '../../src-main/host/import/hwloc';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
+import { args, peakRssMiB, report } from './doc';
 
-const rounds = Number(process.argv[2] ?? 2);
+const rounds = Number(args[0] ?? 2);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-stall-'));
 const child = spawn(process.execPath, [path.join(ROOT, 'bin/twb.js'), 'serve', '--port', '0', '--db', path.join(dir, 'stall.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -143,6 +145,8 @@ const latencies = new Promise<[number, number][]>((resolve) => probe.once('messa
 const windows: { name: string; from: number; to: number }[] = [];
 
 let requests = 0;
+/** Per heavy request: its wall times (one per round) and its last outcome. */
+const results = new Map<string, { seconds: number[]; outcome: string }>();
 for (let round = 0; round < rounds; round++)
   for (const s of steps) {
     const t0 = performance.now();
@@ -150,27 +154,30 @@ for (let round = 0; round < rounds; round++)
     const r = await s.call();
     windows.push({ name: s.name, from, to: Date.now() });
     requests++;
-    console.log(`${s.name.padEnd(48)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${r.ok ? 'ok' : `${r.error?.name}: ${r.error?.message.slice(0, 100)}`}`);
+    const seconds = (performance.now() - t0) / 1000;
+    const outcome = r.ok ? 'ok' : `${r.error?.name}: ${r.error?.message.slice(0, 100)}`;
+    console.log(`${s.name.padEnd(48)} ${seconds.toFixed(1).padStart(6)} s  ${outcome}`);
+    results.set(s.name, { seconds: [...(results.get(s.name)?.seconds ?? []), seconds], outcome });
   }
 probe.postMessage('stop');
 const samples = await latencies;
 const sorted = samples.map(([, ms]) => ms).sort((a, b) => a - b);
-for (const w of windows) {
-  const during = samples.filter(([at, ms]) => at - ms >= w.from - 1 && at <= w.to + 1).map(([, ms]) => ms).sort((a, b) => a - b);
-  if (during.length) console.log(`  while ${w.name}: ${during.length} app.info, p99 ${during[Math.floor(0.99 * (during.length - 1))].toFixed(1)} ms, max ${during[during.length - 1].toFixed(1)} ms`);
-}
-
-const hwm = (() => {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-})();
-const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-console.log(`heavy requests: ${requests}; app.info from another client: ${sorted.length} answered, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms`);
-console.log(`server: ${died ? 'DIED' : 'alive'}; peak RSS of the serve process (VmHWM, main thread and job threads) ${hwm.toFixed(0)} MiB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const perStep = steps.map((s) => {
+  const ms = windows
+    .filter((w) => w.name === s.name)
+    .flatMap((w) => samples.filter(([at, ms]) => at - ms >= w.from - 1 && at <= w.to + 1).map(([, ms]) => ms))
+    .sort((a, b) => a - b);
+  const r = results.get(s.name)!;
+  const stall = ms.length ? `${ms.length} app.info meanwhile, p99 ${ms[Math.floor(0.99 * (ms.length - 1))].toFixed(0)} ms, longest ${ms[ms.length - 1].toFixed(0)} ms` : 'no app.info completed meanwhile';
+  return `${s.name}: ${r.seconds.map((x) => x.toFixed(1)).join(', ')} s, ${r.outcome}; ${stall}`;
+});
+const hwm = peakRssMiB(child.pid);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(0);
+report('stall', [
+  `\`stall.ts ${rounds}\`: ${requests} heavy requests from one client (${rounds} rounds of the ${steps.length} below), another client on its own thread asking \`app.info\` every 20 ms meanwhile: **${sorted.length} answered, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, longest ${pct(1)} ms**`,
+  ...perStep.map((x) => `  ${x}`),
+  `crashes of the server: ${died ? 1 : 0}; its peak RSS (VmHWM: main thread, job threads and run workers) ${hwm.toFixed(0)} MiB`,
+]);
 clearTimeout(watchdog);
 stop();
 process.exit(died || Number(pct(0.99)) > 100 ? 1 : 0);
