@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { LimitError } from '../../../src-common/bridge/errors';
 import type { RunSummary } from '../../engine/run/build';
 import type { FromWorker, RunRequest, RunUpdate, ToWorker } from './protocol';
 
@@ -13,7 +14,7 @@ export const RUN_BUDGET = {
 };
 
 export interface RunHandle {
-  /** Resolves once the run is built; rejects with why it cannot start (bad workspace or parameter, over a budget). */
+  /** Resolves once the run is built; rejects with why it cannot start (bad workspace or parameter; a LimitError past a budget). */
   readonly ready: Promise<void>;
   /** Starts simulating (after ready). */
   go(): void;
@@ -43,7 +44,7 @@ export function startRun(request: RunRequest, onUpdate?: (u: RunUpdate) => void,
   ready.catch(() => {});
   let stopTimer: ReturnType<typeof setTimeout> | undefined;
   const buildTimer = setTimeout(() => {
-    end(new Error(`the run could not be built within its ${budget.buildMs / 1000} s budget`));
+    end(new LimitError(`the run could not be built within its ${budget.buildMs / 1000} s budget`));
   }, budget.buildMs);
   let rejectResult!: (e: Error) => void;
   const end = (e: Error) => {
@@ -71,8 +72,8 @@ export function startRun(request: RunRequest, onUpdate?: (u: RunUpdate) => void,
       } else end(new Error(m.message));
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      const why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of its ${budget.memoryMb} MB memory budget` : e.message;
-      end(new Error(`run worker failed: ${why}`, { cause: e }));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') end(new LimitError(`run worker failed: it ran out of its ${budget.memoryMb} MB memory budget`, { cause: e }));
+      else end(new Error(`run worker failed: ${e.message}`, { cause: e }));
     });
     worker.on('exit', (code) => end(new Error(`run worker exited (code ${code}) before finishing`)));
   });

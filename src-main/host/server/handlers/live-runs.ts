@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type CallContext } from '../../../../src-common/bridge';
+import { ConflictError, LimitError, NotFoundError, type CallContext } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
 import type { RunProgress, RunState, RunStoppedAt } from '../../../../src-common/bridge/areas/runs';
 import type { Workspace } from '../../../../src-common/workspace';
@@ -77,6 +77,8 @@ export class LiveRuns {
     try {
       await handle.ready;
     } catch (e) {
+      // Past a budget the workspace is not wrong: the request was too big for this host.
+      if (e instanceof LimitError) throw new LimitError(`${fieldPrefix.split('.').slice(0, 2).join('.')}: ${e.message}`);
       throw new FieldError(fieldPrefix, (e as Error).message);
     } finally {
       this.starting = null;

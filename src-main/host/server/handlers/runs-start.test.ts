@@ -4,6 +4,7 @@ import { openStore } from '../../store';
 import { loadWorkspace } from '../../workspace/load';
 import { createBridgeHost } from '.';
 import { LiveRuns } from './live-runs';
+import { RUN_BUDGET, startRun } from '../../run/runner';
 
 /** A workspace at the vCPU limits: building its run takes seconds. */
 function bigWorkspace() {
@@ -42,6 +43,17 @@ describe('runs.start builds in the run worker', () => {
     const reply = host.dispatch({ id: 2, method: 'runs.start', arg: { workspaceId: value.id, duration: '1h', seed: 1 } }, gone.signal);
     setTimeout(() => gone.abort(), 20);
     expect(await reply).toMatchObject({ ok: false, error: { name: 'ValidationError', message: 'runs.start.workspaceId: the run was stopped before it started' } });
+    expect(store.runs.list()).toEqual([]);
+    store.close();
+  }, 60_000);
+
+  it('a run past its build budget is a LimitError naming the budget, with no row (the workspace is not wrong)', async () => {
+    const store = openStore(':memory:');
+    // A budget no build meets: what a workspace at the limits meets on a slow host.
+    const live = new LiveRuns(store, (req, onUpdate, opts) => startRun(req, onUpdate, { ...opts, budget: { ...RUN_BUDGET, buildMs: 1 } }));
+    const client = new BridgeClient(memoryPort(createBridgeHost({ store, version: '0', mode: 'test', liveRuns: live })));
+    const { id } = await client.call('workspaces.create', { name: 'seed', builtin: 'seed-power9-ipi' });
+    await expect(client.call('runs.start', { workspaceId: id, duration: '1h', seed: 1 })).rejects.toMatchObject({ name: 'LimitError', message: 'runs.start: the run could not be built within its 0.001 s budget' });
     expect(store.runs.list()).toEqual([]);
     store.close();
   }, 60_000);
