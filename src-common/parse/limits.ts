@@ -34,6 +34,18 @@ export const LIMITS = {
     where: 'a JSON file (workspace, import)',
     why: 'a workspace nests 7 levels; deeper input only exercises the stack',
   },
+  xmlDepth: {
+    value: 100,
+    unit: 'levels',
+    where: 'an hwloc or libvirt XML file (elements inside elements)',
+    why: 'lstopo nests under 20 (machine, package, caches, core, PU, PCI bridges), a libvirt domain under 8; the XML parser (fast-xml-parser) stops at 100',
+  },
+  litmusDepth: {
+    value: 64,
+    unit: 'levels',
+    where: 'a litmus test (parentheses, brackets and braces inside each other)',
+    why: "herd's tests nest under 10 levels; the parsers are recursive, so deeper input only exercises the stack",
+  },
   requestDepth: {
     value: 32,
     unit: 'levels',

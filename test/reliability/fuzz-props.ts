@@ -113,7 +113,7 @@ const longCpuset = fc.oneof(
 );
 function oversized(pick: number, count: bigint | number, cpuset: string, depth: number): unknown {
   const n = String(count);
-  switch (pick % 7) {
+  switch (pick % 10) {
     case 0:
       return importLibvirtXml(`<domain><name>g</name><memory>1048576</memory><vcpu>${n}</vcpu></domain>`, SEED.host);
     case 1:
@@ -136,6 +136,14 @@ function oversized(pick: number, count: bigint | number, cpuset: string, depth: 
       for (let i = 0; i < depth; i++) v = [v];
       return parseJsonText(`{"schemaVersion":1,"name":"d","host":${JSON.stringify(v)}}`);
     }
+    // Nesting deep enough to exhaust a recursive parser's stack (the limits are 100 XML
+    // elements and 64 litmus brackets).
+    case 7:
+      return importHwlocXml(`<?xml version="1.0"?><topology version="2.0">${'<object type="Group">'.repeat(depth * 50)}${'</object>'.repeat(depth * 50)}</topology>`);
+    case 8:
+      return importLibvirtXml(`<domain><name>g</name><memory>1048576</memory><vcpu>2</vcpu>${'<metadata>'.repeat(depth * 50)}${'</metadata>'.repeat(depth * 50)}</domain>`);
+    case 9:
+      return parseLitmus(`C deep\n\n{}\n\nP0(int *x)\n{\n\tint r0;\n\tr0 = ${'('.repeat(depth * 50)}1${')'.repeat(depth * 50)};\n\tWRITE_ONCE(*x, r0);\n}\n\nexists (${'('.repeat(depth * 50)}x=1${')'.repeat(depth * 50)})\n`);
     default: {
       const text = JSON.stringify(SEED).replace(/"memoryBytes":\d+/, `"memoryBytes":${depth % 2 ? '1e400' : '-1e999'}`);
       return parseWorkspace(parseJsonText(text));

@@ -1,5 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
-import { assertWellFormedXml } from './xml-check';
+import { parseXml } from './xml-check';
 import { CACHE_TYPES, MHI_PCI_ID, cacheNestingOrder, hostCaches, mhiPciBusId, pciFunctions, type CacheLevel, type Host, type MhiController, type Workspace } from '../../../src-common/workspace';
 import { boundNotes, sanitizeName, treeToHost, workspaceForHost, type TopoNode } from './topology-tree';
 import { IoBudget, hostBridgeOf, infosOf, ioXml } from './hwloc-io';
@@ -66,8 +65,7 @@ function cacheOf(o: XmlObj, rawType: string, where: string): Omit<CacheLevel, 'c
 
 /** The CPU side of an hwloc topology as a tree; I/O kept on the object it is attached to; what is dropped goes on `notes`. */
 export function parseHwlocXml(text: string, notes: string[] = []): TopoNode {
-  assertWellFormedXml(text);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'object' || name === 'info', processEntities: true }).parse(text) as XmlObj;
+  const doc = parseXml(text, { ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'object' || name === 'info', processEntities: true }) as XmlObj;
   const topo = doc.topology as XmlObj | undefined;
   if (!topo || typeof topo !== 'object') throw new Error("not an hwloc topology: the root element must be <topology> (write one with 'lstopo --of xml')");
   const objs = (topo.object as XmlObj[] | undefined) ?? [];

@@ -1,5 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
-import { assertWellFormedXml } from './xml-check';
+import { parseXml } from './xml-check';
 import { NODES, VCPUS, formatCpuset, parseCpuset } from '../../../src-common/parse/cpuset';
 import { LIMITS } from '../../../src-common/parse/limits';
 import { clip, quote } from '../../../src-common/parse/quote';
@@ -101,8 +100,7 @@ function numaMode(v: string | undefined, field: string): NumaMode {
  * own limits do). What the model does not use is pushed on `warnings`, one line per element.
  */
 export function importLibvirtXml(xml: string, host?: Host, warnings: string[] = []): Guest {
-  assertWellFormedXml(xml);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => REPEATED.has(n), parseTagValue: false, parseAttributeValue: false }).parse(xml) as X;
+  const doc = parseXml(xml, { ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => REPEATED.has(n), parseTagValue: false, parseAttributeValue: false }) as X;
   const d = doc.domain as X | undefined;
   if (!d || typeof d !== 'object') throw new Error('not a libvirt domain: the root element must be <domain>');
   const warn = (w: string) => warnings.push(w);
