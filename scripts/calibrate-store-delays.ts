@@ -1,5 +1,5 @@
 /**
- * `node --import tsx scripts/calibrate-store-delays.ts [runs] [maxEvals]`: fits the handshake
+ * `node --import tsx scripts/calibrate-store-delays.ts [runs] [maxEvals] [skewNs]`: fits the handshake
  * timing to the herding-cats hardware counts (src-main/engine/ipi/calibration.ts) and prints the
  * fitted values, which go into the defaults of the ipi.* timing parameters, and the table of
  * modelled vs observed frequencies for docs/models/ipi.md. Minutes of CPU; run it by hand after
@@ -7,12 +7,14 @@
  */
 import { compare, FIT_KEYS, FITTED_TESTS, misfit, nelderMead, pointOf } from '../src-main/engine/ipi/calibration';
 import { HARDWARE_COUNTS } from '../src-main/engine/ipi/hardware-counts';
+import { resolveParams } from '../src-main/engine/params';
 
 const runs = Number(process.argv[2] ?? 20000);
 const maxEvals = Number(process.argv[3] ?? 150);
 const fitted = HARDWARE_COUNTS.filter((c) => (FITTED_TESTS as readonly string[]).includes(c.test));
-// Start from the ratios an exploratory fit found (stall 5.6 %, skew 1.4×, sync 2.5×, lwsync 0.45×, load 0.02× the stall).
-const x0 = [Math.log(0.056), Math.log(76), Math.log(137), Math.log(25), Math.log(1.1)];
+// Start from the current defaults (and the harness skew the last fit found).
+const p0 = resolveParams({});
+const x0 = [p0.get('ipi.store_stall_fraction'), Number(process.argv[4] ?? 89), p0.get('ipi.sync_ns'), p0.get('ipi.lwsync_ns'), p0.get('ipi.load_ns')].map(Math.log);
 const best = nelderMead((x) => misfit(compare(pointOf(x), runs, 1, fitted)), x0, 0.3, maxEvals, (x, fx, n) => {
   if (n % 10 === 0) console.error(`eval ${n}: misfit ${fx.toFixed(3)} ${FIT_KEYS.map((k, i) => `${k}=${Math.exp(x[i]).toPrecision(3)}`).join(' ')}`);
 });

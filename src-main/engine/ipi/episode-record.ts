@@ -9,10 +9,10 @@
  * The events are the timed episode's (episode.ts `onEvent`), on the program of the same
  * handshake; the text comes from the same renderer as the explorer's witnesses, on the program
  * compiled with the real CPU names (names change labels only, never the program's shape, so the
- * events replay on it unchanged). When the episodes move to the new memory model, `linesOf` is
- * the one function that follows.
+ * events replay on it unchanged). The events are the POWER machine's (memory-model/machine.ts)
+ * and the renderer memory-model/render.ts.
  */
-import { compile, witnessLines, type MachineEvent } from '../memory-model/legacy';
+import { compile, witnessLines, type MachineEvent } from '../memory-model';
 import type { Barriers } from './fabric';
 import { exploreIpi, type IpiExploreResult } from './explore-ipi';
 import { handshakeProgram, messageOf, variantOf, type HandshakeSetup, type Message, type SenderKind } from './handshake';
@@ -128,7 +128,15 @@ export function recordEpisode(
   stuck: readonly number[],
   events: readonly MachineEvent[],
 ): EpisodeRecord {
-  const setup: HandshakeSetup = { target: String(target), senders: senders.map((s) => ({ cpu: s.cpu, kind: s.kind })) };
+  // Thread names must be distinct: two IPIs from one CPU (or from unknown CPUs) get primes.
+  const seen = new Set([String(target)]);
+  const distinct = (cpu: string): string => {
+    let name = cpu;
+    while (seen.has(name)) name += "'";
+    seen.add(name);
+    return name;
+  };
+  const setup: HandshakeSetup = { target: String(target), senders: senders.map((s) => ({ cpu: distinct(s.cpu), kind: s.kind })) };
   const lines = linesOf(b, setup, events);
   const tail = stuck.map((i) => {
     const s = senders[i];
@@ -136,8 +144,10 @@ export function recordEpisode(
       ? `${s.cpu}: // hangs waiting on ${target} to process messages/call_single_queue`
       : `${s.cpu}: // the task it woke stays on ${target}'s wake_list, not running`;
   });
+  // The CPUs (by role: target, senders) with an operation that took effect after a later one of their own.
+  const names = [setup.target, ...setup.senders.map((x) => x.cpu)];
   const roles = new Set<number>();
-  for (const e of events) if (e.overtook > 0) roles.add(e.thread);
+  for (const l of lines) if (l.mark === 'deferred') roles.add(names.indexOf(l.cpu));
   const lost = [...new Set(stuck.map((i) => messageOf(senders[i].kind)).filter((m): m is Message => m !== null))];
   return {
     variant: variantOf(b),

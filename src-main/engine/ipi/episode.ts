@@ -1,18 +1,19 @@
 /**
  * One handshake episode in time: the code paths of handshake.ts for a target CPU in the guest and
  * the senders whose IPIs (or kicks) reach it close together, run by the timed driver
- * (timed-run.ts) with the calibrated store timing. The target starts in the guest with nothing
+ * (timed-run.ts) on the POWER memory model with the calibrated store timing. The target starts in the guest with nothing
  * pending (episodes are far enough apart that nothing of an earlier one is still in flight).
  *
  * Which senders lost their work is read off the run, by mechanism: when the run ends with every
  * sender done and the target back in the guest with no doorbell pending, a sender's csd (or woken
- * task) is stuck if its llist_add came after the target's last llist_del_all of that queue — no
- * later demux will look at it, because no doorbell is coming.
+ * task) is stuck if its llist_add is coherence-after the target's last llist_del_all of that
+ * queue — no later demux will look at it, because no doorbell is coming.
  */
 import type { Rng } from '../core';
-import { compile, Machine, Op, type CInstr, type Program } from '../memory-model/legacy';
+import { compile, Machine, Op, type CInstr, type MachineState, type Program } from '../memory-model';
+import { coBefore } from '../memory-model/storage';
 import type { Barriers } from './fabric';
-import { handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
+import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
 import { runTimed, type OpDelays, type TimedEvent } from './timed-run';
 
 export interface EpisodeSender {
@@ -38,18 +39,20 @@ export interface EpisodeTiming {
   delays: OpDelays;
 }
 
-interface Compiled {
+export interface CompiledEpisode {
   prog: Program;
   machine: Machine;
   setup: HandshakeSetup;
   costs: (BranchCost | undefined)[][];
   /** Location index of each sender's queue (-1 for kicks). */
   queueLocs: number[];
+  doorbell: number;
 }
 
-const cache = new Map<string, Compiled>();
+const cache = new Map<string, CompiledEpisode>();
 
-function compiled(b: Barriers, kinds: readonly SenderKind[]): Compiled {
+/** The handshake program of a target `T` and senders `S0`, `S1`… of these kinds, compiled once per process. */
+export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[]): CompiledEpisode {
   const key = `${b.beforeSet}${b.afterClear}:${kinds.join(',')}`;
   let c = cache.get(key);
   if (!c) {
@@ -60,57 +63,50 @@ function compiled(b: Barriers, kinds: readonly SenderKind[]): Compiled {
       const q = queueOf(k);
       return q ? prog.locs.indexOf(queueLoc('T', q)) : -1;
     });
-    c = { prog, machine: new Machine(prog), setup, costs: h.costs, queueLocs };
+    c = { prog, machine: new Machine(prog), setup, costs: h.costs, queueLocs, doorbell: prog.locs.indexOf(doorbellLoc('T')) };
     cache.set(key, c);
   }
   return c;
 }
 
-/** Runs the episode; `onEvent` sees every operation in performed order (the recorder hook). */
+/** Runs the episode; `onEvent` sees every machine event in order with its time (the recorder hook). */
 export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: (e: TimedEvent) => void): EpisodeResult {
-  const c = compiled(
+  const c = compiledEpisode(
     b,
     senders.map((s) => s.kind),
   );
   const origin = Math.min(0, ...senders.map((s) => s.at));
   const startAt = [0 - origin, ...senders.map((s) => s.at - origin)];
-  // The last add to each queue location by each sender, and the target's last del_all of it.
-  const lastAdd = new Map<number, number>();
-  const lastDel = new Map<number, number>();
-  let order = 0;
-  const see = (e: TimedEvent): void => {
-    onEvent?.(e);
-    if (e.kind !== 'perform') return;
-    const ins = c.prog.threads[e.thread].code[e.pc];
-    if (ins.op !== Op.Xchg) return;
-    order++;
-    if (e.thread === 0) lastDel.set(ins.loc, order);
-    else if (c.queueLocs[e.thread - 1] === ins.loc) lastAdd.set(e.thread - 1, order);
-  };
-  const control = (thread: number, ins: CInstr, pc: number, now: number, doorbellAt: number, taken: boolean): number => {
-    if (ins.op === Op.TakeDoorbell) return doorbellAt;
+  const control = (thread: number, _ins: CInstr, pc: number, taken: boolean): number | undefined => {
     const cost = c.costs[thread]?.[pc];
     const which = cost ? (taken ? cost.taken : cost.notTaken) : undefined;
-    return now + (which ? t.costs[which] : t.stepNs);
+    return which ? t.costs[which] : undefined;
   };
-  const r = runTimed(c.prog, t.delays, { stepNs: t.stepNs, syncNs: t.syncNs, lwsyncNs: t.lwsyncNs, startAt, control, deliveryNs: t.deliveryNs }, rng, see, c.machine);
-  const s = r.state;
+  const r = runTimed(c.prog, t.delays, { stepNs: t.stepNs, syncNs: t.syncNs, lwsyncNs: t.lwsyncNs, startAt, control, deliveryNs: t.deliveryNs }, rng, onEvent, c.machine);
+  return { stuck: stuckSenders(c, r.state), span: r.end + origin };
+}
+
+/**
+ * Senders whose work stays queued for ever: the run is over (nothing enabled), every sender has
+ * finished, the target waits in the guest for a doorbell with none pending, and the sender's
+ * llist_add is coherence-after every llist_del_all of that queue by the target.
+ */
+export function stuckSenders(c: CompiledEpisode, s: MachineState): number[] {
+  const m = c.machine;
+  if (m.enabled(s).length > 0) return [];
+  const mem = m.memory(s);
   const target = s.threads[0];
-  const quiet =
-    r.machine.enabled(s).length === 0 &&
-    target.window.length === 0 &&
-    target.pc === 0 &&
-    s.doorbell[0] === 0 &&
-    s.threads.every((th, i) => i === 0 || (th.window.length === 0 && th.pc >= c.prog.threads[i].code.length));
+  const code = c.prog.threads[0].code;
+  const waiting = target.window.length === 1 && code[target.window[0].pc].op === Op.Load && code[target.window[0].pc].wait && mem[c.doorbell] === 0;
+  if (!waiting || !c.setup.senders.every((_, i) => m.finished(s, i + 1))) return [];
+  const st = s.storage;
   const stuck: number[] = [];
-  if (quiet) {
-    senders.forEach((_, i) => {
-      const loc = c.queueLocs[i];
-      const added = lastAdd.get(i);
-      if (loc < 0 || added === undefined) return;
-      // Its add sent an IPI or found the queue non-empty; stuck if no del_all came after it.
-      if ((lastDel.get(loc) ?? 0) < added && s.mem[loc] !== 0) stuck.push(i);
-    });
-  }
-  return { stuck, span: r.end + origin };
+  c.queueLocs.forEach((loc, i) => {
+    if (loc < 0 || mem[loc] === 0) return;
+    const add = st.writes.findIndex((w) => w.thread === i + 1 && w.loc === loc);
+    if (add < 0) return;
+    const dels = st.writes.map((w, id) => (w.thread === 0 && w.loc === loc ? id : -1)).filter((id) => id >= 0);
+    if (dels.every((d) => coBefore(st, d, add))) stuck.push(i);
+  });
+  return stuck;
 }

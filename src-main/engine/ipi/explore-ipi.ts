@@ -14,6 +14,7 @@
 import { compile, explore, formatWitness, Machine, type MachineEvent, type MachineState, type Program } from '../memory-model/legacy';
 import type { Barriers } from './fabric';
 import { handshakeProgram, type HandshakeSetup, type Message, queueLoc, queueOf, messageOf, SEED_SETUP } from './handshake';
+import { mcaForm } from './mca-form';
 
 export interface IpiWitness {
   /** The messages lost in this outcome. */
@@ -33,7 +34,7 @@ export interface IpiExploreResult {
 }
 
 export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP): IpiExploreResult {
-  const prog = compile(handshakeProgram(b, setup).src);
+  const prog = compile(mcaForm(handshakeProgram(b, setup).src));
   const lostIn = (s: MachineState): Message[] => lostMessages(prog, setup, s);
   const names = prog.threads.map((t) => t.name);
   const result = explore(prog, {

@@ -29,11 +29,17 @@
  *         back to the guest.
  * The two bracketed barriers are the kernel variant's independent toggles.
  *
+ * In the memory model's program form (memory-model/program.ts): an xchg is `lwarx; stwcx.; bne`
+ * (the loop Linux's xchg_relaxed / the fully ordered cmpxchg of llist_add compile to), msgsnd is a
+ * store of the sender's number to the target's `doorbell`, and taking the doorbell is a waiting
+ * lwarx of it with a stwcx. of 0 (the interrupt is taken and the doorbell cleared atomically: a
+ * msgsnd after that stays pending). Interrupt entry and the guest exit are context synchronising
+ * (an isync after the step): nothing after them runs before they happen.
  * Until the memory model has mixed-size accesses, each byte of the messages word is its own
  * location: the demux's xchg_relaxed is one xchg per byte and its `while (messages)` one load per
  * byte, in byte order.
  */
-import type { Instr, ProgramSource } from '../memory-model/legacy';
+import type { Instr, Label, ProgramSource } from '../memory-model';
 import type { Barriers } from './fabric';
 
 /** The PPC_MSG_* bytes of the messages word the handshake uses. */
@@ -71,11 +77,12 @@ export function queueOf(kind: SenderKind): Queue | null {
 export const messageLoc = (target: string, msg: Message): string => `message[${target}][${msg}]`;
 export const hostIpiLoc = (target: string): string => `host_ipi[${target}]`;
 export const queueLoc = (target: string, q: Queue): string => `${q}[${target}]`;
+export const doorbellLoc = (target: string): string => `doorbell[${target}]`;
 
 /** How long a control step of the target takes; the timed driver maps these to parameters. */
 export type ControlCost = 'guest_exit' | 'reenter' | 'csd_work' | 'ttwu_work' | 'guest_entry';
 
-/** The time a branch takes, by whether it is taken. */
+/** The time a branch takes to resolve, by whether it is taken. */
 export interface BranchCost {
   taken?: ControlCost;
   notTaken?: ControlCost;
@@ -84,48 +91,94 @@ export interface BranchCost {
 /** A program with the costs of its control steps, by thread and program counter, for the timed driver. */
 export interface Costed {
   src: ProgramSource;
-  /** Per thread, per pc (marks excluded, as `compile` numbers them). */
+  /** Per thread, per pc (labels excluded, as `compile` numbers them). */
   costs: (BranchCost | undefined)[][];
 }
 
-/** llist_add / llist_del_all: a fully ordered atomic (sync; larx/stcx.; sync), as an xchg between syncs. */
-function fullyOrderedXchg(loc: string, reg: string, value: number, label: (v: number) => string, fn: string): Instr[] {
-  return [
-    { op: 'fence', kind: 'sync', label: `${fn}: sync` },
-    { op: 'xchg', loc, reg, value, label },
-    { op: 'fence', kind: 'sync', label: `${fn}: sync` },
-  ];
+/** Builds one thread's code, with the cost of each costed branch and unique loop labels. */
+class Code {
+  readonly instrs: Instr[] = [];
+  readonly costs: (BranchCost | undefined)[] = [];
+  private loops = 0;
+
+  push(...ins: Instr[]): this {
+    for (const i of ins) {
+      this.instrs.push(i);
+      if (i.op !== 'label') this.costs.push(undefined);
+    }
+    return this;
+  }
+
+  note(text: string): this {
+    return this.push({ op: 'note', text });
+  }
+
+  fence(kind: 'sync' | 'lwsync' | 'isync', label: string): this {
+    return this.push({ op: 'fence', kind, label });
+  }
+
+  store(loc: string, value: number, label: Label): this {
+    return this.push({ op: 'store', rs: value, addr: { loc }, label });
+  }
+
+  load(loc: string, rd: string, label: Label): this {
+    return this.push({ op: 'load', rd, addr: { loc }, label });
+  }
+
+  /** xchg: `retry: lwarx rd; stwcx. value; bne retry` (reads the old value, writes `value` atomically). */
+  xchg(loc: string, rd: string, value: number, label: Label): this {
+    const retry = `retry${this.loops++}`;
+    return this.push(
+      { op: 'label', name: retry },
+      { op: 'load', rd, addr: { loc }, reserve: true, label },
+      { op: 'store', rs: value, addr: { loc }, conditional: true },
+      { op: 'branch', cond: 'ne', to: retry },
+    );
+  }
+
+  /** llist_add / llist_del_all: a fully ordered atomic (sync; larx/stcx.; sync). */
+  fullyOrderedXchg(loc: string, rd: string, value: number, label: Label, fn: string): this {
+    return this.fence('sync', `${fn}: sync`).xchg(loc, rd, value, label).fence('sync', `${fn}: sync`);
+  }
+
+  /** `if (reg == value) goto to`, the branch taking `cost` to resolve. */
+  branchIf(reg: string, value: number, to: string, cost?: BranchCost): this {
+    this.push({ op: 'cmp', ra: reg, rb: value });
+    this.instrs.push({ op: 'branch', cond: 'eq', to });
+    this.costs.push(cost);
+    return this;
+  }
+
+  label(name: string): this {
+    return this.push({ op: 'label', name });
+  }
 }
 
-/** One IPI (or kick) from a sender to `target`. */
-export function senderCode(target: string, kind: SenderKind, b: Barriers): Instr[] {
-  if (kind === 'KICK')
-    return [
-      { op: 'note', label: 'kvmppc_fast_vcpu_kick_hv() -> kvmppc_ipi_thread():' },
-      { op: 'fence', kind: 'sync', label: 'smp_mb()' },
-      { op: 'msgsnd', target, label: `msgsnd -> ${target} // kick, host_ipi not set` },
-    ];
+/** One IPI (or kick) from sender number `me` (1-based thread number) to `target`. */
+export function senderCode(target: string, kind: SenderKind, b: Barriers, me: number): Instr[] {
+  const c = new Code();
+  if (kind === 'KICK') {
+    c.note('kvmppc_fast_vcpu_kick_hv() -> kvmppc_ipi_thread():')
+      .fence('sync', 'smp_mb()')
+      .store(doorbellLoc(target), me, `msgsnd -> ${target} // kick, host_ipi not set`);
+    return c.instrs;
+  }
   const msg = messageOf(kind)!;
   const q = queueOf(kind);
   const caller = { CALL_FUNCTION: 'smp_call_function_many()', CALL_FUNCTION_SINGLE: 'generic_exec_single()', RESCHEDULE: 'resched_curr() -> smp_send_reschedule()', RESCHEDULE_WAKE: 'ttwu_queue_remote()' }[kind];
-  return [
-    { op: 'note', label: `${caller}:` },
-    ...(q
-      ? [
-          ...fullyOrderedXchg(queueLoc(target, q), 'was', 1, (v) => `llist_add(${q}[${target}]) // ${v === 0 ? 'was empty: send the IPI' : 'not empty: no IPI'}`, 'llist_add'),
-          { op: 'branch', reg: 'was', equals: 1, to: 'done', label: '' } as const,
-        ]
-      : []),
-    { op: 'note', label: 'smp_muxed_ipi_set_message():' },
-    { op: 'fence', kind: 'sync', label: 'smp_mb()' },
-    { op: 'store', loc: messageLoc(target, msg), value: 1, label: `message[${msg}] = 1` },
-    { op: 'note', label: `doorbell_global_ipi(${target}):` },
-    ...(b.beforeSet ? [{ op: 'fence', kind: 'sync', label: `smp_mb() // kvmppc_set_host_ipi(${target})` } as const] : []),
-    { op: 'store', loc: hostIpiLoc(target), value: 1, label: `kvmppc_set_host_ipi(${target}, 1)` },
-    { op: 'fence', kind: 'sync', label: 'ppc_msgsnd_sync()/smp_mb()' },
-    { op: 'msgsnd', target, label: `ppc_msgsnd() -> ${target}` },
-    { op: 'mark', name: 'done' },
-  ];
+  c.note(`${caller}:`);
+  if (q) {
+    c.fullyOrderedXchg(queueLoc(target, q), 'was', 1, (v) => `llist_add(${q}[${target}]) // ${v === 0 ? 'was empty: send the IPI' : 'not empty: no IPI'}`, 'llist_add');
+    c.branchIf('was', 1, 'done');
+  }
+  c.note('smp_muxed_ipi_set_message():').fence('sync', 'smp_mb()').store(messageLoc(target, msg), 1, `message[${msg}] = 1`);
+  c.note(`doorbell_global_ipi(${target}):`);
+  if (b.beforeSet) c.fence('sync', `smp_mb() // kvmppc_set_host_ipi(${target})`);
+  c.store(hostIpiLoc(target), 1, `kvmppc_set_host_ipi(${target}, 1)`)
+    .fence('sync', 'ppc_msgsnd_sync()/smp_mb()')
+    .store(doorbellLoc(target), me, `ppc_msgsnd() -> ${target}`)
+    .label('done');
+  return c.instrs;
 }
 
 /**
@@ -133,70 +186,48 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers): Instr
  * exit and run doorbell_exception. `senderName(v)` names the CPU whose doorbell it was.
  */
 export function targetCode(target: string, b: Barriers, senderName: (doorbell: number) => string): { instrs: Instr[]; costs: (BranchCost | undefined)[] } {
-  // The cost of each control step, by instruction index (marks included), resolved to pcs later.
-  const code: Instr[] = [];
-  const costs: (BranchCost | undefined)[] = [];
-  const push = (...ins: Instr[]) => {
-    for (const i of ins) {
-      code.push(i);
-      costs.push(undefined);
-    }
-  };
-  const branch = (reg: string, equals: number, to: string, cost: BranchCost) => {
-    code.push({ op: 'branch', reg, equals, to, label: '' });
-    costs.push(cost);
-  };
+  const c = new Code();
   // Code that touches nothing the handshake shares (running the csd functions, activating woken
-  // tasks) as time only: a branch never taken, after a full barrier, so it orders nothing new.
-  const work = (cost: ControlCost) => branch('none', 1, 'guest', { notTaken: cost });
-  push(
-    { op: 'mark', name: 'guest' },
-    { op: 'takeDoorbell', label: (v) => `// doorbell from CPU ${senderName(v)} arrives while in guest` },
-    { op: 'fence', kind: 'lwsync', label: 'PPC_MSGSYNC; lwsync // kvmppc_interrupt_hv' },
-    {
-      op: 'load',
-      loc: hostIpiLoc(target),
-      reg: 'host_ipi',
-      label: (v) => `local_paca->kvm_hstate.host_ipi == ${v}${v === 1 ? ' // exit to host' : ' // IPI ignored'}`,
-    },
-  );
-  // maybe_reenter_guest on 0; guest_exit_cont on 1.
-  branch('host_ipi', 0, 'guest', { taken: 'reenter', notTaken: 'guest_exit' });
-  push(
-    { op: 'note', label: 'doorbell_exception():' },
-    { op: 'fence', kind: 'lwsync', label: 'ppc_msgsync()' },
-    { op: 'store', loc: hostIpiLoc(target), value: 0, label: `kvmppc_clear_host_ipi(${target})` },
-    ...(b.afterClear ? [{ op: 'fence', kind: 'sync', label: `smp_mb() // kvmppc_clear_host_ipi(${target})` } as const] : []),
-    { op: 'note', label: 'smp_ipi_demux_relaxed():' },
-    { op: 'mark', name: 'demux' },
-  );
-  for (const m of MESSAGES) push({ op: 'xchg', loc: messageLoc(target, m), reg: `all_${m}`, value: 0, label: (v) => `xchg_relaxed(messages) // message[${m}] == ${v}` });
-  branch('all_CALL_FUNCTION', 0, 'no_cf', {});
-  push(
-    { op: 'note', label: 'generic_smp_call_function_interrupt():' },
-    ...fullyOrderedXchg(queueLoc(target, 'call_single_queue'), 'csds', 0, (v) => `llist_del_all(call_single_queue) // ${v ? 'runs the queued csds' : 'empty'}`, 'llist_del_all'),
-  );
+  // tasks) as time only: a branch never taken, then context synchronised so nothing runs ahead of it.
+  const work = (cost: ControlCost) => c.branchIf('none', 1, 'guest', { notTaken: cost }).fence('isync', '');
+  c.label('guest')
+    .push(
+      { op: 'load', rd: 'db', addr: { loc: doorbellLoc(target) }, wait: true, reserve: true, label: (v) => `// doorbell from CPU ${senderName(v)} arrives while in guest` },
+      { op: 'store', rs: 0, addr: { loc: doorbellLoc(target) }, conditional: true },
+      { op: 'branch', cond: 'ne', to: 'guest' },
+    )
+    .fence('isync', '')
+    .fence('lwsync', 'PPC_MSGSYNC; lwsync // kvmppc_interrupt_hv')
+    .load(hostIpiLoc(target), 'host_ipi', (v) => `local_paca->kvm_hstate.host_ipi == ${v}${v === 1 ? ' // exit to host' : ' // IPI ignored'}`)
+    // maybe_reenter_guest on 0; guest_exit_cont on 1 (hrfid / the exit path: context synchronising).
+    .branchIf('host_ipi', 0, 'guest', { taken: 'reenter', notTaken: 'guest_exit' })
+    .fence('isync', '')
+    .note('doorbell_exception():')
+    .fence('lwsync', 'ppc_msgsync()')
+    .store(hostIpiLoc(target), 0, `kvmppc_clear_host_ipi(${target})`);
+  if (b.afterClear) c.fence('sync', `smp_mb() // kvmppc_clear_host_ipi(${target})`);
+  c.note('smp_ipi_demux_relaxed():').label('demux');
+  for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg_relaxed(messages) // message[${m}] == ${v}`);
+  c.branchIf('all_CALL_FUNCTION', 0, 'no_cf')
+    .note('generic_smp_call_function_interrupt():')
+    .fullyOrderedXchg(queueLoc(target, 'call_single_queue'), 'csds', 0, (v) => `llist_del_all(call_single_queue) // ${v ? 'runs the queued csds' : 'empty'}`, 'llist_del_all');
   work('csd_work');
-  push({ op: 'mark', name: 'no_cf' });
-  branch('all_RESCHEDULE', 0, 'no_resched', {});
-  push(
-    { op: 'note', label: 'scheduler_ipi():' },
-    { op: 'load', loc: queueLoc(target, 'wake_list'), reg: 'pending', label: (v) => `llist_empty(wake_list) == ${v ? 'false' : 'true'}` },
-  );
-  branch('pending', 0, 'no_resched', {});
-  push(
-    { op: 'note', label: 'sched_ttwu_pending():' },
-    ...fullyOrderedXchg(queueLoc(target, 'wake_list'), 'woken', 0, (v) => `llist_del_all(wake_list) // ${v ? 'wakes the queued tasks' : 'empty'}`, 'llist_del_all'),
-  );
+  c.label('no_cf')
+    .branchIf('all_RESCHEDULE', 0, 'no_resched')
+    .note('scheduler_ipi():')
+    .load(queueLoc(target, 'wake_list'), 'pending', (v) => `llist_empty(wake_list) == ${v ? 'false' : 'true'}`)
+    .branchIf('pending', 0, 'no_resched')
+    .note('sched_ttwu_pending():')
+    .fullyOrderedXchg(queueLoc(target, 'wake_list'), 'woken', 0, (v) => `llist_del_all(wake_list) // ${v ? 'wakes the queued tasks' : 'empty'}`, 'llist_del_all');
   work('ttwu_work');
-  push({ op: 'mark', name: 'no_resched' });
+  c.label('no_resched');
   MESSAGES.forEach((m, i) => {
-    push({ op: 'load', loc: messageLoc(target, m), reg: `again_${m}`, label: (v) => `while (info->messages) // message[${m}] == ${v}` });
+    c.load(messageLoc(target, m), `again_${m}`, (v) => `while (info->messages) // message[${m}] == ${v}`);
     // Past the last byte the demux returns: irq_exit, the KVM run loop, guest entry.
-    branch(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'guest_entry' } : {});
+    c.branchIf(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'guest_entry' } : undefined);
   });
-  push({ op: 'note', label: '// returns to executing guest' }, { op: 'goto', to: 'guest' });
-  return { instrs: code, costs };
+  c.note('// returns to executing guest').push({ op: 'branch', cond: 'always', to: 'guest' });
+  return { instrs: c.instrs, costs: c.costs };
 }
 
 export interface HandshakeSetup {
@@ -216,11 +247,11 @@ export const SEED_SETUP: HandshakeSetup = {
 /** Thread 0 is the target, threads 1.. the senders; with the control costs of the target's steps. */
 export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP): Costed {
   const names = [setup.target, ...setup.senders.map((s) => s.cpu)];
-  const t = targetCode(setup.target, b, (v) => names[v - 1] ?? '?');
+  const t = targetCode(setup.target, b, (v) => names[v] ?? '?');
   const src: ProgramSource = {
-    threads: [{ name: setup.target, instrs: t.instrs }, ...setup.senders.map((s) => ({ name: s.cpu, instrs: senderCode(setup.target, s.kind, b) }))],
+    threads: [{ name: setup.target, instrs: t.instrs }, ...setup.senders.map((s, i) => ({ name: s.cpu, instrs: senderCode(setup.target, s.kind, b, i + 1) }))],
+    // Every location the handshake may touch, so programs of any sender kinds share the layout.
+    locations: [doorbellLoc(setup.target), hostIpiLoc(setup.target), ...MESSAGES.map((m) => messageLoc(setup.target, m)), queueLoc(setup.target, 'call_single_queue'), queueLoc(setup.target, 'wake_list')],
   };
-  // Number the target's instructions as compile() does (marks take no pc).
-  const targetCosts = t.costs.filter((_, i) => t.instrs[i].op !== 'mark');
-  return { src, costs: [targetCosts, ...setup.senders.map(() => [])] };
+  return { src, costs: [t.costs, ...setup.senders.map(() => [])] };
 }

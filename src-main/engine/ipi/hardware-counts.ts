@@ -12,7 +12,7 @@
  * second), R+syncs the fix. SB, MP, 2+2W and S isolate store→load, store→store and load→load
  * reordering and the reach of a sync.
  */
-import type { ProgramSource, Instr } from '../memory-model/legacy';
+import type { ProgramSource, Instr } from '../memory-model';
 
 export interface HardwareCount {
   test: string;
@@ -24,8 +24,8 @@ export interface HardwareCount {
   outcome: (regs: Record<string, number>[], mem: Record<string, number>) => boolean;
 }
 
-const W = (loc: string, value: number): Instr => ({ op: 'store', loc, value });
-const R = (loc: string, reg: string): Instr => ({ op: 'load', loc, reg });
+const W = (loc: string, value: number): Instr => ({ op: 'store', rs: value, addr: { loc } });
+const R = (loc: string, reg: string): Instr => ({ op: 'load', rd: reg, addr: { loc } });
 const SYNC: Instr = { op: 'fence', kind: 'sync' };
 const LWSYNC: Instr = { op: 'fence', kind: 'lwsync' };
 const prog = (...threads: Instr[][]): ProgramSource => ({ threads: threads.map((instrs, i) => ({ name: `P${i}`, instrs })) });

@@ -41,7 +41,7 @@ export const IPI_PARAMS = [
   {
     key: 'ipi.store_stall_fraction',
     unit: 'fraction',
-    default: 0.0586,
+    default: 0.06,
     min: 0,
     max: 1,
     doc: 'Probability that a store is stalled, so later accesses of its CPU overtake it.',
@@ -50,7 +50,7 @@ export const IPI_PARAMS = [
   {
     key: 'ipi.load_ns',
     unit: 'ns',
-    default: 1.28,
+    default: 2.01,
     min: 0,
     max: 100_000,
     doc: 'Mean time for a load to be satisfied (exponential).',
@@ -59,19 +59,19 @@ export const IPI_PARAMS = [
   {
     key: 'ipi.sync_ns',
     unit: 'ns',
-    default: 144,
+    default: 95.6,
     min: 0,
     max: 100_000,
-    doc: 'How long a sync (smp_mb) holds later operations after the operations before it have performed (its acknowledgement).',
+    doc: 'How long after it commits (and after the writes it orders have) a sync\'s barrier reaches each CPU: its acknowledgement, before which later loads of its CPU wait.',
     source: 'Fitted with ipi.store_stall_fraction, relative to ipi.store_stall_ns (docs/models/ipi.md).',
   },
   {
     key: 'ipi.lwsync_ns',
     unit: 'ns',
-    default: 19.5,
+    default: 22.2,
     min: 0,
     max: 100_000,
-    doc: 'The same for an lwsync.',
+    doc: 'How long an lwsync takes to commit once it may (later loads of its CPU wait for that).',
     source: 'Fitted with ipi.store_stall_fraction, relative to ipi.store_stall_ns (docs/models/ipi.md).',
   },
   {

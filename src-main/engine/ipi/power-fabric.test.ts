@@ -47,8 +47,8 @@ function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', second
   return { fabric, kernel, tasks, cpus, sim };
 }
 
-/** Store stalls of 300 ns half of the time, and a quick doorbell, exit and entry. */
-const FAST_HANDSHAKE = { 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 300, 'ipi.delivery_ns': 100, 'ipi.guest_exit_ns': 100, 'ipi.guest_entry_ns': 100 };
+/** Store stalls of 800 ns half of the time, and a quick doorbell, exit and entry. */
+const FAST_HANDSHAKE = { 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 800, 'ipi.delivery_ns': 100, 'ipi.guest_exit_ns': 100, 'ipi.guest_entry_ns': 100 };
 
 describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', () => {
   it('loses CALL_FUNCTIONs at the same rate in fast and detailed mode, per variant', () => {
@@ -61,7 +61,7 @@ describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', 
     }
     expect(scenario('both', 'fast', 0.3).fabric.losses()).toEqual([]);
     expect(scenario('both', 'detailed', 0.3).fabric.losses()).toEqual([]);
-  });
+  }, 300_000);
 
   it('the sender stuck in csd_lock_wait is the broadcast caller, holding its path locks; a later IPI to the CPU rescues it', () => {
     const { fabric, tasks, kernel } = scenario('none', 'fast', 0.5);
@@ -76,7 +76,7 @@ describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', 
   it('IPIs farther apart than the interaction window never interact (widening it only costs time)', () => {
     const p = resolveParams(FAST_HANDSHAKE);
     const t = episodeTiming(p);
-    const w = interactionWindow(t, 300);
+    const w = interactionWindow(t, 800);
     const rng = new Rng(5, 'window');
     let near = 0;
     let far = 0;
@@ -88,5 +88,5 @@ describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', 
     }
     expect(near).toBeGreaterThan(10);
     expect(far).toBe(0);
-  });
+  }, 300_000);
 });

@@ -69,7 +69,9 @@ export function interactionWindow(t: EpisodeTiming, stallNs: number): number {
 /**
  * Whether two IPIs of these kinds to one target can strand anything in this kernel variant at
  * all: the exhaustive explorer over every interleaving and reordering of the same code paths
- * (explore-ipi.ts), once per process. A pair it proves safe needs no timed run.
+ * (explore-ipi.ts, on the multi-copy-atomic abstraction it can search), once per process. A pair
+ * it proves safe needs no timed run; episode.test.ts checks that such pairs never lose on the
+ * POWER machine either, under timing far harsher than the calibrated one.
  */
 const pairProofs = new Map<string, boolean>();
 export function pairCanLose(b: Barriers, a: SenderKind, c: SenderKind): boolean {

@@ -1,27 +1,32 @@
 /**
  * A program of the memory model run in time (the simulation's handshake episodes and the
  * calibration's litmus runs use the same driver, so the calibrated timing is the timing the
- * episodes see). The machine decides what may happen; this decides when:
+ * episodes see). The machine (memory-model/machine.ts, POWER's non-multi-copy-atomic storage)
+ * decides what may happen; this decides when:
  *  - each thread issues one instruction per `stepNs` from its start time;
- *  - an issued memory operation may perform once the machine allows it (fences, coherence,
- *    dependencies) and no earlier than `syncNs` (`lwsyncNs`) after the last sync (lwsync) before
- *    it retired (the fence's own acknowledgement latency); it then takes a drawn delay: a store's
- *    visibility delay, a load's latency;
- *  - a store leaves the core only once every older load of its thread has its value (stores
- *    commit from the store queue after they retire, in-order retirement waits for older loads):
- *    the model allows load→store reordering, POWER hardware never shows it (LB: 0 of 2.4e11);
- *  - a control transition (taking a doorbell, a branch) happens when `control` says — the
- *    caller knows what the branch stands for (e.g. the guest exit on host_ipi == 1).
+ *  - a load is satisfied a drawn latency after it may be (its fences, address and coherence
+ *    allow it); a waiting load (a doorbell) `deliveryNs` after the doorbell's write reached it;
+ *  - a store commits (enters storage, visible to its own CPU) as soon as the machine allows and
+ *    every older load of its thread has its value (stores drain from the store queue after they
+ *    retire, retirement is in order: POWER hardware never shows load→store reordering, LB: 0 of
+ *    2.4e11), then reaches each other CPU a drawn visibility delay after its commit (one draw per
+ *    store: a store that waits in the store queue waits for every CPU);
+ *  - a sync's barrier reaches each CPU `syncNs` after it commits (and after what it orders), so the
+ *    sync is acknowledged then; an lwsync commits `lwsyncNs` after it may;
+ *  - a branch resolves when `control` says (the caller knows what it stands for, e.g. the guest
+ *    exit on host_ipi == 1), else one step after it may; fetch past a branch predicts not taken,
+ *    and a stwcx. that can succeed does; one that cannot fails when the write it lost its
+ *    reservation to reaches its CPU.
  * Among enabled transitions the one ready first happens next; ties go to the machine's order,
  * so a run is a pure function of the program, the timing and the Rng.
  */
 import type { Rng } from '../core';
-import { Machine, Op, type CInstr, type MachineEvent, type MachineState, type Program } from '../memory-model/legacy';
+import { Fence, Machine, Op, type CInstr, type MachineEvent, type MachineState, type Program, type Transition } from '../memory-model';
 
 export interface OpDelays {
-  /** Visibility delay of a store, xchg or msgsnd after it may perform (ns). */
+  /** Visibility delay of a store after it commits (ns). */
   store(rng: Rng): number;
-  /** Latency of a load after it may perform (ns). */
+  /** Latency of a load after it may be satisfied (ns). */
   load(rng: Rng): number;
 }
 
@@ -31,12 +36,9 @@ export interface TimedOptions {
   lwsyncNs: number;
   /** Each thread's start time (ns). */
   startAt: readonly number[];
-  /**
-   * When thread `thread`'s control instruction `ins` (at `pc`) happens, given the current time,
-   * when its doorbell rang (Infinity if it has not) and, for a branch, whether it is taken.
-   */
-  control(thread: number, ins: CInstr, pc: number, now: number, doorbellAt: number, taken: boolean): number;
-  /** Doorbell delivery latency: msgsnd performed at t rings the target at t + deliveryNs. */
+  /** How long resolving the branch `ins` of `thread` at `pc` takes, taken or not (ns); undefined: one step. */
+  control?(thread: number, ins: CInstr, pc: number, taken: boolean): number | undefined;
+  /** Doorbell delivery latency: a waiting load is satisfied this long after its write reached the CPU. */
   deliveryNs: number;
   /** Stop after this many transitions (a program that loops for ever). */
   maxTransitions?: number;
@@ -54,9 +56,10 @@ export interface TimedResult {
   machine: Machine;
   /** Time of the last transition. */
   end: number;
-  /** When each thread's doorbell rang and was not yet taken (Infinity: none pending). */
-  doorbellAt: number[];
 }
+
+/** Per thread, values by issue sequence number (program order across loop iterations). */
+type PerSeq = number[][];
 
 /** Runs `prog` in time; `onEvent` sees every event with its time (the recorder hook). */
 export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rng: Rng, onEvent?: (e: TimedEvent) => void, machine = new Machine(prog)): TimedResult {
@@ -65,61 +68,89 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
   const start = m.start();
   let s: MachineState = start.state;
   let now = 0;
-  // Per thread, per issue sequence number: issue time, drawn delay, first time allowed.
-  const issued: number[][] = Array.from({ length: n }, () => []);
-  const delay: number[][] = Array.from({ length: n }, () => []);
-  const allowed: number[][] = Array.from({ length: n }, () => []);
-  // Per thread: retired fences as [seq, time from which later operations may perform].
-  const syncs: [number, number][][] = Array.from({ length: n }, () => []);
-  // Per thread: performed loads as [seq, time].
-  const loadsDone: [number, number][][] = Array.from({ length: n }, () => []);
-  const doorbellAt: number[] = new Array<number>(n).fill(Infinity);
+  const issued: PerSeq = Array.from({ length: n }, () => []);
+  const loadDelay: PerSeq = Array.from({ length: n }, () => []);
+  const takenOf: PerSeq = Array.from({ length: n }, () => []);
+  // When the entry's pending step (satisfy, commit, resolve) first became possible.
+  const ready: PerSeq = Array.from({ length: n }, () => []);
+  const lastIssue = new Array<number>(n).fill(-Infinity);
+  // Storage: commit time and drawn delay per write; commit time per barrier; first-possible time per propagation.
+  const writeAt: number[] = [];
+  const writeDelay: number[] = [];
+  const barrierAt: number[] = [];
+  const propReady = new Map<number, number>();
 
-  const floor = (t: number, seq: number): number => {
-    const list = syncs[t];
-    for (let i = list.length - 1; i >= 0; i--) if (list[i][0] < seq) return list[i][1];
-    return -Infinity;
-  };
-  /** Earliest time a store at window index j may leave the core: every older load performed. */
-  const storeFloor = (t: number, j: number, code: readonly CInstr[]): number => {
-    const th = s.threads[t];
-    for (let i = 0; i < j; i++) {
-      const op = code[th.window[i]].op;
-      if (op === Op.Load || op === Op.Xchg) return Infinity;
-    }
-    const seq = th.seqs[j];
-    let at = -Infinity;
-    for (const [ls, lt] of loadsDone[t]) if (ls < seq && lt > at) at = lt;
-    return at;
-  };
-  const draw = (ins: CInstr): number => {
-    if (ins.op === Op.Load) return delays.load(rng);
-    if (ins.op === Op.Store || ins.op === Op.Xchg || ins.op === Op.Msgsnd) return delays.store(rng);
-    return 0;
-  };
   const noteIssued = (): void => {
-    for (let ti = 0; ti < n; ti++) {
-      const th = s.threads[ti];
-      for (let k = 0; k < th.window.length; k++) {
-        const seq = th.seqs[k];
-        if (issued[ti][seq] !== undefined) continue;
-        issued[ti][seq] = Math.max(now, opts.startAt[ti]) + k * opts.stepNs;
-        delay[ti][seq] = draw(prog.threads[ti].code[th.window[k]]);
+    for (let t = 0; t < n; t++) {
+      const th = s.threads[t];
+      for (const e of th.window) {
+        if (issued[t][e.seq] !== undefined) continue;
+        const at = Math.max(now, opts.startAt[t], lastIssue[t] + opts.stepNs);
+        issued[t][e.seq] = at;
+        lastIssue[t] = at;
+        if (prog.threads[t].code[e.pc].op === Op.Load) loadDelay[t][e.seq] = delays.load(rng);
       }
     }
   };
-  const see = (events: readonly MachineEvent[]): void => {
+  const see = (events: readonly MachineEvent[], before: MachineState): void => {
+    const st = s.storage;
+    for (let w = before.storage.writes.length; w < st.writes.length; w++) {
+      writeAt[w] = now;
+      writeDelay[w] = delays.store(rng);
+    }
+    for (let b = before.storage.barriers.length; b < st.barriers.length; b++) barrierAt[b] = now;
     for (const e of events) {
-      const ins = prog.threads[e.thread].code[e.pc];
-      if (e.kind === 'retire' && ins.op === Op.Fence) syncs[e.thread].push([e.seq, now + (ins.sync ? opts.syncNs : opts.lwsyncNs)]);
-      if (e.kind === 'perform' && (ins.op === Op.Load || ins.op === Op.Xchg)) loadsDone[e.thread].push([e.seq, now]);
-      if (e.kind === 'perform' && ins.op === Op.Msgsnd) doorbellAt[ins.target] = Math.min(doorbellAt[ins.target], now + opts.deliveryNs);
-      if (e.kind === 'control' && ins.op === Op.TakeDoorbell) doorbellAt[e.thread] = Infinity;
+      // A restarted load or a squashed entry starts its pending step afresh.
+      if (e.kind === 'restart' || e.kind === 'squash' || e.kind === 'satisfy') delete ready[e.thread][e.seq];
+      if (e.kind === 'squash') delete takenOf[e.thread][e.seq];
       onEvent?.({ ...e, at: now });
     }
   };
-  see(start.events);
+  for (const e of start.events) onEvent?.({ ...e, at: 0 });
   noteIssued();
+
+  /** When transition `tr` would happen, or Infinity if the driver never takes it. */
+  const timeOf = (tr: Transition, moves: readonly Transition[]): number => {
+    if (tr.kind === 'propagate' || tr.kind === 'propagate-barrier') {
+      const key = tr.kind === 'propagate' ? tr.write * 64 + tr.to : -(tr.barrier * 64 + tr.to) - 1;
+      let r = propReady.get(key);
+      if (r === undefined) propReady.set(key, (r = now));
+      if (tr.kind === 'propagate') return Math.max(r, writeAt[tr.write] + writeDelay[tr.write]);
+      const b = s.storage.barriers[tr.barrier];
+      return Math.max(r, barrierAt[tr.barrier] + (b.kind === 'sync' ? opts.syncNs : 0));
+    }
+    if (tr.kind === 'fetch') return tr.taken ? Infinity : now;
+    const th = s.threads[tr.thread];
+    const e = th.window[tr.index];
+    const ins = prog.threads[tr.thread].code[e.pc];
+    let failing = false;
+    if (tr.kind === 'commit' && ins.op === Op.Store) {
+      if (tr.success === false && ins.atomic) {
+        if (moves.some((o) => o.kind === 'commit' && o.thread === tr.thread && o.index === tr.index && o.success)) return Infinity;
+        failing = true;
+      }
+      for (let j = 0; j < tr.index; j++) if (prog.threads[tr.thread].code[th.window[j].pc].op === Op.Load && !th.window[j].done) return Infinity;
+    }
+    let r = ready[tr.thread][e.seq];
+    if (r === undefined) ready[tr.thread][e.seq] = r = now;
+    const from = Math.max(issued[tr.thread][e.seq], r);
+    if (failing) {
+      // A stwcx. that cannot succeed: another CPU's write to the line is on its way here. The
+      // larx/stcx. loop gets the line when that write arrives, so fail then, not once per step.
+      const loc = ins.addr && ins.addr.base < 0 ? ins.addr.loc : -1;
+      let arrives = Infinity;
+      for (const o of moves) if (o.kind === 'propagate' && o.to === tr.thread && (loc < 0 || s.storage.writes[o.write].loc === loc)) arrives = Math.min(arrives, timeOf(o, moves));
+      return Math.max(from + opts.stepNs, arrives === Infinity ? from + opts.stepNs : arrives);
+    }
+    if (tr.kind === 'satisfy') return from + (ins.wait ? opts.deliveryNs : loadDelay[tr.thread][e.seq]);
+    if (ins.op === Op.Fence) return from + (ins.fence === Fence.Lwsync ? opts.lwsyncNs : 0);
+    if (ins.op === Op.Branch) {
+      let taken = takenOf[tr.thread][e.seq];
+      if (taken === undefined) takenOf[tr.thread][e.seq] = taken = branchTaken(m, s, tr) ? 1 : 0;
+      return from + (opts.control?.(tr.thread, ins, e.pc, taken === 1) ?? opts.stepNs);
+    }
+    return from;
+  };
 
   const max = opts.maxTransitions ?? 100_000;
   const until = opts.until ?? Infinity;
@@ -129,34 +160,26 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     let best = -1;
     let bestAt = Infinity;
     for (let i = 0; i < moves.length; i++) {
-      const tr = moves[i];
-      const th = s.threads[tr.thread];
-      let at: number;
-      if (tr.kind === 'perform') {
-        const seq = th.seqs[tr.index];
-        const code = prog.threads[tr.thread].code;
-        const op = code[th.window[tr.index]].op;
-        const committing = op === Op.Store || op === Op.Xchg || op === Op.Msgsnd;
-        const ready = committing ? storeFloor(tr.thread, tr.index, code) : -Infinity;
-        if (ready === Infinity) continue;
-        if (allowed[tr.thread][seq] === undefined) allowed[tr.thread][seq] = Math.max(now, floor(tr.thread, seq), ready);
-        at = Math.max(issued[tr.thread][seq], allowed[tr.thread][seq]) + delay[tr.thread][seq];
-      } else {
-        const ins = prog.threads[tr.thread].code[th.pc];
-        const taken = ins.op === Op.Branch && th.regs[ins.src] === ins.value;
-        at = opts.control(tr.thread, ins, th.pc, now, doorbellAt[tr.thread], taken);
-      }
+      const at = timeOf(moves[i], moves);
       if (at < bestAt) {
         bestAt = at;
         best = i;
       }
     }
-    if (best < 0 || bestAt === Infinity || bestAt > until) break;
+    if (best < 0 || bestAt > until) break;
     now = Math.max(now, bestAt);
+    const before = s;
     const res = m.apply(s, moves[best]);
     s = res.state;
-    see(res.events);
+    see(res.events, before);
     noteIssued();
   }
-  return { state: s, machine: m, end: now, doorbellAt };
+  return { state: s, machine: m, end: now };
+}
+
+/** Would resolving this branch find it taken? (Its cr0 is known once the resolve is enabled.) */
+function branchTaken(m: Machine, s: MachineState, tr: Transition & { kind: 'commit' }): boolean {
+  const r = m.apply(s, tr);
+  const ev = r.events.find((e) => e.kind === 'resolve' && e.thread === tr.thread);
+  return ev ? ev.value === 1 : false;
 }
