@@ -146,7 +146,7 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     if (ins.op === Op.Fence) return from + (ins.fence === Fence.Lwsync ? opts.lwsyncNs : 0);
     if (ins.op === Op.Branch) {
       let taken = takenOf[tr.thread][e.seq];
-      if (taken === undefined) takenOf[tr.thread][e.seq] = taken = branchTaken(m, s, tr) ? 1 : 0;
+      if (taken === undefined) takenOf[tr.thread][e.seq] = taken = m.branchTaken(s, tr) ? 1 : 0;
       return from + (opts.control?.(tr.thread, ins, e.pc, taken === 1) ?? opts.stepNs);
     }
     return from;
@@ -175,11 +175,4 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     noteIssued();
   }
   return { state: s, machine: m, end: now };
-}
-
-/** Would resolving this branch find it taken? (Its cr0 is known once the resolve is enabled.) */
-function branchTaken(m: Machine, s: MachineState, tr: Transition & { kind: 'commit' }): boolean {
-  const r = m.apply(s, tr);
-  const ev = r.events.find((e) => e.kind === 'resolve' && e.thread === tr.thread);
-  return ev ? ev.value === 1 : false;
 }
