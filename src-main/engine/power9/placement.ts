@@ -24,7 +24,9 @@ export function placeTasks(tasks: readonly PlaceTask[], topo: HostTopology, bloc
   const load = new Array<number>(topo.cpuCount).fill(0);
   const cpuOf = new Array<number>(tasks.length).fill(-1);
   const allCpus = Array.from({ length: topo.cpuCount }, (_, i) => i);
-  const usable = (t: PlaceTask) => (t.allowed ?? allCpus).filter((c) => !blocked(c));
+  // Floating tasks share one list of usable CPUs (placement is linear in tasks, not tasks × CPUs × groups).
+  const free = allCpus.filter((c) => !blocked(c));
+  const usable = (t: PlaceTask) => (t.allowed ? t.allowed.filter((c) => !blocked(c)) : free);
 
   const leastLoaded = (cands: readonly number[]): number => {
     let best = Infinity;
@@ -45,18 +47,32 @@ export function placeTasks(tasks: readonly PlaceTask[], topo: HostTopology, bloc
   // Most constrained first: vcore groups, then pinned tasks by set size, then floating tasks.
   const groups = new Map<string, number[]>();
   const singles: number[] = [];
-  tasks.forEach((t, i) => (t.group ? groups.set(t.group, [...(groups.get(t.group) ?? []), i]) : singles.push(i)));
+  tasks.forEach((t, i) => {
+    if (!t.group) singles.push(i);
+    else if (groups.has(t.group)) groups.get(t.group)!.push(i);
+    else groups.set(t.group, [i]);
+  });
 
   for (const members of groups.values()) {
     const sets = members.map((i) => usable(tasks[i]));
-    const coreSets = sets.map((s) => new Set(s.map((c) => topo.coreOf(c))));
-    const common = [...coreSets[0]].filter((core) => coreSets.every((s) => s.has(core)));
+    // Each member's usable CPUs by core, in the set's order.
+    const byCore = sets.map((s) => {
+      const m = new Map<number, number[]>();
+      for (const c of s) {
+        const core = topo.coreOf(c);
+        const l = m.get(core);
+        if (l) l.push(c);
+        else m.set(core, [c]);
+      }
+      return m;
+    });
+    const common = [...byCore[0].keys()].filter((core) => byCore.every((m) => m.has(core)));
     if (common.length === 0) {
       members.forEach((i, k) => put(i, leastLoaded(sets[k])));
       continue;
     }
     // The common core with the least load on the threads the group may use.
-    const coreLoad = (core: number) => sets.reduce((n, s) => n + s.filter((c) => topo.coreOf(c) === core).reduce((m, c) => m + load[c], 0), 0);
+    const coreLoad = (core: number) => byCore.reduce((n, m) => n + m.get(core)!.reduce((x, c) => x + load[c], 0), 0);
     let bestCores: number[] = [];
     let best = Infinity;
     for (const core of common) {
@@ -67,7 +83,7 @@ export function placeTasks(tasks: readonly PlaceTask[], topo: HostTopology, bloc
       } else if (Math.abs(l - best) <= 1e-12) bestCores.push(core);
     }
     const core = bestCores.length === 1 ? bestCores[0] : bestCores[rng.int(bestCores.length)];
-    members.forEach((i, k) => put(i, leastLoaded(sets[k].filter((c) => topo.coreOf(c) === core))));
+    members.forEach((i, k) => put(i, leastLoaded(byCore[k].get(core)!)));
   }
 
   singles.sort((a, b) => (tasks[a].allowed?.length ?? Infinity) - (tasks[b].allowed?.length ?? Infinity) || a - b);
