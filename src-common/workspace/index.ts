@@ -11,3 +11,4 @@ export { emptyWorkspace } from './empty';
 export * from './rehost';
 export * from './describe-field';
 export * from './guest-numa';
+export { topologyKey } from './topology-key';

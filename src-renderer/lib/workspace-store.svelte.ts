@@ -110,9 +110,12 @@ export class WorkspaceStore {
 
   /**
    * Loads the list and reopens the last workspace (or the first one there is). An empty store
-   * (a first start) gets the seed scenario, `builtin:seed-power9-ipi`, as its first workspace.
+   * (a first start) gets the seed scenario as its first workspace: the what-if timing
+   * (`builtin:seed-power9-ipi-whatif`), where the unfixed kernel loses an IPI within minutes —
+   * with the hardware-derived timing of `builtin:seed-power9-ipi` the model predicts no loss in
+   * 20 h (docs/models/ipi.md), which would leave a first Run showing nothing happen.
    */
-  async start(firstExample = 'seed-power9-ipi'): Promise<void> {
+  async start(firstExample = 'seed-power9-ipi-whatif'): Promise<void> {
     await this.refreshList();
     if (this.#list.length === 0 && firstExample) {
       const id = await this.create(firstExample, { builtin: firstExample });

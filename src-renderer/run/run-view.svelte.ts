@@ -10,7 +10,7 @@
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
 import type { OpenedRun, RunCounters, RunLiveUpdate, RunProgress } from '../../src-common/bridge/areas/runs';
-import type { Workspace } from '../../src-common/workspace';
+import { topologyKey } from '../../src-common/workspace/topology-key';
 import type { WorkspaceStore } from '../lib/workspace-store.svelte';
 import { appendCapped, type LogLine } from './log-filter';
 import { overlayOf, type Overlay } from './overlay';
@@ -40,11 +40,6 @@ interface Slot {
 }
 
 const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), focus: null, topology: null, stored: false };
-
-/** What of a workspace the run overlay depends on: the host and where each vCPU may run. */
-export function topologyKey(ws: Workspace): string {
-  return JSON.stringify([ws.host.threadsPerCore, ws.host.sockets.map((s) => s.cores), ws.guests.map((g) => [g.name, g.smp, g.vcpupin])]);
-}
 
 const isActive = (p: RunProgress | null | undefined) => p?.state === 'running' || p?.state === 'paused';
 
@@ -335,8 +330,7 @@ function slotOfStored(r: OpenedRun, workspaceId: number, seq0: number): Slot {
     chart: chartOf(r.samples),
     waiting: new Map(r.lockups.filter((l) => l.kind !== 'hung_task').map((l) => [l.cpu, l.waitingOn])),
     focus: null,
-    // The stored run does not say which topology it ran on in a form to compare: shown as is.
-    topology: null,
+    topology: r.topologyKey,
     stored: true,
   };
 }

@@ -13,6 +13,7 @@ const stored = (id: number): OpenedRun => ({
   cpus: [],
   losses: [],
   timeline: { tNs: [], cpu: [], state: [], busy: [], task: [], tasks: [], truncatedAtNs: null },
+  topologyKey: null,
 });
 
 /** A bridge that answers runs.open with a stored run and runs.active with none. */

@@ -50,15 +50,15 @@ test('the frame renders with toolbar, picker, outline, canvas, inspector and bot
   await page.getByTestId('canvas-area').waitFor();
   for (const tab of ['Console', 'Charts', 'Runs', 'Problems']) await page.getByRole('tab', { name: tab }).waitFor();
   // A first start (empty store) opens the seed scenario, with one line saying what to do.
-  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
-  assert.match(await page.getByTestId('first-start-hint').textContent(), /^\s*Unfixed kernel: press Run and watch a CPU lock up .*; tick both barriers for the fix\./);
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi-whatif');
+  assert.match(await page.getByTestId('first-start-hint').textContent(), /^\s*Unfixed kernel, what-if store timing: press Run and watch a CPU lock up .*; tick both barriers for the fix\.\s+With the timing derived from hardware \(seed-power9-ipi\) the model loses no IPI in 20 h\./);
   assert.equal(await page.getByRole('toolbar', { name: 'Run' }).getByTestId('run-variant').textContent(), 'none (unfixed)');
   await page.locator('[data-testid="canvas-area"] canvas').first().waitFor();
   await page.waitForTimeout(300);
   await shot('01-first-start');
   // The picker offers the examples as "New from example…", not a select showing "Empty".
   await page.getByRole('button', { name: 'New from example…' }).click();
-  assert.deepEqual(await page.getByRole('list', { name: 'Examples' }).getByRole('button').allTextContents(), ['aie-demo', 'devices-demo', 'seed-power9-ipi']);
+  assert.deepEqual(await page.getByRole('list', { name: 'Examples' }).getByRole('button').allTextContents(), ['aie-demo', 'devices-demo', 'seed-power9-ipi', 'seed-power9-ipi-whatif']);
   await page.keyboard.press('Escape');
   await page.getByRole('list', { name: 'Examples' }).waitFor({ state: 'detached' });
   await page.getByTestId('first-start-hint').getByRole('button', { name: 'Dismiss' }).click();
@@ -77,7 +77,7 @@ test('create a workspace, rename it, reload: it is still there (from SQLite)', a
   await shot('02-renamed');
   await page.reload();
   await ready(page);
-  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi']);
+  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi-whatif']);
   assert.equal(await currentName(page), 'Lab machine', 'the last opened workspace reopens');
   const sqlite = new Database(db, { readonly: true, fileMustExist: true });
   try {
@@ -91,20 +91,20 @@ test('create a workspace, rename it, reload: it is still there (from SQLite)', a
 
 test('new from the seed template, duplicate, delete', async ({ page, root, shot }) => {
   await newFromExample(page, 'seed-power9-ipi');
-  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi 2');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
   await page.getByRole('navigation', { name: 'Outline' }).getByText('A', { exact: true }).waitFor(); // guest A of the seed
   const seedName = await currentName(page);
   if (fs.existsSync(path.join(root, 'src-renderer/topology/TopologyCanvas.svelte')))
     await page.locator('[data-testid="canvas-area"] canvas').first().waitFor(); // Cytoscape drew
   await waitSaved(page);
   await shot('03-seed-workspace');
-  await page.getByRole('button', { name: `Duplicate ${seedName}` }).click();
+  await page.getByRole('button', { name: `Duplicate ${seedName}`, exact: true }).click();
   await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: `${seedName} copy`, exact: true }).waitFor();
   const list = page.getByRole('list', { name: 'Workspace list' });
   await list.getByRole('button', { name: `Delete ${seedName} copy` }).click();
   await list.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.waitForFunction((n) => ![...document.querySelectorAll('button.open')].some((b) => b.textContent === n), `${seedName} copy`);
-  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi', seedName].sort());
+  assert.deepEqual((await listNames(page)).sort(), ['Lab machine', 'seed-power9-ipi-whatif', seedName].sort());
   assert.match(await page.getByRole('alert').count().then(String), /^0$/);
 });
 
@@ -158,7 +158,7 @@ test('a tokenless or foreign-origin WebSocket is refused', async ({ url }) => {
 
 test('an invalid request over the socket gets a typed error and the next request works', async ({ page }) => {
   const replies = await page.evaluate(async () => {
-    const token = new URLSearchParams(location.search).get('token');
+    const token = sessionStorage.getItem('twb.token') ?? new URLSearchParams(location.search).get('token');
     const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`);
     await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
     const ask = (text) =>
@@ -197,7 +197,7 @@ test('the outline selects what it names: a socket, a core, a guest show selected
   const outline = page.getByRole('navigation', { name: 'Outline' });
   const selectedIds = () => page.evaluate(() => document.querySelector('[data-testid="topology-canvas"]').cy.$(':selected').map((e) => e.id()));
   // Open the seed workspace made above.
-  const seed = 'seed-power9-ipi 2';
+  const seed = 'seed-power9-ipi';
   await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: seed, exact: true }).click();
   await outline.getByRole('button', { name: 'Socket 1', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="topology-canvas"]')?.cy?.getElementById('pkg:1').selected());

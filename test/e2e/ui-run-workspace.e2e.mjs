@@ -25,9 +25,9 @@ test('run toolbar: disabled with a hint while no workspace is open', async ({ pa
   await page.goto(url);
   await ready(page);
   // The first start opened the seed example: delete it, and no workspace is open.
-  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi-whatif');
   const list = page.getByRole('list', { name: 'Workspace list' });
-  await list.getByRole('button', { name: 'Delete seed-power9-ipi' }).click();
+  await list.getByRole('button', { name: 'Delete seed-power9-ipi-whatif' }).click();
   await list.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByTestId('run-no-workspace').waitFor();
   assert.equal(await page.getByTestId('run-no-workspace').textContent(), 'Open or create a workspace to run it.');
@@ -130,4 +130,20 @@ test('a run executing in another workspace shows as such there; after a reload a
   await ready(page);
   await page.waitForFunction((id) => document.querySelector('[data-testid="run-progress"]')?.dataset.run === id, runId);
   assert.match(await timeText(page), new RegExp(`(cancelled|finished) · run #${runId}`));
+  assert.equal(await page.getByTestId('run-stale').count(), 0, 'the stored run ran on this topology');
+  // Edited since the run (and saved), the reloaded workspace shows the stored run dimmed.
+  await page.evaluate(() => {
+    const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
+    cy.$(':selected').unselect();
+    cy.getElementById('pkg:1').select();
+  });
+  await page.getByRole('button', { name: '+ Core', exact: true }).click();
+  await page.getByTestId('run-stale').waitFor();
+  await page.getByTestId('save-state').filter({ hasText: /^Saved$/ }).waitFor();
+  await page.reload();
+  await ready(page);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="run-progress"]')?.dataset.run === id, runId);
+  await page.getByTestId('run-stale').waitFor();
+  assert.equal(await page.locator('[data-testid="run-overlay"]').getAttribute('data-dimmed'), 'true');
+  await shot('run-stored-previous-topology');
 });

@@ -96,7 +96,7 @@ test('topology: the seed host drawn as lstopo does, guests and pins', async ({ p
   await page.goto(url);
   await page.waitForSelector('.frame[data-ready="true"]', { timeout: 20_000 });
   await newFromExample(page, 'seed-power9-ipi');
-  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi 2');
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-workspace"]')?.textContent === 'seed-power9-ipi');
   await waitHas(page, 'pu:127');
   await waitHas(page, 'pin:A:55:core:27');
   const counts = await page.evaluate((sel) => {

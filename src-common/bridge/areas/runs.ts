@@ -197,6 +197,11 @@ export interface OpenedRun {
   losses: RunLostIpi[];
   /** Every per-CPU state change recorded (`truncated`: the run outgrew the bound, changes after `truncatedAtNs` are missing). */
   timeline: RunTimelineChanges & { truncatedAtNs: number | null };
+  /**
+   * topologyKey() of the document the run ran: its overlay is dimmed over a workspace edited
+   * since; null when that stored document cannot be read (shown as is).
+   */
+  topologyKey: string | null;
 }
 
 /** What `runs.report` can produce: the CLI's three formats and PDF (desktop app only). */

@@ -7,6 +7,7 @@ import type { RunLiveUpdate, RunProgress } from '../../../../src-common/bridge/a
 import { openStore, type Store } from '../../store';
 import { createBridgeHost } from '.';
 import { RunPace } from './run-pace';
+import { topologyKey } from '../../../../src-common/workspace/topology-key';
 
 let dir: string;
 let store: Store;
@@ -60,6 +61,8 @@ describe('runs bridge area', () => {
     expect(list[0]).toMatchObject({ id: runId, workspaceName: 'Seed', seed: 3, status: 'finished', barriers: 'both', simulatedNs: 600e9, durationNs: 600e9, lostIpis: 0, lockups: 0 });
     const opened = await client.call('runs.open', { runId });
     expect(opened.run.id).toBe(runId);
+    // The topology it ran on, so a workspace edited since shows it dimmed.
+    expect(opened.topologyKey).toBe(topologyKey((await client.call('workspaces.get', { id: wsId })).doc));
     expect(opened.samples.length).toBeGreaterThan(0);
     expect(opened.samples[opened.samples.length - 1].t).toBe(600);
     expect(opened.cpus).toHaveLength(128);

@@ -1,6 +1,7 @@
 import type { AreaHandlers } from '../../../../src-common/bridge';
 import { runDurationNs, type OpenedRun, type PastRun, type RunLockup, type runsArea } from '../../../../src-common/bridge/areas/runs';
 import type { Workspace } from '../../../../src-common/workspace';
+import { topologyKey } from '../../../../src-common/workspace/topology-key';
 import type { ParamValues } from '../../../engine/core';
 import { barriersName, type RunSummary } from '../../../engine/run/build';
 import type { RunRecord, Store } from '../../store';
@@ -53,10 +54,19 @@ export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new Live
       const samples = store.history.samples(runId).map(({ tNs, ...s }) => ({ t: tNs / 1e9, ...s }));
       const counters = (store.history.extras(runId).counters ?? null) as { timelineTruncatedAtNs?: number } | null;
       const timeline = { ...decodeTimeline(store.history.timeline(runId)), truncatedAtNs: counters?.timelineTruncatedAtNs ?? null };
-      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [], losses: summary?.losses ?? [], timeline };
+      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [], losses: summary?.losses ?? [], timeline, topologyKey: storedTopologyKey(r.workspace) };
     },
     'runs.report': runReportHandler(deps),
   };
+}
+
+/** The topology key of the document a run ran, null if that stored document cannot be read as one. */
+function storedTopologyKey(doc: unknown): string | null {
+  try {
+    return topologyKey(doc as Workspace);
+  } catch {
+    return null;
+  }
 }
 
 /** A stored run as the Runs tab lists it: figures from the summary, or the live counters while it runs. */
