@@ -28,13 +28,25 @@ function sourceRelativeImportMetaUrl(): Plugin {
 }
 
 export default defineConfig({
+  // Node-side code: the desktop app's main process, the `twb` CLI (bin/twb.js runs out/main/cli.js)
+  // and the worker-thread entries both start (host/worker-entry.ts). Shared code lands in
+  // chunks beside them, flat in out/main, so the import.meta.url rewrite above holds for every file.
   main: {
     plugins: [sourceRelativeImportMetaUrl()],
+    // Built code starts the built workers, not the tsx boot files the sources use.
+    define: { __TWB_BUILT__: 'true' },
     build: {
       outDir: r('./out/main'),
-      lib: { entry: { index: r('./src-main/electron/main.ts') } },
+      lib: {
+        entry: {
+          index: r('./src-main/electron/main.ts'),
+          cli: r('./src-main/cli/main.ts'),
+          'run-worker': r('./src-main/host/run/worker.ts'),
+          'sweep-worker': r('./src-main/host/sweep/pool-task.ts'),
+        },
+      },
       // better-sqlite3 is a native module: loaded from node_modules (or nativeBinding) at run time.
-      rolldownOptions: { external: ['better-sqlite3', 'electron'] },
+      rolldownOptions: { external: ['better-sqlite3', 'electron'], output: { chunkFileNames: '[name]-[hash].js' } },
     },
   },
   preload: {

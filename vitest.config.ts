@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['src-common/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'test/unit/**/*.test.ts'],
     testTimeout: 60_000,
+    // The CLI tests run the built `twb`: build it first if the sources are newer.
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
   },
 });

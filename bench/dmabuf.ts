@@ -1,7 +1,7 @@
 /**
  * Benchmark of the dma-buf model: `twb dmabuf stress --buffers 16 --workers 8
  * --jobs 5000` (target ≤ 1 s wall), measured in process (best of a few after a warm-up, both
- * policies) and as the whole command including Node + tsx start-up.
+ * policies) and as the whole command including Node start-up.
  *
  *   node --import tsx bench/dmabuf.ts          (or through bench/run.ts)
  */

@@ -16,6 +16,7 @@ import { benchAie } from './aie';
 import { benchDmabuf } from './dmabuf';
 import { benchMhi } from './mhi';
 import { benchTopology } from './topology';
+import { benchCli } from './cli';
 import { benchSweep } from './sweep';
 
 const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Promise<Metric[] | Record<string, number>> }[] = [
@@ -26,6 +27,7 @@ const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Pr
   { name: 'dmabuf', run: benchDmabuf },
   { name: 'mhi', run: benchMhi },
   { name: 'topology', run: benchTopology },
+  { name: 'cli', run: benchCli },
   { name: 'sweep', run: benchSweep },
 ];
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `twb` command runs the TypeScript sources directly through tsx, so it works right after
-// `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// `twb`: runs the CLI built with the app (`npm run build` → out/main/cli.js). A checkout whose
+// build is missing or older than its sources is built first, with a progress line
+// (scripts/ensure-built.mjs), so `twb` always runs what the sources say.
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
-register();
-await import('../src-main/cli/main.ts');
+ensureBuilt('twb');
+await import(new URL('../out/main/cli.js', import.meta.url).href);

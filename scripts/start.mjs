@@ -1,32 +1,13 @@
 // `npm start`: build what is missing or stale, then open the desktop app; where the Electron
 // binary is not installed (offline machines), say so in one line and start browser mode.
 // Extra arguments go to `twb serve` (e.g. `npm start -- --port 8080 --db FILE`).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './ensure-built.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUTPUTS = ['out/renderer/index.html', 'out/main/index.js', 'out/preload/index.cjs'].map((f) => path.join(ROOT, f));
-const SOURCES = ['src-renderer', 'src-common', 'src-main/electron', 'src-main/host', 'src-preload', 'electron.vite.config.ts'].map((f) => path.join(ROOT, f));
-
-function newestMtime(p) {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
-}
-
-function buildIfNeeded() {
-  const built = Math.min(...OUTPUTS.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
-  if (built > 0 && built >= Math.max(...SOURCES.map(newestMtime))) return;
-  console.log('start: building the app (electron-vite build)…');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) {
-    console.error('start: the build failed (see above)');
-    process.exit(1);
-  }
-}
 
 /**
  * The Electron binary, if installed. Reads electron's own path.txt instead of requiring the
@@ -46,7 +27,7 @@ function run(cmd, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
-buildIfNeeded();
+ensureBuilt('start');
 const electron = electronBinary();
 if (electron && !process.env.TWB_BROWSER_MODE) {
   run(electron, [ROOT]);

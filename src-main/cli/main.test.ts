@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createProgram, whatToLoad } from './program';
 
 const TWB = decodeURIComponent(new URL('../../bin/twb.js', import.meta.url).pathname);
 const PKG = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -24,6 +25,25 @@ describe('twb', () => {
     const bad = twb('bogus');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown command 'bogus'");
+  });
+
+  it('lists the commands without loading their modules, exactly as the loaded commands list themselves', async () => {
+    const listed = (await createProgram('list')).helpInformation();
+    const loaded = (await createProgram('all')).helpInformation();
+    expect(listed).toBe(loaded);
+    expect(whatToLoad(['--help'])).toBe('list');
+    expect(whatToLoad(['-V'])).toBe('list');
+    expect(whatToLoad(['help', 'run'])).toBe('run');
+    expect(whatToLoad(['sweeps', 'list'])).toBe('sweeps');
+    expect(whatToLoad(['bogus'])).toBe('list');
+  });
+
+  it('help COMMAND and COMMAND --help show that command\'s own options', () => {
+    for (const args of [['help', 'run'], ['run', '--help']]) {
+      const r = twb(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('--duration <time>');
+    }
   });
 
   it('info prints the seed topology as JSON', () => {

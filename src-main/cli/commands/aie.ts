@@ -8,6 +8,7 @@ import { AieError, MEM_KINDS, type Location, type MemKind } from '../../engine/a
 import { buildAieSimulation } from '../../engine/run/devices';
 import { loadWorkspace } from '../../host/workspace/load';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 export interface AieDumpRequest {
   tile: string;
@@ -58,7 +59,7 @@ export function aieDumpBytes(ws: Workspace, ref: string, req: AieDumpRequest): U
 }
 
 export function registerAie(program: Command): void {
-  const aie = program.command('aie').description('AI Engine tile array: inspect tile memories');
+  const aie = program.command('aie').description(COMMANDS.aie.description);
   aie
     .command('dump')
     .description("run a workspace's AI Engine model, then print one tile memory in xxd's format")

@@ -10,6 +10,7 @@ import { checkParam } from '../../engine/params';
 import { buildDmabufSimulation } from '../../engine/run/devices';
 import { type DmabufModel, runStress, STRESS_LIMITS, WW_POLICIES, type StressOptions, type WwPolicy } from '../../engine/dmabuf';
 import { loadWorkspace } from '../../host/workspace/load';
+import { COMMANDS } from '../command-list';
 
 interface StressFlags {
   buffers: string;
@@ -46,7 +47,7 @@ function setFlags(pairs: string[]): ParamValues {
 }
 
 export function registerDmabuf(program: Command): void {
-  const dmabuf = program.command('dmabuf').description('the dma-buf framework: exporters, importers, fences, ticketed reservations');
+  const dmabuf = program.command('dmabuf').description(COMMANDS.dmabuf.description);
   registerDmabufShow(dmabuf);
 
   dmabuf

@@ -6,6 +6,7 @@ import { BARRIER_VARIANTS, barriersOf, SENDER_KINDS, type BarrierVariant, type S
 import { collectLitmusFiles, defaultJobs, judgeFiles } from './explore-litmus';
 import { type LitmusVerdict, observationLine } from './explore-litmus-judge';
 import { parseDuration } from '../../../src-common/parse/duration';
+import { COMMANDS } from '../command-list';
 
 const VARIANT_DOC: Record<BarrierVariant, string> = {
   none: 'no smp_mb() before setting host_ipi, none after clearing it (the old kvmppc_set_host_ipi(cpu, 0/1))',
@@ -15,7 +16,7 @@ const VARIANT_DOC: Record<BarrierVariant, string> = {
 };
 
 export function registerExplore(program: Command): void {
-  const explore = program.command('explore').description('exhaustive exploration under the POWER memory model');
+  const explore = program.command('explore').description(COMMANDS.explore.description);
 
   explore
     .command('ipi')

@@ -4,6 +4,7 @@ import { exportLibvirtXml } from '../../host/import/libvirt';
 import { writeFileAtomic } from '../../host/import/write';
 import { loadWorkspace } from '../../host/workspace/load';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 function output(text: string, out?: string): void {
   if (out) writeFileAtomic(out, text);
@@ -11,7 +12,7 @@ function output(text: string, out?: string): void {
 }
 
 export function registerExport(program: Command): void {
-  const exp = program.command('export').description('export a workspace host as hwloc XML or a guest as libvirt domain XML');
+  const exp = program.command('export').description(COMMANDS.export.description);
   exp
     .command('hwloc')
     .description('the host as hwloc 2 XML with its caches, I/O and MHI modems (readable by lstopo --input FILE)')

@@ -6,6 +6,7 @@ import { importSynthetic } from '../../host/import/synthetic';
 import { writeFileAtomic } from '../../host/import/write';
 import { loadWorkspace, readTextFile } from '../../host/workspace/load';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 function read(file: string): string {
   try {
@@ -22,7 +23,7 @@ function output(json: unknown, out?: string): void {
 }
 
 export function registerImport(program: Command): void {
-  const imp = program.command('import').description('import a host topology (hwloc) or a guest (libvirt) into a workspace');
+  const imp = program.command('import').description(COMMANDS.import.description);
   imp
     .command('hwloc')
     .description("new workspace from hwloc XML ('lstopo --of xml') or a synthetic description; prints it or writes -o")

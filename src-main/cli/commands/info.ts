@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { topologySummary } from '../../engine/power9/summary';
 import { loadWorkspace } from '../../host/workspace/load';
 import { formatSize } from '../../../src-common/parse/size';
+import { COMMANDS } from '../command-list';
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
-    .description('print the topology of a workspace: sockets, cores, threads, NUMA nodes, memory, guests')
+    .description(COMMANDS.info.description)
     .argument('<workspace>', 'workspace JSON file or builtin:NAME')
     .option('--json', 'print JSON: {host:{sockets,cores,threads,numaNodes,memoryBytes}, guests:[{name,vcpus}]}')
     .action((ref: string, opts: { json?: boolean }) => {

@@ -6,6 +6,7 @@ import { MHI_MAX_MTU, runLoopback } from '../../engine/mhi';
 import { formatSize, parseSize } from '../../../src-common/parse/size';
 import { CliError } from '../errors';
 import { loadWorkspace } from '../../host/workspace/load';
+import { COMMANDS } from '../command-list';
 
 export interface LoopbackCliOptions {
   bytes: string;
@@ -146,7 +147,7 @@ export function loopbackReport(opts: LoopbackCliOptions): LoopbackReport {
 }
 
 export function registerMhi(program: Command): void {
-  const mhi = program.command('mhi').description('MHI controllers and the UCI loopback client (docs/architecture.md §3.5)');
+  const mhi = program.command('mhi').description(COMMANDS.mhi.description);
   mhi
     .command('loopback')
     .description('write SIZE pseudo-random bytes to /dev/mhi_<controller>_LOOPBACK and read them back concurrently, in simulated time')

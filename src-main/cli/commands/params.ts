@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { describeRange, type ParamDef } from '../../engine/core';
 import { allParams } from '../../engine/params';
 import { BARRIER_SETS, WORKLOAD_OVERRIDE_PREFIX } from '../../engine/run/build';
+import { COMMANDS } from '../command-list';
 
 export function registerParams(program: Command): void {
   program
     .command('params')
-    .description("list the model parameters 'twb run --set KEY=VALUE' accepts: key, unit, default, meaning, source")
+    .description(COMMANDS.params.description)
     .option('--json', 'print JSON: [{key, unit, default, doc, source, min?, max?, integer?, values?, maxLength?}]')
     .action((opts: { json?: boolean }) => {
       const list = [

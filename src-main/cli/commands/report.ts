@@ -4,11 +4,12 @@ import { loadReportRun } from '../../host/report/data';
 import { reportFormat, writeReport } from '../../host/report/write';
 import { openCliStore } from '../store';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write a report of a stored run, or of two runs with a comparison: self-contained HTML, JSON with everything, or CSV of the time series')
+    .description(COMMANDS.report.description)
     .argument('<run-id>', 'stored run id')
     .argument('[run-id2]', 'a second run to compare with')
     .option('--format <fmt>', 'html, json or csv (default: from the -o extension)')

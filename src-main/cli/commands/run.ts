@@ -16,6 +16,7 @@ import { writeReport } from '../../host/report/write';
 import type { Workspace } from '../../../src-common/workspace';
 import { CliError } from '../errors';
 import { parseUntil, UNTIL_NAMES } from '../../../src-common/parse/until';
+import { COMMANDS } from '../command-list';
 
 function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
@@ -49,7 +50,7 @@ export interface HeadlessRun {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a workspace headless: simulate, print a summary, optionally write it as JSON or store it')
+    .description(COMMANDS.run.description)
     .argument('[workspace]', 'workspace JSON file or builtin:NAME (not with --rerun)')
     .option('--duration <time>', 'simulated time (ns, us, ms, s, m, h, d)', '20h')
     .option('--seed <n>', 'PRNG seed (integer)', '1')

@@ -9,9 +9,10 @@ import { CliError } from '../errors';
 import { lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { runHeadless } from './run';
 import { rerunInput } from '../../host/history/rerun';
+import { COMMANDS } from '../command-list';
 
 export function registerRuns(program: Command): void {
-  const runs = program.command('runs').description('stored simulation runs');
+  const runs = program.command('runs').description(COMMANDS.runs.description);
   runs
     .command('list')
     .description('list stored runs, newest first: id, workspace, seed, status, started, simulated duration')

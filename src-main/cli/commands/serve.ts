@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
 import { RENDERER_DIR, startBrowserMode } from '../../host/server/browser-mode';
+import { COMMANDS } from '../command-list';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('browser mode: serve the app on 127.0.0.1 and print its URL (with a fresh access token)')
+    .description(COMMANDS.serve.description)
     .option('--port <N>', 'TCP port; 0 picks a free one', '0')
     .option('--db <FILE>', 'SQLite store (default $XDG_DATA_HOME/topology-workbench/workbench.db)')
     .action(async (opts: { port: string; db?: string }) => {

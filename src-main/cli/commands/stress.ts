@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseStressArgs } from '../../engine/stress/parse';
 import { renderStressPlain, renderStressRaw } from '../../engine/stress/render';
+import { COMMANDS } from '../command-list';
 
 /**
  * `twb stress-check [--raw] -- ARGS`: parses ARGS exactly as stress 1.0.7 would. Plain output is
@@ -11,7 +12,7 @@ import { renderStressPlain, renderStressRaw } from '../../engine/stress/render';
 export function registerStress(program: Command): void {
   program
     .command('stress-check')
-    .description("parse a stress 1.0.7 command line as stress does; print its 'dispatching hogs' line or its error")
+    .description(COMMANDS['stress-check'].description)
     .option('--raw', "print stress's exact output, with its 'stress: info: [PID]' / 'stress: FAIL: [PID] (LINE)' prefixes")
     .argument('[args...]', 'stress arguments (put them after --)')
     .allowUnknownOption()

@@ -18,6 +18,7 @@ import { sweepText } from '../../host/sweep/text';
 import { loadWorkspace } from '../../host/workspace/load';
 import { CliError } from '../errors';
 import { parseSets } from './run';
+import { COMMANDS } from '../command-list';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 /** Longest simulated duration of one sweep run (as the app's run limit). */
@@ -52,7 +53,7 @@ function positiveInt(text: string, field: string, max: number): number {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('run a workspace over many seeds and configurations; per configuration: P(lockup) with a 95% Wilson interval, lost IPIs per hour, first-lockup quartiles, Kaplan–Meier curves')
+    .description(COMMANDS.sweep.description)
     .argument('[workspace]', 'workspace JSON file or builtin:NAME (not with --resume)')
     .option('--seeds <list>', 'seeds to run, e.g. 1..200 or 1,5,9 (required unless --resume)')
     .option('--vary <KEY=V1,V2,…>', "one axis of the grid: a parameter (see 'twb params'), kernel.barriers or workloads.TARGET with its values; repeatable (every combination runs)", collect, [])

@@ -6,6 +6,7 @@ import { writeSweepReport } from '../../host/sweep/report-html';
 import { listItem, summarizeSweep, sweepReport } from '../../host/sweep/summarize';
 import { compareText, sweepListText, sweepText } from '../../host/sweep/text';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 const DB_HELP = 'the SQLite store (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve)';
 
@@ -29,7 +30,7 @@ function sweepId(text: string): number {
 const view = (s: Store, id: number) => summarizeSweep(s.sweeps.get(id), s.sweeps.runs(id));
 
 export function registerSweeps(program: Command): void {
-  const sweeps = program.command('sweeps').description('stored sweeps (twb sweep)');
+  const sweeps = program.command('sweeps').description(COMMANDS.sweeps.description);
   sweeps
     .command('list')
     .description('list stored sweeps, newest first: id, workspace, status, runs stored, seeds, grid, duration')

@@ -3,11 +3,12 @@ import { parseDuration } from '../../../src-common/parse/duration';
 import { defaultJobs, MAX_JOBS } from '../../host/sweep/pool';
 import { queueConnection, startQueueWorker } from '../../host/sweep/queue';
 import { CliError } from '../errors';
+import { COMMANDS } from '../command-list';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('take sweep runs from a Redis queue (twb sweep --queue), simulate them and return their results, until stopped (Ctrl-C finishes the runs in hand; twice stops at once)')
+    .description(COMMANDS.worker.description)
     .requiredOption('--queue <redis-url>', 'redis://[USER[:PASSWORD]@]HOST:PORT (rediss:// for TLS); or TWB_REDIS_USERNAME / TWB_REDIS_PASSWORD')
     .option('--concurrency <n>', `runs at a time, each on its own thread (default: one per core, ${defaultJobs()} here)`)
     .option('--lock-duration <time>', "how long a run's lock lasts without renewal: a killed worker's runs are retried elsewhere after about twice this", '30s')

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { LimitError } from '../../../src-common/bridge/errors';
 import type { RunSummary } from '../../engine/run/build';
 import type { FromWorker, RunRequest, RunUpdate, ToWorker } from './protocol';
+import { workerEntry } from '../worker-entry';
 
 /** What one run worker may use (docs/limits.md). */
 export const RUN_BUDGET = {
@@ -29,12 +30,12 @@ export interface RunHandle {
 /**
  * Starts a run in a worker thread with a memory budget: the worker builds the run and reports
  * `ready`; with `holdUntilGo` nothing is simulated until `go()` (the caller records the run
- * only once it is known to start). The worker runs the TypeScript sources through
- * tsx, resolved from this package so it works from any working directory.
+ * only once it is known to start). The worker is the built run worker, or worker.ts through
+ * tsx from the sources (worker-entry.ts).
  */
 export function startRun(request: RunRequest, onUpdate?: (u: RunUpdate) => void, opts: { holdUntilGo?: boolean; budget?: typeof RUN_BUDGET } = {}): RunHandle {
   const budget = opts.budget ?? RUN_BUDGET;
-  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb } });
+  const worker = new Worker(workerEntry('run-worker', new URL('./worker-boot.mjs', import.meta.url)), { resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb } });
   const send = (m: ToWorker) => worker.postMessage(m);
   let isReady = false;
   let settled = false;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import { LIMITS } from '../../../src-common/parse/limits';
 import type { SweepJob, SweepJobOutput } from './job';
+import { workerEntry } from '../worker-entry';
 
 /** Default threads: one per core. */
 export function defaultJobs(): number {
@@ -21,7 +22,7 @@ export class SweepPool {
   constructor(readonly threads = defaultJobs()) {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_JOBS) throw new RangeError(`jobs: expected an integer from 1 to ${MAX_JOBS}, got ${threads}`);
     this.pool = new Piscina({
-      filename: new URL('./pool-boot.mjs', import.meta.url).href,
+      filename: workerEntry('sweep-worker', new URL('./pool-boot.mjs', import.meta.url)).href,
       minThreads: threads,
       maxThreads: threads,
       // A run holds its thread for seconds; queueing more than one per thread only adds latency to a stop.
