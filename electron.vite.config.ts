@@ -43,6 +43,7 @@ export default defineConfig({
           cli: r('./src-main/cli/main.ts'),
           'run-worker': r('./src-main/host/run/worker.ts'),
           'sweep-worker': r('./src-main/host/sweep/pool-task.ts'),
+          'litmus-worker': r('./src-main/cli/commands/explore-litmus-task.ts'),
         },
       },
       // better-sqlite3 is a native module: loaded from node_modules (or nativeBinding) at run time.

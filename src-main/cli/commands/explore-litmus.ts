@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { workerEntry } from '../../host/worker-entry';
 import { CliError } from '../errors';
 import type { LitmusVerdict } from './explore-litmus-judge';
 
@@ -51,7 +52,7 @@ export function collectLitmusFiles(paths: string[]): string[] {
 export async function judgeFiles(files: string[], opts: LitmusRunOptions, onResult: (r: LitmusVerdict) => void): Promise<void> {
   const jobs = Math.max(1, Math.min(opts.jobs, files.length));
   const pool = new Piscina<{ file: string; source: string | { message: string }; states: boolean }, LitmusVerdict>({
-    filename: new URL('./explore-litmus-boot.mjs', import.meta.url).href,
+    filename: workerEntry('litmus-worker', new URL('./explore-litmus-boot.mjs', import.meta.url)).href,
     minThreads: jobs,
     maxThreads: jobs,
     resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
