@@ -44,6 +44,7 @@ export default defineConfig({
           'run-worker': r('./src-main/host/run/worker.ts'),
           'sweep-worker': r('./src-main/host/sweep/pool-task.ts'),
           'litmus-worker': r('./src-main/cli/commands/explore-litmus-task.ts'),
+          'job-worker': r('./src-main/host/run/jobs.ts'),
         },
       },
       // better-sqlite3 is a native module: loaded from node_modules (or nativeBinding) at run time.

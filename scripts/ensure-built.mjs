@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUTPUTS = ['out/renderer/index.html', 'out/preload/index.cjs', 'out/main/index.js', 'out/main/cli.js', 'out/main/run-worker.js', 'out/main/sweep-worker.js', 'out/main/litmus-worker.js'];
+const OUTPUTS = ['out/renderer/index.html', 'out/preload/index.cjs', 'out/main/index.js', 'out/main/cli.js', 'out/main/run-worker.js', 'out/main/sweep-worker.js', 'out/main/litmus-worker.js', 'out/main/job-worker.js'];
 const SOURCES = ['src-main', 'src-common', 'src-renderer', 'src-preload', 'electron.vite.config.ts'];
 const LOCK = path.join(ROOT, 'node_modules', '.cache', 'twb-build.lock');
 /** A lock older than this is left over from a build that died. */

@@ -7,7 +7,7 @@
  */
 declare const __TWB_BUILT__: boolean | undefined;
 
-export type WorkerName = 'run-worker' | 'sweep-worker' | 'litmus-worker';
+export type WorkerName = 'run-worker' | 'sweep-worker' | 'litmus-worker' | 'job-worker';
 
 export function workerEntry(name: WorkerName, sourceBoot: URL): URL {
   if (typeof __TWB_BUILT__ !== 'undefined' && __TWB_BUILT__) return new URL(`../../out/main/${name}.js`, import.meta.url);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import { ConflictError, DisconnectedError, InternalError, LimitError, NotFoundError, ValidationError } from '../../../src-common/bridge/errors';
 import { FieldError } from '../../../src-common/parse/field-error';
+import { workerEntry } from '../worker-entry';
 import { runJobHere, type JobArg, type JobName, type JobOutcome, type JobValue } from './jobs';
 
 export interface JobRunner {
@@ -36,7 +37,7 @@ export class JobPool implements JobRunner {
     threads = Math.max(1, Math.min(2, os.availableParallelism() - 1)),
   ) {
     this.pool = new Piscina({
-      filename: new URL('./job-boot.mjs', import.meta.url).href,
+      filename: workerEntry('job-worker', new URL('./job-boot.mjs', import.meta.url)).href,
       minThreads: 1,
       maxThreads: threads,
       concurrentTasksPerWorker: 1,
