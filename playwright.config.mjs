@@ -1,5 +1,5 @@
 // Browser end-to-end tests (test/e2e/*.e2e.mjs) in Debian's Chromium with @playwright/test.
-// The global setup builds the renderer once; each test file then gets its own `twb serve`
+// The global setup builds the app if the sources are newer than out/; each test file then gets its own `twb serve`
 // and store (test/e2e/fixtures.mjs). Results: test-results/e2e.json (read by
 // scripts/count-results.mjs), traces of failed tests under test-results/e2e-artifacts/.
 import { defineConfig } from '@playwright/test';
