@@ -3,7 +3,8 @@
  * `<!-- figures:ID -->` … `<!-- /figures:ID -->` markers, and the golden figures
  * (test/unit/goldens.json, goldens.ts) — one command after a model change; review the diff.
  * `npm run figures -- --check` (part of `npm test`) changes nothing and fails if the committed
- * docs or goldens differ from what the code gives.
+ * goldens or docs differ from what the code gives, leaving out the tables marked `full` (the
+ * costly ones); `--check --full` (`npm run figures:check:full`) compares those too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ import type { FigureJob, Figures } from './task';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GOLDENS_FILE = path.join(ROOT, 'test/unit/goldens.json');
 const check = process.argv.includes('--check');
+/** Every table (writing always renders all of them; a check only with --full). */
+const full = !check || process.argv.includes('--full');
 
 /** Replaces the text between the markers of `id`; throws if the doc lacks them. */
 export function replaceBetweenMarkers(doc: string, id: string, body: string, file: string): string {
@@ -30,6 +33,7 @@ export function replaceBetweenMarkers(doc: string, id: string, body: string, fil
 
 async function main(): Promise<number> {
   const t0 = performance.now();
+  const tables = TABLES.filter((t) => full || !t.full);
   const pool = new Piscina({ filename: new URL('./task-boot.mjs', import.meta.url).href, maxThreads: Math.max(1, os.availableParallelism()) });
   const cache = new Map<string, Promise<Figures>>();
   const run: Runner = <T extends Figures>(job: FigureJob) => {
@@ -39,14 +43,14 @@ async function main(): Promise<number> {
   };
   let bodies: string[];
   try {
-    bodies = await Promise.all(TABLES.map((t) => t.render(run)));
+    bodies = await Promise.all(tables.map((t) => t.render(run)));
   } finally {
     await pool.destroy();
   }
 
   const stale: string[] = [];
   const docs = new Map<string, string>();
-  TABLES.forEach((t, i) => {
+  tables.forEach((t, i) => {
     const file = path.join(ROOT, t.doc);
     const before = docs.get(file) ?? fs.readFileSync(file, 'utf8');
     const after = replaceBetweenMarkers(before, t.id, bodies[i], t.doc);
@@ -60,7 +64,7 @@ async function main(): Promise<number> {
   const took = `${((performance.now() - t0) / 1000).toFixed(1)} s, ${cache.size} simulations`;
   if (check) {
     if (stale.length === 0) {
-      console.log(`figures: docs and goldens match the code (${took})`);
+      console.log(`figures: docs and goldens match the code (${took}${full ? '' : `; ${TABLES.length - tables.length} costly tables left to figures:check:full`})`);
       return 0;
     }
     console.error(`figures: these differ from what the code gives — run \`npm run figures\` and review the diff:\n  ${stale.join('\n  ')}`);

@@ -3,18 +3,15 @@
  * seed scenario per kernel variant over 20 seeds, the what-if built-in, and why — the loss
  * probability of one CALL_FUNCTION next to one partner IPI, measured on the episodes themselves.
  */
-import { Rng } from '../../src-main/engine/core';
 import { compare, FITTED_TESTS, HARNESS_SKEW_NS, STALL_ANCHOR, timingOf } from '../../src-main/engine/ipi/calibration';
 import { HARDWARE_COUNTS } from '../../src-main/engine/ipi/hardware-counts';
-import { runEpisode } from '../../src-main/engine/ipi/episode';
 import { exploreIpi } from '../../src-main/engine/ipi/explore-ipi';
-import { barriersOf } from '../../src-main/engine/ipi/handshake';
 import { episodeTiming, interactionWindow } from '../../src-main/engine/ipi/power-fabric';
 import { resolveParams } from '../../src-main/engine/params';
 import { BARRIER_SETS, PARTNER_KINDS } from '../../src-main/engine/run/build';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
 import type { FigureTable, Runner } from './tables';
-import type { RunFigures } from './task';
+import type { EpisodeFigures, EpisodePartner, RunFigures } from './task';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const HOURS = 20;
@@ -52,33 +49,31 @@ async function seedTables(run: Runner, workspace: string, variants: readonly str
   return parts.join('\n\n');
 }
 
-/** Loss probability of one CALL_FUNCTION next to one partner, offset uniform in the interaction window. */
-function whyTable(set: Record<string, string>, episodes: number): string {
+/** Loss probability of one CALL_FUNCTION next to one partner, offset uniform in the interaction window (each cell a pool job). */
+async function whyTable(run: Runner, set: Record<string, string>, episodes: number): Promise<string> {
   const p = resolveParams(set);
   const t = episodeTiming(p);
   const w = interactionWindow(t, p.get('ipi.store_stall_ns'));
   const f = p.get('ipi.store_stall_fraction');
   const s = p.get('ipi.store_stall_ns');
   const tail = (ns: number) => f * Math.exp(-ns / s);
-  const rng = new Rng(11, 'why');
-  const partners = [
+  const partners: [EpisodePartner, string][] = [
     ['RESCHEDULE', 'RESCHEDULE (resched_curr)'],
     ['RESCHEDULE_WAKE', 'RESCHEDULE (ttwu_queue_remote)'],
     ['KICK', 'vCPU kick'],
-  ] as const;
-  const rows = partners.map(([partner, name]) => [
-    name,
-    ...VARIANTS.map((v) => {
-      let lost = 0;
-      for (let i = 0; i < episodes; i++) {
-        const at = rng.float() * w;
-        const senders = rng.chance(0.5) ? [{ kind: partner, at: 0 }, { kind: 'CALL_FUNCTION' as const, at }] : [{ kind: 'CALL_FUNCTION' as const, at: 0 }, { kind: partner, at }];
-        if (runEpisode(barriersOf(v), senders, t, rng).stuck.length) lost++;
-      }
-      // Zero of n: the one-sided 95 % bound is 3/n (the rule of three).
-      return lost === 0 ? `0 / ${episodes} (≤ ${(3 / episodes).toExponential(1)})` : `${lost} / ${episodes} (${(lost / episodes).toExponential(1)})`;
-    }),
-  ]);
+  ];
+  const rows = await Promise.all(
+    partners.map(async ([partner, name]) => [
+      name,
+      ...(await Promise.all(
+        VARIANTS.map(async (variant) => {
+          const { lost } = await run<EpisodeFigures>({ kind: 'episodes', set, partner, variant, episodes });
+          // Zero of n: the one-sided 95 % bound is 3/n (the rule of three).
+          return lost === 0 ? `0 / ${episodes} (≤ ${(3 / episodes).toExponential(1)})` : `${lost} / ${episodes} (${(lost / episodes).toExponential(1)})`;
+        }),
+      )),
+    ]),
+  );
   const head = `Stores stall ${(f * 100).toFixed(1)} % of the time for a mean of ${s} ns; interaction window ${(w / 1000).toFixed(1)} µs. P(a store stays invisible longer than a sync, ${p.get('ipi.sync_ns')} ns) = ${tail(p.get('ipi.sync_ns')).toExponential(1)}; longer than a guest exit, ${p.get('ipi.guest_exit_ns')} ns = ${tail(p.get('ipi.guest_exit_ns')).toExponential(1)}.`;
   return `${head}\n\n${table(['partner of one CALL_FUNCTION', ...VARIANTS.map((v) => `\`${v}\``)], rows)}`;
 }
@@ -114,7 +109,7 @@ function fittedTable(): string {
 }
 
 export const IPI_TABLES: FigureTable[] = [
-  { id: 'ipi-calibration', doc: 'docs/models/ipi.md', render: async () => calibrationTable(4000) },
+  { id: 'ipi-calibration', doc: 'docs/models/ipi.md', render: async () => calibrationTable(4000), full: true },
   { id: 'ipi-fitted', doc: 'docs/models/ipi.md', render: async () => fittedTable() },
   {
     id: 'ipi-explore',
@@ -129,7 +124,7 @@ export const IPI_TABLES: FigureTable[] = [
     },
   },
   { id: 'ipi-seed', doc: 'docs/models/ipi.md', render: (run) => seedTables(run, 'builtin:seed-power9-ipi', VARIANTS) },
-  { id: 'ipi-why', doc: 'docs/models/ipi.md', render: async () => whyTable({}, WHY_EPISODES) },
-  { id: 'ipi-why-whatif', doc: 'docs/models/ipi.md', render: async () => whyTable(WHATIF_SET, WHY_EPISODES / 4) },
-  { id: 'ipi-whatif', doc: 'docs/models/ipi.md', render: (run) => seedTables(run, 'builtin:seed-power9-ipi-whatif', ['none', 'both']) },
+  { id: 'ipi-why', doc: 'docs/models/ipi.md', render: (run) => whyTable(run, {}, WHY_EPISODES) },
+  { id: 'ipi-why-whatif', doc: 'docs/models/ipi.md', render: (run) => whyTable(run, WHATIF_SET, WHY_EPISODES / 4) },
+  { id: 'ipi-whatif', doc: 'docs/models/ipi.md', render: (run) => seedTables(run, 'builtin:seed-power9-ipi-whatif', ['none', 'both']), full: true },
 ];

@@ -1,19 +1,33 @@
 /**
  * One simulation for `npm run figures`, on a worker thread (piscina): a run of a workspace (as is,
- * or with one guest's libvirt placement changed) or an MHI loopback transfer, boiled down to the
- * figures the tables show. Pure: same spec, same result.
+ * or with one guest's libvirt placement changed), an MHI loopback transfer, or a batch of IPI
+ * episodes (one cell of the "why" tables), boiled down to the figures the tables show. Pure: same
+ * spec, same result.
  */
 import { createHash } from 'node:crypto';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
 import { buildRun, PARTNER_KINDS } from '../../src-main/engine/run/build';
 import { runLoopback } from '../../src-main/engine/mhi/loopback-run';
-import type { ParamValues } from '../../src-main/engine/core';
 import { parseWorkspace, type Guest } from '../../src-common/workspace';
+import { Rng, type ParamValues } from '../../src-main/engine/core';
+import { runEpisode } from '../../src-main/engine/ipi/episode';
+import { barriersOf, type BarrierVariant } from '../../src-main/engine/ipi/handshake';
+import { episodeTiming, interactionWindow } from '../../src-main/engine/ipi/power-fabric';
+import { resolveParams } from '../../src-main/engine/params';
 
 export type FigureJob =
   | { kind: 'run'; workspace: string; seed: number; set: ParamValues; hours: number }
   | { kind: 'loopback'; bytes: number; mtu: number; ring: number; seed: number; pcieGen: number; pcieWidth: number }
-  | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> };
+  | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> }
+  | { kind: 'episodes'; set: Record<string, string>; partner: EpisodePartner; variant: BarrierVariant; episodes: number };
+
+/** The IPI a CALL_FUNCTION meets in an episode batch. */
+export type EpisodePartner = 'RESCHEDULE' | 'RESCHEDULE_WAKE' | 'KICK';
+
+export interface EpisodeFigures {
+  /** Episodes in which an IPI was lost (work left queued on the target). */
+  lost: number;
+}
 
 export interface RunFigures {
   firstSoftLockup: number | null;
@@ -43,9 +57,30 @@ export interface PlacementFigures {
   trace: string;
 }
 
-export type Figures = RunFigures | LoopbackFigures | PlacementFigures;
+export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures;
+
+/**
+ * `episodes` IPI episodes: one CALL_FUNCTION and one `partner` IPI to the same target, either
+ * first, the second at an offset uniform in the interaction window; each batch has its own random
+ * stream, so cells can run in parallel and still give the same figures.
+ */
+function runEpisodes(job: Extract<FigureJob, { kind: 'episodes' }>): EpisodeFigures {
+  const p = resolveParams(job.set);
+  const t = episodeTiming(p);
+  const w = interactionWindow(t, p.get('ipi.store_stall_ns'));
+  const rng = new Rng(11, `why:${job.partner}:${job.variant}`);
+  const barriers = barriersOf(job.variant);
+  let lost = 0;
+  for (let i = 0; i < job.episodes; i++) {
+    const at = rng.float() * w;
+    const senders = rng.chance(0.5) ? [{ kind: job.partner, at: 0 }, { kind: 'CALL_FUNCTION' as const, at }] : [{ kind: 'CALL_FUNCTION' as const, at: 0 }, { kind: job.partner, at }];
+    if (runEpisode(barriers, senders, t, rng).stuck.length) lost++;
+  }
+  return { lost };
+}
 
 export function runFigureJob(job: FigureJob): Figures {
+  if (job.kind === 'episodes') return runEpisodes(job);
   if (job.kind === 'loopback') {
     const read = createHash('sha256');
     const r = runLoopback({ bytes: job.bytes, mtu: job.mtu, ring: job.ring, seed: job.seed, pcieGen: job.pcieGen, pcieWidth: job.pcieWidth, onRead: (c) => read.update(c) });
