@@ -205,7 +205,28 @@ export class OverlayCanvas {
       ctx.fill();
     };
     for (const w of o.lockWaits) arrow(w.from, w.to, ORANGE, 2, [6, 4]);
-    for (const l of o.lostIpis) arrow(l.from, l.to, RED, 3, []);
+    this.#lostSegments = [];
+    for (const l of o.lostIpis) {
+      arrow(l.from, l.to, RED, 3, []);
+      const a = boxOf(l.from);
+      const b = boxOf(l.to);
+      if (a && b) this.#lostSegments.push({ from: l.from, to: l.to, s: exitPoint(a, { x: b.x + b.w / 2, y: b.y + b.h / 2 }), e: exitPoint(b, { x: a.x + a.w / 2, y: a.y + a.h / 2 }) });
+    }
+  }
+
+  /** Lost-IPI arrows as last drawn (container pixels), for clicks. */
+  #lostSegments: { from: number; to: number; s: { x: number; y: number }; e: { x: number; y: number } }[] = [];
+
+  /** The lost-IPI arrow within `slop` px of a point of the container (its CPUs), or null. */
+  lostIpiAt(x: number, y: number, slop = 6): { from: number; to: number } | null {
+    for (const g of this.#lostSegments) {
+      const dx = g.e.x - g.s.x;
+      const dy = g.e.y - g.s.y;
+      const len2 = dx * dx + dy * dy || 1;
+      const u = Math.max(0, Math.min(1, ((x - g.s.x) * dx + (y - g.s.y) * dy) / len2));
+      if (Math.hypot(g.s.x + u * dx - x, g.s.y + u * dy - y) <= slop) return { from: g.from, to: g.to };
+    }
+    return null;
   }
 
   /** Sizes a canvas to the container and clears it; drawing is then in CSS pixels. */

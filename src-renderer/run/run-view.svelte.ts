@@ -15,6 +15,7 @@ import type { WorkspaceStore } from '../lib/workspace-store.svelte';
 import { appendCapped, type LogLine } from './log-filter';
 import { overlayOf, type Overlay } from './overlay';
 import { chartOf, pointOf, SeriesBuffer, type ChartData } from './series';
+import { cpusAt, markersOf, waitingAt, type Marker, type Replay } from './replay';
 
 /** Kernel-log lines kept per workspace: the Console windows them (LogList), so a 20 h log is read whole. */
 const MAX_LOG = 500_000;
@@ -37,9 +38,15 @@ interface Slot {
   topology: string | null;
   /** From the store (the newest stored run), not seen live in this window. */
   stored: boolean;
+  /** What the timeline scrubber replays: per-CPU changes, lockups, lost IPIs (grown by live updates). */
+  replay: Replay | null;
 }
 
-const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), focus: null, topology: null, stored: false };
+const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), focus: null, topology: null, stored: false, replay: null };
+
+function emptyReplay(): Replay {
+  return { timeline: { tNs: [], cpu: [], state: [], busy: [], task: [], tasks: [] }, lockups: [], losses: [], endNs: 0, truncatedAtNs: null };
+}
 
 const isActive = (p: RunProgress | null | undefined) => p?.state === 'running' || p?.state === 'paused';
 
@@ -50,6 +57,8 @@ export class RunView {
   seed = $state(1);
   /** Simulated seconds per wall second; null = as fast as possible. */
   speed = $state<number | null>(null);
+  /** Run until: '' (the duration), a condition name or a simulated time (src-common/parse/until.ts). */
+  until = $state('');
 
   // Replaced whole, never mutated in place ($state.raw), so a plain Map is right here.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -61,6 +70,10 @@ export class RunView {
   /** The workspace open when that run was opened: runs are listed per workspace. */
   #openedIn = $state<number | null>(null);
   #finishedCount = $state(0);
+  /** The scrubbed time of the shown run (null: its latest state), and which run that time is of. */
+  #scrub = $state.raw<{ runId: number; tNs: number } | null>(null);
+  /** The lost IPI whose interleaving is open (index into the shown replay's losses). */
+  #interleaving = $state.raw<{ runId: number; loss: number } | null>(null);
   // Bookkeeping, not shown: plain (non-reactive) collections on purpose.
   /* eslint-disable svelte/prefer-svelte-reactivity */
   #series = new Map<number, SeriesBuffer>();
@@ -156,8 +169,73 @@ export class RunView {
     return this.#finishedCount;
   }
   get overlay(): Overlay | null {
+    const at = this.scrubbedCpus;
+    if (at) return overlayOf(at, waitingAt(this.replay!.replay, this.scrubNs!, at.state));
+    const o = this.opened;
+    if (o && o.timeline.tNs.length) {
+      const r = replayOfOpened(o);
+      const end = cpusAt(r, r.endNs);
+      return overlayOf(end, waitingAt(r, r.endNs, end.state));
+    }
     const s = this.#slot;
     return s.cpus ? overlayOf(s.cpus, s.waiting) : null;
+  }
+
+  /** The run the scrubber replays: a stored run opened from Runs, else the open workspace's run. */
+  get replay(): { runId: number; replay: Replay; markers: Marker[] } | null {
+    const o = this.opened;
+    if (o) return o.timeline.tNs.length ? { runId: o.run.id, replay: replayOfOpened(o), markers: markersOf(replayOfOpened(o)) } : null;
+    const s = this.#slot;
+    if (!s.replay || !s.progress || s.replay.timeline.tNs.length === 0) return null;
+    return { runId: s.progress.runId, replay: s.replay, markers: markersOf(s.replay) };
+  }
+  /** The scrubbed simulated time (ns) of the replayed run, or null (its latest state). */
+  get scrubNs(): number | null {
+    const r = this.replay;
+    return r && this.#scrub?.runId === r.runId ? this.#scrub.tNs : null;
+  }
+  /** Every CPU at the scrubbed time, or null when not scrubbed. */
+  get scrubbedCpus() {
+    const r = this.replay;
+    const t = this.scrubNs;
+    return r && t !== null ? cpusAt(r.replay, t) : null;
+  }
+  /** Moves the replay to `tNs` (clamped to the run); null returns to its latest state. */
+  scrubTo(tNs: number | null): void {
+    const r = this.replay;
+    if (!r) return;
+    this.#scrub = tNs === null ? null : { runId: r.runId, tNs: Math.max(0, Math.min(r.replay.endNs, Math.round(tNs))) };
+  }
+  /** The lost IPI whose interleaving is shown, or null. */
+  get interleaving() {
+    const r = this.replay;
+    const i = this.#interleaving;
+    if (!r || !i || i.runId !== r.runId) return null;
+    const loss = r.replay.losses[i.loss];
+    return loss ? { index: i.loss, of: r.replay.losses.length, loss } : null;
+  }
+  /**
+   * Find by task name: the CPU running (or spinning in) the task named `query` — exactly
+   * (`worker:19560`), by comm (`ksmd`, `CPU 52/KVM`) or pid — at the scrubbed time, else at the
+   * shown run's latest; null when no run is shown or no CPU runs it.
+   */
+  findTask = (query: string): { cpu: number; task: string } | null => {
+    const r = this.replay;
+    if (!r) return null;
+    const q = query.trim().toLowerCase();
+    const tasks = cpusAt(r.replay, this.scrubNs ?? r.replay.endNs).task;
+    const hit = (name: string) => {
+      const n = name.toLowerCase();
+      const i = n.lastIndexOf(':');
+      return n === q || n.slice(0, i) === q || n.slice(i + 1) === q;
+    };
+    const cpu = tasks.findIndex((name) => name !== null && hit(name));
+    return cpu < 0 ? null : { cpu, task: tasks[cpu]! };
+  };
+
+  openInterleaving(loss: number | null): void {
+    const r = this.replay;
+    this.#interleaving = r && loss !== null ? { runId: r.runId, loss } : null;
   }
   /**
    * Whether the overlay shows the topology it ran on: 'current', or 'previous' once an edit
@@ -220,6 +298,7 @@ export class RunView {
         duration: this.duration.trim(),
         seed: this.seed,
         speed: this.speed,
+        ...(this.until.trim() ? { until: this.until.trim() } : {}),
       });
       this.#runWorkspace.set(runId, id);
       const slot = this.#slots.get(id);
@@ -294,7 +373,7 @@ export class RunView {
     }
     this.#put(id, { ...slot, progress: p });
     if (p.error && id === this.store.id) this.#error = `Run ${p.runId} ${p.state}: ${p.error}`;
-    if (p.state === 'finished' || p.state === 'failed' || p.state === 'cancelled') this.#finishedCount++;
+    if (p.state === 'finished' || p.state === 'failed' || p.state === 'cancelled' || p.state === 'stopped-at') this.#finishedCount++;
   }
 
   #onUpdate(u: RunLiveUpdate): void {
@@ -312,7 +391,7 @@ export class RunView {
     // The run's own grid samples (what the stored run keeps), then this update's point.
     for (const s of u.samples ?? []) series.push({ t: s.t, busy: s.busy, ipisSent: s.ipisSent, lostIpis: s.lostIpis, exits: s.exits });
     series.push(pointOf(u));
-    this.#put(id, { ...slot, cpus: u.cpus, counters: u.counters, log, waiting, chart: series.chart() });
+    this.#put(id, { ...slot, cpus: u.cpus, counters: u.counters, log, waiting, chart: series.chart(), replay: grown(slot.replay, u) });
   }
 }
 
@@ -323,7 +402,7 @@ function slotOfStored(r: OpenedRun, workspaceId: number, seq0: number): Slot {
   const cpus = r.cpus.length ? { state: r.cpus.map((c) => c.state), busy: r.cpus.map((c) => c.busy) } : null;
   const last = r.samples.at(-1);
   return {
-    progress: { runId: run.id, workspaceId, state, simNs: run.simulatedNs, durationNs: run.durationNs ?? run.simulatedNs, wallSeconds: 0, etaSeconds: null, speed: null },
+    progress: { runId: run.id, workspaceId, state, simNs: run.simulatedNs, durationNs: run.durationNs ?? run.simulatedNs, wallSeconds: 0, etaSeconds: null, speed: null, ...(run.stoppedAt ? { stoppedAt: run.stoppedAt } : {}) },
     cpus,
     counters: { broadcasts: 0, ipisSent: last?.ipisSent ?? 0, lostIpis: run.lostIpis ?? last?.lostIpis ?? 0, lockups: run.lockups ?? last?.lockups ?? 0, logLines: r.log.length },
     log: r.log.slice(-MAX_LOG).map((l, i) => ({ seq: seq0 + i, t: l.t, text: l.text })),
@@ -332,7 +411,34 @@ function slotOfStored(r: OpenedRun, workspaceId: number, seq0: number): Slot {
     focus: null,
     topology: r.topologyKey,
     stored: true,
+    replay: r.timeline.tNs.length ? replayOfOpened(r) : null,
   };
+}
+
+/** The replay of a stored run (made once per opened run). */
+const replays = new WeakMap<OpenedRun, Replay>();
+function replayOfOpened(o: OpenedRun): Replay {
+  let r = replays.get(o);
+  if (!r) replays.set(o, (r = { timeline: o.timeline, lockups: o.lockups, losses: o.losses, endNs: o.run.simulatedNs, truncatedAtNs: o.timeline.truncatedAtNs }));
+  return r;
+}
+
+/** The live run's replay with one more update: its arrays grow in place, the wrapper is new (so views update). */
+function grown(prev: Replay | null, u: RunLiveUpdate): Replay {
+  const r = prev ?? emptyReplay();
+  const tl = r.timeline;
+  const add = u.timeline;
+  if (add) {
+    for (let i = 0; i < add.tNs.length; i++) {
+      tl.tNs.push(add.tNs[i]);
+      tl.cpu.push(add.cpu[i]);
+      tl.state.push(add.state[i]);
+      tl.busy.push(add.busy[i]);
+      tl.task.push(add.task[i]);
+    }
+    tl.tasks.push(...add.tasks);
+  }
+  return { ...r, lockups: u.newLockups.length ? [...r.lockups, ...u.newLockups] : r.lockups, losses: u.newLosses?.length ? [...r.losses, ...u.newLosses] : r.losses, endNs: u.simNs };
 }
 
 let shared: RunView | null = null;

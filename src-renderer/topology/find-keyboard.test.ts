@@ -15,6 +15,15 @@ describe('find box', () => {
     expect(findTarget(ws, 'Z:1')).toMatchObject({ error: expect.stringMatching(/^No guest Z/) });
     expect(findTarget(ws, '3,2')).toEqual({ error: 'This workspace has no AI Engine array.' });
   });
+  it('finds a task of the shown run on its CPU, and names tasks as an option only with a run', () => {
+    const tasks = (q: string) => (q === 'ksmd' || q === 'worker:19560' ? { cpu: 124, task: q === 'ksmd' ? 'ksmd:791' : q } : null);
+    expect(findTarget(ws, 'ksmd', tasks)).toEqual({ id: 'pu:124', what: 'ksmd:791 on CPU 124' });
+    expect(findTarget(ws, 'worker:19560', tasks)).toMatchObject({ id: 'pu:124' });
+    expect(findTarget(ws, 'A:52', tasks)).toEqual({ id: 'vcpu:A:52', what: 'guest A, vCPU 52' });
+    expect(findTarget(ws, 'CPU#105', tasks)).toEqual({ id: 'pu:105', what: 'CPU 105' });
+    expect(findTarget(ws, 'kswapd', tasks)).toEqual({ error: '“kswapd” is not a CPU (122), a vCPU (A:40), a tile (3,2) or a task of the shown run (ksmd).' });
+    expect(findTarget(ws, 'kswapd')).toEqual({ error: '“kswapd” is not a CPU (122), a vCPU (A:40) or a tile (3,2).' });
+  });
 });
 
 describe('spatial keyboard navigation', () => {

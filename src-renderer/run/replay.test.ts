@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { RunLostIpi } from '../../src-common/bridge/areas/runs';
+import { cpuStrip, cpusAt, lossForArrow, markersOf, stepMarker, waitingAt, type Replay } from './replay';
+
+const loss = (t: number, cpu: number, senderCpu: number): RunLostIpi => ({ t, cpu, kind: 'CALL_FUNCTION', partners: ['RESCHEDULE'], senderCpu });
+
+// CPU 0 runs a guest, then spins from 20 s; CPU 1 idles then runs ksmd.
+const replay: Replay = {
+  timeline: { tNs: [0, 0, 10e9, 20e9], cpu: [0, 1, 1, 0], state: [2, 0, 1, 3], busy: [255, 0, 128, 255], task: [0, -1, 1, 0], tasks: ['CPU 0/KVM:100', 'ksmd:791'] },
+  lockups: [
+    { t: 42, cpu: 0, kind: 'soft_lockup', waitingOn: 'csd_lock_wait(cpu 1)', task: 'CPU 0/KVM:100' },
+    { t: 50, cpu: 0, kind: 'rcu_stall', waitingOn: 'csd_lock_wait(cpu 1)' },
+    { t: 60, cpu: 0, kind: 'soft_lockup', waitingOn: 'csd_lock_wait(cpu 1)', task: 'CPU 0/KVM:100' },
+  ],
+  losses: [loss(15, 1, 0), loss(18, 1, 7)],
+  endNs: 100e9,
+  truncatedAtNs: null,
+};
+
+describe('replaying a stored run', () => {
+  it('gives every CPU its state, busy fraction and task as it was at the time', () => {
+    expect(cpusAt(replay, 5e9)).toEqual({ state: ['guest', 'idle'], busy: [1, 0], task: ['CPU 0/KVM:100', null] });
+    expect(cpusAt(replay, 10e9)).toEqual({ state: ['guest', 'host'], busy: [1, 128 / 255], task: ['CPU 0/KVM:100', 'ksmd:791'] });
+    expect(cpusAt(replay, 30e9).state).toEqual(['spinning', 'host']);
+  });
+
+  it('says what a spinning CPU waits on only once a detector reported it', () => {
+    expect([...waitingAt(replay, 30e9, cpusAt(replay, 30e9).state)]).toEqual([]);
+    expect([...waitingAt(replay, 45e9, cpusAt(replay, 45e9).state)]).toEqual([[0, 'csd_lock_wait(cpu 1)']]);
+    expect([...waitingAt(replay, 45e9, ['guest', 'host'])]).toEqual([]);
+  });
+
+  it('marks each lost IPI and the first lockup of each kind, and steps between them', () => {
+    const m = markersOf(replay);
+    expect(m.map((x) => [x.tNs / 1e9, x.kind])).toEqual([
+      [15, 'lost-ipi'],
+      [18, 'lost-ipi'],
+      [42, 'soft-lockup'],
+      [50, 'rcu-stall'],
+    ]);
+    expect(stepMarker(m, 16e9, 1)?.tNs).toBe(18e9);
+    expect(stepMarker(m, 18e9, -1)?.tNs).toBe(15e9);
+    expect(stepMarker(m, 15e9, -1)).toBeNull();
+    expect(stepMarker(m, 50e9, 1)).toBeNull();
+  });
+
+  it('finds the lost IPI an arrow stands for: to its target by then, its sender preferred', () => {
+    expect(lossForArrow(replay, 0, 1, 100e9)).toBe(0);
+    expect(lossForArrow(replay, 7, 1, 100e9)).toBe(1);
+    expect(lossForArrow(replay, 0, 1, 16e9)).toBe(0);
+    expect(lossForArrow(replay, 0, 1, 10e9)).toBeNull();
+    expect(lossForArrow(replay, 0, 2, 100e9)).toBeNull();
+  });
+
+  it('draws the states of one CPU over the run and its mean busy so far', () => {
+    expect(cpuStrip(replay, 0, 40e9)).toEqual({
+      segments: [
+        { fromNs: 0, toNs: 20e9, state: 'guest' },
+        { fromNs: 20e9, toNs: 100e9, state: 'spinning' },
+      ],
+      meanBusy: 1,
+    });
+    const one = cpuStrip(replay, 1, 20e9);
+    expect(one.segments.map((x) => x.state)).toEqual(['idle', 'host']);
+    expect(one.meanBusy).toBeCloseTo((10 * 128) / 255 / 20, 6);
+  });
+});

@@ -1,0 +1,113 @@
+/* global document -- functions passed to page.evaluate/waitForFunction run in the page */
+// Time travel (issue 16), in order in one page: the what-if seed workspace (with the calibrated defaults the seed
+// loses no IPI in 20 h; the what-if, seed 6, loses one at 35.9 s and soft-locks at 56.3 s) run from the toolbar
+// with Run until = first soft lockup: it pauses there; Stop stores it stopped-at; `[` scrubs back to the lost IPI and
+// opens its interleaving, which names the deferred store and an explorer witness that `twb explore ipi` prints; after
+// a reload the same run opened from Runs shows the same overlay at the same scrubbed time.
+import { test } from './fixtures.mjs';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { bridgeCall, ready } from './page-helpers.mjs';
+
+const NAME = 'Time travel e2e';
+const TWB = decodeURIComponent(new URL('../../bin/twb.js', import.meta.url).pathname);
+const waitState = (page, states, timeout = 120_000) =>
+  page.waitForFunction((s) => s.includes(document.querySelector('[data-testid="run-progress"]')?.dataset.state), states, { timeout, polling: 250 });
+const timeline = (page) => page.getByTestId('run-timeline');
+
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
+let before = null;
+
+test('time travel: Run until first soft lockup pauses there; Stop stores it stopped-at', async ({ page, url, shot, pageErrors }) => {
+  await page.goto(url);
+  await ready(page);
+  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi-whatif' });
+  assert.equal(created.ok, true, JSON.stringify(created.error));
+  await page.reload();
+  await ready(page);
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+  const bar = page.getByRole('toolbar', { name: 'Run' });
+  await bar.getByLabel('mb before set').uncheck();
+  await bar.getByLabel('mb after clear').uncheck();
+  await bar.getByLabel('Duration').fill('1h');
+  await bar.getByLabel('Seed').fill('6');
+  await bar.getByLabel('Seed').dispatchEvent('change');
+  await bar.getByTestId('run-until').selectOption('first-soft-lockup');
+  await bar.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitState(page, ['paused']);
+  assert.match(await bar.getByRole('status').textContent(), /paused at first soft lockup, 56\.3 s/);
+  // The timeline replays the run so far: a lost-IPI marker before the soft lockup's.
+  const kinds = await timeline(page).getByTestId('timeline-marker').evaluateAll((ms) => ms.map((m) => m.dataset.kind));
+  assert.deepEqual(kinds, ['lost-ipi', 'soft-lockup']);
+  await shot('tt-paused-at-soft-lockup');
+  await bar.getByRole('button', { name: 'Stop' }).click();
+  await waitState(page, ['stopped-at']);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('time travel: [ scrubs back to the lost IPI and opens its interleaving, matching an explorer witness', async ({ page, shot, pageErrors }) => {
+  await page.locator('body').press('[');
+  const view = page.getByTestId('interleaving');
+  await view.waitFor();
+  const lostT = Number(await timeline(page).getByTestId('timeline-marker').first().getAttribute('data-t'));
+  assert.equal(Number(await timeline(page).getAttribute('data-t')), lostT);
+  const text = await view.textContent();
+  assert.match(text, /lost IPI 1 of 1: CALL_FUNCTION to CPU \d+ at 35\.\d{9} s from CPU \d+/);
+  assert.match(text, /deferred: .*message\[CALL_FUNCTION\] = 1/);
+  const body = await view.getByTestId('interleaving-text').textContent();
+  assert.match(body, /^CPU\n/);
+  assert.match(body, /\/\/ STORE DEFERRED DUE TO RE-ORDERING\n\|?--\d+: message\[CALL_FUNCTION\] = 1/);
+  assert.match(body, /local_paca->kvm_hstate\.host_ipi == 0 \/\/ IPI ignored/);
+  assert.ok((await view.locator('pre mark').count()) >= 4, 'deferred and completing lines are marked');
+  // The witness it names is one `twb explore ipi` prints for that variant.
+  const [, command, n, on] = /matches `(twb explore ipi [^`]+)` witness (\d) \(reordering on its CPU ([^,]+),/.exec(text);
+  assert.match(command, /--barriers none/);
+  const ex = spawnSync(process.execPath, [TWB, ...command.split(' ').slice(1)], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(ex.status, 0, ex.stderr);
+  assert.match(ex.stdout, new RegExp(`witness ${n}: message\\[CALL_FUNCTION\\] lost; reordering on CPU ${on}\\n`));
+  await shot('tt-interleaving');
+  before = { t: await timeline(page).getAttribute('data-t'), overlay: await timeline(page).getAttribute('data-overlay'), run: await timeline(page).getAttribute('data-run') };
+  assert.ok(before.overlay.length > 0);
+  await page.keyboard.press('Escape');
+  await view.waitFor({ state: 'detached' });
+  // `]` steps to the next marker, the soft lockup, where CPUs spin.
+  await page.locator('body').press(']');
+  await page.waitForFunction(() => /spinning \d/.test(document.querySelector('[data-testid="run-timeline"]')?.dataset.overlay ?? ''));
+  // Find the spinning CPU by its kernel name: the diagnosis says what it waits on and who holds it.
+  const spinning = /spinning (\d+)/.exec(await timeline(page).getAttribute('data-overlay'))[1];
+  await page.getByTestId('find-input').fill(`CPU#${spinning}`);
+  await page.getByTestId('find-input').press('Enter');
+  const diag = page.getByTestId('cpu-diagnosis');
+  await diag.waitFor();
+  assert.equal(await diag.getByTestId('cpu-state').textContent(), 'spinning');
+  assert.match(await diag.getByTestId('cpu-waits').textContent(), /^waits on .+ held by CPU \d+/);
+  await shot('tt-soft-lockup-scrubbed');
+  // A task by name (the one spinning there, e.g. worker:19560) finds its CPU; a vCPU as A:52.
+  const task = (await diag.getByTestId('cpu-task').textContent()).replace(/^task /, '');
+  await page.getByTestId('find-input').fill('A:52');
+  await page.getByTestId('find-input').press('Enter');
+  await diag.waitFor({ state: 'detached' });
+  await page.getByTestId('find-input').fill(task);
+  await page.getByTestId('find-input').press('Enter');
+  await diag.waitFor();
+  assert.match(await diag.textContent(), new RegExp(`CPU#${spinning}\\b`));
+  assert.equal(await page.locator('.find-error').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('time travel: after a reload the run opened from Runs shows the same overlay at the same scrubbed time', async ({ page, shot, pageErrors }) => {
+  await page.reload();
+  await ready(page);
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  await page.getByRole('button', { name: `Open run ${before.run}` }).click();
+  await timeline(page).waitFor();
+  assert.equal(await timeline(page).getAttribute('data-run'), before.run);
+  await timeline(page).getByTestId('timeline-marker').first().click();
+  await page.getByTestId('interleaving').waitFor();
+  assert.equal(await timeline(page).getAttribute('data-t'), before.t);
+  assert.equal(await timeline(page).getAttribute('data-overlay'), before.overlay);
+  await page.keyboard.press('Escape');
+  await shot('tt-reloaded-same-time');
+  assert.deepEqual(pageErrors, []);
+});
