@@ -28,6 +28,10 @@ describe('replaying a stored run', () => {
     expect([...waitingAt(replay, 30e9, cpusAt(replay, 30e9).state)]).toEqual([]);
     expect([...waitingAt(replay, 45e9, cpusAt(replay, 45e9).state)]).toEqual([[0, 'csd_lock_wait(cpu 1)']]);
     expect([...waitingAt(replay, 45e9, ['guest', 'host'])]).toEqual([]);
+    // At a marker's own time (seconds from the summary × 1e9 can land a hair past the ns it was).
+    const t = 56.323086715;
+    const at = { ...replay, lockups: [{ t, cpu: 0, kind: 'soft_lockup', waitingOn: 'csd_lock_wait(cpu 1)' }] };
+    expect(waitingAt(at, markersOf(at)[2].tNs, ['spinning']).get(0)).toBe('csd_lock_wait(cpu 1)');
   });
 
   it('marks each lost IPI and the first lockup of each kind, and steps between them', () => {

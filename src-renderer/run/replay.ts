@@ -52,7 +52,7 @@ export function cpusAt(r: Replay, tNs: number): CpuAt {
 /** What each spinning CPU waits on at `tNs`, as reported by then. */
 export function waitingAt(r: Replay, tNs: number, state: readonly string[]): Map<number, string> {
   const out = new Map<number, string>();
-  for (const l of r.lockups) if (l.kind !== 'hung_task' && l.t * 1e9 <= tNs) out.set(l.cpu, l.waitingOn);
+  for (const l of r.lockups) if (l.kind !== 'hung_task' && Math.round(l.t * 1e9) <= tNs) out.set(l.cpu, l.waitingOn);
   for (const cpu of [...out.keys()]) if (state[cpu] !== 'spinning') out.delete(cpu);
   return out;
 }
@@ -93,7 +93,7 @@ export function stepMarker(markers: readonly Marker[], tNs: number, dir: 1 | -1)
 export function lossForArrow(r: Replay, from: number, to: number, tNs: number): number | null {
   let best: number | null = null;
   r.losses.forEach((l, i) => {
-    if (l.cpu !== to || l.t * 1e9 > tNs) return;
+    if (l.cpu !== to || Math.round(l.t * 1e9) > tNs) return;
     if (best === null || l.senderCpu === from || r.losses[best].senderCpu !== from) best = i;
   });
   return best;

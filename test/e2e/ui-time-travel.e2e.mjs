@@ -73,15 +73,18 @@ test('time travel: [ scrubs back to the lost IPI and opens its interleaving, mat
   await view.waitFor({ state: 'detached' });
   // `]` steps to the next marker, the soft lockup, where CPUs spin.
   await page.locator('body').press(']');
+  const lockT = await timeline(page).getByTestId('timeline-marker').nth(1).getAttribute('data-t');
+  await page.waitForFunction((t) => document.querySelector('[data-testid="run-timeline"]')?.dataset.t === t, lockT);
   await page.waitForFunction(() => /spinning \d/.test(document.querySelector('[data-testid="run-timeline"]')?.dataset.overlay ?? ''));
   // Find the spinning CPU by its kernel name: the diagnosis says what it waits on and who holds it.
-  const spinning = /spinning (\d+)/.exec(await timeline(page).getAttribute('data-overlay'))[1];
+  // (the one the soft-lockup watchdog reported: its wait is known by then)
+  const spinning = /CPU (\d+)/.exec(await timeline(page).getByTestId('timeline-marker').nth(1).getAttribute('aria-label'))[1];
   await page.getByTestId('find-input').fill(`CPU#${spinning}`);
   await page.getByTestId('find-input').press('Enter');
   const diag = page.getByTestId('cpu-diagnosis');
   await diag.waitFor();
   assert.equal(await diag.getByTestId('cpu-state').textContent(), 'spinning');
-  assert.match(await diag.getByTestId('cpu-waits').textContent(), /^waits on .+ held by CPU \d+/);
+  assert.match(await diag.getByTestId('cpu-waits').textContent(), /^waits on .+ held by .+ — on CPU \d+/);
   await shot('tt-soft-lockup-scrubbed');
   // A task by name (the one spinning there, e.g. worker:19560) finds its CPU; a vCPU as A:52.
   const task = (await diag.getByTestId('cpu-task').textContent()).replace(/^task /, '');
