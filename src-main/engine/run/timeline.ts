@@ -14,7 +14,7 @@ import type { CpuStates, CpuState } from '../power9/cpus';
 /** The state kinds in the order the columns index them (src-common TIMELINE_STATES). */
 export const STATE_CODES: Record<CpuState['kind'], number> = { idle: 0, host: 1, guest: 2, spinning: 3 };
 
-/** Default bound: about 7 MB encoded (see docs/runs-and-reports.md for bytes per simulated hour). */
+/** Default bound: about 6 MB encoded (docs/time-travel.md gives the bytes per simulated hour). */
 export const TIMELINE_MAX_CHANGES = 1_000_000;
 
 /** Changes in columns; `tasks` are the task names first used since the previous `take` (appended to the run's table). */
