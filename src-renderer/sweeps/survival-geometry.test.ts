@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepConfigurationView } from '../../src-common/bridge/areas/sweeps';
-import { bandPoints, markers, scale, stepPath, survivalAt, timeLabel, VIEW } from './survival-geometry';
+import { bandPoints, logStart, markers, scale, stepPath, survivalAt, timeLabel, timeTicks, VIEW } from './survival-geometry';
 
 /** Two runs of 100 s: one locked up at 25 s, one censored at the end. */
 const config: SweepConfigurationView = {
@@ -57,6 +57,19 @@ describe('survival geometry', () => {
     ]);
   });
   it('labels times shortly', () => {
-    expect([42, 90, 7200, 72000].map(timeLabel)).toEqual(['42s', '1.5m', '2h', '20h']);
+    expect([42, 90, 7200, 72000, 0.25].map(timeLabel)).toEqual(['42s', '1.5m', '2h', '20h', '250ms']);
+  });
+  it('on a log axis spreads lockups minutes apart in a 20 h run, from a decade below the earliest', () => {
+    const day: SweepConfigurationView = { ...config, points: [{ seed: 1, runId: 7, status: 'finished', firstSoftLockup: 360, endedAt: 360, lostIpis: 3 }, { seed: 2, runId: 8, status: 'finished', firstSoftLockup: 1200, endedAt: 1200, lostIpis: 5 }] };
+    expect(logStart([day], 72000)).toBe(100);
+    // Nothing earlier than duration / 100: the axis still spans two decades.
+    expect(logStart([{ ...config, points: [] }], 72000)).toBe(100);
+    const lin = scale(72000);
+    const log = scale(72000, 100);
+    expect(lin.x(1200) - lin.x(360)).toBeLessThan(8);
+    expect(log.x(1200) - log.x(360)).toBeGreaterThan(100);
+    expect([log.x(0), log.x(100), log.x(72000)]).toEqual([VIEW.left, VIEW.left, VIEW.width - VIEW.right]);
+    expect(timeTicks(72000, log, 100).map((t) => t.label)).toEqual(['10m', '1h', '10h', '20h']);
+    expect(timeTicks(72000, lin).map((t) => t.label)).toEqual(['0s', '5h', '10h', '15h', '20h']);
   });
 });

@@ -13,14 +13,30 @@ export interface Scale {
   y(s: number): number;
 }
 
-export function scale(duration: number): Scale {
+/**
+ * Linear time, or logarithmic from `logFrom` seconds (a decade at or below the earliest marker) to
+ * the duration: a sweep's first lockups often spread over minutes to hours of a 20 h run, which a
+ * linear axis crowds against 0. Times below `logFrom` (t = 0) sit on the left edge.
+ */
+export function scale(duration: number, logFrom: number | null = null): Scale {
   const pw = VIEW.width - VIEW.left - VIEW.right;
   const ph = VIEW.height - VIEW.top - VIEW.bottom;
   const xMax = duration > 0 ? duration : 1;
+  const frac =
+    logFrom !== null && logFrom > 0 && logFrom < xMax
+      ? (t: number) => Math.log(Math.min(Math.max(t, logFrom), xMax) / logFrom) / Math.log(xMax / logFrom)
+      : (t: number) => Math.min(Math.max(t, 0), xMax) / xMax;
   return {
-    x: (t) => round(VIEW.left + (Math.min(Math.max(t, 0), xMax) / xMax) * pw),
+    x: (t) => round(VIEW.left + frac(t) * pw),
     y: (s) => round(VIEW.top + ph - Math.min(Math.max(s, 0), 1) * ph),
   };
+}
+
+/** The log axis' left end: the power of ten at or below the earliest marker, at most duration / 100, at least 1 ms. */
+export function logStart(configs: readonly SweepConfigurationView[], duration: number): number {
+  const times = configs.flatMap((c) => c.points.filter((p) => p.status === 'finished').map((p) => p.firstSoftLockup ?? p.endedAt)).filter((t) => t > 0);
+  const earliest = Math.min(duration / 100, ...times);
+  return Math.max(1e-3, 10 ** Math.floor(Math.log10(earliest)));
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -68,12 +84,13 @@ export function markers(c: SweepConfigurationView, sc: Scale): Marker[] {
     });
 }
 
-/** Axis ticks: five evenly spaced simulated times with short labels. */
-export function timeTicks(duration: number, sc: Scale): { x: number; label: string }[] {
-  return [0, 1, 2, 3, 4].map((i) => {
-    const t = (duration * i) / 4;
-    return { x: sc.x(t), label: timeLabel(t) };
-  });
+/** Round times a log axis labels: 1 ms … 1 s by decades, then 10 s, 1m, 10m, 1h, 10h, 1d, 10d. */
+const LOG_TICKS = [1e-3, 1e-2, 0.1, 1, 10, 60, 600, 3600, 36000, 86400, 864000];
+
+/** Axis ticks with short labels: five evenly spaced times, or on a log axis the round times from `logFrom` to the duration. */
+export function timeTicks(duration: number, sc: Scale, logFrom: number | null = null): { x: number; label: string }[] {
+  const times = logFrom !== null ? [...LOG_TICKS.filter((t) => t >= logFrom && t < duration * 0.8), duration] : [0, 1, 2, 3, 4].map((i) => (duration * i) / 4);
+  return times.map((t) => ({ x: sc.x(t), label: timeLabel(t) }));
 }
 
 /** 90 → "1.5m", 7200 → "2h", 42 → "42s". */
@@ -81,6 +98,7 @@ export function timeLabel(s: number): string {
   const r = (v: number) => String(Math.round(v * 100) / 100);
   if (s >= 3600) return `${r(s / 3600)}h`;
   if (s >= 60) return `${r(s / 60)}m`;
+  if (s > 0 && s < 1) return `${r(s * 1000)}ms`;
   return `${r(s)}s`;
 }
 

@@ -60,6 +60,11 @@ test('sweeps: a sweep started from the tab finishes with intervals and curves; a
   const lockups = chart.locator('g.marker.lockup');
   assert.equal(await lockups.count(), 2);
   assert.equal(await chart.locator('g.marker.censored').count(), 2);
+  // Lockups minutes apart in 20 h runs: time on a log axis by default, linear on request.
+  await chart.getByText('simulated time (log scale)').waitFor();
+  await page.getByTestId('sweep-log-time').uncheck();
+  await chart.getByText('simulated time', { exact: true }).waitFor();
+  await page.getByTestId('sweep-log-time').check();
   await chart.scrollIntoViewIfNeeded();
   await shot('sweeps-curves');
   // Hiding a configuration hides its curve.
