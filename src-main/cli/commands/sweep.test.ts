@@ -55,7 +55,9 @@ describe('twb sweep / sweeps', () => {
     expect(err('--vary', 'kernel.barriers=none')).toMatch(/twb: --seeds: required/);
     expect(err('--seeds', '1', '--vary', 'kernel.barriers=none,sometimes')).toMatch(/twb: --vary kernel.barriers=sometimes: kernel.barriers: expected one of none, set, clear, both/);
     expect(err('--seeds', '1', '--until', 'coffee', '--duration', '31d')).toMatch(/twb: --duration: expected more than 0 and at most 30d/);
-    expect(err('--seeds', '1', '--until', 'coffee')).toMatch(/twb: --until: until: expected one of first-soft-lockup/);
+    expect(err('--seeds', '1', '--until', 'coffee')).toMatch(/twb: --until: expected first-soft-lockup \(a sweep estimates the first soft lockup\), got 'coffee'/);
+    // A run condition other than the soft lockup would end runs before it and count them as runs without one.
+    expect(err('--seeds', '1', '--until', 'first-lost-ipi')).toMatch(/twb: --until: expected first-soft-lockup .*got 'first-lost-ipi'/);
     expect(err('--seeds', '1', '--queue', 'http://x')).toMatch(/twb: --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
     expect(fs.existsSync(bad)).toBe(false);
     expect(twb('sweeps', 'show', '9', '--db', db).stderr).toMatch(/twb: no sweep with id 9/);

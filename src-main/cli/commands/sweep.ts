@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { parseDuration } from '../../../src-common/parse/duration';
 import { FieldError } from '../../../src-common/parse/field-error';
 import type { Workspace } from '../../../src-common/workspace';
-import { untilCondition, UNTIL_CONDITIONS } from '../../engine/core';
+import { SWEEP_UNTIL } from '../../../src-common/bridge/areas/sweeps';
+import { untilCondition } from '../../engine/core';
 import { defaultStorePath, type Store, type SweepRecord } from '../../host/store';
 import { openCliStore } from '../store';
 import { checkRequest, createSweep, runSweep, type SweepExecutor, type SweepProgress } from '../../host/sweep/coordinator';
@@ -59,7 +60,7 @@ export function registerSweep(program: Command): void {
     .option('--vary <KEY=V1,V2,…>', "one axis of the grid: a parameter (see 'twb params'), kernel.barriers or workloads.TARGET with its values; repeatable (every combination runs)", collect, [])
     .option('--set <KEY=VALUE>', 'an override for every run of the sweep; repeatable', collect, [])
     .option('--duration <time>', 'simulated time per run (ns, us, ms, s, m, h, d)', '20h')
-    .option('--until <condition>', `end each run early when this happens: ${UNTIL_CONDITIONS.map((u) => u.name).join(', ')}`)
+    .option('--until <condition>', `end each run right after its first soft lockup: ${SWEEP_UNTIL.join(', ')}`)
     .option('--jobs <n>', `worker threads of the local pool (default: one per core, ${defaultJobs()} here)`)
     .option('--db <file>', 'the SQLite store that keeps the sweep and its runs (default: $XDG_DATA_HOME/topology-workbench/workbench.db, as twb serve)')
     .option('--json <file>', 'write the per-configuration results as JSON')
@@ -92,6 +93,10 @@ export function registerSweep(program: Command): void {
           if (opts.seeds === undefined) throw new CliError('--seeds: required, e.g. --seeds 1..200');
           const durationNs = withCli(() => parseDuration(opts.duration), '--duration');
           if (durationNs <= 0 || durationNs > parseDuration(MAX_DURATION)) throw new CliError(`--duration: expected more than 0 and at most ${MAX_DURATION}`);
+          // A sweep's statistics are about the first soft lockup: a run ended by another condition (a lost IPI, an RCU
+          // stall) before it would count as censored, i.e. as a run without one.
+          if (opts.until !== undefined && !(SWEEP_UNTIL as readonly string[]).includes(opts.until))
+            throw new CliError(`--until: expected ${SWEEP_UNTIL.join(' or ')} (a sweep estimates the first soft lockup), got '${opts.until.slice(0, 40)}'`);
           const until = opts.until === undefined ? null : withCli(() => untilCondition(opts.until!).name, '--until');
           const set = parseSets(opts.set);
           const axes: VaryAxis[] = opts.vary.map((v) => withCli(() => parseVary(v)));
