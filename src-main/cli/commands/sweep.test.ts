@@ -12,7 +12,8 @@ describe('twb sweep / sweeps', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-sweep-'));
   const db = path.join(dir, 's.db');
 
-  it('runs a grid on the local pool, writes JSON in the documented shape and the HTML report, and lists/shows/compares it', () => {
+  // Each test starts twb several times: minutes on a loaded machine.
+  it('runs a grid on the local pool, writes JSON in the documented shape and the HTML report, and lists/shows/compares it', { timeout: 300_000 }, () => {
     const json = path.join(dir, 'sweep.json');
     const html = path.join(dir, 'sweep.html');
     const r = twb('sweep', 'builtin:seed-power9-ipi', '--seeds', '1..2', '--vary', 'kernel.barriers=none,both', '--duration', '2m', '--jobs', '2', '--db', db, '--json', json, '--report', html);
@@ -45,7 +46,7 @@ describe('twb sweep / sweeps', () => {
     expect(twb('sweep', '--resume', '1', '--db', db).stderr).toMatch(/--resume: sweep #1 is already finished \(4 of 4 runs stored\)/);
   });
 
-  it('refuses bad input by name before anything runs or is stored', () => {
+  it('refuses bad input by name before anything runs or is stored', { timeout: 300_000 }, () => {
     const bad = path.join(dir, 'bad.db');
     const err = (...args: string[]) => {
       const r = twb('sweep', 'builtin:seed-power9-ipi', '--db', bad, ...args);
