@@ -7,12 +7,28 @@
 export type WaitTarget = { kind: 'ipi'; target: number } | { kind: 'lock'; lock: string; holder: number };
 
 /** Parses the detectors' `waitingOn`: `csd_lock_wait(cpu 42)` or `spinlock L held by CPU 47` (also `sleeping lock …`). */
-export function parseWaitingOn(s: string): WaitTarget | null {
+export function parseWaitingOn(s: string, cpuOfTask?: ReadonlyMap<string, number>): WaitTarget | null {
   const csd = /csd_lock_wait\(cpu (\d+)\)/.exec(s);
   if (csd) return { kind: 'ipi', target: Number(csd[1]) };
-  const lock = /^(?:spinlock|sleeping lock) (.+) held by CPU (\d+)$/.exec(s);
-  if (lock) return { kind: 'lock', lock: lock[1], holder: Number(lock[2]) };
+  const lock = /^(?:spinlock|sleeping lock|down_read|down_write) (.+) held by (.+)$/.exec(s);
+  if (!lock) return null;
+  // The detectors name the holder task (`held by worker:19558`, power9/tasks.ts describeWait);
+  // older runs named its CPU. A task is drawn at the CPU it is on, when that is known.
+  const byCpu = /^CPU (\d+)$/.exec(lock[2]);
+  if (byCpu) return { kind: 'lock', lock: lock[1], holder: Number(byCpu[1]) };
+  for (const task of lock[2].split(',')) {
+    const cpu = cpuOfTask?.get(task);
+    if (cpu !== undefined) return { kind: 'lock', lock: lock[1], holder: cpu };
+  }
   return null;
+}
+
+/** Task label → the CPU it is on: from CPU states with tasks (a replay) and from lockup reports. */
+export function cpusOfTasks(tasks: readonly (string | null)[] | undefined, lockups: Iterable<{ cpu: number; task?: string | null; kind?: string }> = []): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lockups) if (l.task && l.kind !== 'hung_task') out.set(l.task, l.cpu);
+  tasks?.forEach((t, cpu) => t && out.set(t, cpu));
+  return out;
 }
 
 /**
@@ -40,7 +56,7 @@ export interface Overlay {
   lockWaits: { from: number; to: number; lock: string }[];
 }
 
-export function overlayOf(cpus: { state: readonly string[]; busy: readonly number[] }, waiting: ReadonlyMap<number, string>): Overlay {
+export function overlayOf(cpus: { state: readonly string[]; busy: readonly number[] }, waiting: ReadonlyMap<number, string>, cpuOfTask?: ReadonlyMap<string, number>): Overlay {
   const out: Overlay = { fills: [], inGuest: [], spinning: [], holders: [], lostIpis: [], lockWaits: [] };
   const holders = new Map<number, string>();
   cpus.state.forEach((state, cpu) => {
@@ -50,7 +66,7 @@ export function overlayOf(cpus: { state: readonly string[]; busy: readonly numbe
     if (state !== 'spinning') return;
     const on = waiting.get(cpu) ?? null;
     out.spinning.push({ cpu, on });
-    const w = on ? parseWaitingOn(on) : null;
+    const w = on ? parseWaitingOn(on, cpuOfTask) : null;
     if (w?.kind === 'ipi') {
       out.lostIpis.push({ from: cpu, to: w.target });
       holders.set(w.target, holders.get(w.target) ?? 'lost CALL_FUNCTION');

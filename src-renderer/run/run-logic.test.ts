@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendCapped, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
-import { BUSY_LEVELS, busyLevel, cpuMarks, exitPoint, overlayOf, parseWaitingOn, shadeColour } from './overlay';
+import { BUSY_LEVELS, busyLevel, cpuMarks, cpusOfTasks, exitPoint, overlayOf, parseWaitingOn, shadeColour } from './overlay';
 import { chartOf, pointOf, SeriesBuffer } from './series';
 
 describe('series', () => {
@@ -63,6 +63,12 @@ describe('overlay', () => {
     expect(parseWaitingOn('csd_lock_wait(cpu 72)')).toEqual({ kind: 'ipi', target: 72 });
     expect(parseWaitingOn('spinlock mm(A).page_table_lock held by CPU 47')).toEqual({ kind: 'lock', lock: 'mm(A).page_table_lock', holder: 47 });
     expect(parseWaitingOn('something else')).toBeNull();
+    // Holders are named by task (power9/tasks.ts describeWait): drawn at the CPU that task is on.
+    const tasks = cpusOfTasks(['idle', null, 'CPU 55/KVM:19555'], [{ cpu: 9, task: 'worker:19558', kind: 'soft_lockup' }, { cpu: 4, task: 'ksmd:88', kind: 'hung_task' }]);
+    expect(parseWaitingOn('spinlock mm(A).pmd_lock held by CPU 55/KVM:19555', tasks)).toEqual({ kind: 'lock', lock: 'mm(A).pmd_lock', holder: 2 });
+    expect(parseWaitingOn('spinlock mm(A).page_table_lock held by worker:19558', tasks)).toEqual({ kind: 'lock', lock: 'mm(A).page_table_lock', holder: 9 });
+    expect(parseWaitingOn('spinlock mm(A).page_table_lock held by ksmd:88', tasks)).toBeNull(); // a hung task is on no CPU
+    expect(parseWaitingOn('spinlock mm(A).page_table_lock held by worker:1', tasks)).toBeNull();
   });
   it('shades by busy fraction, clamped: no tint when idle, deepest when saturated', () => {
     expect(busyLevel(0)).toBe(0);

@@ -13,7 +13,7 @@ import type { OpenedRun, RunCounters, RunLiveUpdate, RunProgress } from '../../s
 import { topologyKey } from '../../src-common/workspace/topology-key';
 import type { WorkspaceStore } from '../lib/workspace-store.svelte';
 import { appendCapped, type LogLine } from './log-filter';
-import { overlayOf, type Overlay } from './overlay';
+import { cpusOfTasks, overlayOf, type Overlay } from './overlay';
 import { chartOf, pointOf, SeriesBuffer, type ChartData } from './series';
 import { cpusAt, markersOf, waitingAt, type Marker, type Replay } from './replay';
 
@@ -33,6 +33,8 @@ interface Slot {
   log: LogLine[];
   chart: ChartData;
   waiting: ReadonlyMap<number, string>;
+  /** The CPU of each task the lockup reports named (lock holders are named by task). */
+  taskCpu: ReadonlyMap<string, number>;
   focus: { t: number; cpu: number | null } | null;
   /** The topology the run ran on (topologyKey), null when unknown (a run re-attached after a reload). */
   topology: string | null;
@@ -42,7 +44,7 @@ interface Slot {
   replay: Replay | null;
 }
 
-const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), focus: null, topology: null, stored: false, replay: null };
+const EMPTY: Slot = { progress: null, cpus: null, counters: null, log: [], chart: chartOf([]), waiting: new Map(), taskCpu: new Map(), focus: null, topology: null, stored: false, replay: null };
 
 function emptyReplay(): Replay {
   return { timeline: { tNs: [], cpu: [], state: [], busy: [], task: [], tasks: [] }, lockups: [], losses: [], endNs: 0, truncatedAtNs: null };
@@ -170,15 +172,15 @@ export class RunView {
   }
   get overlay(): Overlay | null {
     const at = this.scrubbedCpus;
-    if (at) return overlayOf(at, waitingAt(this.replay!.replay, this.scrubNs!, at.state));
+    if (at) return overlayOf(at, waitingAt(this.replay!.replay, this.scrubNs!, at.state), cpusOfTasks(at.task, this.replay!.replay.lockups));
     const o = this.opened;
     if (o && o.timeline.tNs.length) {
       const r = replayOfOpened(o);
       const end = cpusAt(r, r.endNs);
-      return overlayOf(end, waitingAt(r, r.endNs, end.state));
+      return overlayOf(end, waitingAt(r, r.endNs, end.state), cpusOfTasks(end.task, r.lockups));
     }
     const s = this.#slot;
-    return s.cpus ? overlayOf(s.cpus, s.waiting) : null;
+    return s.cpus ? overlayOf(s.cpus, s.waiting, s.taskCpu) : null;
   }
 
   /** The run the scrubber replays: a stored run opened from Runs, else the open workspace's run. */
@@ -386,12 +388,13 @@ export class RunView {
     const waiting = new Map(slot.waiting);
     for (const l of u.newLockups) if (l.kind !== 'hung_task') waiting.set(l.cpu, l.waitingOn);
     for (const cpu of [...waiting.keys()]) if (u.cpus.state[cpu] !== 'spinning') waiting.delete(cpu);
+    const taskCpu = u.newLockups.length ? new Map([...slot.taskCpu, ...cpusOfTasks(undefined, u.newLockups)]) : slot.taskCpu;
     let series = this.#series.get(id);
     if (!series) this.#series.set(id, (series = new SeriesBuffer()));
     // The run's own grid samples (what the stored run keeps), then this update's point.
     for (const s of u.samples ?? []) series.push({ t: s.t, busy: s.busy, ipisSent: s.ipisSent, lostIpis: s.lostIpis, exits: s.exits });
     series.push(pointOf(u));
-    this.#put(id, { ...slot, cpus: u.cpus, counters: u.counters, log, waiting, chart: series.chart(), replay: grown(slot.replay, u) });
+    this.#put(id, { ...slot, cpus: u.cpus, counters: u.counters, log, waiting, taskCpu, chart: series.chart(), replay: grown(slot.replay, u) });
   }
 }
 
@@ -408,6 +411,7 @@ function slotOfStored(r: OpenedRun, workspaceId: number, seq0: number): Slot {
     log: r.log.slice(-MAX_LOG).map((l, i) => ({ seq: seq0 + i, t: l.t, text: l.text })),
     chart: chartOf(r.samples),
     waiting: new Map(r.lockups.filter((l) => l.kind !== 'hung_task').map((l) => [l.cpu, l.waitingOn])),
+    taskCpu: cpusOfTasks(undefined, r.lockups),
     focus: null,
     topology: r.topologyKey,
     stored: true,
