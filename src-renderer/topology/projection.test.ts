@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import cytoscape from 'cytoscape';
 import { parseWorkspace, type Workspace } from '../../src-common/workspace';
-import { bigWorkspace, seedWorkspace } from './dev/cases';
+import { bigWorkspace, labX86Workspace, seedWorkspace } from './dev/cases';
+import { describeDrawn } from './describe-drawn';
 import { pinTargets, projectWorkspace } from './projection';
 import { layoutWorkspace, type Rect } from './layout';
 import { hostTree } from './numbering';
@@ -224,5 +225,24 @@ describe('caches and I/O as lstopo draws them', () => {
     const hidden = projectWorkspace(doc, { caches: true, io: false }).elements;
     expect(hidden.some((e) => ['hostbridge', 'pci', 'pcibridge', 'osdev'].includes(e.data.kind as string))).toBe(false);
     expect(hidden.find((e) => e.data.id === 'mhi:mhi0')!.data.container).toBe('pkg:1');
+  });
+});
+
+describe('the inspector on a cache bar or an I/O box', () => {
+  it('says what hwloc (or the POWER9 defaults) describe, read-only; nothing for other ids', () => {
+    const ws = seedWorkspace();
+    expect(describeDrawn(ws, 'cache:L3:2')).toEqual({
+      title: 'L3 cache · 10 MiB',
+      lines: ['unified, 20-way, 128-byte lines', 'Shared by cores L#2, L#3 (CPUs 8–15)', 'POWER9 default (host.cache.* parameters).'],
+    });
+    const x86 = labX86Workspace();
+    expect(describeDrawn(x86, 'cache:L2:1')!.lines[1]).toBe('Shared by core L#1 (CPUs 1–1)');
+    expect(describeDrawn(x86, 'pci:0000:00:03.0')!.title).toBe('PCI 0000:00:03.0 · Ethernet');
+    expect(describeDrawn(x86, 'pci:0000:00:03.0')!.lines[0]).toBe('Class 0200, vendor 1af4 device 1041 (subsystem 1af4:1041), revision 01');
+    expect(describeDrawn(x86, 'osdev:0000:00:02.0:vda')).toEqual({ title: 'vda · block', lines: ['OS device of PCI 0000:00:02.0', 'Size: 268435456', 'SectorSize: 512', 'LinuxDeviceID: 254:0'] });
+    expect(describeDrawn(x86, 'hb:0000:0')!.lines).toEqual(['Buses 0–0', 'Not local to a package (under the machine).']);
+    expect(describeDrawn(x86, 'pci:0000:01:00.0')!.lines[0]).toMatch(/^The slot of MHI controller mhi0 on socket 0/);
+    expect(describeDrawn(ws, 'pu:3')).toBeNull();
+    expect(describeDrawn(ws, 'cache:L9:0')).toBeNull();
   });
 });

@@ -113,6 +113,14 @@ test('topology: the seed host drawn as lstopo does, guests and pins', async ({ p
   assert.equal(await page.getByTestId('toggle-caches').getAttribute('aria-pressed'), 'false');
   await page.getByTestId('toggle-caches').click();
   await waitHas(page, 'cache:L3:2');
+  // Selected, a bar tells what it is and whom it serves (read-only).
+  await page.evaluate((sel) => {
+    document.querySelector(sel).cy.getElementById('cache:L3:2').select();
+  }, CANVAS);
+  await inspector(page).getByText('Shared by cores L#2, L#3 (CPUs 8–15)').waitFor();
+  await page.evaluate((sel) => {
+    document.querySelector(sel).cy.$(':selected').unselect();
+  }, CANVAS);
   await page.getByRole('button', { name: 'P#', exact: true }).click();
   await shot('ui-topology-01-seed-physical');
   await page.getByRole('button', { name: 'L#', exact: true }).click();
