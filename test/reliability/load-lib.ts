@@ -263,7 +263,8 @@ export async function fuzzTargets(o: { port: number; count: number; seed?: numbe
  * Resolves with the close code and reason the client finally sees.
  */
 export async function slowReader(o: { port: number; token: string; requests: number }): Promise<{ code: number; reason: string }> {
-  const ws = await open({ ...o, clients: 0, rounds: 0, badAttempts: 0 }, `?token=${o.token}`, { origin: `http://127.0.0.1:${o.port}` });
+  // It connects while the load starts: on a loaded machine the handshake can wait its turn.
+  const ws = await open({ ...o, clients: 0, rounds: 0, badAttempts: 0, timeoutMs: 60_000 }, `?token=${o.token}`, { origin: `http://127.0.0.1:${o.port}` });
   const raw = (ws as unknown as { _socket: net.Socket })._socket;
   raw.pause();
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
