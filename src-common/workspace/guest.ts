@@ -99,6 +99,8 @@ export const guestSchema = z
   })
   .superRefine((g, ctx) => {
     const n = vcpuCount(g);
+    // A count the smp fields refuse themselves (negative, fractional) is theirs to report.
+    if (!Number.isSafeInteger(n) || n < 1) return;
     if (n > LIMITS.vcpusPerGuest.value) {
       ctx.addIssue({ code: 'custom', path: ['smp'], message: `${g.smp.sockets} × ${g.smp.cores} × ${g.smp.threads} = ${n} vCPUs; ${atMost('vcpusPerGuest')} per guest (libvirt's QEMU maximum)` });
       return;

@@ -26,6 +26,12 @@ describe('workspace schema', () => {
     expect(() => parseWorkspace(ws)).toThrow(/guests\[1\]\.smp\.threads: expected 1\.\.8, got 0 \(and 2 more\)/);
   });
 
+  it('a negative smp count is refused by its field, not by the guest checks it would break (fuzz, issue 11)', () => {
+    const ws = seed();
+    ws.guests[1].smp.sockets = -536893103;
+    expect(workspaceProblems(ws).map((e) => e.message)).toEqual(['guests[1].smp.sockets: expected 1..64, got -536893103']);
+  });
+
   it('checks references across the document', () => {
     const ws = seed();
     ws.guests[1].name = 'A';
