@@ -52,6 +52,12 @@ export const LIMITS = {
     where: "a bridge request's argument",
     why: 'a request carrying a workspace nests 8 levels',
   },
+  readHighWater: {
+    value: 4 * MiB,
+    unit: 'bytes',
+    where: "replies waiting for one browser-mode client before its next requests are read",
+    why: 'answering a client that does not take its replies only adds to them and keeps the host from the others; one that then takes none for 10 s is closed with a reason',
+  },
   unsentBytes: {
     value: 64 * MiB,
     unit: 'bytes',

@@ -258,11 +258,12 @@ export async function fuzzTargets(o: { port: number; count: number; seed?: numbe
 }
 
 /**
- * A client that sends requests and never reads the replies (its socket paused): the server must
- * close it with a reason (1008) once its unsent replies pass the bound, and keep serving others.
+ * A client that sends requests and does not read the replies (its socket paused): the server must
+ * stop reading it, close it with a reason (1008) when it takes none of its replies for a while
+ * (or its unsent replies pass the bound), and keep serving others.
  * Resolves with the close code and reason the client finally sees.
  */
-export async function slowReader(o: { port: number; token: string; requests: number }): Promise<{ code: number; reason: string }> {
+export async function slowReader(o: { port: number; token: string; requests: number; stallMs?: number }): Promise<{ code: number; reason: string }> {
   // It connects while the load starts: on a loaded machine the handshake can wait its turn.
   const ws = await open({ ...o, clients: 0, rounds: 0, badAttempts: 0, timeoutMs: 60_000 }, `?token=${o.token}`, { origin: `http://127.0.0.1:${o.port}` });
   const raw = (ws as unknown as { _socket: net.Socket })._socket;
@@ -272,8 +273,17 @@ export async function slowReader(o: { port: number; token: string; requests: num
   const doc = { schemaVersion: 1, name: 'slow', host: { name: 'h', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 24, memoryBytes: 2 ** 30 }] }, guests: [], devices: { mhi: [], aie: null, dmabuf: { exporters: [], importers: [] } }, workloads: [], kernel: { barriers: { beforeSet: false, afterClear: false } }, params: {}, view: { positions: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node-${i}-${'x'.repeat(40)}`, { x: i, y: i }])) } };
   const text = (id: number) => JSON.stringify({ id, method: 'transfer.exportWorkspace', arg: { document: doc } });
   for (let i = 1; i <= o.requests; i++) ws.send(text(i));
-  // Give the server time to answer into the full socket, then start reading to see the close.
-  await new Promise((r) => setTimeout(r, 2000));
+  // Read nothing until the server has not read this client's requests for longer than it waits
+  // for a client that takes none of its replies (stallMs, 10 s by default): it must have closed
+  // it by then. Then read, to see the close.
+  const quietFor = (o.stallMs ?? 10_000) + 1000;
+  let last = -1;
+  let since = performance.now();
+  for (const t0 = performance.now(); performance.now() - t0 < 120_000; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (ws.bufferedAmount !== last) [last, since] = [ws.bufferedAmount, performance.now()];
+    else if (performance.now() - since > quietFor) break;
+  }
   raw.resume();
   return Promise.race([closed, new Promise<{ code: number; reason: string }>((r) => setTimeout(() => (ws.terminate(), r({ code: 0, reason: 'not closed' })), 30_000))]);
 }

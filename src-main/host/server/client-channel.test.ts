@@ -46,6 +46,39 @@ const settle = () => new Promise((r) => setTimeout(r, 50));
 // Issue 11: a client that never read its replies grew the host to 1.4 GB; pushed events were
 // buffered the same way.
 describe('per-client backpressure', () => {
+  it('a client that does not read its replies is not read either, and is closed when it takes none for a while', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test' });
+    const ws = new StuckSocket();
+    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 256 * 1024, stallMs: 300 });
+    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    // A client sending as fast as the socket is read (as a real socket would).
+    let sentRequests = 0;
+    for (let i = 0; i < 200 && !ws.closed; i++) {
+      while (!ws.isPaused && sentRequests < 400) ws.request(++sentRequests, 'transfer.exportWorkspace', { document: doc });
+      await settle();
+    }
+    // The host stopped answering soon after 256 KiB waited (each reply is ~10 KB), not at 400.
+    expect(ws.sent.length).toBeLessThan(60);
+    expect(ws.closed).toEqual({ code: 1008, reason: 'took none of its replies for 0.3 s with more than 256 KiB waiting: this client is not reading' });
+    store.close();
+  });
+
+  it('a client past the read high-water mark that takes its replies is read again', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test' });
+    const ws = new StuckSocket();
+    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 64 * 1024, stallMs: 60_000 });
+    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    for (let i = 1; i <= 30; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
+    for (let i = 0; i < 100 && ws.sent.length < 30; i++) await settle();
+    expect(ws.isPaused).toBe(true);
+    ws.flush();
+    await settle();
+    expect([ws.isPaused, ws.closed]).toEqual([false, null]);
+    store.close();
+  });
+
   it('a client whose unsent replies pass the bound is closed with a reason', async () => {
     const store = openStore(':memory:');
     const host = createBridgeHost({ store, version: '0', mode: 'test' });

@@ -14,14 +14,23 @@ const MERGED_ENTRIES = 10_000;
 export interface ChannelLimits {
   unsentBytes: number;
   requestsInFlight: number;
+  /** Unsent bytes above which the client's requests are not read until its replies drain. */
+  readHighWater?: number;
+  /** A client above `readHighWater` that takes none of its replies for this long is closed, ms. */
+  stallMs?: number;
 }
+
+/** How long a client may take none of its replies while past READ_HIGH_WATER before it is closed. */
+const STALL_MS = 10_000;
 
 /**
  * One browser-mode client: requests in, replies and pushed events out, with backpressure.
  * - Requests: at most `requestsInFlight` are handled at once; past that the socket stops being
  *   read until one is answered (the client's own sends back up, not the host's memory).
- * - Replies: a client whose unsent replies pass `unsentBytes` is not reading them; its socket
- *   is closed with that reason instead of growing the host.
+ * - Replies: past `readHighWater` unsent bytes the client's socket is not read either (a client
+ *   that does not read its replies must not keep the host busy answering more of them); one
+ *   that then takes none of its replies for `stallMs`, or whose unsent replies pass
+ *   `unsentBytes`, is not reading them: its socket is closed with that reason.
  * - Pushed events: while replies or events wait to be written, new events are coalesced per
  *   kind (the latest progress, one run update merging the new log lines), never queued.
  * - When the socket closes, work still running for it is told to stop (the job threads end it).
@@ -29,6 +38,10 @@ export interface ChannelLimits {
 export class ClientChannel {
   private unsent = 0;
   private inFlight = 0;
+  /** Reading is held because too many replies wait; the timer closes the client if none is taken. */
+  private readHold: ReturnType<typeof setTimeout> | null = null;
+  private readonly readHighWater: number;
+  private readonly stallMs: number;
   private readonly pending = new Map<string, EventMessage>();
   private readonly gone = new AbortController();
 
@@ -37,8 +50,11 @@ export class ClientChannel {
     private readonly host: BridgeHost,
     private readonly limits: ChannelLimits = { unsentBytes: LIMITS.unsentBytes.value, requestsInFlight: LIMITS.requestsInFlight.value },
   ) {
+    this.readHighWater = limits.readHighWater ?? LIMITS.readHighWater.value;
+    this.stallMs = limits.stallMs ?? STALL_MS;
     const unsubscribe = host.subscribe((e) => this.push(e));
     ws.on('close', () => {
+      if (this.readHold) clearTimeout(this.readHold);
       unsubscribe();
       this.pending.clear();
       this.gone.abort();
@@ -54,8 +70,8 @@ export class ClientChannel {
       .catch((e: unknown): ReplyMessage => ({ id: null, ok: false, error: { name: 'InternalError', message: String(e) } }))
       .then((reply) => {
         this.inFlight--;
-        if (this.ws.isPaused && this.inFlight < this.limits.requestsInFlight) this.ws.resume();
         this.send(reply);
+        this.resumeReading();
       });
   }
 
@@ -101,12 +117,39 @@ export class ClientChannel {
     this.unsent += bytes;
     this.ws.send(text, () => {
       this.unsent -= bytes;
+      // It takes its replies: the stall clock starts again.
+      if (this.readHold) this.holdReading();
+      this.resumeReading();
       this.flushEvents();
     });
     if (this.unsent > this.limits.unsentBytes) this.closeFor(`more than ${Math.round(this.limits.unsentBytes / 1024 / 1024)} MiB of replies unsent: this client is not reading`);
+    else if (this.unsent > this.readHighWater && !this.readHold) this.holdReading();
+  }
+
+  /** Stops reading the client's requests; closes it if it takes none of its replies within stallMs. */
+  private holdReading(): void {
+    if (this.readHold) clearTimeout(this.readHold);
+    this.ws.pause();
+    this.readHold = setTimeout(() => {
+      this.readHold = null;
+      this.closeFor(`took none of its replies for ${this.stallMs / 1000} s with more than ${size(this.readHighWater)} waiting: this client is not reading`);
+    }, this.stallMs);
+    this.readHold.unref?.();
+  }
+
+  /** Reads the client's requests again once its replies have drained and few of its requests are being answered. */
+  private resumeReading(): void {
+    if (this.readHold && this.unsent <= this.readHighWater) {
+      clearTimeout(this.readHold);
+      this.readHold = null;
+    }
+    if (this.ws.isPaused && !this.readHold && this.inFlight < this.limits.requestsInFlight) this.ws.resume();
   }
 
   private closeFor(reason: string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.readHold) clearTimeout(this.readHold);
+    this.readHold = null;
     this.pending.clear();
     this.gone.abort();
     // 1008 (policy violation). The close frame waits behind what is already queued: a client
@@ -115,6 +158,9 @@ export class ClientChannel {
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 }
+
+/** `4 MiB`, `256 KiB`. */
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`);
 
 /** What a newer event of the same kind replaces: progress and updates per run, workspace changes per workspace. */
 function eventKey(e: EventMessage): string {
