@@ -388,6 +388,7 @@ export class RunView {
     const waiting = new Map(slot.waiting);
     for (const l of u.newLockups) if (l.kind !== 'hung_task') waiting.set(l.cpu, l.waitingOn);
     for (const cpu of [...waiting.keys()]) if (u.cpus.state[cpu] !== 'spinning') waiting.delete(cpu);
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh copy, then assigned whole
     const taskCpu = u.newLockups.length ? new Map([...slot.taskCpu, ...cpusOfTasks(undefined, u.newLockups)]) : slot.taskCpu;
     let series = this.#series.get(id);
     if (!series) this.#series.set(id, (series = new SeriesBuffer()));
