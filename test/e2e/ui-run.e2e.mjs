@@ -129,7 +129,9 @@ test("run view: the drawing's PNG and SVG export include the run overlay (busy s
     const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
     return { exported: await count(new Blob([bytes])), plain: await count(cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' })) };
   }, png.toString('base64'));
-  assert.ok(counts.exported.red > 100 && counts.exported.orange > 100, JSON.stringify(counts));
+  // A lost IPI between two threads of one core is a short arrow (40 px at scale 2 in seed 1 of
+  // the what-if): any red the plain drawing lacks is the arrow.
+  assert.ok(counts.exported.red >= 20 && counts.exported.orange > 100, JSON.stringify(counts));
   assert.ok(counts.plain.red + counts.plain.orange < 20, `the plain drawing has no overlay colours: ${JSON.stringify(counts)}`);
   assert.equal(counts.exported.w, counts.plain.w, 'the overlay is painted at the size of the drawing PNG');
 
