@@ -1,6 +1,6 @@
 /**
  * The memory-model tables of docs/models/memory-model.md: the example tests' verdicts under
- * both models, the generated classic families against herd7's pinned verdicts, and the kernel C
+ * both models, the generated classic families against their pinned ppc.cat verdicts, and the kernel C
  * → POWER mapping as the C parser actually compiles it. All computed in this process (no
  * simulation runs); no wall times (they would differ on every run).
  */
@@ -51,7 +51,7 @@ export const MEMORY_MODEL_TABLES: FigureTable[] = [
     async render() {
       const pinned = new Map(
         fs
-          .readFileSync(path.join(LITMUS, 'families-herd7.txt'), 'utf8')
+          .readFileSync(path.join(LITMUS, 'families-verdicts.txt'), 'utf8')
           .split('\n')
           .filter((l) => l && !l.startsWith('#'))
           .map((l) => [l.split(' ')[0], l] as const),
@@ -76,7 +76,7 @@ export const MEMORY_MODEL_TABLES: FigureTable[] = [
         return [family, String(mine.length), String(sometimes), String(mine.length - sometimes), `${agree} / ${mine.length}`, twoThread.has(family) ? `${machineSame} / ${mine.length}` : '—'];
       });
       const n = tests.length;
-      return `${table(['family', 'tests', 'Sometimes', 'Never', 'same as herd7 7.57', 'machine: same final states'], rows)}\n\n${n.toLocaleString('en-US')} tests in all.`;
+      return `${table(['family', 'tests', 'Sometimes', 'Never', 'same as pinned', 'machine: same final states'], rows)}\n\n${n.toLocaleString('en-US')} tests in all.`;
     },
   },
   {

@@ -1,9 +1,9 @@
 /**
  * How often POWER hardware showed the relaxed outcome of the litmus shapes the host_ipi handshake
  * is made of (docs/models/ipi.md "Calibration"). Counts are from the herding-cats POWER campaign
- * (Alglave, Maranget, Tautschnig, "Herding cats", TOPLAS 2014), file
- * catalogue/herding-cats/ppc/tests/campaign/ppc.observed.gz of herdtools7 (commit 5feffe4e8):
- * for each test, herd's `Positive` (runs that showed the `exists` condition) and `Negative`.
+ * (Alglave, Maranget, Tautschnig, "Herding cats", TOPLAS 2014), its published POWER hardware
+ * observations: for each test, the runs that showed the `exists` condition (`Positive`) and
+ * those that did not (`Negative`).
  *
  * The shapes: R is the seed's race itself — one CPU stores x then y, the other stores y then
  * loads x; the outcome "y ends as the second CPU's value and the load read the old x" is the lost

@@ -45,7 +45,7 @@ export const IPI_PARAMS = [
     min: 0,
     max: 1,
     doc: 'Probability that a store is stalled, so later accesses of its CPU overtake it.',
-    source: 'Fitted (scripts/calibrate-store-delays.ts) to POWER hardware counts of R, R+po+sync, R+sync+po, R+lwsync+po, SB, SB+sync+po and 2+2W (herding-cats campaign, herdtools7 ppc.observed); table in docs/models/ipi.md.',
+    source: 'Fitted (scripts/calibrate-store-delays.ts) to POWER hardware counts of R, R+po+sync, R+sync+po, R+lwsync+po, SB, SB+sync+po and 2+2W (published hardware observations of the herding-cats campaign); table in docs/models/ipi.md.',
   },
   {
     key: 'ipi.load_ns',

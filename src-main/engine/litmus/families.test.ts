@@ -1,8 +1,8 @@
 /**
  * The classic families (MP, SB, LB, WRC, IRIW, R, S, 2+2W, RWC, ISA2, W+RWC, Z6.0–Z6.5) with
- * every fence / dependency variant in every slot (families.ts): each verdict must be the one
- * herd7 7.57 gives with ppc.cat (resources/litmus/families-herd7.txt: its Observation line,
- * counts included). Where a name is also in the herding-cats catalogue's public half, the
+ * every fence / dependency variant in every slot (families.ts): each verdict must be its pinned
+ * ppc.cat verdict (resources/litmus/families-verdicts.txt: its Observation line, counts
+ * included). Where a name is also in the herding-cats catalogue's public half, the
  * catalogue's published verdict must be the same one (so the generated test is the catalogue's).
  */
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import { generateFamilies, FAMILIES } from './families';
 import { formatLitmusResult, judgeLitmus } from './judge';
 import { parseLitmus } from './parse';
 
-const PINNED = path.resolve(__dirname, '../../../resources/litmus/families-herd7.txt');
+const PINNED = path.resolve(__dirname, '../../../resources/litmus/families-verdicts.txt');
 const CATALOGUE = path.resolve(__dirname, '../../../../shared/herding-cats/verdicts-public.tsv');
 
 const pinned = new Map(
@@ -39,12 +39,12 @@ describe('classic litmus families under ppc.cat', () => {
   });
 
   for (const family of Object.keys(FAMILIES)) {
-    it(`${family}: every variant as herd7 answers`, () => {
+    it(`${family}: every variant as pinned`, () => {
       const wrong: string[] = [];
       for (const t of tests.filter((x) => x.family === family)) {
         const p = parseLitmus(t.source);
         const line = formatLitmusResult(p, judgeLitmus(p)).split('\n').at(-1)!.replace(/^Observation /, '');
-        if (line !== pinned.get(t.name)) wrong.push(`${line} (herd7: ${pinned.get(t.name)})`);
+        if (line !== pinned.get(t.name)) wrong.push(`${line} (pinned: ${pinned.get(t.name)})`);
       }
       expect(wrong).toEqual([]);
     });
@@ -66,7 +66,7 @@ describe('classic litmus families under ppc.cat', () => {
       if (!model) continue;
       shared++;
       const ours = line.split(' ')[1] === 'Never' ? 'No' : 'Ok';
-      if (ours !== model) differ.push(`${name}: herd7 ${ours}, catalogue ${model}`);
+      if (ours !== model) differ.push(`${name}: pinned ${ours}, catalogue ${model}`);
     }
     expect(differ).toEqual([]);
     expect(shared).toBeGreaterThan(500);

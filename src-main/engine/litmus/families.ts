@@ -3,7 +3,7 @@
  * with every fence / dependency variant, written as PPC litmus source the way herdtools7's diy7
  * writes them: each family is a cycle of edges (diy's notation, `LwSyncdWW Rfe DpAddrdR Fre`),
  * one slot per program-order edge, and a variant in every slot. Used by the unit tests (which pin
- * herd7's verdict for each) and by `npm run bench` (`explore.campaign_like.*`).
+ * the pinned verdict for each) and by `npm run bench` (`explore.campaign_like.*`).
  */
 
 /** What can sit between two accesses of one thread; dependencies need a load before them. */

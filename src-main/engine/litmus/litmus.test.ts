@@ -8,9 +8,10 @@ const dir = path.resolve(__dirname, '../../../resources/litmus');
 const load = (f: string) => parseLitmus(fs.readFileSync(path.join(dir, f), 'utf8'));
 
 /**
- * Expected last lines, as herd7 7.57 prints them with herd/libdir/ppc.cat for the same tests
- * (the PPC files were run through herd7 unchanged; the C files are their POWER compilations, see
- * README.md, and agree with the published POWER results for MP, SB, R, LB, 2+2W and CoRR).
+ * Expected last lines, in herd7's report format, with each test's ppc.cat verdict (the published
+ * herding-cats verdicts where the catalogue has the test; the C files are their POWER
+ * compilations, see README.md, and agree with the published POWER results for MP, SB, R, LB,
+ * 2+2W and CoRR).
  */
 const EXPECTED: Record<string, string> = {
   'MP.litmus': 'Observation MP Sometimes 1 3',
