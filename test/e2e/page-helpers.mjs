@@ -1,4 +1,4 @@
-/* global location -- functions passed to page.evaluate/waitForFunction run in the page */
+/* global document, location -- functions passed to page.evaluate/waitForFunction run in the page */
 // Helpers shared by the e2e files (Playwright runs only *.e2e.mjs, so this is not a test file).
 
 /** Waits until the app frame has loaded its first workspace list. */
@@ -35,4 +35,14 @@ export function bridgeCall(page, method, arg) {
 export async function newFromExample(page, builtin) {
   await page.getByRole('button', { name: 'New from example…' }).click();
   await page.locator(`[data-builtin="${builtin}"]`).click();
+}
+
+/** Creates a workspace from a built-in over the bridge, reloads, and opens it from the list. */
+export async function openNewWorkspace(page, name, builtin) {
+  const created = await bridgeCall(page, 'workspaces.create', { name, builtin });
+  if (!created.ok) throw new Error(`workspaces.create ${name}: ${JSON.stringify(created.error)}`);
+  await page.reload();
+  await ready(page);
+  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name, exact: true }).click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, name);
 }

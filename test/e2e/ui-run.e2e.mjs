@@ -11,7 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bridgeCall, ready } from './page-helpers.mjs';
+import { openNewWorkspace, ready } from './page-helpers.mjs';
 
 const NAME = 'Run view e2e';
 
@@ -27,12 +27,7 @@ test('run view: the seed workspace runs with the unfixed kernel; progress, conso
   await page.goto(url);
   await ready(page);
   // With the calibrated defaults the seed scenario loses no IPI in 20 h (docs/models/ipi.md): the what-if does.
-  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi-whatif' });
-  assert.equal(created.ok, true, JSON.stringify(created.error));
-  await page.reload();
-  await ready(page);
-  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+  await openNewWorkspace(page, NAME, 'seed-power9-ipi-whatif');
 
   const bar = page.getByRole('toolbar', { name: 'Run' });
   await bar.waitFor();

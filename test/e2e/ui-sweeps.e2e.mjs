@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test } from './fixtures.mjs';
 import assert from 'node:assert/strict';
-import { bridgeCall, ready } from './page-helpers.mjs';
+import { openNewWorkspace, ready } from './page-helpers.mjs';
 
 const NAME = 'Sweeps e2e';
 
@@ -17,12 +17,7 @@ test.describe.configure({ mode: 'serial', timeout: 600_000 });
 test('sweeps: a sweep started from the tab finishes with intervals and curves; a marker opens its run', async ({ page, url, shot, pageErrors }) => {
   await page.goto(url);
   await ready(page);
-  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi-whatif' });
-  assert.equal(created.ok, true, JSON.stringify(created.error));
-  await page.reload();
-  await ready(page);
-  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+  await openNewWorkspace(page, NAME, 'seed-power9-ipi-whatif');
 
   await page.getByRole('tab', { name: 'Sweeps' }).click();
   const tab = page.getByTestId('sweeps-tab');

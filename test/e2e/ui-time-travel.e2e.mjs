@@ -7,7 +7,7 @@
 import { test } from './fixtures.mjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { bridgeCall, ready } from './page-helpers.mjs';
+import { openNewWorkspace, ready } from './page-helpers.mjs';
 
 const NAME = 'Time travel e2e';
 const TWB = decodeURIComponent(new URL('../../bin/twb.js', import.meta.url).pathname);
@@ -21,12 +21,7 @@ let before = null;
 test('time travel: Run until first soft lockup pauses there; Stop stores it stopped-at', async ({ page, url, shot, pageErrors }) => {
   await page.goto(url);
   await ready(page);
-  const created = await bridgeCall(page, 'workspaces.create', { name: NAME, builtin: 'seed-power9-ipi-whatif' });
-  assert.equal(created.ok, true, JSON.stringify(created.error));
-  await page.reload();
-  await ready(page);
-  await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: NAME, exact: true }).click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="current-workspace"]')?.textContent === n, NAME);
+  await openNewWorkspace(page, NAME, 'seed-power9-ipi-whatif');
   const bar = page.getByRole('toolbar', { name: 'Run' });
   await bar.getByLabel('mb before set').uncheck();
   await bar.getByLabel('mb after clear').uncheck();
