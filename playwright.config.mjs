@@ -17,6 +17,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
+    // No action waits without end: a click on a control that stays disabled (a Stop after the run already
+    // finished) fails in 60 s with its reason instead of eating the whole test's budget.
+    actionTimeout: 60_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -21,6 +21,13 @@ const waitState = (page, states, timeout = 60_000) =>
   // redrawing charts on a loaded machine may give few frames.
   page.waitForFunction((s) => s.includes(document.querySelector('[data-testid="run-progress"]')?.dataset.state), states, { timeout, polling: 250 });
 
+// Stop the run if it still runs. It may finish between the look and the click on a slow machine, and
+// Stop is then disabled: the click gives up after 5 s and the caller waits for the final state anyway.
+const stopIfRunning = async (page) => {
+  if (!['running', 'paused'].includes(await progressState(page))) return;
+  await page.getByRole('toolbar', { name: 'Run' }).getByRole('button', { name: 'Stop' }).click({ timeout: 5_000 }).catch(() => {});
+};
+
 // Runs of the simulated kernel take minutes on a loaded machine.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test('run view: the seed workspace runs with the unfixed kernel; progress, console lines and charts show', async ({ page, url, shot, pageErrors }) => {
@@ -173,7 +180,7 @@ test('run view: the four charts follow the theme; switching tabs and theme while
 
   // Charts made, resized, re-made and marked while updates arrive (uPlot once failed in
   // drawAxesGrid): a fresh unfixed run of 2 h at 10 min/s streams for ~12 s, then stops.
-  if (['running', 'paused'].includes(await progressState(page))) await bar.getByRole('button', { name: 'Stop' }).click();
+  await stopIfRunning(page);
   await waitState(page, ['finished', 'cancelled']);
   await bar.getByLabel('Duration').fill('2h');
   await bar.getByLabel('Speed').selectOption({ label: '10 min/s' });
@@ -189,7 +196,7 @@ test('run view: the four charts follow the theme; switching tabs and theme while
   }
   assert.ok(Number(await charts.getAttribute('data-points')) > 1, 'the streamed run has chart points');
   if ((await themeNow()) !== 'light') await page.getByTestId('theme-toggle').click();
-  await bar.getByRole('button', { name: 'Stop' }).click().catch(() => {});
+  await stopIfRunning(page);
   await waitState(page, ['finished', 'cancelled']);
   await bar.getByLabel('Speed').selectOption({ label: 'max' });
   assert.deepEqual(pageErrors, []);
@@ -197,7 +204,7 @@ test('run view: the four charts follow the theme; switching tabs and theme while
 
 test('run view: stop, run the fixed kernel, list both runs and compare them', async ({ page, shot, pageErrors }) => {
   const bar = page.getByRole('toolbar', { name: 'Run' });
-  if (['running', 'paused'].includes(await progressState(page))) await bar.getByRole('button', { name: 'Stop' }).click();
+  await stopIfRunning(page);
   await waitState(page, ['finished', 'cancelled']);
   await bar.getByLabel('mb before set').check();
   await bar.getByLabel('mb after clear').check();
