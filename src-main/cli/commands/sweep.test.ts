@@ -59,6 +59,8 @@ describe('twb sweep / sweeps', () => {
     expect(err('--seeds', '1', '--until', 'coffee')).toMatch(/twb: --until: expected first-soft-lockup \(a sweep estimates the first soft lockup\), got 'coffee'/);
     // A run condition other than the soft lockup would end runs before it and count them as runs without one.
     expect(err('--seeds', '1', '--until', 'first-lost-ipi')).toMatch(/twb: --until: expected first-soft-lockup .*got 'first-lost-ipi'/);
+    // 256 threads × 512 MB is more than three quarters of any machine this runs on (24 GiB here).
+    expect(err('--seeds', '1', '--jobs', '256')).toMatch(/twb: --jobs: 256 threads would leave each run \d+ MB of heap .*; at most \d+/);
     expect(err('--seeds', '1', '--queue', 'http://x')).toMatch(/twb: --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
     expect(fs.existsSync(bad)).toBe(false);
     expect(twb('sweeps', 'show', '9', '--db', db).stderr).toMatch(/twb: no sweep with id 9/);

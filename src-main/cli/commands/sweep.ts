@@ -11,7 +11,7 @@ import { openCliStore } from '../store';
 import { checkRequest, createSweep, runSweep, type SweepExecutor, type SweepProgress } from '../../host/sweep/coordinator';
 import { parseVary, type VaryAxis } from '../../host/sweep/grid';
 import { LocalExecutor, SweepAborted } from '../../host/sweep/local-executor';
-import { defaultJobs, MAX_JOBS } from '../../host/sweep/pool';
+import { defaultJobs, MAX_JOBS, threadHeapMb } from '../../host/sweep/pool';
 import { QueueExecutor, queueConnection } from '../../host/sweep/queue';
 import { writeSweepReport } from '../../host/sweep/report-html';
 import { summarizeSweep, sweepReport } from '../../host/sweep/summarize';
@@ -76,6 +76,7 @@ export function registerSweep(program: Command): void {
         const conn = opts.queue !== undefined ? withCli(() => queueConnection(opts.queue!)) : null;
         if (opts.jobs !== undefined && conn) throw new CliError('--jobs: sets the local pool; with --queue, give `twb worker --concurrency N` instead');
         const jobs = opts.jobs !== undefined ? positiveInt(opts.jobs, '--jobs', MAX_JOBS) : undefined;
+        if (jobs !== undefined) withCli(() => threadHeapMb(jobs, '--jobs'));
         let sweep: SweepRecord;
         if (opts.resume !== undefined) {
           if (ref !== undefined) throw new CliError('--resume: give either a workspace or --resume SWEEP_ID, not both');

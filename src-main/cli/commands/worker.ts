@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../../src-common/parse/duration';
-import { defaultJobs, MAX_JOBS } from '../../host/sweep/pool';
+import { defaultJobs, MAX_JOBS, threadHeapMb } from '../../host/sweep/pool';
 import { queueConnection, startQueueWorker } from '../../host/sweep/queue';
 import { CliError } from '../errors';
 import { COMMANDS } from '../command-list';
@@ -22,6 +22,11 @@ export function registerWorker(program: Command): void {
       }
       const c = opts.concurrency ?? String(defaultJobs());
       if (!/^\d+$/.test(c) || Number(c) < 1 || Number(c) > MAX_JOBS) throw new CliError(`--concurrency: expected an integer from 1 to ${MAX_JOBS}, got '${c.slice(0, 40)}'`);
+      try {
+        threadHeapMb(Number(c), '--concurrency');
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       let lockMs: number;
       try {
         lockMs = parseDuration(opts.lockDuration) / 1e6;
