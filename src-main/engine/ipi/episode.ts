@@ -14,7 +14,7 @@ import { compile, Machine, Op, type CInstr, type MachineState, type Program } fr
 import { coBefore } from '../memory-model/storage';
 import type { Barriers } from './fabric';
 import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
-import { runTimed, type OpDelays, type TimedEvent } from './timed-run';
+import { runTimed, type OpDelays, type TimedEventSink } from './timed-run';
 
 export interface EpisodeSender {
   kind: SenderKind;
@@ -70,7 +70,7 @@ export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[]): Comp
 }
 
 /** Runs the episode; `onEvent` sees every machine event in order with its time (the recorder hook). */
-export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: (e: TimedEvent) => void): EpisodeResult {
+export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: TimedEventSink): EpisodeResult {
   const c = compiledEpisode(
     b,
     senders.map((s) => s.kind),

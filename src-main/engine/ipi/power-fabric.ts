@@ -33,8 +33,8 @@ import { LockupDetectors } from './detectors';
 import { opDelays } from './calibration';
 import { runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
 import { recordEpisode } from './episode-record';
-import type { TimedEvent } from './timed-run';
 import type { SenderKind } from './handshake';
+import type { MachineEvent } from '../memory-model';
 import { exploreIpi } from './explore-ipi';
 import type { Barriers } from './fabric';
 import type { Task } from '../power9/tasks';
@@ -322,7 +322,7 @@ export class PowerIpiFabric implements IpiFabric {
   private episode(t: number, senders: EpisodeSender[]): void {
     this.episodes++;
     // Every operation in performed order, kept only if the episode strands something (episode-record.ts).
-    const events: TimedEvent[] = [];
+    const events: MachineEvent[] = [];
     const r = runEpisode(this.ctx.barriers, senders, this.timing, this.rngEpisode, (e) => events.push(e));
     this.ctx.sim.trace.emit(this.ctx.sim.now, 'ipi.episode', { cpu: t, kinds: senders.map((s) => s.kind).join(','), stuck: r.stuck.join(',') });
     const cpus: (number | null)[] = senders.map(() => null);

@@ -46,10 +46,8 @@ export interface TimedOptions {
   until?: number;
 }
 
-export interface TimedEvent extends MachineEvent {
-  /** When it happened (ns). */
-  at: number;
-}
+/** The recorder hook: every machine event in order, with when it happened (ns). */
+export type TimedEventSink = (e: MachineEvent, at: number) => void;
 
 export interface TimedResult {
   state: MachineState;
@@ -58,11 +56,15 @@ export interface TimedResult {
   end: number;
 }
 
-/** Per thread, values by issue sequence number (program order across loop iterations). */
+/**
+ * Per thread, values by issue sequence number (program order across loop iterations). Entries
+ * are reset to NONE, never deleted: a `delete` turns the array into a slow dictionary.
+ */
 type PerSeq = number[][];
+const NONE = -1;
 
 /** Runs `prog` in time; `onEvent` sees every event with its time (the recorder hook). */
-export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rng: Rng, onEvent?: (e: TimedEvent) => void, machine = new Machine(prog)): TimedResult {
+export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rng: Rng, onEvent?: TimedEventSink, machine = new Machine(prog)): TimedResult {
   const m = machine;
   const n = prog.threads.length;
   const start = m.start();
@@ -70,10 +72,14 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
   let now = 0;
   const issued: PerSeq = Array.from({ length: n }, () => []);
   const loadDelay: PerSeq = Array.from({ length: n }, () => []);
+  // Branch direction per entry: 1 taken, 0 not, NONE not known yet.
   const takenOf: PerSeq = Array.from({ length: n }, () => []);
-  // When the entry's pending step (satisfy, commit, resolve) first became possible.
+  // When the entry's pending step (satisfy, commit, resolve) first became possible (NONE: not yet).
   const ready: PerSeq = Array.from({ length: n }, () => []);
   const lastIssue = new Array<number>(n).fill(-Infinity);
+  // Sequence numbers grow in fetch order and the window is in that order, so every entry with a
+  // seq below issuedUpTo[t] has been issued (squashed ones included: their seqs are never reused).
+  const issuedUpTo = new Array<number>(n).fill(0);
   // Storage: commit time and drawn delay per write; commit time per barrier; first-possible time per propagation.
   const writeAt: number[] = [];
   const writeDelay: number[] = [];
@@ -82,14 +88,19 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
 
   const noteIssued = (): void => {
     for (let t = 0; t < n; t++) {
-      const th = s.threads[t];
-      for (const e of th.window) {
-        if (issued[t][e.seq] !== undefined) continue;
+      const w = s.threads[t].window;
+      if (w.length === 0 || w[w.length - 1].seq < issuedUpTo[t]) continue;
+      for (let i = 0; i < w.length; i++) {
+        const e = w[i];
+        if (e.seq < issuedUpTo[t]) continue;
         const at = Math.max(now, opts.startAt[t], lastIssue[t] + opts.stepNs);
         issued[t][e.seq] = at;
+        ready[t][e.seq] = NONE;
+        takenOf[t][e.seq] = NONE;
         lastIssue[t] = at;
         if (prog.threads[t].code[e.pc].op === Op.Load) loadDelay[t][e.seq] = delays.load(rng);
       }
+      issuedUpTo[t] = w[w.length - 1].seq + 1;
     }
   };
   const see = (events: readonly MachineEvent[], before: MachineState): void => {
@@ -101,12 +112,12 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     for (let b = before.storage.barriers.length; b < st.barriers.length; b++) barrierAt[b] = now;
     for (const e of events) {
       // A restarted load or a squashed entry starts its pending step afresh.
-      if (e.kind === 'restart' || e.kind === 'squash' || e.kind === 'satisfy') delete ready[e.thread][e.seq];
-      if (e.kind === 'squash') delete takenOf[e.thread][e.seq];
-      onEvent?.({ ...e, at: now });
+      if (e.kind === 'restart' || e.kind === 'squash' || e.kind === 'satisfy') ready[e.thread][e.seq] = NONE;
+      if (e.kind === 'squash') takenOf[e.thread][e.seq] = NONE;
+      onEvent?.(e, now);
     }
   };
-  for (const e of start.events) onEvent?.({ ...e, at: 0 });
+  for (const e of start.events) onEvent?.(e, 0);
   noteIssued();
 
   /** When transition `tr` would happen, or Infinity if the driver never takes it. */
@@ -132,7 +143,7 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
       for (let j = 0; j < tr.index; j++) if (prog.threads[tr.thread].code[th.window[j].pc].op === Op.Load && !th.window[j].done) return Infinity;
     }
     let r = ready[tr.thread][e.seq];
-    if (r === undefined) ready[tr.thread][e.seq] = r = now;
+    if (r === NONE) ready[tr.thread][e.seq] = r = now;
     const from = Math.max(issued[tr.thread][e.seq], r);
     if (failing) {
       // A stwcx. that cannot succeed: another CPU's write to the line is on its way here. The
@@ -146,7 +157,7 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     if (ins.op === Op.Fence) return from + (ins.fence === Fence.Lwsync ? opts.lwsyncNs : 0);
     if (ins.op === Op.Branch) {
       let taken = takenOf[tr.thread][e.seq];
-      if (taken === undefined) takenOf[tr.thread][e.seq] = taken = m.branchTaken(s, tr) ? 1 : 0;
+      if (taken === NONE) takenOf[tr.thread][e.seq] = taken = m.branchTaken(s, tr) ? 1 : 0;
       return from + (opts.control?.(tr.thread, ins, e.pc, taken === 1) ?? opts.stepNs);
     }
     return from;
