@@ -63,11 +63,22 @@ export interface TimedResult {
 type PerSeq = number[][];
 const NONE = -1;
 
+/**
+ * The machine's start state, once per machine: states are immutable, so every run of one
+ * program (every episode of one compiled handshake) can begin from the same object.
+ */
+const starts = new WeakMap<Machine, ReturnType<Machine['start']>>();
+function startOf(m: Machine): ReturnType<Machine['start']> {
+  let st = starts.get(m);
+  if (!st) starts.set(m, (st = m.start()));
+  return st;
+}
+
 /** Runs `prog` in time; `onEvent` sees every event with its time (the recorder hook). */
 export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rng: Rng, onEvent?: TimedEventSink, machine = new Machine(prog)): TimedResult {
   const m = machine;
   const n = prog.threads.length;
-  const start = m.start();
+  const start = startOf(m);
   let s: MachineState = start.state;
   let now = 0;
   const issued: PerSeq = Array.from({ length: n }, () => []);
@@ -84,7 +95,8 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
   const writeAt: number[] = [];
   const writeDelay: number[] = [];
   const barrierAt: number[] = [];
-  const propReady = new Map<number, number>();
+  const writeReady: number[][] = []; // [write][to]
+  const barrierReady: number[][] = []; // [barrier][to]
 
   const noteIssued = (): void => {
     for (let t = 0; t < n; t++) {
@@ -108,8 +120,12 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
     for (let w = before.storage.writes.length; w < st.writes.length; w++) {
       writeAt[w] = now;
       writeDelay[w] = delays.store(rng);
+      writeReady[w] = new Array<number>(n).fill(NONE);
     }
-    for (let b = before.storage.barriers.length; b < st.barriers.length; b++) barrierAt[b] = now;
+    for (let b = before.storage.barriers.length; b < st.barriers.length; b++) {
+      barrierAt[b] = now;
+      barrierReady[b] = new Array<number>(n).fill(NONE);
+    }
     for (const e of events) {
       // A restarted load or a squashed entry starts its pending step afresh.
       if (e.kind === 'restart' || e.kind === 'squash' || e.kind === 'satisfy') ready[e.thread][e.seq] = NONE;
@@ -123,9 +139,9 @@ export function runTimed(prog: Program, delays: OpDelays, opts: TimedOptions, rn
   /** When transition `tr` would happen, or Infinity if the driver never takes it. */
   const timeOf = (tr: Transition, moves: readonly Transition[]): number => {
     if (tr.kind === 'propagate' || tr.kind === 'propagate-barrier') {
-      const key = tr.kind === 'propagate' ? tr.write * 64 + tr.to : -(tr.barrier * 64 + tr.to) - 1;
-      let r = propReady.get(key);
-      if (r === undefined) propReady.set(key, (r = now));
+      const row = tr.kind === 'propagate' ? writeReady[tr.write] : barrierReady[tr.barrier];
+      let r = row[tr.to];
+      if (r === NONE) row[tr.to] = r = now;
       if (tr.kind === 'propagate') return Math.max(r, writeAt[tr.write] + writeDelay[tr.write]);
       const b = s.storage.barriers[tr.barrier];
       return Math.max(r, barrierAt[tr.barrier] + (b.kind === 'sync' ? opts.syncNs : 0));

@@ -182,12 +182,14 @@ export class Machine {
   /** Everything that may happen next, in a fixed order (threads, then storage). */
   enabled(s: MachineState): Transition[] {
     const out: Transition[] = [];
-    s.threads.forEach((th, t) => {
+    for (let t = 0; t < s.threads.length; t++) {
+      const th = s.threads[t];
       const code = this.prog.threads[t].code;
       if (this.needsPrediction(th, t)) {
         out.push({ kind: 'fetch', thread: t, taken: false }, { kind: 'fetch', thread: t, taken: true });
       }
-      th.window.forEach((e, k) => {
+      for (let k = 0; k < th.window.length; k++) {
+        const e = th.window[k];
         const ins = code[e.pc];
         if (ins.op === Op.Load) {
           if (!e.done && this.canSatisfy(s, t, k)) out.push({ kind: 'satisfy', thread: t, index: k });
@@ -204,15 +206,21 @@ export class Machine {
         } else if (ins.op === Op.Branch && ins.mask !== 0 && !e.done) {
           if (this.cr0At(s, t, k).ok) out.push({ kind: 'commit', thread: t, index: k });
         }
-      });
-    });
+      }
+    }
     const st = s.storage;
-    st.writes.forEach((w, i) => {
+    // A write or barrier that has reached every thread has nowhere left to go.
+    const everywhere = (1 << this.nThreads) - 1;
+    for (let i = 0; i < st.writes.length; i++) {
+      const w = st.writes[i];
+      if (w.seen === everywhere) continue;
       for (let t = 0; t < this.nThreads; t++) if (canPropagateWrite(st, i, t)) out.push({ kind: 'propagate', write: i, to: t, thread: w.thread });
-    });
-    st.barriers.forEach((b, i) => {
+    }
+    for (let i = 0; i < st.barriers.length; i++) {
+      const b = st.barriers[i];
+      if (b.seen === everywhere) continue;
       for (let t = 0; t < this.nThreads; t++) if (canPropagateBarrier(st, i, t)) out.push({ kind: 'propagate-barrier', barrier: i, to: t, thread: b.thread });
-    });
+    }
     return out;
   }
 
@@ -457,6 +465,8 @@ export class Machine {
   private locAt(s: MachineState, t: number, k: number): number {
     const ins = this.prog.threads[t].code[s.threads[t].window[k].pc];
     const a = ins.addr!;
+    // A plain named location (the common case): no address arithmetic to check.
+    if (a.base < 0 && a.index < 0 && a.offset === 0 && a.loc >= 0 && a.loc < this.prog.locs.length) return a.loc;
     let base: number;
     if (a.base >= 0) {
       const b = this.regAt(s, t, k, a.base);
@@ -476,50 +486,44 @@ export class Machine {
     return d.loc;
   }
 
-  /** In-flight loads (window indices) whose values flow into register r as index k sees it. */
-  private loadSources(s: MachineState, t: number, k: number, r: number, out: Set<number>): void {
+  // Sets of window indices are bitmasks (bit j: index j), allocation-free: a window holds at most MAX_WINDOW < 32 entries.
+
+  /** In-flight loads (window indices, as a bitmask) whose values flow into register r as index k sees it. */
+  private loadSources(s: MachineState, t: number, k: number, r: number): number {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     for (let j = k - 1; j >= 0; j--) {
       const ins = code[th.window[j].pc];
       if (ins.rd !== r || (ins.op !== Op.Li && ins.op !== Op.Mr && ins.op !== Op.Arith && ins.op !== Op.Load)) continue;
-      if (ins.op === Op.Load) out.add(j);
-      else if (ins.op === Op.Mr) this.loadSources(s, t, j, ins.ra, out);
-      else if (ins.op === Op.Arith) {
-        this.loadSources(s, t, j, ins.ra, out);
-        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
-      }
-      return;
+      if (ins.op === Op.Load) return 1 << j;
+      if (ins.op === Op.Mr) return this.loadSources(s, t, j, ins.ra);
+      if (ins.op === Op.Arith) return this.loadSources(s, t, j, ins.ra) | (ins.rb >= 0 ? this.loadSources(s, t, j, ins.rb) : 0);
+      return 0;
     }
+    return 0;
   }
 
-  private cr0Sources(s: MachineState, t: number, k: number, out: Set<number>): void {
+  /** In-flight loads (bitmask) that cr0 depends on as index k sees it. */
+  private cr0Sources(s: MachineState, t: number, k: number): number {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     for (let j = k - 1; j >= 0; j--) {
       const ins = code[th.window[j].pc];
-      if (ins.op === Op.Cmp) {
-        this.loadSources(s, t, j, ins.ra, out);
-        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
-        return;
-      }
-      if (ins.op === Op.Arith && ins.setsCr0) {
-        this.loadSources(s, t, j, ins.ra, out);
-        if (ins.rb >= 0) this.loadSources(s, t, j, ins.rb, out);
-        return;
-      }
-      if (ins.op === Op.Store && ins.atomic) return;
+      if (ins.op === Op.Cmp || (ins.op === Op.Arith && ins.setsCr0)) return this.loadSources(s, t, j, ins.ra) | (ins.rb >= 0 ? this.loadSources(s, t, j, ins.rb) : 0);
+      if (ins.op === Op.Store && ins.atomic) return 0;
     }
+    return 0;
   }
 
-  private addressSources(s: MachineState, t: number, k: number, out: Set<number>): void {
+  /** In-flight loads (bitmask) the address of the access at index k depends on. */
+  private addressSources(s: MachineState, t: number, k: number): number {
     const a = this.prog.threads[t].code[s.threads[t].window[k].pc].addr!;
-    if (a.base >= 0) this.loadSources(s, t, k, a.base, out);
-    if (a.index >= 0) this.loadSources(s, t, k, a.index, out);
+    return (a.base >= 0 ? this.loadSources(s, t, k, a.base) : 0) | (a.index >= 0 ? this.loadSources(s, t, k, a.index) : 0);
   }
 
-  private allCommitted(s: MachineState, t: number, set: Set<number>): boolean {
-    for (const j of set) if (!s.threads[t].window[j].committed) return false;
+  private allCommitted(s: MachineState, t: number, mask: number): boolean {
+    const w = s.threads[t].window;
+    for (let m = mask; m !== 0; m &= m - 1) if (!w[31 - Math.clz32(m & -m)].committed) return false;
     return true;
   }
 
@@ -529,9 +533,7 @@ export class Machine {
     const ins = this.prog.threads[t].code[e.pc];
     if (ins.mask === 0) return true;
     if (!e.done) return false;
-    const src = new Set<number>();
-    this.cr0Sources(s, t, j, src);
-    return this.allCommitted(s, t, src);
+    return this.allCommitted(s, t, this.cr0Sources(s, t, j));
   }
 
   private canSatisfy(s: MachineState, t: number, k: number): boolean {
@@ -629,19 +631,14 @@ export class Machine {
           const l = e.committed || (c.op === Op.Load && e.done) ? e.loc : this.locAt(s, t, j);
           if (l < 0) return false;
           if (l === loc && !e.committed) return false;
-          const src = new Set<number>();
-          this.addressSources(s, t, j, src);
-          if (!this.allCommitted(s, t, src)) return false;
+          if (!this.allCommitted(s, t, this.addressSources(s, t, j))) return false;
           break;
         }
         default:
           break;
       }
     }
-    const src = new Set<number>();
-    this.addressSources(s, t, k, src);
-    if (ins.op === Op.Store && ins.ra >= 0) this.loadSources(s, t, k, ins.ra, src);
-    return this.allCommitted(s, t, src);
+    return this.allCommitted(s, t, this.addressSources(s, t, k) | (ins.op === Op.Store && ins.ra >= 0 ? this.loadSources(s, t, k, ins.ra) : 0));
   }
 
   private canCommitFence(s: MachineState, t: number, k: number): boolean {
@@ -779,9 +776,7 @@ export class Machine {
       for (let j = bad + 1; j < window.length; j++) {
         const x = window[j];
         if (this.prog.threads[t].code[x.pc].op === Op.Branch && x.done) {
-          const src = new Set<number>();
-          this.cr0Sources(state, t, j, src);
-          if (src.has(bad)) window[j] = entry(x, { done: false });
+          if ((this.cr0Sources(state, t, j) >>> bad) & 1) window[j] = entry(x, { done: false });
         }
       }
       state = this.withThread(state, t, threadWith(th, { window }));
