@@ -10,7 +10,7 @@ import { vcpuPlans } from '../kvm/guest';
 import { qemuThreadPlans, remoteFaultShares } from '../kvm/qemu-threads';
 import { parseStressCommand, type StressOptions } from '../stress/parse';
 import type { NumberParamKey } from '../params';
-import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestSpeed, ksmScanRate, qemuWorkerDuty, vmWorker, type ExitReason, type GuestLoad } from './rates';
+import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestPathRates, guestSpeed, hostIpiRates, hostShareWithDoorbells, ksmScanRate, qemuWorkerDuty, vcpuHostNsPerSec, vmWorker, type ExitReason, type GuestLoad, type PathRate } from './rates';
 
 /**
  * The workload model of a run (docs/architecture.md §3.1–3.3), event-efficient: instead of
@@ -391,52 +391,33 @@ export class Machine implements Component {
       const gp = this.paths.get(g.name)!;
       const liveV = vIdx.filter((i) => this.share(i) > 0);
       const liveW = wIdx.filter((i) => this.share(i) > 0);
-      const path = (i: number, p: CallPath, ratePerSec: number, why: string, broadcast = false) => {
-        if (ratePerSec <= 0) return;
-        const cpu = this.cpuOf[i];
-        out.paths.push({ task: this.tasks[i].e, cpu, path: p, ratePerSec, why, ...(broadcast ? { targets: (this.cpumask.get(g.name) ?? []).filter((c) => c !== cpu) } : {}) });
-      };
-      for (const v of liveV) {
-        path(v, gp.vcpuFault, hostFaults / liveV.length, `vCPU host fault (${g.name})`);
-        path(v, gp.vcpuSplit, mm.vcpuSplits / liveV.length, `vCPU THP split (${g.name})`, true);
-      }
-      for (const w of liveW) {
-        path(w, gp.workerFault, (io / liveW.length) * this.num('qemu.worker_fault_per_io'), `QEMU worker fault (${g.name})`);
-        path(w, gp.workerMunmap, mm.workerSplits / liveW.length, `QEMU worker munmap (${g.name})`, true);
-      }
       const ksmd = this.indexOf('ksmd');
-      if (ksmd >= 0 && mm.scan > 0 && this.share(ksmd) > 0) {
-        path(ksmd, gp.ksmdScan, mm.scan, `ksmd scan (${g.name})`);
-        path(ksmd, gp.ksmdMerge, mm.merges, `ksmd merge (${g.name})`);
-        path(ksmd, gp.ksmdSplit, mm.ksmSplits, `ksmd THP split (${g.name})`, true);
-      }
       const khugepaged = this.indexOf('khugepaged');
-      if (khugepaged >= 0 && collapses > 0 && this.share(khugepaged) > 0) {
-        path(khugepaged, gp.khugepagedScan, collapses, `khugepaged scan (${g.name})`);
-        path(khugepaged, gp.khugepagedCollapse, collapses, `khugepaged collapse (${g.name})`, true);
-      }
+      const rates = guestPathRates(
+        { name: g.name, vcpus: liveV.length, workers: liveW.length, ksmdRuns: ksmd >= 0 && this.share(ksmd) > 0, khugepagedRuns: khugepaged >= 0 && this.share(khugepaged) > 0, hostFaults, io, mm, collapses },
+        params,
+      );
+      const run = (i: number, list: PathRate[]) => {
+        const cpu = this.cpuOf[i];
+        for (const r of list) out.paths.push({ task: this.tasks[i].e, cpu, path: gp[r.path], ratePerSec: r.perTask, why: r.why, ...(r.broadcast ? { targets: (this.cpumask.get(g.name) ?? []).filter((c) => c !== cpu) } : {}) });
+      };
+      for (const v of liveV) run(v, rates.vcpu);
+      for (const w of liveW) run(w, rates.worker);
+      if (ksmd >= 0) run(ksmd, rates.ksmd);
+      if (khugepaged >= 0) run(khugepaged, rates.khugepaged);
       this.guestStreams(out, g, io, mm.scan, kicks, liveV, liveW, wakes, wakeSources);
       // Host residency: each exit keeps the vCPU thread in the host for its handling time.
-      const perVcpu = (r: number) => r / Math.max(1, liveV.length);
-      // A fault whose page the guest's memory binding puts on the other node clears or copies it across the X-bus.
       const remote = this.remoteShare.get(g.name)!;
-      const remoteFactor = this.num('host.numa.remote_fault_factor');
-      const faultNs = perVcpu(exits.page_fault) * this.num('kvm.host_ns_per_fault');
-      const otherNs = perVcpu(exits.hcall) * this.num('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * this.num('kvm.host_ns_per_tick');
       for (const v of liveV) {
         const cpu = this.cpuOf[v];
-        const hostNsPerSec = faultNs * (1 + remote(this.tasks[v].e.vcpu!, this.nodeOf[cpu]) * (remoteFactor - 1)) + otherNs;
-        out.residency.push({ cpu, task: this.tasks[v].e, hostShare: hostNsPerSec / 1e9 });
+        out.residency.push({ cpu, task: this.tasks[v].e, hostShare: vcpuHostNsPerSec(exits, liveV.length, remote(this.tasks[v].e.vcpu!, this.nodeOf[cpu]), params) / 1e9 });
       }
     }
     this.hostStressStreams(out, wakes, wakeSources);
     this.wakeOnVcpuStreams(out, wakeSources);
-    // ...and each host IPI that reaches its CPU (a doorbell with host_ipi set: exit, handlers, entry).
-    const doorbellExit = this.num('ipi.guest_exit_ns') + this.num('ipi.csd_func_ns') + this.num('ipi.guest_entry_ns');
-    const hostIpis = new Array<number>(this.topo.cpuCount).fill(0);
-    for (const st of out.streams) if (st.kind !== 'vcpu_kick') hostIpis[st.to] += st.ratePerSec;
-    for (const ps of out.paths) for (const t of ps.targets ?? []) hostIpis[t] += ps.ratePerSec;
-    for (const r of out.residency) r.hostShare = Math.min(1, r.hostShare + (hostIpis[r.cpu] * doorbellExit) / 1e9);
+    // ...and each host IPI that reaches its CPU.
+    const hostIpis = hostIpiRates(this.topo.cpuCount, out.streams, out.paths);
+    for (const r of out.residency) r.hostShare = hostShareWithDoorbells(r.hostShare, hostIpis[r.cpu], params);
     this.historyRates(wakes);
     this.fabric.setTraffic(out);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Guest } from '../../../src-common/workspace';
 import { resolveParams } from '../params';
 import { parseStressCommand } from '../stress/parse';
-import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestSpeed, ksmMerges, ksmScanRate, qemuWorkerDuty, thpPages, vmWorker } from './rates';
+import { collapseShare, guestExits, guestIoRate, guestLoad, guestMm, guestPathRates, guestSpeed, hostIpiRates, hostShareWithDoorbells, ksmMerges, ksmScanRate, qemuWorkerDuty, thpPages, vcpuHostNsPerSec, vmWorker, type GuestMm } from './rates';
 
 const p = resolveParams();
 const stress = (cmd: string) => parseStressCommand(`stress ${cmd}`);
@@ -101,5 +101,51 @@ describe('the rate model (pure functions)', () => {
     expect(shadow.exits.pt_write).toBeCloseTo(40000 * 0.9, 6);
     // A collapse refaults its range once.
     expect(guestExits(g, { load, u: 0, speed: 1, io: 0, mm, collapses: 0.5, vcpuShares: [1] }, p).hostFaults).toBe(0.5);
+  });
+
+  it('guestPathRates: per task, the paths each kind of task runs; splits, munmaps and collapses broadcast; idle paths are left out', () => {
+    const mm: GuestMm = { scan: 1000, merges: 200, hostFaults: 0, ksmSplits: 3, vcpuSplits: 8, workerSplits: 4, splits: 15 };
+    const r = guestPathRates({ name: 'A', vcpus: 4, workers: 2, ksmdRuns: true, khugepagedRuns: true, hostFaults: 400, io: 3200, mm, collapses: 5 }, p);
+    expect(r.vcpu).toEqual([
+      { path: 'vcpuFault', perTask: 100, why: 'vCPU host fault (A)', broadcast: false },
+      { path: 'vcpuSplit', perTask: 2, why: 'vCPU THP split (A)', broadcast: true },
+    ]);
+    // 3,200 block requests over 2 workers, qemu.worker_fault_per_io = 0.5 fault each.
+    expect(r.worker).toEqual([
+      { path: 'workerFault', perTask: 800, why: 'QEMU worker fault (A)', broadcast: false },
+      { path: 'workerMunmap', perTask: 2, why: 'QEMU worker munmap (A)', broadcast: true },
+    ]);
+    expect(r.ksmd.map((x) => [x.path, x.perTask, x.broadcast])).toEqual([
+      ['ksmdScan', 1000, false],
+      ['ksmdMerge', 200, false],
+      ['ksmdSplit', 3, true],
+    ]);
+    expect(r.khugepaged.map((x) => [x.path, x.perTask, x.broadcast])).toEqual([
+      ['khugepagedScan', 5, false],
+      ['khugepagedCollapse', 5, true],
+    ]);
+    // ksmd and khugepaged asleep (or stuck), no live vCPU, no THP splits: nothing runs those paths.
+    const quiet = guestPathRates({ name: 'B', vcpus: 0, workers: 1, ksmdRuns: false, khugepagedRuns: false, hostFaults: 400, io: 0, mm: { ...mm, workerSplits: 0 }, collapses: 5 }, p);
+    expect(quiet).toEqual({ vcpu: [], worker: [], ksmd: [], khugepaged: [] });
+  });
+
+  it('vcpuHostNsPerSec: each exit keeps the vCPU thread in the host for its handling time, remote faults cost remote_fault_factor', () => {
+    const exits = { page_fault: 400, hcall: 1000, doorbell: 0, timer: 1000, pt_write: 0 };
+    // Per vCPU of 4: 100 faults × 20 µs + 250 hcalls × 2 µs + 250 ticks × 3 µs = 2 ms + 0.5 ms + 0.75 ms.
+    expect(vcpuHostNsPerSec(exits, 4, 0, p)).toBe(3_250_000);
+    // All its faults on the other node: twice the fault time (host.numa.remote_fault_factor = 2).
+    expect(vcpuHostNsPerSec(exits, 4, 1, p)).toBe(5_250_000);
+    expect(vcpuHostNsPerSec(exits, 0, 0, p)).toBe(vcpuHostNsPerSec(exits, 1, 0, p));
+  });
+
+  it('hostIpiRates and hostShareWithDoorbells: each host IPI to a vCPU\'s CPU is a doorbell exit (guest exit, handlers, entry)', () => {
+    const ipis = hostIpiRates(4, [{ kind: 'reschedule', to: 1, ratePerSec: 10 }, { kind: 'vcpu_kick', to: 1, ratePerSec: 99 }, { kind: 'reschedule_wake', to: 2, ratePerSec: 5 }], [
+      { ratePerSec: 3, targets: [1, 2] },
+      { ratePerSec: 7 },
+    ]);
+    expect(ipis).toEqual([0, 13, 8, 0]);
+    // 1,000 doorbells/s × (800 + 50 + 1000) ns = 1.85 ms per second.
+    expect(hostShareWithDoorbells(0.01, 1000, p)).toBeCloseTo(0.01185, 15);
+    expect(hostShareWithDoorbells(0.5, 1e9, p)).toBe(1);
   });
 });

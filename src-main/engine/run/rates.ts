@@ -191,3 +191,74 @@ export function guestExits(
     kicks: wakeups * sibling,
   };
 }
+
+/** The call paths of one guest mm (run/machine.ts `GuestPaths`), by name. */
+export type GuestPathName = 'ksmdScan' | 'ksmdMerge' | 'ksmdSplit' | 'vcpuFault' | 'vcpuSplit' | 'workerFault' | 'workerMunmap' | 'khugepagedScan' | 'khugepagedCollapse';
+
+/** One call path a kind of task runs: times per second per task, and whether it IPIs the mm's CPUs (smp_call_function_many). */
+export interface PathRate {
+  path: GuestPathName;
+  perTask: number;
+  why: string;
+  broadcast: boolean;
+}
+
+/** Which tasks run a guest's paths, and how often (docs/architecture.md §3.3), by who runs them. */
+export interface GuestPathRates {
+  vcpu: PathRate[];
+  worker: PathRate[];
+  ksmd: PathRate[];
+  khugepaged: PathRate[];
+}
+
+/**
+ * The call paths a guest's tasks run on its host mm: each live vCPU its share of the host
+ * faults and THP splits, each live QEMU worker its faults (per block request) and bounce-buffer
+ * munmaps, ksmd (while it runs) its scan, merges and THP splits over this guest, khugepaged
+ * (while it runs) one scan per collapse and the collapses. Paths with no rate are left out.
+ */
+export function guestPathRates(
+  g: { name: string; vcpus: number; workers: number; ksmdRuns: boolean; khugepagedRuns: boolean; hostFaults: number; io: number; mm: GuestMm; collapses: number },
+  p: ModelParams,
+): GuestPathRates {
+  const r = (path: GuestPathName, perTask: number, why: string, broadcast = false): PathRate[] => (perTask > 0 ? [{ path, perTask, why: `${why} (${g.name})`, broadcast }] : []);
+  return {
+    vcpu: g.vcpus > 0 ? [...r('vcpuFault', g.hostFaults / g.vcpus, 'vCPU host fault'), ...r('vcpuSplit', g.mm.vcpuSplits / g.vcpus, 'vCPU THP split', true)] : [],
+    worker:
+      g.workers > 0
+        ? [...r('workerFault', (g.io / g.workers) * p.get('qemu.worker_fault_per_io'), 'QEMU worker fault'), ...r('workerMunmap', g.mm.workerSplits / g.workers, 'QEMU worker munmap', true)]
+        : [],
+    ksmd: g.ksmdRuns && g.mm.scan > 0 ? [...r('ksmdScan', g.mm.scan, 'ksmd scan'), ...r('ksmdMerge', g.mm.merges, 'ksmd merge'), ...r('ksmdSplit', g.mm.ksmSplits, 'ksmd THP split', true)] : [],
+    khugepaged: g.khugepagedRuns && g.collapses > 0 ? [...r('khugepagedScan', g.collapses, 'khugepaged scan'), ...r('khugepagedCollapse', g.collapses, 'khugepaged collapse', true)] : [],
+  };
+}
+
+/**
+ * Nanoseconds per second one vCPU thread spends in the host handling its guest's exits (spread
+ * over the guest's live vCPUs): page faults at `kvm.host_ns_per_fault` — times
+ * `host.numa.remote_fault_factor` for the share `remote` its memory binding puts on the other
+ * node — hcalls (H_CEDE included) and timer ticks at theirs.
+ */
+export function vcpuHostNsPerSec(exits: Record<ExitReason, number>, vcpus: number, remote: number, p: ModelParams): number {
+  const perVcpu = (r: number) => r / Math.max(1, vcpus);
+  const faultNs = perVcpu(exits.page_fault) * p.get('kvm.host_ns_per_fault');
+  const otherNs = perVcpu(exits.hcall) * p.get('kvm.host_ns_per_hcall') + perVcpu(exits.timer) * p.get('kvm.host_ns_per_tick');
+  return faultNs * (1 + remote * (p.get('host.numa.remote_fault_factor') - 1)) + otherNs;
+}
+
+/** Host IPIs per second reaching each CPU: every stream but vCPU kicks, and every broadcast's targets. */
+export function hostIpiRates(cpuCount: number, streams: readonly { kind: string; to: number; ratePerSec: number }[], paths: readonly { ratePerSec: number; targets?: readonly number[] }[]): number[] {
+  const out = new Array<number>(cpuCount).fill(0);
+  for (const st of streams) if (st.kind !== 'vcpu_kick') out[st.to] += st.ratePerSec;
+  for (const ps of paths) for (const t of ps.targets ?? []) out[t] += ps.ratePerSec;
+  return out;
+}
+
+/**
+ * A vCPU thread's share of time in the host with the host IPIs reaching its CPU added: each is a
+ * doorbell with host_ipi set — guest exit, the handlers, guest entry — at most all of the time.
+ */
+export function hostShareWithDoorbells(hostShare: number, hostIpisPerSec: number, p: ModelParams): number {
+  const doorbellExit = p.get('ipi.guest_exit_ns') + p.get('ipi.csd_func_ns') + p.get('ipi.guest_entry_ns');
+  return Math.min(1, hostShare + (hostIpisPerSec * doorbellExit) / 1e9);
+}
