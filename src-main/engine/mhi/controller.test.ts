@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EINVAL, EIO, MHI_CHAIN, MHI_EOT } from './errno';
+import { Simulation, type ParamValues } from '../core';
+import { resolveParams } from '../params';
+import { MhiController } from './controller';
+import { EINVAL, EIO, ENOTCONN, MHI_CHAIN, MHI_EOT } from './errno';
+import { mhiTiming } from './params';
 import { harness, pattern } from './test-harness';
 import type { Direction, MhiBuf } from './types';
 import type { MhiDevice } from './device';
@@ -158,4 +162,79 @@ describe('every state transition', () => {
       });
     }
   }
+});
+
+describe('work still in flight across a reset is dropped', () => {
+  /** A controller in M0 with a client that records its completions (no UCI), channels started. */
+  function started(overrides: ParamValues = {}) {
+    const sim = new Simulation({ seed: 1, params: resolveParams(overrides) });
+    const t = mhiTiming(sim.params);
+    const ctrl = new MhiController(sim, { name: 'mhi0', pcieGen: 3, pcieWidth: 1, ringSize: 8 }, t);
+    const done: { dir: Direction; len: number; status: number }[] = [];
+    ctrl.registerDriver({
+      probe: () => 0,
+      remove: (_dev, finish) => finish(),
+      ulXferCb: (_dev, r) => done.push({ dir: 'UL', len: r.bytesXferd, status: r.status }),
+      dlXferCb: (_dev, r) => done.push({ dir: 'DL', len: r.bytesXferd, status: r.status }),
+    });
+    ctrl.powerUp();
+    sim.runUntil(Infinity);
+    const dev = ctrl.device!;
+    const start = ctrl.prepareForTransfer(dev);
+    sim.runUntil(Infinity);
+    expect(start.result).toBe(0);
+    return { sim, t, ctrl, dev, done, settle: () => sim.runUntil(Infinity) };
+  }
+  const buf = (n: number): MhiBuf => ({ data: pattern(n), len: n });
+
+  it('a channel doorbell crossing the link when its channel is reset never reaches the device', () => {
+    const h = started();
+    expect(h.ctrl.queueBuf(h.dev, 'DL', buf(100), 100, MHI_EOT)).toBe(0);
+    h.ctrl.unprepareFromTransfer(h.dev);
+    h.settle();
+    expect(h.dev.dl.dbWp).toBe(0);
+    expect(h.dev.dl.doorbells).toBe(1);
+    expect(h.done).toEqual([{ dir: 'DL', len: 0, status: -ENOTCONN }]);
+  });
+
+  it('an event write crossing the link when the controller resets does not land (no MSI)', () => {
+    const h = started();
+    h.ctrl.postEvent(h.dev.dl, 0, 100);
+    const reset = h.ctrl.reset();
+    h.settle();
+    expect(reset.result).toBe(0);
+    expect(h.ctrl.irqs).toBe(0);
+    expect(h.ctrl.events.landed).toEqual([]);
+    expect(h.ctrl.eventsProcessed).toBe(0);
+  });
+
+  it('an event doorbell crossing the link when the controller resets does not reach the new event ring', () => {
+    const h = started();
+    expect(h.ctrl.queueBuf(h.dev, 'DL', buf(100), 100, MHI_EOT)).toBe(0);
+    h.ctrl.postEvent(h.dev.dl, 0, 100);
+    // The event lands, its MSI runs the handler, which finds no more and rings the event doorbell.
+    h.sim.runUntil(h.sim.now + h.t.postedLatencyNs + h.t.irqEntryNs + h.t.eventNs);
+    expect(h.ctrl.eventsProcessed).toBe(1);
+    expect(h.ctrl.events.deviceSeenRp).toBe(0);
+    h.ctrl.reset();
+    h.settle();
+    expect(h.ctrl.events.deviceSeenRp).toBe(0);
+  });
+
+  it('an event of a channel reset since it was written is stale: it completes no buffer queued after the reset', () => {
+    // Channel commands take no time here, so the channel is reset, started and refilled while
+    // the old event is still crossing the link (mhi_mark_stale_events in the kernel).
+    const h = started({ 'mhi.host.commandNs': 0 });
+    expect(h.ctrl.queueBuf(h.dev, 'DL', buf(100), 100, MHI_EOT)).toBe(0);
+    h.ctrl.postEvent(h.dev.dl, 0, 100);
+    h.ctrl.unprepareFromTransfer(h.dev);
+    const start = h.ctrl.prepareForTransfer(h.dev);
+    h.sim.runUntil(h.sim.now);
+    expect(start.result).toBe(0);
+    expect(h.ctrl.queueBuf(h.dev, 'DL', buf(200), 200, MHI_EOT)).toBe(0);
+    h.sim.runUntil(h.sim.now + h.t.postedLatencyNs + h.t.irqEntryNs + h.t.eventNs);
+    expect(h.ctrl.eventsProcessed).toBe(1);
+    expect(h.done).toEqual([{ dir: 'DL', len: 0, status: -ENOTCONN }]);
+    expect(h.dev.dl.ring.free).toBe(6);
+  });
 });

@@ -1,4 +1,4 @@
-import { Priority, type Component, type Simulation } from '../core';
+import { EventGroup, Priority, type Component, type Simulation } from '../core';
 import type { MhiChannel } from './channel';
 import { Completion } from './completion';
 import { MhiDevice } from './device';
@@ -49,6 +49,8 @@ export class MhiController implements Component {
   device: MhiDevice | null = null;
   engine: LoopbackEngine | null = null;
   private driver: MhiClientDriver | null = null;
+  /** Event writes and event doorbells crossing the link; a controller reset cancels them with the ring. */
+  private readonly eventRingWrites: EventGroup;
   private irqRunning = false;
   private eventsSinceDoorbell = 0;
   /** Guards against overlapping asynchronous transitions (reset, power-up). */
@@ -65,6 +67,7 @@ export class MhiController implements Component {
   ) {
     this.bytesPerNs = linkBytesPerNs(config.pcieGen, config.pcieWidth, t.maxPayloadBytes, t.tlpOverheadBytes);
     this.events = new EventRing(t.eventRingElements);
+    this.eventRingWrites = new EventGroup(sim);
   }
 
   get name(): string {
@@ -163,6 +166,7 @@ export class MhiController implements Component {
       this.setState('RESET');
       this.pmError = false;
       this.events.reset();
+      this.eventRingWrites.cancelAll();
       this.log('Device reset');
       done.resolve(0);
     });
@@ -247,6 +251,7 @@ export class MhiController implements Component {
     this.engine?.flush();
     for (const ch of [dev.ul, dev.dl]) {
       const cb = ch.dir === 'UL' ? 'ulXferCb' : 'dlXferCb';
+      this.events.markStale(ch);
       for (const tre of ch.reset()) dev.driver?.[cb](dev, { buf: tre.buf, bytesXferd: 0, status: -ENOTCONN });
     }
   }
@@ -307,9 +312,7 @@ export class MhiController implements Component {
     ch.doorbellOwed = false;
     ch.doorbells++;
     const wp = ch.ring.wp;
-    const epoch = ch.epoch;
-    this.sim.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
-      if (ch.epoch !== epoch) return;
+    ch.doorbellsInFlight.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
       ch.dbWp = wp;
       this.engine?.kick();
     }, 'mhi.chan-db');
@@ -319,13 +322,14 @@ export class MhiController implements Component {
 
   /** Device side: write a completion event (posted), then raise the MSI. */
   postEvent(chan: MhiChannel, slot: number, len: number): void {
-    const ev: MhiEvent = { chan, epoch: chan.epoch, gen: this.events.generation, slot, len };
+    const ev: MhiEvent = { chan, slot, len, stale: false };
     if (this.events.claim(ev)) this.writeEvent(ev);
   }
 
   private writeEvent(ev: MhiEvent): void {
-    this.sim.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
-      if (ev.gen !== this.events.generation) return;
+    this.events.writing.add(ev);
+    this.eventRingWrites.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
+      this.events.writing.delete(ev);
       this.events.landed.push(ev);
       this.msi();
     }, 'mhi.event');
@@ -359,10 +363,9 @@ export class MhiController implements Component {
   private ringEventDoorbell(): void {
     this.eventsSinceDoorbell = 0;
     const rp = this.events.hostRp;
-    const gen = this.events.generation;
-    this.sim.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
+    this.eventRingWrites.after(this.t.postedLatencyNs, Priority.HARDWARE, () => {
       const ring = this.events;
-      if (gen !== ring.generation || rp <= ring.deviceSeenRp) return;
+      if (rp <= ring.deviceSeenRp) return;
       ring.deviceSeenRp = rp;
       while (ring.backlog.length > 0 && !ring.deviceSeesFull) {
         ring.claimed++;
@@ -378,7 +381,7 @@ export class MhiController implements Component {
     this.eventsSinceDoorbell++;
     this.eventsProcessed++;
     const ch = ev.chan;
-    if (ev.epoch !== ch.epoch || ch.ring.empty) return;
+    if (ev.stale || ch.ring.empty) return;
     this.sim.trace.emit(this.sim.now, 'mhi.event', { ctrl: this.name, ch: ch.id, slot: ev.slot, len: ev.len });
     const owner = ch.owner;
     if (!owner) return;

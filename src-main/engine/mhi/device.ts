@@ -20,8 +20,8 @@ export class MhiDevice {
     ulChannel: number,
     ringSize: number,
   ) {
-    this.ul = new MhiChannel(ulChannel, 'UL', ringSize);
-    this.dl = new MhiChannel(ulChannel + 1, 'DL', ringSize);
+    this.ul = new MhiChannel(controller.sim, ulChannel, 'UL', ringSize);
+    this.dl = new MhiChannel(controller.sim, ulChannel + 1, 'DL', ringSize);
     this.ul.owner = this.dl.owner = this;
   }
 

@@ -3,12 +3,13 @@ import type { MhiChannel } from './channel';
 /** A transfer completion event: the channel, the TRE slot it completes and the bytes moved. */
 export interface MhiEvent {
   chan: MhiChannel;
-  /** Channel epoch at the time of the event; events from before a channel reset are dropped. */
-  epoch: number;
-  /** Event-ring generation; events written before a controller reset are dropped. */
-  gen: number;
   slot: number;
   len: number;
+  /**
+   * Its channel was reset before the host handled it (mhi_mark_stale_events): the host still
+   * consumes the element but completes nothing with it.
+   */
+  stale: boolean;
 }
 
 /**
@@ -28,9 +29,9 @@ export class EventRing {
   readonly landed: MhiEvent[] = [];
   /** Completions the device could not write yet because the ring was full. */
   readonly backlog: MhiEvent[] = [];
+  /** Events crossing the link (written, not yet in host memory). */
+  readonly writing = new Set<MhiEvent>();
   fullStalls = 0;
-  /** Bumped by every reset, so writes still in flight from before it are recognised. */
-  generation = 0;
 
   constructor(readonly size: number) {}
 
@@ -49,10 +50,16 @@ export class EventRing {
     return true;
   }
 
+  /** Marks every event of `chan` not yet handled by the host stale: the channel was reset. */
+  markStale(chan: MhiChannel): void {
+    for (const events of [this.backlog, this.writing, this.landed]) for (const ev of events) if (ev.chan === chan) ev.stale = true;
+  }
+
+  /** The writes still crossing the link are cancelled by the controller (their events are forgotten here). */
   reset(): void {
-    this.generation++;
     this.claimed = this.hostRp = this.deviceSeenRp = 0;
     this.landed.length = 0;
     this.backlog.length = 0;
+    this.writing.clear();
   }
 }
