@@ -1,8 +1,8 @@
 /**
  * Start-up of the `twb` CLI (built JavaScript, bin/twb.js → out/main/cli.js): `twb --version`
  * (target ≤ 150 ms) and `twb --help` (≤ 250 ms), wall time of the whole process, median of 11
- * after a warm-up run; and bare `node -e 0` on the same machine, for a ratio that noise and
- * load affect less than the absolute figures.
+ * after a warm-up run; and bare `node -e 0` in the same rounds, for ratios (`cli.*_vs_node`)
+ * that noise and load affect less than the absolute figures.
  *
  *   node --import tsx bench/cli.ts          (or through bench/run.ts: --only cli)
  */
@@ -12,24 +12,35 @@ import { fileURLToPath } from 'node:url';
 
 const TWB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/twb.js');
 
-/** Median wall time in ms of `reps` runs of `node ARGS`, after one warm-up (disk cache, the build check). */
-function medianMs(args: string[], reps = 11): number {
-  const run = () => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
-    return performance.now() - t0;
-  };
-  run();
-  const t = Array.from({ length: reps }, run).sort((a, b) => a - b);
-  return Math.round(t[reps >> 1]);
+/** Wall time in ms of one `node ARGS`. */
+function wallMs(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+/**
+ * Median wall time of each case over `reps` rounds, after one warm-up round (disk cache, the
+ * build check). The cases take turns within a round, so a change of load while it runs moves
+ * them all alike and the ratios to `node -e 0` stay meaningful.
+ */
+function medians(cases: Record<string, string[]>, reps = 11): Record<string, number> {
+  for (const args of Object.values(cases)) wallMs(args);
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let i = 0; i < reps; i++) for (const [k, args] of Object.entries(cases)) times[k].push(wallMs(args));
+  return Object.fromEntries(Object.entries(times).map(([k, t]) => [k, t.sort((a, b) => a - b)[reps >> 1]]));
 }
 
 export function benchCli(): Record<string, number> {
+  const m = medians({ node: ['-e', '0'], version: [TWB, '--version'], help: [TWB, '--help'] });
+  const ratio = (x: number) => Math.round((x / m.node) * 100) / 100;
   return {
-    'cli.node_startup_ms': medianMs(['-e', '0']),
-    'cli.version_ms': medianMs([TWB, '--version']),
-    'cli.help_ms': medianMs([TWB, '--help']),
+    'cli.node_startup_ms': Math.round(m.node),
+    'cli.version_ms': Math.round(m.version),
+    'cli.help_ms': Math.round(m.help),
+    'cli.version_vs_node': ratio(m.version),
+    'cli.help_vs_node': ratio(m.help),
   };
 }
 

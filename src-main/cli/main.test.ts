@@ -10,12 +10,17 @@ const PKG = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta
 const twb = (...args: string[]) => spawnSync(process.execPath, [TWB, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('twb', () => {
-  it('--version and -V print the package version', () => {
+  it('--version and -V print the package version, as the CLI itself does (bin/twb.js answers them alone)', async () => {
     for (const flag of ['--version', '-V']) {
       const r = twb(flag);
       expect(r.status).toBe(0);
-      expect(r.stdout.trim()).toBe(PKG.version);
+      expect(r.stdout).toBe(`${PKG.version}\n`);
     }
+    expect((await createProgram('list')).version()).toBe(PKG.version);
+    // With anything beside it the flag goes to the CLI (commander), which answers the same.
+    const viaCli = twb('--version', '--help');
+    expect(viaCli.status).toBe(0);
+    expect(viaCli.stdout).toBe(`${PKG.version}\n`);
   });
 
   it('--help lists every command; an unknown command is a usage error (exit 2)', () => {
