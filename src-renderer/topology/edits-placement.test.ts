@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedWorkspace } from './dev/cases';
-import type { EditResult } from './edits';
+import { ok, refused } from './test-edits';
 import { evenCells, setCellCount, setPlacement, withIothreadPin } from './edits-placement';
-import type { Workspace } from '../../src-common/workspace';
-
-const ok = (r: EditResult): Workspace => {
-  if (!r.ok) throw new Error(`refused: ${r.message}`);
-  return r.doc;
-};
-const refused = (r: EditResult) => {
-  if (r.ok) throw new Error('expected a refusal');
-  return r;
-};
 
 describe('guest placement edits (libvirt cputune, numatune, cpu/numa, memoryBacking)', () => {
   const ws = seedWorkspace();
