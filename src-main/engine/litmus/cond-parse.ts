@@ -8,6 +8,7 @@
  * PROP: atoms `N:reg=V`, `PN:reg=V`, `loc=V`, `[loc]=V` (also `==` and `!=`), V an integer or a
  * location name (its address); `/\`, `\/`, `~`, `=>`, `true`, `false`, parentheses.
  */
+import { Scanner } from './scanner';
 import { type Cond, type CondValue, LitmusSyntaxError, type Quantifier, type StateVar } from './test';
 
 interface Tok {
@@ -21,49 +22,34 @@ const PUNCT = ['/\\', '\\/', '=>', '==', '!=', '(', ')', '[', ']', ';', ':', '='
 /** Tokens of `src`, where `src` starts at (line, col) of the file; comments are skipped. */
 export function condTokens(src: string, line: number, col: number): Tok[] {
   const toks: Tok[] = [];
-  let i = 0;
-  const adv = (): void => {
-    if (src[i] === '\n') {
-      line++;
-      col = 1;
-    } else col++;
-    i++;
-  };
-  while (i < src.length) {
-    const c = src[i];
+  const s = new Scanner(src, line, col);
+  while (!s.done) {
+    const c = s.char;
     if (/\s/.test(c)) {
-      adv();
+      s.advance();
       continue;
     }
-    if (src.startsWith('(*', i)) {
-      const [l0, c0] = [line, col];
-      while (i < src.length && !src.startsWith('*)', i)) adv();
-      if (i >= src.length) throw new LitmusSyntaxError(l0, c0, "unterminated comment (missing '*)')");
-      adv();
-      adv();
+    if (s.at('(*')) {
+      s.skipBlock('(*', '*)', "unterminated comment (missing '*)')");
       continue;
     }
-    if (src.startsWith('<<', i)) {
+    if (s.at('<<')) {
       // herd's old display directives (<< … >>): not part of the condition.
-      const [l0, c0] = [line, col];
-      while (i < src.length && !src.startsWith('>>', i)) adv();
-      if (i >= src.length) throw new LitmusSyntaxError(l0, c0, "unterminated '<<' block (missing '>>')");
-      adv();
-      adv();
+      s.skipBlock('<<', '>>', "unterminated '<<' block (missing '>>')");
       continue;
     }
-    const m = /^(?:-?(?:0x[0-9a-fA-F]+|[0-9]+)|[A-Za-z_%][A-Za-z0-9_.]*)/.exec(src.slice(i, i + 80));
+    const m = /^(?:-?(?:0x[0-9a-fA-F]+|[0-9]+)|[A-Za-z_%][A-Za-z0-9_.]*)/.exec(src.slice(s.i, s.i + 80));
     if (m) {
-      toks.push({ text: m[0], line, col });
-      for (let k = 0; k < m[0].length; k++) adv();
+      toks.push({ text: m[0], line: s.line, col: s.col });
+      s.advance(m[0].length);
       continue;
     }
-    const p = PUNCT.find((q) => src.startsWith(q, i));
-    if (!p) throw new LitmusSyntaxError(line, col, `unexpected character '${c}'`);
-    toks.push({ text: p, line, col });
-    for (let k = 0; k < p.length; k++) adv();
+    const p = PUNCT.find((q) => s.at(q));
+    if (!p) throw new LitmusSyntaxError(s.line, s.col, `unexpected character '${c}'`);
+    toks.push({ text: p, line: s.line, col: s.col });
+    s.advance(p.length);
   }
-  toks.push({ text: '', line, col });
+  toks.push({ text: '', line: s.line, col: s.col });
   return toks;
 }
 

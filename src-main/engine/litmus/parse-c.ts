@@ -20,6 +20,7 @@
  */
 import type { Address, BranchCond, Instr, ThreadSource } from '../memory-model/program';
 import { condTokens, parseCondPart } from './cond-parse';
+import { Scanner } from './scanner';
 import { condVars, LitmusSyntaxError, type LitmusTest } from './test';
 
 interface Token {
@@ -34,65 +35,47 @@ const PUNCT = ['/\\', '\\/', '==', '!=', '<=', '>=', '(', ')', '{', '}', ',', ';
 
 function tokenize(src: string): Token[] {
   const toks: Token[] = [];
-  let line = 1;
-  let col = 1;
-  let i = 0;
+  const s = new Scanner(src);
   let depth = 0;
-  const advance = (n: number): void => {
-    for (let k = 0; k < n; k++) {
-      if (src[i] === '\n') {
-        line++;
-        col = 1;
-      } else col++;
-      i++;
-    }
-  };
-  while (i < src.length) {
-    const c = src[i];
+  while (!s.done) {
+    const c = s.char;
     if (/\s/.test(c)) {
-      advance(1);
+      s.advance();
       continue;
     }
-    const two = src.slice(i, i + 2);
-    if (two === '//') {
-      while (i < src.length && src[i] !== '\n') advance(1);
+    if (s.at('//')) {
+      while (!s.done && s.char !== '\n') s.advance();
+      continue;
+    }
+    if (s.at('/*')) {
+      s.skipBlock('/*', '*/', "unterminated comment (missing '*/')");
       continue;
     }
     // '(*' opens an OCaml-style comment only outside thread bodies and argument lists, where
     // '(' cannot start a dereference like WRITE_ONCE(*x, 1).
     const prev = toks[toks.length - 1];
-    const ocaml = two === '(*' && depth === 0 && (prev === undefined || prev.kind !== 'id');
-    if (two === '/*' || ocaml) {
-      const close = two === '/*' ? '*/' : '*)';
-      const [l0, c0] = [line, col];
-      advance(2);
-      while (i < src.length && src.slice(i, i + 2) !== close) advance(1);
-      if (i >= src.length) throw new LitmusSyntaxError(l0, c0, `unterminated comment (missing '${close}')`);
-      advance(2);
+    if (s.at('(*') && depth === 0 && (prev === undefined || prev.kind !== 'id')) {
+      s.skipBlock('(*', '*)', "unterminated comment (missing '*)')");
       continue;
     }
     if (c === '"') {
-      const [l0, c0] = [line, col];
-      advance(1);
-      while (i < src.length && src[i] !== '"') advance(1);
-      if (i >= src.length) throw new LitmusSyntaxError(l0, c0, 'unterminated string');
-      advance(1);
+      s.skipBlock('"', '"', 'unterminated string');
       continue;
     }
-    const m = /^[A-Za-z_][A-Za-z0-9_]*|^(?:0x[0-9a-fA-F]+|[0-9]+)/.exec(src.slice(i, i + 64));
+    const m = /^[A-Za-z_][A-Za-z0-9_]*|^(?:0x[0-9a-fA-F]+|[0-9]+)/.exec(src.slice(s.i, s.i + 64));
     if (m) {
-      toks.push({ kind: /^[0-9]/.test(m[0]) ? 'num' : 'id', text: m[0], line, col, off: i });
-      advance(m[0].length);
+      toks.push({ kind: /^[0-9]/.test(m[0]) ? 'num' : 'id', text: m[0], line: s.line, col: s.col, off: s.i });
+      s.advance(m[0].length);
       continue;
     }
-    const p = PUNCT.find((q) => src.startsWith(q, i));
-    if (!p) throw new LitmusSyntaxError(line, col, `unexpected character '${c}'`);
-    toks.push({ kind: 'punct', text: p, line, col, off: i });
+    const p = PUNCT.find((q) => s.at(q));
+    if (!p) throw new LitmusSyntaxError(s.line, s.col, `unexpected character '${c}'`);
+    toks.push({ kind: 'punct', text: p, line: s.line, col: s.col, off: s.i });
     if (p === '{') depth++;
     if (p === '}') depth--;
-    advance(p.length);
+    s.advance(p.length);
   }
-  toks.push({ kind: 'eof', text: 'end of file', line, col, off: i });
+  toks.push({ kind: 'eof', text: 'end of file', line: s.line, col: s.col, off: s.i });
   return toks;
 }
 
