@@ -16,7 +16,8 @@
  *    hung_task_warnings times in all.
  * Lines are the kernel's bytes (printk.ts). The `(t=… jiffies g=… q=…)` line after an RCU stall
  * and the stack dumps are printed at the default console level, which the seed's `quiet` boot
- * hides; they are not modelled.
+ * hides, so they are not printed to the log; a soft lockup's and a hung task's `Call Trace:` is
+ * kept with its Lockup (`callTrace`, from `traceOf`) for the app, `twb runs show` and the report.
  */
 import { Priority, type EventHandle, type Rng, type Simulation } from '../core';
 import type { Lockup } from './fabric';
@@ -73,6 +74,8 @@ export class LockupDetectors {
   private rcu: { gpStart: number; cpu: number | null; check: EventHandle | null; softirq: number } | null = null;
   private hungScheduled = false;
   history: CpuHistory = { idleEntries: () => 0, rcuSoftirqs: () => 0 };
+  /** The stuck task's stack, innermost first (the fabric reads it from the HostKernel); asked only when a report is printed. */
+  traceOf: (task: Task) => string[] | null = () => null;
 
   constructor(
     private readonly sim: Simulation,
@@ -157,7 +160,7 @@ export class LockupDetectors {
     const { comm, pid } = s.task.ref;
     this.sim.printk(softLockupLine(cpu, stuck, comm, pid));
     this.tainted.add('SOFTLOCKUP');
-    this.lockups.push({ t: now / SEC, cpu, kind: 'soft_lockup', waitingOn: this.waitingOn(s.task), task: s.task.label });
+    this.lockups.push({ t: now / SEC, cpu, kind: 'soft_lockup', waitingOn: this.waitingOn(s.task), task: s.task.label, ...this.trace(s.task) });
     this.sim.trace.emit(now, 'lockup.soft', { cpu, stuck, task: s.task.label });
     s.warned = true;
   }
@@ -173,6 +176,11 @@ export class LockupDetectors {
     s.warned = false;
     if (s.check) this.sim.cancel(s.check);
     this.scheduleWatchdog(cpu, s);
+  }
+
+  private trace(task: Task): { callTrace?: string[] } {
+    const frames = this.traceOf(task);
+    return frames ? { callTrace: frames } : {};
   }
 
   private waitingOn(task: Task): string {
@@ -270,7 +278,7 @@ export class LockupDetectors {
       this.sim.printk(hungTaskLine(comm, pid, Math.floor((now - b.lastSwitchCheck) / SEC)));
       this.sim.printk(hungTaskTaintLine(this.tainted, this.release, this.version));
       this.sim.printk(hungTaskEchoLine());
-      this.lockups.push({ t: now / SEC, cpu: b.cpu, kind: 'hung_task', waitingOn: this.waitingOn(b.task), task: b.task.label });
+      this.lockups.push({ t: now / SEC, cpu: b.cpu, kind: 'hung_task', waitingOn: this.waitingOn(b.task), task: b.task.label, ...this.trace(b.task) });
       this.sim.trace.emit(now, 'lockup.hung', { task: b.task.label });
     }
     if ([...this.blocked.values()].some((b) => !b.reported)) this.scheduleHung();

@@ -101,6 +101,11 @@ export interface Lockup {
   kind: 'soft_lockup' | 'rcu_stall' | 'hung_task' | 'csd_wait';
   waitingOn: string;
   task?: string;
+  /**
+   * Soft lockup and hung task: the task's kernel stack as the report's `Call Trace:` prints it,
+   * innermost first (power9/call-trace.ts), from the call path the model has it stuck in.
+   */
+  callTrace?: string[];
 }
 
 export interface Barriers {

@@ -38,6 +38,7 @@ import type { MachineEvent } from '../memory-model';
 import { exploreIpi } from './explore-ipi';
 import type { Barriers } from './fabric';
 import type { Task } from '../power9/tasks';
+import { callTrace } from '../power9/call-trace';
 
 /** The kinds arriving at a CPU, in a fixed order for deterministic draws. */
 const KINDS = ['CALL_FUNCTION', 'CALL_FUNCTION_SINGLE', 'RESCHEDULE', 'RESCHEDULE_WAKE', 'KICK'] as const satisfies readonly SenderKind[];
@@ -152,6 +153,10 @@ export class PowerIpiFabric implements IpiFabric {
     this.rngDraw = ctx.sim.rng('ipi.draw');
     this.rngNames = ctx.sim.rng('ipi.episode.senders');
     this.detectors = new LockupDetectors(ctx.sim, ctx.cpus, ctx.sim.rng('ipi.detectors'));
+    this.detectors.traceOf = (task) => {
+      const run = ctx.kernel.runOf(task);
+      return run ? callTrace(task, run) : null;
+    };
     this.drawn = new EventGroup(ctx.sim);
     const n = ctx.cpus.count;
     this.arrivals = emptyArrivals(n);

@@ -17,16 +17,29 @@
 import type { CpuStates } from './cpus';
 import { describeWait, RwSemaphore, Spinlock, type Lock, type RwMode, type Task, type TaskState, type WaitOn } from './tasks';
 
+/**
+ * Where a step happens on the kernel stack: `fn` is the function that takes the lock or calls
+ * smp_call_function_many; `via` the functions between the path's `entry` and `fn`, outermost
+ * first (power9/call-trace.ts prints them as the kernel's `Call Trace:`). A frame in a module
+ * names it as %pS does (`kvmppc_vcpu_run_hv [kvm_hv]`).
+ */
+interface StepFrames {
+  fn: string;
+  via?: readonly string[];
+}
+
 export type PathStep =
-  /** Take `lock` (spin_lock / down_read / down_write) in kernel function `fn`. */
-  | { op: 'lock'; lock: Lock; mode: 'spin' | RwMode; fn: string }
+  /** Take `lock` (spin_lock / down_read / down_write, or `call`, e.g. down_write_killable) in kernel function `fn`. */
+  | ({ op: 'lock'; lock: Lock; mode: 'spin' | RwMode; call?: string } & StepFrames)
   /** smp_call_function_many(mask, func, info, wait=1) from `fn`: `targets` is the mask at that moment. */
-  | { op: 'broadcast'; targets: () => readonly number[]; fn: string };
+  | ({ op: 'broadcast'; targets: () => readonly number[] } & StepFrames);
 
 export interface CallPath {
   /** What the task is doing, e.g. `ksmd: try_to_merge_one_page → split_huge_page`. */
   name: string;
   steps: readonly PathStep[];
+  /** The task's frames above the path, outermost first (`system_call`, …, `kvm_vcpu_ioctl [kvm]`). */
+  entry?: readonly string[];
 }
 
 /** One execution of a path by a task, kept while the task is stuck in it. */

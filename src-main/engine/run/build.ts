@@ -6,6 +6,7 @@ import { type Barriers, type FabricFactory, type IpiFabric, type Lockup, type Lo
 import { createPowerFabric, PowerIpiFabric } from '../ipi/power-fabric';
 import { HostKernel } from '../power9/host-kernel';
 import { describeWait } from '../power9/tasks';
+import { callTrace } from '../power9/call-trace';
 import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
 import { mmuWarnings, placementWarnings } from '../kvm/guest';
@@ -56,7 +57,7 @@ export interface RunSummary {
   /** Lost IPIs by the kind of the IPI or kick they raced. */
   lostByPartner?: Record<(typeof PARTNER_KINDS)[number], number>;
   /** Tasks stuck at the end of the run: spinning, blocked (D state) or waking. */
-  stuckTasks?: { task: string; state: string; waitingOn: string; since: number }[];
+  stuckTasks?: { task: string; state: string; waitingOn: string; since: number; callTrace?: string[] }[];
   warnings: string[];
   params: ParamValues;
   trace: { digest: string; events: number };
@@ -178,7 +179,9 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
           .filter((t) => t.state.kind !== 'active')
           .map((t) => {
             const st = t.state;
-            return { task: t.label, state: st.kind, waitingOn: st.kind === 'spinning' || st.kind === 'blocked' ? describeWait(st.on) : st.kind === 'waking' ? `wake_list of cpu ${st.cpu}` : '', since: st.kind === 'active' ? 0 : st.since / 1e9 };
+            const run = kernel.runOf(t);
+            const trace = run ? callTrace(t, run) : null;
+            return { task: t.label, state: st.kind, waitingOn: st.kind === 'spinning' || st.kind === 'blocked' ? describeWait(st.on) : st.kind === 'waking' ? `wake_list of cpu ${st.cpu}` : '', since: st.kind === 'active' ? 0 : st.since / 1e9, ...(trace ? { callTrace: trace } : {}) };
           }),
         warnings,
         params: changed,

@@ -171,7 +171,10 @@ export class Machine implements Component {
   /**
    * The call paths in one guest's mm (Linux 5.3). mmap_sem is taken before any spinlock;
    * `page_table_lock` is the pmd lock of a THP (pmd_lock), kvm->mmu_lock KVM's. A broadcast is
-   * smp_call_function_many to the mm's cpumask with wait=1 (serialize_against_pte_lookup).
+   * smp_call_function_many to the mm's cpumask with wait=1 (serialize_against_pte_lookup). Each
+   * step names the function it happens in and the calls that lead there (power9/call-trace.ts
+   * prints them as a `Call Trace:`); static inline functions are left out, as the kernel's
+   * unwinder never sees them.
    */
   private guestPaths(g: string): GuestPaths {
     const k = this.kernel;
@@ -179,21 +182,51 @@ export class Machine implements Component {
     const ptl = k.spinlock(`mm(${g}).page_table_lock`);
     const mmu = k.spinlock(`kvm(${g}).mmu_lock`);
     const mask = () => this.cpumask.get(g) ?? [];
-    const bcast = { op: 'broadcast', targets: mask, fn: 'serialize_against_pte_lookup' } as const;
-    const read = (fn: string) => ({ op: 'lock', lock: mmapSem, mode: 'read', fn }) as const;
-    const write = (fn: string) => ({ op: 'lock', lock: mmapSem, mode: 'write', fn }) as const;
-    const pmd = (fn: string) => ({ op: 'lock', lock: ptl, mode: 'spin', fn }) as const;
-    const mmuLock = (fn: string) => ({ op: 'lock', lock: mmu, mode: 'spin', fn }) as const;
+    type Frames = { fn: string; via?: readonly string[] };
+    const read = (at: Frames, call?: string) => ({ op: 'lock', lock: mmapSem, mode: 'read', ...at, ...(call ? { call } : {}) }) as const;
+    const write = (at: Frames, call?: string) => ({ op: 'lock', lock: mmapSem, mode: 'write', ...at, ...(call ? { call } : {}) }) as const;
+    const pmd = (at: Frames) => ({ op: 'lock', lock: ptl, mode: 'spin', ...at }) as const;
+    const mmuLock = (at: Frames) => ({ op: 'lock', lock: mmu, mode: 'spin', ...at }) as const;
+    // __split_huge_pmd → __split_huge_pmd_locked → pmdp_invalidate (arch/powerpc/mm/book3s64/pgtable.c) → serialize_against_pte_lookup.
+    const splitBcast = (via: readonly string[]) => ({ op: 'broadcast', targets: mask, fn: 'serialize_against_pte_lookup', via: [...via, '__split_huge_pmd', '__split_huge_pmd_locked', 'pmdp_invalidate'] }) as const;
+    const ksmd = ['ret_from_kernel_thread', 'kthread', 'ksm_scan_thread', 'ksm_do_scan'];
+    const khugepaged = ['ret_from_kernel_thread', 'kthread', 'khugepaged', 'khugepaged_do_scan'];
+    // ksm: try_to_merge_one_page splits a THP before merging (split_huge_page → unmap_page → try_to_unmap with TTU_SPLIT_HUGE_PMD).
+    const ksmSplitVia = ['try_to_merge_with_ksm_page', 'try_to_merge_one_page', 'split_huge_page_to_list', 'unmap_page', 'try_to_unmap', 'rmap_walk', 'rmap_walk_anon', 'try_to_unmap_one', 'split_huge_pmd_address'];
+    // The vCPU thread's fault, as the seed's xmon stack of CPU 42 shows it, down to the radix fault handler.
+    const vcpu = ['system_call', 'sys_ioctl', 'ksys_ioctl', 'do_vfs_ioctl', 'kvm_vcpu_ioctl [kvm]', 'kvm_arch_vcpu_ioctl_run [kvm]', 'kvmppc_vcpu_run [kvm]', 'kvmppc_vcpu_run_hv [kvm_hv]', 'kvmppc_book3s_hv_page_fault [kvm_hv]', 'kvmppc_book3s_radix_page_fault [kvm_hv]', 'kvmppc_book3s_instantiate_page [kvm_hv]'];
+    // The slow path when __get_user_pages_fast fails: KVM's generic fault-in (virt/kvm/kvm_main.c) → GUP.
+    const gup = ['__gfn_to_pfn_memslot [kvm]', 'hva_to_pfn [kvm]', 'hva_to_pfn_slow [kvm]'];
+    const gupFault = [...gup, 'get_user_pages_unlocked', '__get_user_pages', 'faultin_page', 'handle_mm_fault', '__handle_mm_fault'];
+    // A QEMU worker touching guest memory: the data storage interrupt (arch/powerpc/mm/fault.c).
+    const userFault = ['handle_page_fault', 'do_page_fault'];
+    const munmapVia = ['__vm_munmap', '__do_munmap', 'unmap_region', 'unmap_vmas', 'unmap_single_vma', 'unmap_page_range'];
     return {
-      ksmdScan: { name: `ksmd: follow_page (${g})`, steps: [read('scan_get_next_rmap_item'), pmd('follow_page_mask')] },
-      ksmdMerge: { name: `ksmd: try_to_merge_one_page (${g})`, steps: [read('try_to_merge_with_ksm_page'), pmd('replace_page'), mmuLock('kvm_mmu_notifier_change_pte')] },
-      ksmdSplit: { name: `ksmd: split_huge_page (${g})`, steps: [read('try_to_merge_with_ksm_page'), pmd('__split_huge_pmd'), bcast] },
-      vcpuFault: { name: `kvmppc_book3s_radix_page_fault (${g})`, steps: [read('get_user_pages'), pmd('handle_mm_fault'), mmuLock('kvmppc_create_pte')] },
-      vcpuSplit: { name: `kvmppc_book3s_radix_page_fault: THP split (${g})`, steps: [read('get_user_pages'), pmd('__split_huge_pmd'), bcast] },
-      workerFault: { name: `QEMU worker page fault (${g})`, steps: [read('do_page_fault'), pmd('handle_mm_fault')] },
-      workerMunmap: { name: `QEMU worker munmap (${g})`, steps: [write('__do_munmap'), pmd('__split_huge_pmd'), bcast] },
-      khugepagedScan: { name: `khugepaged: khugepaged_scan_mm_slot (${g})`, steps: [read('khugepaged_scan_mm_slot')] },
-      khugepagedCollapse: { name: `khugepaged: collapse_huge_page (${g})`, steps: [write('collapse_huge_page'), pmd('pmdp_collapse_flush'), bcast] },
+      ksmdScan: { name: `ksmd: follow_page (${g})`, entry: ksmd, steps: [read({ fn: 'scan_get_next_rmap_item' }), pmd({ fn: 'follow_pmd_mask', via: ['scan_get_next_rmap_item', 'follow_page', 'follow_page_mask', 'follow_p4d_mask', 'follow_pud_mask'] })] },
+      ksmdMerge: {
+        name: `ksmd: try_to_merge_one_page (${g})`,
+        entry: [...ksmd, 'cmp_and_merge_page'],
+        steps: [
+          read({ fn: 'try_to_merge_with_ksm_page' }),
+          pmd({ fn: 'replace_page', via: ['try_to_merge_with_ksm_page', 'try_to_merge_one_page'] }),
+          mmuLock({ fn: 'kvm_mmu_notifier_change_pte [kvm]', via: ['try_to_merge_with_ksm_page', 'try_to_merge_one_page', 'replace_page', '__mmu_notifier_change_pte'] }),
+        ],
+      },
+      ksmdSplit: { name: `ksmd: split_huge_page (${g})`, entry: [...ksmd, 'cmp_and_merge_page'], steps: [read({ fn: 'try_to_merge_with_ksm_page' }), pmd({ fn: '__split_huge_pmd', via: ksmSplitVia }), splitBcast(ksmSplitVia)] },
+      vcpuFault: { name: `kvmppc_book3s_radix_page_fault (${g})`, entry: vcpu, steps: [read({ fn: 'get_user_pages_unlocked', via: gup }), pmd({ fn: 'do_huge_pmd_wp_page', via: gupFault }), mmuLock({ fn: 'kvmppc_create_pte [kvm_hv]' })] },
+      vcpuSplit: {
+        name: `kvmppc_book3s_radix_page_fault: THP split (${g})`,
+        entry: vcpu,
+        steps: [read({ fn: 'get_user_pages_unlocked', via: gup }), pmd({ fn: '__split_huge_pmd', via: [...gupFault, 'do_huge_pmd_wp_page'] }), splitBcast([...gupFault, 'do_huge_pmd_wp_page'])],
+      },
+      workerFault: { name: `QEMU worker page fault (${g})`, entry: userFault, steps: [read({ fn: '__do_page_fault' }), pmd({ fn: 'do_huge_pmd_wp_page', via: ['__do_page_fault', 'handle_mm_fault', '__handle_mm_fault'] })] },
+      workerMunmap: { name: `QEMU worker munmap (${g})`, entry: ['system_call', 'sys_munmap'], steps: [write({ fn: '__vm_munmap' }, 'down_write_killable'), pmd({ fn: '__split_huge_pmd', via: munmapVia }), splitBcast(munmapVia)] },
+      khugepagedScan: { name: `khugepaged: khugepaged_scan_mm_slot (${g})`, entry: khugepaged, steps: [read({ fn: 'khugepaged_scan_mm_slot' })] },
+      khugepagedCollapse: {
+        name: `khugepaged: collapse_huge_page (${g})`,
+        entry: [...khugepaged, 'khugepaged_scan_mm_slot', 'khugepaged_scan_pmd'],
+        steps: [write({ fn: 'collapse_huge_page' }), pmd({ fn: 'collapse_huge_page' }), { op: 'broadcast', targets: mask, fn: 'serialize_against_pte_lookup', via: ['collapse_huge_page', 'radix__pmdp_collapse_flush'] }],
+      },
     };
   }
 

@@ -66,7 +66,7 @@ describe('headless run of the seed scenario', () => {
     const before = r.machine.exitTotals().A;
     r.sim.runUntil(r.sim.now + 1000);
     expect(r.cpus.get(cpu)).toMatchObject({ kind: 'spinning', on: `csd_lock_wait(cpu ${target})`, task: vcpu.ref });
-    expect(r.summary({ wallSeconds: 0 }).stuckTasks).toContainEqual({ task: vcpu.label, state: 'spinning', waitingOn: `csd_lock_wait(cpu ${target})`, since: 1 });
+    expect(r.summary({ wallSeconds: 0 }).stuckTasks).toContainEqual({ task: vcpu.label, state: 'spinning', waitingOn: `csd_lock_wait(cpu ${target})`, since: 1, callTrace: ['csd_lock_wait (inlined)', 'smp_call_function_many', 'serialize_against_pte_lookup'] });
     // Its vCPU no longer runs the guest: 55 vCPUs take the host tick.
     const rates = r.summary({ wallSeconds: 0 }).guests[0];
     expect(rates.exits.timer).toBeGreaterThan(0);
