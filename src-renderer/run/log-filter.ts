@@ -35,3 +35,34 @@ export function appendCapped<T>(lines: readonly T[], more: readonly T[], max: nu
   const all = lines.concat(more);
   return all.length > max ? all.slice(all.length - max) : all;
 }
+
+/** Soft lockups and hung tasks as the detectors reported them, with the stack each report printed. */
+interface TracedLockup {
+  t: number;
+  cpu: number;
+  kind: string;
+  task?: string | null;
+  callTrace?: string[];
+}
+
+/**
+ * The `Call Trace:` printed after a log line (dmesg has it at the default level, which the
+ * seed's quiet console hides): a soft lockup's line names its CPU (`CPU#105`), a hung task's its
+ * task (`INFO: task worker:19907 blocked`); each is matched to the lockup reported at that instant.
+ */
+export function callTraceIndex(lockups: readonly TracedLockup[]): (line: { t: number; text: string }) => string[] | null {
+  const byKey = new Map<string, string[]>();
+  const at = (t: number) => Math.round(t * 1e6);
+  for (const l of lockups) {
+    if (!l.callTrace?.length) continue;
+    if (l.kind === 'soft_lockup') byKey.set(`s ${at(l.t)} ${l.cpu}`, l.callTrace);
+    else if (l.kind === 'hung_task' && l.task) byKey.set(`h ${at(l.t)} ${l.task}`, l.callTrace);
+  }
+  return (line) => {
+    if (byKey.size === 0) return null;
+    const soft = /soft lockup - CPU#(\d+)/.exec(line.text);
+    if (soft) return byKey.get(`s ${at(line.t)} ${soft[1]}`) ?? null;
+    const hung = /^INFO: task (.+) blocked for more than/.exec(line.text);
+    return hung ? (byKey.get(`h ${at(line.t)} ${hung[1]}`) ?? null) : null;
+  };
+}

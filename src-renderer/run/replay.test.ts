@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunLostIpi } from '../../src-common/bridge/areas/runs';
-import { cpuStrip, cpusAt, lossForArrow, markersOf, stepMarker, waitingAt, type Replay } from './replay';
+import { callTraceAt, cpuStrip, cpusAt, lossForArrow, markersOf, stepMarker, waitingAt, type Replay } from './replay';
 
 const loss = (t: number, cpu: number, senderCpu: number): RunLostIpi => ({ t, cpu, kind: 'CALL_FUNCTION', partners: ['RESCHEDULE'], senderCpu });
 
@@ -67,5 +67,21 @@ describe('replaying a stored run', () => {
     const one = cpuStrip(replay, 1, 20e9);
     expect(one.segments.map((x) => x.state)).toEqual(['idle', 'host']);
     expect(one.meanBusy).toBeCloseTo((10 * 128) / 255 / 20, 6);
+  });
+
+  it("shows a stuck CPU's Call Trace from its soft-lockup report, only while that spin lasts", () => {
+    const trace = ['csd_lock_wait (inlined)', 'smp_call_function_many', 'serialize_against_pte_lookup'];
+    const r: Replay = {
+      ...replay,
+      // CPU 0 spins 20–70 s, runs the guest again, and spins anew from 80 s.
+      timeline: { ...replay.timeline, tNs: [...replay.timeline.tNs, 70e9, 80e9], cpu: [...replay.timeline.cpu, 0, 0], state: [...replay.timeline.state, 2, 3], busy: [...replay.timeline.busy, 255, 255], task: [...replay.timeline.task, 0, 0] },
+      lockups: [{ ...replay.lockups[0], callTrace: trace }, replay.lockups[1], { ...replay.lockups[2], callTrace: ['other'] }],
+    };
+    expect(callTraceAt(r, 0, 30e9)).toBeNull(); // spinning, not reported yet
+    expect(callTraceAt(r, 0, 45e9)).toEqual({ frames: trace, report: r.lockups[0] });
+    expect(callTraceAt(r, 0, 65e9)?.frames).toEqual(['other']); // the latest report of the same spin
+    expect(callTraceAt(r, 0, 75e9)).toBeNull(); // back in the guest
+    expect(callTraceAt(r, 0, 90e9)).toBeNull(); // a new spin the watchdog has not reported
+    expect(callTraceAt(r, 1, 45e9)).toBeNull();
   });
 });

@@ -126,3 +126,25 @@ export function cpuStrip(r: Replay, cpu: number, tNs: number): CpuStrip {
   if (last && tNs > last.t) busyNs += (tNs - last.t) * last.busy;
   return { segments: segments.filter((s) => s.toNs > s.fromNs), meanBusy: tNs > 0 ? busyNs / tNs : 0 };
 }
+
+/**
+ * The `Call Trace:` of a CPU stuck at `tNs`: the latest soft-lockup report for it at or before
+ * then, while the CPU has spun without a break since before that report (the kernel printed it
+ * for this very spin); null when it is not spinning or not reported yet.
+ */
+export function callTraceAt(r: Replay, cpu: number, tNs: number): { frames: string[]; report: RunLockup } | null {
+  let report: RunLockup | null = null;
+  for (const l of r.lockups) if (l.cpu === cpu && l.kind === 'soft_lockup' && l.callTrace?.length && Math.round(l.t * 1e9) <= tNs) report = l;
+  if (!report) return null;
+  // The CPU's last change at or before tNs must be a spin that began no later than the report.
+  const tl = r.timeline;
+  const end = upperBound(tl.tNs, tNs);
+  let since: number | null = null;
+  for (let i = end - 1; i >= 0; i--) {
+    if (tl.cpu[i] !== cpu) continue;
+    if (TIMELINE_STATES[tl.state[i]] !== 'spinning') break;
+    since = tl.tNs[i];
+  }
+  if (since === null || since > Math.round(report.t * 1e9)) return null;
+  return { frames: report.callTrace!, report };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendCapped, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
+import { appendCapped, callTraceIndex, cpuOfLine, formatLogTime, matchesFilter } from './log-filter';
 import { BUSY_LEVELS, busyLevel, cpuMarks, cpusOfTasks, exitPoint, overlayOf, parseWaitingOn, shadeColour } from './overlay';
 import { chartOf, pointOf, SeriesBuffer } from './series';
 
@@ -128,3 +128,19 @@ describe('format', async () => {
     expect(formatEta(9000)).toBe('ETA 2.5 h');
   });
 });
+
+describe('console call traces', () => {
+  it("puts each soft lockup's and hung task's Call Trace under the line that reported it", () => {
+    const traceOf = callTraceIndex([
+      { t: 250.645393803, cpu: 120, kind: 'soft_lockup', task: 'worker:19559', callTrace: ['smp_call_function_many'] },
+      { t: 344.316, cpu: 71, kind: 'hung_task', task: 'CPU 52/KVM:19709', callTrace: ['__schedule'] },
+      { t: 300, cpu: 5, kind: 'rcu_stall' },
+    ]);
+    expect(traceOf({ t: 250.645393803, text: 'watchdog: BUG: soft lockup - CPU#120 stuck for 23s! [worker:19559]' })).toEqual(['smp_call_function_many']);
+    expect(traceOf({ t: 250.645393803, text: 'watchdog: BUG: soft lockup - CPU#12 stuck for 23s! [worker:19559]' })).toBeNull();
+    expect(traceOf({ t: 314.6, text: 'watchdog: BUG: soft lockup - CPU#120 stuck for 22s! [worker:19559]' })).toBeNull();
+    expect(traceOf({ t: 344.316, text: 'INFO: task CPU 52/KVM:19709 blocked for more than 120 seconds.' })).toEqual(['__schedule']);
+    expect(traceOf({ t: 300, text: 'rcu: INFO: rcu_sched self-detected stall on CPU' })).toBeNull();
+  });
+});
+

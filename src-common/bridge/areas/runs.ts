@@ -57,6 +57,8 @@ export interface RunLockup {
   /** e.g. `csd_lock_wait(cpu 42)` or `spinlock mm(A).page_table_lock held by CPU 47`. */
   waitingOn: string;
   task?: string | null;
+  /** Soft lockup / hung task: the report's `Call Trace:` frames, innermost first (engine power9/call-trace.ts). */
+  callTrace?: string[];
 }
 
 export interface RunCounters {
@@ -155,6 +157,15 @@ export function lostIpiText(l: RunLostIpi, n: number, of: number): string {
     '',
     e.text,
   ].join('\n');
+}
+
+/**
+ * A lockup's stack as the kernel prints it after the report (`Call Trace:`, then one frame a
+ * line, innermost first; no addresses: the model has no kernel image). The Console, the CPU
+ * diagnosis, `twb runs show` and the HTML report show this text.
+ */
+export function callTraceLines(frames: readonly string[]): string[] {
+  return ['Call Trace:', ...frames.map((f) => ` ${f}`)];
 }
 
 /** A run as the Runs tab lists it. */

@@ -53,6 +53,18 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(j[0].episode.deferred).toContain(`${sender}: message[CALL_FUNCTION] = 1`);
   });
 
+  it("shows the soft lockup with its Call Trace: the stack of the call path its task spins in", () => {
+    const r = twb('runs', 'show', '1', '--db', db);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => /^lockup t=250\.\d+s soft_lockup cpu \d+ task \S+ waiting on csd_lock_wait\(cpu \d+\)$/.test(l));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at + 1, at + 5)).toEqual(['  Call Trace:', '   csd_lock_wait (inlined)', '   smp_call_function_many', '   serialize_against_pte_lookup']);
+    // Down to the syscall or kernel thread the task entered by.
+    const trace = lines.slice(at + 2, lines.findIndex((l, i) => i > at + 1 && !l.startsWith('   ')));
+    expect(trace.at(-1)).toMatch(/^ {3}(system_call|ret_from_kernel_thread)$/);
+  });
+
   it('the HTML report has a section with each lost IPI, deferred lines marked', () => {
     const html = path.join(dir, 'r.html');
     const r = twb('report', '1', '--db', db, '-o', html);
@@ -64,6 +76,8 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(section).toMatch(/<mark>--\d+: message\[CALL_FUNCTION\] = 1<\/mark>/);
     expect(section).toContain('local_paca-&gt;kvm_hstate.host_ipi == 0 // IPI ignored');
     expect(text).toMatch(/stopped at first-soft-lockup \(250\.\d+ s\)/);
+    // The lockup table carries the soft lockup's Call Trace, open.
+    expect(text).toMatch(/<details class="call-trace" open><summary>Call Trace<\/summary><pre>Call Trace:\n csd_lock_wait \(inlined\)\n smp_call_function_many\n serialize_against_pte_lookup\n/);
   });
 
   it('refuses an unknown --until before running', () => {

@@ -4,9 +4,9 @@ import { defaultStorePath, type Store } from '../../host/store';
 import { openCliStore, requireStore } from '../store';
 import { compareRuns, type RunComparison } from '../../host/history/compare';
 import { parseRunId } from '../../host/history/rerun';
-import { loadReportRun, type ReportRun } from '../../host/report/data';
+import { loadReportRun, type ReportLockup, type ReportRun } from '../../host/report/data';
 import { CliError } from '../errors';
-import { lostIpiText } from '../../../src-common/bridge/areas/runs';
+import { callTraceLines, lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { runHeadless } from './run';
 import { rerunInput } from '../../host/history/rerun';
 import { COMMANDS } from '../command-list';
@@ -121,11 +121,25 @@ function showText(r: ReportRun): string {
     `kernel.barriers=${r.barriers ?? '—'}  --set ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'none'}`,
     `IPIs: ${r.ipisSent} sent, ${r.lostIpis} lost${r.losses.length ? ` (their episodes: --lost-ipis)` : ''}; lockups: ${r.lockups.length}`,
     ...r.exits.map((g) => `guest ${g.name} exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')} (total ${g.total})`),
-    ...r.lockups.slice(0, 20).map((l) => `lockup t=${l.t}s ${l.kind} cpu ${l.cpu}${l.task ? ` task ${l.task}` : ''} waiting on ${l.waitingOn}`),
+    ...lockupLines(r.lockups.slice(0, 20)),
     `samples: ${r.series[0]?.points.length ?? 0}; kernel log: ${r.log.length} lines`,
     ...r.log.slice(0, 10).map((l) => `  [${l.t.toFixed(6).padStart(12)}] ${l.text}`),
   ];
   return lines.join('\n');
+}
+
+/** Each lockup, and under it its Call Trace (a repeated report of the same stack on the same CPU refers back to the first). */
+function lockupLines(lockups: readonly ReportLockup[]): string[] {
+  const shown = new Map<string, number>();
+  return lockups.flatMap((l) => {
+    const line = `lockup t=${l.t}s ${l.kind} cpu ${l.cpu}${l.task ? ` task ${l.task}` : ''} waiting on ${l.waitingOn}`;
+    if (!l.callTrace?.length) return [line];
+    const key = `${l.cpu} ${l.task} ${l.callTrace.join(' ')}`;
+    const first = shown.get(key);
+    if (first !== undefined) return [line, `  Call Trace: as at t=${first}s`];
+    shown.set(key, l.t);
+    return [line, ...callTraceLines(l.callTrace).map((x) => `  ${x}`)];
+  });
 }
 
 function compareText(c: RunComparison): string {

@@ -96,6 +96,22 @@ describe('RunRecorder', () => {
     other.close();
   });
 
+  it("keeps a lockup's Call Trace and the lost IPIs as they come: a run whose worker died still has them", () => {
+    let wall = 0;
+    const rec = RunRecorder.start(store, { workspaceName: 'w', workspace: emptyWorkspace('w'), seed: 1, durationNs: 100e9 }, { flushEveryMs: 1000, wallMs: () => wall });
+    const lost = { t: 15, cpu: 1, kind: 'CALL_FUNCTION', partners: ['RESCHEDULE'], sender: 'worker:7', senderCpu: 0 };
+    const trace = ['csd_lock_wait (inlined)', 'smp_call_function_many', 'serialize_against_pte_lookup'];
+    rec.onUpdate(update(20, { newLosses: [lost] }));
+    wall = 1500;
+    rec.onUpdate(update(40, { newLockups: [{ t: 38, cpu: 0, kind: 'soft_lockup', waitingOn: 'csd_lock_wait(cpu 1)', task: 'worker:7', callTrace: trace }] }));
+    rec.fail('the run worker stopped');
+    expect(store.runs.get(rec.runId)).toMatchObject({ status: 'failed', summary: null });
+    expect(store.history.lockups(rec.runId)[0].callTrace).toEqual(trace);
+    const r = loadReportRun(store, rec.runId);
+    expect(r.losses).toEqual([lost]);
+    expect(r.lockups[0].callTrace).toEqual(trace);
+  });
+
   it('keeps its buffer when a flush finds the store busy, and writes it at the next flush', () => {
     let wall = 0;
     store.db.pragma('busy_timeout = 0');

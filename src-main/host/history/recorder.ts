@@ -1,5 +1,5 @@
 import type { RunSummary } from '../../engine/run/build';
-import type { Lockup } from '../../engine/ipi/fabric';
+import type { Lockup, LostIpi } from '../../engine/ipi/fabric';
 import type { RunUpdate } from '../run/protocol';
 import type { HistoryBatch, StoredLockup, StoredLogLine, StoredSample, Store } from '../store';
 import type { NewRun } from '../store';
@@ -34,6 +34,7 @@ export class RunRecorder {
   private lastFlush: number;
   private logSeq = 0;
   private lockupSeq = 0;
+  private lossSeq = 0;
   private timelineSeq = 0;
   private timelineTruncatedAtNs: number | null = null;
   private lastSampleNs = -Infinity;
@@ -82,6 +83,7 @@ export class RunRecorder {
     this.lastUpdate = u;
     this.appendLog(u.newLog);
     if (u.newLockups) this.appendLockups(u.newLockups);
+    if (u.newLosses) this.appendLosses(u.newLosses);
     if (u.timeline) this.appendTimeline(u.timeline);
     this.setProgress(u.simNs, { ...u.counters, wallSeconds: u.wallSeconds, paused: u.paused, ...(this.timelineTruncatedAtNs !== null ? { timelineTruncatedAtNs: this.timelineTruncatedAtNs } : {}) });
     // Per-chunk samples when the pipeline sends them (denser), else the update itself; thinned to the grid.
@@ -107,7 +109,12 @@ export class RunRecorder {
 
   appendLockups(lockups: readonly Lockup[]): void {
     for (const l of lockups)
-      this.pending.lockups.push({ seq: this.lockupSeq++, tNs: Math.round(l.t * 1e9), cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task ?? null });
+      this.pending.lockups.push({ seq: this.lockupSeq++, tNs: Math.round(l.t * 1e9), cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task ?? null, ...(l.callTrace ? { callTrace: l.callTrace } : {}) });
+  }
+
+  /** Lost IPIs with their episodes, stored as they come: a run that ends without a summary keeps them. */
+  appendLosses(losses: readonly LostIpi[]): void {
+    for (const l of losses) this.pending.losses!.push({ seq: this.lossSeq++, tNs: Math.round(l.t * 1e9), loss: l });
   }
 
   /** Per-CPU state changes (engine/run/timeline.ts), one encoded row per batch. */
@@ -151,6 +158,7 @@ export class RunRecorder {
     if (this.closed) return;
     this.appendLog(summary.log.slice(this.logSeq));
     this.appendLockups(summary.lockups.slice(this.lockupSeq));
+    this.appendLosses((summary.losses ?? []).slice(this.lossSeq));
     const simNs = Math.round(summary.simulatedSeconds * 1e9);
     this.captureAie(simNs);
     if (this.lastUpdate && this.lastSampleNs < this.lastUpdate.simNs) this.appendSamples([sampleOf(this.lastUpdate)]);
@@ -207,7 +215,7 @@ function workspaceOf(doc: unknown): Workspace | null {
 }
 
 function emptyBatch(simNs: number, counters: unknown = null): HistoryBatch {
-  return { simNs, counters, log: [] as StoredLogLine[], samples: [] as StoredSample[], lockups: [] as StoredLockup[], memories: [], timeline: [] };
+  return { simNs, counters, log: [] as StoredLogLine[], samples: [] as StoredSample[], lockups: [] as StoredLockup[], losses: [], memories: [], timeline: [] };
 }
 
 function sampleOf(u: RunUpdate): StoredSample {

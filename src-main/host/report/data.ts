@@ -17,6 +17,8 @@ export interface ReportLockup {
   kind: string;
   waitingOn: string;
   task: string | null;
+  /** Soft lockup / hung task: the `Call Trace:` frames, innermost first. */
+  callTrace?: string[];
 }
 
 /** Everything a report shows about one run, gathered from the store (machine-readable as is). */
@@ -48,7 +50,7 @@ export interface ReportRun {
   deviceFigures: unknown;
   /** Status stopped-at: the until condition (or `time`) and when. */
   stoppedAt: { condition: string; t: number } | null;
-  /** Every lost IPI with its episode (from the summary). */
+  /** Every lost IPI with its episode (runLosses). */
   losses: RunLostIpi[];
 }
 
@@ -62,7 +64,7 @@ export function loadReportRun(store: Store, id: number): ReportRun {
   const samples = store.history.samples(id);
   const last = samples[samples.length - 1];
   const storedLog = store.history.log(id).map((l) => ({ t: l.tNs / 1e9, text: l.text }));
-  const storedLockups = store.history.lockups(id).map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task }));
+  const storedLockups = store.history.lockups(id).map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task, ...(l.callTrace ? { callTrace: l.callTrace } : {}) }));
   const counters = (extras.counters ?? {}) as { wallSeconds?: number; ipisSent?: number; lostIpis?: number };
   // A run without a summary (interrupted) is described by what was flushed before it stopped.
   const exits = summary
@@ -94,8 +96,18 @@ export function loadReportRun(store: Store, id: number): ReportRun {
     traceDigest: summary?.trace.digest ?? null,
     deviceFigures: (summary as { devices?: unknown } | null)?.devices ?? null,
     stoppedAt: run.stoppedAt,
-    losses: summary?.losses ?? [],
+    losses: runLosses(store, id, summary),
   };
+}
+
+/**
+ * A run's lost IPIs with their episodes: as stored while it ran (kept by a run that ended
+ * without a summary: its worker died, its process was killed), else from the summary (runs
+ * recorded before migration 5).
+ */
+export function runLosses(store: Store, id: number, summary: RunSummary | null): RunLostIpi[] {
+  const stored = store.history.losses(id);
+  return stored.length || !summary ? stored.map((l) => l.loss as RunLostIpi) : (summary.losses ?? []);
 }
 
 /** Chart series from cumulative samples: busy %, IPIs/s, lost IPIs, exits/s per guest. */

@@ -1,4 +1,4 @@
-import { lostIpiText } from '../../../src-common/bridge/areas/runs';
+import { callTraceLines, lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
 import { compareRuns, flatten, type RunComparison } from '../history/compare';
 import { lineChartSvg, timeLabel } from './chart-svg';
@@ -203,11 +203,17 @@ function lockups(r: ReportRun): string {
   const legend = Object.entries(LOCKUP_COLORS).map(([k, c]) => `<span style="color:${c}">●</span> ${esc(k)}`).join(' &nbsp; ');
   const table = `<table class="lockup-table"><tr><th>t (s)</th><th>kind</th><th>stuck CPU</th><th>task</th><th>waiting on</th></tr>${r.lockups
     .slice(0, MAX_LOCKUP_ROWS)
-    .map((l) => `<tr><td class="n">${num(l.t)}</td><td>${esc(l.kind)}</td><td class="n">${l.cpu}</td><td>${esc(l.task ?? '—')}</td><td>${esc(l.waitingOn)}</td></tr>`)
+    .map((l, i, all) => `<tr><td class="n">${num(l.t)}</td><td>${esc(l.kind)}</td><td class="n">${l.cpu}</td><td>${esc(l.task ?? '—')}</td><td>${esc(l.waitingOn)}${callTrace(l, all.findIndex((x) => x.callTrace?.length) === i)}</td></tr>`)
     .join('')}</table>`;
   const more = cpus.length > shownCpus.length ? `<p class="muted">Timeline shows the first ${shownCpus.length} of ${cpus.length} CPUs involved.</p>` : '';
   const rest = r.lockups.length > MAX_LOCKUP_ROWS ? `<p class="muted">First ${MAX_LOCKUP_ROWS} of ${r.lockups.length} lockups; all are in the JSON report.</p>` : '';
   return `${runHeading(r)}<p>${legend} · from ${esc(timeLabel(tMin))} to ${esc(timeLabel(tMax))}</p>${svg}${more}${table}${rest}`;
+}
+
+/** A soft lockup's or hung task's `Call Trace:` under its row, the first one open. */
+function callTrace(l: ReportLockup, open: boolean): string {
+  if (!l.callTrace?.length) return '';
+  return `<details class="call-trace"${open ? ' open' : ''}><summary>Call Trace</summary><pre>${esc(callTraceLines(l.callTrace).join('\n'))}</pre></details>`;
 }
 
 /** Index windows [from, to) of log lines around each lockup, merged where they overlap. */

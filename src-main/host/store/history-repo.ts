@@ -30,6 +30,15 @@ export interface StoredLockup {
   kind: string;
   waitingOn: string;
   task: string | null;
+  /** Soft lockup / hung task: the `Call Trace:` frames, innermost first (absent: none, or a run older than migration 5). */
+  callTrace?: string[];
+}
+
+/** One lost IPI with its episode, stored as the run goes (the JSON of src-common RunLostIpi). */
+export interface StoredLoss {
+  seq: number;
+  tNs: number;
+  loss: unknown;
 }
 
 /** Everything a run recorder writes in one transaction (one flush). */
@@ -39,6 +48,8 @@ export interface HistoryBatch {
   log: StoredLogLine[];
   samples: StoredSample[];
   lockups: StoredLockup[];
+  /** Lost IPIs since the previous flush (absent: none). */
+  losses?: StoredLoss[];
   memories: { tile: string; kind: string; bytes: Uint8Array }[];
   /** Encoded per-CPU timeline rows (host/history/timeline-codec.ts). */
   timeline?: StoredTimelineRow[];
@@ -87,8 +98,10 @@ export class HistoryRepo {
       for (const l of b.log) log.run(runId, l.seq, l.tNs, l.text);
       const sample = this.db.prepare('INSERT OR REPLACE INTO run_samples (run_id, t_ns, data) VALUES (?, ?, ?)');
       for (const { tNs, ...data } of b.samples) sample.run(runId, tNs, JSON.stringify(data));
-      const lock = this.db.prepare('INSERT OR REPLACE INTO run_lockups (run_id, seq, t_ns, cpu, kind, waiting_on, task) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const l of b.lockups) lock.run(runId, l.seq, l.tNs, l.cpu, l.kind, l.waitingOn, l.task);
+      const lock = this.db.prepare('INSERT OR REPLACE INTO run_lockups (run_id, seq, t_ns, cpu, kind, waiting_on, task, call_trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const l of b.lockups) lock.run(runId, l.seq, l.tNs, l.cpu, l.kind, l.waitingOn, l.task, l.callTrace?.length ? l.callTrace.join('\n') : null);
+      const loss = this.db.prepare('INSERT OR REPLACE INTO run_losses (run_id, seq, t_ns, data) VALUES (?, ?, ?, ?)');
+      for (const l of b.losses ?? []) loss.run(runId, l.seq, l.tNs, JSON.stringify(l.loss));
       const mem = this.db.prepare('INSERT OR REPLACE INTO run_memories (run_id, tile, kind, bytes) VALUES (?, ?, ?, ?)');
       for (const m of b.memories) mem.run(runId, m.tile, m.kind, Buffer.from(m.bytes));
       const tl = this.db.prepare('INSERT OR REPLACE INTO run_timeline (run_id, seq, t_ns, data) VALUES (?, ?, ?, ?)');
@@ -127,11 +140,19 @@ export class HistoryRepo {
 
   lockups(runId: number): StoredLockup[] {
     return this.db
-      .prepare<[number], { seq: number; t_ns: number; cpu: number; kind: string; waiting_on: string; task: string | null }>(
-        'SELECT seq, t_ns, cpu, kind, waiting_on, task FROM run_lockups WHERE run_id = ? ORDER BY seq',
+      .prepare<[number], { seq: number; t_ns: number; cpu: number; kind: string; waiting_on: string; task: string | null; call_trace: string | null }>(
+        'SELECT seq, t_ns, cpu, kind, waiting_on, task, call_trace FROM run_lockups WHERE run_id = ? ORDER BY seq',
       )
       .all(runId)
-      .map((r) => ({ seq: r.seq, tNs: r.t_ns, cpu: r.cpu, kind: r.kind, waitingOn: r.waiting_on, task: r.task }));
+      .map((r) => ({ seq: r.seq, tNs: r.t_ns, cpu: r.cpu, kind: r.kind, waitingOn: r.waiting_on, task: r.task, ...(r.call_trace ? { callTrace: r.call_trace.split('\n') } : {}) }));
+  }
+
+  /** The lost IPIs stored as the run went, in order. */
+  losses(runId: number): StoredLoss[] {
+    return this.db
+      .prepare<[number], { seq: number; t_ns: number; data: string }>('SELECT seq, t_ns, data FROM run_losses WHERE run_id = ? ORDER BY seq')
+      .all(runId)
+      .map((r) => ({ seq: r.seq, tNs: r.t_ns, loss: JSON.parse(r.data) as unknown }));
   }
 
   /** The run's encoded timeline rows in order (decode with host/history/timeline-codec.ts). */

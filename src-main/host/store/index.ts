@@ -3,6 +3,6 @@ export { WorkspaceRepo, type WorkspaceRecord, type WorkspaceSummary } from './wo
 export { RunRepo, RUN_STATUSES, type RunRecord, type RunStatus, type NewRun } from './run-repo';
 export { StoreError, NotFoundError, ConflictError } from './errors';
 export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './migrations';
-export { HistoryRepo, type HistoryBatch, type SampleData, type StoredSample, type StoredLogLine, type StoredLockup, type StoredTimelineRow, type RunExtras } from './history-repo';
+export { HistoryRepo, type HistoryBatch, type SampleData, type StoredSample, type StoredLogLine, type StoredLockup, type StoredLoss, type StoredTimelineRow, type RunExtras } from './history-repo';
 export { interruptOrphans, pidAlive } from './orphans';
 export { SweepRepo, runKey, type SweepDefinition, type SweepRecord, type SweepRunRow, type SweepRunInput } from './sweep-repo';

@@ -132,6 +132,21 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (run_id, seq)
       ) WITHOUT ROWID;
     `),
+  // 5: time travel (issue 16). `call_trace`: a soft lockup's or hung task's `Call Trace:` (frames
+  // innermost first, one a line; engine power9/call-trace.ts). `run_losses`: each lost IPI with
+  // its episode (JSON, src-common RunLostIpi) as the run goes, so a run that ends without a
+  // summary (its worker died, its process was killed) keeps the ones recorded up to then.
+  (db) =>
+    db.exec(`
+      ALTER TABLE run_lockups ADD COLUMN call_trace TEXT;
+      CREATE TABLE run_losses (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        t_ns    INTEGER NOT NULL,
+        data    TEXT    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

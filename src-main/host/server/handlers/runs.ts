@@ -9,6 +9,7 @@ import type { HandlerDeps } from './deps';
 import { decodeTimeline } from '../../history/timeline-codec';
 import { LiveRuns } from './live-runs';
 import { runReportHandler } from './run-report';
+import { runLosses } from '../../report/data';
 
 export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new LiveRuns(deps.store)): AreaHandlers<typeof runsArea> {
   const { store } = deps;
@@ -49,12 +50,12 @@ export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new Live
       const log = stored.length || !summary ? stored.map((l) => ({ t: l.tNs / 1e9, text: l.text })) : summary.log;
       const storedLockups = store.history.lockups(runId);
       const lockups: RunLockup[] = storedLockups.length || !summary
-        ? storedLockups.map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task }))
+        ? storedLockups.map((l) => ({ t: l.tNs / 1e9, cpu: l.cpu, kind: l.kind, waitingOn: l.waitingOn, task: l.task, ...(l.callTrace ? { callTrace: l.callTrace } : {}) }))
         : summary.lockups;
       const samples = store.history.samples(runId).map(({ tNs, ...s }) => ({ t: tNs / 1e9, ...s }));
       const counters = (store.history.extras(runId).counters ?? null) as { timelineTruncatedAtNs?: number } | null;
       const timeline = { ...decodeTimeline(store.history.timeline(runId)), truncatedAtNs: counters?.timelineTruncatedAtNs ?? null };
-      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [], losses: summary?.losses ?? [], timeline, topologyKey: storedTopologyKey(r.workspace) };
+      return { run: pastRun(store, r), log, samples, lockups, cpus: summary?.cpus ?? [], losses: runLosses(store, runId, summary), timeline, topologyKey: storedTopologyKey(r.workspace) };
     },
     'runs.report': runReportHandler(deps),
   };
