@@ -22,6 +22,14 @@ import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
 
 const SELECTED = '#f59e0b';
 
+/** A lost-IPI arrow as drawn: from the sender's CPU box edge `s` to the target's `e`. */
+interface LostSegment {
+  from: number;
+  to: number;
+  s: { x: number; y: number };
+  e: { x: number; y: number };
+}
+
 export class OverlayCanvas {
   #canvas: HTMLCanvasElement;
   #overlay: Overlay | null = null;
@@ -106,16 +114,17 @@ export class OverlayCanvas {
     const height = host.clientHeight;
     const ctx = this.#prepare(this.#canvas, width, height, window.devicePixelRatio || 1);
     const o = this.#overlay;
-    if (!o) return;
-    this.#paint(ctx, o, { zoom: this.cy.zoom(), pan: this.cy.pan(), width, height }, this.#theme());
+    this.#lostSegments = o ? this.#paint(ctx, o, { zoom: this.cy.zoom(), pan: this.cy.pan(), width, height }, this.#theme()) : [];
+    // Where each lost-IPI arrow's middle is, in container pixels (`from>to@x,y`): what a click hits (tests read it).
+    this.#canvas.dataset.lostIpis = this.#lostSegments.map((g) => `${g.from}>${g.to}@${Math.round((g.s.x + g.e.x) / 2)},${Math.round((g.s.y + g.e.y) / 2)}`).join(' ');
   }
 
   /**
    * Paints `o` on `ctx`, whose units are pixels of a view where model point p is at
    * p × zoom + pan and `width` × `height` is what is seen: the screen canvas (container
-   * pixels) or an exported PNG (image pixels).
+   * pixels) or an exported PNG (image pixels). Returns the lost-IPI arrows it drew, in those pixels.
    */
-  #paint(ctx: CanvasRenderingContext2D, o: Overlay, view: ExportView, theme: 'light' | 'dark'): void {
+  #paint(ctx: CanvasRenderingContext2D, o: Overlay, view: ExportView, theme: 'light' | 'dark'): LostSegment[] {
     const { zoom, pan, width, height } = view;
     const boxes = new Map<number, Box>();
     const boxOf = (cpu: number) => {
@@ -205,17 +214,18 @@ export class OverlayCanvas {
       ctx.fill();
     };
     for (const w of o.lockWaits) arrow(w.from, w.to, ORANGE, 2, [6, 4]);
-    this.#lostSegments = [];
+    const lost: LostSegment[] = [];
     for (const l of o.lostIpis) {
       arrow(l.from, l.to, RED, 3, []);
       const a = boxOf(l.from);
       const b = boxOf(l.to);
-      if (a && b) this.#lostSegments.push({ from: l.from, to: l.to, s: exitPoint(a, { x: b.x + b.w / 2, y: b.y + b.h / 2 }), e: exitPoint(b, { x: a.x + a.w / 2, y: a.y + a.h / 2 }) });
+      if (a && b) lost.push({ from: l.from, to: l.to, s: exitPoint(a, { x: b.x + b.w / 2, y: b.y + b.h / 2 }), e: exitPoint(b, { x: a.x + a.w / 2, y: a.y + a.h / 2 }) });
     }
+    return lost;
   }
 
   /** Lost-IPI arrows as last drawn (container pixels), for clicks. */
-  #lostSegments: { from: number; to: number; s: { x: number; y: number }; e: { x: number; y: number } }[] = [];
+  #lostSegments: LostSegment[] = [];
 
   /** The lost-IPI arrow within `slop` px of a point of the container (its CPUs), or null. */
   lostIpiAt(x: number, y: number, slop = 6): { from: number; to: number } | null {

@@ -90,6 +90,12 @@ test('time travel: [ scrubs back to the lost IPI and opens its interleaving, mat
   assert.equal(await diag.getByTestId('cpu-state').textContent(), 'spinning');
   assert.match(await diag.getByTestId('cpu-waits').textContent(), /^waits on (csd_lock_wait\(cpu \d+\) — on CPU \d+|.+ held by .+ — on CPU \d+)/);
   await shot('tt-soft-lockup-scrubbed');
+  // Its Call Trace: the stack of the call path the model has it spinning in, as the soft lockup printed it.
+  const frames = await diag.getByTestId('cpu-call-trace').locator('pre').textContent();
+  assert.match(frames, /^Call Trace:\n (csd_lock_wait \(inlined\)\n smp_call_function_many\n serialize_against_pte_lookup|_raw_spin_lock)\n/);
+  assert.match(frames, /\n (system_call|ret_from_kernel_thread)$/);
+  await diag.getByTestId('cpu-call-trace').scrollIntoViewIfNeeded();
+  await shot('tt-cpu-call-trace');
   // A task by name (the one spinning there, e.g. worker:19560) finds its CPU; a vCPU as A:52.
   const task = (await diag.getByTestId('cpu-task').textContent()).replace(/^task /, '');
   await page.getByTestId('find-input').fill('A:52');
@@ -100,6 +106,38 @@ test('time travel: [ scrubs back to the lost IPI and opens its interleaving, mat
   await diag.waitFor();
   assert.match(await diag.textContent(), new RegExp(`CPU#${spinning}\\b`));
   assert.equal(await page.locator('.find-error').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('time travel: a click on the red lost-IPI arrow on the drawing opens the interleaving that lost it', async ({ page, shot, pageErrors }) => {
+  // Still at the soft lockup: the lost CALL_FUNCTION is drawn as a red arrow from its sender's CPU to its target.
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
+  const overlay = page.getByTestId('run-overlay');
+  const box = await overlay.boundingBox();
+  // The arrow as last painted (after the fit's redraw): its middle, in the drawing's pixels, inside the view.
+  const arrow = await page.waitForFunction(
+    ([w, h]) => {
+      const m = /^(\d+)>(\d+)@(-?\d+),(-?\d+)/.exec(document.querySelector('[data-testid="run-overlay"]')?.dataset.lostIpis ?? '');
+      return m && Number(m[3]) > 0 && Number(m[3]) < w && Number(m[4]) > 0 && Number(m[4]) < h ? m.slice(1).map(Number) : null;
+    },
+    [box.width, box.height],
+  );
+  const [from, to, x, y] = await arrow.jsonValue();
+  await page.mouse.click(box.x + x, box.y + y);
+  const view = page.getByTestId('interleaving');
+  await view.waitFor();
+  assert.match(await view.textContent(), new RegExp(`lost IPI \\d+ of \\d+: CALL_FUNCTION to CPU ${to} at \\d+\\.\\d{9} s from CPU ${from}\\b`));
+  assert.match(await view.getByTestId('interleaving-text').textContent(), /local_paca->kvm_hstate\.host_ipi == 0 \/\/ IPI ignored/);
+  await shot('tt-arrow-opens-interleaving');
+  await page.keyboard.press('Escape');
+  await view.waitFor({ state: 'detached' });
+  // The Console has the soft lockup's Call Trace folded under its line.
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.getByRole('radiogroup', { name: /Filter Kernel log/ }).getByLabel('soft lockup').check();
+  const folded = page.getByTestId('log-call-trace').first();
+  await folded.locator('summary').click();
+  assert.match(await folded.locator('pre').textContent(), /^Call Trace:\n (csd_lock_wait \(inlined\)|_raw_spin_lock)\n/);
+  await shot('tt-console-call-trace');
   assert.deepEqual(pageErrors, []);
 });
 
