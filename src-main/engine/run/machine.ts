@@ -200,7 +200,8 @@ export class Machine implements Component {
     const gupFault = [...gup, 'get_user_pages_unlocked', '__get_user_pages', 'faultin_page', 'handle_mm_fault', '__handle_mm_fault'];
     // A QEMU worker touching guest memory: the data storage interrupt (arch/powerpc/mm/fault.c).
     const userFault = ['handle_page_fault', 'do_page_fault'];
-    const munmapVia = ['__vm_munmap', '__do_munmap', 'unmap_region', 'unmap_vmas', 'unmap_single_vma', 'unmap_page_range'];
+    // munmap splits a THP the range's end cuts while it splits the VMA, before it downgrades mmap_sem (mm/mmap.c __do_munmap).
+    const munmapVia = ['__vm_munmap', '__do_munmap', '__split_vma', '__vma_adjust', 'vma_adjust_trans_huge', 'split_huge_pmd_address'];
     return {
       ksmdScan: { name: `ksmd: follow_page (${g})`, entry: ksmd, steps: [read({ fn: 'scan_get_next_rmap_item' }), pmd({ fn: 'follow_pmd_mask', via: ['scan_get_next_rmap_item', 'follow_page', 'follow_page_mask', 'follow_p4d_mask', 'follow_pud_mask'] })] },
       ksmdMerge: {
