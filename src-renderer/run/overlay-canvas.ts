@@ -17,6 +17,7 @@
 import type { Core, NodeSingular } from 'cytoscape';
 import { setExportLayer, type ExportView } from '../topology/export-layers';
 import { LOD_ZOOM } from '../topology/zoom';
+import { shownLabel } from '../topology/style';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
 import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
 
@@ -52,7 +53,10 @@ export class OverlayCanvas {
         if (o) this.#paint(ctx, o, view, this.#theme());
         return o !== null;
       },
-      svg: () => (this.#overlay ? overlayToSvg(this.#overlay, (cpu) => this.#modelBox(cpu), (cpu) => String(this.#node(cpu)?.style('label') ?? '')) : ''),
+      svg: () => (this.#overlay ? overlayToSvg(this.#overlay, (cpu) => this.#modelBox(cpu), (cpu) => {
+        const n = this.#node(cpu);
+        return n ? shownLabel(n) : '';
+      }) : ''),
     });
   }
 
@@ -163,7 +167,7 @@ export class OverlayCanvas {
       for (const f of o.fills) {
         const b = boxes.get(f.cpu);
         const n = this.#nodes.get(f.cpu);
-        if (b && n && visible(b)) ctx.fillText(String(n.style('label') ?? ''), b.x + b.w / 2, b.y + b.h / 2, b.w);
+        if (b && n && visible(b)) ctx.fillText(shownLabel(n), b.x + b.w / 2, b.y + b.h / 2, b.w);
       }
     }
 

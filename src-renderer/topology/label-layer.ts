@@ -2,8 +2,8 @@
  * Level-of-detail labels: what a box is stays readable at any zoom.
  *
  * Cytoscape scales a label with the zoom: at the fit zoom of a big host (0.3–0.55) a 10 px
- * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes lack `.detail`, so Cytoscape's labels
- * are hidden (style.ts), and this layer paints every label at a fixed on-screen size where its box has room:
+ * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes lack `.detail`, so Cytoscape has no
+ * labels (style.ts), and this layer paints every label at a fixed on-screen size where its box has room:
  * socket, NUMA, core and guest names in their box's top band (shortened to what fits), CPU and
  * vCPU numbers as soon as their box is tall and wide enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
  * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
@@ -29,6 +29,7 @@ export class LabelLayer {
   #field: 'labelL' | 'labelP' = 'labelL';
   /** Text widths by font and text: the same few hundred labels are measured once, not every frame. */
   #widths = new Map<string, number>();
+  #pending = 0;
 
   constructor(private readonly cy: Core) {
     const c = document.createElement('canvas');
@@ -44,16 +45,29 @@ export class LabelLayer {
   setColours(text: string, backdrop: string): void {
     this.#colour = text;
     this.#backdrop = backdrop;
-    this.#draw();
+    this.#redrawSoon();
   }
 
   /** L# or P# labels, as the drawing shows them (the projection's `labelL` / `labelP`). */
   setNumbering(numbering: 'logical' | 'physical'): void {
     this.#field = numbering === 'logical' ? 'labelL' : 'labelP';
-    this.#draw();
+    this.#redrawSoon();
+  }
+
+  /**
+   * One draw in the next frame for any number of setter calls: at first paint the setters run
+   * before Cytoscape's first frame, which draws the layer anyway (each draw walks every node).
+   */
+  #redrawSoon(): void {
+    if (this.#pending) return;
+    this.#pending = requestAnimationFrame(() => {
+      this.#pending = 0;
+      this.#draw();
+    });
   }
 
   destroy(): void {
+    cancelAnimationFrame(this.#pending);
     if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
     this.#canvas.remove();
   }

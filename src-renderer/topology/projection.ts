@@ -2,7 +2,7 @@ import type { ElementDefinition } from 'cytoscape';
 import { formatSize } from '../../src-common/parse/size';
 import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, cacheLabel, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
 import { PARTITION_COLOURS } from '../aie/grid-model';
-import { hostTree } from './numbering';
+import { hostTree, type SocketInfo } from './numbering';
 import { DEFAULT_VIEW, layoutWorkspace, partitionLabel, type LayoutView } from './layout';
 import {
   AIE_ID,
@@ -77,7 +77,8 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
   const machineLabel = `Machine ${ws.host.name} (${size(totalMem)} total)`;
   node(MACHINE_ID, null, 'machine', machineLabel, machineLabel);
   const pinnedBy = pinOwners(ws);
-  for (const s of hostTree(ws.host)) {
+  const tree = hostTree(ws.host);
+  for (const s of tree) {
     const mem = size(ws.host.sockets[s.logical].memoryBytes);
     node(packageId(s.logical), MACHINE_ID, 'package', `Package L#${s.logical}`, `Package P#${s.chipId}`);
     node(numaId(s.logical), packageId(s.logical), 'numa', `NUMANode L#${s.logical} (${mem})`, `NUMANode P#${s.chipId} (${mem})`);
@@ -109,7 +110,7 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
       const cpus = pins.get(v);
       node(vcpuId(g.name, v), guestId(g.name), cpus ? 'vcpu pinned' : 'vcpu', `vCPU ${v}`, `vCPU ${v}`, { colour });
       if (!cpus) continue;
-      for (const target of pinTargets(ws, cpus)) {
+      for (const target of pinTargets(ws, cpus, tree)) {
         elements.push({ group: 'edges', data: { id: pinEdgeId(g.name, v, target), source: vcpuId(g.name, v), target, colour }, classes: 'pin' });
       }
     }
@@ -162,6 +163,9 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
   return { elements, warnings };
 }
 
+/** A vCPU's pin edge (to the package, core or thread it is pinned to). */
+export const isPinEdge = (e: ElementDefinition) => e.group === 'edges' && typeof e.classes === 'string' && e.classes.split(' ').includes('pin');
+
 /** Edges of the dma-buf graph: a grey readable on both the light and the dark canvas. */
 export const DMA_EDGE_COLOUR = '#7a8290';
 /** A partition's colour, by index: the AI Engine view's outline colours. */
@@ -178,14 +182,14 @@ export function bufferBytes(ws: Workspace, e: DmabufExporter): number | null {
 
 /**
  * The fewest host objects that cover exactly `cpus`: whole packages, then whole cores, then
- * single PUs — so `0-3` on SMT4 is one edge to Core L#0, not four.
+ * single PUs — so `0-3` on SMT4 is one edge to Core L#0, not four. `tree` is the host's
+ * (hostTree): the projection builds it once for all its vCPUs.
  */
-export function pinTargets(ws: Workspace, cpus: readonly number[]): string[] {
+export function pinTargets(ws: Workspace, cpus: readonly number[], tree: readonly SocketInfo[] = hostTree(ws.host)): string[] {
   const set = new Set(cpus);
   const out: string[] = [];
-  for (const s of hostTree(ws.host)) {
-    const all = s.cores.flatMap((c) => c.pus);
-    if (all.every((p) => set.has(p))) {
+  for (const s of tree) {
+    if (s.cores.every((c) => c.pus.every((p) => set.has(p)))) {
       out.push(packageId(s.logical));
       continue;
     }

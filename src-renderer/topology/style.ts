@@ -1,4 +1,4 @@
-import type { StylesheetJson } from 'cytoscape';
+import type { Core, NodeSingular, StylesheetJson } from 'cytoscape';
 import { LABEL_H } from './layout';
 
 /**
@@ -26,7 +26,7 @@ const PALETTES = {
 
 export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJson {
   const p = PALETTES[theme];
-  const label = numbering === 'logical' ? 'data(labelL)' : 'data(labelP)';
+  const label = `data(${labelField(numbering)})`;
   return [
     {
       selector: 'node',
@@ -36,29 +36,34 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         height: 'data(h)',
         'z-index-compare': 'manual',
         'z-index': 40,
+        'border-width': 1,
+        'border-color': p.border,
+        'background-color': p.pu,
+      },
+    },
+    // Zoomed out (below LOD_ZOOM, zoom.ts) Cytoscape draws no labels: the label layer
+    // (label-layer.ts) draws them legibly at a fixed size; zoomed in, `.detail` (viewport.ts)
+    // gives Cytoscape its labels. No label at all rather than a transparent one, and the text
+    // properties only with it: Cytoscape measures every non-empty label for its bounds and styles
+    // each property of each element before the first frame — for a big host fitted far below
+    // LOD_ZOOM, a third of its first paint. A node's label at any zoom: shownLabel().
+    {
+      selector: 'node.detail',
+      style: {
         label,
         color: p.text,
         'font-family': 'system-ui, sans-serif',
         'font-size': 10,
-        'border-width': 1,
-        'border-color': p.border,
-        'background-color': p.pu,
         'text-valign': 'center',
         'text-halign': 'center',
         'min-zoomed-font-size': 6,
-        // Zoomed out (below LOD_ZOOM, zoom.ts) Cytoscape's labels are hidden and the label layer
-        // (label-layer.ts) draws them legibly; `.detail` (viewport.ts) shows them when zoomed in.
-        // Hidden by default so that the first paint of a big host, fitted far below LOD_ZOOM,
-        // restyles nothing.
-        'text-opacity': 0,
       },
     },
     {
-      selector: 'node.box',
+      selector: 'node.box.detail',
       style: {
         // A box's label sits in the band at its top, inside it, as lstopo draws it.
         'text-valign': 'top',
-        'text-halign': 'center',
         'text-margin-y': LABEL_H - 1,
         'font-size': 11,
         'font-weight': 'bold',
@@ -120,13 +125,12 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
       },
     },
     { selector: 'edge.dma.warn', style: { 'line-style': 'dashed', 'line-color': p.warnBorder, 'target-arrow-color': p.warnBorder } },
-    // Zoomed in (`.detail`, viewport.ts) Cytoscape draws the labels and every pin edge; zoomed out
-    // pin edges would run across the CPU numbers: only the selection's (`.lit`) are drawn.
-    { selector: 'node.detail', style: { 'text-opacity': 1 } },
-    { selector: 'edge.pin', style: { visibility: 'hidden' } },
-    { selector: 'edge.pin.detail', style: { visibility: 'visible' } },
+    // Zoomed in (`.detail`, viewport.ts) Cytoscape draws every pin edge; zoomed out they would
+    // run across the CPU numbers: only the selection's (`.lit`) are drawn.
+    { selector: 'edge.pin', style: { display: 'none' } },
+    { selector: 'edge.pin.detail', style: { display: 'element' } },
     // Pins of the selected guest / vCPUs stand out; the others step back.
-    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38, visibility: 'visible' } },
+    { selector: 'edge.pin.lit', style: { opacity: 1, width: 2, 'z-index': 38, display: 'element' } },
     { selector: 'edge.pin.dim', style: { opacity: 0.08 } },
     { selector: 'edge.ghost', style: { 'z-index-compare': 'manual', 'z-index': 60, width: 2, 'line-style': 'dashed', 'line-color': p.select, 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': p.select } },
     { selector: 'node.ghost', style: { width: 1, height: 1, opacity: 0, label: '', events: 'no' } },
@@ -144,3 +148,19 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
 export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
 /** The label layer's colours: text, and the backdrop behind a box label drawn over the box's contents. */
 export const labelColours = (theme: Theme) => ({ text: PALETTES[theme].text, backdrop: PALETTES[theme].labelBackdrop });
+
+/** The data field a node's label comes from under a numbering (the projection's `labelL` / `labelP`). */
+export const labelField = (numbering: Numbering) => (numbering === 'logical' ? 'labelL' : 'labelP');
+
+/** Tells shownLabel() which numbering the drawing on `cy` shows (the canvas calls it when that changes). */
+export function setShownNumbering(cy: Core, numbering: Numbering): void {
+  cy.scratch('_twbLabelField', labelField(numbering));
+}
+
+/**
+ * A node's label as the drawing shows it, at any zoom: Cytoscape's own `label` is empty below
+ * LOD_ZOOM, where the label layer draws it from the same data field.
+ */
+export function shownLabel(n: NodeSingular): string {
+  return String(n.data((n.cy().scratch('_twbLabelField') as string | undefined) ?? 'labelL') ?? '');
+}

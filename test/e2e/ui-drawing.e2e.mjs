@@ -31,14 +31,14 @@ test('drawing: the seed at fit zoom reads — socket, core and CPU labels drawn 
   assert.match(await page.getByTestId('zoom-level').textContent(), /^\d+ %$/);
   const pins = await page.evaluate((sel) => {
     const cy = document.querySelector(sel).cy;
-    return { hidden: cy.edges('.pin').filter((e) => e.style('visibility') === 'hidden').length, all: cy.edges('.pin').length };
+    return { hidden: cy.edges('.pin').filter((e) => e.style('display') === 'none').length, all: cy.edges('.pin').length };
   }, CANVAS);
   assert.deepEqual(pins, { hidden: 56, all: 56 }, 'unselected pin edges are not drawn across the CPU numbers at fit zoom');
   // (Braces: evaluate would serialise the collection select() returns.)
   await page.evaluate((sel) => {
     document.querySelector(sel).cy.getElementById('vcpu:A:0').select();
   }, CANVAS);
-  const lit = await page.evaluate((sel) => document.querySelector(sel).cy.edges('.pin.lit').filter((e) => e.style('visibility') === 'visible').length, CANVAS);
+  const lit = await page.evaluate((sel) => document.querySelector(sel).cy.edges('.pin.lit').filter((e) => e.style('display') === 'element').length, CANVAS);
   assert.ok(lit >= 1, 'the selection shows its pins');
   await page.evaluate((sel) => {
     document.querySelector(sel).cy.$(':selected').unselect();

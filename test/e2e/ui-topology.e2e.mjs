@@ -327,6 +327,8 @@ test('topology: devices as their own nodes (devices-demo): MHI on its socket, th
   await page.getByTestId('problems-list').getByText(/gpu2 maps aiemem0 .* does not implement map_dma_buf/).waitFor();
   // L#/P# relabels the host and keeps the devices; Fit shows everything.
   await page.getByRole('button', { name: 'P#', exact: true }).click();
+  // (Zoomed in, where Cytoscape draws the labels itself; zoomed out the label layer does.)
+  await page.getByRole('button', { name: '100 %', exact: true }).click();
   assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('pkg:1').style('label'), CANVAS), 'Package P#8');
   assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy.getElementById('aiepart:p0').style('label'), CANVAS), 'p0 · cols 0–11');
   await page.getByRole('button', { name: 'L#', exact: true }).click();
