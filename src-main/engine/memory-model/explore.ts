@@ -5,9 +5,10 @@
  * events of a shortest path to it (breadth-first search).
  */
 import { ModelBoundError } from './bounds';
+import { coBefore } from './storage';
 import { Machine, type MachineEvent, type MachineState, type Transition } from './machine';
 import { programPaths } from './paths';
-import type { Program } from './program';
+import { type CInstr, Op, type Program } from './program';
 
 export interface FinalOutcome {
   key: string;
@@ -61,7 +62,9 @@ export function explore(prog: Program, opts: ExploreOptions = {}): ExploreResult
    * separated pairs — weaker constraints — so no outcome is lost; they are taken when nothing
    * else is left.
    */
-  const reduced = (s: MachineState, moves: Transition[]): Transition[] => {
+  const reduced = (s: MachineState, all: Transition[]): Transition[] => {
+    const needed = all.filter((tr) => !needless(s, tr, all));
+    const moves = needed.length > 0 ? needed : all;
     const internal = moves.find((tr) => m.isInternal(s, tr) || (silent(s, tr) && relevant(s, tr, access)));
     if (internal) return [internal];
     const keep = moves.filter((tr) => relevant(s, tr, access));
@@ -69,19 +72,46 @@ export function explore(prog: Program, opts: ExploreOptions = {}): ExploreResult
   };
 
   /**
-   * A propagation to a thread with no store or fence left to commit, of a barrier or of a write
-   * it will not read and that decides no coherence there: it can only enable other steps (no
-   * later group A or barrier-separated pair of that thread can include it), so once something
-   * waits for it, it is internal too.
+   * A propagation to a thread with no store or fence left to commit, of a barrier, or of a write
+   * that decides no coherence there (now or later: every write to its location that may still
+   * reach that thread is coherence-ordered with it) and that the thread will not read: it can
+   * only enable other steps (no later group A or barrier-separated pair of that thread can
+   * include it), so once something waits for it, it is internal too.
    */
   const silent = (s: MachineState, tr: Transition): boolean => {
     if (tr.kind !== 'propagate' && tr.kind !== 'propagate-barrier') return false;
     if (!quiet[tr.to](s)) return false;
     if (tr.kind === 'propagate-barrier') return true;
-    const w = s.storage.writes[tr.write];
-    if (s.storage.view[tr.to][w.loc] !== -1) return false;
-    return !access[tr.to].has(w.loc) || !m.mayLoad(s, tr.to);
+    const st = s.storage;
+    const w = st.writes[tr.write];
+    if (access[tr.to].has(w.loc) && m.mayLoad(s, tr.to)) return false;
+    const v = st.view[tr.to][w.loc];
+    if (v !== -1 && !coBefore(st, v, tr.write)) return false;
+    for (let y = 0; y < st.writes.length; y++) {
+      if (y !== tr.write && st.writes[y].loc === w.loc && !coBefore(st, y, tr.write) && !coBefore(st, tr.write, y)) return false;
+    }
+    for (let t = 0; t < prog.threads.length; t++) {
+      const seen = st.view[t][w.loc];
+      if (seen !== tr.write && !coBefore(st, tr.write, seen) && m.mayStoreTo(s, t, w.loc)) return false;
+    }
+    return true;
   };
+  /**
+   * Choices that add no outcome: a stwcx. of a retry loop (`retry: lwarx; stwcx.; bne retry`)
+   * failing although it could succeed — the failure writes nothing, every instruction fetched
+   * past the bne is squashed, and the retry's lwarx reads what the first one could have read by
+   * being satisfied later; and predicting a branch whose both ways lead to code without a load
+   * or another conditional branch — nothing fetched there can act before the branch
+   * resolves, so the thread may as well wait for it and fetch the way it went.
+   */
+  const needless = (s: MachineState, tr: Transition, moves: Transition[]): boolean => {
+    if (tr.kind === 'fetch') return loadFree[tr.thread][s.threads[tr.thread].window.at(-1)!.pc];
+    if (tr.kind !== 'commit' || tr.success !== false) return false;
+    const pc = s.threads[tr.thread].window[tr.index].pc;
+    return retryLoop[tr.thread][pc] && moves.some((o) => o.kind === 'commit' && o.thread === tr.thread && o.index === tr.index && o.success === true);
+  };
+  const retryLoop = prog.threads.map((th) => th.code.map((c, pc) => c.op === Op.Store && c.atomic && pc > 0 && th.code[pc - 1].op === Op.Load && th.code[pc - 1].atomic && th.code[pc + 1]?.op === Op.Branch && th.code[pc + 1].target === pc - 1));
+  const loadFree = prog.threads.map((th) => th.code.map((c, pc) => c.op === Op.Branch && c.mask !== 0 && noLoadUntilBranch(th.code, pc + 1) && noLoadUntilBranch(th.code, c.target)));
   const quiet = prog.threads.map((_, t) => (s: MachineState): boolean => !m.mayStoreOrFence(s, t));
 
   const start = m.start();
@@ -132,6 +162,21 @@ function accessedLocations(prog: Program): Set<number>[] {
   } catch {
     return prog.threads.map(() => new Set(prog.locs.map((_, i) => i)));
   }
+}
+
+/** Does the code from `pc` reach its end without a load or a conditional branch (past which one could be fetched)? */
+function noLoadUntilBranch(code: readonly CInstr[], pc: number): boolean {
+  const seen = new Set<number>();
+  for (let p = pc; p < code.length && !seen.has(p); ) {
+    seen.add(p);
+    const c = code[p];
+    if (c.op === Op.Load) return false;
+    if (c.op === Op.Branch) {
+      if (c.mask !== 0) return false;
+      p = c.target;
+    } else p++;
+  }
+  return true;
 }
 
 function relevant(s: MachineState, tr: Transition, access: Set<number>[]): boolean {

@@ -291,17 +291,32 @@ export class Machine {
     return this.mayStill(s, t, (op) => op === Op.Load);
   }
 
-  private mayStill(s: MachineState, t: number, match: (op: Op) => boolean): boolean {
+  /** Could thread t still commit a store to `loc` (a store whose address is not known yet counts)? */
+  mayStoreTo(s: MachineState, t: number, loc: number): boolean {
+    const code = this.prog.threads[t].code;
+    const th = s.threads[t];
+    for (let k = 0; k < th.window.length; k++) {
+      const e = th.window[k];
+      if (code[e.pc].op !== Op.Store || e.committed) continue;
+      const l = this.locAt(s, t, k);
+      if (l === loc || l < 0) return true;
+    }
+    return this.mayStill(s, t, (op, c) => op === Op.Store && (c.addr!.base >= 0 || c.addr!.index >= 0 || c.addr!.loc === loc), false);
+  }
+
+  private mayStill(s: MachineState, t: number, match: (op: Op, c: CInstr) => boolean, inWindow = true): boolean {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
-    for (const e of th.window) {
-      const op = code[e.pc].op;
-      if (match(op) && !(op === Op.Load ? e.done : e.committed)) return true;
+    if (inWindow) {
+      for (const e of th.window) {
+        const op = code[e.pc].op;
+        if (match(op, code[e.pc]) && !(op === Op.Load ? e.done : e.committed)) return true;
+      }
     }
     if (th.fetch === -1 || th.fetch < code.length) {
       // Code not fetched yet; a loop may reach anything, so look at all of it then.
       const from = this.loops[t] ? 0 : th.fetch === -1 ? 0 : th.fetch;
-      for (let pc = from; pc < code.length; pc++) if (match(code[pc].op)) return true;
+      for (let pc = from; pc < code.length; pc++) if (match(code[pc].op, code[pc])) return true;
     }
     return false;
   }
@@ -729,7 +744,11 @@ export class Machine {
         const taken = branchTaken(ins, cr) ? 1 : 0;
         window[k] = entry(e, { done: true, value: taken });
         events.push({ kind: 'resolve', thread: t, pc: e.pc, seq: e.seq, value: taken });
-        if (e.dir !== -1 && e.dir !== taken) {
+        if (e.dir === -1 && k === th.window.length - 1 && th.fetch === -1) {
+          // Resolved before any prediction was made: fetch on the way it went.
+          window[k] = entry(window[k], { dir: taken });
+          fetch = taken ? ins.target : e.pc + 1;
+        } else if (e.dir !== -1 && e.dir !== taken) {
           // Mispredicted: squash everything fetched after it and fetch the other way.
           for (const x of window.slice(k + 1)) events.push({ kind: 'squash', thread: t, pc: x.pc, seq: x.seq, value: 0 });
           window.length = k + 1;
