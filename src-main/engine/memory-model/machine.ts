@@ -48,6 +48,7 @@ import {
   propagateWrite,
   type Storage,
 } from './storage';
+import { liveness, type Liveness } from './liveness';
 import { arith, decodeAddress } from './values';
 
 /** One in-flight instruction. */
@@ -160,8 +161,12 @@ export class Machine {
   /** Per thread: does its code branch backwards (a loop)? */
   private readonly loops: boolean[];
 
+  /** Per thread, the registers still to be read at each pc (the key leaves dead ones out). */
+  private readonly live: Liveness[];
+
   constructor(readonly prog: Program) {
     this.nThreads = prog.threads.length;
+    this.live = prog.threads.map(liveness);
     this.loops = prog.threads.map((t) => t.code.some((c, pc) => c.op === Op.Branch && c.target <= pc));
     if (this.nThreads > 30) throw new ModelBoundError(`${this.nThreads} threads: the operational model handles at most 30`);
   }
@@ -386,7 +391,12 @@ export class Machine {
       k += seg.sort().join(',');
     }
     s.threads.forEach((th, t) => {
-      k += `#${th.fetch}|${th.regs.join(',')}|${th.cr0}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
+      // Registers are read from the oldest instruction in flight on (or the next to fetch).
+      const n = this.prog.threads[t].code.length;
+      const at = th.window.length > 0 ? th.window[0].pc : th.fetch < 0 ? n : Math.min(th.fetch, n);
+      const live = this.live[t];
+      const regs = th.regs.map((v, r) => (live.regs[at][r] ? v : '_')).join(',');
+      k += `#${th.fetch}|${regs}|${live.cr0[at] ? th.cr0 : '_'}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
       for (const e of th.window) {
         k += `${rank[t].get(e.seq)}.${e.pc}.${+e.done}${+e.committed}.${e.value}.${e.src < 0 ? e.src : name(e.src)}.${e.fwd < 0 ? -1 : rank[t].get(e.fwd)}.${e.loc}.${e.dir};`;
       }
