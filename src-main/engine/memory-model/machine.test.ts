@@ -138,6 +138,21 @@ describe('step API', () => {
     expect(axiomaticFinals(alone).size).toBe(1);
   });
 
+  it('taking a doorbell with a waiting lwarx and clearing it with stwcx., in a loop: both models agree', () => {
+    const take: ProgramSource['threads'][number]['instrs'] = [
+      { op: 'label', name: 'guest' },
+      { op: 'load', rd: 'd', addr: { loc: 'db' }, wait: true, reserve: true },
+      { op: 'store', rs: 0, addr: { loc: 'db' }, conditional: true },
+      { op: 'branch', cond: 'ne', to: 'guest' },
+      { op: 'store', rs: 1, addr: { loc: 'seen' } },
+      { op: 'branch', cond: 'always', to: 'guest' },
+    ];
+    const prog = compile({ threads: [{ name: 'target', instrs: take }, { name: 'sender', instrs: [{ op: 'store', rs: 1, addr: { loc: 'db' } }] }] });
+    const finals = [...axiomaticFinals(prog)];
+    expect(finals).toEqual(['0:d=1;db=0;seen=1']); // the waiting lwarx reserves: its stwcx. can clear the doorbell
+    expect(explore(prog).outcomes.map((o) => o.key)).toEqual(finals);
+  });
+
   it('branchTaken says which way a resolving branch goes before it is applied', () => {
     const prog = compile({
       threads: [

@@ -190,6 +190,8 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
               c.assumed[i] = value;
               c.events.push(event(c, false, ea.loc, c.pc, i, zero.sym, ea.deps, [], ins.atomic, -1));
               c.regs[ins.rd] = { sym: syms.read(i), deps: [i] };
+              // A waiting lwarx (taking a doorbell) reserves like any other.
+              if (ins.atomic) c.res = { loc: ea.loc, deps: ea.deps, event: c.events.length - 1 };
               c.pc++;
               run(c);
             }
