@@ -378,16 +378,29 @@ export class Machine {
     const name = (w: number): string => (w < 0 ? String(w) : wName[w]);
     const writes = st.writes.map((w, i) => `${wName[i]}.${w.pc}.${w.loc}.${w.value}.${w.seen}.${w.coBefore.map((x) => wName[x]).sort().join('-')}.${name(w.atomicAfter)}`);
     let k = writes.sort().join(';') + '|' + st.barriers.map((b, i) => `${bName[i]}.${b.pc}.${b.seen}`).sort().join(';');
+    // Only which writes lie between which barriers matters (barrier-separated pairs, group A and
+    // B-cumulativity are sets): writes between two barriers, and barriers with no write between
+    // them, are written in sorted order.
     for (const list of st.lists) {
       let seg: string[] = [];
+      let run: string[] = [];
       k += '|';
       for (const x of list) {
-        if (x >= 0) seg.push(wName[x]);
-        else {
-          k += seg.sort().join(',') + '/' + bName[-x - 1] + '/';
-          seg = [];
+        if (x >= 0) {
+          if (run.length > 0) {
+            k += '/' + run.sort().join(',') + '/';
+            run = [];
+          }
+          seg.push(wName[x]);
+        } else {
+          if (seg.length > 0 || run.length === 0) {
+            k += seg.sort().join(',');
+            seg = [];
+          }
+          run.push(bName[-x - 1]);
         }
       }
+      if (run.length > 0) k += '/' + run.sort().join(',') + '/';
       k += seg.sort().join(',');
     }
     s.threads.forEach((th, t) => {
