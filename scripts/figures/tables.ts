@@ -9,6 +9,7 @@ import type { FigureJob, Figures, LoopbackFigures, RunFigures } from './task';
 import { IPI_TABLES } from './ipi-tables';
 import { MEMORY_MODEL_TABLES } from './memory-model-tables';
 import { QEMU_TABLES } from './qemu-tables';
+import { SWEEP_TABLES } from './sweep-tables';
 
 /** Runs a job on the pool (each distinct job once). */
 export type Runner = <T extends Figures>(job: FigureJob) => Promise<T>;
@@ -58,6 +59,7 @@ export const TABLES: FigureTable[] = [
   ...IPI_TABLES,
   ...MEMORY_MODEL_TABLES,
   ...QEMU_TABLES,
+  ...SWEEP_TABLES,
   {
     id: 'ipi-scenarios',
     doc: 'docs/models/ipi.md',

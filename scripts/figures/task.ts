@@ -1,7 +1,7 @@
 /**
  * One simulation for `npm run figures`, on a worker thread (piscina): a run of a workspace (as is,
- * or with one guest's libvirt placement changed), an MHI loopback transfer, or a batch of IPI
- * episodes (one cell of the "why" tables), boiled down to the figures the tables show. Pure: same
+ * or with one guest's libvirt placement changed), a sweep's run, an MHI loopback transfer, or a
+ * batch of IPI episodes (one cell of the "why" tables), boiled down to the figures the tables show. Pure: same
  * spec, same result.
  */
 import { createHash } from 'node:crypto';
@@ -14,12 +14,14 @@ import { runEpisode } from '../../src-main/engine/ipi/episode';
 import { barriersOf, type BarrierVariant } from '../../src-main/engine/ipi/handshake';
 import { episodeTiming, interactionWindow } from '../../src-main/engine/ipi/power-fabric';
 import { resolveParams } from '../../src-main/engine/params';
+import { runSweepJob, type SweepRunResult } from '../../src-main/host/sweep/job';
 
 export type FigureJob =
   | { kind: 'run'; workspace: string; seed: number; set: ParamValues; hours: number }
   | { kind: 'loopback'; bytes: number; mtu: number; ring: number; seed: number; pcieGen: number; pcieWidth: number }
   | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> }
-  | { kind: 'episodes'; set: Record<string, string>; partner: EpisodePartner; variant: BarrierVariant; episodes: number };
+  | { kind: 'episodes'; set: Record<string, string>; partner: EpisodePartner; variant: BarrierVariant; episodes: number }
+  | { kind: 'sweep-run'; workspace: string; set: ParamValues; seed: number; hours: number; until: string | null };
 
 /** The IPI a CALL_FUNCTION meets in an episode batch. */
 export type EpisodePartner = 'RESCHEDULE' | 'RESCHEDULE_WAKE' | 'KICK';
@@ -57,7 +59,7 @@ export interface PlacementFigures {
   trace: string;
 }
 
-export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures;
+export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures | SweepRunResult;
 
 /**
  * `episodes` IPI episodes: one CALL_FUNCTION and one `partner` IPI to the same target, either
@@ -81,6 +83,8 @@ function runEpisodes(job: Extract<FigureJob, { kind: 'episodes' }>): EpisodeFigu
 
 export function runFigureJob(job: FigureJob): Figures {
   if (job.kind === 'episodes') return runEpisodes(job);
+  // One run of a sweep, exactly as `twb sweep` runs it (its deterministic result; no wall time).
+  if (job.kind === 'sweep-run') return runSweepJob({ workspace: loadWorkspace(job.workspace), set: job.set, seed: job.seed, durationNs: job.hours * 3600e9, until: job.until }).result;
   if (job.kind === 'loopback') {
     const read = createHash('sha256');
     const r = runLoopback({ bytes: job.bytes, mtu: job.mtu, ring: job.ring, seed: job.seed, pcieGen: job.pcieGen, pcieWidth: job.pcieWidth, onRead: (c) => read.update(c) });
