@@ -19,13 +19,63 @@ const W = 760;
 const H = 320;
 const M = { left: 56, right: 16, top: 28, bottom: 40 };
 const LEGEND_ROW = 14;
+/** The legend's first baseline below the plot's box, clear of the axis title. */
+const LEGEND_TOP = 16;
 
-/** Kaplan–Meier step curves with Greenwood 95 % bands, x in simulated time up to the duration. */
+/** Dash patterns by configuration, so curves that coincide (two variants never locking up) both show. */
+const DASHES = ['', '7 4', '2 3', '10 3 2 3'];
+
+/** The unit of the time axis: hours, or minutes / seconds for sweeps shorter than that. */
+function timeUnit(duration: number): { s: number; name: string } {
+  if (duration >= 3600) return { s: 3600, name: 'h' };
+  return duration >= 60 ? { s: 60, name: 'min' } : { s: 1, name: 's' };
+}
+
+/** Tick values from 0 to `max` at a round step (1, 2, 2.5 or 5 × 10^k), four to seven of them. */
+function linearTicks(max: number): number[] {
+  const raw = max / 6;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw)!;
+  return Array.from({ length: Math.floor(max / step + 1e-9) + 1 }, (_, i) => i * step);
+}
+
+/** A tick label: up to three significant digits, no trailing zeros. */
+const tickLabel = (x: number) => (x === 0 ? '0' : String(Number(x.toPrecision(3))));
+
+/**
+ * The x axis of the survival chart, in simulated hours (minutes or seconds for shorter sweeps).
+ * Linear from 0 to the duration, unless three quarters of the first lockups fall in its first
+ * tenth: then logarithmic from the decade below half the earliest one, so the early steps spread out
+ * (time 0 sits at the left edge). `ticks` are in `unit`s.
+ */
+function timeAxis(v: SweepView, left: number, width: number): { x: (t: number) => number; ticks: number[]; unit: { s: number; name: string }; log: boolean } {
+  const end = Math.max(v.duration, 1e-9);
+  const unit = timeUnit(end);
+  const firsts = v.configurations.flatMap((c) => c.points.flatMap((p) => (p.status === 'finished' && p.firstSoftLockup !== null ? [p.firstSoftLockup] : []))).sort((a, b) => a - b);
+  const q3 = firsts[Math.floor(firsts.length * 0.75)];
+  if (firsts.length < 3 || q3 >= end / 10 || firsts[0] <= 0) {
+    return { x: (t) => left + (Math.min(t, end) / end) * width, ticks: linearTicks(end / unit.s), unit, log: false };
+  }
+  const lo = 10 ** Math.floor(Math.log10(firsts[0] / unit.s / 2)) * unit.s;
+  const span = Math.log(end / lo);
+  const ticks: number[] = [];
+  for (let x = lo / unit.s; x <= (end / unit.s) * (1 + 1e-9); x *= 10) ticks.push(x);
+  // The duration itself closes the axis unless a decade tick is (almost) there.
+  if (end / unit.s / ticks.at(-1)! >= 2) ticks.push(end / unit.s);
+  return { x: (t) => left + (Math.log(Math.min(Math.max(t, lo), end) / lo) / span) * width, ticks, unit, log: true };
+}
+
+/**
+ * Kaplan–Meier step curves with Greenwood 95 % bands over simulated time up to the duration;
+ * a short vertical tick where runs without a lockup were censored; one legend row per
+ * configuration under the plot.
+ */
 export function survivalSvg(v: SweepView): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
+  const axis = timeAxis(v, M.left, pw);
   const xMax = Math.max(v.duration, 1e-9);
-  const sx = (t: number) => M.left + (Math.min(t, xMax) / xMax) * pw;
+  const sx = axis.x;
   const sy = (s: number) => M.top + ph - Math.max(0, Math.min(1, s)) * ph;
   const out: string[] = [];
   out.push(`<text x="${M.left}" y="16" font-size="12" font-weight="bold">P(no soft lockup yet) — Kaplan–Meier, 95 % band</text>`);
@@ -33,13 +83,22 @@ export function survivalSvg(v: SweepView): string {
   for (let i = 0; i <= 4; i++) {
     const y = sy(i / 4);
     out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${M.left - 4}" y="${y + 3}" font-size="9" text-anchor="end">${i / 4}</text>`);
-    const t = (xMax * i) / 4;
-    out.push(`<text x="${sx(t)}" y="${H - M.bottom + 13}" font-size="9" text-anchor="middle">${esc(timeLabel(t))}</text>`);
   }
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" font-size="9" text-anchor="middle">simulated time</text>`);
+  for (const tick of axis.ticks) {
+    const x = sx(tick * axis.unit.s).toFixed(1);
+    out.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${M.top + ph}" stroke="#eee"/><text x="${x}" y="${H - M.bottom + 13}" font-size="9" text-anchor="middle">${tickLabel(tick)}</text>`);
+  }
+  out.push(`<text class="time-axis" x="${M.left + pw / 2}" y="${H - 6}" font-size="9" text-anchor="middle">simulated time (${axis.unit.name}${axis.log ? ', log scale: the first lockups come early' : ''})</text>`);
   v.configurations.forEach((c, i) => {
-    if (c.runs === 0) return;
     const color = sweepColour(i);
+    const dash = DASHES[i % DASHES.length];
+    const dashAttr = dash ? ` stroke-dasharray="${dash}"` : '';
+    const label = configLabel(c.params);
+    const ly = H + LEGEND_TOP + i * LEGEND_ROW;
+    // The legend goes under the plot, one row per configuration, so it never covers a curve.
+    const outcome = c.runs === 0 ? 'no finished runs' : `${c.lockups} of ${c.runs} runs locked up`;
+    out.push(`<line x1="${M.left}" x2="${M.left + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dashAttr}/><text x="${M.left + 28}" y="${ly}" font-size="10">${esc(`${label} — ${outcome}`)}</text>`);
+    if (c.runs === 0) return;
     const band = (sign: 1 | -1) => c.steps.map((k, j) => [k.t, c.steps[j + 1]?.t ?? xMax, k.s + sign * Z95 * k.se] as const);
     const upper = band(1).flatMap(([a, b, s]) => [`${sx(a).toFixed(1)},${sy(s).toFixed(1)}`, `${sx(b).toFixed(1)},${sy(s).toFixed(1)}`]);
     const lower = band(-1)
@@ -47,12 +106,19 @@ export function survivalSvg(v: SweepView): string {
       .reverse();
     out.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
     const d = c.steps.map((k, j) => (j === 0 ? `M${sx(k.t).toFixed(1)},${sy(k.s).toFixed(1)}` : `H${sx(k.t).toFixed(1)}V${sy(k.s).toFixed(1)}`)).join('') + `H${sx(xMax).toFixed(1)}`;
-    out.push(`<path class="curve" d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(configLabel(c.params))}</title></path>`);
-    // The legend goes under the plot, one row per configuration, so it never covers a curve.
-    const ly = H + 4 + i * LEGEND_ROW;
-    out.push(`<rect x="${M.left}" y="${ly - 9}" width="10" height="10" fill="${color}"/><text x="${M.left + 14}" y="${ly}" font-size="10">${esc(configLabel(c.params))}</text>`);
+    out.push(`<path class="curve" d="${d}" fill="none" stroke="${color}" stroke-width="1.8"${dashAttr}><title>${esc(label)}</title></path>`);
+    // Censoring: the finished runs without a soft lockup, where they ended (tied times: one tick).
+    const censored = new Map<number, number>();
+    for (const p of c.points) if (p.status === 'finished' && p.firstSoftLockup === null) censored.set(p.endedAt, (censored.get(p.endedAt) ?? 0) + 1);
+    for (const [t, n] of censored) {
+      const s = c.steps.findLast((k) => k.t <= t)?.s ?? 1;
+      const x = sx(t).toFixed(1);
+      out.push(`<line class="censor" x1="${x}" x2="${x}" y1="${(sy(s) - 5).toFixed(1)}" y2="${(sy(s) + 5).toFixed(1)}" stroke="${color}" stroke-width="1.5"><title>${esc(`${label}: ${n} run${n === 1 ? '' : 's'} without a soft lockup, censored at ${timeLabel(t)}`)}</title></line>`);
+    }
   });
-  const h = H + 8 + v.configurations.length * LEGEND_ROW;
+  const ly = H + LEGEND_TOP + v.configurations.length * LEGEND_ROW;
+  out.push(`<line x1="${M.left + 11}" x2="${M.left + 11}" y1="${ly - 9}" y2="${ly + 1}" stroke="#556" stroke-width="1.5"/><text x="${M.left + 28}" y="${ly}" font-size="10">runs without a lockup, censored where they ended</text>`);
+  const h = H + LEGEND_TOP + 4 + (v.configurations.length + 1) * LEGEND_ROW;
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="survival curves" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="sans-serif">${out.join('')}</svg>`;
 }
 
