@@ -266,13 +266,16 @@ export async function fuzzTargets(o: { port: number; count: number; seed?: numbe
 export async function slowReader(o: { port: number; token: string; requests: number; stallMs?: number }): Promise<{ code: number; reason: string }> {
   // It connects while the load starts: on a loaded machine the handshake can wait its turn.
   const ws = await open({ ...o, clients: 0, rounds: 0, badAttempts: 0, timeoutMs: 60_000 }, `?token=${o.token}`, { origin: `http://127.0.0.1:${o.port}` });
-  const raw = (ws as unknown as { _socket: net.Socket })._socket;
-  raw.pause();
+  // ws.pause(), not its socket's: ws resumes a socket it did not pause whenever its frame parser drains.
+  ws.pause();
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   // Each reply is a few hundred KB: a workspace export with a large view.
   const doc = { schemaVersion: 1, name: 'slow', host: { name: 'h', model: 'POWER9', threadsPerCore: 4, sockets: [{ cores: 24, memoryBytes: 2 ** 30 }] }, guests: [], devices: { mhi: [], aie: null, dmabuf: { exporters: [], importers: [] } }, workloads: [], kernel: { barriers: { beforeSet: false, afterClear: false } }, params: {}, view: { positions: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node-${i}-${'x'.repeat(40)}`, { x: i, y: i }])) } };
-  const text = (id: number) => JSON.stringify({ id, method: 'transfer.exportWorkspace', arg: { document: doc } });
-  for (let i = 1; i <= o.requests; i++) ws.send(text(i));
+  // All queued at once, so its own send buffer shows when the host stops reading it. Serialising
+  // and masking them blocks this process for seconds (6 s for 300 at load 15): load.ts runs the
+  // slow reader in its own process (slow-reader.ts), not beside the clients it measures.
+  const body = JSON.stringify({ method: 'transfer.exportWorkspace', arg: { document: doc } });
+  for (let i = 1; i <= o.requests; i++) ws.send(`{"id":${i},${body.slice(1)}`);
   // Read nothing until the server has not read this client's requests for longer than it waits
   // for a client that takes none of its replies (stallMs, 10 s by default): it must have closed
   // it by then. Then read, to see the close.
@@ -284,6 +287,6 @@ export async function slowReader(o: { port: number; token: string; requests: num
     if (ws.bufferedAmount !== last) [last, since] = [ws.bufferedAmount, performance.now()];
     else if (performance.now() - since > quietFor) break;
   }
-  raw.resume();
+  ws.resume();
   return Promise.race([closed, new Promise<{ code: number; reason: string }>((r) => setTimeout(() => (ws.terminate(), r({ code: 0, reason: 'not closed' })), 30_000))]);
 }

@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { openStore } from '../store';
 import { loadWorkspace } from '../workspace/load';
 import { ClientChannel } from './client-channel';
 import { createBridgeHost } from './handlers';
 
-/** A socket whose writes complete only when the test says so (a client that does not read). */
+/**
+ * A socket whose writes complete only when the test says so (a client that does not read). Like
+ * ws, close() only starts the close (CLOSING): 'close' is emitted when the connection ends, and
+ * messages queued behind the close may still arrive meanwhile.
+ */
 class StuckSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
@@ -31,10 +35,11 @@ class StuckSocket extends EventEmitter {
   close(code: number, reason: string) {
     this.closed = { code, reason };
     this.readyState = 2;
-    this.emit('close');
   }
   terminate() {
+    if (this.readyState === 3) return;
     this.readyState = 3;
+    this.emit('close');
   }
   request(id: number, method: string, arg?: unknown) {
     this.emit('message', Buffer.from(JSON.stringify({ id, method, arg })), false);
@@ -62,6 +67,46 @@ describe('per-client backpressure', () => {
     expect(ws.sent.length).toBeLessThan(60);
     expect(ws.closed).toEqual({ code: 1008, reason: 'took none of its replies for 0.3 s with more than 256 KiB waiting: this client is not reading' });
     store.close();
+  });
+
+  // load.ts: once the host had closed a slow reader, ws kept emitting the requests queued behind
+  // the close (hundreds of 300 KB exports) and the host answered each into the void, seconds of
+  // serving-thread time; meanwhile the close frame waited and the 10 s grace ended the
+  // connection before the client had read it (it saw 1006 instead of 1008 and the reason).
+  it('a client closed for not reading has nothing more read or handled, and is ended only when it stops taking what is queued', async () => {
+    vi.useFakeTimers();
+    const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+    const store = openStore(':memory:');
+    try {
+      const host = createBridgeHost({ store, version: '0', mode: 'test' });
+      const dispatch = vi.spyOn(host, 'dispatch');
+      const ws = new StuckSocket();
+      new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 64 * 1024, stallMs: 1000, closeGraceMs: 3000 });
+      const doc = loadWorkspace('builtin:seed-power9-ipi');
+      for (let i = 1; i <= 30; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
+      await tick(1100);
+      expect(ws.closed?.code).toBe(1008);
+      const handled = dispatch.mock.calls.length;
+      // Requests the client had queued behind the close still arrive: none is handled.
+      for (let i = 31; i <= 60; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
+      await tick(10);
+      expect(dispatch.mock.calls.length).toBe(handled);
+      // It starts taking its replies, one every 2 s (each within the 3 s grace): not ended; what
+      // it sends is read (to reach its close frame) but not handled.
+      for (let i = 0; i < 4; i++) {
+        ws.held.shift()?.();
+        ws.request(100 + i, 'app.info');
+        await tick(2000);
+        expect([ws.readyState, ws.isPaused, dispatch.mock.calls.length]).toEqual([2, false, handled]);
+      }
+      // It stops taking them: ended once the grace has passed since the last one.
+      await tick(1100);
+      expect(ws.readyState).toBe(3);
+      expect(dispatch.mock.calls.length).toBe(handled);
+    } finally {
+      vi.useRealTimers();
+      store.close();
+    }
   });
 
   it('a client past the read high-water mark that takes its replies is read again', async () => {

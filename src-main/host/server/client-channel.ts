@@ -6,7 +6,7 @@ import { LIMITS } from '../../../src-common/parse/limits';
 
 /** Unsent bytes above which pushed events wait (and are coalesced) instead of being sent. */
 const EVENT_HIGH_WATER = 1024 * 1024;
-/** How long a client closed for not reading has to read the close frame before it is ended. */
+/** How long a client closed for not reading may take none of what is queued before it is ended. */
 const CLOSE_GRACE_MS = 10_000;
 /** Log lines and lockups one coalesced run update keeps (the newest; the run's history has all). */
 const MERGED_ENTRIES = 10_000;
@@ -18,6 +18,8 @@ export interface ChannelLimits {
   readHighWater?: number;
   /** A client above `readHighWater` that takes none of its replies for this long is closed, ms. */
   stallMs?: number;
+  /** A client closed for not reading that takes none of what is queued for this long is ended, ms. */
+  closeGraceMs?: number;
 }
 
 /** How long a client may take none of its replies while past READ_HIGH_WATER before it is closed. */
@@ -33,7 +35,13 @@ const STALL_MS = 10_000;
  *   `unsentBytes`, is not reading them: its socket is closed with that reason.
  * - Pushed events: while replies or events wait to be written, new events are coalesced per
  *   kind (the latest progress, one run update merging the new log lines), never queued.
- * - When the socket closes, work still running for it is told to stop (the job threads end it).
+ * - Closing: from the moment the host closes a client (or the client starts its close), none of
+ *   its requests is handled — the WebSocket keeps emitting those already queued behind the
+ *   close (a slow reader has megabytes of them), and answering them into the void once stalled
+ *   every other client for seconds. They are read and dropped, so the client's own close frame
+ *   behind them arrives and the connection ends cleanly. Work still running for it is told to
+ *   stop (the job threads end it); a client that takes none of what is queued for it (its
+ *   replies, then the close frame with the reason) for `closeGraceMs` is ended.
  */
 export class ClientChannel {
   private unsent = 0;
@@ -42,8 +50,13 @@ export class ClientChannel {
   private readHold: ReturnType<typeof setTimeout> | null = null;
   private readonly readHighWater: number;
   private readonly stallMs: number;
+  private readonly closeGraceMs: number;
   private readonly pending = new Map<string, EventMessage>();
   private readonly gone = new AbortController();
+  /** Set once the host closes this client or the client closes: nothing more is read or handled. */
+  private closing = false;
+  /** Ends a closed client that takes none of what is queued for closeGraceMs. */
+  private endTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -52,15 +65,22 @@ export class ClientChannel {
   ) {
     this.readHighWater = limits.readHighWater ?? LIMITS.readHighWater.value;
     this.stallMs = limits.stallMs ?? STALL_MS;
+    this.closeGraceMs = limits.closeGraceMs ?? CLOSE_GRACE_MS;
     const unsubscribe = host.subscribe((e) => this.push(e));
     ws.on('close', () => {
+      this.closing = true;
       if (this.readHold) clearTimeout(this.readHold);
+      if (this.endTimer) clearTimeout(this.endTimer);
       unsubscribe();
       this.pending.clear();
       this.gone.abort();
     });
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => this.request(isBinary ? null : data.toString()));
+    ws.on('message', (data, isBinary) => {
+      // A message after the close (ours or the client's) is one that was queued behind it.
+      if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+      this.request(isBinary ? null : data.toString());
+    });
   }
 
   private request(text: string | null): void {
@@ -117,6 +137,8 @@ export class ClientChannel {
     this.unsent += bytes;
     this.ws.send(text, () => {
       this.unsent -= bytes;
+      // Closed for not reading, and now reading: it gets its time to reach the close frame.
+      if (this.closing) return this.endLater();
       // It takes its replies: the stall clock starts again.
       if (this.readHold) this.holdReading();
       this.resumeReading();
@@ -139,6 +161,7 @@ export class ClientChannel {
 
   /** Reads the client's requests again once its replies have drained and few of its requests are being answered. */
   private resumeReading(): void {
+    if (this.closing) return;
     if (this.readHold && this.unsent <= this.readHighWater) {
       clearTimeout(this.readHold);
       this.readHold = null;
@@ -147,15 +170,27 @@ export class ClientChannel {
   }
 
   private closeFor(reason: string): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    this.closing = true;
     if (this.readHold) clearTimeout(this.readHold);
     this.readHold = null;
     this.pending.clear();
     this.gone.abort();
-    // 1008 (policy violation). The close frame waits behind what is already queued: a client
-    // that starts reading within the grace period sees the reason; one that never does is ended.
+    // What it sent is read and dropped (the 'message' handler): its close frame, sent back once
+    // it reads ours, sits behind those requests; and a socket ended with unread input is reset,
+    // which throws away what the client has not read yet — the close frame with the reason.
+    this.ws.resume();
+    // 1008 (policy violation). The close frame waits behind the replies already queued: a client
+    // that takes them sees the reason (each reply it takes restarts the grace); one that takes
+    // none for closeGraceMs is ended.
     this.ws.close(1008, reason);
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    this.endLater();
+  }
+
+  private endLater(): void {
+    if (this.endTimer) clearTimeout(this.endTimer);
+    this.endTimer = setTimeout(() => this.ws.terminate(), this.closeGraceMs);
+    this.endTimer.unref?.();
   }
 }
 
