@@ -72,6 +72,27 @@ describe('host kernel: tasks stuck in call paths', () => {
     expect(k.quiet).toBe(true);
   });
 
+  it('a trylock step (khugepaged_scan_mm_slot\'s down_read_trylock) gives the path up instead of blocking', () => {
+    const { k, task, mmapSem } = setup();
+    const scan: CallPath = { name: 'scan', steps: [{ op: 'lock', lock: mmapSem, mode: 'read', fn: 'khugepaged_scan_mm_slot', trylock: true }] };
+    const khugepaged = task(9, 'khugepaged');
+    // Free: it takes the lock and finishes, like any path.
+    expect(k.wouldStick(scan, 3)).toBe(false);
+    expect(k.run(khugepaged, scan, 3)).toBe(true);
+    // A munmap stuck in csd_lock_wait holding mmap_sem for write: a plain reader blocks, the trylock moves on.
+    const writer = task(1);
+    k.run(writer, { name: 'munmap', steps: [{ op: 'lock', lock: mmapSem, mode: 'write', fn: '__do_munmap' }, { op: 'broadcast', targets: () => [2], fn: 'serialize_against_pte_lookup' }] }, 5, () => k.loseCallFunction(2));
+    expect(writer.state.kind).toBe('spinning');
+    expect(k.wouldStick(scan, 3)).toBe(false);
+    expect(k.run(khugepaged, scan, 3)).toBe(true);
+    expect(khugepaged.state.kind).toBe('active');
+    expect(khugepaged.held.size).toBe(0);
+    expect(mmapSem.queue.length).toBe(0);
+    const reader = task(2);
+    expect(k.run(reader, { ...scan, steps: [{ ...scan.steps[0], trylock: false }] }, 4)).toBe(false);
+    expect(reader.state).toMatchObject({ kind: 'blocked', on: { kind: 'rwsem', mode: 'read' } });
+  });
+
   it('a csd_lock_wait on two lost CPUs waits for the other when one drains', () => {
     const { k, task } = setup();
     k.loseCallFunction(1);

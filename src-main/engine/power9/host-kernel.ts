@@ -29,8 +29,12 @@ interface StepFrames {
 }
 
 export type PathStep =
-  /** Take `lock` (spin_lock / down_read / down_write, or `call`, e.g. down_write_killable) in kernel function `fn`. */
-  | ({ op: 'lock'; lock: Lock; mode: 'spin' | RwMode; call?: string } & StepFrames)
+  /**
+   * Take `lock` (spin_lock / down_read / down_write, or `call`, e.g. down_write_killable) in kernel
+   * function `fn`; with `trylock` (down_read_trylock and the like) a lock that is not free ends the
+   * path there instead of waiting for it (the caller gives up and moves on, holding nothing it took).
+   */
+  | ({ op: 'lock'; lock: Lock; mode: 'spin' | RwMode; call?: string; trylock?: boolean } & StepFrames)
   /** smp_call_function_many(mask, func, info, wait=1) from `fn`: `targets` is the mask at that moment. */
   | ({ op: 'broadcast'; targets: () => readonly number[] } & StepFrames);
 
@@ -124,7 +128,7 @@ export class HostKernel {
   wouldStick(path: CallPath, cpu: number): boolean {
     for (const s of path.steps) {
       if (s.op === 'lock') {
-        if (!this.available(s.lock, s.mode)) return true;
+        if (!this.available(s.lock, s.mode)) return !s.trylock;
       } else if (s.targets().some((t) => t !== cpu && this.csd[t].lost)) return true;
     }
     return false;
@@ -235,6 +239,7 @@ export class HostKernel {
       const s = r.path.steps[r.next];
       if (s.op === 'lock') {
         if (!this.acquire(task, s.lock, s.mode)) {
+          if (s.trylock) break;
           const on: WaitOn = s.lock.type === 'spinlock' ? { kind: 'spinlock', lock: s.lock } : { kind: 'rwsem', lock: s.lock, mode: s.mode as RwMode };
           this.enqueue(task, s.lock, s.mode);
           this.stick(r, on);

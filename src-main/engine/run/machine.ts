@@ -222,7 +222,8 @@ export class Machine implements Component {
       },
       workerFault: { name: `QEMU worker page fault (${g})`, entry: userFault, steps: [read({ fn: '__do_page_fault' }), pmd({ fn: 'do_huge_pmd_wp_page', via: ['__do_page_fault', 'handle_mm_fault', '__handle_mm_fault'] })] },
       workerMunmap: { name: `QEMU worker munmap (${g})`, entry: ['system_call', 'sys_munmap'], steps: [write({ fn: '__vm_munmap' }, 'down_write_killable'), pmd({ fn: '__split_huge_pmd', via: munmapVia }), splitBcast(munmapVia)] },
-      khugepagedScan: { name: `khugepaged: khugepaged_scan_mm_slot (${g})`, entry: khugepaged, steps: [read({ fn: 'khugepaged_scan_mm_slot' })] },
+      // khugepaged_scan_mm_slot takes mmap_sem with down_read_trylock and moves on to the next mm if it is taken.
+      khugepagedScan: { name: `khugepaged: khugepaged_scan_mm_slot (${g})`, entry: khugepaged, steps: [{ ...read({ fn: 'khugepaged_scan_mm_slot' }), trylock: true }] },
       khugepagedCollapse: {
         name: `khugepaged: collapse_huge_page (${g})`,
         entry: [...khugepaged, 'khugepaged_scan_mm_slot', 'khugepaged_scan_pmd'],
