@@ -89,7 +89,7 @@ describe('host kernel: tasks stuck in call paths', () => {
     expect(khugepaged.held.size).toBe(0);
     expect(mmapSem.queue.length).toBe(0);
     const reader = task(2);
-    expect(k.run(reader, { ...scan, steps: [{ ...scan.steps[0], trylock: false }] }, 4)).toBe(false);
+    expect(k.run(reader, { name: 'read', steps: [{ op: 'lock', lock: mmapSem, mode: 'read', fn: 'do_page_fault' }] }, 4)).toBe(false);
     expect(reader.state).toMatchObject({ kind: 'blocked', on: { kind: 'rwsem', mode: 'read' } });
   });
 
