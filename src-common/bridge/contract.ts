@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AreaContract, EventSpec, MethodSpec } from './define';
+import type { EncodedValue } from './protocol';
 import { aieArea } from './areas/aie';
 import { appArea } from './areas/app';
 import { devicesArea } from './areas/devices';
@@ -33,7 +34,9 @@ export interface CallContext {
   /** Aborted when the caller goes away (its socket closed): long work for it can stop. */
   signal?: AbortSignal;
 }
-export type HandlerOf<M extends MethodName> = (arg: ParsedArgOf<M>, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>>;
+/** A handler's result: the value, or the value already written as JSON by a job thread (EncodedValue). */
+type HandlerResult<M extends MethodName> = ResultOf<M> | EncodedValue<ResultOf<M>>;
+export type HandlerOf<M extends MethodName> = (arg: ParsedArgOf<M>, ctx: CallContext) => HandlerResult<M> | Promise<HandlerResult<M>>;
 /** Handlers for the methods of one area (`AreaHandlers<typeof workspacesArea>`). */
 export type AreaHandlers<A extends AreaContract> = { [M in keyof A['methods'] & MethodName]: HandlerOf<M> };
 /** Handlers for the whole contract: the host refuses to start without every one. */

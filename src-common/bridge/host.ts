@@ -6,7 +6,7 @@ import { formatPath } from '../parse/field-error';
 import { valueProblem } from '../parse/json';
 import { boundMessage, clip, quote } from '../parse/quote';
 import { LIMITS } from '../parse/limits';
-import type { EventMessage, ReplyMessage } from './protocol';
+import { EncodedValue, type EventMessage, type ReplyMessage } from './protocol';
 
 /**
  * The main side of the bridge, independent of transport: validates each request against the
@@ -22,12 +22,17 @@ export class BridgeHost {
       if (typeof (handlers as Record<string, unknown>)[m] !== 'function') throw new Error(`bridge: no handler for '${m}'`);
   }
 
-  /** Never throws: whatever `raw` is, the answer is a reply (a handler's crash is an InternalError reply). */
-  async dispatch(raw: unknown, signal?: AbortSignal): Promise<ReplyMessage> {
+  /**
+   * Never throws: whatever `raw` is, the answer is a reply (a handler's crash is an InternalError
+   * reply). With `encoded`, a value a job thread already wrote as JSON stays an EncodedValue (the
+   * caller sends its bytes); otherwise it is decoded.
+   */
+  async dispatch(raw: unknown, signal?: AbortSignal, opts: { encoded?: boolean } = {}): Promise<ReplyMessage> {
     let id: number | null = null;
     try {
       id = isObject(raw) && typeof raw.id === 'number' && Number.isSafeInteger(raw.id) ? raw.id : null;
       const reply = await this.answer(id, raw, signal);
+      if (reply.ok && reply.value instanceof EncodedValue && !opts.encoded) return { ...reply, value: reply.value.decode() };
       return reply.ok ? reply : { ...reply, error: { name: reply.error.name, message: boundMessage(reply.error.message) } };
     } catch (e) {
       // Only a defect gets here (answer() turns every expected failure into a reply).

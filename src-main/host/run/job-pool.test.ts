@@ -1,5 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { BridgeClient, LimitError, memoryPort } from '../../../src-common/bridge';
+import { EventEmitter } from 'node:events';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { WebSocket } from 'ws';
+import { BridgeClient, EncodedValue, LimitError, memoryPort } from '../../../src-common/bridge';
+import { ClientChannel } from '../server/client-channel';
 import { openStore } from '../store';
 import { loadWorkspace } from '../workspace/load';
 import { createBridgeHost } from '../server/handlers';
@@ -27,6 +30,33 @@ describe('job threads', () => {
     const snap = await heavy;
     expect(order).toEqual(['app.info', 'devices.snapshot']);
     expect(snap.mhi.clients.length).toBe(2);
+    store.close();
+  }, 120_000);
+
+  // Issue 11: a 17 MB AIE partition dump was serialised on the serving thread (JSON.stringify,
+  // then UTF-8) — ~0.2 s at load 5 in which no other client was answered.
+  it('write a partition memory dump as JSON in the job thread: browser mode sends the bytes, other callers get the value', async () => {
+    const store = openStore(':memory:');
+    const host = createBridgeHost({ store, version: '0', mode: 'test', jobs: pool });
+    const arg = { doc: loadWorkspace('builtin:aie-demo'), partition: loadWorkspace('builtin:aie-demo').devices.aie!.partitions[0].name, mem: 'data' as const, after: '1ms' };
+    // Another caller (Electron IPC, the in-memory port): the plain value.
+    const plain = await new BridgeClient(memoryPort(host)).call('aie.readPartitionMemory', arg);
+    expect(plain.base64.length).toBeGreaterThan(100_000);
+    expect(await pool.runEncoded('aie.readPartitionMemory', arg)).toBeInstanceOf(EncodedValue);
+    // A WebSocket client: the same reply, and nothing on this thread serialised the dump.
+    const sent: (string | Uint8Array)[] = [];
+    const socket = Object.assign(new EventEmitter(), { OPEN: 1, readyState: 1, isPaused: false, pause() {}, resume() {}, close() {}, terminate() {}, send: (t: string | Uint8Array, _o: unknown, cb?: () => void) => (sent.push(t), cb?.()) });
+    new ClientChannel(socket as unknown as WebSocket, host);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      socket.emit('message', Buffer.from(JSON.stringify({ id: 7, method: 'aie.readPartitionMemory', arg })), false);
+      for (let i = 0; i < 600 && sent.length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+      const holdsDump = (v: unknown): boolean => typeof v === 'object' && v !== null && ('base64' in v || holdsDump((v as { value?: unknown }).value));
+      expect(stringify.mock.calls.filter(([v]) => holdsDump(v))).toEqual([]);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(JSON.parse(Buffer.concat(sent.map((p) => Buffer.from(p))).toString())).toEqual({ id: 7, ok: true, value: plain });
     store.close();
   }, 120_000);
 

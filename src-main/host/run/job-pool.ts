@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { EncodedValue } from '../../../src-common/bridge/protocol';
 import { ConflictError, DisconnectedError, InternalError, LimitError, NotFoundError, ValidationError } from '../../../src-common/bridge/errors';
 import { FieldError } from '../../../src-common/parse/field-error';
 import { workerEntry } from '../worker-entry';
@@ -15,6 +16,8 @@ import { runJobHere, type JobArg, type JobName, type JobOutcome, type JobValue }
 export interface JobRunner {
   /** Runs a job to its value, or rejects with a typed error (LimitError past a budget). */
   run<N extends JobName>(name: N, arg: JobArg<N>, signal?: AbortSignal): Promise<JobValue<N>>;
+  /** The same, with the value written as JSON in the job thread: for large replies (AIE memory dumps). */
+  runEncoded<N extends JobName>(name: N, arg: JobArg<N>, signal?: AbortSignal): Promise<EncodedValue<JobValue<N>>>;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export const JOB_BUDGET = {
 };
 
 export class JobPool implements JobRunner {
-  private readonly pool: Piscina<{ name: JobName; arg: unknown }, JobOutcome>;
+  private readonly pool: Piscina<{ name: JobName; arg: unknown; encode: boolean }, JobOutcome>;
   private readonly closing = new AbortController();
 
   constructor(
@@ -48,11 +51,19 @@ export class JobPool implements JobRunner {
   }
 
   async run<N extends JobName>(name: N, arg: JobArg<N>, signal?: AbortSignal): Promise<JobValue<N>> {
+    return unwrap(await this.outcome(name, arg, false, signal)) as JobValue<N>;
+  }
+
+  async runEncoded<N extends JobName>(name: N, arg: JobArg<N>, signal?: AbortSignal): Promise<EncodedValue<JobValue<N>>> {
+    return unwrap(await this.outcome(name, arg, true, signal)) as EncodedValue<JobValue<N>>;
+  }
+
+  private async outcome(name: JobName, arg: unknown, encode: boolean, signal?: AbortSignal): Promise<JobOutcome> {
     const wall = AbortSignal.timeout(this.budget.wallMs);
     const any = AbortSignal.any([wall, this.closing.signal, ...(signal ? [signal] : [])]);
     let outcome: JobOutcome;
     try {
-      outcome = await this.pool.run({ name, arg }, { signal: any });
+      outcome = await this.pool.run({ name, arg, encode }, { signal: any });
     } catch (e) {
       const err = e as Error & { code?: string };
       if (wall.aborted) throw new LimitError(`${name}: stopped after its ${this.budget.wallMs / 1000} s budget`);
@@ -61,7 +72,7 @@ export class JobPool implements JobRunner {
       if (/queue is at limit/i.test(err.message)) throw new LimitError(`the host is busy: ${this.budget.queue} heavy requests are waiting; try again`);
       throw new InternalError(`${name}: the job thread failed: ${err.message}`);
     }
-    return unwrap(outcome) as JobValue<N>;
+    return outcome;
   }
 
   async close(): Promise<void> {
@@ -73,12 +84,13 @@ export class JobPool implements JobRunner {
 /** Runs jobs on the calling thread: for tests and tools that serve nobody else. */
 export const inlineJobs: JobRunner = {
   run: async (name, arg) => unwrap(await runJobHere(name, arg)) as never,
+  runEncoded: async (name, arg) => unwrap(await runJobHere(name, arg, true)) as never,
   close: async () => {},
 };
 
 /** A job's value, or its failure rethrown as the class it had in the job thread. */
 function unwrap(o: JobOutcome): unknown {
-  if (o.ok) return o.value;
+  if (o.ok) return 'json' in o ? new EncodedValue(o.json) : o.value;
   const { name, message, field, detail } = o.error;
   if (name === 'FieldError' && field !== undefined && detail !== undefined) throw new FieldError(field, detail);
   const Known = { NotFoundError, ConflictError, ValidationError, LimitError } as Record<string, new (m: string) => Error>;

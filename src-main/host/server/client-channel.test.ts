@@ -18,9 +18,9 @@ class StuckSocket extends EventEmitter {
   sent: string[] = [];
   held: (() => void)[] = [];
   closed: { code: number; reason: string } | null = null;
-  send(text: string, cb: () => void) {
+  send(text: string, _opts: { fin?: boolean }, cb?: () => void) {
     this.sent.push(text);
-    this.held.push(cb);
+    if (cb) this.held.push(cb);
   }
   flush() {
     const cbs = this.held.splice(0);

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { contract, type BridgeHost, type EventMessage, type ReplyMessage } from '../../../src-common/bridge';
+import { contract, EncodedValue, type BridgeHost, type EventMessage, type ReplyMessage } from '../../../src-common/bridge';
 import { formatPath } from '../../../src-common/parse/field-error';
 import { JsonValueError, parseJsonText } from '../../../src-common/parse/json';
 import { LIMITS } from '../../../src-common/parse/limits';
@@ -105,7 +105,7 @@ export class ClientChannel {
       if (e instanceof JsonValueError) return valueRefusal(e, text!);
       return { id: null, ok: false, error: { name: 'ValidationError', message: 'request: expected a JSON text message' } };
     }
-    return this.host.dispatch(req, this.gone.signal);
+    return this.host.dispatch(req, this.gone.signal, { encoded: true });
   }
 
   private push(e: EventMessage): void {
@@ -124,18 +124,22 @@ export class ClientChannel {
     }
   }
 
-  private send(msg: unknown): void {
+  private send(msg: ReplyMessage | EventMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    let text: string;
+    // One text message; a reply whose value a job thread already wrote as JSON goes out as three
+    // fragments around those bytes (not copied into one buffer: 17 MB of fresh memory here cost
+    // 70-160 ms at load 7). Sent back to back, so nothing interleaves.
+    let parts: (string | Uint8Array)[];
     try {
-      text = JSON.stringify(msg);
+      parts = 'ok' in msg && msg.ok && msg.value instanceof EncodedValue ? [`{"id":${JSON.stringify(msg.id)},"ok":true,"value":`, msg.value.json, '}'] : [JSON.stringify(msg)];
     } catch (e) {
-      const id = (msg as { id?: unknown }).id ?? null;
-      text = JSON.stringify({ id, ok: false, error: { name: 'InternalError', message: `the reply could not be serialised: ${(e as Error).message}` } });
+      const id = 'id' in msg ? msg.id : null;
+      parts = [JSON.stringify({ id, ok: false, error: { name: 'InternalError', message: `the reply could not be serialised: ${(e as Error).message}` } })];
     }
-    const bytes = Buffer.byteLength(text);
+    const bytes = parts.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength), 0);
     this.unsent += bytes;
-    this.ws.send(text, () => {
+    for (const p of parts.slice(0, -1)) this.ws.send(p, { binary: false, fin: false });
+    this.ws.send(parts[parts.length - 1], { binary: false, fin: true }, () => {
       this.unsent -= bytes;
       // Closed for not reading, and now reading: it gets its time to reach the close frame.
       if (this.closing) return this.endLater();

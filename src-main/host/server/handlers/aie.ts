@@ -84,7 +84,8 @@ export function aieHandlers({ jobs = inlineJobs }: HandlerDeps): AreaHandlers<ty
   return {
     'aie.describe': ({ doc }, ctx) => jobs.run('aie.describe', { doc }, ctx.signal),
     'aie.readMemory': (arg, ctx) => jobs.run('aie.readMemory', arg, ctx.signal),
-    'aie.readPartitionMemory': (arg, ctx) => jobs.run('aie.readPartitionMemory', arg, ctx.signal),
+    // Up to 17 MB of base64: written as JSON in the job thread too (EncodedValue).
+    'aie.readPartitionMemory': (arg, ctx) => jobs.runEncoded('aie.readPartitionMemory', arg, ctx.signal),
     'aie.editMemory': ({ doc, col, row, mem, offset, hex }) => ({
       doc: patchMemoryImage(doc, { col, row, mem, offset, bytes: hexBytes(hex)! }, 'aie.editMemory'),
     }),
