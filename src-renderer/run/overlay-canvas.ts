@@ -18,6 +18,7 @@ import type { Core, NodeSingular } from 'cytoscape';
 import { setExportLayer, type ExportView } from '../topology/export-layers';
 import { LOD_ZOOM } from '../topology/zoom';
 import { shownLabel } from '../topology/style';
+import { canvasLayer, type CanvasLayer, type LayerFrame } from '../topology/canvas-layer';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
 import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
 
@@ -32,21 +33,13 @@ interface LostSegment {
 }
 
 export class OverlayCanvas {
-  #canvas: HTMLCanvasElement;
+  #layer: CanvasLayer;
   #overlay: Overlay | null = null;
   #nodes = new Map<number, NodeSingular>();
-  #frame = 0;
-  #onRender = () => this.#draw();
 
   constructor(private readonly cy: Core) {
-    const c = document.createElement('canvas');
-    c.dataset.testid = 'run-overlay';
-    c.setAttribute('aria-hidden', 'true');
-    // Over Cytoscape's canvases, and transparent to the pointer: the drawing stays interactive.
-    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '2' });
-    cy.container()!.appendChild(c);
-    this.#canvas = c;
-    cy.on('render', this.#onRender);
+    // Over Cytoscape's canvases, under the label layer (z 3): topology/canvas-layer.ts.
+    this.#layer = canvasLayer(cy, 'run-overlay', 2, (f) => this.#draw(f));
     setExportLayer(cy, {
       paint: (ctx, view) => {
         const o = this.#overlay;
@@ -64,21 +57,19 @@ export class OverlayCanvas {
   set(o: Overlay | null): void {
     this.#overlay = o;
     // How many CPUs it paints (tests and tools read it; the pixels say the same).
-    this.#canvas.dataset.cpus = String(o?.fills.length ?? 0);
-    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#draw());
+    this.#layer.canvas.dataset.cpus = String(o?.fills.length ?? 0);
+    this.#layer.paintSoon();
   }
 
   /** Dims the overlay (its run ran on a topology edited since), or shows it in full. */
   setDimmed(dimmed: boolean): void {
-    this.#canvas.style.opacity = dimmed ? '0.3' : '1';
-    this.#canvas.dataset.dimmed = String(dimmed);
+    this.#layer.canvas.style.opacity = dimmed ? '0.3' : '1';
+    this.#layer.canvas.dataset.dimmed = String(dimmed);
   }
 
   destroy(): void {
-    if (this.#frame) cancelAnimationFrame(this.#frame);
-    if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
+    this.#layer.destroy();
     setExportLayer(this.cy, null);
-    this.#canvas.remove();
   }
 
   #node(cpu: number): NodeSingular | null {
@@ -110,17 +101,11 @@ export class OverlayCanvas {
     return this.cy.container()?.closest<HTMLElement>('[data-theme]')?.dataset.theme === 'dark' ? 'dark' : 'light';
   }
 
-  #draw(): void {
-    this.#frame = 0;
-    if (this.cy.destroyed()) return;
-    const host = this.cy.container()!;
-    const width = host.clientWidth;
-    const height = host.clientHeight;
-    const ctx = this.#prepare(this.#canvas, width, height, window.devicePixelRatio || 1);
+  #draw({ ctx, width, height }: LayerFrame): void {
     const o = this.#overlay;
     this.#lostSegments = o ? this.#paint(ctx, o, { zoom: this.cy.zoom(), pan: this.cy.pan(), width, height }, this.#theme()) : [];
     // Where each lost-IPI arrow's middle is, in container pixels (`from>to@x,y`): what a click hits (tests read it).
-    this.#canvas.dataset.lostIpis = this.#lostSegments.map((g) => `${g.from}>${g.to}@${Math.round((g.s.x + g.e.x) / 2)},${Math.round((g.s.y + g.e.y) / 2)}`).join(' ');
+    this.#layer.canvas.dataset.lostIpis = this.#lostSegments.map((g) => `${g.from}>${g.to}@${Math.round((g.s.x + g.e.x) / 2)},${Math.round((g.s.y + g.e.y) / 2)}`).join(' ');
   }
 
   /**
@@ -241,21 +226,6 @@ export class OverlayCanvas {
       if (Math.hypot(g.s.x + u * dx - x, g.s.y + u * dy - y) <= slop) return { from: g.from, to: g.to };
     }
     return null;
-  }
-
-  /** Sizes a canvas to the container and clears it; drawing is then in CSS pixels. */
-  #prepare(c: HTMLCanvasElement, width: number, height: number, dpr: number): CanvasRenderingContext2D {
-    const w = Math.round(width * dpr);
-    const h = Math.round(height * dpr);
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return ctx;
   }
 }
 

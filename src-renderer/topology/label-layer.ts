@@ -3,18 +3,16 @@
  *
  * Cytoscape scales a label with the zoom: at the fit zoom of a big host (0.3–0.55) a 10 px
  * label is 3–5 px. Below LOD_ZOOM (zoom.ts) the nodes lack `.detail`, so Cytoscape has no
- * labels (style.ts), and this layer paints every label at a fixed on-screen size where its box has room:
- * socket, NUMA, core and guest names in their box's top band (shortened to what fits), CPU and
- * vCPU numbers as soon as their box is tall and wide enough. Painted on a canvas of its own over the drawing (like the run overlay), redrawn in
- * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
- *
- * Layers over the drawing, bottom to top: Cytoscape's canvases, the run overlay (z 2,
- * run/overlay-canvas.ts: busy shades fill the CPU boxes), this label layer (z 3, so the CPU
- * numbers stay readable on the shades). A later layer (a timeline, caches) adds its own canvas
- * the same way.
+ * labels (style.ts), and this layer paints every label at a fixed on-screen size where its box
+ * has room: socket, NUMA, core and guest names in their box's top band (shortened to what
+ * fits), CPU and vCPU numbers as soon as their box is tall and wide enough. It is a canvas
+ * layer (canvas-layer.ts) at z 3, over the run overlay, so the CPU numbers stay readable on
+ * the busy shades.
  */
 import type { Core, NodeSingular } from 'cytoscape';
+import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
 import { fitLabel, needsLayer } from './label-layer-fit';
+import { labelField } from './style';
 
 /** Screen size of the labels this layer draws. */
 const BOX_FONT_PX = 11;
@@ -22,71 +20,50 @@ const LEAF_FONT_PX = 10;
 const MIN_LEAF_PX = 8;
 
 export class LabelLayer {
-  #canvas: HTMLCanvasElement;
-  #onRender = () => this.#draw();
-  #colour = '#111';
-  #backdrop = 'rgba(255,255,255,0.75)';
-  #field: 'labelL' | 'labelP' = 'labelL';
+  #layer: CanvasLayer;
+  #colour: string;
+  #backdrop: string;
+  #field: 'labelL' | 'labelP';
   /** Text widths by font and text: the same few hundred labels are measured once, not every frame. */
   #widths = new Map<string, number>();
-  #pending = 0;
 
-  constructor(private readonly cy: Core) {
-    const c = document.createElement('canvas');
-    c.dataset.testid = 'label-layer';
-    c.setAttribute('aria-hidden', 'true');
-    Object.assign(c.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '3' });
-    cy.container()!.appendChild(c);
-    this.#canvas = c;
-    cy.on('render', this.#onRender);
+  /** `colours` as setColours takes them; the first paint is Cytoscape's first frame. */
+  constructor(
+    private readonly cy: Core,
+    colours: { text: string; backdrop: string },
+    numbering: 'logical' | 'physical',
+  ) {
+    this.#colour = colours.text;
+    this.#backdrop = colours.backdrop;
+    this.#field = labelField(numbering);
+    this.#layer = canvasLayer(cy, 'label-layer', 3, (f) => this.#draw(f));
   }
 
-  /** The theme's text colour, and the backdrop a box label gets over what its box contains. */
+  /**
+   * The theme's text colour, and the backdrop a box label gets over what its box contains.
+   * A change repaints in the next frame (each paint walks every node).
+   */
   setColours(text: string, backdrop: string): void {
+    if (text === this.#colour && backdrop === this.#backdrop) return;
     this.#colour = text;
     this.#backdrop = backdrop;
-    this.#redrawSoon();
+    this.#layer.paintSoon();
   }
 
   /** L# or P# labels, as the drawing shows them (the projection's `labelL` / `labelP`). */
   setNumbering(numbering: 'logical' | 'physical'): void {
-    this.#field = numbering === 'logical' ? 'labelL' : 'labelP';
-    this.#redrawSoon();
-  }
-
-  /**
-   * One draw in the next frame for any number of setter calls: at first paint the setters run
-   * before Cytoscape's first frame, which draws the layer anyway (each draw walks every node).
-   */
-  #redrawSoon(): void {
-    if (this.#pending) return;
-    this.#pending = requestAnimationFrame(() => {
-      this.#pending = 0;
-      this.#draw();
-    });
+    if (labelField(numbering) === this.#field) return;
+    this.#field = labelField(numbering);
+    this.#layer.paintSoon();
   }
 
   destroy(): void {
-    cancelAnimationFrame(this.#pending);
-    if (!this.cy.destroyed()) this.cy.off('render', this.#onRender);
-    this.#canvas.remove();
+    this.#layer.destroy();
   }
 
-  #draw(): void {
+  #draw({ ctx, width: w, height: h }: LayerFrame): void {
     const cy = this.cy;
-    if (cy.destroyed()) return;
-    const c = this.#canvas;
-    const dpr = window.devicePixelRatio || 1;
-    const w = c.clientWidth;
-    const h = c.clientHeight;
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-    }
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const c = this.#layer.canvas;
     const zoom = cy.zoom();
     const pan = cy.pan();
     let drawn = 0;
@@ -97,7 +74,7 @@ export class LabelLayer {
     ctx.textAlign = 'center';
     cy.nodes().forEach((n: NodeSingular) => {
       if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
-      // The data field the stylesheet's label maps to: reading it is far cheaper than n.style('label').
+      // The data field of the shown numbering (style.ts shownLabel): Cytoscape has no label at this zoom.
       const text = String(n.data(this.#field) ?? '');
       if (!text) return;
       const p = n.position();
