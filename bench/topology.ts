@@ -3,7 +3,7 @@
  * with vite:
  * - Topology canvas load: the issue's 4 sockets × 24 SMT4 cores (384 threads), 8 guests of 64
  *   vCPUs and a 50 × 9 AIE array, drawn as its own box (src-renderer/topology/dev). Navigation start → first painted
- *   frame with the drawing (target ≤ 1.5 s), and the same for the seed workspace.
+ *   frame with the drawing (target ≤ 1.0 s on an idle machine), and the same for the seed workspace.
  * - Live run updates on that drawing (src-renderer/run/dev): a fake run pushes 10 updates a
  *   second for 10 s (busy fractions, spinning CPUs, lost-IPI and lock-wait edges) through the
  *   real RunView and LiveOverlay; frame times are requestAnimationFrame deltas (target p95 <
