@@ -94,6 +94,12 @@ export const LIMITS = {
     where: 'a cpuset string (vcpupin, libvirt cpuset=)',
     why: 'lists every CPU of the largest host one by one (6,676 characters) with room to spare',
   },
+  cpusetCharsTotal: {
+    value: 131072,
+    unit: 'characters',
+    where: 'all cpuset and nodeset strings of one workspace together',
+    why: 'every vCPU of the 16,384-vCPU limit pinned to a range like 100-200 (8 characters each); every check of the document parses each of them on the serving thread, so the sum, not only each string, is bounded before any is parsed',
+  },
   cpusetCpu: {
     value: 16384,
     unit: 'CPU number (exclusive)',

@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { exportHwlocXml } from '../../src-main/host/import/hwloc';
 import { loadWorkspace } from '../../src-main/host/workspace/load';
+import { LIMITS } from '../../src-common/parse/limits';
 import { args, peakRssMiB, report } from './doc';
 
 const rounds = Number(args[0] ?? 2);
@@ -89,8 +90,9 @@ big.workloads = big.guests.map((x) => ({ target: x.name, command: 'stress --cpu 
 const largest = { ...big.host, sockets: Array.from({ length: 16 }, () => ({ cores: 24, memoryBytes: 64 * 2 ** 30 })) };
 const hwloc = exportHwlocXml(largest);
 const cpusetDoc = loadWorkspace('builtin:seed-power9-ipi');
-const longCpuset = Array.from({ length: 2700 }, (_, i) => String(i % 128)).join(',').slice(0, 16384).replace(/,$/, '');
-cpusetDoc.guests[0].vcpupin = cpusetDoc.guests[0].vcpupin.map((p) => ({ ...p, cpuset: longCpuset }));
+const longCpuset = Array.from({ length: 5000 }, (_, i) => String(i % 128)).join(',').slice(0, LIMITS.cpusetChars.value).replace(/,$/, '');
+// As many pins with a cpuset at its own length limit as the document's total allows.
+cpusetDoc.guests[0].vcpupin = cpusetDoc.guests[0].vcpupin.slice(0, Math.floor(LIMITS.cpusetCharsTotal.value / longCpuset.length)).map((p) => ({ ...p, cpuset: longCpuset }));
 
 const ws = (await heavy('workspaces.create', { name: 'big', doc: big })) as Reply & { value: { id: number } };
 if (!ws.ok) throw new Error(`workspaces.create: ${ws.error?.message}`);
@@ -98,7 +100,7 @@ const steps: { name: string; call: () => Promise<Reply> }[] = [
   { name: 'devices.snapshot 2 × 32M loopback, 1 s', call: () => heavy('devices.snapshot', { document: devices, after: '1s', loopback: '32M' }) },
   { name: 'aie.readPartitionMemory 50 × 8 tiles', call: () => heavy('aie.readPartitionMemory', { doc: aieDoc, partition: 'all', mem: 'data', after: '1ms' }) },
   { name: `transfer.importHwloc ${(hwloc.length / 1024).toFixed(0)} KB`, call: () => heavy('transfer.importHwloc', { text: hwloc }) },
-  { name: 'workspaces.create, cpusets of 16 K characters', call: () => heavy('workspaces.create', { name: `cpusets ${Math.random()}`, doc: cpusetDoc }) },
+  { name: `workspaces.create, ${cpusetDoc.guests[0].vcpupin.length} cpusets of 16 K characters (the document's total)`, call: () => heavy('workspaces.create', { name: `cpusets ${Math.random()}`, doc: cpusetDoc }) },
   {
     name: 'runs.start 16,384 vCPUs, 3 s, runs.stop',
     call: async () => {
