@@ -67,6 +67,8 @@ export class RunView {
   #slots = $state.raw<ReadonlyMap<number, Slot>>(new Map());
   /** The run executing on the host (one at a time), wherever it belongs. */
   #live = $state.raw<RunProgress | null>(null);
+  /** The workspace whose run is being built (runs.start not yet answered), and whether Stop was asked for it. */
+  #building = $state.raw<{ workspaceId: number; stopAsked: boolean } | null>(null);
   #error = $state<string | null>(null);
   #opened = $state.raw<OpenedRun | null>(null);
   /** The workspace open when that run was opened: runs are listed per workspace. */
@@ -133,6 +135,10 @@ export class RunView {
   /** The open workspace's run is executing. */
   get activeHere() {
     return isActive(this.#live) && this.#live?.workspaceId === this.store.id;
+  }
+  /** Stop applies: the open workspace's run executes, or is still being built. */
+  get canStop() {
+    return this.activeHere || (this.#building !== null && this.#building.workspaceId === this.store.id && !this.#building.stopAsked);
   }
   /** The run executing in another workspace: its progress and that workspace's name. */
   get elsewhere(): { progress: RunProgress; name: string } | null {
@@ -291,6 +297,7 @@ export class RunView {
       this.#error = 'Open a workspace first.';
       return;
     }
+    this.#building = { workspaceId: id, stopAsked: false };
     try {
       await this.store.flush();
       const { runId } = await this.bridge.call('runs.start', {
@@ -307,12 +314,27 @@ export class RunView {
       if (slot?.progress?.runId === runId) this.#put(id, { ...slot, topology: topologyKey(doc) });
       else this.#pendingTopology.set(runId, topologyKey(doc));
     } catch (e) {
-      this.#error = (e as Error).message;
+      // Stopped while it was being built: what the user asked for, not an error.
+      if (!this.#building?.stopAsked) this.#error = (e as Error).message;
+    } finally {
+      this.#building = null;
     }
   }
   pause = () => this.#control('runs.pause');
   resume = () => this.#control('runs.resume');
-  stop = () => this.#control('runs.stop');
+  stop = async () => {
+    const b = this.#building;
+    if (b && !this.activeHere && b.workspaceId === this.store.id) {
+      this.#building = { ...b, stopAsked: true };
+      await this.bridge.call('runs.stop', { workspaceId: b.workspaceId }).catch((e: Error) => {
+        // Built meanwhile: stop the run it became.
+        if (e.name === 'NotFoundError') return this.#control('runs.stop');
+        this.#error = e.message;
+      });
+      return;
+    }
+    await this.#control('runs.stop');
+  };
 
   async setSpeed(speed: number | null): Promise<void> {
     this.speed = speed;

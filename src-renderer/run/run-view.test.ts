@@ -70,3 +70,34 @@ describe('RunView per workspace', () => {
     expect(view.progress?.state).toBe('running');
   });
 });
+
+// Issue 11: Stop stayed disabled until runs.start answered, which for a large workspace is
+// seconds of building; now it stops the run being built.
+describe('RunView stop while building', () => {
+  it('Stop is enabled while the run is built, asks runs.stop for the workspace, and the refusal that follows is no error', async () => {
+    const calls: [string, unknown][] = [];
+    let rejectStart: (e: Error) => void = () => {};
+    const building = {
+      on: () => () => {},
+      call: (method: string, arg?: unknown) => {
+        calls.push([method, arg]);
+        if (method === 'runs.start') return new Promise((_, reject) => (rejectStart = reject));
+        if (method === 'runs.stop') {
+          rejectStart(Object.assign(new Error('runs.start: stopped while it was being built'), { name: 'ConflictError' }));
+          return Promise.resolve(null);
+        }
+        return Promise.resolve(null);
+      },
+    } as unknown as BridgeClient;
+    const store = { id: 3 as number | null, current: { name: 'w' }, flush: async () => {} };
+    const view = new RunView(building, store as unknown as WorkspaceStore);
+    expect(view.canStop).toBe(false);
+    const started = view.start();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(view.canStop).toBe(true);
+    await view.stop();
+    await started;
+    expect(calls.filter(([m]) => m === 'runs.stop')).toEqual([['runs.stop', { workspaceId: 3 }]]);
+    expect([view.canStop, view.error]).toEqual([false, null]);
+  });
+});

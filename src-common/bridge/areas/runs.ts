@@ -288,8 +288,12 @@ export const runsArea = area({
     ),
     'runs.pause': method<null>()(z.strictObject({ runId })),
     'runs.resume': method<null>()(z.strictObject({ runId })),
-    /** Cancels the run; it is stored as cancelled with what it simulated. */
-    'runs.stop': method<null>()(z.strictObject({ runId })),
+    /**
+     * Cancels the run; it is stored as cancelled with what it simulated. `{workspaceId}` stops
+     * the workspace's run while it is still being built (before runs.start has answered with a
+     * run id): nothing is stored and runs.start rejects with "stopped while it was being built".
+     */
+    'runs.stop': method<null>()(z.union([z.strictObject({ runId }), z.strictObject({ workspaceId })])),
     /** Changes the pace of the active run. */
     'runs.setSpeed': method<null>()(z.strictObject({ runId, speed })),
     /** The active run's latest progress (a reloaded window re-attaches), or null. */

@@ -48,8 +48,8 @@ interface Active {
  */
 export class LiveRuns {
   private active: Active | null = null;
-  /** A run being built (not yet recorded): stopping the host or its caller going away ends it. */
-  private starting: RunHandle | null = null;
+  /** A run being built (not yet recorded): runs.stop {workspaceId}, stopping the host or its caller going away ends it. */
+  private starting: { handle: RunHandle; workspaceId: number; stopped: boolean } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -71,12 +71,19 @@ export class LiveRuns {
       (u) => a && this.onUpdate(a, u),
       { holdUntilGo: true },
     );
-    this.starting = handle;
+    const starting = { handle, workspaceId: req.workspaceId, stopped: false };
+    this.starting = starting;
     const onAbort = () => handle.cancel();
     signal?.addEventListener('abort', onAbort);
     try {
       await handle.ready;
+      // Stopped just as it became ready: it never starts.
+      if (starting.stopped) throw new Error('stopped');
     } catch (e) {
+      if (starting.stopped) {
+        handle.cancel();
+        throw new ConflictError(`${fieldPrefix.split('.').slice(0, 2).join('.')}: stopped while it was being built`);
+      }
       // Past a budget the workspace is not wrong: the request was too big for this host.
       if (e instanceof LimitError) throw new LimitError(`${fieldPrefix.split('.').slice(0, 2).join('.')}: ${e.message}`);
       throw new FieldError(fieldPrefix, (e as Error).message);
@@ -118,7 +125,7 @@ export class LiveRuns {
 
   /** Stops whatever runs (the host is shutting down): resolves once the run is recorded as ended. */
   async stopAll(): Promise<void> {
-    this.starting?.cancel();
+    this.starting?.handle.cancel();
     const a = this.active;
     if (!a) return;
     this.clearHold(a);
@@ -149,6 +156,14 @@ export class LiveRuns {
     a.pace.setRunning(true, this.wall(a), a.simNs);
     a.handle.resume();
     a.emit('onRunProgress', this.progress(a, 'running'));
+  }
+
+  /** Stops the workspace's run while it is being built (no run id exists yet). */
+  stopStarting(workspaceId: number): void {
+    const s = this.starting;
+    if (!s || s.workspaceId !== workspaceId) throw new NotFoundError(`no run of workspace ${workspaceId} is being built`);
+    s.stopped = true;
+    s.handle.cancel();
   }
 
   stop(runId: number): void {

@@ -47,6 +47,27 @@ describe('runs.start builds in the run worker', () => {
     store.close();
   }, 60_000);
 
+  // Issue 11: no run id exists until the run is built, so neither runs.stop nor the toolbar's
+  // Stop could end a run that was still being built.
+  it('runs.stop {workspaceId} stops a run while it is being built: runs.start rejects, no row, and the next run starts', async () => {
+    const store = openStore(':memory:');
+    const live = new LiveRuns(store);
+    const client = new BridgeClient(memoryPort(createBridgeHost({ store, version: '0', mode: 'test', liveRuns: live })));
+    const { id } = await client.call('workspaces.create', { name: 'big', doc: bigWorkspace() });
+    const started = client.call('runs.start', { workspaceId: id, duration: '1h', seed: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    // Not another workspace's run.
+    await expect(client.call('runs.stop', { workspaceId: id + 1 })).rejects.toMatchObject({ name: 'NotFoundError', message: `no run of workspace ${id + 1} is being built` });
+    await client.call('runs.stop', { workspaceId: id });
+    await expect(started).rejects.toMatchObject({ name: 'ConflictError', message: 'runs.start: stopped while it was being built' });
+    expect([store.runs.list(), await client.call('runs.active')]).toEqual([[], null]);
+    const seed = await client.call('workspaces.create', { name: 'seed', builtin: 'seed-power9-ipi' });
+    const { runId } = await client.call('runs.start', { workspaceId: seed.id, duration: '1h', seed: 1 });
+    await live.stopAll();
+    expect(store.runs.get(runId).status).toBe('cancelled');
+    store.close();
+  }, 120_000);
+
   it('a run past its build budget is a LimitError naming the budget, with no row (the workspace is not wrong)', async () => {
     const store = openStore(':memory:');
     // A budget no build meets: what a workspace at the limits meets on a slow host.

@@ -30,8 +30,9 @@ export function runsHandlers(deps: HandlerDeps, live = deps.liveRuns ?? new Live
       live.resume(runId);
       return null;
     },
-    'runs.stop': ({ runId }) => {
-      live.stop(runId);
+    'runs.stop': (arg) => {
+      if ('runId' in arg) live.stop(arg.runId);
+      else live.stopStarting(arg.workspaceId);
       return null;
     },
     'runs.setSpeed': ({ runId, speed }) => {
