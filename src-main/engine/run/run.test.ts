@@ -90,15 +90,19 @@ describe('headless run of the seed scenario', () => {
 });
 
 describe('what-if: host wakeups onto vCPU CPUs and long store stalls (scaled rates)', () => {
-  const scaled = (barriers: string, extra: number) =>
-    run(seed(), 600, 1, { 'kernel.barriers': barriers, 'host.sched.wake_on_vcpu_extra': extra, 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 2000 }).summary;
+  const scaled = (barriers: string, extra: number, s = 1) =>
+    run(seed(), 600, s, { 'kernel.barriers': barriers, 'host.sched.wake_on_vcpu_extra': extra, 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 2000 }).summary;
 
   it('lose CALL_FUNCTIONs next to host RESCHEDULEs in none; both never; every loss is accounted by partner kind', () => {
-    const none = scaled('none', 0.2);
-    expect(none.lostIpis).toBeGreaterThan(0);
-    expect(none.losses!.length).toBe(none.lostIpis);
-    const byPartner = none.lostByPartner!;
-    expect(byPartner.RESCHEDULE + byPartner.KICK + byPartner.CALL_FUNCTION + byPartner.CALL_FUNCTION_SINGLE).toBeGreaterThanOrEqual(none.lostIpis);
+    // A loss is a rare event even here (the what-if's first loss comes after 600 s for some seeds): seeds 1–4 together.
+    const runs = [1, 2, 3, 4].map((s) => scaled('none', 0.2, s));
+    expect(runs.reduce((n, r) => n + r.lostIpis, 0)).toBeGreaterThan(0);
+    expect(runs.some((r) => r.losses!.some((l) => l.kind === 'CALL_FUNCTION' && l.partners.includes('RESCHEDULE')))).toBe(true);
+    for (const none of runs) {
+      expect(none.losses!.length).toBe(none.lostIpis);
+      const byPartner = none.lostByPartner!;
+      expect(byPartner.RESCHEDULE + byPartner.KICK + byPartner.CALL_FUNCTION + byPartner.CALL_FUNCTION_SINGLE).toBeGreaterThanOrEqual(none.lostIpis);
+    }
     expect(scaled('both', 0.2).lostIpis).toBe(0);
   });
 });
