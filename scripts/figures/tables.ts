@@ -5,7 +5,7 @@
  */
 import { linkBytesPerNs, PCIE_GENS } from '../../src-main/engine/mhi/pcie';
 import { PARAMS } from '../../src-main/engine/params';
-import type { FigureJob, Figures, LoopbackFigures, RunFigures } from './task';
+import type { FigureJob, Figures, LoopbackFigures, RunFigures, TimelineFigures } from './task';
 import { IPI_TABLES } from './ipi-tables';
 import { MEMORY_MODEL_TABLES } from './memory-model-tables';
 import { QEMU_TABLES } from './qemu-tables';
@@ -126,6 +126,15 @@ export const TABLES: FigureTable[] = [
       const links: [number, number][] = [[1, 1], [2, 1], [3, 1], [4, 1], [5, 1], [4, 4]];
       const rs = await Promise.all(links.map(([pcieGen, pcieWidth]) => run<LoopbackFigures>({ kind: 'loopback', bytes: 16 * 1024 * 1024, mtu: 4096, ring: 32, seed: 1, pcieGen, pcieWidth })));
       return table(['link', ...links.map(([g, w]) => `Gen${g} x${w}`)], [['MB/s', ...rs.map((r) => String(Math.round(r.throughputMBps)))]]);
+    },
+  },
+  {
+    id: 'timeline-size',
+    doc: 'docs/time-travel.md',
+    async render(run) {
+      // One simulated hour of the what-if seed with the unfixed kernel, recorded as the run worker records it.
+      const r = await run<TimelineFigures>({ kind: 'timeline', workspace: 'builtin:seed-power9-ipi-whatif', seed: 3, set: { 'kernel.barriers': 'none' }, hours: 1 });
+      return `**Size:** ${n0(r.bytes)} bytes for one simulated hour of the what-if seed (seed 3, \`none\`, ${n0(r.changes)}\nchanges, ${n1(r.bytes / r.changes)} bytes a change).`;
     },
   },
 ];

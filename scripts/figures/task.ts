@@ -15,13 +15,15 @@ import { barriersOf, type BarrierVariant } from '../../src-main/engine/ipi/hands
 import { episodeTiming, interactionWindow } from '../../src-main/engine/ipi/power-fabric';
 import { resolveParams } from '../../src-main/engine/params';
 import { runSweepJob, type SweepRunResult } from '../../src-main/host/sweep/job';
+import { recordTimeline } from '../../src-main/host/history/timeline-sample';
 
 export type FigureJob =
   | { kind: 'run'; workspace: string; seed: number; set: ParamValues; hours: number }
   | { kind: 'loopback'; bytes: number; mtu: number; ring: number; seed: number; pcieGen: number; pcieWidth: number }
   | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> }
   | { kind: 'episodes'; set: Record<string, string>; partner: EpisodePartner; variant: BarrierVariant; episodes: number }
-  | { kind: 'sweep-run'; workspace: string; set: ParamValues; seed: number; hours: number; until: string | null };
+  | { kind: 'sweep-run'; workspace: string; set: ParamValues; seed: number; hours: number; until: string | null }
+  | { kind: 'timeline'; workspace: string; seed: number; set: Record<string, string>; hours: number };
 
 /** The IPI a CALL_FUNCTION meets in an episode batch. */
 export type EpisodePartner = 'RESCHEDULE' | 'RESCHEDULE_WAKE' | 'KICK';
@@ -59,7 +61,13 @@ export interface PlacementFigures {
   trace: string;
 }
 
-export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures | SweepRunResult;
+/** A run's stored per-CPU timeline: encoded bytes and state changes. */
+export interface TimelineFigures {
+  bytes: number;
+  changes: number;
+}
+
+export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures | SweepRunResult | TimelineFigures;
 
 /**
  * `episodes` IPI episodes: one CALL_FUNCTION and one `partner` IPI to the same target, either
@@ -85,6 +93,10 @@ export function runFigureJob(job: FigureJob): Figures {
   if (job.kind === 'episodes') return runEpisodes(job);
   // One run of a sweep, exactly as `twb sweep` runs it (its deterministic result; no wall time).
   if (job.kind === 'sweep-run') return runSweepJob({ workspace: loadWorkspace(job.workspace), set: job.set, seed: job.seed, durationNs: job.hours * 3600e9, until: job.until }).result;
+  if (job.kind === 'timeline') {
+    const { bytes, tl } = recordTimeline(job.workspace, job.seed, job.set, job.hours);
+    return { bytes, changes: tl.count };
+  }
   if (job.kind === 'loopback') {
     const read = createHash('sha256');
     const r = runLoopback({ bytes: job.bytes, mtu: job.mtu, ring: job.ring, seed: job.seed, pcieGen: job.pcieGen, pcieWidth: job.pcieWidth, onRead: (c) => read.update(c) });

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../engine/run/build';
-import { CpuTimeline } from '../../engine/run/timeline';
 import { loadWorkspace } from '../workspace/load';
 import { decodeTimeline, encodeTimeline } from './timeline-codec';
+import { recordTimeline } from './timeline-sample';
 
 const HOUR = 3600e9;
 
-/** Runs `hours` of a builtin with the timeline recorded in batches of `everyNs`, as the run worker does. */
-function record(name: string, set: Record<string, string>, hours: number, everyNs = 60e9, max?: number) {
-  const run = buildRun(loadWorkspace(name), { seed: 3, set });
-  run.sim.start();
-  const tl = new CpuTimeline(run.sim, run.cpus, () => run.machine.currentBusy(), max);
-  const rows: { tNs: number; data: Uint8Array }[] = [];
-  const flush = () => {
-    const b = tl.take();
-    if (b.tNs.length || b.tasks.length) rows.push((({ baseNs, data }) => ({ tNs: baseNs, data }))(encodeTimeline(b)));
-  };
-  for (let t = everyNs; t <= hours * HOUR; t += everyNs) {
-    run.sim.runUntil(t);
-    flush();
-  }
-  return { run, tl, rows, bytes: rows.reduce((n, r) => n + r.data.length, 0) };
-}
+/** Runs `hours` of a builtin (seed 3) with the timeline recorded in batches of `everyNs`, as the run worker does. */
+const record = (name: string, set: Record<string, string>, hours: number, everyNs = 60e9, max?: number) => recordTimeline(name, 3, set, hours, everyNs, max);
 
 describe('the per-CPU timeline stored with a run', () => {
   it('replays to the CPU states and busy fractions the run ends with', () => {
@@ -59,9 +45,8 @@ describe('the per-CPU timeline stored with a run', () => {
   });
 
   it('stays bounded: under 256 kB per simulated hour, and it stops at its cap saying when', () => {
-    const { bytes, tl } = record('builtin:seed-power9-ipi-whatif', { 'kernel.barriers': 'none' }, 1);
-    // docs/runs-and-reports.md states the measured figure (`npx vitest run src-main/host/history/timeline.test.ts` prints it).
-    console.log(`timeline: ${bytes} bytes in 1 simulated hour (what-if, none, seed 3), ${tl.count} changes`);
+    const { bytes } = record('builtin:seed-power9-ipi-whatif', { 'kernel.barriers': 'none' }, 1);
+    // docs/time-travel.md states the figure (scripts/figures, table timeline-size).
     expect(bytes).toBeLessThan(256 * 1024);
     const capped = record('builtin:seed-power9-ipi-whatif', { 'kernel.barriers': 'none' }, 0.1, 60e9, 200);
     expect(capped.tl.count).toBeLessThanOrEqual(200);
