@@ -12,6 +12,25 @@ const dir = path.resolve(__dirname, '../../../resources/litmus');
 
 const axiomaticFinals = (prog: Program): Set<string> => axiomaticFinalStates(prog);
 
+
+/** `if (x != 0) y = 1`: a load, a compare and a branch over one store, with x initially `x`. */
+const branchOverStore = (x: number) =>
+  compile({
+    threads: [
+      {
+        name: 't',
+        instrs: [
+          { op: 'load', rd: 'a', addr: { loc: 'x' } },
+          { op: 'cmp', ra: 'a', rb: 0 },
+          { op: 'branch', cond: 'eq', to: 'out' },
+          { op: 'store', rs: 1, addr: { loc: 'y' } },
+          { op: 'label', name: 'out' },
+        ],
+      },
+    ],
+    init: { x },
+  });
+
 describe('operational machine against the axiomatic model', () => {
   // IRIW+syncs needs ~34,000 machine states: the slowest unit test of the model (seconds).
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.litmus') && !f.startsWith('host-ipi-'));
@@ -154,21 +173,7 @@ describe('step API', () => {
   });
 
   it('branchTaken says which way a resolving branch goes before it is applied', () => {
-    const prog = compile({
-      threads: [
-        {
-          name: 't',
-          instrs: [
-            { op: 'load', rd: 'a', addr: { loc: 'x' } },
-            { op: 'cmp', ra: 'a', rb: 0 },
-            { op: 'branch', cond: 'eq', to: 'out' },
-            { op: 'store', rs: 1, addr: { loc: 'y' } },
-            { op: 'label', name: 'out' },
-          ],
-        },
-      ],
-      init: { x: 0 },
-    });
+    const prog = branchOverStore(0);
     const m = new Machine(prog);
     let s = m.initial();
     let checked = 0;
@@ -189,21 +194,7 @@ describe('step API', () => {
   it('a branch resolved before anything was fetched past it goes on the way it resolved', () => {
     // The load is satisfied before the branch's direction is predicted, so the branch can resolve
     // first; the thread must then fetch the fall-through store and finish (it used to stop there).
-    const prog = compile({
-      threads: [
-        {
-          name: 't',
-          instrs: [
-            { op: 'load', rd: 'a', addr: { loc: 'x' } },
-            { op: 'cmp', ra: 'a', rb: 0 },
-            { op: 'branch', cond: 'eq', to: 'out' },
-            { op: 'store', rs: 1, addr: { loc: 'y' } },
-            { op: 'label', name: 'out' },
-          ],
-        },
-      ],
-      init: { x: 1 },
-    });
+    const prog = branchOverStore(1);
     const m = new Machine(prog);
     const isBranch = (s: MachineState, tr: Transition) => tr.kind === 'commit' && prog.threads[0].code[s.threads[0].window[tr.index].pc].op === Op.Branch;
     const resolveFirst = run(m, (moves, s) => moves.find((tr) => isBranch(s, tr)) ?? moves.find((tr) => tr.kind !== 'fetch') ?? moves[0]);
