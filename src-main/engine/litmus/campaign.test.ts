@@ -1,7 +1,7 @@
 /**
  * The herding-cats POWER campaign's public half (../shared/herding-cats: 4,069 PPC litmus tests
- * from herdtools7 catalogue/herding-cats/ppc with herd7's ppc.cat verdict and whether POWER
- * hardware was observed to reach the condition). The tests are unpacked to a temporary
+ * of the published campaign, Alglave–Maranget–Tautschnig TOPLAS 2014, each with its published ppc.cat
+ * verdict and whether POWER hardware was observed to reach the condition). The tests are unpacked to a temporary
  * directory, never copied into the repository. Every verdict must be ppc.cat's, and no test
  * hardware was seen to pass may be judged Never.
  */

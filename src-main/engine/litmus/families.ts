@@ -1,6 +1,6 @@
 /**
  * The classic litmus families (MP, SB, LB, WRC, IRIW, R, S, 2+2W, RWC, ISA2, W+RWC, Z6.0–Z6.5)
- * with every fence / dependency variant, written as PPC litmus source the way herdtools7's diy7
+ * with every fence / dependency variant, written as PPC litmus source the way the diy litmus generator
  * writes them: each family is a cycle of edges (diy's notation, `LwSyncdWW Rfe DpAddrdR Fre`),
  * one slot per program-order edge, and a variant in every slot. Used by the unit tests (which pin
  * the pinned verdict for each) and by `npm run bench` (`explore.campaign_like.*`).

@@ -1,6 +1,5 @@
 /**
- * PPC assembly litmus tests in herd's format (herdtools7 lib/PPCParser.mly and the herding-cats
- * catalogue):
+ * PPC assembly litmus tests in herd's format, as the herding-cats catalogue writes them:
  *
  *   PPC NAME                      optional "doc string", key=value lines, (* comments *)
  *   { 0:r2=x; P1:r5=y; 0:r1=1; x=1; y=z; %x0=x; }
