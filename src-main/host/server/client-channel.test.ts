@@ -47,16 +47,23 @@ class StuckSocket extends EventEmitter {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
+/** The document the tests export, over and over, to fill a client's replies. */
+const doc = loadWorkspace('builtin:seed-power9-ipi');
+
+/** A bridge host on a fresh in-memory store and one client on a socket the test drives. */
+function openClient(limits?: ConstructorParameters<typeof ClientChannel>[2]) {
+  const store = openStore(':memory:');
+  const host = createBridgeHost({ store, version: '0', mode: 'test' });
+  const ws = new StuckSocket();
+  new ClientChannel(ws as unknown as WebSocket, host, limits);
+  return { store, host, ws };
+}
 
 // Issue 11: a client that never read its replies grew the host to 1.4 GB; pushed events were
 // buffered the same way.
 describe('per-client backpressure', () => {
   it('a client that does not read its replies is not read either, and is closed when it takes none for a while', async () => {
-    const store = openStore(':memory:');
-    const host = createBridgeHost({ store, version: '0', mode: 'test' });
-    const ws = new StuckSocket();
-    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 256 * 1024, stallMs: 300 });
-    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    const { store, ws } = openClient({ unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 256 * 1024, stallMs: 300 });
     // A client sending as fast as the socket is read (as a real socket would).
     let sentRequests = 0;
     for (let i = 0; i < 200 && !ws.closed; i++) {
@@ -82,8 +89,7 @@ describe('per-client backpressure', () => {
       const dispatch = vi.spyOn(host, 'dispatch');
       const ws = new StuckSocket();
       new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 64 * 1024, stallMs: 1000, closeGraceMs: 3000 });
-      const doc = loadWorkspace('builtin:seed-power9-ipi');
-      for (let i = 1; i <= 30; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
+        for (let i = 1; i <= 30; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
       await tick(1100);
       expect(ws.closed?.code).toBe(1008);
       const handled = dispatch.mock.calls.length;
@@ -110,11 +116,7 @@ describe('per-client backpressure', () => {
   });
 
   it('a client past the read high-water mark that takes its replies is read again', async () => {
-    const store = openStore(':memory:');
-    const host = createBridgeHost({ store, version: '0', mode: 'test' });
-    const ws = new StuckSocket();
-    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 64 * 1024, stallMs: 60_000 });
-    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    const { store, ws } = openClient({ unsentBytes: 64 * 1024 * 1024, requestsInFlight: 4, readHighWater: 64 * 1024, stallMs: 60_000 });
     for (let i = 1; i <= 30; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
     for (let i = 0; i < 100 && ws.sent.length < 30; i++) await settle();
     expect(ws.isPaused).toBe(true);
@@ -125,11 +127,7 @@ describe('per-client backpressure', () => {
   });
 
   it('a client whose unsent replies pass the bound is closed with a reason', async () => {
-    const store = openStore(':memory:');
-    const host = createBridgeHost({ store, version: '0', mode: 'test' });
-    const ws = new StuckSocket();
-    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 1024 * 1024, requestsInFlight: 4 });
-    const doc = loadWorkspace('builtin:seed-power9-ipi');
+    const { store, ws } = openClient({ unsentBytes: 1024 * 1024, requestsInFlight: 4 });
     for (let i = 1; i <= 400; i++) ws.request(i, 'transfer.exportWorkspace', { document: doc });
     for (let i = 0; i < 100 && !ws.closed; i++) await settle();
     expect(ws.closed).toEqual({ code: 1008, reason: 'more than 1 MiB of replies unsent: this client is not reading' });
@@ -139,10 +137,7 @@ describe('per-client backpressure', () => {
   });
 
   it('stops reading a client past the requests in flight, and reads again when they are answered', async () => {
-    const store = openStore(':memory:');
-    const host = createBridgeHost({ store, version: '0', mode: 'test' });
-    const ws = new StuckSocket();
-    new ClientChannel(ws as unknown as WebSocket, host, { unsentBytes: 64 << 20, requestsInFlight: 2 });
+    const { store, ws } = openClient({ unsentBytes: 64 << 20, requestsInFlight: 2 });
     ws.request(1, 'app.info');
     ws.request(2, 'app.info');
     expect(ws.isPaused).toBe(true);
@@ -153,10 +148,7 @@ describe('per-client backpressure', () => {
   });
 
   it('coalesces pushed events while the client is behind, keeping every log line', async () => {
-    const store = openStore(':memory:');
-    const host = createBridgeHost({ store, version: '0', mode: 'test' });
-    const ws = new StuckSocket();
-    new ClientChannel(ws as unknown as WebSocket, host);
+    const { store, host, ws } = openClient();
     const update = (n: number, lines: number) => ({
       runId: 7,
       simNs: n,
