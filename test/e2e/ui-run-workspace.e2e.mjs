@@ -21,6 +21,16 @@ const waitState = (page, states, timeout = 90_000) =>
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
+/** An edit of the topology: socket 1 selected, + Core. */
+async function addCoreToSocket1(page) {
+  await page.evaluate(() => {
+    const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
+    cy.$(':selected').unselect();
+    cy.getElementById('pkg:1').select();
+  });
+  await page.getByRole('button', { name: '+ Core', exact: true }).click();
+}
+
 test('run toolbar: disabled with a hint while no workspace is open', async ({ page, url }) => {
   await page.goto(url);
   await ready(page);
@@ -92,12 +102,7 @@ test("a finished run stays with its workspace: another workspace shows none, the
 
 test('an edit dims the overlay as results of the previous topology; Clear run results takes them off', async ({ page, shot }) => {
   assert.equal(await page.getByTestId('run-stale').count(), 0);
-  await page.evaluate(() => {
-    const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
-    cy.$(':selected').unselect();
-    cy.getElementById('pkg:1').select();
-  });
-  await page.getByRole('button', { name: '+ Core', exact: true }).click();
+  await addCoreToSocket1(page);
   await page.getByTestId('run-stale').waitFor();
   assert.equal(await page.locator('[data-testid="run-overlay"]').getAttribute('data-dimmed'), 'true');
   await shot('run-overlay-previous-topology');
@@ -132,12 +137,7 @@ test('a run executing in another workspace shows as such there; after a reload a
   assert.match(await timeText(page), new RegExp(`(cancelled|finished) · run #${runId}`));
   assert.equal(await page.getByTestId('run-stale').count(), 0, 'the stored run ran on this topology');
   // Edited since the run (and saved), the reloaded workspace shows the stored run dimmed.
-  await page.evaluate(() => {
-    const cy = document.querySelector('[data-testid="topology-canvas"]').cy;
-    cy.$(':selected').unselect();
-    cy.getElementById('pkg:1').select();
-  });
-  await page.getByRole('button', { name: '+ Core', exact: true }).click();
+  await addCoreToSocket1(page);
   await page.getByTestId('run-stale').waitFor();
   await page.getByTestId('save-state').filter({ hasText: /^Saved$/ }).waitFor();
   await page.reload();
