@@ -42,6 +42,28 @@ describe('the episode a lost IPI keeps', () => {
     expect(ex.witnesses[w.index - 1].lost).toEqual(['CALL_FUNCTION']);
   });
 
+  it('lists the stores to host_ipi in coherence order: each read of it sees the last one listed above it', { timeout: 120_000 }, () => {
+    // What-if seed 5: 110's kvmppc_set_host_ipi(67, 1) commits after 67's clear but is coherence-before it (the clear
+    // was still on its way to 110); listed at its commit it would sit above 67's `host_ipi == 0`, which cannot be.
+    for (const seed of [5, 6, 8]) {
+      const e = firstLoss(seed).episode!;
+      const t = e.target;
+      let value = 0;
+      let reads = 0;
+      for (const l of e.lines) {
+        if (l.mark === 'deferred') continue; // where program order put it; it takes effect at its `completes` line
+        if (l.text.startsWith(`kvmppc_set_host_ipi(${t}, 1)`)) value = 1;
+        else if (l.text.startsWith(`kvmppc_clear_host_ipi(${t})`)) value = 0;
+        const read = /^local_paca->kvm_hstate\.host_ipi == (\d)/.exec(l.text);
+        if (read && l.cpu === String(t)) {
+          reads++;
+          expect(Number(read[1]), `seed ${seed}: ${l.cpu}: ${l.text}\n${e.text}`).toBe(value);
+        }
+      }
+      expect(reads).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('another seed keeps another episode', { timeout: 120_000 }, () => {
     expect(firstLoss(8).episode!.text).not.toBe(firstLoss(6).episode!.text);
   });

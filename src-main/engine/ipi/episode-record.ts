@@ -13,6 +13,7 @@
  * and the renderer memory-model/render.ts.
  */
 import { compile, witnessLines, type MachineEvent } from '../memory-model';
+import type { Storage } from '../memory-model/storage';
 import type { Barriers } from './fabric';
 import { exploreIpi, type IpiExploreResult } from './explore-ipi';
 import { handshakeProgram, messageOf, variantOf, type HandshakeSetup, type Message, type SenderKind } from './handshake';
@@ -51,10 +52,13 @@ export interface EpisodeRecord {
   witness: EpisodeWitness | null;
 }
 
-/** The episode's operations with the run's CPU names (thread 0 the target, then the senders). */
-export function linesOf(b: Barriers, setup: HandshakeSetup, events: readonly MachineEvent[]): EpisodeLine[] {
+/**
+ * The episode's operations with the run's CPU names (thread 0 the target, then the senders);
+ * `storage`, the one the episode ended with, lists stores to one location in coherence order.
+ */
+export function linesOf(b: Barriers, setup: HandshakeSetup, events: readonly MachineEvent[], storage: Storage): EpisodeLine[] {
   const prog = compile(handshakeProgram(b, setup).src);
-  return witnessLines(prog, events).map((l) => ({ cpu: l.thread, text: l.text, access: l.access, ...(l.mark ? { mark: l.mark } : {}) }));
+  return witnessLines(prog, events, storage).map((l) => ({ cpu: l.thread, text: l.text, access: l.access, ...(l.mark ? { mark: l.mark } : {}) }));
 }
 
 /** The seed's text form: a deferred operation drawn `--` where it was issued, `->` where it completed, `|` between. */
@@ -119,7 +123,8 @@ export function matchWitness(b: Barriers, kinds: readonly SenderKind[], lost: re
 
 /**
  * The record of one episode that stranded work: `names` are the target's and each sender's CPU
- * (as the run knows them), `events` every operation in performed order.
+ * (as the run knows them), `events` every operation in performed order, `storage` the storage
+ * the episode ended with (its coherence order).
  */
 export function recordEpisode(
   b: Barriers,
@@ -127,6 +132,7 @@ export function recordEpisode(
   senders: readonly { cpu: string; kind: SenderKind; atNs: number }[],
   stuck: readonly number[],
   events: readonly MachineEvent[],
+  storage: Storage,
 ): EpisodeRecord {
   // Thread names must be distinct: two IPIs from one CPU (or from unknown CPUs) get primes.
   const seen = new Set([String(target)]);
@@ -137,7 +143,7 @@ export function recordEpisode(
     return name;
   };
   const setup: HandshakeSetup = { target: String(target), senders: senders.map((s) => ({ cpu: distinct(s.cpu), kind: s.kind })) };
-  const lines = linesOf(b, setup, events);
+  const lines = linesOf(b, setup, events, storage);
   const tail = stuck.map((i) => {
     const s = senders[i];
     return messageOf(s.kind) === 'CALL_FUNCTION'

@@ -11,7 +11,7 @@
  */
 import type { Rng } from '../core';
 import { compile, Machine, Op, type CInstr, type MachineState, type Program } from '../memory-model';
-import { coBefore } from '../memory-model/storage';
+import { coBefore, type Storage } from '../memory-model/storage';
 import type { Barriers } from './fabric';
 import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
 import { runTimed, type OpDelays, type TimedEventSink } from './timed-run';
@@ -27,6 +27,8 @@ export interface EpisodeResult {
   stuck: number[];
   /** Time of the last transition, relative to the episode origin (ns). */
   span: number;
+  /** The storage the run ended with: its coherence order places the episode's stores (episode-record.ts). */
+  storage: Storage;
 }
 
 /** Durations of the target's control steps and the doorbell (ns). */
@@ -83,7 +85,7 @@ export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: Ep
     return which ? t.costs[which] : undefined;
   };
   const r = runTimed(c.prog, t.delays, { stepNs: t.stepNs, syncNs: t.syncNs, lwsyncNs: t.lwsyncNs, startAt, control, deliveryNs: t.deliveryNs }, rng, onEvent, c.machine);
-  return { stuck: stuckSenders(c, r.state), span: r.end + origin };
+  return { stuck: stuckSenders(c, r.state), span: r.end + origin, storage: r.state.storage };
 }
 
 /**

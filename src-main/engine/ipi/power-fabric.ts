@@ -342,7 +342,7 @@ export class PowerIpiFabric implements IpiFabric {
     }
     if (losses.length === 0) return;
     const names = senders.map((s, i) => String(cpus[i] ?? this.senderCpuOf(t, s.kind as Kind) ?? 'X'));
-    const rec = recordEpisode(this.ctx.barriers, t, senders.map((s, i) => ({ cpu: names[i], kind: s.kind, atNs: Math.round(s.at) })), r.stuck, events);
+    const rec = recordEpisode(this.ctx.barriers, t, senders.map((s, i) => ({ cpu: names[i], kind: s.kind, atNs: Math.round(s.at) })), r.stuck, events, r.storage);
     for (const l of losses) l.episode = rec;
   }
 

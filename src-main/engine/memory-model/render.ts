@@ -12,13 +12,15 @@
  * Each line is `THREAD: text`. A memory access is placed where it took effect for the other
  * CPUs: a load where it was last satisfied; a store where it reached the last CPU that reads its
  * location in the witness (its commit if none does) — on a machine that is not multi-copy atomic
- * that can be well after it committed. An access overtaken by a later one of its own thread is
+ * that can be well after it committed. Given the storage the witness ended with, stores to one
+ * location are listed in coherence order (coherenceOrder). An access overtaken by a later one of its own thread is
  * shown twice: where program order put it (`--`) and where it took effect (`->`). Fences and
  * notes (function headers, comments) have no effect of their own to place: they print in
  * program order just before the next access of their thread that takes effect, or at the end.
  */
 import type { MachineEvent } from './machine';
 import { Op, type CInstr, type Program } from './program';
+import type { Storage } from './storage';
 
 export interface WitnessLine {
   thread: string;
@@ -32,16 +34,22 @@ interface Item {
   thread: number;
   seq: number;
   ins: CInstr;
-  /** Memory accesses: index in the event list where it took effect. */
+  /** Memory accesses: index in the event list where it took effect (fractional once coherenceOrder moved it). */
   at: number;
   value: number;
   loc: number;
   /** stwcx. that failed. */
   failed: boolean;
   access: WitnessLine['access'];
+  /** A store listed after a coherence-later store to its location that it could not be moved above. */
+  overwrittenBy?: Item;
 }
 
-export function witnessLines(prog: Program, events: readonly MachineEvent[]): WitnessLine[] {
+/**
+ * `storage`, the storage the witness ended with, puts stores to one location in coherence order
+ * (see coherenceOrder); without it each store stays where it took effect.
+ */
+export function witnessLines(prog: Program, events: readonly MachineEvent[], storage?: Storage): WitnessLine[] {
   const items = new Map<string, Item>();
   const id = (t: number, seq: number): string => `${t}:${seq}`;
   // Threads that read each location in this witness (a store's effect is reaching them).
@@ -83,7 +91,8 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[]): Wi
   const perThread = prog.threads.map(() => [] as Item[]);
   for (const it of items.values()) perThread[it.thread].push(it);
   for (const list of perThread) list.sort((a, b) => a.seq - b.seq);
-  const effects = [...items.values()].filter((it) => it.at >= 0).sort((a, b) => a.at - b.at || a.thread - b.thread);
+  if (storage) coherenceOrder(items, perThread, storage);
+  const effects = [...items.values()].filter((it) => it.access !== 'OTHER').sort((a, b) => a.at - b.at || a.thread - b.thread);
 
   const out: WitnessLine[] = [];
   const printed = new Set<Item>();
@@ -98,7 +107,7 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[]): Wi
     for (const older of perThread[it.thread]) {
       if (older.seq >= it.seq) break;
       if (printed.has(older) || deferred.has(older)) continue;
-      if (older.at < 0) {
+      if (older.access === 'OTHER') {
         printed.add(older);
         emit(older);
       } else {
@@ -114,8 +123,64 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[]): Wi
   return out;
 }
 
+/**
+ * Stores to one location are listed in coherence order, the order every CPU agrees on. A store
+ * takes effect where it reaches the CPUs that read it — but one that never reaches them, because
+ * a coherence-later store got there first, takes effect only at its commit, and that can come
+ * after the later store's: on POWER a store commits to its own CPU while another CPU's store to
+ * the same line is still on its way there (and is coherence-later, since it arrives second).
+ * Listed at its commit, the overwritten store would seem to land last, and a later read of the
+ * old value would look impossible. So the store moves up to just above the earliest listed of
+ * its coherence successors, with the accesses of its thread listed between (program order
+ * stays), when nothing they jump over touches their locations — that listing is as true to the
+ * run as the commit order: only independent accesses change places. When something does, the
+ * store stays and says `// overwritten by CPU's STORE (coherence order)`.
+ */
+function coherenceOrder(items: ReadonlyMap<string, Item>, perThread: readonly Item[][], storage: Storage): void {
+  const all = [...items.values()];
+  const writeItem: (Item | undefined)[] = storage.writes.map((w) => {
+    const it = items.get(`${w.thread}:${w.seq}`);
+    return it && it.access === 'STORE' && !it.failed ? it : undefined;
+  });
+  const listedAt = writeItem.map((it) => it?.at ?? Infinity);
+  const idOf = new Map(writeItem.map((it, id) => [it, id]));
+  const moves: { group: Item[]; to: number; over: Item | null }[] = [];
+  storage.writes.forEach((w, id) => {
+    const it = writeItem[id];
+    if (!it) return;
+    let first = -1;
+    storage.writes.forEach((later, lid) => {
+      if (later.loc === w.loc && later.coBefore.includes(id) && listedAt[lid] < it.at && (first < 0 || listedAt[lid] < listedAt[first])) first = lid;
+    });
+    if (first < 0) return;
+    // Just above the successor; a store with more coherence predecessors lower (they move too).
+    const to = listedAt[first] - 0.5 + 0.001 * w.coBefore.length;
+    const group = perThread[it.thread].filter((x) => x.seq < it.seq && x.access !== 'OTHER' && x.at > to && x.at < it.at);
+    group.push(it);
+    const inGroup = new Set(group);
+    // A store of this location that the store jumps over may only be a coherence successor.
+    const successor = (x: Item): boolean => {
+      const xid = idOf.get(x);
+      return x.access === 'STORE' && xid !== undefined && storage.writes[xid].coBefore.includes(id);
+    };
+    const blocked = group.some((m) => all.some((x) => !inGroup.has(x) && x.access !== 'OTHER' && x.loc === m.loc && x.at > to && x.at < m.at && !(m === it && successor(x))));
+    moves.push({ group, to, over: blocked ? writeItem[first]! : null });
+  });
+  for (const { group, to, over } of moves) {
+    const it = group[group.length - 1];
+    if (over) it.overwrittenBy = over;
+    else group.forEach((m, i) => (m.at = to - (group.length - 1 - i) * 1e-6));
+  }
+}
+
 /** A line's text: the instruction's label, else `x = v` / `x == v` / the fence's name. */
 function describe(prog: Program, it: Item): string {
+  const text = label(prog, it);
+  const over = it.overwrittenBy;
+  return over ? `${text} // overwritten by ${prog.threads[over.thread].name}'s ${label(prog, over)} (coherence order)` : text;
+}
+
+function label(prog: Program, it: Item): string {
   const { ins } = it;
   const loc = prog.locs[it.loc] ?? '?';
   if (it.failed) return `${typeof ins.label === 'string' ? ins.label : `stwcx. ${loc}`} // fails: reservation lost`;
@@ -127,10 +192,10 @@ function describe(prog: Program, it: Item): string {
 }
 
 /** The seed's text form; `open` counts deferred accesses not yet completed (drawn as `|`). */
-export function formatWitness(prog: Program, events: readonly MachineEvent[]): string {
+export function formatWitness(prog: Program, events: readonly MachineEvent[], storage?: Storage): string {
   const lines: string[] = [];
   let open = 0;
-  for (const l of witnessLines(prog, events)) {
+  for (const l of witnessLines(prog, events, storage)) {
     const bar = open > 0 ? '| ' : '';
     const kind = l.access === 'LOAD' ? 'LOAD' : 'STORE';
     if (l.mark === 'deferred') {
