@@ -75,6 +75,11 @@ describe('hwloc caches', () => {
     expect({ ...importHwlocXml(exportHwlocXml(host)).host, source: undefined }).toEqual({ ...host, source: undefined });
   });
 
+  it("keeps the CPU model as /proc/cpuinfo pads it, without the padding (lstopo copies the model name's trailing blanks)", () => {
+    const padded = fixture('lstopo-x86-vm.xml').replace('value="AMD EPYC"', 'value="AMD  EPYC 7763 64-Core Processor             "');
+    expect(importHwlocXml(padded).host.source?.cpuModel).toBe('AMD EPYC 7763 64-Core Processor');
+  });
+
   it('a description without caches gets the POWER9 caches, and says so', () => {
     const notes: string[] = [];
     const host = importSynthetic('pack:2 [numa(memory=2GB)] core:4 pu:8', 'x', notes).host;

@@ -112,10 +112,15 @@ export function parseHwlocXml(text: string, notes: string[] = []): TopoNode {
   return root;
 }
 
-/** An `<info name=… value=…>` lstopo records (HostName, Architecture, CPUModel), the first one, if any. */
+/**
+ * An `<info name=… value=…>` lstopo records (HostName, Architecture, CPUModel), the first one, if
+ * any, with runs of blanks made one: lstopo copies /proc/cpuinfo's model name with its padding.
+ */
 function infoOf(text: string, name: string): string | undefined {
   const v = new RegExp(`<info\\s+name="${name}"\\s+value="([^"]*)"`).exec(text)?.[1];
-  return v === undefined ? undefined : v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').slice(0, 255);
+  if (v === undefined) return undefined;
+  const plain = v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return plain.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
 /**
