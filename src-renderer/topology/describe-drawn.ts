@@ -13,6 +13,9 @@ export interface Drawn {
   lines: string[];
 }
 
+/** hwloc's cache_associativity: 0 when the OS does not say, -1 for a fully associative cache. */
+const waysText = (ways: number) => (ways === 0 ? 'associativity unknown' : ways < 0 ? 'fully associative' : `${ways}-way`);
+
 const className = (classId: string) => PCI_CLASS_NAMES[classId] ?? PCI_CLASS_NAMES[classId.slice(0, 2) + '00'] ?? 'Other';
 
 export function describeDrawn(ws: Workspace, id: string): Drawn | null {
@@ -29,8 +32,8 @@ export function describeDrawn(ws: Workspace, id: string): Drawn | null {
     return {
       title: `${name} cache · ${formatSize(c.sizeBytes).replace(/([KMGT])$/, ' $1iB')}`,
       lines: [
-        `${c.type}, ${c.ways}-way, ${c.lineBytes}-byte lines${c.inclusive === undefined ? '' : c.inclusive ? ', inclusive' : ', not inclusive'}`,
-        `Shared by core${served.length > 1 ? 's' : ''} L#${served.map((x) => x.logical).join(', L#')} (CPUs ${pus[0]}–${pus.at(-1)})`,
+        `${c.type}, ${waysText(c.ways)}, ${c.lineBytes}-byte lines${c.inclusive === undefined ? '' : c.inclusive ? ', inclusive' : ', not inclusive'}`,
+        `Shared by core${served.length > 1 ? 's' : ''} L#${served.map((x) => x.logical).join(', L#')} (${pus.length > 1 ? `CPUs ${pus[0]}–${pus.at(-1)}` : `CPU ${pus[0]}`})`,
         ws.host.caches ? 'As the imported hwloc XML describes it.' : 'POWER9 default (host.cache.* parameters).',
       ],
     };

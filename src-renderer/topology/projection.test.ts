@@ -236,7 +236,7 @@ describe('the inspector on a cache bar or an I/O box', () => {
       lines: ['unified, 20-way, 128-byte lines', 'Shared by cores L#2, L#3 (CPUs 8–15)', 'POWER9 default (host.cache.* parameters).'],
     });
     const x86 = labX86Workspace();
-    expect(describeDrawn(x86, 'cache:L2:1')!.lines[1]).toBe('Shared by core L#1 (CPUs 1–1)');
+    expect(describeDrawn(x86, 'cache:L2:1')!.lines[1]).toBe('Shared by core L#1 (CPU 1)');
     expect(describeDrawn(x86, 'pci:0000:00:03.0')!.title).toBe('PCI 0000:00:03.0 · Ethernet');
     expect(describeDrawn(x86, 'pci:0000:00:03.0')!.lines[0]).toBe('Class 0200, vendor 1af4 device 1041 (subsystem 1af4:1041), revision 01');
     expect(describeDrawn(x86, 'osdev:0000:00:02.0:vda')).toEqual({ title: 'vda · block', lines: ['OS device of PCI 0000:00:02.0', 'Size: 268435456', 'SectorSize: 512', 'LinuxDeviceID: 254:0'] });
