@@ -79,7 +79,13 @@ const hostSummary = (w: Workspace) => {
 };
 
 /** Imports `file` as `kind`; resolves with a sentence saying what changed. Errors are prefixed with the file's name. */
-export async function importFile(kind: ImportKind, file: ImportSource, { bridge, store }: TransferDeps): Promise<string> {
+/** What an import says; `keep`: the note names what was left out, so it stays until dismissed. */
+export interface Said {
+  done: string;
+  keep: boolean;
+}
+
+export async function importFile(kind: ImportKind, file: ImportSource, { bridge, store }: TransferDeps): Promise<string | Said> {
   try {
     const text = await readText(file);
     const taken = store.list.map((w) => w.name);
@@ -117,7 +123,7 @@ export async function importFile(kind: ImportKind, file: ImportSource, { bridge,
         const as = renamedFrom ? ` as “${guest.name}” (“${renamedFrom}” was taken)` : '';
         // Nothing dropped silently: name each element of the domain the model does not keep.
         const left = warnings.length ? ` Not kept: ${warnings.map((w) => w.split(': ')[0]).join(', ')}.` : '';
-        return `Added guest “${guest.name}”${as} from ${file.name}: ${vcpuCount(guest)} vCPUs. Undo takes it back.${left}`;
+        return { done: `Added guest “${guest.name}”${as} from ${file.name}: ${vcpuCount(guest)} vCPUs. Undo takes it back.${left}`, keep: warnings.length > 0 };
       }
     }
   } catch (e) {

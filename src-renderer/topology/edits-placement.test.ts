@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedWorkspace } from './dev/cases';
 import { ok, refused } from './test-edits';
-import { evenCells, setCellCount, setPlacement, withIothreadPin } from './edits-placement';
+import { evenCells, hugepageSummary, setCellCount, setPlacement, withIothreadPin } from './edits-placement';
 
 describe('guest placement edits (libvirt cputune, numatune, cpu/numa, memoryBacking)', () => {
   const ws = seedWorkspace();
@@ -61,5 +61,26 @@ describe('guest placement edits (libvirt cputune, numatune, cpu/numa, memoryBack
     expect(ok(setPlacement(ws, 'B', { hugepages: { pages: [{ sizeBytes: 2 ** 21 }] } })).guests[1].hugepages).toEqual({ pages: [{ sizeBytes: 2 ** 21 }] });
     expect(refused(setPlacement(ws, 'nobody', {})).field).toBe('guests');
     expect(JSON.stringify(ws)).toBe(before);
+  });
+});
+
+describe('hugepage backing as the inspector shows it', () => {
+  it('one size for the whole guest, or each <page> with the guest cells it backs (as a libvirt import may give)', () => {
+    const g = seedWorkspace().guests[1];
+    expect(hugepageSummary({ ...g, hugepages: undefined })).toBeNull();
+    expect(hugepageSummary({ ...g, hugepages: { pages: [] } })).toEqual({ size: 0, pages: [] });
+    expect(hugepageSummary({ ...g, hugepages: { pages: [{ sizeBytes: 2 ** 21 }] } })).toEqual({ size: 2 ** 21, pages: [] });
+    // Two sizes on two cells: the size field says so, and each is listed; picking a size replaces them (undoable).
+    const mixed = {
+      ...g,
+      hugepages: {
+        pages: [
+          { sizeBytes: 2 ** 21, nodeset: '0' },
+          { sizeBytes: 2 ** 30, nodeset: '1' },
+        ],
+      },
+    };
+    expect(hugepageSummary(mixed)).toEqual({ size: 'per-cell', pages: ['2 MiB pages for guest cell 0', '1 GiB pages for guest cell 1'] });
+    expect(hugepageSummary({ ...g, hugepages: { pages: [{ sizeBytes: 2 ** 21, nodeset: '0-1' }] } })).toEqual({ size: 'per-cell', pages: ['2 MiB pages for guest cells 0-1'] });
   });
 });

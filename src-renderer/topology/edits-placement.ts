@@ -1,5 +1,6 @@
 import { FieldError } from '../../src-common/parse/field-error';
 import { formatCpuset } from '../../src-common/parse/cpuset';
+import { formatSize } from '../../src-common/parse/size';
 import { vcpuCount, type Guest, type Workspace } from '../../src-common/workspace';
 import { edit } from './edits';
 
@@ -83,3 +84,16 @@ export const setCellCount = (ws: Workspace, name: string, n: number) => {
     return { ok: false as const, field: `guests[${gi}].${e.field}`, message: `guest ${g.name}, NUMA cells: ${e.detail} (guests[${gi}].${e.field})` };
   }
 };
+
+/**
+ * The hugepage backing as the inspector's size field shows it: null without hugepages; one size
+ * for the whole guest (0: the host's default page size); or, when `<page>` elements name guest
+ * cells (`nodeset`), `per-cell` and each page with the cells it backs.
+ */
+export function hugepageSummary(g: Guest): { size: number | 'per-cell'; pages: string[] } | null {
+  const pages = g.hugepages?.pages;
+  if (!pages) return null;
+  if (pages.length <= 1 && pages[0]?.nodeset === undefined) return { size: pages[0]?.sizeBytes ?? 0, pages: [] };
+  const cells = (set: string | undefined) => (set === undefined ? 'the other guest cells' : `guest cell${/^\d+$/.test(set) ? '' : 's'} ${set}`);
+  return { size: 'per-cell', pages: pages.map((p) => `${formatSize(p.sizeBytes).replace(/([KMGT])$/, ' $1iB')} pages for ${cells(p.nodeset)}`) };
+}

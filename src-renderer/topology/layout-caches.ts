@@ -39,5 +39,31 @@ export function cacheGroups(cores: CoreInfo[], levels: readonly CacheLevel[]): C
   return chunks(cores, levels[0].cores).map((c) => group(c, levels, 0));
 }
 
+/**
+ * A cache size as lstopo writes it (hwloc_memory_size_printf_value/_unit): KB below 10 MiB, MB
+ * below 10 GiB, GB below 10 TiB, else TB, rounded half up — `1024KB`, `10MB`, `508MB`.
+ */
+export function lstopoCacheSize(bytes: number): string {
+  const units: [number, string][] = [
+    [10, 'KB'],
+    [20, 'MB'],
+    [30, 'GB'],
+  ];
+  const [shift, unit] = units.find(([sh]) => bytes < 10 * 2 ** (sh + 10)) ?? [40, 'TB'];
+  return `${Math.floor((Math.floor(bytes / 2 ** (shift - 1)) + 1) / 2)}${unit}`;
+}
+
+/** A bar's labels as `lstopo -l` and `lstopo -p` write them: `L2 L#3 (1024KB)`, `L2 (1024KB)`. */
+export function cacheBarLabels(c: Pick<CacheLevel, 'level' | 'type' | 'sizeBytes'>, index: number): { labelL: string; labelP: string } {
+  const size = lstopoCacheSize(c.sizeBytes);
+  return { labelL: `${cacheLabel(c)} L#${index} (${size})`, labelP: `${cacheLabel(c)} (${size})` };
+}
+
+/**
+ * Width a bar's label needs in the drawing (style.ts draws cache labels at 9 px; 6 px a
+ * character is a little more than the widest of them need), padding included.
+ */
+export const cacheLabelWidth = (label: string, pad: number) => label.length * 6 + 2 * pad;
+
 /** Element id of a cache bar: its level and the first core it serves. */
 export const cacheId = (c: Pick<CacheLevel, 'level' | 'type'>, firstCore: number) => `cache:${cacheLabel(c)}:${firstCore}`;

@@ -1,6 +1,6 @@
 import { cacheNestingOrder, hostCaches, vcpuCount, type CacheLevel, type Workspace } from '../../src-common/workspace';
 import { hostTree } from './numbering';
-import { cacheGroups, cacheId, drawnLevels, type CacheGroup } from './layout-caches';
+import { cacheBarLabels, cacheGroups, cacheId, cacheLabelWidth, drawnLevels, type CacheGroup } from './layout-caches';
 import { flow, ioBoxes, measureIo, mhiLabel, placeIo, type IoBox, type IoGeometry, type Size } from './layout-io';
 import { AIE_ID, DMABUF_ID, MACHINE_ID, aieColumnId, aiePartitionId, coreId, dmaBufferId, dmaExporterId, dmaImporterId, guestId, mhiId, numaId, packageId, puId, vcpuId } from './ids';
 
@@ -145,10 +145,16 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number },
   const tpc = ws.host.threadsPerCore;
   const puCols = Math.min(tpc, 4);
   const puRows = Math.ceil(tpc / 4);
-  const coreW = puCols * PU_W + (puCols - 1) * GAP + 2 * PAD;
+  const levels = view.caches ? drawnLevels(cacheNestingOrder(hostCaches(ws.host, ws.params))) : [];
+  // As lstopo widens a box to its label: a bar over a single core (an x86 L2) is as wide as the
+  // core, and one thread's width does not hold `L2 L#11 (1024KB)`. The PUs stay centred.
+  const coreCount = ws.host.sockets.reduce((n, s) => n + s.cores, 0);
+  const barW = Math.max(0, ...levels.filter((c) => c.cores === 1).map((c) => cacheLabelWidth(cacheBarLabels(c, coreCount - 1).labelL, PAD)));
+  const pusW = puCols * PU_W + (puCols - 1) * GAP;
+  const coreW = Math.max(pusW + 2 * PAD, barW);
+  const puX = (coreW - pusW) / 2;
   const coreH = LABEL_H + puRows * PU_H + (puRows - 1) * GAP + 2 * PAD;
   const sockets = hostTree(ws.host);
-  const levels = view.caches ? drawnLevels(cacheNestingOrder(hostCaches(ws.host, ws.params))) : [];
   const groupSizes = new Map<CacheGroup, Size & { cols: number; cell: Size }>();
 
   // Size every package first so the machine grid can use the widest one.
@@ -217,7 +223,7 @@ function layoutHost(b: Builder, ws: Workspace, origin: { x: number; y: number },
         b.box(coreId(c.logical), numaId(si), { x, y: top, w: coreW, h: coreH });
         c.pus.forEach((cpu, t) => {
           b.leaf(puId(cpu), coreId(c.logical), {
-            x: x + PAD + (t % 4) * (PU_W + GAP),
+            x: x + puX + (t % 4) * (PU_W + GAP),
             y: top + LABEL_H + PAD + Math.floor(t / 4) * (PU_H + GAP),
             w: PU_W,
             h: PU_H,

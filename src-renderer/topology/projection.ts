@@ -1,9 +1,10 @@
 import type { ElementDefinition } from 'cytoscape';
 import { formatSize } from '../../src-common/parse/size';
-import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, cacheLabel, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
+import { AIE_DATA_MEM_SIZE, AIE_PROGRAM_MEM_SIZE, vcpuCount, type DmabufExporter, type Guest, type Workspace } from '../../src-common/workspace';
 import { PARTITION_COLOURS } from '../aie/grid-model';
 import { hostTree, type SocketInfo } from './numbering';
 import { DEFAULT_VIEW, layoutWorkspace, partitionLabel, type LayoutView } from './layout';
+import { cacheBarLabels } from './layout-caches';
 import {
   AIE_ID,
   DMABUF_ID,
@@ -49,8 +50,6 @@ export const guestLabel = (g: Guest) => `Guest ${g.name} · ${vcpuCount(g)} vCPU
 
 /** 512 GiB as such; an odd size (an imported VM's 6383828 KiB) rounded to a tenth of a GiB. */
 const size = (bytes: number) => (bytes >= 2 ** 30 && bytes % 2 ** 30 !== 0 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : formatSize(bytes).replace(/([KMGT])$/, ' $1iB'));
-/** lstopo's cache sizes: 512KB, 10MB (powers of 1024, whole units). */
-const cacheSize = (bytes: number) => (bytes >= 2 ** 20 && bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}MB` : `${Math.round(bytes / 1024)}KB`);
 
 export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW): Projection {
   const layout = layoutWorkspace(ws, view);
@@ -95,8 +94,8 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
   const parentOf = new Map<string, string>();
   for (const [parent, kids] of layout.children) for (const k of kids) parentOf.set(k, parent);
   for (const [id, c] of layout.caches) {
-    const sz = cacheSize(c.level.sizeBytes);
-    node(id, parentOf.get(id)!, 'cache', `${cacheLabel(c.level)} L#${c.index} (${sz})`, `${cacheLabel(c.level)} (${sz})`);
+    const { labelL, labelP } = cacheBarLabels(c.level, c.index);
+    node(id, parentOf.get(id)!, 'cache', labelL, labelP);
   }
   for (const [id, box] of layout.io) node(id, parentOf.get(id)!, box.kind, box.label, box.label);
 

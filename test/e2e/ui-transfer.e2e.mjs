@@ -87,10 +87,14 @@ test('transfer: import a libvirt guest into the open workspace; outline and draw
   await waitHas(page, 'pin:web:0:pu:8');
   await shot('ui-transfer-02-guest-imported');
 
-  await importFile(page, 'libvirt domain XML…', fixture(root, 'libvirt-guest-web.xml'));
+  // The same domain with elements the model does not keep: the note names each, and stays until dismissed.
+  const extra = path.join(tmp, 'web-extra.xml');
+  fs.writeFileSync(extra, fs.readFileSync(fixture(root, 'libvirt-guest-web.xml'), 'utf8').replace('<memory', "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>\n  <memory").replace('</domain>', "  <devices><disk type='file' device='disk'/></devices>\n</domain>"));
+  await importFile(page, 'libvirt domain XML…', extra);
   await waitHas(page, 'guest:web-2');
   assert.deepEqual(await outlineGuests(page), ['web', 'web-2']);
-  assert.match(await status(page), /as “web-2” \(“web” was taken\)/);
+  assert.match(await status(page), /as “web-2” \(“web” was taken\).* Not kept: domain\/uuid, domain\/devices\./);
+  assert.equal(await page.getByTestId('transfer-status').locator('.note').getAttribute('data-lasts'), 'until-dismissed');
   // Undo is the store's: the second import goes, the first stays.
   await page.getByRole('button', { name: 'Undo' }).click();
   await waitHas(page, 'guest:web-2', false);
@@ -132,6 +136,25 @@ test('transfer: place the guest from the inspector — emulator pin and two NUMA
   await cells.fill('2');
   await cells.press('Enter');
   await page.getByTestId('cell-1-cpus').waitFor();
+});
+
+test('transfer: the Problems tab names placements that cost — memory bound away from the vCPUs, emulator threads on their cores, hugepages beyond the node; undo', async ({ page, shot }) => {
+  // web's vCPUs 0-1 are pinned to CPUs 8-9 (socket 1's first core); the host has 512 MiB a node.
+  const emulator = page.getByTestId('emulatorpin');
+  await emulator.fill('8-9');
+  await emulator.press('Enter');
+  await page.getByTestId('numatune-nodeset').fill('0');
+  await page.getByTestId('numatune-nodeset').press('Enter');
+  await page.getByTestId('hugepages').check();
+  await page.getByRole('tab', { name: 'Problems' }).click();
+  const problems = page.getByTestId('problems-list');
+  await problems.getByText('guest web: emulator threads pinned to CPUs 8-9, on cores that run pinned vCPUs (guest web): their wakeups preempt those vCPUs').waitFor();
+  await problems.getByText(/^guest web, cell 0: memory bound to node 0 \(strict\) but vCPUs 0-1 pinned to node 1: every access is remote/).waitFor();
+  await problems.getByText(/^node 0: hugepage-backed guest memory \(guest web\) needs [\d.]+ GiB, the node has 0\.5 GiB: QEMU cannot allocate it/).waitFor();
+  await shot('ui-transfer-03b-placement-problems');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Undo' }).click();
+  await problems.getByText(/emulator threads pinned|memory bound|hugepage-backed/).first().waitFor({ state: 'detached' });
+  assert.equal(await emulator.inputValue(), '12-15');
 });
 
 test('transfer: export workspace JSON, hwloc XML and a guest as libvirt XML — what the CLI writes', async ({ page, root }) => {
@@ -310,7 +333,23 @@ test('transfer: an x86 VM imported says what it was, memory in human units; NUMA
   assert.match(await outline.getByTestId('outline-host-source').textContent(), /^the imported machine is x86_64/);
   // 6537039872 bytes read as 6.1 GiB, not 6383828K.
   await outline.getByText('2 cores, 6.1 GiB').waitFor();
+  // Each cache bar holds its label (an L2 over one core of an SMT1 host widens the core, as lstopo does), sizes as lstopo writes them.
+  const bars = await page.evaluate((sel) => {
+    const cy = document.querySelector(sel).cy;
+    return {
+      zoom: cy.zoom(),
+      bars: cy.nodes('[kind = "cache"]').map((n) => ({ label: n.data('labelL'), w: n.width(), text: n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false }).w })),
+    };
+  }, CANVAS);
+  assert.ok(bars.zoom >= 0.9, `drawn at ${bars.zoom}: Cytoscape draws the bars' labels`);
+  assert.deepEqual(bars.bars.map((b) => b.label).sort(), ['L2 L#0 (1024KB)', 'L2 L#1 (1024KB)', 'L3 L#0 (32MB)']);
+  for (const b of bars.bars) assert.ok(b.text > 0 && b.text <= b.w, `${b.label}: label ${b.text} px in a ${b.w} px bar`);
   await shot('ui-transfer-07-x86-vm');
+  await page.getByTestId('toggle-io').click();
+  await waitHas(page, 'pci:0000:00:03.0', false);
+  assert.equal(await page.getByTestId('toggle-io').getAttribute('aria-pressed'), 'false');
+  await page.getByTestId('toggle-io').click();
+  await waitHas(page, 'osdev:0000:00:03.0:eth0');
 
   await importFile(page, 'hwloc XML…', fixture(root, 'lstopo-pack2-numa-nomem.xml'));
   await waitCurrent(page, 'lstopo-pack2-numa-nomem');
