@@ -116,6 +116,26 @@ describe('hwloc caches', () => {
     for (const d of SHAPES) expect(lstopo(exportHwlocXml(importSynthetic(d).host), '--of', 'synthetic'), d).toBe(lstopo(d, '--of', 'synthetic'));
   });
 
+  it.skipIf(!hasLstopo)('keeps a PCI bridge with a GPU and an MHI modem below it: lstopo draws the export as it draws the file', () => {
+    // The x86 VM with a PCI-to-PCI bridge on bus 1 holding a VGA function with its GPU OS device and a Qualcomm SDX55 (MHI) function.
+    const below = [
+      '<object type="Bridge" gp_index="90" bridge_type="1-1" depth="1" bridge_pci="0000:[01-02]" pci_busid="0000:00:04.0" pci_type="0604 [1b36:000c] [0000:0000] 00" pci_link_speed="0.000000">',
+      '  <object type="PCIDev" gp_index="91" pci_busid="0000:01:00.0" pci_type="0300 [10de:1eb8] [10de:12a2] a1" pci_link_speed="15.753846">',
+      '    <object type="OSDev" gp_index="92" name="card0" osdev_type="1"/>',
+      '  </object>',
+      '  <object type="PCIDev" gp_index="93" pci_busid="0000:02:00.0" pci_type="ff00 [17cb:0306] [17cb:0306] 00" pci_link_speed="0.984615"/>',
+      '</object>',
+    ].join('\n');
+    const xml = fixture('lstopo-x86-vm.xml').replace('bridge_pci="0000:[00-00]">', 'bridge_pci="0000:[00-02]">\n' + below);
+    const host = importHwlocXml(xml).host;
+    const bridge = host.io![0].children.find((f) => f.busid === '0000:00:04.0')!;
+    expect(bridge.bridge?.children.map((f) => [f.busid, f.classId, f.osdevs?.map((d) => [d.name, d.type])])).toEqual([
+      ['0000:01:00.0', '0300', [['card0', 'gpu']]],
+      ['0000:02:00.0', 'ff00', undefined],
+    ]);
+    for (const args of [['--of', 'console', '--whole-io'], ['--of', 'synthetic']]) expect(lstopo(exportHwlocXml(host), ...args), args.join(' ')).toBe(lstopo(xml, ...args));
+  });
+
   it.skipIf(!hasLstopo)("round-trips this machine's own lstopo XML: lstopo draws the export as it draws the machine, caches and I/O included", () => {
     const live = spawnSync(LSTOPO, ['--of', 'xml'], { encoding: 'utf8' });
     expect(live.status, live.stderr).toBe(0);
