@@ -121,24 +121,37 @@ export function pciFunctions(io: readonly HostBridge[] | undefined): { fn: PciFu
   return out;
 }
 
-/** lstopo's class names for the classes it labels (`PCI 00:03.0 (Ethernet)`). */
-export const PCI_CLASS_NAMES: Record<string, string> = {
-  '0100': 'SCSI',
-  '0101': 'IDE',
-  '0104': 'RAID',
-  '0106': 'SATA',
-  '0107': 'SAS',
-  '0108': 'NVMExp',
-  '0180': 'Storage',
-  '0200': 'Ethernet',
-  '0207': 'InfiniBand',
-  '0280': 'Network',
-  '0300': 'VGA',
-  '0302': '3D',
-  '0380': 'Display',
-  '0604': 'PCIBridge',
-  '0b40': 'Co-Processor',
-  '0c03': 'USB',
-  '1200': 'ProcessingAccelerators',
-  ff00: 'Unassigned',
+/**
+ * lstopo's names of PCI classes (`PCI 00:03.0 (Ethernet)`), as hwloc 2.9's hwloc_pci_class_string
+ * gives them: per base class, the subclasses it names and the name of the rest (hwloc.test.ts
+ * checks every class/subclass against lstopo itself).
+ */
+const PCI_CLASSES: Record<string, { rest: string; sub?: Record<string, string> }> = {
+  '00': { rest: 'Other', sub: { '01': 'VGA' } },
+  '01': { rest: 'Storage', sub: { '00': 'SCSI', '01': 'IDE', '02': 'Floppy', '03': 'IPI', '04': 'RAID', '05': 'ATA', '06': 'SATA', '07': 'SAS', '08': 'NVMExp' } },
+  '02': { rest: 'Network', sub: { '00': 'Ethernet', '01': 'TokenRing', '02': 'FDDI', '03': 'ATM', '04': 'ISDN', '05': 'WorldFip', '06': 'PICMG', '07': 'InfiniBand', '08': 'Fabric' } },
+  '03': { rest: 'Display', sub: { '00': 'VGA', '01': 'XGA', '02': '3D' } },
+  '04': { rest: 'Multimedia', sub: { '00': 'MultimediaVideo', '01': 'MultimediaAudio', '02': 'Telephony', '03': 'AudioDevice' } },
+  '05': { rest: 'Memory', sub: { '00': 'RAM', '01': 'Flash', '02': 'CXLMem' } },
+  '06': { rest: 'Bridge', sub: { '00': 'HostBridge', '01': 'ISABridge', '02': 'EISABridge', '03': 'MicroChannelBridge', '04': 'PCIBridge', '05': 'PCMCIABridge', '06': 'NubusBridge', '07': 'CardBusBridge', '08': 'RACEwayBridge', '09': 'SemiTransparentPCIBridge', '0a': 'InfiniBandPCIHostBridge' } },
+  '07': { rest: 'Communication', sub: { '00': 'Serial', '01': 'Parallel', '02': 'MultiportSerial', '03': 'Model', '04': 'GPIB', '05': 'SmartCard' } },
+  '08': { rest: 'SystemPeripheral', sub: { '00': 'PIC', '01': 'DMA', '02': 'Timer', '03': 'RTC', '04': 'PCIHotPlug', '05': 'SDHost', '06': 'IOMMU' } },
+  '09': { rest: 'Input', sub: { '00': 'Keyboard', '01': 'DigitizerPen', '02': 'Mouse', '03': 'Scanern', '04': 'Gameport' } },
+  '0a': { rest: 'DockingStation' },
+  '0b': { rest: 'Processor', sub: { '00': '386', '01': '486', '02': 'Pentium', '10': 'Alpha', '20': 'PowerPC', '30': 'MIPS', '40': 'Co-Processor' } },
+  '0c': { rest: 'SerialBus', sub: { '00': 'FireWire', '01': 'ACCESS', '02': 'SSA', '03': 'USB', '04': 'FibreChannel', '05': 'SMBus', '06': 'InfiniBand', '07': 'IPMI-SMIC', '08': 'SERCOS', '09': 'CANBUS' } },
+  '0d': { rest: 'Wireless', sub: { '00': 'IRDA', '01': 'ConsumerIR', '10': 'RF', '11': 'Bluetooth', '12': 'Broadband', '20': '802.1a', '21': '802.1b' } },
+  '0e': { rest: 'Intelligent', sub: { '00': 'I2O' } },
+  '0f': { rest: 'Satellite' },
+  '10': { rest: 'Encryption' },
+  '11': { rest: 'SignalProcessing' },
+  '12': { rest: 'ProcessingAccelerator' },
+  '13': { rest: 'Instrumentation' },
+  '40': { rest: 'Co-Processor' },
 };
+
+/** lstopo's name of a PCI class id (`0200` → `Ethernet`); classes PCI does not define are `Other`. */
+export function pciClassName(classId: string): string {
+  const c = PCI_CLASSES[classId.slice(0, 2).toLowerCase()];
+  return c ? (c.sub?.[classId.slice(2).toLowerCase()] ?? c.rest) : 'Other';
+}

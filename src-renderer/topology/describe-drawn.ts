@@ -1,5 +1,5 @@
 import { formatSize } from '../../src-common/parse/size';
-import { cacheLabel, hostCaches, mhiPciBusId, pciFunctions, PCI_CLASS_NAMES, type Workspace } from '../../src-common/workspace';
+import { cacheLabel, hostCaches, mhiPciBusId, pciClassName, pciFunctions, type Workspace } from '../../src-common/workspace';
 import { hostTree } from './numbering';
 
 /**
@@ -15,8 +15,6 @@ export interface Drawn {
 
 /** hwloc's cache_associativity: 0 when the OS does not say, -1 for a fully associative cache. */
 const waysText = (ways: number) => (ways === 0 ? 'associativity unknown' : ways < 0 ? 'fully associative' : `${ways}-way`);
-
-const className = (classId: string) => PCI_CLASS_NAMES[classId] ?? PCI_CLASS_NAMES[classId.slice(0, 2) + '00'] ?? 'Other';
 
 export function describeDrawn(ws: Workspace, id: string): Drawn | null {
   const [kind, ...rest] = id.split(':');
@@ -50,7 +48,7 @@ export function describeDrawn(ws: Workspace, id: string): Drawn | null {
     if (!fn) return mhi ? { title: `PCI ${busid}`, lines: [`The slot of MHI controller ${mhi.name} on socket ${mhi.socket} (not in the host's imported I/O).`] } : null;
     const info = (fn.info ?? []).map((i) => `${i.name}: ${i.value}`);
     return {
-      title: `PCI ${busid} · ${fn.bridge ? 'PCI bridge' : className(fn.classId)}`,
+      title: `PCI ${busid} · ${fn.bridge ? 'PCI bridge' : pciClassName(fn.classId)}`,
       lines: [
         `Class ${fn.classId}, vendor ${fn.vendor} device ${fn.device} (subsystem ${fn.subvendor}:${fn.subdevice}), revision ${fn.revision}`,
         ...(fn.linkGBps ? [`Link ${fn.linkGBps} GB/s`] : []),

@@ -1,4 +1,4 @@
-import { PCI_CLASS_NAMES, mhiPciBusId, type HostBridge, type MhiController, type OsDevice, type PciFunction, type Workspace } from '../../src-common/workspace';
+import { mhiPciBusId, pciClassName, type HostBridge, type MhiController, type OsDevice, type PciFunction, type Workspace } from '../../src-common/workspace';
 
 /**
  * What lstopo draws below a package (or the machine): host bridges holding PCI functions (a
@@ -23,7 +23,7 @@ const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 /** lstopo's label: `PCI 00:03.0 (Ethernet)`; the domain only when it is not 0000. */
 export function pciLabel(f: Pick<PciFunction, 'busid' | 'classId'>): string {
   const at = f.busid.startsWith('0000:') ? f.busid.slice(5) : f.busid;
-  return `PCI ${at} (${PCI_CLASS_NAMES[f.classId] ?? PCI_CLASS_NAMES[f.classId.slice(0, 2) + '00'] ?? 'Other'})`;
+  return `PCI ${at} (${pciClassName(f.classId)})`;
 }
 
 export const mhiLabel = (m: MhiController) => `MHI ${m.name} (Gen${m.pcieGen} x${m.pcieWidth})`;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { power9Caches } from '../../../src-common/workspace';
+import { pciClassName, power9Caches } from '../../../src-common/workspace';
 import { loadWorkspace } from '../workspace/load';
 import { exportHwlocXml, importHwlocXml } from './hwloc';
 import { importSynthetic } from './synthetic';
@@ -134,6 +134,20 @@ describe('hwloc caches', () => {
       ['0000:02:00.0', 'ff00', undefined],
     ]);
     for (const args of [['--of', 'console', '--whole-io'], ['--of', 'synthetic']]) expect(lstopo(exportHwlocXml(host), ...args), args.join(' ')).toBe(lstopo(xml, ...args));
+  });
+
+  it.skipIf(!hasLstopo)('names every PCI class as lstopo does (PCI 01:00.0 (VGA), an MHI modem (ff00) Other)', () => {
+    // One function per class/subclass of the classes PCI defines, on buses 1..N; lstopo --whole-io --no-collapse labels each.
+    const ids = [...Array.from({ length: 0x14 }, (_, c) => c), 0x40, 0xfe, 0xff].flatMap((c) => Array.from({ length: 256 }, (_, sub) => ((c << 8) | sub).toString(16).padStart(4, '0')));
+    const fns = ids.map((id, i) => {
+      const busid = `0000:${(1 + (i >> 5)).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0`;
+      return `<object type="PCIDev" gp_index="${1000 + i}" pci_busid="${busid}" pci_type="${id} [1af4:${i.toString(16).padStart(4, '0')}] [1af4:1000] 01" pci_link_speed="0.000000"/>`;
+    });
+    const xml = fixture('lstopo-x86-vm.xml').replace('bridge_pci="0000:[00-00]">', `bridge_pci="0000:[00-ff]">\n${fns.join('\n')}`);
+    const drawn = new Map([...lstopo(xml, '--of', 'console', '--whole-io', '--no-collapse').matchAll(/PCI ([0-9a-f]{2}:[0-9a-f]{2}\.0) \(([^)]*)\)/g)].map((m) => [m[1], m[2]]));
+    const wrong = ids.filter((id, i) => pciClassName(id) !== drawn.get(`${(1 + (i >> 5)).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0`));
+    expect(drawn.size).toBe(ids.length + 2);
+    expect(wrong.map((id) => `${id}: ours ${pciClassName(id)}`), 'class ids named otherwise than lstopo').toEqual([]);
   });
 
   it.skipIf(!hasLstopo)("round-trips this machine's own lstopo XML: lstopo draws the export as it draws the machine, caches and I/O included", () => {
