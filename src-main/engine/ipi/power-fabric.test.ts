@@ -3,6 +3,7 @@ import { Rng, SEC, Simulation } from '../core';
 import { resolveParams } from '../params';
 import { CpuStates } from '../power9/cpus';
 import { HostKernel, type CallPath } from '../power9/host-kernel';
+import { SpinHandover } from '../power9/spin-handover';
 import { Task } from '../power9/tasks';
 import { barriersOf, type BarrierVariant } from './handshake';
 import { runEpisode } from './episode';
@@ -18,7 +19,7 @@ function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', second
   const params = resolveParams({ 'ipi.fidelity': fidelity, ...FAST_HANDSHAKE });
   const sim = new Simulation({ seed, params });
   const cpus = new CpuStates(12);
-  const kernel = new HostKernel(cpus, () => sim.now);
+  const kernel = new HostKernel(cpus, () => sim.now, new SpinHandover(() => 4, 20, sim.rng('kernel.spinlock')));
   const fabric = new PowerIpiFabric({ sim, cpus, kernel, barriers: barriersOf(variant) });
   sim.add(fabric);
   const tasks = Array.from({ length: 12 }, (_, i) => new Task(i, { comm: i < 8 ? `CPU ${i}/KVM` : 'worker', pid: 100 + i }, i < 8 ? 'vcpu' : 'qemu-worker', 'A', i < 8 ? i : undefined));

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CpuStates } from './cpus';
+import { Rng } from '../core';
 import { HostKernel, type CallPath } from './host-kernel';
+import { SpinHandover } from './spin-handover';
 import { Task } from './tasks';
 import { callTrace } from './call-trace';
 
 function setup() {
   const cpus = new CpuStates(8);
-  const k = new HostKernel(cpus, () => 0);
+  const k = new HostKernel(cpus, () => 0, new SpinHandover(() => 4, 20, new Rng(1, 'kernel.spinlock')));
   const task = (pid: number, comm = 'worker') => new Task(pid, { comm, pid }, 'qemu-worker', 'A');
   const sem = k.rwsem('mm(A).mmap_sem');
   const ptl = k.spinlock('mm(A).page_table_lock');

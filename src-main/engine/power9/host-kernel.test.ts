@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CpuStates } from './cpus';
+import { Rng } from '../core';
 import { HostKernel, InvariantViolation, type CallPath } from './host-kernel';
+import { lineDistance, SpinHandover } from './spin-handover';
 import { Task } from './tasks';
 
-function setup() {
-  const cpus = new CpuStates(8);
+/** 16 CPUs: slice 0 = CPUs 0-3, slice 1 = CPUs 4-7 (both on chip 0), slice 2 = CPUs 8-15 on chip 1. */
+const SLICE = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2];
+const CHIP = SLICE.map((s) => (s < 2 ? 0 : 1));
+const NS = { slice: 4, chip: 55, remote: 150 };
+
+function setup(seed = 1) {
+  const cpus = new CpuStates(16);
   let now = 0;
-  const k = new HostKernel(cpus, () => now);
+  const k = new HostKernel(cpus, () => now, new SpinHandover(lineDistance(SLICE, CHIP, NS), 20, new Rng(seed, 'kernel.spinlock')));
   const task = (pid: number, comm = 'worker') => new Task(pid, { comm, pid }, 'qemu-worker', 'A');
   const mmapSem = k.rwsem('mm(A).mmap_sem');
   const ptl = k.spinlock('mm(A).page_table_lock');
@@ -70,6 +77,40 @@ describe('host kernel: tasks stuck in call paths', () => {
     expect(ptl.holder).toBeNull();
     expect([0, 5, 6].map((c) => cpus.get(c).kind)).toEqual(['idle', 'idle', 'idle']);
     expect(k.quiet).toBe(true);
+  });
+
+  it('a released spinlock goes to the spinner whose stwcx. lands first — the nearest to the releaser — not the first to arrive', () => {
+    const { k, task, split, fault, ptl } = setup();
+    const order: string[] = [];
+    k.listen({ resumed: (t) => order.push(t.label) });
+    // The holder spins in csd_lock_wait on CPU 0 holding the pmd lock; three faults spin on it, the farthest first.
+    const holder = task(1);
+    k.run(holder, split, 0, () => k.loseCallFunction(3));
+    const remote = task(2);
+    const chip = task(3);
+    const slice = task(4);
+    for (const [t, cpu] of [[remote, 8], [chip, 5], [slice, 2]] as const) expect(k.run(t, fault, cpu)).toBe(false);
+    expect(ptl.spinners).toEqual([remote, chip, slice]);
+    // The lost CALL_FUNCTION is rescued: the holder finishes and releases; each new holder's fault then releases in turn.
+    k.demux(3);
+    expect(order).toEqual(['worker:1', 'worker:4', 'worker:3', 'worker:2']);
+    expect(ptl.holder).toBeNull();
+    expect(k.quiet).toBe(true);
+  });
+
+  it('between spinners at one distance, where each was in its HMT_low poll decides: either can win, the same seed the same one', () => {
+    const winners = (seed: number) => {
+      const h = new SpinHandover(lineDistance(SLICE, CHIP, NS), 20, new Rng(seed, 'kernel.spinlock'));
+      return Array.from({ length: 200 }, () => h.next(0, [5, 6]));
+    };
+    const w = winners(1);
+    expect(w.filter((i) => i === 0).length).toBeGreaterThan(60);
+    expect(w.filter((i) => i === 1).length).toBeGreaterThan(60);
+    expect(winners(1)).toEqual(w);
+    expect(winners(2)).not.toEqual(w);
+    // One slice nearer beats any poll phase (4 transfers × (55 − 4) ns > 20 ns).
+    const h = new SpinHandover(lineDistance(SLICE, CHIP, NS), 20, new Rng(3, 'kernel.spinlock'));
+    for (let i = 0; i < 100; i++) expect(h.next(4, [0, 1, 7, 8])).toBe(2);
   });
 
   it('a trylock step (khugepaged_scan_mm_slot\'s down_read_trylock) gives the path up instead of blocking', () => {

@@ -15,6 +15,7 @@
  * with its cause.
  */
 import type { CpuStates } from './cpus';
+import type { SpinHandover } from './spin-handover';
 import { describeWait, RwSemaphore, Spinlock, type Lock, type RwMode, type Task, type TaskState, type WaitOn } from './tasks';
 
 /**
@@ -94,6 +95,8 @@ export class HostKernel {
   constructor(
     private readonly cpus: CpuStates,
     private readonly now: () => number,
+    /** Which spinner takes a released spinlock (power9/spin-handover.ts). */
+    private readonly handover: SpinHandover,
   ) {
     this.csd = Array.from({ length: cpus.count }, () => ({ lost: false, waiting: [] }));
     this.wakeList = Array.from({ length: cpus.count }, () => null);
@@ -315,18 +318,24 @@ export class HostKernel {
   }
 
   private finish(r: PathRun): void {
-    for (const lock of r.acquired.reverse()) this.release(r.task, lock);
+    for (const lock of r.acquired.reverse()) this.release(r.task, lock, r.cpu);
     r.acquired = [];
     r.onDone?.();
   }
 
-  private release(task: Task, lock: Lock): void {
+  /** `task` on `cpu` lets go of `lock`: arch_spin_unlock, up_read / up_write. */
+  private release(task: Task, lock: Lock, cpu: number): void {
     task.held.delete(lock);
     if (lock.type === 'spinlock') {
       lock.holder = null;
-      // Queued spinlocks hand over in arrival order.
-      const next = lock.spinners.shift();
-      if (next) this.grant(next, lock, 'spin');
+      if (lock.spinners.length === 0) return;
+      // No queue: the spinner whose stwcx. lands first after the release takes it.
+      const cpus = lock.spinners.map((t) => {
+        if (t.state.kind !== 'spinning') throw new InvariantViolation(`${lock.name}: ${t.label} queued but ${t.state.kind}`);
+        return t.state.cpu;
+      });
+      const [next] = lock.spinners.splice(this.handover.next(cpu, cpus), 1);
+      this.grant(next, lock, 'spin');
       return;
     }
     if (lock.writer === task) lock.writer = null;

@@ -22,7 +22,7 @@ export type TaskKind = 'vcpu' | 'qemu-worker' | 'stress' | 'ksmd' | 'khugepaged'
 export class Spinlock {
   readonly type = 'spinlock';
   holder: Task | null = null;
-  /** Tasks spinning on it, in arrival order (queued spinlocks hand over in order). */
+  /** Tasks spinning on it, in no order that matters: 5.3 powerpc spinlocks are test-and-set (power9/spin-handover.ts). */
   readonly spinners: Task[] = [];
   constructor(readonly name: string) {}
 }

@@ -1,4 +1,4 @@
-import type { Workload, Workspace } from '../../../src-common/workspace';
+import { llcDomains, type Workload, type Workspace } from '../../../src-common/workspace';
 import { parseStressCommand } from '../stress/parse';
 import { Simulation, type ParamValues } from '../core';
 import { resolveParams } from '../params';
@@ -9,6 +9,7 @@ import { describeWait } from '../power9/tasks';
 import { callTrace } from '../power9/call-trace';
 import { CpuStates } from '../power9/cpus';
 import { HostTopology } from '../power9/topology';
+import { lineDistance, SpinHandover } from '../power9/spin-handover';
 import { mmuWarnings, placementWarnings } from '../kvm/guest';
 import { Machine } from './machine';
 import { runProblems } from './validate';
@@ -120,6 +121,18 @@ export function applyOverrides(ws: Workspace, set: ParamValues = {}): { ws: Work
   return { ws: { ...ws, kernel, workloads }, params };
 }
 
+/** Who takes a released spinlock: the race for its line on this host's cache topology. */
+function spinHandover(sim: Simulation, ws: Workspace, topo: HostTopology): SpinHandover {
+  const p = sim.params;
+  const sockets = Array.from({ length: topo.cpuCount }, (_, cpu) => topo.place(cpu).socket);
+  const distance = lineDistance(llcDomains(ws.host, p.values), sockets, {
+    slice: p.get('host.cache.llc_transfer_ns'),
+    chip: p.get('host.cache.chip_transfer_ns'),
+    remote: p.get('host.cache.remote_transfer_ns'),
+  });
+  return new SpinHandover(distance, p.get('host.spinlock.poll_ns'), sim.rng('kernel.spinlock'));
+}
+
 export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   const problems = runProblems(workspace);
   if (problems.length) throw new Error(problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''));
@@ -128,7 +141,7 @@ export function buildRun(workspace: Workspace, opts: RunOptions): BuiltRun {
   const sim = new Simulation({ seed: opts.seed, params });
   const topo = new HostTopology(ws.host);
   const cpus = new CpuStates(topo.cpuCount);
-  const kernel = new HostKernel(cpus, () => sim.now);
+  const kernel = new HostKernel(cpus, () => sim.now, spinHandover(sim, ws, topo));
   const fabric = (opts.fabric ?? createPowerFabric)({ sim, cpus, kernel, barriers: ws.kernel.barriers });
   const machine = new Machine(sim, ws, topo, cpus, kernel, fabric);
   if (fabric instanceof PowerIpiFabric)
