@@ -60,6 +60,10 @@ test('time travel: [ scrubs back to the lost IPI and opens its interleaving, mat
   const sender = /from CPU (\d+)/.exec(text)[1];
   assert.match(body, new RegExp(`// STORE DEFERRED DUE TO RE-ORDERING\\n\\|?--${sender}: message\\[CALL_FUNCTION\\] = 1`));
   assert.match(body, /local_paca->kvm_hstate\.host_ipi == 0 \/\/ IPI ignored/);
+  // Stores to host_ipi in coherence order: the sender's set, overwritten by the target's clear, is listed above it.
+  const target = /to CPU (\d+)/.exec(text)[1];
+  const setAt = body.indexOf(`${sender}: kvmppc_set_host_ipi(${target}, 1)`);
+  assert.ok(setAt >= 0 && setAt < body.indexOf(`${target}: kvmppc_clear_host_ipi(${target})`), 'set listed above the clear that overwrote it');
   assert.ok((await view.locator('pre mark').count()) >= 4, 'deferred and completing lines are marked');
   // The witness it names is one `twb explore ipi` prints for that variant.
   const [, command, n, on] = /matches `(twb explore ipi [^`]+)` witness (\d) \(reordering on its CPU ([^,]+),/.exec(text);

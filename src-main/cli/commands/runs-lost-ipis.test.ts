@@ -43,7 +43,9 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(out).toContain(`->${sender}: message[CALL_FUNCTION] = 1`);
     expect(out).toContain(`${target}: local_paca->kvm_hstate.host_ipi == 0 // IPI ignored`);
     // Stores to host_ipi in coherence order: the sender's set is overwritten by the target's clear, so it is listed above it.
-    expect(out.indexOf(`${sender}: kvmppc_set_host_ipi(${target}, 1)`)).toBeLessThan(out.indexOf(`${target}: kvmppc_clear_host_ipi(${target})`));
+    const setAt = out.indexOf(`${sender}: kvmppc_set_host_ipi(${target}, 1)`);
+    expect(setAt).toBeGreaterThan(0);
+    expect(setAt).toBeLessThan(out.indexOf(`${target}: kvmppc_clear_host_ipi(${target})`));
     expect(out.trimEnd().split('\n').at(-1)).toBe(`${sender}: // hangs waiting on ${target} to process messages/call_single_queue`);
     // The named witness is in the explorer's output.
     const [, command, n] = /matches `(twb explore ipi [^`]+)` witness (\d)/.exec(out)!;
