@@ -80,6 +80,14 @@ describe('hwloc caches', () => {
     expect(importHwlocXml(padded).host.source?.cpuModel).toBe('AMD EPYC 7763 64-Core Processor');
   });
 
+  it('names what it leaves out: a Misc object (lstopo records memory modules so) is a note with its path', () => {
+    const xml = fixture('lstopo-x86-vm.xml').replace('<object type="Package"', '<object type="Misc" gp_index="99" name="MemoryModule" subtype="MemoryModule"/>\n<object type="Package"');
+    const notes: string[] = [];
+    const ws = importHwlocXml(xml, undefined, notes);
+    expect(notes).toEqual(['topology/object[0]/object[0] (Misc MemoryModule): not kept']);
+    expect(ws.host.source?.notes).toEqual(notes);
+  });
+
   it('a description without caches gets the POWER9 caches, and says so', () => {
     const notes: string[] = [];
     const host = importSynthetic('pack:2 [numa(memory=2GB)] core:4 pu:8', 'x', notes).host;
