@@ -1,14 +1,33 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWorkspace } from '../../../src-common/workspace';
-import { untilCondition } from '../core';
+import { Rng, untilCondition } from '../core';
+import type { MachineEvent } from '../memory-model';
+import { resolveParams } from '../params';
 import { buildRun } from '../run/build';
+import { runEpisode } from './episode';
 import { exploreIpi } from './explore-ipi';
-import { barriersOf } from './handshake';
-import { matchWitness } from './episode-record';
+import { barriersOf, SENDER_KINDS } from './handshake';
+import { matchWitness, recordEpisode, type EpisodeRecord } from './episode-record';
+import { episodeTiming } from './power-fabric';
 
 // With the calibrated defaults the seed loses no IPI in 20 h; the what-if configuration loses CALL_FUNCTIONs within hours.
 const whatif = parseWorkspace(JSON.parse(fs.readFileSync(new URL('../../../resources/workspaces/seed-power9-ipi-whatif.json', import.meta.url), 'utf8')));
+
+/** The reads of the target's host_ipi that do not see the last store to it listed above them. */
+function staleHostIpiReads(e: EpisodeRecord): string[] {
+  const t = e.target;
+  let value = 0;
+  const bad: string[] = [];
+  for (const l of e.lines) {
+    if (l.mark === 'deferred') continue; // where program order put it; it takes effect at its `completes` line
+    if (l.text.startsWith(`kvmppc_set_host_ipi(${t}, 1)`)) value = 1;
+    else if (l.text.startsWith(`kvmppc_clear_host_ipi(${t})`)) value = 0;
+    const read = /^local_paca->kvm_hstate\.host_ipi == (\d)/.exec(l.text);
+    if (read && l.cpu === String(t) && Number(read[1]) !== value) bad.push(`${l.cpu}: ${l.text}`);
+  }
+  return bad;
+}
 
 /** The first lost CALL_FUNCTION of a what-if run (the first loss if none within 6 h). */
 function firstLoss(seed: number) {
@@ -47,21 +66,30 @@ describe('the episode a lost IPI keeps', () => {
     // was still on its way to 110); listed at its commit it would sit above 67's `host_ipi == 0`, which cannot be.
     for (const seed of [5, 6, 8]) {
       const e = firstLoss(seed).episode!;
-      const t = e.target;
-      let value = 0;
-      let reads = 0;
-      for (const l of e.lines) {
-        if (l.mark === 'deferred') continue; // where program order put it; it takes effect at its `completes` line
-        if (l.text.startsWith(`kvmppc_set_host_ipi(${t}, 1)`)) value = 1;
-        else if (l.text.startsWith(`kvmppc_clear_host_ipi(${t})`)) value = 0;
-        const read = /^local_paca->kvm_hstate\.host_ipi == (\d)/.exec(l.text);
-        if (read && l.cpu === String(t)) {
-          reads++;
-          expect(Number(read[1]), `seed ${seed}: ${l.cpu}: ${l.text}\n${e.text}`).toBe(value);
-        }
-      }
-      expect(reads).toBeGreaterThanOrEqual(2);
+      expect(e.lines.filter((l) => /host_ipi == /.test(l.text)).length).toBeGreaterThanOrEqual(2);
+      expect(staleHostIpiReads(e), e.text).toEqual([]);
     }
+  });
+
+  it('so does every episode, stranding or not, under long and frequent store stalls', () => {
+    const timing = episodeTiming(resolveParams({ 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 800 }));
+    const rng = new Rng(7, 'coherence-listing');
+    const b = barriersOf('none');
+    let commitOrderStale = 0;
+    for (let i = 0; i < 300; i++) {
+      const senders = [
+        { kind: rng.pick(SENDER_KINDS), at: 0 },
+        { kind: rng.pick(SENDER_KINDS), at: rng.float() * 3000 },
+      ];
+      const events: MachineEvent[] = [];
+      const r = runEpisode(b, senders, timing, rng, (e) => events.push(e));
+      const record = (storage: typeof r.storage) => recordEpisode(b, 42, senders.map((s, j) => ({ cpu: String(100 + j), kind: s.kind, atNs: Math.round(s.at) })), r.stuck, events, storage);
+      const e = record(r.storage);
+      expect(staleHostIpiReads(e), e.text).toEqual([]);
+      // Listed in commit order (no coherence), some of the same episodes read a value the listing says was overwritten.
+      if (staleHostIpiReads(record({ ...r.storage, writes: [] })).length > 0) commitOrderStale++;
+    }
+    expect(commitOrderStale).toBeGreaterThan(0);
   });
 
   it('another seed keeps another episode', { timeout: 120_000 }, () => {
