@@ -358,11 +358,14 @@ export class Machine {
    * by their thread and the rank of their sequence number among that thread's live ones (storage
    * and window), not by accept order or the raw number: the machine compares sequence numbers
    * only for equality, so two states that differ only in how many instructions a squash or a
-   * loop iteration used up are the same state. Each thread's list is reduced to what its order
-   * means: which writes came between which barriers.
+   * loop iteration used up are the same state. Of the storage it keeps what a future step reads:
+   * each write's coherence predecessors, barrier-separated predecessors, and the barriers it still
+   * waits for somewhere; each barrier's group A while it has somewhere left to go; and a thread's
+   * `fenced` writes only while it may still accept a store of its own.
    */
   key(s: MachineState): string {
     const st = s.storage;
+    const all = (1 << this.nThreads) - 1;
     const rank = s.threads.map((th, t) => {
       const seqs: number[] = [];
       for (const w of st.writes) if (w.thread === t) seqs.push(w.seq);
@@ -376,33 +379,20 @@ export class Machine {
     const wName = st.writes.map((w) => `${w.thread}.${rank[w.thread].get(w.seq)}`);
     const bName = st.barriers.map((b) => `${b.thread}.${rank[b.thread].get(b.seq)}`);
     const name = (w: number): string => (w < 0 ? String(w) : wName[w]);
-    const writes = st.writes.map((w, i) => `${wName[i]}.${w.pc}.${w.loc}.${w.value}.${w.seen}.${w.coBefore.map((x) => wName[x]).sort().join('-')}.${name(w.atomicAfter)}`);
-    let k = writes.sort().join(';') + '|' + st.barriers.map((b, i) => `${bName[i]}.${b.pc}.${b.seen}`).sort().join(';');
-    // Only which writes lie between which barriers matters (barrier-separated pairs, group A and
-    // B-cumulativity are sets): writes between two barriers, and barriers with no write between
-    // them, are written in sorted order.
-    for (const list of st.lists) {
-      let seg: string[] = [];
-      let run: string[] = [];
-      k += '|';
-      for (const x of list) {
-        if (x >= 0) {
-          if (run.length > 0) {
-            k += '/' + run.sort().join(',') + '/';
-            run = [];
-          }
-          seg.push(wName[x]);
-        } else {
-          if (seg.length > 0 || run.length === 0) {
-            k += seg.sort().join(',');
-            seg = [];
-          }
-          run.push(bName[-x - 1]);
-        }
-      }
-      if (run.length > 0) k += '/' + run.sort().join(',') + '/';
-      k += seg.sort().join(',');
-    }
+    const names = (ids: readonly number[], of: string[]): string => ids.map((x) => of[x]).sort().join('-');
+    const writes = st.writes.map((w, i) => {
+      // A barrier before it matters only where it has still to go and the barrier has not.
+      const waits = w.seen === all ? [] : w.barriersBefore.filter((b) => (~st.barriers[b].seen & ~w.seen & all) !== 0);
+      return `${wName[i]}.${w.pc}.${w.loc}.${w.value}.${w.seen}.${names(w.coBefore, wName)}.${name(w.atomicAfter)}.${names(w.sepBefore, wName)}.${names(waits, bName)}`;
+    });
+    const barriers = st.barriers.map((b, i) => {
+      const open = b.seen !== all;
+      const gw = open ? b.groupWrites.filter((w) => st.writes[w].seen !== all) : [];
+      const gb = open ? b.groupBarriers.filter((x) => st.barriers[x].seen !== all) : [];
+      return `${bName[i]}.${b.pc}.${b.seen}.${names(gw, wName)}.${names(gb, bName)}`;
+    });
+    let k = writes.sort().join(';') + '|' + barriers.sort().join(';');
+    for (let t = 0; t < this.nThreads; t++) k += '|' + (this.mayStill(s, t, (op) => op === Op.Store) ? names(st.fenced[t], wName) : '_');
     s.threads.forEach((th, t) => {
       // Registers are read from the oldest instruction in flight on (or the next to fetch).
       const n = this.prog.threads[t].code.length;

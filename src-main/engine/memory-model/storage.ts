@@ -36,6 +36,12 @@ export interface WriteRec {
   barriersBefore: readonly number[];
   /** stwcx.: the write its lwarx read (−1: the initial value); nothing may come between them. Else −2. */
   atomicAfter: number;
+  /**
+   * Writes before a barrier before it in its thread's list (PLDI's barrier-separated pairs: each
+   * must stay coherence-before it where both meet). Fixed when it is accepted: nothing is ever
+   * inserted before it in its own thread's list.
+   */
+  sepBefore: readonly number[];
 }
 
 export interface BarrierRec {
@@ -51,8 +57,12 @@ export interface BarrierRec {
 export interface Storage {
   writes: readonly WriteRec[];
   barriers: readonly BarrierRec[];
-  /** Per thread, the events propagated to it in order: write id w as w, barrier id b as −(b + 1). */
-  lists: readonly (readonly number[])[];
+  /**
+   * Per thread, the writes in its list before the latest barrier there: what a write it accepts
+   * next is barrier-separated from. The order of the list itself is needed for nothing else (group
+   * A and B-cumulativity are sets, taken when a barrier or write enters), so it is not kept.
+   */
+  fenced: readonly (readonly number[])[];
   /** view[thread][loc]: id of the coherence-latest write propagated to the thread, −1 = initial value. */
   view: readonly (readonly number[])[];
 }
@@ -61,7 +71,7 @@ export function initialStorage(threads: number, locs: number): Storage {
   return {
     writes: [],
     barriers: [],
-    lists: Array.from({ length: threads }, () => []),
+    fenced: Array.from({ length: threads }, () => []),
     view: Array.from({ length: threads }, () => new Array<number>(locs).fill(-1)),
   };
 }
@@ -87,10 +97,10 @@ export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 
   const before = prev === -1 ? [] : [...s.writes[prev].coBefore, prev];
   const barriersBefore: number[] = [];
   for (let i = 0; i < s.barriers.length; i++) if ((s.barriers[i].seen & bit(w.thread)) !== 0) barriersBefore.push(i);
-  const rec: WriteRec = { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: bit(w.thread), coBefore: before, barriersBefore, atomicAfter: w.atomicAfter };
+  const rec: WriteRec = { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: bit(w.thread), coBefore: before, barriersBefore, atomicAfter: w.atomicAfter, sepBefore: s.fenced[w.thread] };
   const writes = s.writes.slice();
   writes.push(rec);
-  let storage: Storage = { writes, barriers: s.barriers, lists: append(s.lists, w.thread, id), view: setView(s.view, w.thread, w.loc, id) };
+  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, w.thread, w.loc, id) };
   storage = closeAtomic(storage, id);
   return { storage, id };
 }
@@ -119,23 +129,11 @@ function reachable(s: Storage, from: number, to: number): boolean {
     if (x === to) return true;
     for (let y = 0; y < s.writes.length; y++) {
       if (seen.has(y)) continue;
-      if (s.writes[y].coBefore.includes(x) || barrierSeparated(s, x, y)) {
+      if (s.writes[y].coBefore.includes(x) || s.writes[y].sepBefore.includes(x)) {
         seen.add(y);
         stack.push(y);
       }
     }
-  }
-  return false;
-}
-
-/** Is write a before a barrier before write b in the list of b's own thread? */
-function barrierSeparated(s: Storage, a: number, b: number): boolean {
-  const list = s.lists[s.writes[b].thread];
-  const pb = list.indexOf(b);
-  let barrierSeen = false;
-  for (let i = pb - 1; i >= 0; i--) {
-    if (list[i] < 0) barrierSeen = true;
-    else if (list[i] === a) return barrierSeen;
   }
   return false;
 }
@@ -145,7 +143,7 @@ export function propagateWrite(s: Storage, w: number, t: number): Storage {
   const v = s.view[t][rec.loc];
   const writes = s.writes.slice();
   writes[w] = withSeen(rec, rec.seen | bit(t));
-  let storage: Storage = { writes, barriers: s.barriers, lists: append(s.lists, t, w), view: setView(s.view, t, rec.loc, w) };
+  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, t, rec.loc, w) };
   if (v !== -1 && !rec.coBefore.includes(v)) storage = addCo(storage, v, w);
   return closeAtomic(storage, w);
 }
@@ -164,7 +162,7 @@ export function acceptBarrier(s: Storage, b: Omit<BarrierRec, 'seen' | 'groupWri
   const id = s.barriers.length;
   const barriers = s.barriers.slice();
   barriers.push(rec);
-  return { storage: { writes: s.writes, barriers, lists: append(s.lists, b.thread, -(id + 1)), view: s.view }, id };
+  return { storage: { writes: s.writes, barriers, fenced: fencedAt(s, b.thread), view: s.view }, id };
 }
 
 export function canPropagateBarrier(s: Storage, b: number, t: number): boolean {
@@ -179,7 +177,7 @@ export function propagateBarrier(s: Storage, b: number, t: number): Storage {
   const barriers = s.barriers.slice();
   const x = barriers[b];
   barriers[b] = { thread: x.thread, seq: x.seq, pc: x.pc, kind: x.kind, seen: x.seen | bit(t), groupWrites: x.groupWrites, groupBarriers: x.groupBarriers };
-  return { writes: s.writes, barriers, lists: append(s.lists, t, -(b + 1)), view: s.view };
+  return { writes: s.writes, barriers, fenced: fencedAt(s, t), view: s.view };
 }
 
 export function acknowledged(s: Storage, b: number, threads: number): boolean {
@@ -188,16 +186,19 @@ export function acknowledged(s: Storage, b: number, threads: number): boolean {
 
 // Copies as explicit literals: one hidden class per record kind keeps the hot paths monomorphic.
 function withSeen(w: WriteRec, seen: number): WriteRec {
-  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen, coBefore: w.coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter };
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen, coBefore: w.coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
 }
 
 function withCoBefore(w: WriteRec, coBefore: readonly number[]): WriteRec {
-  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: w.seen, coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter };
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: w.seen, coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
 }
 
-function append(lists: Storage['lists'], t: number, item: number): Storage['lists'] {
-  const out = lists.slice();
-  out[t] = [...lists[t], item];
+/** `fenced` once a barrier enters thread t's list: every write in that list (those that reached t). */
+function fencedAt(s: Storage, t: number): Storage['fenced'] {
+  const ws: number[] = [];
+  for (let i = 0; i < s.writes.length; i++) if ((s.writes[i].seen & bit(t)) !== 0) ws.push(i);
+  const out = s.fenced.slice();
+  out[t] = ws;
   return out;
 }
 
@@ -217,7 +218,7 @@ function addCo(s: Storage, a: number, b: number): Storage {
     const missing = add.filter((x) => !w.coBefore.includes(x));
     return missing.length === 0 ? w : withCoBefore(w, [...w.coBefore, ...missing]);
   });
-  return { writes, barriers: s.barriers, lists: s.lists, view: s.view };
+  return { writes, barriers: s.barriers, fenced: s.fenced, view: s.view };
 }
 
 /**
