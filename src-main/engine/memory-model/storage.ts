@@ -91,7 +91,7 @@ export function reached(s: Storage, w: number, t: number): boolean {
 }
 
 /** Accept a committed store from `thread` (PLDI "accept write request"). Returns the new storage and the write's id. */
-export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 'barriersBefore'>): { storage: Storage; id: number } {
+export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 'barriersBefore' | 'sepBefore'>): { storage: Storage; id: number } {
   const id = s.writes.length;
   const prev = s.view[w.thread][w.loc];
   const before = prev === -1 ? [] : [...s.writes[prev].coBefore, prev];
