@@ -154,8 +154,14 @@ export function defaultOutcome(s: MachineState, m: Machine): string {
   return [...regs, ...mem].join(';');
 }
 
-/** Per thread, the locations any of its paths reads or writes (all locations if that cannot be bounded). */
+/**
+ * Per thread, the locations it may read or write: its instructions' named locations when every
+ * access names one (no address computed from a register), else the locations any of its paths
+ * accesses (all locations if those cannot be bounded).
+ */
 function accessedLocations(prog: Program): Set<number>[] {
+  const named = prog.threads.map((th) => th.code.filter((c) => c.op === Op.Load || c.op === Op.Store).map((c) => c.addr!));
+  if (named.every((as) => as.every((a) => a.base < 0 && a.index < 0 && a.offset === 0))) return named.map((as) => new Set(as.map((a) => a.loc)));
   try {
     const { paths } = programPaths(prog, { maxPaths: 2000 });
     return paths.map((tp) => new Set(tp.flatMap((p) => p.events.map((e) => e.loc))));

@@ -32,7 +32,7 @@ const branchOverStore = (x: number) =>
   });
 
 describe('operational machine against the axiomatic model', () => {
-  // IRIW+syncs needs ~34,000 machine states: the slowest unit test of the model (seconds).
+  // IRIW+syncs is the largest (thousands of machine states, seconds).
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.litmus') && !f.startsWith('host-ipi-'));
   for (const f of files) {
     it(`${f}: the same final states`, () => {
