@@ -1,6 +1,6 @@
 /**
  * Judges a litmus test under the POWER model (../memory-model/axiomatic.ts) and reports as herd7
- * does (herd/top_herd.ml): the final states projected on the condition's variables and the
+ * prints its reports: the final states projected on the condition's variables and the
  * `locations`, Ok/No for the quantified condition, the counts of consistent executions that
  * satisfy (Positive) and do not satisfy (Negative) the condition's proposition, and
  *

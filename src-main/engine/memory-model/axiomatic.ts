@@ -1,7 +1,6 @@
 /**
- * The POWER model of herd7's `ppc.cat` (herdtools7 herd/libdir/ppc.cat with cos.cat,
- * ppcfences.cat, ppo.cat, ppc-checks.cat; Alglave, Maranget, Tautschnig, "Herding cats",
- * TOPLAS 2014) as an enumerator of candidate executions.
+ * The POWER model of herd7's `ppc.cat` as published with the herding-cats catalogue (Alglave,
+ * Maranget, Tautschnig, "Herding cats", TOPLAS 2014) as an enumerator of candidate executions.
  *
  * A candidate execution is one path per thread (paths.ts), a reads-from map (each read takes
  * its value from one write to its location, or from the initial state) and a coherence order

@@ -1,6 +1,6 @@
 /**
  * Per-thread semantics for the axiomatic model: every control path of one thread as a list of
- * memory events, with the dependencies herd7 computes from register data flow (PPCSem.ml):
+ * memory events, with the dependencies herd7 computes from register data flow ("Herding cats", TOPLAS 2014):
  *
  *   addr  — read → access whose address registers carry the read's value;
  *   data  — read → store whose value register carries it;
