@@ -248,7 +248,8 @@ export class PowerIpiFabric implements IpiFabric {
 
   private pair(): void {
     const t = pick(this.pairRate, this.pairTotal, this.rngDraw);
-    // The two kinds, in arrival order, in proportion to rate × rate, except two CALL_FUNCTIONs or two kicks.
+    // The two kinds, in arrival order, in proportion to rate × rate, except two CALL_FUNCTIONs (the legacy explorer
+    // proves they never race) or two kicks (the POWER machine's does: explore-ipi.test.ts).
     let first: Kind;
     let second: Kind;
     for (;;) {
@@ -312,6 +313,7 @@ export class PowerIpiFabric implements IpiFabric {
         return;
       }
       this.group.delete(t);
+      // One arrival, or kicks alone, strand nothing in any variant (the POWER machine's exhaustive search, explore-ipi.test.ts).
       if (g.length < 2 || g.every((x) => x.kind === 'KICK')) return;
       if (this.rngDraw.chance(this.hostShare[t])) return;
       this.episode(
