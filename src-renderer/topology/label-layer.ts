@@ -9,7 +9,7 @@
  * layer (canvas-layer.ts) at z 3, over the run overlay, so the CPU numbers stay readable on
  * the busy shades.
  */
-import type { Core, NodeSingular } from 'cytoscape';
+import type { Core, ElementDefinition, NodeSingular } from 'cytoscape';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
 import { fitLabel, needsLayer } from './label-layer-fit';
 import { labelField } from './style';
@@ -24,8 +24,13 @@ export class LabelLayer {
   #colour: string;
   #backdrop: string;
   #field: 'labelL' | 'labelP';
-  /** Text widths by font and text: the same few hundred labels are measured once, not every frame. */
+  /**
+   * Character widths by font: a label's width is the sum of its characters'. A thousand distinct
+   * labels (`PU L#0` … `PU L#383`, `vCPU 0` …) then cost a few dozen measureText calls, not two
+   * thousand on the first frame; kerning moves the sum by a fraction of a pixel.
+   */
   #widths = new Map<string, number>();
+  #leaves: readonly ElementDefinition[] = [];
 
   /** `colours` as setColours takes them; the first paint is Cytoscape's first frame. */
   constructor(
@@ -61,6 +66,12 @@ export class LabelLayer {
     this.#layer.destroy();
   }
 
+  /** Also labels these leaves, which are not Cytoscape nodes yet (leaf-layer.ts paints them). */
+  setLeaves(leaves: readonly ElementDefinition[]): void {
+    this.#leaves = leaves;
+    this.#layer.paintSoon();
+  }
+
   #draw({ ctx, width: w, height: h }: LayerFrame): void {
     const cy = this.cy;
     const c = this.#layer.canvas;
@@ -72,42 +83,50 @@ export class LabelLayer {
     ctx.fillStyle = this.#colour;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
-    cy.nodes().forEach((n: NodeSingular) => {
-      if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
+    const label = (data: (key: string) => unknown, p: { x: number; y: number }, box: boolean, bold: boolean) => {
       // The data field of the shown numbering (style.ts shownLabel): Cytoscape has no label at this zoom.
-      const text = String(n.data(this.#field) ?? '');
+      const text = String(data(this.#field) ?? '');
       if (!text) return;
-      const p = n.position();
-      const bw = Number(n.data('w')) * zoom;
-      const bh = Number(n.data('h')) * zoom;
+      const bw = Number(data('w')) * zoom;
+      const bh = Number(data('h')) * zoom;
       const x = p.x * zoom + pan.x;
       const y = p.y * zoom + pan.y;
       if (x + bw / 2 < 0 || x - bw / 2 > w || y + bh / 2 < 0 || y - bh / 2 > h) return;
-      const box = n.hasClass('box');
       // A CPU or vCPU number may shrink to its box's height, down to MIN_LEAF_PX; a box's name does not.
       const px = box ? BOX_FONT_PX : Math.min(LEAF_FONT_PX, Math.floor(bh - 1));
       if (box ? bh < px + 4 : px < MIN_LEAF_PX) return;
-      const font = `${box && !n.hasClass('core') && !n.hasClass('numa') ? 'bold ' : ''}${px}px system-ui, sans-serif`;
+      const font = `${bold ? 'bold ' : ''}${px}px system-ui, sans-serif`;
       if (ctx.font !== font) ctx.font = font;
       const measure = (s: string) => {
-        const key = `${font}|${s}`;
-        let w = this.#widths.get(key);
-        if (w === undefined) this.#widths.set(key, (w = ctx.measureText(s).width));
-        return w;
+        let sum = 0;
+        for (const ch of s) {
+          const key = `${font}|${ch}`;
+          let w = this.#widths.get(key);
+          if (w === undefined) this.#widths.set(key, (w = ctx.measureText(ch).width));
+          sum += w;
+        }
+        return sum;
       };
-      const label = fitLabel(text, bw - 4, measure, !box);
-      if (!label) return;
+      const shown = fitLabel(text, bw - 4, measure, !box);
+      if (!shown) return;
       const ty = box ? y - bh / 2 + px / 2 + 2 : y;
       if (box) {
         // The band is thinner than the label at this zoom: a backdrop keeps it off the contents below.
-        const tw = Math.min(measure(label) + 6, bw - 2);
+        const tw = Math.min(measure(shown) + 6, bw - 2);
         ctx.fillStyle = this.#backdrop;
         ctx.fillRect(x - tw / 2, ty - px / 2 - 1, tw, px + 2);
         ctx.fillStyle = this.#colour;
       }
-      ctx.fillText(label, x, ty, bw - 2);
+      ctx.fillText(shown, x, ty, bw - 2);
       drawn++;
+    };
+    cy.nodes().forEach((n: NodeSingular) => {
+      if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
+      const box = n.hasClass('box');
+      label((k) => n.data(k), n.position(), box, box && !n.hasClass('core') && !n.hasClass('numa'));
     });
+    // Threads and vCPUs (leaves: no band, not bold); an AI Engine column's tick is Cytoscape's, zoomed in.
+    for (const e of this.#leaves) if (e.data.kind !== 'aie-col') label((k) => e.data[k], e.position!, false, false);
     c.dataset.drawn = String(drawn);
   }
 }

@@ -100,6 +100,7 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
   for (const [id, box] of layout.io) node(id, parentOf.get(id)!, box.kind, box.label, box.label);
 
   // Guests: a box of vCPUs each, and an edge from each pinned vCPU to what it is pinned to.
+  const targetsOf = new Map<string, string[]>();
   ws.guests.forEach((g, gi) => {
     const colour = guestColour(gi);
     const label = guestLabel(g);
@@ -109,7 +110,11 @@ export function projectWorkspace(ws: Workspace, view: LayoutView = DEFAULT_VIEW)
       const cpus = pins.get(v);
       node(vcpuId(g.name, v), guestId(g.name), cpus ? 'vcpu pinned' : 'vcpu', `vCPU ${v}`, `vCPU ${v}`, { colour });
       if (!cpus) continue;
-      for (const target of pinTargets(ws, cpus, tree)) {
+      // vCPUs share cpusets (a core's threads, a socket): each distinct one is covered once.
+      const key = cpus.join(',');
+      let targets = targetsOf.get(key);
+      if (!targets) targetsOf.set(key, (targets = pinTargets(ws, cpus, tree)));
+      for (const target of targets) {
         elements.push({ group: 'edges', data: { id: pinEdgeId(g.name, v, target), source: vcpuId(g.name, v), target, colour }, classes: 'pin' });
       }
     }

@@ -146,6 +146,22 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
 }
 
 export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
+
+/**
+ * How a leaf (thread, vCPU, cache bar, AI Engine column) looks, as the rules above style it, for the
+ * leaf layer (leaf-layer.ts), which draws the leaves itself until Cytoscape has them.
+ * `guest` is the index in the `g<i>` class of a pinned thread; `colour` its data(colour).
+ */
+export function leafLook(theme: Theme, kind: string, classes: readonly string[], colour: string | undefined): { fill: string; stroke: string; width: number; dashed: boolean } {
+  const p = PALETTES[theme];
+  if (classes.includes('warn')) return { fill: p.warn, stroke: p.warnBorder, width: 1, dashed: kind === 'vcpu' && !classes.includes('pinned') };
+  if (kind === 'cache') return { fill: p.cache, stroke: p.border, width: 1, dashed: false };
+  if (kind === 'aie-col') return { fill: p.deviceBox, stroke: p.border, width: 0.5, dashed: false };
+  if (kind === 'vcpu') return { fill: p.pu, stroke: colour ?? p.border, width: 1, dashed: !classes.includes('pinned') };
+  const tint = classes.find((c) => /^g\d+$/.test(c));
+  if (kind === 'pu' && classes.includes('pinned')) return { fill: tint ? p.tints[Number(tint.slice(1)) % p.tints.length] : p.pu, stroke: colour ?? p.border, width: 1, dashed: false };
+  return { fill: p.pu, stroke: p.border, width: 1, dashed: false };
+}
 /** The label layer's colours: text, and the backdrop behind a box label drawn over the box's contents. */
 export const labelColours = (theme: Theme) => ({ text: PALETTES[theme].text, backdrop: PALETTES[theme].labelBackdrop });
 
