@@ -41,9 +41,14 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
         await page.goto(`${url}?case=${c}`);
         await page.waitForFunction('window.__drawnAt !== undefined', null, { timeout: 60_000 });
         times.push(Number(await page.evaluate('window.__drawnAt')));
-        // The measured frame must hold the whole drawing, the AI Engine array (box, partition, ruler) included.
-        // The leaves (threads, vCPUs, its 50 columns) are Cytoscape nodes or painted by the leaf layer (topology/leaf-layer.ts).
-        if (c === 'big' && !(await page.evaluate("window.__cy.getElementById('aie').nonempty() && window.__cy.$('.aie-part').length > 0 && window.__cy.$('.aie-col').length + Number(document.querySelector('[data-testid=leaf-layer]')?.dataset.aieColumns ?? 0) === 50")))
+        // The measured frame must hold the whole drawing, the AI Engine array (box, partition, ruler) included:
+        // as Cytoscape nodes, or painted by the scene layer until Cytoscape has them (topology/scene-layer.ts).
+        const aie = (await page.evaluate(`(() => {
+          const painted = JSON.parse(document.querySelector('[data-testid=scene-layer]')?.dataset.kinds || '{}');
+          const n = (sel, kind) => window.__cy.$(sel).length + (painted[kind] ?? 0);
+          return [n('#aie', 'aie'), n('.aie-part', 'aie-part'), n('.aie-col', 'aie-col')];
+        })()`)) as number[];
+        if (c === 'big' && !(aie[0] === 1 && aie[1] > 0 && aie[2] === 50))
           throw new Error('bench topology: the big case drew no 50 × 9 AI Engine array');
         await page.close();
       }

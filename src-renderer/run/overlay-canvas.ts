@@ -18,7 +18,7 @@ import type { Core, NodeSingular } from 'cytoscape';
 import { setExportLayer, type ExportView } from '../topology/export-layers';
 import { LOD_ZOOM } from '../topology/zoom';
 import { shownLabel } from '../topology/style';
-import { withLeaves } from '../topology/leaves';
+import { withAllNodes } from '../topology/all-nodes';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from '../topology/canvas-layer';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
 import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
@@ -56,8 +56,8 @@ export class OverlayCanvas {
 
   /** Shows `o` (null clears the drawing) at the next frame. */
   set(o: Overlay | null): void {
-    // Its shades fill thread nodes: the drawing must have them (topology/leaves.ts).
-    if (o) withLeaves(this.cy);
+    // Its shades fill thread nodes: the drawing must have them (topology/all-nodes.ts).
+    if (o) withAllNodes(this.cy);
     this.#overlay = o;
     // How many CPUs it paints (tests and tools read it; the pixels say the same).
     this.#layer.canvas.dataset.cpus = String(o?.fills.length ?? 0);

@@ -4,7 +4,8 @@
  * scene). Transparent to the pointer, so the drawing stays interactive; repainted in
  * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
  *
- * Layers, bottom to top: Cytoscape's canvases, the run overlay (z 2, run/overlay-canvas.ts:
+ * Layers, bottom to top: the scene layer (z 0, scene-layer.ts: the first frame's rectangles,
+ * until Cytoscape has them as nodes), Cytoscape's canvases, the run overlay (z 2, run/overlay-canvas.ts:
  * busy shades fill the CPU boxes), the label layer (z 3, label-layer.ts: the CPU numbers stay
  * readable on the shades). A later layer adds its own canvas the same way.
  */
@@ -24,13 +25,18 @@ export interface CanvasLayer {
   destroy(): void;
 }
 
-/** Adds the layer `testid` at z-index `z` over `cy`'s canvases; `paint` draws it on each of Cytoscape's frames. */
+/**
+ * Adds the layer `testid` at z-index `z` over `cy`'s canvases (z 0: under them, before them in
+ * the container; Cytoscape's canvases stack at z 0 too); `paint` draws it on each of Cytoscape's frames.
+ */
 export function canvasLayer(cy: Core, testid: string, z: number, paint: (frame: LayerFrame) => void): CanvasLayer {
   const canvas = document.createElement('canvas');
   canvas.dataset.testid = testid;
   canvas.setAttribute('aria-hidden', 'true');
   Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: String(z) });
-  cy.container()!.appendChild(canvas);
+  const container = cy.container()!;
+  if (z <= 0) container.insertBefore(canvas, container.firstChild);
+  else container.appendChild(canvas);
   let frame = 0;
   const repaint = () => {
     if (frame) cancelAnimationFrame(frame);

@@ -30,7 +30,7 @@ export class LabelLayer {
    * thousand on the first frame; kerning moves the sum by a fraction of a pixel.
    */
   #widths = new Map<string, number>();
-  #leaves: readonly ElementDefinition[] = [];
+  #painted: readonly ElementDefinition[] = [];
 
   /** `colours` as setColours takes them; the first paint is Cytoscape's first frame. */
   constructor(
@@ -66,9 +66,9 @@ export class LabelLayer {
     this.#layer.destroy();
   }
 
-  /** Also labels these leaves, which are not Cytoscape nodes yet (leaf-layer.ts paints them). */
-  setLeaves(leaves: readonly ElementDefinition[]): void {
-    this.#leaves = leaves;
+  /** Also labels these nodes, which are not Cytoscape's yet (scene-layer.ts paints them). */
+  setPainted(nodes: readonly ElementDefinition[]): void {
+    this.#painted = nodes;
     this.#layer.paintSoon();
   }
 
@@ -120,13 +120,15 @@ export class LabelLayer {
       ctx.fillText(shown, x, ty, bw - 2);
       drawn++;
     };
-    cy.nodes().forEach((n: NodeSingular) => {
-      if (n.hasClass('ghost') || n.hasClass('ghost-box') || n.hasClass('aie-col')) return;
-      const box = n.hasClass('box');
-      label((k) => n.data(k), n.position(), box, box && !n.hasClass('core') && !n.hasClass('numa'));
-    });
-    // Threads and vCPUs (leaves: no band, not bold); an AI Engine column's tick is Cytoscape's, zoomed in.
-    for (const e of this.#leaves) if (e.data.kind !== 'aie-col') label((k) => e.data[k], e.position!, false, false);
+    const each = (classes: readonly string[], data: (key: string) => unknown, p: { x: number; y: number }) => {
+      // An AI Engine column's tick is Cytoscape's own, zoomed in.
+      if (classes.includes('ghost') || classes.includes('ghost-box') || classes.includes('aie-col')) return;
+      const box = classes.includes('box');
+      label(data, p, box, box && !classes.includes('core') && !classes.includes('numa'));
+    };
+    // Cytoscape's nodes and the ones the scene layer paints (in the projection's order: a box before its contents).
+    for (const e of this.#painted) each(typeof e.classes === 'string' ? e.classes.split(' ') : [], (k) => e.data[k], e.position!);
+    cy.nodes().forEach((n: NodeSingular) => each(n.classes(), (k) => n.data(k), n.position()));
     c.dataset.drawn = String(drawn);
   }
 }

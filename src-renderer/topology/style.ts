@@ -147,21 +147,60 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
 
 export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
 
-/**
- * How a leaf (thread, vCPU, cache bar, AI Engine column) looks, as the rules above style it, for the
- * leaf layer (leaf-layer.ts), which draws the leaves itself until Cytoscape has them.
- * `guest` is the index in the `g<i>` class of a pinned thread; `colour` its data(colour).
- */
-export function leafLook(theme: Theme, kind: string, classes: readonly string[], colour: string | undefined): { fill: string; stroke: string; width: number; dashed: boolean } {
-  const p = PALETTES[theme];
-  if (classes.includes('warn')) return { fill: p.warn, stroke: p.warnBorder, width: 1, dashed: kind === 'vcpu' && !classes.includes('pinned') };
-  if (kind === 'cache') return { fill: p.cache, stroke: p.border, width: 1, dashed: false };
-  if (kind === 'aie-col') return { fill: p.deviceBox, stroke: p.border, width: 0.5, dashed: false };
-  if (kind === 'vcpu') return { fill: p.pu, stroke: colour ?? p.border, width: 1, dashed: !classes.includes('pinned') };
-  const tint = classes.find((c) => /^g\d+$/.test(c));
-  if (kind === 'pu' && classes.includes('pinned')) return { fill: tint ? p.tints[Number(tint.slice(1)) % p.tints.length] : p.pu, stroke: colour ?? p.border, width: 1, dashed: false };
-  return { fill: p.pu, stroke: p.border, width: 1, dashed: false };
+/** How a rectangle node looks: what the scene layer (scene-layer.ts) paints for it. */
+export interface RectLook {
+  fill: string;
+  /** background-opacity (AI Engine partition bars are translucent). */
+  fillOpacity: number;
+  stroke: string;
+  width: number;
+  dashed: boolean;
+  /** The node's z-index: the scene layer paints in this order, as Cytoscape stacks them. */
+  z: number;
 }
+
+/** Node kinds that are plain rectangles: the scene layer can paint them as the rules above would. */
+export const RECT_KINDS: ReadonlySet<string> = new Set(['machine', 'package', 'numa', 'core', 'cache', 'pu', 'guest', 'vcpu', 'hostbridge', 'pcibridge', 'pci', 'osdev', 'aie', 'aie-part', 'aie-col', 'dmabuf']);
+
+/**
+ * The look the stylesheet above gives a rectangle node of `kind` with `classes` and
+ * data(colour) `colour` — the same rules, read in the same order (style.test.ts checks it
+ * against Cytoscape's computed style for every node of the example workspaces).
+ */
+export function rectLook(theme: Theme, kind: string, classes: readonly string[], colour: string | undefined): RectLook {
+  const p = PALETTES[theme];
+  const has = (c: string) => classes.includes(c);
+  const look: RectLook = { fill: p.pu, fillOpacity: 1, stroke: p.border, width: 1, dashed: false, z: 40 };
+  const byKind: Partial<Record<string, Partial<RectLook>>> = {
+    machine: { fill: p.machine, z: 0 },
+    package: { fill: p.package, z: 10 },
+    numa: { fill: p.numa, z: 20 },
+    core: { fill: p.core, z: 30 },
+    guest: { fill: p.guest, stroke: colour, z: 0 },
+    vcpu: { stroke: colour, dashed: !has('pinned') },
+    cache: { fill: p.cache, z: 25 },
+    hostbridge: { fill: p.io, z: 12 },
+    pcibridge: { fill: p.io, z: 14 },
+    pci: { fill: p.pci, z: 16 },
+    osdev: { fill: p.pu, z: 40 },
+    aie: { fill: p.deviceBox, z: 0 },
+    dmabuf: { fill: p.deviceBox, z: 0 },
+    'aie-part': { fill: colour, fillOpacity: theme === 'light' ? 0.18 : 0.45, stroke: colour, width: 2 },
+    'aie-col': { fill: p.deviceBox, width: 0.5 },
+  };
+  for (const [k, v] of Object.entries(byKind[kind] ?? {})) if (v !== undefined) (look as unknown as Record<string, unknown>)[k] = v;
+  if (kind === 'pu' && has('pinned')) {
+    if (colour) look.stroke = colour;
+    const tint = classes.find((c) => /^g\d+$/.test(c));
+    if (tint) look.fill = p.tints[Number(tint.slice(1))] ?? look.fill;
+  }
+  if (has('warn')) {
+    look.fill = p.warn;
+    look.stroke = p.warnBorder;
+  }
+  return look;
+}
+
 /** The label layer's colours: text, and the backdrop behind a box label drawn over the box's contents. */
 export const labelColours = (theme: Theme) => ({ text: PALETTES[theme].text, backdrop: PALETTES[theme].labelBackdrop });
 

@@ -11,22 +11,27 @@ import { FIT_PADDING, LOD_ZOOM, wheelZoom } from './zoom';
 
 export { ZOOM_STEP } from './zoom';
 
-/** The drawing's extent in model units from the nodes' own rectangles (no style or label measuring). */
-export function modelExtent(cy: Core): { x1: number; y1: number; x2: number; y2: number; w: number; h: number } | null {
+/** A node's rectangle in model units: centre and size (the projection's position and data w, h). */
+export interface ModelRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The extent of `rects` in model units (no style or label measuring). */
+export function modelExtent(rects: Iterable<ModelRect>): { x1: number; y1: number; x2: number; y2: number; w: number; h: number } | null {
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
   let y2 = -Infinity;
-  cy.nodes().forEach((n) => {
-    const w = Number(n.data('w')) || 0;
-    const h = Number(n.data('h')) || 0;
-    if (w <= 1 && h <= 1) return; // ghosts of gestures
-    const p = n.position();
-    x1 = Math.min(x1, p.x - w / 2);
-    y1 = Math.min(y1, p.y - h / 2);
-    x2 = Math.max(x2, p.x + w / 2);
-    y2 = Math.max(y2, p.y + h / 2);
-  });
+  for (const { x, y, w, h } of rects) {
+    if (w <= 1 && h <= 1) continue; // ghosts of gestures
+    x1 = Math.min(x1, x - w / 2);
+    y1 = Math.min(y1, y - h / 2);
+    x2 = Math.max(x2, x + w / 2);
+    y2 = Math.max(y2, y + h / 2);
+  }
   return x2 > x1 && y2 > y1 ? { x1, y1, x2, y2, w: x2 - x1, h: y2 - y1 } : null;
 }
 
@@ -41,7 +46,11 @@ export class Viewport {
   };
   #fitting = false;
 
-  constructor(private readonly cy: Core) {
+  /** `rects`: every node of the drawing, whether Cytoscape has it yet or the scene layer paints it (scene-layer.ts). */
+  constructor(
+    private readonly cy: Core,
+    private readonly rects: () => Iterable<ModelRect>,
+  ) {
     const el = cy.container()!;
     el.addEventListener('wheel', this.#onWheel, { passive: false });
     // Cytoscape's user pan (drag on the background) ends the sticky fit.
@@ -65,7 +74,7 @@ export class Viewport {
    */
   fit(): void {
     const cy = this.cy;
-    const bb = modelExtent(cy);
+    const bb = modelExtent(this.rects());
     const w = cy.width();
     const h = cy.height();
     if (!bb || w <= 0 || h <= 0) return;
@@ -91,7 +100,7 @@ export class Viewport {
 
   /** After the elements changed: fits again when the extent changed and the view was at fit. */
   elementsChanged(): void {
-    const bb = modelExtent(this.cy);
+    const bb = modelExtent(this.rects());
     const extent = bb ? `${Math.round(bb.w)}x${Math.round(bb.h)}` : '';
     if (extent !== this.#extent && this.#atFit) this.fit();
     this.#extent = extent;
@@ -119,7 +128,7 @@ export class Viewport {
   #applyDetail(): void {
     const detail = this.cy.zoom() >= LOD_ZOOM;
     const els = this.cy.nodes().union(this.cy.edges('.pin'));
-    if (els.filter(detail ? ':not(.detail)' : '.detail').empty()) return;
+    if ((detail ? els.not('.detail') : els.filter('.detail')).empty()) return;
     this.cy.batch(() => (detail ? els.addClass('detail') : els.removeClass('detail')));
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * A workspace's first frame, painted from the projection: every rectangle node (style.ts
+ * RECT_KINDS — the boxes, threads, vCPUs, cache bars, AI Engine columns; 1,157 of the big
+ * workspace's 1,160 nodes) until Cytoscape has them as nodes.
+ *
+ * Cytoscape styles, measures and caches a texture of every node before its first frame: for a
+ * big workspace that was most of a second. So a workspace opens with only what this layer
+ * cannot paint in Cytoscape (rounded device nodes, the dma-buf graph's edges), and this layer,
+ * under Cytoscape's canvases (canvas-layer.ts z 0: what Cytoscape holds lies on top of any box),
+ * paints the rest exactly as the stylesheet would (style.ts rectLook), in its z order; the
+ * label layer writes their labels. TopologyCanvas hands everything to Cytoscape (and this
+ * layer goes blank) in the first idle moment after that frame, or at once when anything needs
+ * the nodes: the pointer or a key on the drawing, a zoom at which labels are Cytoscape's, a
+ * selection, find, export, a run's overlay (leaves.ts `withLeaves`).
+ */
+import type { Core, ElementDefinition } from 'cytoscape';
+import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
+import { RECT_KINDS, rectLook, type RectLook, type Theme } from './style';
+
+/** Whether the scene layer paints `e` in the first frame (a rectangle node) rather than Cytoscape. */
+export const isPainted = (e: ElementDefinition) => e.group === 'nodes' && RECT_KINDS.has(String(e.data.kind));
+
+/** A run of rectangles of one look, consecutive in z order: one path fills and strokes them all. */
+interface Run {
+  look: RectLook;
+  rects: { x: number; y: number; w: number; h: number }[];
+}
+
+export class SceneLayer {
+  #layer: CanvasLayer;
+  #nodes: readonly ElementDefinition[] = [];
+  #theme: Theme;
+  #runs: Run[] = [];
+
+  constructor(
+    private readonly cy: Core,
+    theme: Theme,
+  ) {
+    this.#theme = theme;
+    this.#layer = canvasLayer(cy, 'scene-layer', 0, (f) => this.#draw(f));
+  }
+
+  /** The nodes to paint (isPainted ones), or none once Cytoscape has them. */
+  set(nodes: readonly ElementDefinition[]): void {
+    this.#nodes = nodes;
+    this.#group();
+    // How many it paints, by kind (tests and the benchmark read it; the pixels say the same).
+    const counts: Record<string, number> = {};
+    for (const e of nodes) counts[String(e.data.kind)] = (counts[String(e.data.kind)] ?? 0) + 1;
+    this.#layer.canvas.dataset.painted = String(nodes.length);
+    this.#layer.canvas.dataset.kinds = JSON.stringify(counts);
+    this.#layer.paintSoon();
+  }
+
+  setTheme(theme: Theme): void {
+    if (theme === this.#theme) return;
+    this.#theme = theme;
+    this.#group();
+    this.#layer.paintSoon();
+  }
+
+  destroy(): void {
+    this.#layer.destroy();
+  }
+
+  #group(): void {
+    // Cytoscape stacks by z-index, then by order (the projection lists a box before its contents).
+    const looks = this.#nodes.map((e, i) => ({ e, i, look: rectLook(this.#theme, String(e.data.kind), typeof e.classes === 'string' ? e.classes.split(' ') : [], e.data.colour as string | undefined) }));
+    looks.sort((a, b) => a.look.z - b.look.z || a.i - b.i);
+    const same = (a: RectLook, b: RectLook) => a.fill === b.fill && a.fillOpacity === b.fillOpacity && a.stroke === b.stroke && a.width === b.width && a.dashed === b.dashed;
+    this.#runs = [];
+    for (const { e, look } of looks) {
+      const w = Number(e.data.w);
+      const h = Number(e.data.h);
+      const rect = { x: e.position!.x - w / 2, y: e.position!.y - h / 2, w, h };
+      const last = this.#runs.at(-1);
+      if (last && same(last.look, look)) last.rects.push(rect);
+      else this.#runs.push({ look, rects: [rect] });
+    }
+  }
+
+  #draw({ ctx }: LayerFrame): void {
+    if (!this.#runs.length) return;
+    const zoom = this.cy.zoom();
+    const pan = this.cy.pan();
+    // Model coordinates, as Cytoscape draws them: a border is centred on the box's edge.
+    ctx.translate(pan.x, pan.y);
+    ctx.scale(zoom, zoom);
+    for (const { look, rects } of this.#runs) {
+      ctx.beginPath();
+      for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
+      ctx.globalAlpha = look.fillOpacity;
+      ctx.fillStyle = look.fill;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = look.stroke;
+      ctx.lineWidth = look.width;
+      ctx.setLineDash(look.dashed ? [4, 2] : []);
+      ctx.stroke();
+    }
+  }
+}
