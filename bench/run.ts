@@ -15,7 +15,7 @@ import { benchExplore } from './explore';
 import { benchAie } from './aie';
 import { benchDmabuf } from './dmabuf';
 import { benchMhi } from './mhi';
-import { benchTopology } from './topology';
+import { benchTopology, benchTopologyFirstPaint } from './topology';
 import { benchCli } from './cli';
 import { benchSweep } from './sweep';
 
@@ -26,6 +26,7 @@ const BENCHES: { name: string; run: () => Metric[] | Record<string, number> | Pr
   { name: 'aie', run: benchAie },
   { name: 'dmabuf', run: benchDmabuf },
   { name: 'mhi', run: benchMhi },
+  { name: 'topology-first-paint', run: benchTopologyFirstPaint },
   { name: 'topology', run: benchTopology },
   { name: 'cli', run: benchCli },
   { name: 'sweep', run: benchSweep },

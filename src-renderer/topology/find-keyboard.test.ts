@@ -62,4 +62,19 @@ describe('label layer', () => {
     expect(fitLabel('vCPU 40', 100, w, true)).toBe('vCPU 40');
     expect(fitLabel('Core L#12', 10, w)).toBe('');
   });
+
+  it('shows a 3-digit CPU number in a thread box at 42 % zoom (21 × 10 px), in a smaller size', async () => {
+    const { fitLabel, fitLeafLabel } = await import('./label-layer-fit');
+    // DejaVu Sans (system-ui here): digits 0.636 em, letters about as wide.
+    const m = (px: number, s: string) => s.length * 0.636 * px;
+    const [bw, bh] = [50 * 0.42, 24 * 0.42];
+    // At the one size the layer used to try (its box's height less 1), `127` does not fit the 17 px inside.
+    expect(fitLabel('PU L#127', bw - 4, (s) => m(9, s), true)).toBe('');
+    expect(fitLeafLabel('PU L#127', bw, bh, m)).toEqual({ label: '127', px: 8 });
+    expect(fitLeafLabel('PU L#12', bw, bh, m)).toEqual({ label: '12', px: 9 });
+    expect(fitLeafLabel('vCPU 40', 100, 24, m)).toEqual({ label: 'vCPU 40', px: 10 });
+    // Never below 8 px: a box too small shows nothing.
+    expect(fitLeafLabel('PU L#127', 14, bh, m)).toBeNull();
+    expect(fitLeafLabel('PU L#1', bw, 8, m)).toBeNull();
+  });
 });

@@ -29,3 +29,21 @@ export function fitLabel(text: string, maxW: number, measure: (s: string) => num
   ];
   return candidates.find((c) => c && measure(c) <= maxW) ?? '';
 }
+
+/** A thread's or vCPU's number in its box: at most `maxPx`, at least `minPx` (screen pixels). */
+export const LEAF_FONT_PX = 10;
+export const MIN_LEAF_PX = 8;
+
+/**
+ * The label of a leaf (thread, vCPU) whose box is `bw` × `bh` screen pixels, and its font size:
+ * the largest size from LEAF_FONT_PX (or the box's height) down to MIN_LEAF_PX at which fitLabel
+ * finds something that fits — so `127` still shows in a 21 px thread box (the seed at 42 %),
+ * a size smaller than `12` beside it. `measure(px, s)` is the width of `s` at `px`.
+ */
+export function fitLeafLabel(text: string, bw: number, bh: number, measure: (px: number, s: string) => number): { label: string; px: number } | null {
+  for (let px = Math.min(LEAF_FONT_PX, Math.floor(bh - 1)); px >= MIN_LEAF_PX; px--) {
+    const label = fitLabel(text, bw - 4, (s) => measure(px, s), true);
+    if (label) return { label, px };
+  }
+  return null;
+}

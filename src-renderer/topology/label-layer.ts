@@ -11,13 +11,11 @@
  */
 import type { Core, ElementDefinition, NodeSingular } from 'cytoscape';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
-import { fitLabel, needsLayer } from './label-layer-fit';
+import { fitLabel, fitLeafLabel, needsLayer } from './label-layer-fit';
 import { labelField } from './style';
 
 /** Screen size of the labels this layer draws. */
 const BOX_FONT_PX = 11;
-const LEAF_FONT_PX = 10;
-const MIN_LEAF_PX = 8;
 
 export class LabelLayer {
   #layer: CanvasLayer;
@@ -92,27 +90,30 @@ export class LabelLayer {
       const x = p.x * zoom + pan.x;
       const y = p.y * zoom + pan.y;
       if (x + bw / 2 < 0 || x - bw / 2 > w || y + bh / 2 < 0 || y - bh / 2 > h) return;
-      // A CPU or vCPU number may shrink to its box's height, down to MIN_LEAF_PX; a box's name does not.
-      const px = box ? BOX_FONT_PX : Math.min(LEAF_FONT_PX, Math.floor(bh - 1));
-      if (box ? bh < px + 4 : px < MIN_LEAF_PX) return;
-      const font = `${bold ? 'bold ' : ''}${px}px system-ui, sans-serif`;
-      if (ctx.font !== font) ctx.font = font;
-      const measure = (s: string) => {
+      const fontOf = (px: number) => `${bold ? 'bold ' : ''}${px}px system-ui, sans-serif`;
+      const measure = (px: number, s: string) => {
+        const font = fontOf(px);
         let sum = 0;
         for (const ch of s) {
           const key = `${font}|${ch}`;
           let w = this.#widths.get(key);
-          if (w === undefined) this.#widths.set(key, (w = ctx.measureText(ch).width));
+          if (w === undefined) {
+            if (ctx.font !== font) ctx.font = font;
+            this.#widths.set(key, (w = ctx.measureText(ch).width));
+          }
           sum += w;
         }
         return sum;
       };
-      const shown = fitLabel(text, bw - 4, measure, !box);
-      if (!shown) return;
+      // A box's name is BOX_FONT_PX where its band has room; a CPU or vCPU number shrinks to its box (fitLeafLabel).
+      const fit = box ? (bh >= BOX_FONT_PX + 4 ? { label: fitLabel(text, bw - 4, (s) => measure(BOX_FONT_PX, s)), px: BOX_FONT_PX } : null) : fitLeafLabel(text, bw, bh, measure);
+      if (!fit?.label) return;
+      const { label: shown, px } = fit;
+      if (ctx.font !== fontOf(px)) ctx.font = fontOf(px);
       const ty = box ? y - bh / 2 + px / 2 + 2 : y;
       if (box) {
         // The band is thinner than the label at this zoom: a backdrop keeps it off the contents below.
-        const tw = Math.min(measure(shown) + 6, bw - 2);
+        const tw = Math.min(measure(px, shown) + 6, bw - 2);
         ctx.fillStyle = this.#backdrop;
         ctx.fillRect(x - tw / 2, ty - px / 2 - 1, tw, px + 2);
         ctx.fillStyle = this.#colour;
