@@ -19,6 +19,7 @@ import { setExportLayer, type ExportView } from '../topology/export-layers';
 import { LOD_ZOOM } from '../topology/zoom';
 import { shownLabel } from '../topology/style';
 import { withAllNodes } from '../topology/all-nodes';
+import { setOverlayHit } from '../topology/overlay-hits';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from '../topology/canvas-layer';
 import { BUSY_LEVELS, cpuMarks, exitPoint, shadeColour, type Box, type Overlay } from './overlay';
 import { BLUE, ORANGE, PURPLE, RED, TEXT, overlayToSvg } from './overlay-svg';
@@ -41,6 +42,8 @@ export class OverlayCanvas {
   constructor(private readonly cy: Core) {
     // Over Cytoscape's canvases, under the label layer (z 3): topology/canvas-layer.ts.
     this.#layer = canvasLayer(cy, 'run-overlay', 2, (f) => this.#draw(f));
+    // A press on a lost-IPI arrow opens its interleaving (LiveOverlay), not a selection of what lies under it.
+    setOverlayHit(cy, (x, y) => this.lostIpiAt(x, y) !== null);
     setExportLayer(cy, {
       paint: (ctx, view) => {
         const o = this.#overlay;
@@ -73,6 +76,7 @@ export class OverlayCanvas {
   destroy(): void {
     this.#layer.destroy();
     setExportLayer(this.cy, null);
+    if (!this.cy.destroyed()) setOverlayHit(this.cy, null);
   }
 
   #node(cpu: number): NodeSingular | null {

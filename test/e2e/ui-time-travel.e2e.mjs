@@ -127,9 +127,13 @@ test('time travel: a click on the red lost-IPI arrow on the drawing opens the in
     [box.width, box.height],
   );
   const [from, to, x, y] = await arrow.jsonValue();
+  const selected = () => page.evaluate(() => document.querySelector('[data-testid="topology-canvas"]').cy.$(':selected').map((e) => e.id()).sort());
+  const before = await selected();
   await page.mouse.click(box.x + x, box.y + y);
   const view = page.getByTestId('interleaving');
   await view.waitFor();
+  // The arrow took the click: what lies under it on the drawing was not selected (nor the selection cleared).
+  assert.deepEqual(await selected(), before);
   assert.match(await view.textContent(), new RegExp(`lost IPI \\d+ of \\d+: CALL_FUNCTION to CPU ${to} at \\d+\\.\\d{9} s from CPU ${from}\\b`));
   assert.match(await view.getByTestId('interleaving-text').textContent(), /local_paca->kvm_hstate\.host_ipi == 0 \/\/ IPI ignored/);
   await shot('tt-arrow-opens-interleaving');
