@@ -87,6 +87,13 @@ test('time travel: [ scrubs back to the lost IPI and opens its interleaving, mat
   // Find the spinning CPU by its kernel name: the diagnosis says what it waits on and who holds it.
   // (the one the soft-lockup watchdog reported: its wait is known by then)
   const spinning = /CPU (\d+)/.exec(await lockMarker.getAttribute('aria-label'))[1];
+  // In the find box `[` and `]` are text: they type, and the timeline stays where it is.
+  await page.getByTestId('find-input').fill('');
+  await page.getByTestId('find-input').press(']');
+  await page.getByTestId('find-input').press('[');
+  assert.equal(await page.getByTestId('find-input').inputValue(), '][');
+  await page.waitForTimeout(200);
+  assert.equal(await timeline(page).getAttribute('data-t'), lockT);
   await page.getByTestId('find-input').fill(`CPU#${spinning}`);
   await page.getByTestId('find-input').press('Enter');
   const diag = page.getByTestId('cpu-diagnosis');
