@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import cytoscape from 'cytoscape';
 import { projectWorkspace } from './projection';
-import { isPainted } from './scene-layer';
-import { rectLook, topologyStyle, type Theme } from './style';
+import { isPainted, rectLook, topologyStyle, type Theme } from './style';
 import { bigWorkspace, devicesWorkspace, labX86Workspace, seedWorkspace } from './dev/cases';
 
 const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+/** Cytoscape's parsed style of an element (`pstyle`, which its typings leave out). */
+const pstyle = (n: unknown, name: string) => (n as { pstyle(p: string): { value: unknown; pfValue: number } }).pstyle(name);
 
 // The scene layer paints a workspace's first frame from rectLook; Cytoscape draws every later
 // one from the stylesheet. Both must give each node the same look, or the drawing changes the
@@ -24,15 +25,15 @@ describe('scene layer: rectLook is the stylesheet, node by node', () => {
           const look = rectLook(theme, String(e.data.kind), typeof e.classes === 'string' ? e.classes.split(' ') : [], e.data.colour as string | undefined);
           const want = {
             shape: 'rectangle',
-            fill: n.pstyle('background-color').value,
-            fillOpacity: n.pstyle('background-opacity').value,
-            stroke: n.pstyle('border-color').value,
-            width: n.pstyle('border-width').pfValue,
-            dashed: n.pstyle('border-style').value === 'dashed',
-            z: n.pstyle('z-index').value,
-            shown: n.visible() && n.pstyle('opacity').value === 1,
+            fill: pstyle(n, 'background-color').value,
+            fillOpacity: pstyle(n, 'background-opacity').value,
+            stroke: pstyle(n, 'border-color').value,
+            width: pstyle(n, 'border-width').pfValue,
+            dashed: pstyle(n, 'border-style').value === 'dashed',
+            z: pstyle(n, 'z-index').value,
+            shown: n.visible() && pstyle(n, 'opacity').value === 1,
           };
-          expect({ id: e.data.id, ...look, fill: rgb(look.fill), stroke: rgb(look.stroke), shape: n.pstyle('shape').value, shown: true }).toEqual({ id: e.data.id, ...want });
+          expect({ id: e.data.id, ...look, fill: rgb(look.fill), stroke: rgb(look.stroke), shape: pstyle(n, 'shape').value, shown: true }).toEqual({ id: e.data.id, ...want });
         }
         cy.destroy();
       });
@@ -44,7 +45,7 @@ describe('scene layer: rectLook is the stylesheet, node by node', () => {
     expect(left.length).toBeGreaterThan(0);
     for (const e of left) {
       const n = cy.getElementById(e.data.id!);
-      expect([n.pstyle('shape').value !== 'rectangle', n.pstyle('border-style').value === 'double']).toContain(true);
+      expect([pstyle(n, 'shape').value !== 'rectangle', pstyle(n, 'border-style').value === 'double']).toContain(true);
     }
     cy.destroy();
   });

@@ -15,10 +15,9 @@
  */
 import type { Core, ElementDefinition } from 'cytoscape';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
-import { RECT_KINDS, rectLook, type RectLook, type Theme } from './style';
+import { rectLook, type RectLook, type Theme } from './style';
 
-/** Whether the scene layer paints `e` in the first frame (a rectangle node) rather than Cytoscape. */
-export const isPainted = (e: ElementDefinition) => e.group === 'nodes' && RECT_KINDS.has(String(e.data.kind));
+export { isPainted } from './style';
 
 /** A run of rectangles of one look, consecutive in z order: one path fills and strokes them all. */
 interface Run {

@@ -1,4 +1,4 @@
-import type { Core, NodeSingular, StylesheetJson } from 'cytoscape';
+import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { LABEL_H } from './layout';
 
 /**
@@ -161,6 +161,9 @@ export interface RectLook {
 
 /** Node kinds that are plain rectangles: the scene layer can paint them as the rules above would. */
 export const RECT_KINDS: ReadonlySet<string> = new Set(['machine', 'package', 'numa', 'core', 'cache', 'pu', 'guest', 'vcpu', 'hostbridge', 'pcibridge', 'pci', 'osdev', 'aie', 'aie-part', 'aie-col', 'dmabuf']);
+
+/** Whether the scene layer (scene-layer.ts) paints `e` in a workspace's first frame (a rectangle node) rather than Cytoscape. */
+export const isPainted = (e: ElementDefinition) => e.group === 'nodes' && RECT_KINDS.has(String(e.data.kind));
 
 /**
  * The look the stylesheet above gives a rectangle node of `kind` with `classes` and
