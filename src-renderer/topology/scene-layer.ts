@@ -9,7 +9,7 @@
  * under Cytoscape's canvases (canvas-layer.ts z 0: what Cytoscape holds lies on top of any box),
  * paints the rest exactly as the stylesheet would (style.ts rectLook), in its z order; the
  * label layer writes their labels. TopologyCanvas hands everything to Cytoscape (and this
- * layer goes blank) in the first idle moment after that frame, or at once when anything needs
+ * layer goes blank) right after that frame, or at once when anything needs
  * the nodes: the pointer or a key on the drawing, a zoom at which labels are Cytoscape's, a
  * selection, find, export, a run's overlay (leaves.ts `withLeaves`).
  */
