@@ -11,7 +11,7 @@
  * label layer writes their labels. TopologyCanvas hands everything to Cytoscape (and this
  * layer goes blank) right after that frame, or at once when anything needs
  * the nodes: the pointer or a key on the drawing, a zoom at which labels are Cytoscape's, a
- * selection, find, export, a run's overlay (leaves.ts `withLeaves`).
+ * selection, find, export, a run's overlay (all-nodes.ts `withAllNodes`).
  */
 import type { Core, ElementDefinition } from 'cytoscape';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
