@@ -54,7 +54,7 @@ export class Relations {
   unionInto(a: Rel, b: Rel): boolean {
     let changed = false;
     for (let k = 0; k < a.length; k++) {
-      const v = a[k] | b[k];
+      const v = (a[k] | b[k]) >>> 0; // unsigned, as Uint32Array reads back: with bit 31 set a signed v never equals a[k]
       if (v !== a[k]) {
         a[k] = v;
         changed = true;
