@@ -167,7 +167,7 @@ export const isPainted = (e: ElementDefinition) => e.group === 'nodes' && RECT_K
 
 /**
  * The look the stylesheet above gives a rectangle node of `kind` with `classes` and
- * data(colour) `colour` — the same rules, read in the same order (style.test.ts checks it
+ * data(colour) `colour` — the same rules, read in the same order (scene-layer.test.ts checks it
  * against Cytoscape's computed style for every node of the example workspaces).
  */
 export function rectLook(theme: Theme, kind: string, classes: readonly string[], colour: string | undefined): RectLook {
