@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveParams } from '../params';
-import { compare, FITTED_TESTS, FIXED_TIMING, HARNESS_SKEW_NS, misfit, STALL_ANCHOR, timingOf } from './calibration';
+import { PARAMS, resolveParams } from '../params';
+import { compare, FITTED_PARAMS, FITTED_TESTS, FIXED_TIMING, HARNESS_SKEW_NS, misfit, STALL_ANCHOR, timingOf } from './calibration';
 import { HARDWARE_COUNTS } from './hardware-counts';
 
 describe('store timing calibrated to POWER hardware counts (herding-cats campaign)', () => {
@@ -30,5 +30,12 @@ describe('store timing calibrated to POWER hardware counts (herding-cats campaig
     expect(misfit(rows.filter((r) => (FITTED_TESTS as readonly string[]).includes(r.test)))).toBeLessThan(12);
     // Every count is a real campaign figure: positive + negative runs in the tens of billions.
     for (const c of HARDWARE_COUNTS) expect(c.positive + c.negative).toBeGreaterThan(3e10);
+  });
+
+  it('no parameter outside the fitted table says its value was fitted or calibrated to an outcome', () => {
+    const says = PARAMS.defs
+      .filter((d: { source: string }) => /\bfitted\b|\bcalibrated\b/i.test(d.source) && !/\bnot (fitted|calibrated)\b|fixed in the calibration|the unit of the calibration/i.test(d.source))
+      .map((d: { key: string }) => d.key);
+    expect(says.sort()).toEqual([...FITTED_PARAMS].sort());
   });
 });

@@ -115,6 +115,13 @@ export const FITTED_TESTS = ['R', 'R+po+sync', 'R+sync+po', 'R+lwsync+po', 'SB',
  */
 export const STALL_ANCHOR = { stallNs: 55, source: 'AnandTech, Assessing IBM\'s POWER8 Part 1: LMBench latency 55 ns beyond the local 8 MB L3 region' } as const;
 
+/**
+ * Every parameter whose value was chosen to match an outcome (the fit above; the table of
+ * docs/models/ipi.md "Calibration" lists them with their target and source). A parameter whose
+ * registry source says it was fitted or calibrated must be one of these (calibration.test.ts).
+ */
+export const FITTED_PARAMS = ['ipi.store_stall_fraction', 'ipi.sync_ns', 'ipi.lwsync_ns', 'ipi.load_ns'] as const;
+
 /** The litmus harness's start skew the fit found (a nuisance parameter of the fit; the episodes do not use it). */
 export const HARNESS_SKEW_NS = 98;
 

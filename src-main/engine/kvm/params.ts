@@ -119,7 +119,7 @@ export const KVM_PARAMS = [
     min: 0,
     max: 1,
     doc: 'Share of ksmd\'s merge candidates (rewritten guest pages) that sit in a host THP, which ksmd must split first (split_huge_page → pmdp_invalidate → CALL_FUNCTION to the mm\'s CPUs), one split per huge page. Only with THP.',
-    source: 'The --vm workers keep getting guest memory the host backs by THPs (at first touch, or re-collapsed by khugepaged). Estimate; calibrated together with ipi.store_stall_fraction to the seed\'s hour.',
+    source: 'The --vm workers keep getting guest memory the host backs by THPs (at first touch, or re-collapsed by khugepaged). Upper-bound estimate (every candidate in a THP), not fitted to any outcome (docs/models/ipi.md "Calibration").',
   },
   {
     key: 'host.khugepaged.collapses_per_s',
@@ -137,7 +137,7 @@ export const KVM_PARAMS = [
     min: 0,
     max: 1,
     doc: 'Share of a vCPU\'s host page faults (kvmppc_book3s_radix_page_fault: copy-on-write of KSM-merged pages, refaults after THP splits) that split or collapse a THP and broadcast CALL_FUNCTION. Only with THP.',
-    source: 'Seed: CPU 105 ([CPU 52/KVM]) stuck in smp_call_function_many from a radix page fault. Estimate; calibrated with ipi.store_stall_fraction.',
+    source: 'Seed: CPU 105 ([CPU 52/KVM]) stuck in smp_call_function_many from a radix page fault. Order-of-magnitude estimate, not fitted to any outcome (docs/models/ipi.md "Calibration").',
   },
   {
     key: 'qemu.workers',
