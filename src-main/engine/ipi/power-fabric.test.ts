@@ -15,7 +15,7 @@ import type { IpiStream, PathSource } from './fabric';
  * and CPU 9 sends them RESCHEDULEs (resched_curr) and kicks, with store stalls, doorbells and guest
  * exits set so that losses are frequent in simulated seconds.
  */
-function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', seconds: number, seed = 1) {
+function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', seconds: number, seed = 1, opts: { cfsPerSec?: number; hostShare?: number } = {}) {
   const params = resolveParams({ 'ipi.fidelity': fidelity, ...FAST_HANDSHAKE });
   const sim = new Simulation({ seed, params });
   const cpus = new CpuStates(12);
@@ -40,12 +40,15 @@ function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', second
   for (const c of guestCpus) {
     streams.push({ kind: 'reschedule', from: 9, to: c, ratePerSec: 3000, why: 'resched' });
     streams.push({ kind: 'vcpu_kick', from: 10, to: c, ratePerSec: 1000, why: 'kick' });
+    if (opts.cfsPerSec) streams.push({ kind: 'call_function_single', from: 11, to: c, ratePerSec: opts.cfsPerSec, why: 'smp_call_function_single' });
   }
+  const queues: { t: number; cpu: number; lost: boolean }[] = [];
+  kernel.listen({ queue: (cpu, which, lost) => which === 'csd' && queues.push({ t: sim.now, cpu, lost }) });
   // Arrivals per CPU x window stay below 0.1, where pairs are what the fast mode draws.
   sim.start();
-  fabric.setTraffic({ streams, paths, residency: [] });
+  fabric.setTraffic({ streams, paths, residency: opts.hostShare === undefined ? [] : guestCpus.map((cpu) => ({ cpu, task: tasks[cpu], hostShare: opts.hostShare! })) });
   sim.runUntil(seconds * SEC);
-  return { fabric, kernel, tasks, cpus, sim };
+  return { fabric, kernel, tasks, cpus, sim, queues };
 }
 
 /** Store stalls of 800 ns half of the time, and a quick doorbell, exit and entry. */
@@ -73,6 +76,26 @@ describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', 
     expect(tasks[8].state.kind).toBe('active');
     expect(tasks[8].held.size).toBe(0);
   });
+
+  it('a lost CALL_FUNCTION_SINGLE strands the call_single_queue as a broadcast\'s would, until a later IPI drains it', () => {
+    const { fabric, queues } = scenario('none', 'fast', 0.5, 2, { cfsPerSec: 3000 });
+    const single = fabric.losses().filter((l) => l.kind === 'CALL_FUNCTION_SINGLE');
+    expect(single.length).toBeGreaterThan(0);
+    // Every one leaves its CPU's queue stranded at that moment (or finds it stranded already), and it is drained later.
+    for (const l of single) {
+      const t = Math.round(l.t * 1e9);
+      expect(queues.some((q) => q.cpu === l.cpu && q.lost && q.t <= t), `CPU ${l.cpu} at ${l.t}`).toBe(true);
+      expect(queues.some((q) => q.cpu === l.cpu && !q.lost && q.t > t)).toBe(true);
+    }
+  }, 300_000);
+
+  it("a pair whose target's vCPU thread is in the host runs no episode: doorbell_exception runs whatever host_ipi says", () => {
+    const inGuest = scenario('none', 'fast', 0.3, 1, { hostShare: 0 }).fabric;
+    const inHost = scenario('none', 'fast', 0.3, 1, { hostShare: 1 }).fabric;
+    expect(inGuest.episodes).toBeGreaterThan(100);
+    expect(inHost.episodes).toBe(0);
+    expect(inHost.losses()).toEqual([]);
+  }, 300_000);
 
   it('IPIs farther apart than the interaction window never interact (widening it only costs time)', () => {
     const p = resolveParams(FAST_HANDSHAKE);
