@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
@@ -10,5 +11,8 @@ export default defineConfig({
     // The CLI tests run the built `twb`: build it first if the sources are newer.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // One fork per core. Vitest's default in `run` is cores − 1: a single fork on CI's 2 cores, which ran
+    // the 130 files one after another while the second core idled.
+    maxWorkers: os.availableParallelism(),
   },
 });
