@@ -108,7 +108,7 @@ describe('warnings', () => {
     expect(split.field).toBe('guests[0].vcpupin');
     expect(split.message).toContain('virtual core 0 (vCPUs 0-1) is split across physical cores 0, 1');
     const over = w.find((x) => x.code === 'overcommit')!;
-    expect(over.message).toMatch(/^CPUs 4 are overcommitted/);
+    expect(over.message).toBe('CPU 4 is overcommitted: 4 vCPUs (guest B vCPUs 0-3) are pinned to this one thread');
     const els = byId(parseWorkspace(ws));
     expect(els.get('pu:4')!.classes).toContain('warn');
     expect(els.get('vcpu:A:0')!.classes).toContain('warn');

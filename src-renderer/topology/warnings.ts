@@ -2,6 +2,7 @@ import { formatCpuset, parseCpuset } from '../../src-common/parse/cpuset';
 import { guestNumaWarnings, hostCpuCount, vcpuCount, type Workspace } from '../../src-common/workspace';
 import { puTable } from './numbering';
 import { dmaImportEdgeId, dmaImporterId, puId, vcpuId } from './ids';
+import { overcommittedSets, type PinnedVcpu } from './overcommit';
 
 /**
  * Pinning that is valid but likely a mistake. Shown as badges on the drawing and listed in
@@ -33,10 +34,7 @@ export function pinnedCpus(ws: Workspace, guestIndex: number): Map<number, numbe
 export function topologyWarnings(ws: Workspace): TopologyWarning[] {
   const pus = puTable(ws.host);
   const out: TopologyWarning[] = [];
-  // load[cpu] = expected number of vCPUs on that thread if each spreads evenly over its cpuset.
-  const load = new Array<number>(pus.length).fill(0);
-  const users: string[][] = pus.map(() => []);
-
+  const pinned: PinnedVcpu[] = [];
   ws.guests.forEach((g, gi) => {
     const pins = pinnedCpus(ws, gi);
     const t = g.smp.threads;
@@ -59,31 +57,18 @@ export function topologyWarnings(ws: Workspace): TopologyWarning[] {
           });
       }
     }
-    for (const [v, cpus] of pins) {
-      for (const c of cpus) {
-        load[c] += 1 / cpus.length;
-        users[c].push(`${g.name}:${v}`);
-      }
-    }
+    for (const [vcpu, cpus] of pins) pinned.push({ guest: gi, vcpu, cpus });
   });
 
-  // One warning per group of CPUs shared by the same vCPUs.
-  const groups = new Map<string, number[]>();
-  load.forEach((l, cpu) => {
-    if (l > 1 + 1e-9) {
-      const key = users[cpu].join(' ');
-      groups.set(key, [...(groups.get(key) ?? []), cpu]);
-    }
-  });
-  for (const [key, cpus] of groups) {
-    const vcpus = key.split(' ');
-    const guestNames = [...new Set(vcpus.map((u) => u.split(':')[0]))];
-    const gi = ws.guests.findIndex((g) => g.name === guestNames[0]);
+  // One warning per set of threads that its pinned vCPUs cannot share out (unpinned vCPUs float over every thread).
+  for (const set of overcommittedSets(pinned)) {
+    const one = set.cpus.length === 1;
+    const first = set.vcpus[0];
     out.push({
       code: 'overcommit',
-      field: `guests[${gi}].vcpupin`,
-      message: `CPUs ${formatCpuset(cpus)} are overcommitted: ${vcpus.length} pinned vCPUs (${guestNames.join(', ')}) share ${cpus.length} thread${cpus.length > 1 ? 's' : ''}`,
-      nodes: cpus.map(puId),
+      field: `guests[${first.guest}].vcpupin`,
+      message: `${one ? `CPU ${set.cpus[0]} is` : `CPUs ${formatCpuset(set.cpus)} are`} overcommitted: ${set.vcpus.length} vCPUs (${vcpuList(ws, set.vcpus)}) are pinned to ${one ? 'this one thread' : `these ${set.cpus.length} threads`}`,
+      nodes: [...set.cpus.map(puId), ...set.vcpus.map((p) => vcpuId(ws.guests[p.guest].name, p.vcpu))],
     });
   }
   // Memory binding, emulator/IOThread pinning and hugepages (src-common/workspace/guest-numa.ts).
@@ -92,6 +77,15 @@ export function topologyWarnings(ws: Workspace): TopologyWarning[] {
     out.push({ code: w.code, field: w.field, message: w.message, nodes: [...w.vcpus.map((v) => vcpuId(g, v)), ...w.cpus.filter((c) => c < pus.length).map(puId)] });
   }
   return [...out, ...deviceWarnings(ws)];
+}
+
+/** `guest A vCPU 1, guest B vCPUs 0-3`: vCPUs by guest, in the document's guest order. */
+function vcpuList(ws: Workspace, vcpus: readonly PinnedVcpu[]): string {
+  return ws.guests
+    .map((g, gi) => ({ name: g.name, list: vcpus.filter((p) => p.guest === gi).map((p) => p.vcpu) }))
+    .filter((g) => g.list.length > 0)
+    .map((g) => `guest ${g.name} ${g.list.length === 1 ? 'vCPU' : 'vCPUs'} ${formatCpuset(g.list)}`)
+    .join(', ');
 }
 
 /** dma-buf importers that will import nothing, or whose import the seed's exporter refuses. */
