@@ -43,6 +43,36 @@ export function cpuOf(host: Host, r: ThreadRef): number | null {
 }
 
 /**
+ * CPUs as the drawing names them — socket, `Core L#` (hwloc's logical index, counted across
+ * sockets) and thread: `CPU 67 (socket 1, Core L#16, thread 3)`; a whole core is the core, `CPUs
+ * 120-123 (socket 1, Core L#30)`; part of one lists its threads, `CPUs 124-126 (socket 1, Core
+ * L#31, threads 0-2)`; whole cores of a socket read `Cores L#16-17`; several sockets in turn.
+ */
+export function describeCpus(host: Host, cpus: readonly number[]): string {
+  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
+  const refs = sorted.map((c) => threadOf(host, c)).filter((r): r is ThreadRef => r !== null);
+  const head = sorted.length === 1 ? `CPU ${sorted[0]}` : `CPUs ${formatCpuset(sorted)}`;
+  if (refs.length !== sorted.length) return head;
+  const firstCore = (socket: number) => host.sockets.slice(0, socket).reduce((n, s) => n + s.cores, 0);
+  const sockets = [...new Set(refs.map((r) => r.socket))];
+  const parts = sockets.map((s) => {
+    const inSocket = refs.filter((r) => r.socket === s);
+    const cores = [...new Set(inSocket.map((r) => r.core))];
+    const threadsOf = (c: number) => inSocket.filter((r) => r.core === c).map((r) => r.thread);
+    const logical = (c: number) => firstCore(s) + c;
+    if (cores.every((c) => threadsOf(c).length === host.threadsPerCore))
+      return `socket ${s}, ${cores.length === 1 ? 'Core' : 'Cores'} L#${formatCpuset(cores.map(logical))}`;
+    const named = cores.map((c) => {
+      const t = threadsOf(c);
+      if (t.length === host.threadsPerCore) return `Core L#${logical(c)}`;
+      return `Core L#${logical(c)}${cores.length === 1 ? ',' : ''} ${t.length === 1 ? 'thread' : 'threads'} ${formatCpuset(t)}`;
+    });
+    return `socket ${s}, ${named.join(', ')}`;
+  });
+  return `${head} (${parts.join('; ')})`;
+}
+
+/**
  * How a host edit moves physical threads: where a thread of the old host is on the new one,
  * or null when the edit removes it. The default keeps socket, core and thread indices (an edit
  * that adds or removes the last core of a socket, or changes the SMT mode).
@@ -89,10 +119,7 @@ export function carryCpuIdentity(before: Workspace, next: Workspace, threads: Th
       return cpuset; // the schema reports a malformed cpuset with its own words
     }
     const lost = cpus.filter((c) => map(c) === null);
-    if (lost.length) {
-      const r = threadOf(oldHost, lost[0])!;
-      throw new FieldError(field, `pinned to CPU ${formatCpuset(lost)} (socket ${r.socket}, core ${r.core}, thread ${r.thread}), which this edit removes; re-pin or unpin ${who} first`);
-    }
+    if (lost.length) throw new FieldError(field, `pinned to ${describeCpus(oldHost, lost)}, which this edit removes; re-pin or unpin ${who} first`);
     const moved = formatCpuset(cpus.map((c) => map(c)!).sort((a, b) => a - b));
     return moved === cpuset ? cpuset : moved;
   };

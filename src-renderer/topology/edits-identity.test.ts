@@ -133,7 +133,7 @@ describe('host edits keep CPU identity', () => {
   it('a refusal names the guest and vCPU as the user sees them, then the document path', () => {
     const r = E.removeSocket(seedWorkspace(), 1);
     if (r.ok) throw new Error('expected a refusal');
-    expect(r.message).toMatch(/^guest A, vCPU \d+: pinned to CPU [\d-]+ \(socket 1, core \d+, thread 0\), which this edit removes; .* \(guests\[0\]\.vcpupin\[\d+\]\.cpuset\)$/);
+    expect(r.message).toMatch(/^guest A, vCPU \d+: pinned to CPUs [\d-]+ \(socket 1, Core L#\d+\), which this edit removes; .* \(guests\[0\]\.vcpupin\[\d+\]\.cpuset\)$/);
   });
 });
 
@@ -143,7 +143,7 @@ describe('host edits and the QEMU threads and memory binding of a guest', () => 
     if (!noA.ok) throw new Error(noA.message);
     const r = E.removeSocket(noA.doc, 1);
     if (r.ok) throw new Error('expected a refusal');
-    expect(r.message).toBe('guest B, emulator threads: pinned to CPU 120-123 (socket 1, core 14, thread 0), which this edit removes; re-pin or unpin the emulator threads of guest B first (guests[0].emulatorpin)');
+    expect(r.message).toBe('guest B, emulator threads: pinned to CPUs 120-123 (socket 1, Core L#30), which this edit removes; re-pin or unpin the emulator threads of guest B first (guests[0].emulatorpin)');
     const unpinned = E.removeSocket({ ...noA.doc, guests: noA.doc.guests.map((g) => ({ ...g, emulatorpin: undefined, iothreads: undefined, iothreadpin: undefined })) }, 1);
     if (unpinned.ok) throw new Error('expected a refusal');
     expect(unpinned.message).toBe('guest B, memory binding: binds the memory of guest B to NUMA node 1, whose socket this edit removes; change the binding first (guests[0].numatune.memory.nodeset)');
