@@ -53,6 +53,11 @@ describe('guest memory placement and NUMA warnings', () => {
     expect(w[0].message).toBe('guest A: memory bound to node 1 (strict) but vCPUs 0-31 pinned to node 0: every access is remote');
     expect(w[1].message).toBe('guest A: emulator threads pinned to CPUs 0-3, on cores that run pinned vCPUs (guest A): their wakeups preempt those vCPUs');
     expect(w[2].message).toBe('node 1: hugepage-backed guest memory (guest A) needs 600 GiB, the node has 512 GiB: QEMU cannot allocate it');
+    // One CPU is "CPU 5", not "CPUs 5".
+    a.emulatorpin = '5';
+    expect(guestNumaWarnings(ws).find((x) => x.code === 'emulator-on-vcpu-cores')!.message).toBe(
+      'guest A: emulator threads pinned to CPU 5, on cores that run pinned vCPUs (guest A): their wakeups preempt those vCPUs',
+    );
   });
 
   it('checks the new guest fields against the host and the guest, naming each field', () => {

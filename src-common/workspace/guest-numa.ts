@@ -170,7 +170,7 @@ export function guestNumaWarnings(ws: { host: Host; guests: Guest[] }): GuestNum
       out.push({
         code: 'emulator-on-vcpu-cores',
         field: t.field,
-        message: `guest ${g.name}: ${t.what} pinned to CPUs ${formatCpuset(shared)}, on cores that run pinned vCPUs (${names.map((n) => `guest ${n}`).join(', ')}): their wakeups preempt those vCPUs`,
+        message: `guest ${g.name}: ${t.what} pinned to ${shared.length === 1 ? 'CPU' : 'CPUs'} ${formatCpuset(shared)}, on cores that run pinned vCPUs (${names.map((n) => `guest ${n}`).join(', ')}): their wakeups preempt those vCPUs`,
         guest: gi,
         vcpus: users.filter((u) => u.guest === gi).map((u) => u.vcpu),
         cpus: shared,
