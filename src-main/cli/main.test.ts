@@ -63,6 +63,12 @@ describe('twb', () => {
     });
   });
 
+  it('info reads as a sentence: one socket is "1 socket", memory in binary units', () => {
+    const seed = twb('info', 'builtin:seed-power9-ipi');
+    expect(seed.stdout).toBe('host: 2 sockets, 32 cores, 128 threads, 2 NUMA nodes, 1 TiB memory\nguest A: 56 vCPUs\nguest B: 4 vCPUs\n');
+    expect(twb('info', 'builtin:aie-demo').stdout).toBe('host: 1 socket, 2 cores, 8 threads, 1 NUMA node, 16 GiB memory\n');
+  });
+
   it('info names a missing file and an invalid field', () => {
     const missing = twb('info', 'no-such-workspace.json');
     expect(missing.status).toBe(1);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { topologySummary } from '../../engine/power9/summary';
 import { loadWorkspace } from '../../host/workspace/load';
-import { formatSize } from '../../../src-common/parse/size';
+import { plural } from '../../../src-common/parse/plural';
+import { formatSizeHuman } from '../../../src-common/parse/size';
 import { COMMANDS } from '../command-list';
 
 export function registerInfo(program: Command): void {
@@ -17,7 +18,7 @@ export function registerInfo(program: Command): void {
         return;
       }
       const h = s.host;
-      console.log(`host: ${h.sockets} sockets, ${h.cores} cores, ${h.threads} threads, ${h.numaNodes} NUMA nodes, ${formatSize(h.memoryBytes)} memory`);
-      for (const g of s.guests) console.log(`guest ${g.name}: ${g.vcpus} vCPUs`);
+      console.log(`host: ${plural(h.sockets, 'socket')}, ${plural(h.cores, 'core')}, ${plural(h.threads, 'thread')}, ${plural(h.numaNodes, 'NUMA node')}, ${formatSizeHuman(h.memoryBytes)} memory`);
+      for (const g of s.guests) console.log(`guest ${g.name}: ${plural(g.vcpus, 'vCPU')}`);
     });
 }
