@@ -208,7 +208,7 @@ test('topology: palette edits and a refused socket removal; SVG export', async (
   await page.keyboard.press('Delete');
   const refusal = page.getByTestId('topology-refusal');
   await refusal.waitFor();
-  assert.match(await refusal.textContent(), /^guest A, vCPU \d+: pinned to CPU [\d-]+ \(socket 1, core \d+, thread 0\), which this edit removes/);
+  assert.match(await refusal.textContent(), /^guest A, vCPU \d+: pinned to CPUs [\d-]+ \(socket 1, Core L#\d+\), which this edit removes/);
   await shot('ui-topology-05-refused');
   await refusal.getByRole('button', { name: 'Dismiss' }).click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG', exact: true }).click()]);
