@@ -9,8 +9,10 @@ export default defineConfig({
   testMatch: /\.e2e\.mjs$/,
   globalSetup: './test/e2e/global-setup.mjs',
   outputDir: 'test-results/e2e-artifacts',
-  // The machine is small and shared: one file at a time unless asked (E2E_WORKERS=2).
-  workers: Number(process.env.E2E_WORKERS ?? 1),
+  // Two files at a time (CI has 2 cores): each test waits on a browser and a server in turn, so one worker left
+  // a core idle much of the time. Each file keeps its own server, store and browser context (fixtures.mjs).
+  // E2E_WORKERS=1 runs one file at a time.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   fullyParallel: false,
   retries: 0,
   timeout: 120_000,
