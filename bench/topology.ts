@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,12 +34,19 @@ async function withHarness<T>(configRel: string, fn: (url: string) => Promise<T>
   }
 }
 
+/**
+ * Waits until the harness page has set `window[name]`. A function, not a string: the topology harness runs under
+ * the app's Content-Security-Policy (no eval), which a string predicate would need.
+ */
+const waitForMark = (page: Page, name: string) =>
+  page.waitForFunction((n) => (globalThis as unknown as Record<string, unknown>)[n] !== undefined, name, { timeout: 60_000 });
+
 async function firstPaint(browser: Browser, out: Record<string, number>) {
   await withHarness('src-renderer/topology/dev/vite.config.ts', async (url) => {
     const open = async (c: string) => {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${url}?case=${c}`);
-      await page.waitForFunction('window.__drawnAt !== undefined', null, { timeout: 60_000 });
+      await waitForMark(page, '__drawnAt');
       return page;
     };
     for (const c of ['big', 'seed']) {
@@ -52,13 +59,13 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
         // as Cytoscape nodes, or painted by the scene layer until Cytoscape has them (topology/scene-layer.ts).
         const aie = (await page.evaluate(`(() => {
           const painted = JSON.parse(document.querySelector('[data-testid=scene-layer]')?.dataset.kinds || '{}');
-          const n = (sel, kind) => window.__cy.$(sel).length + (painted[kind] ?? 0);
+          const n = (sel, kind) => (window.__cy?.$(sel).length ?? 0) + (painted[kind] ?? 0);
           return [n('#aie', 'aie'), n('.aie-part', 'aie-part'), n('.aie-col', 'aie-col')];
         })()`)) as number[];
         if (c === 'big' && !(aie[0] === 1 && aie[1] > 0 && aie[2] === 50))
           throw new Error('bench topology: the big case drew no 50 × 9 AI Engine array');
         // Then the frame in which Cytoscape has drawn every node: from there on nothing waits for the hand-over.
-        await page.waitForFunction('window.__allDrawnAt !== undefined', null, { timeout: 60_000 });
+        await waitForMark(page, '__allDrawnAt');
         interactive.push(Number(await page.evaluate('window.__allDrawnAt')));
         await page.close();
       }
@@ -71,7 +78,7 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
     // ?press=X,Y): from the press to the frame that shows the thread selected.
     const at = await (async () => {
       const page = await open('big');
-      await page.waitForFunction('window.__allDrawnAt !== undefined', null, { timeout: 60_000 });
+      await waitForMark(page, '__allDrawnAt');
       const p = await page.evaluate(`(() => { const r = window.__cy.container().getBoundingClientRect(); const q = window.__cy.getElementById('pu:5').renderedPosition(); return [r.left + q.x, r.top + q.y].map(Math.round); })()`);
       await page.close();
       return p as number[];
@@ -80,7 +87,7 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
     for (let i = 0; i < 3; i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${url}?case=big&press=${at.join(',')}`);
-      await page.waitForFunction('window.__selectDrawnAt !== undefined', null, { timeout: 60_000 });
+      await waitForMark(page, '__selectDrawnAt');
       if ((await page.evaluate("window.__cy.$(':selected').map((e) => e.id()).join()")) !== 'pu:5') throw new Error('bench topology: the click at first paint did not select pu:5');
       click.push(Number(await page.evaluate('window.__selectDrawnAt - window.__pressAt')));
       await page.close();

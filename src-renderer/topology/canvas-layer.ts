@@ -9,7 +9,7 @@
  * busy shades fill the CPU boxes), the label layer (z 3, label-layer.ts: the CPU numbers stay
  * readable on the shades). A later layer adds its own canvas the same way.
  */
-import type { Core } from 'cytoscape';
+import type { LayerHost } from './drawing-view';
 
 /** What a layer's paint gets: a cleared context in CSS pixels of the drawing's container. */
 export interface LayerFrame {
@@ -28,8 +28,9 @@ export interface CanvasLayer {
 /**
  * Adds the layer `testid` at z-index `z` over `cy`'s canvases (z 0: under them, before them in
  * the container; Cytoscape's canvases stack at z 0 too); `paint` draws it on each of Cytoscape's frames.
+ * `cy` is a Cytoscape instance or the drawing's view before Cytoscape exists (drawing-view.ts).
  */
-export function canvasLayer(cy: Core, testid: string, z: number, paint: (frame: LayerFrame) => void): CanvasLayer {
+export function canvasLayer(cy: LayerHost, testid: string, z: number, paint: (frame: LayerFrame) => void): CanvasLayer {
   const canvas = document.createElement('canvas');
   canvas.dataset.testid = testid;
   canvas.setAttribute('aria-hidden', 'true');

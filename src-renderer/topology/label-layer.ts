@@ -9,7 +9,8 @@
  * layer (canvas-layer.ts) at z 3, over the run overlay, so the CPU numbers stay readable on
  * the busy shades.
  */
-import type { Core, ElementDefinition, NodeSingular } from 'cytoscape';
+import type { ElementDefinition, NodeSingular } from 'cytoscape';
+import type { DrawingView } from './drawing-view';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
 import { fitLabel, fitLeafLabel, needsLayer } from './label-layer-fit';
 import { labelField } from './style';
@@ -30,9 +31,9 @@ export class LabelLayer {
   #widths = new Map<string, number>();
   #painted: readonly ElementDefinition[] = [];
 
-  /** `colours` as setColours takes them; the first paint is Cytoscape's first frame. */
+  /** `colours` as setColours takes them; the first paint is the drawing's first frame (drawing-view.ts). */
   constructor(
-    private readonly cy: Core,
+    private readonly cy: DrawingView,
     colours: { text: string; backdrop: string },
     numbering: 'logical' | 'physical',
   ) {
@@ -129,7 +130,7 @@ export class LabelLayer {
     };
     // Cytoscape's nodes and the ones the scene layer paints (in the projection's order: a box before its contents).
     for (const e of this.#painted) each(typeof e.classes === 'string' ? e.classes.split(' ') : [], (k) => e.data[k], e.position!);
-    cy.nodes().forEach((n: NodeSingular) => each(n.classes(), (k) => n.data(k), n.position()));
+    cy.nodes()?.forEach((n: NodeSingular) => each(n.classes(), (k) => n.data(k), n.position()));
     c.dataset.drawn = String(drawn);
   }
 }

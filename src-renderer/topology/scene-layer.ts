@@ -13,7 +13,8 @@
  * the nodes: the pointer or a key on the drawing, a zoom at which labels are Cytoscape's, a
  * selection, find, export, a run's overlay (all-nodes.ts `withAllNodes`).
  */
-import type { Core, ElementDefinition } from 'cytoscape';
+import type { ElementDefinition } from 'cytoscape';
+import type { LayerHost } from './drawing-view';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
 import { rectLook, type RectLook, type Theme } from './style';
 
@@ -32,7 +33,7 @@ export class SceneLayer {
   #runs: Run[] = [];
 
   constructor(
-    private readonly cy: Core,
+    private readonly cy: LayerHost,
     theme: Theme,
   ) {
     this.#theme = theme;

@@ -35,6 +35,14 @@ export function modelExtent(rects: Iterable<ModelRect>): { x1: number; y1: numbe
   return x2 > x1 && y2 > y1 ? { x1, y1, x2, y2, w: x2 - x1, h: y2 - y1 } : null;
 }
 
+/** The zoom and pan that fit `rects` in a `w` × `h` view (FIT_PADDING around), or null if there is nothing to fit. */
+export function fitView(rects: Iterable<ModelRect>, w: number, h: number, minZoom: number, maxZoom: number): { zoom: number; pan: { x: number; y: number } } | null {
+  const bb = modelExtent(rects);
+  if (!bb || w <= 0 || h <= 0) return null;
+  const zoom = Math.max(minZoom, Math.min(maxZoom, Math.min((w - 2 * FIT_PADDING) / bb.w, (h - 2 * FIT_PADDING) / bb.h)));
+  return { zoom, pan: { x: (w - zoom * (bb.x1 + bb.x2)) / 2, y: (h - zoom * (bb.y1 + bb.y2)) / 2 } };
+}
+
 export class Viewport {
   /** True from a fit until the user zooms or pans. */
   #atFit = false;
@@ -74,13 +82,10 @@ export class Viewport {
    */
   fit(): void {
     const cy = this.cy;
-    const bb = modelExtent(this.rects());
-    const w = cy.width();
-    const h = cy.height();
-    if (!bb || w <= 0 || h <= 0) return;
-    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), Math.min((w - 2 * FIT_PADDING) / bb.w, (h - 2 * FIT_PADDING) / bb.h)));
+    const view = fitView(this.rects(), cy.width(), cy.height(), cy.minZoom(), cy.maxZoom());
+    if (!view) return;
     this.#fitting = true;
-    cy.viewport({ zoom, pan: { x: (w - zoom * (bb.x1 + bb.x2)) / 2, y: (h - zoom * (bb.y1 + bb.y2)) / 2 } });
+    cy.viewport(view);
     this.#fitting = false;
     this.#atFit = true;
     this.#applyDetail();
