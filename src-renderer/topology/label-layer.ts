@@ -24,11 +24,12 @@ export class LabelLayer {
   #backdrop: string;
   #field: 'labelL' | 'labelP';
   /**
-   * Character widths by font: a label's width is the sum of its characters'. A thousand distinct
-   * labels (`PU L#0` … `PU L#383`, `vCPU 0` …) then cost a few dozen measureText calls, not two
-   * thousand on the first frame; kerning moves the sum by a fraction of a pixel.
+   * Character widths by font (ASCII by code, NaN until measured; others by character): a label's
+   * width is the sum of its characters'. A thousand distinct labels (`PU L#0` … `PU L#383`,
+   * `vCPU 0` …) then cost a few dozen measureText calls, not two thousand on the first frame;
+   * kerning moves the sum by a fraction of a pixel.
    */
-  #widths = new Map<string, number>();
+  #widths = new Map<string, { ascii: Float64Array; other: Map<string, number> }>();
   #painted: readonly ElementDefinition[] = [];
 
   /** `colours` as setColours takes them; the first paint is the drawing's first frame (drawing-view.ts). */
@@ -82,6 +83,23 @@ export class LabelLayer {
     ctx.fillStyle = this.#colour;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
+    // The context's font, kept here: reading ctx.font back serializes it each time.
+    let current = '';
+    const setFont = (font: string) => {
+      if (font !== current) ctx.font = current = font;
+    };
+    const fonts = new Map<number, string>();
+    const fontOf = (px: number, bold: boolean) => {
+      const k = bold ? -px : px;
+      let f = fonts.get(k);
+      if (f === undefined) fonts.set(k, (f = `${bold ? 'bold ' : ''}${px}px system-ui, sans-serif`));
+      return f;
+    };
+    const widths = (font: string) => {
+      let t = this.#widths.get(font);
+      if (!t) this.#widths.set(font, (t = { ascii: new Float64Array(128).fill(NaN), other: new Map() }));
+      return t;
+    };
     const label = (data: (key: string) => unknown, p: { x: number; y: number }, box: boolean, bold: boolean) => {
       // The data field of the shown numbering (style.ts shownLabel): Cytoscape has no label at this zoom.
       const text = String(data(this.#field) ?? '');
@@ -91,18 +109,20 @@ export class LabelLayer {
       const x = p.x * zoom + pan.x;
       const y = p.y * zoom + pan.y;
       if (x + bw / 2 < 0 || x - bw / 2 > w || y + bh / 2 < 0 || y - bh / 2 > h) return;
-      const fontOf = (px: number) => `${bold ? 'bold ' : ''}${px}px system-ui, sans-serif`;
       const measure = (px: number, s: string) => {
-        const font = fontOf(px);
+        const font = fontOf(px, bold);
+        const t = widths(font);
         let sum = 0;
-        for (const ch of s) {
-          const key = `${font}|${ch}`;
-          let w = this.#widths.get(key);
-          if (w === undefined) {
-            if (ctx.font !== font) ctx.font = font;
-            this.#widths.set(key, (w = ctx.measureText(ch).width));
+        for (let i = 0; i < s.length; i++) {
+          const code = s.charCodeAt(i);
+          let cw = code < 128 ? t.ascii[code] : t.other.get(s[i]);
+          if (cw === undefined || Number.isNaN(cw)) {
+            setFont(font);
+            cw = ctx.measureText(s[i]).width;
+            if (code < 128) t.ascii[code] = cw;
+            else t.other.set(s[i], cw);
           }
-          sum += w;
+          sum += cw;
         }
         return sum;
       };
@@ -110,7 +130,7 @@ export class LabelLayer {
       const fit = box ? (bh >= BOX_FONT_PX + 4 ? { label: fitLabel(text, bw - 4, (s) => measure(BOX_FONT_PX, s)), px: BOX_FONT_PX } : null) : fitLeafLabel(text, bw, bh, measure);
       if (!fit?.label) return;
       const { label: shown, px } = fit;
-      if (ctx.font !== fontOf(px)) ctx.font = fontOf(px);
+      setFont(fontOf(px, bold));
       const ty = box ? y - bh / 2 + px / 2 + 2 : y;
       if (box) {
         // The band is thinner than the label at this zoom: a backdrop keeps it off the contents below.
@@ -119,7 +139,8 @@ export class LabelLayer {
         ctx.fillRect(x - tw / 2, ty - px / 2 - 1, tw, px + 2);
         ctx.fillStyle = this.#colour;
       }
-      ctx.fillText(shown, x, ty, bw - 2);
+      // No maxWidth: fitLabel chose a label that fits, and with one fillText measures it again.
+      ctx.fillText(shown, x, ty);
       drawn++;
     };
     const each = (classes: readonly string[], data: (key: string) => unknown, p: { x: number; y: number }) => {

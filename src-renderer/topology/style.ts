@@ -24,22 +24,91 @@ const PALETTES = {
   },
 } as const;
 
+/** How a rectangle node looks: what the scene layer (scene-layer.ts) paints for it. */
+export interface RectLook {
+  fill: string;
+  /** background-opacity (AI Engine partition bars are translucent). */
+  fillOpacity: number;
+  stroke: string;
+  width: number;
+  dashed: boolean;
+  /** The node's z-index: the scene layer paints in this order, as Cytoscape stacks them. */
+  z: number;
+}
+
+/** The node's own data(colour) (its guest's, its partition's): a look field that says so takes it. */
+const OWN = 'data(colour)';
+
+/** A stylesheet rule as a look: the fields it sets (OWN: data(colour)), and what else it sets (label font, events). */
+interface RectRule {
+  look: Partial<RectLook>;
+  more?: Record<string, string | number>;
+}
+
+/**
+ * The rectangle nodes' look, one table for both the stylesheet (topologyStyle) and the scene
+ * layer (rectLook): the look of every node, then of each rectangle kind (the node's first
+ * class), then of states, each a set of classes (a later one wins, as in the stylesheet).
+ */
+function rectRules(theme: Theme) {
+  const p = PALETTES[theme];
+  const node: RectLook = { fill: p.pu, fillOpacity: 1, stroke: p.border, width: 1, dashed: false, z: 40 };
+  // Stacking by depth: boxes under their contents, pin edges (z 35) above cores but under threads.
+  const kinds: Record<string, RectRule> = {
+    machine: { look: { fill: p.machine, z: 0 }, more: { 'font-size': 12 } },
+    package: { look: { fill: p.package, z: 10 } },
+    numa: { look: { fill: p.numa, z: 20 }, more: { 'font-weight': 'normal' } },
+    core: { look: { fill: p.core, z: 30 }, more: { 'font-weight': 'normal', 'font-size': 10 } },
+    pu: { look: {} },
+    guest: { look: { fill: p.guest, stroke: OWN, z: 0 } },
+    vcpu: { look: { stroke: OWN, dashed: true } },
+    // lstopo's caches: white bars across the cores they serve; I/O: host bridge > PCI function > OS device.
+    cache: { look: { fill: p.cache, z: 25 }, more: { 'font-size': 9 } },
+    hostbridge: { look: { fill: p.io, z: 12 }, more: { 'font-weight': 'normal' } },
+    pcibridge: { look: { fill: p.io, z: 14 }, more: { 'font-weight': 'normal' } },
+    pci: { look: { fill: p.pci, z: 16 }, more: { 'font-weight': 'normal', 'font-size': 9 } },
+    osdev: { look: { fill: p.pu, z: 40 }, more: { 'font-size': 9 } },
+    // Devices: the AI Engine array (a bar per partition over its columns) and the dma-buf graph's box.
+    aie: { look: { fill: p.deviceBox, z: 0 } },
+    dmabuf: { look: { fill: p.deviceBox, z: 0 } },
+    'aie-part': { look: { fill: OWN, fillOpacity: theme === 'light' ? 0.18 : 0.45, stroke: OWN, width: 2 } },
+    'aie-col': { look: { fill: p.deviceBox, stroke: p.border, width: 0.5 }, more: { 'font-size': 8, events: 'no' } },
+  };
+  // A pinned thread is tinted with the colour of (the first) guest pinning it; a pinned vCPU's border is solid.
+  const pinned: { classes: string[]; rule: RectRule }[] = [
+    { classes: ['pu', 'pinned'], rule: { look: { stroke: OWN } } },
+    ...p.tints.map((tint, i) => ({ classes: ['pu', 'pinned', `g${i}`], rule: { look: { fill: tint } } })),
+    { classes: ['vcpu', 'pinned'], rule: { look: { dashed: false } } },
+  ];
+  // Last in the stylesheet: a warning wins over every other look.
+  const warn = { classes: ['warn'], rule: { look: { fill: p.warn, stroke: p.warnBorder } } };
+  return { node, kinds, pinned, warn };
+}
+
+/** The table for each theme, built once. */
+const RULES = { light: rectRules('light'), dark: rectRules('dark') };
+
+/** A rule of the table as Cytoscape style properties. */
+function ruleStyle({ look, more }: RectRule): Record<string, string | number> {
+  const style: Record<string, string | number> = {};
+  if (look.fill !== undefined) style['background-color'] = look.fill;
+  if (look.fillOpacity !== undefined) style['background-opacity'] = look.fillOpacity;
+  if (look.stroke !== undefined) style['border-color'] = look.stroke;
+  if (look.width !== undefined) style['border-width'] = look.width;
+  if (look.dashed !== undefined) style['border-style'] = look.dashed ? 'dashed' : 'solid';
+  if (look.z !== undefined) style['z-index'] = look.z;
+  return { ...style, ...more };
+}
+
 export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJson {
   const p = PALETTES[theme];
+  const rules = RULES[theme];
   const label = `data(${labelField(numbering)})`;
+  const ruleOf = (classes: string[], rule: RectRule) => ({ selector: `node.${classes.join('.')}`, style: ruleStyle(rule) });
   return [
     {
       selector: 'node',
-      style: {
-        shape: 'rectangle',
-        width: 'data(w)',
-        height: 'data(h)',
-        'z-index-compare': 'manual',
-        'z-index': 40,
-        'border-width': 1,
-        'border-color': p.border,
-        'background-color': p.pu,
-      },
+      style: { shape: 'rectangle', width: 'data(w)', height: 'data(h)', 'z-index-compare': 'manual', ...ruleStyle({ look: rules.node }) },
     },
     // Zoomed out (below LOD_ZOOM, zoom.ts) Cytoscape draws no labels: the label layer
     // (label-layer.ts) draws them legibly at a fixed size; zoomed in, `.detail` (viewport.ts)
@@ -69,33 +138,15 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
         'font-weight': 'bold',
       },
     },
-    // Stacking by depth: boxes under their contents, pin edges above cores but under threads.
-    { selector: 'node.machine', style: { 'background-color': p.machine, 'font-size': 12, 'z-index': 0 } },
-    { selector: 'node.package', style: { 'background-color': p.package, 'z-index': 10 } },
-    { selector: 'node.numa', style: { 'background-color': p.numa, 'font-weight': 'normal', 'z-index': 20 } },
-    { selector: 'node.core', style: { 'background-color': p.core, 'font-weight': 'normal', 'font-size': 10, 'z-index': 30 } },
-    // A pinned thread is tinted with the colour of (the first) guest pinning it.
-    { selector: 'node.pu.pinned', style: { 'border-color': 'data(colour)' } },
-    ...p.tints.map((tint, i) => ({ selector: `node.pu.pinned.g${i}`, style: { 'background-color': tint } })),
-    { selector: 'node.guest', style: { 'background-color': p.guest, 'border-color': 'data(colour)', 'z-index': 0 } },
-    { selector: 'node.vcpu', style: { 'border-style': 'dashed', 'border-color': 'data(colour)' } },
-    { selector: 'node.vcpu.pinned', style: { 'border-style': 'solid' } },
+    // The rectangles (rectRules), then the rounded device nodes and label placement.
+    ...Object.entries(rules.kinds).map(([kind, rule]) => ruleOf([kind], rule)),
+    ...rules.pinned.map(({ classes, rule }) => ruleOf(classes, rule)),
     { selector: 'node.mhi', style: { 'background-color': p.device, shape: 'round-rectangle', 'z-index': 40 } },
-    // lstopo's caches: white bars across the cores they serve; I/O: host bridge > PCI function > OS device.
-    { selector: 'node.cache', style: { 'background-color': p.cache, 'font-size': 9, 'z-index': 25 } },
-    { selector: 'node.hostbridge', style: { 'background-color': p.io, 'font-weight': 'normal', 'z-index': 12 } },
-    { selector: 'node.pcibridge', style: { 'background-color': p.io, 'font-weight': 'normal', 'z-index': 14 } },
-    { selector: 'node.pci', style: { 'background-color': p.pci, 'font-weight': 'normal', 'font-size': 9, 'z-index': 16 } },
-    { selector: 'node.osdev', style: { 'background-color': p.pu, 'font-size': 9, 'z-index': 40 } },
-    // Devices: the AI Engine array (a bar per partition over its columns) and the dma-buf graph.
-    { selector: 'node.aie, node.dmabuf', style: { 'background-color': p.deviceBox, 'z-index': 0 } },
-    { selector: 'node.aie-part', style: { 'background-color': 'data(colour)', 'background-opacity': theme === 'light' ? 0.18 : 0.45, 'border-color': 'data(colour)', 'border-width': 2 } },
-    { selector: 'node.aie-col', style: { 'background-color': p.deviceBox, 'border-color': p.border, 'border-width': 0.5, 'font-size': 8, events: 'no' } },
     { selector: 'node.label-right', style: { 'text-halign': 'right', 'text-margin-x': 4 } },
     { selector: 'node.label-left', style: { 'text-halign': 'left', 'text-margin-x': -4 } },
     { selector: 'node.dma-exporter, node.dma-importer', style: { 'background-color': p.device, shape: 'round-rectangle' } },
     { selector: 'node.dma-buffer', style: { 'background-color': p.pu, 'border-style': 'double', 'border-width': 3 } },
-    { selector: 'node.warn', style: { 'background-color': p.warn, 'border-color': p.warnBorder } },
+    ruleOf(rules.warn.classes, rules.warn.rule),
     {
       selector: 'edge.pin',
       style: {
@@ -147,60 +198,30 @@ export function topologyStyle(theme: Theme, numbering: Numbering): StylesheetJso
 
 export const canvasBackground = (theme: Theme) => PALETTES[theme].bg;
 
-/** How a rectangle node looks: what the scene layer (scene-layer.ts) paints for it. */
-export interface RectLook {
-  fill: string;
-  /** background-opacity (AI Engine partition bars are translucent). */
-  fillOpacity: number;
-  stroke: string;
-  width: number;
-  dashed: boolean;
-  /** The node's z-index: the scene layer paints in this order, as Cytoscape stacks them. */
-  z: number;
-}
-
-/** Node kinds that are plain rectangles: the scene layer can paint them as the rules above would. */
-export const RECT_KINDS: ReadonlySet<string> = new Set(['machine', 'package', 'numa', 'core', 'cache', 'pu', 'guest', 'vcpu', 'hostbridge', 'pcibridge', 'pci', 'osdev', 'aie', 'aie-part', 'aie-col', 'dmabuf']);
+/** Node kinds that are plain rectangles (rectRules): the scene layer can paint them as the stylesheet would. */
+export const RECT_KINDS: ReadonlySet<string> = new Set(Object.keys(RULES.light.kinds));
 
 /** Whether the scene layer (scene-layer.ts) paints `e` in a workspace's first frame (a rectangle node) rather than Cytoscape. */
 export const isPainted = (e: ElementDefinition) => e.group === 'nodes' && RECT_KINDS.has(String(e.data.kind));
 
 /**
  * The look the stylesheet above gives a rectangle node of `kind` with `classes` and
- * data(colour) `colour` — the same rules, read in the same order (scene-layer.test.ts checks it
- * against Cytoscape's computed style for every node of the example workspaces).
+ * data(colour) `colour`: the same rules (rectRules), read in the same order (scene-layer.test.ts
+ * checks it against Cytoscape's computed style for every node of the example workspaces).
  */
 export function rectLook(theme: Theme, kind: string, classes: readonly string[], colour: string | undefined): RectLook {
-  const p = PALETTES[theme];
-  const has = (c: string) => classes.includes(c);
-  const look: RectLook = { fill: p.pu, fillOpacity: 1, stroke: p.border, width: 1, dashed: false, z: 40 };
-  const byKind: Partial<Record<string, Partial<RectLook>>> = {
-    machine: { fill: p.machine, z: 0 },
-    package: { fill: p.package, z: 10 },
-    numa: { fill: p.numa, z: 20 },
-    core: { fill: p.core, z: 30 },
-    guest: { fill: p.guest, stroke: colour, z: 0 },
-    vcpu: { stroke: colour, dashed: !has('pinned') },
-    cache: { fill: p.cache, z: 25 },
-    hostbridge: { fill: p.io, z: 12 },
-    pcibridge: { fill: p.io, z: 14 },
-    pci: { fill: p.pci, z: 16 },
-    osdev: { fill: p.pu, z: 40 },
-    aie: { fill: p.deviceBox, z: 0 },
-    dmabuf: { fill: p.deviceBox, z: 0 },
-    'aie-part': { fill: colour, fillOpacity: theme === 'light' ? 0.18 : 0.45, stroke: colour, width: 2 },
-    'aie-col': { fill: p.deviceBox, width: 0.5 },
+  const rules = RULES[theme];
+  const look: RectLook = { ...rules.node };
+  const apply = ({ look: set }: RectRule) => {
+    for (const [k, v] of Object.entries(set) as [keyof RectLook, RectLook[keyof RectLook]][]) {
+      // Cytoscape ignores data(colour) on a node without one.
+      const value = v === OWN ? colour : v;
+      if (value !== undefined) (look as unknown as Record<string, unknown>)[k] = value;
+    }
   };
-  for (const [k, v] of Object.entries(byKind[kind] ?? {})) if (v !== undefined) (look as unknown as Record<string, unknown>)[k] = v;
-  if (kind === 'pu' && has('pinned')) {
-    if (colour) look.stroke = colour;
-    const tint = classes.find((c) => /^g\d+$/.test(c));
-    if (tint) look.fill = p.tints[Number(tint.slice(1))] ?? look.fill;
-  }
-  if (has('warn')) {
-    look.fill = p.warn;
-    look.stroke = p.warnBorder;
-  }
+  const kindRule = rules.kinds[kind];
+  if (kindRule) apply(kindRule);
+  for (const { classes: want, rule } of [...rules.pinned, rules.warn]) if (want.every((c) => c === kind || classes.includes(c))) apply(rule);
   return look;
 }
 
