@@ -2,7 +2,8 @@
  * A canvas of its own stacked over the drawing's Cytoscape canvases, for what is painted over
  * the drawing instead of restyling Cytoscape elements (restyling one node redraws the whole
  * scene). Transparent to the pointer, so the drawing stays interactive; repainted in
- * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw.
+ * Cytoscape's own frames (its `render` event), so pan and zoom stay one redraw — or, before
+ * Cytoscape exists, in the first frame's (drawing-view.ts).
  *
  * Layers, bottom to top: the scene layer (z 0, scene-layer.ts: the first frame's rectangles,
  * until Cytoscape has them as nodes), Cytoscape's canvases, the run overlay (z 2, run/overlay-canvas.ts:

@@ -1,17 +1,19 @@
 /**
  * A workspace's first frame, painted from the projection: every rectangle node (style.ts
- * RECT_KINDS — the boxes, threads, vCPUs, cache bars, AI Engine columns; 1,157 of the big
- * workspace's 1,160 nodes) until Cytoscape has them as nodes.
+ * RECT_KINDS — the boxes, threads, vCPUs, cache bars, AI Engine columns; every one of the big
+ * workspace's 1,157 nodes) until Cytoscape has them as nodes.
  *
  * Cytoscape styles, measures and caches a texture of every node before its first frame: for a
- * big workspace that was most of a second. So a workspace opens with only what this layer
- * cannot paint in Cytoscape (rounded device nodes, the dma-buf graph's edges), and this layer,
- * under Cytoscape's canvases (canvas-layer.ts z 0: what Cytoscape holds lies on top of any box),
- * paints the rest exactly as the stylesheet would (style.ts rectLook), in its z order; the
- * label layer writes their labels. TopologyCanvas hands everything to Cytoscape (and this
- * layer goes blank) right after that frame, or at once when anything needs
- * the nodes: the pointer or a key on the drawing, a zoom at which labels are Cytoscape's, a
- * selection, find, export, a run's overlay (all-nodes.ts `withAllNodes`).
+ * big workspace that was most of a second. So a workspace's first frame is this layer's, under
+ * Cytoscape's canvases (canvas-layer.ts z 0: what Cytoscape holds lies on top of any box),
+ * painting the rectangles exactly as the stylesheet would (style.ts rectLook), in its z order;
+ * the label layer writes their labels. On the first workspace Cytoscape does not exist yet
+ * (its module loads after that frame: drawing-view.ts, load-cytoscape.ts); on a later one it
+ * holds only what this layer cannot paint (rounded device nodes, the dma-buf graph's edges).
+ * TopologyCanvas hands every node to Cytoscape (and this layer goes blank) right after that
+ * frame, or at once when anything needs the nodes: the pointer or a key on the drawing, a zoom
+ * at which labels are Cytoscape's, a selection, find, export, a run's overlay (all-nodes.ts
+ * `withAllNodes`).
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { LayerHost } from './drawing-view';
