@@ -10,7 +10,8 @@ export class HeldInput {
   #held: Event[] = [];
   #pressed = false;
   #hold = (e: Event) => {
-    if (!this.waiting()) return;
+    // Tab moves the focus on (its default action, which a replayed event would not have).
+    if (!this.waiting() || (e instanceof KeyboardEvent && e.key === 'Tab')) return;
     if (e.type === 'mouseup') {
       if (!this.#pressed) return;
       this.#pressed = false;

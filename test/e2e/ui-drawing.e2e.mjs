@@ -161,3 +161,39 @@ test('drawing: keyboard only — Tab to the drawing, arrows move the focus ring,
   await page.keyboard.press('p');
   await page.getByTestId('topology-refusal').getByText(/Select one or more vCPUs first/).waitFor();
 });
+
+test('drawing: the first frame is painted before Cytoscape is loaded; a click made then selects the thread under it once it is', async ({ page, url }) => {
+  const open = async () => {
+    await ready(page);
+    await page.getByRole('list', { name: 'Workspace list' }).getByRole('button', { name: 'Drawing e2e', exact: true }).click();
+  };
+  // Where CPU 5 is at the fit view.
+  await page.goto(url);
+  await open();
+  await waitHas(page, 'pu:5');
+  const at = await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const r = el.getBoundingClientRect();
+    const p = el.cy.getElementById('pu:5').renderedPosition();
+    return [r.left + p.x, r.top + p.y];
+  }, CANVAS);
+  // Again, with Cytoscape's module (its own chunk) held back until the click has been made.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const chunk = /cytoscape-module-[^/]*\.js$/;
+  await page.route(chunk, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await page.reload();
+  await open();
+  // The scene and label layers painted the drawing, and there is no Cytoscape yet.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="scene-layer"]')?.dataset.painted) > 200);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="label-layer"]')?.dataset.drawn) > 100);
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).cy === null, CANVAS), true);
+  await page.mouse.click(at[0], at[1]);
+  release();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.cy?.getElementById('pu:5').selected(), CANVAS, { timeout: 10_000 });
+  assert.deepEqual(await selectedIds(page), ['pu:5']);
+  await page.unroute(chunk);
+});
