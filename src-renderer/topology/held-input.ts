@@ -34,10 +34,17 @@ export class HeldInput {
     window.addEventListener('mouseup', this.#hold, { capture: true });
   }
 
-  /** Dispatches what was held, in order, to the drawing (Cytoscape's listeners are on it and the window). */
+  /**
+   * Dispatches what was held, in order: a mouse or wheel event to what is now under it (a
+   * Cytoscape canvas: Cytoscape takes only events on its canvases, not on the container), a key
+   * to the drawing.
+   */
   replay(): void {
     this.#pressed = false;
-    for (const e of this.#held.splice(0)) this.el.dispatchEvent(e);
+    for (const e of this.#held.splice(0)) {
+      const under = e instanceof MouseEvent ? document.elementFromPoint(e.clientX, e.clientY) : null;
+      (under && this.el.contains(under) ? under : this.el).dispatchEvent(e);
+    }
   }
 
   destroy(): void {
