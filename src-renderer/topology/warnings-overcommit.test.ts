@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWorkspace } from '../../src-common/workspace';
 import { seedWorkspace } from './dev/cases';
@@ -63,6 +64,29 @@ describe('overcommittedSets', () => {
     expect(overcommittedSets(five)).toEqual([{ vcpus: five, cpus: [4, 5, 6, 7] }]);
     // A chain that only an augmenting path resolves: 0 takes 1 first, then 1 must move 0 to 0.
     expect(overcommittedSets([pin(0, [1, 0]), pin(1, [1])])).toEqual([]);
+  });
+
+  it('agrees with brute force on small random pinnings: a set exactly when no assignment gives each vCPU its own thread', () => {
+    /** Can every vCPU have a thread of its own? Tries every assignment. */
+    const assignable = (sets: number[][], used = new Set<number>(), v = 0): boolean =>
+      v === sets.length || sets[v].some((c) => !used.has(c) && assignable(sets, new Set([...used, c]), v + 1));
+    const cpusets = fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 7 });
+    fc.assert(
+      fc.property(cpusets, (sets) => {
+        const pins = sets.map((cpus, vcpu) => ({ guest: 0, vcpu, cpus: [...cpus].sort((a, b) => a - b) }));
+        const found = overcommittedSets(pins);
+        expect(found.length > 0).toBe(!assignable(sets));
+        for (const s of found) {
+          // More vCPUs than threads, and every vCPU in it is pinned within those threads.
+          expect(s.vcpus.length).toBeGreaterThan(s.cpus.length);
+          for (const p of s.vcpus) expect(p.cpus.every((c) => s.cpus.includes(c))).toBe(true);
+        }
+        // The sets are disjoint.
+        const all = found.flatMap((s) => s.cpus);
+        expect(new Set(all).size).toBe(all.length);
+      }),
+      { numRuns: 500, seed: 17 },
+    );
   });
 
   it('a large host: 1,024 vCPUs floating over 384 threads are one set of all of them', () => {
