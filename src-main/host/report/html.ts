@@ -1,5 +1,6 @@
 import { callTraceLines, lostIpiText } from '../../../src-common/bridge/areas/runs';
 import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
+import { plural } from '../../../src-common/parse/plural';
 import { compareRuns, flatten, type RunComparison } from '../history/compare';
 import { lineChartSvg, timeLabel } from './chart-svg';
 import type { ReportLockup, ReportRun } from './data';
@@ -105,7 +106,7 @@ function configuration(r: ReportRun): string {
     ['trace digest', esc(r.traceDigest ?? '—')],
   ];
   if (ws) {
-    rows.push(['host', esc(`${ws.host.name}: ${ws.host.model}, ${ws.host.sockets.length} sockets, ${ws.host.sockets.reduce((n, s) => n + s.cores, 0)} cores, SMT${ws.host.threadsPerCore}`)]);
+    rows.push(['host', esc(`${ws.host.name}: ${ws.host.model}, ${plural(ws.host.sockets.length, 'socket')}, ${plural(ws.host.sockets.reduce((n, s) => n + s.cores, 0), 'core')}, SMT${ws.host.threadsPerCore}`)]);
     rows.push(['workloads', ws.workloads.length ? ws.workloads.map((w) => `${esc(w.target)}: <code>${esc(w.command)}</code>`).join('<br>') : 'none']);
     if (Object.keys(ws.params).length) rows.push(['workspace parameters', esc(Object.entries(ws.params).map(([k, v]) => `${k}=${String(v)}`).join(', '))]);
   }

@@ -124,6 +124,15 @@ describe('HTML report', () => {
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/);
   });
 
+  it('names the host in words: one socket is "1 socket"', () => {
+    expect(renderHtml(runs)).toContain('power9-host: POWER9, 2 sockets, 32 cores, SMT4');
+    const ws = structuredClone(runs[0].workspace) as { host: { sockets: unknown[] }; guests: unknown[]; workloads: unknown[] };
+    ws.host.sockets = ws.host.sockets.slice(0, 1);
+    ws.guests = [];
+    ws.workloads = [];
+    expect(renderHtml([{ ...runs[0], workspace: ws }])).toContain('power9-host: POWER9, 1 socket, 16 cores, SMT4');
+  });
+
   it('renders in headless Chromium with every section and makes no network request', async () => {
     const file = path.join(dir, 'report.html');
     fs.writeFileSync(file, renderHtml(runs));
