@@ -54,9 +54,25 @@ export interface Execution {
 export interface AxiomaticOptions extends PathOptions {
   /** Bound on candidate executions considered (rf × co × path choices). */
   maxCandidates?: number;
+  /**
+   * Only executions whose paths all pass this filter are enumerated (a caller that wants only
+   * final states with a property drops paths that cannot end in one).
+   */
+  keepPath?: (thread: number, path: ThreadPath) => boolean;
+  /**
+   * Only executions whose final value of every location passes this test are enumerated: a
+   * coherence order whose last write stores a known value that fails it is dropped before any
+   * reads-from choice is made for it.
+   */
+  finalValue?: (loc: number, value: number) => boolean;
 }
 
 export interface AxiomaticStats {
+  /** Paths per thread, before and after `keepPath`. */
+  paths: number[];
+  pathsKept: number[];
+  /** Path combinations whose every location had an rf/co choice left. */
+  combinations: number;
   candidates: number;
   consistent: number;
 }
@@ -65,16 +81,18 @@ const DEFAULT_MAX_CANDIDATES = 2_000_000;
 
 /** Calls `onExecution` for every consistent execution of `prog`; returns counts. */
 export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
-  const { paths } = programPaths(prog, opts);
+  const all = programPaths(prog, opts).paths;
+  const keep = opts.keepPath;
+  const paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
   const maxCandidates = opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
-  const stats: AxiomaticStats = { candidates: 0, consistent: 0 };
+  const stats: AxiomaticStats = { paths: all.map((tp) => tp.length), pathsKept: paths.map((tp) => tp.length), combinations: 0, candidates: 0, consistent: 0 };
   let combos = 1;
   for (const tp of paths) combos *= tp.length;
   if (combos > maxCandidates) throw new ModelBoundError(`${combos} combinations of thread paths exceed the bound of ${maxCandidates} candidate executions`);
   const chosen: ThreadPath[] = [];
   const pick = (t: number): void => {
     if (t === paths.length) {
-      new Candidates(prog, chosen.slice(), stats, maxCandidates, onExecution).run();
+      new Candidates(prog, chosen.slice(), stats, maxCandidates, onExecution, opts.finalValue).run();
       return;
     }
     for (const p of paths[t]) {
@@ -97,30 +115,30 @@ interface LocChoice {
 /** The candidate executions of one choice of paths. */
 class Candidates {
   private readonly events: ExecEvent[] = [];
-  private readonly R: Relations;
+  private R!: Relations;
   private readonly base: number[] = [];
   /** Global event index of each thread's read variables. */
   private readonly readEvent: number[][] = [];
-  private readonly isW: EventSet;
-  private readonly isR: EventSet;
-  private readonly po: Rel;
-  private readonly poLoc: Rel;
-  private readonly dd: Rel;
-  private readonly cc0: Rel;
-  private readonly ctrlIsync: Rel;
-  private readonly fence: Rel;
-  private readonly strong: Rel;
-  private readonly xx: Rel;
+  private isW!: EventSet;
+  private isR!: EventSet;
+  private po!: Rel;
+  private poLoc!: Rel;
+  private dd!: Rel;
+  private cc0!: Rel;
+  private ctrlIsync!: Rel;
+  private fence!: Rel;
+  private strong!: Rel;
+  private xx!: Rel;
   private readonly rmw: [number, number][] = [];
   private readonly ppoCache = new Map<string, Rel>();
   private staticPpo: Rel | null = null;
-  private readonly hasFence: boolean;
-  private readonly hasSync: boolean;
+  private hasFence!: boolean;
+  private hasSync!: boolean;
   /** Every write stores a constant (the common case: no value flows through memory). */
-  private readonly constantWrites: boolean;
-  private readonly values: Float64Array;
-  private readonly coPos: Int32Array;
-  private readonly scratch: Record<
+  private constantWrites!: boolean;
+  private values!: Float64Array;
+  private coPos!: Int32Array;
+  private scratch!: Record<
     'rfe' | 'rfi' | 'coRel' | 'coe' | 'fre' | 'freRfe' | 'coeRfe' | 'rdw' | 'detour' | 'hb' | 'hbStar' | 'propbase' | 'chapo' | 'prop' | 't1' | 't2',
     Rel
   >;
@@ -131,6 +149,7 @@ class Candidates {
     private readonly stats: AxiomaticStats,
     private readonly maxCandidates: number,
     private readonly onExecution: (x: Execution) => void,
+    private readonly finalValue?: (loc: number, value: number) => boolean,
   ) {
     paths.forEach((p, t) => {
       this.base.push(this.events.length);
@@ -141,6 +160,10 @@ class Candidates {
       });
       this.readEvent.push(reads);
     });
+  }
+
+  /** The relations every candidate of these paths shares; built once some rf/co choice exists. */
+  private buildRelations(): void {
     const n = this.events.length;
     const R = (this.R = new Relations(n));
     this.isW = R.set();
@@ -202,11 +225,13 @@ class Candidates {
     this.events.forEach((e, i) => (e.write ? writesOf : readsOf)[e.loc].push(i));
     let product = 1;
     for (let l = 0; l < nLocs; l++) {
-      const c = this.locationChoices(writesOf[l], readsOf[l]);
+      const c = this.locationChoices(l, writesOf[l], readsOf[l]);
       if (c.length === 0) return;
       choices.push(c);
       product *= c.length;
     }
+    this.stats.combinations++;
+    this.buildRelations();
     if (this.stats.candidates + product > this.maxCandidates) {
       throw new ModelBoundError(`more than ${this.maxCandidates} candidate executions (rf × co choices); the test is too large to enumerate`);
     }
@@ -234,7 +259,7 @@ class Candidates {
    * non-decreasing: a read at or after the last write it follows, a write strictly after
    * everything before it.
    */
-  private locationChoices(writes: number[], reads: number[]): LocChoice[] {
+  private locationChoices(loc: number, writes: number[], reads: number[]): LocChoice[] {
     const out: LocChoice[] = [];
     if (writes.length > 9) throw new ModelBoundError(`${writes.length} writes to one location: too many coherence orders to enumerate`);
     const ev = this.events;
@@ -244,8 +269,15 @@ class Candidates {
     const rf = new Int32Array(reads.length);
     const constantValue = (w: number): number | undefined => (w < 0 ? undefined : ev[w].value.kind === 0 ? (ev[w].value as { value: number }).value : undefined);
     const assumedOf = (r: number): number | undefined => this.paths[ev[r].thread].assumed[ev[r].read];
-    const initValue = reads.length > 0 ? this.prog.init[ev[reads[0]].loc] : 0;
+    const initValue = this.prog.init[loc];
     const byPos: number[] = [];
+    // The final value is the coherence-last write's (the initial value when there is none).
+    const finalAllowed = (): boolean => {
+      if (!this.finalValue) return true;
+      const last = byPos[byPos.length - 1];
+      const v = last < 0 ? initValue : constantValue(last);
+      return v === undefined || this.finalValue(loc, v);
+    };
 
     const assignReads = (k: number, last: number, thread: number): void => {
       if (k === accesses.length) {
@@ -283,7 +315,7 @@ class Candidates {
         byPos.length = 0;
         byPos.push(-1, ...perm);
         perm.forEach((w, k) => pos.set(w, k + 1));
-        assignReads(0, -1, -1);
+        if (finalAllowed()) assignReads(0, -1, -1);
         return;
       }
       for (let j = i; j < perm.length; j++) {
@@ -367,6 +399,7 @@ class Candidates {
     co.forEach((order, l) => {
       if (order.length > 0) memory[l] = values[order[order.length - 1]];
     });
+    if (this.finalValue && !memory.every((v, l) => this.finalValue!(l, v))) return;
     // A thread blocked at a waiting load for good: no non-zero value ever reached it.
     for (const p of this.paths) if (p.blockedAt >= 0 && memory[p.blockedLoc] !== 0) return;
     this.stats.consistent++;

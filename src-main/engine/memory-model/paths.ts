@@ -58,6 +58,13 @@ export interface PathOptions {
   unroll?: number;
   /** Bound on paths per thread. */
   maxPaths?: number;
+  /**
+   * false: a stwcx. whose reservation holds its location does not fail. Only for programs whose
+   * every stwcx. is in a retry loop (`lwarx; stwcx.; bne retry`): a failed attempt writes
+   * nothing, and dropping its lwarx from a consistent execution leaves one with the same final
+   * state, so leaving failures out loses no final state.
+   */
+  stwcxFailure?: boolean;
 }
 
 interface RegVal {
@@ -100,6 +107,7 @@ function clone(s: PathState): PathState {
 export function threadPaths(prog: Program, t: number, domains: readonly (readonly number[])[], opts: PathOptions = {}): { paths: ThreadPath[]; usedDomains: boolean } {
   const unroll = opts.unroll ?? 2;
   const maxPaths = opts.maxPaths ?? 20_000;
+  const stwcxFailure = opts.stwcxFailure ?? true;
   const th = prog.threads[t];
   const code = th.code;
   const syms = new SymTable();
@@ -219,6 +227,7 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
             ok.cr0 = { sym: syms.constant(0), deps: [] };
             ok.pc++;
             run(ok);
+            if (!stwcxFailure) return;
           }
           s.cr0 = { sym: syms.constant(CR_NONE), deps: [] };
           break;
