@@ -65,6 +65,7 @@ export function exploreIpiAxiomatic(b: Barriers, setup: HandshakeSetup = SEED_SE
       },
       {
         stwcxFailure: false,
+        pruneByWriteCount: true,
         keepPath: (t, p) => (t === 0 ? p.blockedLoc === doorbell : p.blockedAt < 0),
         finalValue: (l, v) => (l === doorbell ? v === 0 : l === q ? v !== 0 : true),
       },

@@ -65,6 +65,8 @@ export interface AxiomaticOptions extends PathOptions {
    * reads-from choice is made for it.
    */
   finalValue?: (loc: number, value: number) => boolean;
+  /** Drop paths that need more writes from other threads than those can make (`writeCountFeasible`). */
+  pruneByWriteCount?: boolean;
 }
 
 export interface AxiomaticStats {
@@ -83,7 +85,8 @@ const DEFAULT_MAX_CANDIDATES = 2_000_000;
 export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
   const all = programPaths(prog, opts).paths;
   const keep = opts.keepPath;
-  const paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
+  let paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
+  if (opts.pruneByWriteCount) paths = pruneByWriteCount(prog, paths, opts.finalValue);
   const maxCandidates = opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const stats: AxiomaticStats = { paths: all.map((tp) => tp.length), pathsKept: paths.map((tp) => tp.length), combinations: 0, candidates: 0, consistent: 0 };
   let combos = 1;
@@ -102,6 +105,57 @@ export function enumerateExecutions(prog: Program, onExecution: (x: Execution) =
   };
   pick(0);
   return stats;
+}
+
+/**
+ * Drops every path that needs more non-zero writes from other threads than they can make.
+ * Sound by sc-per-location alone: on one thread, a read po-after its own write w1 of location L
+ * and po-before its next own write w2 to L reads from a write coherence-between w1 (included) and
+ * w2; so when w1 stores 0 and the read returns non-zero, it reads another thread's write in that
+ * interval. The intervals of one thread are disjoint, so each such segment (and the first one,
+ * when L starts at 0) needs its own foreign non-zero write. A final value of L that must be
+ * non-zero after the path's last own write of 0 needs one more. Foreign writes are counted as the
+ * most any path of each other thread makes (a write whose value is not a constant counts).
+ */
+function pruneByWriteCount(prog: Program, paths: ThreadPath[][], finalValue?: (loc: number, value: number) => boolean): ThreadPath[][] {
+  const nLocs = prog.locs.length;
+  const nonZeroWrites = (p: ThreadPath): number[] => {
+    const n = new Array<number>(nLocs).fill(0);
+    for (const e of p.events) if (e.write && !(e.value.kind === 0 && e.value.value === 0)) n[e.loc]++;
+    return n;
+  };
+  const most = paths.map((tp) => {
+    const m = new Array<number>(nLocs).fill(0);
+    for (const p of tp) nonZeroWrites(p).forEach((k, l) => (m[l] = Math.max(m[l], k)));
+    return m;
+  });
+  const needs = (p: ThreadPath): number[] => {
+    const need = new Array<number>(nLocs).fill(0);
+    const zeroSegment = prog.init.map((v) => v === 0); // the current segment starts with 0
+    const counted = new Array<boolean>(nLocs).fill(false);
+    for (const e of p.events) {
+      if (e.write) {
+        zeroSegment[e.loc] = e.value.kind === 0 && e.value.value === 0;
+        counted[e.loc] = false;
+      } else if (zeroSegment[e.loc] && !counted[e.loc]) {
+        const v = p.assumed[e.read];
+        if (v !== undefined && v !== 0) {
+          need[e.loc]++;
+          counted[e.loc] = true;
+        }
+      }
+    }
+    if (finalValue) {
+      for (let l = 0; l < nLocs; l++) {
+        if (zeroSegment[l] && !counted[l] && !finalValue(l, 0)) need[l]++;
+      }
+    }
+    return need;
+  };
+  return paths.map((tp, t) => {
+    const available = new Array<number>(nLocs).fill(0).map((_, l) => most.reduce((sum, m, u) => (u === t ? sum : sum + m[l]), 0));
+    return tp.filter((p) => needs(p).every((k, l) => k <= available[l]));
+  });
 }
 
 /** One rf/co choice for the events of one location, satisfying sc-per-location. */
