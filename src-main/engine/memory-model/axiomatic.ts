@@ -362,23 +362,34 @@ class Candidates {
       }
     };
 
-    // Coherence orders: every permutation of the writes, after the initial state (position 0).
-    const perm = writes.slice();
-    const permute = (i: number): void => {
-      if (i === perm.length) {
+    // Coherence orders: the interleavings of each thread's writes in program order, after the
+    // initial state (position 0). An order against program order would break sc-per-location
+    // (po-loc | co cycles), so the other permutations need not be tried.
+    const byThread: number[][] = [];
+    for (const w of writes) {
+      const t = ev[w].thread;
+      if (byThread.length === 0 || ev[byThread[byThread.length - 1][0]].thread !== t) byThread.push([]);
+      byThread[byThread.length - 1].push(w);
+    }
+    const next = byThread.map(() => 0);
+    const order: number[] = [];
+    const interleave = (): void => {
+      if (order.length === writes.length) {
         byPos.length = 0;
-        byPos.push(-1, ...perm);
-        perm.forEach((w, k) => pos.set(w, k + 1));
+        byPos.push(-1, ...order);
+        order.forEach((w, k) => pos.set(w, k + 1));
         if (finalAllowed()) assignReads(0, -1, -1);
         return;
       }
-      for (let j = i; j < perm.length; j++) {
-        [perm[i], perm[j]] = [perm[j], perm[i]];
-        permute(i + 1);
-        [perm[i], perm[j]] = [perm[j], perm[i]];
+      for (let t = 0; t < byThread.length; t++) {
+        if (next[t] === byThread[t].length) continue;
+        order.push(byThread[t][next[t]++]);
+        interleave();
+        next[t]--;
+        order.pop();
       }
     };
-    permute(0);
+    interleave();
     return out;
   }
 
