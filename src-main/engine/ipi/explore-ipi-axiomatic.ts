@@ -20,12 +20,15 @@ import { compile, enumerateExecutions, type AxiomaticStats, type Execution } fro
 import type { Barriers } from './fabric';
 import { doorbellLoc, handshakeProgram, hostIpiLoc, type HandshakeSetup, type Message, messageOf, queueLoc, queueOf, SEED_SETUP } from './handshake';
 
-/** How the target handled its last doorbell in a losing execution. */
-export type LossPattern =
-  /** host_ipi read 1: it exited and ran the demux, which did not see the message (the sender's message store came late). */
-  | 'demux-missed-message'
-  /** host_ipi read 0: it re-entered the guest (its own clear of host_ipi came after the sender's set). */
-  | 'doorbell-ignored';
+/**
+ * The seed's two sequences, told apart by what the target read of host_ipi:
+ * `message-store-late` — it read the queuing sender's host_ipi = 1, so it exited and ran the
+ * demux, which did not see that sender's message yet (the sender's two stores reached it out of
+ * order; the legacy explorer's witness reordered on the sender); `clear-late` — it never read that
+ * sender's host_ipi store: its own clear came after it in coherence and the sender's doorbell
+ * found host_ipi 0 (the legacy witness reordered on the target).
+ */
+export type LossPattern = 'message-store-late' | 'clear-late';
 
 export interface AxiomaticLoss {
   lost: Message;
@@ -48,16 +51,21 @@ export function exploreIpiAxiomatic(b: Barriers, setup: HandshakeSetup = SEED_SE
   const found = new Map<string, AxiomaticLoss>();
   const stats: AxiomaticIpiResult['stats'] = [];
   const queued = new Map<string, Message>();
-  for (const s of setup.senders) {
+  /** Per queue, the threads of the senders that add to it. */
+  const queuers = new Map<string, number[]>();
+  setup.senders.forEach((s, i) => {
     const q = queueOf(s.kind);
-    if (q) queued.set(queueLoc(setup.target, q), messageOf(s.kind)!);
-  }
+    if (!q) return;
+    const name = queueLoc(setup.target, q);
+    queued.set(name, messageOf(s.kind)!);
+    queuers.set(name, [...(queuers.get(name) ?? []), i + 1]);
+  });
   for (const [qName, msg] of queued) {
     const q = prog.locs.indexOf(qName);
     const st = enumerateExecutions(
       prog,
       (x) => {
-        const pattern = lastDoorbellPattern(x, doorbell, hostIpi);
+        const pattern = lossPattern(x, hostIpi, queuers.get(qName)!);
         const key = `${msg}|${pattern}`;
         const hit = found.get(key);
         if (hit) hit.executions++;
@@ -76,12 +84,7 @@ export function exploreIpiAxiomatic(b: Barriers, setup: HandshakeSetup = SEED_SE
   return { lostIpiReachable: losses.length > 0, losses, stats };
 }
 
-/** The value of host_ipi the target read after taking its last doorbell (thread 0's last host_ipi read). */
-function lastDoorbellPattern(x: Execution, doorbell: number, hostIpi: number): LossPattern {
-  let last = -1;
-  x.events.forEach((e, i) => {
-    if (e.thread === 0 && !e.write && e.loc === hostIpi) last = i;
-  });
-  if (last < 0) throw new Error(`a losing execution in which the target took no doorbell (doorbell location ${doorbell})`);
-  return x.values[last] === 1 ? 'demux-missed-message' : 'doorbell-ignored';
+function lossPattern(x: Execution, hostIpi: number, queuers: number[]): LossPattern {
+  const readSendersSet = x.events.some((e, i) => e.thread === 0 && !e.write && e.loc === hostIpi && x.rf[i] >= 0 && queuers.includes(x.events[x.rf[i]].thread));
+  return readSendersSet ? 'message-store-late' : 'clear-late';
 }
