@@ -83,7 +83,7 @@ const DEFAULT_MAX_CANDIDATES = 2_000_000;
 
 /** Calls `onExecution` for every consistent execution of `prog`; returns counts. */
 export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
-  const all = programPaths(prog, opts).paths;
+  const all = programPaths(prog, opts.pruneByWriteCount ? { ...opts, ...writeCountDuringGeneration(prog, opts) } : opts).paths;
   const keep = opts.keepPath;
   let paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
   if (opts.pruneByWriteCount) paths = pruneByWriteCount(prog, paths, opts.finalValue);
@@ -117,44 +117,81 @@ export function enumerateExecutions(prog: Program, onExecution: (x: Execution) =
  * non-zero after the path's last own write of 0 needs one more. Foreign writes are counted as the
  * most any path of each other thread makes (a write whose value is not a constant counts).
  */
+/** Non-zero writes per location on one path (a write whose value is not a constant counts). */
+function nonZeroWrites(nLocs: number, events: readonly PathEvent[]): number[] {
+  const n = new Array<number>(nLocs).fill(0);
+  for (const e of events) if (e.write && !(e.value.kind === 0 && e.value.value === 0)) n[e.loc]++;
+  return n;
+}
+
+/**
+ * Foreign non-zero writes a path (or a path prefix) needs per location, as `pruneByWriteCount`
+ * argues; `finalValue` adds the one a required non-zero final value needs (whole paths only: on a
+ * prefix a later own write may still change the final value). Grows as a prefix is extended.
+ */
+function foreignWritesNeeded(prog: Program, events: readonly PathEvent[], assumed: readonly (number | undefined)[], finalValue?: (loc: number, value: number) => boolean): number[] {
+  const nLocs = prog.locs.length;
+  const need = new Array<number>(nLocs).fill(0);
+  const zeroSegment = prog.init.map((v) => v === 0); // the current segment starts with 0
+  const counted = new Array<boolean>(nLocs).fill(false);
+  for (const e of events) {
+    if (e.write) {
+      zeroSegment[e.loc] = e.value.kind === 0 && e.value.value === 0;
+      counted[e.loc] = false;
+    } else if (zeroSegment[e.loc] && !counted[e.loc]) {
+      const v = assumed[e.read];
+      if (v !== undefined && v !== 0) {
+        need[e.loc]++;
+        counted[e.loc] = true;
+      }
+    }
+  }
+  if (finalValue) for (let l = 0; l < nLocs; l++) if (zeroSegment[l] && !counted[l] && !finalValue(l, 0)) need[l]++;
+  return need;
+}
+
+/**
+ * The write-count bound applied while paths are generated: threads are computed from the last to
+ * the first, and a thread's path prefixes are cut once they need more foreign writes than the
+ * threads already computed in the same round can make (the others count as unbounded).
+ */
+function writeCountDuringGeneration(prog: Program, opts: AxiomaticOptions): Pick<AxiomaticOptions, 'prefixOk' | 'threadOrder' | 'onThreadPaths'> {
+  const nLocs = prog.locs.length;
+  const most: (number[] | null)[] = prog.threads.map(() => null);
+  const available = (t: number, l: number): number => {
+    let sum = 0;
+    for (let u = 0; u < most.length; u++) {
+      if (u === t) continue;
+      const m = most[u];
+      if (!m) return Infinity;
+      sum += m[l];
+    }
+    return sum;
+  };
+  return {
+    threadOrder: prog.threads.map((_, t) => prog.threads.length - 1 - t),
+    onThreadPaths: (t, paths) => {
+      const m = new Array<number>(nLocs).fill(0);
+      for (const p of paths) if (!opts.keepPath || opts.keepPath(t, p)) nonZeroWrites(nLocs, p.events).forEach((k, l) => (m[l] = Math.max(m[l], k)));
+      most[t] = m;
+      // Thread 0 ends a round of programPaths' domain fixpoint: the next round's threads may
+      // have more paths, so only what that round computes may bound it.
+      if (t === 0) most.fill(null);
+    },
+    prefixOk: (t, events, assumed) => foreignWritesNeeded(prog, events, assumed).every((k, l) => k <= available(t, l)),
+  };
+}
+
 function pruneByWriteCount(prog: Program, paths: ThreadPath[][], finalValue?: (loc: number, value: number) => boolean): ThreadPath[][] {
   const nLocs = prog.locs.length;
-  const nonZeroWrites = (p: ThreadPath): number[] => {
-    const n = new Array<number>(nLocs).fill(0);
-    for (const e of p.events) if (e.write && !(e.value.kind === 0 && e.value.value === 0)) n[e.loc]++;
-    return n;
-  };
   const most = paths.map((tp) => {
     const m = new Array<number>(nLocs).fill(0);
-    for (const p of tp) nonZeroWrites(p).forEach((k, l) => (m[l] = Math.max(m[l], k)));
+    for (const p of tp) nonZeroWrites(nLocs, p.events).forEach((k, l) => (m[l] = Math.max(m[l], k)));
     return m;
   });
-  const needs = (p: ThreadPath): number[] => {
-    const need = new Array<number>(nLocs).fill(0);
-    const zeroSegment = prog.init.map((v) => v === 0); // the current segment starts with 0
-    const counted = new Array<boolean>(nLocs).fill(false);
-    for (const e of p.events) {
-      if (e.write) {
-        zeroSegment[e.loc] = e.value.kind === 0 && e.value.value === 0;
-        counted[e.loc] = false;
-      } else if (zeroSegment[e.loc] && !counted[e.loc]) {
-        const v = p.assumed[e.read];
-        if (v !== undefined && v !== 0) {
-          need[e.loc]++;
-          counted[e.loc] = true;
-        }
-      }
-    }
-    if (finalValue) {
-      for (let l = 0; l < nLocs; l++) {
-        if (zeroSegment[l] && !counted[l] && !finalValue(l, 0)) need[l]++;
-      }
-    }
-    return need;
-  };
   return paths.map((tp, t) => {
     const available = new Array<number>(nLocs).fill(0).map((_, l) => most.reduce((sum, m, u) => (u === t ? sum : sum + m[l]), 0));
-    return tp.filter((p) => needs(p).every((k, l) => k <= available[l]));
+    return tp.filter((p) => foreignWritesNeeded(prog, p.events, p.assumed, finalValue).every((k, l) => k <= available[l]));
   });
 }
 

@@ -65,6 +65,15 @@ export interface PathOptions {
    * state, so leaving failures out loses no final state.
    */
   stwcxFailure?: boolean;
+  /**
+   * Called where a path forks on a read's value, with the path so far: false cuts it and every
+   * path extending it. Only for tests that are monotone (a prefix that fails, every extension fails).
+   */
+  prefixOk?: (thread: number, events: readonly PathEvent[], assumed: readonly (number | undefined)[]) => boolean;
+  /** Threads whose paths are computed first, in this order (the others follow in index order). */
+  threadOrder?: number[];
+  /** Called with each thread's paths as soon as they are computed (before the next thread's). */
+  onThreadPaths?: (thread: number, paths: ThreadPath[]) => void;
 }
 
 interface RegVal {
@@ -197,6 +206,7 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
               const c = clone(s);
               c.assumed[i] = value;
               c.events.push(event(c, false, ea.loc, c.pc, i, zero.sym, ea.deps, [], ins.atomic, -1));
+              if (opts.prefixOk && !opts.prefixOk(t, c.events, c.assumed)) continue;
               c.regs[ins.rd] = { sym: syms.read(i), deps: [i] };
               // A waiting lwarx (taking a doorbell) reserves like any other.
               if (ins.atomic) c.res = { loc: ea.loc, deps: ea.deps, event: c.events.length - 1 };
@@ -257,6 +267,7 @@ export function threadPaths(prog: Program, t: number, domains: readonly (readonl
     const free = varsOf(sym).filter((i) => s.assumed[i] === undefined);
     const fork = (k: number, st: PathState): void => {
       if (k === free.length) {
+        if (opts.prefixOk && !opts.prefixOk(t, st.events, st.assumed)) return;
         run(st);
         return;
       }
@@ -303,11 +314,14 @@ export function programPaths(prog: Program, opts: PathOptions = {}): { paths: Th
   let domains: number[][] = prog.init.map((v) => [v]);
   for (let round = 0; ; round++) {
     let used = false;
-    const paths = prog.threads.map((_, t) => {
+    const paths: ThreadPath[][] = [];
+    const order = [...(opts.threadOrder ?? []), ...prog.threads.map((_, t) => t).filter((t) => !opts.threadOrder?.includes(t))];
+    for (const t of order) {
       const r = threadPaths(prog, t, domains, opts);
       used ||= r.usedDomains;
-      return r.paths;
-    });
+      paths[t] = r.paths;
+      opts.onThreadPaths?.(t, r.paths);
+    }
     const next = writtenValues(prog, paths, domains);
     const grew = next.some((d, i) => d.length !== domains[i].length);
     if (!used || !grew) return { paths, domains: next };
