@@ -12,7 +12,12 @@
  *     (the final value of a location is its coherence-last write's: such an execution fails (b)
  *     or (c) whatever the reads take);
  *   - stwcx. failures: every stwcx. here is in a retry loop, and a failed attempt writes nothing,
- *     so an execution with one has the same final state as the execution without it.
+ *     so an execution with one has the same final state as the execution without it;
+ *   - paths needing more foreign non-zero writes than the other threads make (axiomatic.ts,
+ *     `pruneByWriteCount`, also applied to path prefixes while they are generated).
+ * Not yet sound as a replacement for legacy/: msgsnd is a plain store here, so a doorbell taken
+ * from a coherence-later msgsnd (doorbells merged) observes nothing of an earlier sender's stores,
+ * which hardware's msgsync does not allow (memory-model/README.md, "merged doorbells").
  * Each prune removes only executions whose final state is not a loss; the check that remains is
  * the full ppc.cat consistency of what is left (docs: memory-model/README.md).
  */
