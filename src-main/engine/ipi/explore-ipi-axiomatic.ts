@@ -15,9 +15,8 @@
  *     so an execution with one has the same final state as the execution without it;
  *   - paths needing more foreign non-zero writes than the other threads make (axiomatic.ts,
  *     `pruneByWriteCount`, also applied to path prefixes while they are generated).
- * Not yet sound as a replacement for legacy/: msgsnd is a plain store here, so a doorbell taken
- * from a coherence-later msgsnd (doorbells merged) observes nothing of an earlier sender's stores,
- * which hardware's msgsync does not allow (memory-model/README.md, "merged doorbells").
+ * msgsnd is an atomic set of the pending doorbell (handshake.ts), so a doorbell taken from a
+ * merged msgsnd is ordered after both senders' syncs, as the hardware's msgsync orders it.
  * Each prune removes only executions whose final state is not a loss; the check that remains is
  * the full ppc.cat consistency of what is left (docs: memory-model/README.md).
  */

@@ -30,10 +30,12 @@
  * The two bracketed barriers are the kernel variant's independent toggles.
  *
  * In the memory model's program form (memory-model/program.ts): an xchg is `lwarx; stwcx.; bne`
- * (the loop Linux's xchg_relaxed / the fully ordered cmpxchg of llist_add compile to), msgsnd is a
- * store of the sender's number to the target's `doorbell`, and taking the doorbell is a waiting
- * lwarx of it with a stwcx. of 0 (the interrupt is taken and the doorbell cleared atomically: a
- * msgsnd after that stays pending). Interrupt entry and the guest exit are context synchronising
+ * (the loop Linux's xchg_relaxed / the fully ordered cmpxchg of llist_add compile to); the
+ * target's pending doorbell is a location, `doorbell`: msgsnd sets it to the sender's number
+ * atomically (`lwarx; stwcx.; bne`: one pending doorbell per thread, two msgsnds merge into it,
+ * and the interrupt taken from the merged doorbell is ordered after both — the msgsync the ISA
+ * specifies; docs/models/ipi.md "msgsnd sets the pending doorbell"), and taking the doorbell is a
+ * waiting lwarx of it with a stwcx. of 0 (the interrupt is taken and the  * doorbell cleared atomically: a msgsnd after that stays pending). Interrupt entry and the guest exit are context synchronising
  * (an isync after the step): nothing after them runs before they happen.
  * Until the memory model has mixed-size accesses, each byte of the messages word is its own
  * location: the demux's xchg_relaxed is one xchg per byte and its `while (messages)` one load per
@@ -136,6 +138,24 @@ class Code {
     );
   }
 
+  /**
+   * msgsnd to `target` from sender `me`: sets the target's pending doorbell, atomically,
+   * `retry: lwarx; stwcx. me; bne retry` (the value is the sender's number, so traces name the CPU
+   * whose msgsnd was taken). Two msgsnds merge: the later one's lwarx reads the earlier one's
+   * write, and a read and a later write of one location are ordered (ppc.cat's po-loc), so a
+   * doorbell taken from the later msgsnd is ordered after the sync before each of them
+   * (docs/models/ipi.md "msgsnd sets the pending doorbell"; resources/litmus/doorbell/).
+   */
+  msgsnd(target: string, me: number, label: string): this {
+    const retry = `retry${this.loops++}`;
+    return this.push(
+      { op: 'label', name: retry },
+      { op: 'load', rd: 'pending', addr: { loc: doorbellLoc(target) }, reserve: true },
+      { op: 'store', rs: me, addr: { loc: doorbellLoc(target) }, conditional: true, label },
+      { op: 'branch', cond: 'ne', to: retry },
+    );
+  }
+
   /** llist_add / llist_del_all: a fully ordered atomic (sync; larx/stcx.; sync). */
   fullyOrderedXchg(loc: string, rd: string, value: number, label: Label, fn: string): this {
     return this.fence('sync', `${fn}: sync`).xchg(loc, rd, value, label).fence('sync', `${fn}: sync`);
@@ -160,7 +180,7 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
   if (kind === 'KICK') {
     c.note('kvmppc_fast_vcpu_kick_hv() -> kvmppc_ipi_thread():')
       .fence('sync', 'smp_mb()')
-      .store(doorbellLoc(target), me, `msgsnd -> ${target} // kick, host_ipi not set`);
+      .msgsnd(target, me, `msgsnd -> ${target} // kick, host_ipi not set`);
     return c.instrs;
   }
   const msg = messageOf(kind)!;
@@ -176,7 +196,7 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
   if (b.beforeSet) c.fence('sync', `smp_mb() // kvmppc_set_host_ipi(${target})`);
   c.store(hostIpiLoc(target), 1, `kvmppc_set_host_ipi(${target}, 1)`)
     .fence('sync', 'ppc_msgsnd_sync()/smp_mb()')
-    .store(doorbellLoc(target), me, `ppc_msgsnd() -> ${target}`)
+    .msgsnd(target, me, `ppc_msgsnd() -> ${target}`)
     .label('done');
   return c.instrs;
 }

@@ -4,7 +4,7 @@
  * exhaustively: the POWER machine's state space for the target and two senders is too large to
  * search yet (docs/models/ipi.md "Two machines"). One program source, so both run the same code
  * paths: `retry: lwarx; stwcx.; bne retry` becomes one xchg, the doorbell's waiting lwarx and
- * stwcx. of 0 one takeDoorbell, a store to `doorbell[T]` a msgsnd, `cmp r,k; beq L` a branch on
+ * stwcx. of 0 one takeDoorbell, msgsnd's `lwarx; stwcx.; bne` on `doorbell[T]` one msgsnd, `cmp r,k; beq L` a branch on
  * r == k, isync nothing (the legacy machine performs in order past a branch).
  */
 import type { Instr as LegacyInstr, ProgramSource as LegacySource } from '../memory-model/legacy';
@@ -24,7 +24,12 @@ function translate(instrs: readonly Instr[]): LegacyInstr[] {
     const next = instrs[i + 1];
     const after = instrs[i + 2];
     if (ins.op === 'label') out.push({ op: 'mark', name: ins.name });
-    else if (ins.op === 'load' && ins.reserve) {
+    else if (ins.op === 'load' && ins.reserve && !ins.wait && DOORBELL.test(locOf(ins))) {
+      // msgsnd: `lwarx; stwcx. me; bne` on doorbell[T] (the legacy machine's msgsnd sets its doorbell whole).
+      if (next?.op !== 'store' || !next.conditional || after?.op !== 'branch') throw new Error('mca-form: msgsnd without stwcx.; bne');
+      out.push({ op: 'msgsnd', target: DOORBELL.exec(locOf(ins))![1], label: typeof next.label === 'string' ? next.label : undefined });
+      i += 2;
+    } else if (ins.op === 'load' && ins.reserve) {
       if (next?.op !== 'store' || !next.conditional || after?.op !== 'branch') throw new Error('mca-form: lwarx without stwcx.; bne');
       // The legacy doorbell value is the sender's thread index + 1; the POWER form stores the index.
       const label = ins.label;
