@@ -37,9 +37,9 @@ const CAMPAIGN = path.resolve(ROOT, '../shared/herding-cats');
 export function benchExplore(): Record<string, number> {
   const out: Record<string, number> = { ...benchCampaignPublic(), ...benchCampaignLike(), ...benchSteps() };
   for (const v of BARRIER_VARIANTS) {
-    let states = 0;
-    out[`explore.ipi.${v}.wall_ms`] = round(best(3, () => (states = exploreIpi(barriersOf(v)).statesExplored)));
-    out[`explore.ipi.${v}.states`] = states;
+    let candidates = 0;
+    out[`explore.ipi.${v}.wall_ms`] = round(best(3, () => (candidates = exploreIpi(barriersOf(v)).candidates)));
+    out[`explore.ipi.${v}.candidates`] = candidates;
   }
   for (const f of fs.readdirSync(LITMUS_DIR).filter((x) => x.endsWith('.litmus')).sort()) {
     const src = fs.readFileSync(path.join(LITMUS_DIR, f), 'utf8');

@@ -17,10 +17,10 @@ describe('twb explore', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('lost IPI reachable: yes');
     expect(r.stdout).toContain('--105: message[CALL_FUNCTION] = 1');
-    expect(r.stdout).toMatch(/states explored: \d+/);
+    expect(r.stdout).toMatch(/candidate executions checked: \d+/);
     const out = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(out.lostIpiReachable).toBe(true);
-    expect(out.statesExplored).toBeGreaterThan(0);
+    expect(out.candidates).toBeGreaterThan(0);
     expect(out.witnesses[0]).toMatchObject({ lost: expect.any(Array), reorderedOn: expect.any(Array), text: expect.any(String) });
     const both = twb('explore', 'ipi', '--barriers', 'both');
     expect(both.stdout).toContain('lost IPI reachable: no');

@@ -20,10 +20,10 @@ export function registerExplore(program: Command): void {
 
   explore
     .command('ipi')
-    .description('explore every interleaving and reordering of the host_ipi/doorbell handshake (target CPU 42, senders X and 105)')
+    .description('search every execution POWER allows of the host_ipi/doorbell handshake (target CPU 42, senders X and 105) for a lost IPI')
     .requiredOption('--barriers <variant>', `kernel variant: ${BARRIER_VARIANTS.join('|')}`)
     .option('--senders <K1,K2>', `what CPU X and CPU 105 send (a run's lost-IPI episode names the pair it matches): two of ${SENDER_KINDS.join(', ')}`, 'RESCHEDULE,CALL_FUNCTION')
-    .option('--json <file>', 'also write {lostIpiReachable, witnesses, statesExplored} to FILE')
+    .option('--json <file>', 'also write {lostIpiReachable, witnesses, candidates, losingExecutions} to FILE')
     .action((opts: { barriers: string; senders: string; json?: string }) => {
       const variant = opts.barriers as BarrierVariant;
       if (!BARRIER_VARIANTS.includes(variant)) {
@@ -38,10 +38,10 @@ export function registerExplore(program: Command): void {
       r.witnesses.forEach((w, i) => {
         out.push('', `witness ${i + 1}: message[${w.lost.join('] and message[')}] lost; reordering on CPU ${w.reorderedOn.join(', ')}`, w.text);
       });
-      out.push('', `states explored: ${r.statesExplored} (${r.outcomes} distinct final outcomes)`);
+      out.push('', `candidate executions checked: ${r.candidates} (${r.losingExecutions} consistent with ppc.cat and losing)`);
       console.log(out.join('\n'));
       if (opts.json) {
-        const json = { variant, barriers: barriersOf(variant), lostIpiReachable: r.lostIpiReachable, witnesses: r.witnesses, statesExplored: r.statesExplored };
+        const json = { variant, barriers: barriersOf(variant), lostIpiReachable: r.lostIpiReachable, witnesses: r.witnesses, candidates: r.candidates, losingExecutions: r.losingExecutions };
         writeJson(opts.json, json);
       }
     });

@@ -150,7 +150,7 @@ class Code {
     const retry = `retry${this.loops++}`;
     return this.push(
       { op: 'label', name: retry },
-      { op: 'load', rd: 'pending', addr: { loc: doorbellLoc(target) }, reserve: true },
+      { op: 'load', rd: 'pending', addr: { loc: doorbellLoc(target) }, reserve: true, label: '' },
       { op: 'store', rs: me, addr: { loc: doorbellLoc(target) }, conditional: true, label },
       { op: 'branch', cond: 'ne', to: retry },
     );

@@ -69,10 +69,10 @@ export function interactionWindow(t: EpisodeTiming, stallNs: number): number {
 
 /**
  * Whether two IPIs of these kinds to one target can strand anything in this kernel variant at
- * all: the exhaustive explorer over every interleaving and reordering of the same code paths
- * (explore-ipi.ts, on the multi-copy-atomic abstraction it can search), once per process. A pair
- * it proves safe needs no timed run; episode.test.ts checks that such pairs never lose on the
- * POWER machine either, under timing far harsher than the calibrated one.
+ * all: the explorer over every execution of the same code paths that POWER allows (explore-ipi.ts,
+ * the axiomatic ppc.cat model), once per process. A pair it proves safe needs no timed run;
+ * episode.test.ts checks that such pairs never lose on the POWER machine either, under timing far
+ * harsher than the calibrated one.
  */
 const pairProofs = new Map<string, boolean>();
 export function pairCanLose(b: Barriers, a: SenderKind, c: SenderKind): boolean {
@@ -80,7 +80,7 @@ export function pairCanLose(b: Barriers, a: SenderKind, c: SenderKind): boolean 
   const key = `${b.beforeSet}${b.afterClear}:${x},${y}`;
   let v = pairProofs.get(key);
   if (v === undefined) {
-    v = exploreIpi(b, { target: 'T', senders: [{ cpu: 'S0', kind: x as SenderKind }, { cpu: 'S1', kind: y as SenderKind }] }).lostIpiReachable;
+    v = exploreIpi(b, { target: 'T', senders: [{ cpu: 'S0', kind: x as SenderKind }, { cpu: 'S1', kind: y as SenderKind }] }, { witnessText: false, firstLoss: true }).lostIpiReachable;
     pairProofs.set(key, v);
   }
   return v;
@@ -248,8 +248,8 @@ export class PowerIpiFabric implements IpiFabric {
 
   private pair(): void {
     const t = pick(this.pairRate, this.pairTotal, this.rngDraw);
-    // The two kinds, in arrival order, in proportion to rate × rate, except two CALL_FUNCTIONs (the legacy explorer
-    // proves they never race) or two kicks (the POWER machine's does: explore-ipi.test.ts).
+    // The two kinds, in arrival order, in proportion to rate × rate, except two CALL_FUNCTIONs (the explorer
+    // proves they never race) or two kicks (the POWER machine's exhaustive search does: explore-ipi.test.ts).
     let first: Kind;
     let second: Kind;
     for (;;) {

@@ -108,6 +108,18 @@ export function enumerateExecutions(prog: Program, onExecution: (x: Execution) =
 }
 
 /**
+ * Whether execution `x` (of `prog`) stays consistent when every thread `fenced` picks has a sync
+ * between each two of its accesses, the same reads-from and coherence otherwise: false when the
+ * execution needs one of those threads' accesses to take effect out of program order.
+ */
+export function consistentWithFences(prog: Program, x: Execution, fenced: (thread: number) => boolean): boolean {
+  const paths = x.paths.map((p, t) => (fenced(t) ? { ...p, events: p.events.map((e, i) => ({ ...e, syncs: i })) } : p));
+  const stats: AxiomaticStats = { paths: [], pathsKept: [], combinations: 0, candidates: 0, consistent: 0 };
+  new Candidates(prog, paths, stats, 1, () => {}).checkOne(x.rf, x.co);
+  return stats.consistent === 1;
+}
+
+/**
  * Drops every path that needs more non-zero writes from other threads than they can make.
  * Sound by sc-per-location alone: on one thread, a read po-after its own write w1 of location L
  * and po-before its next own write w2 to L reads from a write coherence-between w1 (included) and
@@ -341,6 +353,12 @@ class Candidates {
       }
     };
     pick(0);
+  }
+
+  /** Checks one candidate (rf, co over these paths' events); counts it in `stats.consistent` if consistent. */
+  checkOne(rf: Int32Array, co: number[][]): void {
+    this.buildRelations();
+    this.check(rf, co);
   }
 
   /**

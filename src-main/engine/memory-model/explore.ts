@@ -52,7 +52,48 @@ export function explore(prog: Program, opts: ExploreOptions = {}): ExploreResult
   };
 
   const reduce = opts.reduce !== false;
-  const access = reduce ? accessedLocations(prog) : [];
+  const reduced = reduce ? reducer(m) : null;
+
+  const start = m.start();
+  let queue: MachineState[] = [start.state];
+  let ids: number[] = [0];
+  index.set(m.key(start.state), 0);
+  nodes.push({ parent: -1, events: start.events });
+  while (queue.length > 0) {
+    const nextQueue: MachineState[] = [];
+    const nextIds: number[] = [];
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q];
+      const moves = m.enabled(s);
+      if (moves.length === 0) {
+        const o = outcomeOf(s, m);
+        if (!outcomes.has(o)) outcomes.set(o, { key: o, state: s, witness: witness(ids[q]) });
+        continue;
+      }
+      for (const tr of reduced ? reduced(s, moves) : moves) {
+        const r = m.apply(s, tr);
+        const k = m.key(r.state);
+        if (index.has(k)) continue;
+        if (nodes.length >= maxStates) throw new ModelBoundError(`more than ${maxStates} machine states; the program is too large to explore exhaustively`);
+        index.set(k, nodes.length);
+        nextIds.push(nodes.length);
+        nodes.push({ parent: ids[q], events: r.events });
+        nextQueue.push(r.state);
+      }
+    }
+    queue = nextQueue;
+    ids = nextIds;
+  }
+  return { outcomes: [...outcomes.values()], statesExplored: nodes.length };
+}
+
+/**
+ * The transitions of state `s` worth interleaving, of `all` (its enabled ones), for a search of
+ * `m`'s program that keeps every final state (`explore` with `reduce`).
+ */
+export function reducer(m: Machine): (s: MachineState, all: Transition[]) => Transition[] {
+  const prog = m.prog;
+  const access = accessedLocations(prog);
   /**
    * The transitions worth interleaving: an internal step alone if there is one (see
    * Machine.isInternal); else every step except propagations that cannot matter yet: a write to
@@ -114,37 +155,7 @@ export function explore(prog: Program, opts: ExploreOptions = {}): ExploreResult
   const loadFree = prog.threads.map((th) => th.code.map((c, pc) => c.op === Op.Branch && c.mask !== 0 && noLoadUntilBranch(th.code, pc + 1) && noLoadUntilBranch(th.code, c.target)));
   const quiet = prog.threads.map((_, t) => (s: MachineState): boolean => !m.mayStoreOrFence(s, t));
 
-  const start = m.start();
-  let queue: MachineState[] = [start.state];
-  let ids: number[] = [0];
-  index.set(m.key(start.state), 0);
-  nodes.push({ parent: -1, events: start.events });
-  while (queue.length > 0) {
-    const nextQueue: MachineState[] = [];
-    const nextIds: number[] = [];
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q];
-      const moves = m.enabled(s);
-      if (moves.length === 0) {
-        const o = outcomeOf(s, m);
-        if (!outcomes.has(o)) outcomes.set(o, { key: o, state: s, witness: witness(ids[q]) });
-        continue;
-      }
-      for (const tr of reduce ? reduced(s, moves) : moves) {
-        const r = m.apply(s, tr);
-        const k = m.key(r.state);
-        if (index.has(k)) continue;
-        if (nodes.length >= maxStates) throw new ModelBoundError(`more than ${maxStates} machine states; the program is too large to explore exhaustively`);
-        index.set(k, nodes.length);
-        nextIds.push(nodes.length);
-        nodes.push({ parent: ids[q], events: r.events });
-        nextQueue.push(r.state);
-      }
-    }
-    queue = nextQueue;
-    ids = nextIds;
-  }
-  return { outcomes: [...outcomes.values()], statesExplored: nodes.length };
+  return reduced;
 }
 
 /** Every register of every thread, then memory: `0:r1=1; …; x=2;`. */

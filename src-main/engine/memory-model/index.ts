@@ -5,3 +5,4 @@ export * from './axiomatic';
 export * from './machine';
 export * from './explore';
 export * from './render';
+export * from './replay';

@@ -1,4 +1,0 @@
-export * from './program';
-export * from './machine';
-export * from './explore';
-export * from './render';
