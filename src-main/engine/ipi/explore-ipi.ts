@@ -47,7 +47,7 @@ export interface IpiExploreResult {
 
 /** Losing executions kept per shape to replay, and the machine states each replay may visit. */
 const REPLAY_TRIES = 4;
-const REPLAY_STATES = 20_000;
+const REPLAY_STATES = [2_000, 20_000];
 
 export interface ExploreIpiOptions {
   /** Replay a losing execution of each shape on the POWER machine for its `text` (default true; false leaves it ''). */
@@ -157,16 +157,22 @@ function episodeOf(prog: Program, setup: HandshakeSetup): CompiledEpisode {
 function witnessText(c: CompiledEpisode, xs: readonly Execution[], lost: Message[]): string {
   const want = lost.join('+');
   const accept = (s: MachineState): boolean => [...new Set(stuckSenders(c, s).map((i) => messageOf(c.setup.senders[i].kind)!))].sort().join('+') === want;
-  let path: ReturnType<typeof replayExecution> = null;
-  for (const x of xs) {
-    try {
-      path = replayExecution(c.prog, x, accept, REPLAY_STATES);
-    } catch (e) {
-      if (!(e instanceof ModelBoundError)) throw e;
+  // A quick try of each execution first (some need far more machine states than others), then a longer one.
+  for (const bound of REPLAY_STATES) {
+    for (const x of xs) {
+      try {
+        const path = replayExecution(c.prog, x, accept, bound);
+        if (path) return witnessLines(c, formatWitness(c.prog, path.events, path.state.storage), lost);
+      } catch (e) {
+        if (!(e instanceof ModelBoundError)) throw e;
+      }
     }
-    if (path) break;
   }
-  const lines = ['CPU', path ? formatWitness(c.prog, path.events, path.state.storage) : executionText(c.prog, xs[0])];
+  return witnessLines(c, executionText(c.prog, xs[0]), lost);
+}
+
+function witnessLines(c: CompiledEpisode, listing: string, lost: Message[]): string {
+  const lines = ['CPU', listing];
   const target = c.setup.target;
   for (const snd of c.setup.senders) {
     const msg = messageOf(snd.kind);

@@ -92,6 +92,10 @@ export function replayExecution(prog: Program, x: Execution, accept: (s: Machine
       const seenThere = from.storage.view[tr.to][w.loc];
       // Unordered with what the CPU has seen, it goes coherence-after that: only if the execution says so.
       if (seenThere >= 0 && !coBefore(from.storage, tr.write, seenThere) && !(posOf(from, seenThere)! < pos)) return false;
+      // Nor before the CPU has committed its own writes of the location that are coherence-earlier (they would go after it).
+      let own = 0;
+      for (const v of from.storage.writes) if (v.thread === tr.to && v.loc === w.loc) own++;
+      if (writes[tr.to][w.loc].slice(own).some((x) => x.coPos < pos)) return false;
       return !reads[tr.to][w.loc].slice(committed[tr.to][w.loc]).some((r) => r.coPos < pos);
     }
     if (tr.kind === 'satisfy') {
