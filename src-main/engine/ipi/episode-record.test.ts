@@ -106,10 +106,11 @@ describe('the episode a lost IPI keeps', () => {
     expect(firstLoss(8).episode!.text).not.toBe(firstLoss(6).episode!.text);
   });
 
-  it('matches the seed pair to `twb explore ipi` witnesses 1 (105 deferred) and 2 (42 deferred)', () => {
+  it('matches the seed pair to `twb explore ipi` witness 1 (105 deferred); the second sequence (42 deferred) is no witness', () => {
     const b = barriersOf('none');
     expect(matchWitness(b, ['RESCHEDULE', 'CALL_FUNCTION'], ['CALL_FUNCTION'], new Set([2]))).toEqual({ command: 'twb explore ipi --barriers none', index: 1, reorderedOn: ['105'], seedSequence: 1 });
-    expect(matchWitness(b, ['RESCHEDULE', 'CALL_FUNCTION'], ['CALL_FUNCTION'], new Set([0, 1]))).toMatchObject({ index: 2, reorderedOn: ['42'], seedSequence: 2 });
+    // The demux's fully ordered xchg orders 42's clear before its read of the messages: a loss needs 105 to reorder.
+    expect(matchWitness(b, ['RESCHEDULE', 'CALL_FUNCTION'], ['CALL_FUNCTION'], new Set([0, 1]))).toBeNull();
     // Under the fix nothing matches: the explorer finds no losing outcome.
     expect(matchWitness(barriersOf('both'), ['RESCHEDULE', 'CALL_FUNCTION'], ['CALL_FUNCTION'], new Set([0, 1, 2]))).toBeNull();
   });

@@ -20,7 +20,7 @@
  *     0 → maybe_reenter_guest: a guest wakeup, back to the guest
  *     1 → guest_exit_cont; kvmhv_run_single_vcpu: set_irq_happened(H_DOORBELL); local_irq_enable()
  *         replays it: doorbell_exception(): ppc_msgsync(); kvmppc_clear_host_ipi(T) [smp_mb()]
- *         smp_ipi_demux_relaxed(): do { all = xchg_relaxed(&messages, 0);
+ *         smp_ipi_demux_relaxed(): do { all = xchg(&messages, 0);   (fully ordered: sync; larx/stcx.; sync)
  *             CALL_FUNCTION → flush_smp_call_function_queue(): llist_del_all(call_single_queue)
  *             RESCHEDULE → scheduler_ipi(): if (!llist_empty(wake_list)) sched_ttwu_pending():
  *                          llist_del_all(wake_list) — a RESCHEDULE from resched_curr finds the list
@@ -38,7 +38,7 @@
  * waiting lwarx of it with a stwcx. of 0 (the interrupt is taken and the  * doorbell cleared atomically: a msgsnd after that stays pending). Interrupt entry and the guest exit are context synchronising
  * (an isync after the step): nothing after them runs before they happen.
  * Until the memory model has mixed-size accesses, each byte of the messages word is its own
- * location: the demux's xchg_relaxed is one xchg per byte and its `while (messages)` one load per
+ * location: the demux's xchg is one xchg per byte (between the syncs) and its `while (messages)` one load per
  * byte, in byte order.
  */
 import type { Instr, Label, ProgramSource } from '../memory-model';
@@ -227,7 +227,11 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
     .store(hostIpiLoc(target), 0, `kvmppc_clear_host_ipi(${target})`);
   if (b.afterClear) c.fence('sync', `smp_mb() // kvmppc_clear_host_ipi(${target})`);
   c.note('smp_ipi_demux_relaxed():').label('demux');
-  for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg_relaxed(messages) // message[${m}] == ${v}`);
+  // `all = xchg(&info->messages, 0)`: Linux's fully ordered xchg (include/linux/atomic.h
+  // __atomic_op_fence on powerpc's xchg_relaxed: sync before, sync after), one xchg per byte.
+  c.fence('sync', 'xchg: sync');
+  for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg(messages) // message[${m}] == ${v}`);
+  c.fence('sync', 'xchg: sync');
   c.branchIf('all_CALL_FUNCTION', 0, 'no_cf')
     .note('generic_smp_call_function_interrupt():')
     .fullyOrderedXchg(queueLoc(target, 'call_single_queue'), 'csds', 0, (v) => `llist_del_all(call_single_queue) // ${v ? 'runs the queued csds' : 'empty'}`, 'llist_del_all');

@@ -172,6 +172,31 @@ describe('step API', () => {
     expect(explore(prog).outcomes.map((o) => o.key)).toEqual(finals);
   });
 
+  it('a stwcx. after a lwarx of the initial value may succeed while another CPU\u2019s committed write is still in flight (ppc.cat: its write goes coherence-first)', () => {
+    const prog = compile({
+      threads: [
+        { name: 't', instrs: [{ op: 'load', rd: 'r', addr: { loc: 'x' }, reserve: true }, { op: 'store', rs: 2, addr: { loc: 'x' }, conditional: true }] },
+        { name: 's', instrs: [{ op: 'store', rs: 1, addr: { loc: 'x' } }] },
+      ],
+    });
+    const m = new Machine(prog);
+    let s = m.initial();
+    const take = (pick: (tr: Transition) => boolean) => {
+      const tr = m.enabled(s).find(pick)!;
+      expect(tr).toBeDefined();
+      s = m.apply(s, tr).state;
+    };
+    take((tr) => tr.kind === 'commit' && tr.thread === 1); // s's store enters storage, not propagated to t
+    take((tr) => tr.kind === 'satisfy' && tr.thread === 0); // t's lwarx reads the initial 0
+    take((tr) => tr.kind === 'commit' && tr.thread === 0 && tr.index === 0);
+    expect(m.enabled(s).filter((tr) => tr.kind === 'commit' && tr.thread === 0).map((tr) => (tr as { success?: boolean }).success)).toContain(true);
+    take((tr) => tr.kind === 'commit' && tr.thread === 0 && (tr as { success?: boolean }).success === true);
+    // t's write is coherence-before s's: x ends 1 wherever the rest goes.
+    const rest = explore(prog).outcomes.map((o) => o.key);
+    expect(rest).toEqual([...axiomaticFinals(prog)].sort());
+    expect(rest).toContain('0:r=0;x=1');
+  });
+
   it('branchTaken says which way a resolving branch goes before it is applied', () => {
     const prog = branchOverStore(0);
     const m = new Machine(prog);

@@ -44,6 +44,7 @@ import {
   canPropagateWrite,
   coBefore,
   initialStorage,
+  orderedBefore,
   propagateBarrier,
   propagateWrite,
   type Storage,
@@ -697,7 +698,19 @@ export class Machine {
     if (loc !== res.loc || res.src === -2) return false;
     const st = s.storage;
     if (st.view[t][loc] !== res.src) return false;
-    for (let i = 0; i < st.writes.length; i++) if (st.writes[i].loc === loc && coBefore(st, res.src, i)) return false;
+    // Its write goes immediately coherence-after the lwarx's source, every write ordered after the
+    // source after it (storage.ts closeAtomic): possible unless one of those is already ordered
+    // before it — before what this thread has seen there, or before a write barrier-separated
+    // before it. (ppc.cat's atomicity forbids only another CPU's write between the two. A write
+    // another CPU has committed but that has not reached this one is not ordered with it yet: after
+    // a lwarx of the initial value the stwcx. may still succeed, its write coherence-first.)
+    const before = orderedBefore(st, [...(res.src >= 0 ? [res.src] : []), ...st.fenced[t]]);
+    for (let i = 0; i < st.writes.length; i++) {
+      const w = st.writes[i];
+      if (i === res.src || w.loc !== loc) continue;
+      // Nor when another stwcx. already went right after the same source.
+      if (w.atomicAfter === res.src || (coBefore(st, res.src, i) && before.has(i))) return false;
+    }
     return true;
   }
 

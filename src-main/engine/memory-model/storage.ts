@@ -120,6 +120,21 @@ export function canPropagateWrite(s: Storage, w: number, t: number): boolean {
   return !reachable(s, w, v) && !wouldBreakAtomic(s, v, w);
 }
 
+/** Every write ordered (by coherence or a barrier-separated pair) before one of `seeds`, and the seeds. */
+export function orderedBefore(s: Storage, seeds: readonly number[]): Set<number> {
+  const out = new Set<number>(seeds);
+  const stack = [...seeds];
+  while (stack.length > 0) {
+    const w = s.writes[stack.pop()!];
+    for (const y of [...w.coBefore, ...w.sepBefore]) {
+      if (out.has(y)) continue;
+      out.add(y);
+      stack.push(y);
+    }
+  }
+  return out;
+}
+
 /** Is `to` reachable from `from` through coherence and barrier-separated pairs? */
 function reachable(s: Storage, from: number, to: number): boolean {
   const seen = new Set<number>([from]);
