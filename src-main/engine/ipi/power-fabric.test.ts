@@ -56,13 +56,15 @@ const FAST_HANDSHAKE = { 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 
 
 describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', () => {
   it('loses CALL_FUNCTIONs at the same rate in fast and detailed mode, per variant', () => {
-    for (const v of ['none', 'set'] as const) {
+    // `none` and `clear` lose through the seed's first sequence; `set` and `both` lose nothing (the explorer proves every pair safe).
+    for (const v of ['none', 'clear'] as const) {
       const fast = scenario(v, 'fast', 1).fabric.losses().filter((l) => l.kind === 'CALL_FUNCTION').length;
       const detailed = scenario(v, 'detailed', 1).fabric.losses().filter((l) => l.kind === 'CALL_FUNCTION').length;
       expect(fast + detailed, v).toBeGreaterThan(5);
       // Poisson counts: agree within 4 sigma.
       expect(Math.abs(fast - detailed), v).toBeLessThan(4 * Math.sqrt(fast + detailed) + 2);
     }
+    expect(scenario('set', 'fast', 0.3).fabric.losses()).toEqual([]);
     expect(scenario('both', 'fast', 0.3).fabric.losses()).toEqual([]);
     expect(scenario('both', 'detailed', 0.3).fabric.losses()).toEqual([]);
   }, 300_000);
