@@ -80,7 +80,7 @@ describe('run orchestration', () => {
     h.resume();
     const s = await h.result;
     expect(s.status).toBe('finished');
-    expect(s.simulatedSeconds).toBe(240);
+    expect(s.simulatedSeconds).toBe(900);
   }, 240_000);
 
   it('a failing event stops the run with its cause', async () => {
