@@ -26,7 +26,9 @@
  *                          llist_del_all(wake_list) — a RESCHEDULE from resched_curr finds the list
  *                          empty and runs no barrier
  *           } while (messages);
- *         back to the guest.
+ *         irq_exit, kvmppc_handle_exit_hv, the run loop (in the host, interrupts on), then
+ *         hard_irq_disable(): a doorbell that landed meanwhile was taken in the host
+ *         (doorbell_exception again, whatever host_ipi says); back to the guest.
  * The two bracketed barriers are the kernel variant's independent toggles.
  *
  * In the memory model's program form (memory-model/program.ts): an xchg is `lwarx; stwcx.; bne`
@@ -82,7 +84,7 @@ export const queueLoc = (target: string, q: Queue): string => `${q}[${target}]`;
 export const doorbellLoc = (target: string): string => `doorbell[${target}]`;
 
 /** How long a control step of the target takes; the timed driver maps these to parameters. */
-export type ControlCost = 'guest_exit' | 'reenter' | 'csd_work' | 'ttwu_work' | 'guest_entry';
+export type ControlCost = 'guest_exit' | 'reenter' | 'csd_work' | 'ttwu_work' | 'host_tail' | 'guest_entry';
 
 /** The time a branch takes to resolve, by whether it is taken. */
 export interface BranchCost {
@@ -222,6 +224,7 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
     // maybe_reenter_guest on 0; guest_exit_cont on 1 (hrfid / the exit path: context synchronising).
     .branchIf('host_ipi', 0, 'guest', { taken: 'reenter', notTaken: 'guest_exit' })
     .fence('isync', '')
+    .label('doorbell_exception')
     .note('doorbell_exception():')
     .fence('lwsync', 'ppc_msgsync()')
     .store(hostIpiLoc(target), 0, `kvmppc_clear_host_ipi(${target})`);
@@ -247,10 +250,25 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   c.label('no_resched');
   MESSAGES.forEach((m, i) => {
     c.load(messageLoc(target, m), `again_${m}`, (v) => `while (info->messages) // message[${m}] == ${v}`);
-    // Past the last byte the demux returns: irq_exit, the KVM run loop, guest entry.
-    c.branchIf(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'guest_entry' } : undefined);
+    // Past the last byte the demux returns, still in the host with interrupts on: irq_exit,
+    // kvmppc_handle_exit_hv, round the kvmppc_vcpu_run_hv loop into kvmhv_run_single_vcpu.
+    c.branchIf(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'host_tail' } : undefined);
   });
-  c.note('// returns to executing guest').push({ op: 'branch', cond: 'always', to: 'guest' });
+  // local_irq_disable(); hard_irq_disable(): a doorbell that arrived in the host tail was taken
+  // there, by doorbell_exception, whatever host_ipi says (taken here, where interrupts go off:
+  // the same effect, at most the tail later). One arriving after this waits for the guest.
+  c.label('tail')
+    .push(
+      { op: 'load', rd: 'tail_db', addr: { loc: doorbellLoc(target) }, reserve: true, label: (v) => (v ? `// doorbell from CPU ${senderName(v)} arrives while in host: taken there` : 'hard_irq_disable() // no doorbell pending') },
+      { op: 'store', rs: 0, addr: { loc: doorbellLoc(target) }, conditional: true },
+      { op: 'branch', cond: 'ne', to: 'tail' },
+    )
+    .branchIf('tail_db', 0, 'enter', { taken: 'guest_entry' })
+    .fence('isync', '')
+    .push({ op: 'branch', cond: 'always', to: 'doorbell_exception' })
+    .label('enter')
+    .note('// returns to executing guest')
+    .push({ op: 'branch', cond: 'always', to: 'guest' });
   return { instrs: c.instrs, costs: c.costs };
 }
 

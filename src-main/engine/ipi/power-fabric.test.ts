@@ -52,7 +52,7 @@ function scenario(variant: BarrierVariant, fidelity: 'fast' | 'detailed', second
 }
 
 /** Store stalls of 800 ns half of the time, and a quick doorbell, exit and entry. */
-const FAST_HANDSHAKE = { 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 800, 'ipi.delivery_ns': 100, 'ipi.guest_exit_ns': 100, 'ipi.guest_entry_ns': 100 };
+const FAST_HANDSHAKE = { 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 800, 'ipi.delivery_ns': 100, 'ipi.guest_exit_ns': 100, 'ipi.host_tail_ns': 50, 'ipi.guest_entry_ns': 50 };
 
 describe('POWER fabric: fast pairs against every IPI in detail (scaled rates)', () => {
   it('loses CALL_FUNCTIONs at the same rate in fast and detailed mode, per variant', () => {

@@ -63,7 +63,7 @@ const cfLike = (k: Kind) => k === 'CALL_FUNCTION' || k === 'CALL_FUNCTION_SINGLE
  */
 export function interactionWindow(t: EpisodeTiming, stallNs: number): number {
   const c = t.costs;
-  const one = t.deliveryNs + c.guest_exit + 2 * (c.csd_work + c.ttwu_work) + c.guest_entry + 6 * t.syncNs;
+  const one = t.deliveryNs + c.guest_exit + 2 * (c.csd_work + c.ttwu_work) + c.host_tail + c.guest_entry + 6 * t.syncNs;
   return Math.ceil(one + 40 * stallNs);
 }
 
@@ -92,7 +92,7 @@ export function episodeTiming(p: FabricContext['sim']['params']): EpisodeTiming 
     syncNs: p.get('ipi.sync_ns'),
     lwsyncNs: p.get('ipi.lwsync_ns'),
     deliveryNs: p.get('ipi.delivery_ns'),
-    costs: { guest_exit: p.get('ipi.guest_exit_ns'), reenter: p.get('ipi.reenter_ns'), csd_work: p.get('ipi.csd_func_ns'), ttwu_work: p.get('ipi.ttwu_ns'), guest_entry: p.get('ipi.guest_entry_ns') },
+    costs: { guest_exit: p.get('ipi.guest_exit_ns'), reenter: p.get('ipi.reenter_ns'), csd_work: p.get('ipi.csd_func_ns'), ttwu_work: p.get('ipi.ttwu_ns'), host_tail: p.get('ipi.host_tail_ns'), guest_entry: p.get('ipi.guest_entry_ns') },
     delays: opDelays({
       stepNs: p.get('ipi.step_ns'),
       syncNs: p.get('ipi.sync_ns'),

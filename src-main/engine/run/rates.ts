@@ -259,6 +259,6 @@ export function hostIpiRates(cpuCount: number, streams: readonly { kind: string;
  * doorbell with host_ipi set — guest exit, the handlers, guest entry — at most all of the time.
  */
 export function hostShareWithDoorbells(hostShare: number, hostIpisPerSec: number, p: ModelParams): number {
-  const doorbellExit = p.get('ipi.guest_exit_ns') + p.get('ipi.csd_func_ns') + p.get('ipi.guest_entry_ns');
+  const doorbellExit = p.get('ipi.guest_exit_ns') + p.get('ipi.csd_func_ns') + p.get('ipi.host_tail_ns') + p.get('ipi.guest_entry_ns');
   return Math.min(1, hostShare + (hostIpisPerSec * doorbellExit) / 1e9);
 }
