@@ -85,19 +85,23 @@ describe('the episode a lost IPI keeps', () => {
     const timing = episodeTiming(resolveParams({ 'ipi.store_stall_fraction': 0.5, 'ipi.store_stall_ns': 800 }));
     const rng = new Rng(7, 'coherence-listing');
     const b = barriersOf('none');
-    let commitOrderStale = 0;
-    for (let i = 0; i < 300; i++) {
-      const senders = [
-        { kind: rng.pick(SENDER_KINDS), at: 0 },
-        { kind: rng.pick(SENDER_KINDS), at: rng.float() * 3000 },
-      ];
+    const run = (n: number) => {
+      const senders = Array.from({ length: n }, (_, j) => ({ kind: rng.pick(SENDER_KINDS), at: j === 0 ? 0 : rng.float() * 3000 }));
       const events: MachineEvent[] = [];
       const r = runEpisode(b, senders, timing, rng, (e) => events.push(e));
       const record = (storage: typeof r.storage) => recordEpisode(b, 42, senders.map((s, j) => ({ cpu: String(100 + j), kind: s.kind, atNs: Math.round(s.at) })), r.stuck, events, storage);
-      const e = record(r.storage);
+      return { coherence: () => record(r.storage), commitOrder: () => record({ ...r.storage, writes: [] }) };
+    };
+    for (let i = 0; i < 300; i++) {
+      const e = run(2).coherence();
       expect(staleHostIpiReads(e), e.text).toEqual([]);
-      // Listed in commit order (no coherence), some of the same episodes read a value the listing says was overwritten.
-      if (staleHostIpiReads(record({ ...r.storage, writes: [] })).length > 0) commitOrderStale++;
+    }
+    // Listed in commit order (no coherence), some episodes read a value the listing says was overwritten. With two
+    // senders that is now rare (a doorbell landing in the host tail is taken there without reading host_ipi), so the
+    // control uses three: a later doorbell, taken in the guest, reads host_ipi.
+    let commitOrderStale = 0;
+    for (let i = 0; i < 300; i++) {
+      if (staleHostIpiReads(run(3).commitOrder()).length > 0) commitOrderStale++;
     }
     expect(commitOrderStale).toBeGreaterThan(0);
   });
