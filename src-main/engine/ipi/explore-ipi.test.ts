@@ -37,7 +37,7 @@ describe('twb explore ipi: the seed host_ipi race, every execution POWER allows'
       expect(withPartner('CALL_FUNCTION', v).lostIpiReachable).toBe(false);
       expect(withPartner('CALL_FUNCTION_SINGLE', v).lostIpiReachable).toBe(false);
     }
-  });
+  }, 180_000);
 
   it('both barriers (the fix): no IPI can be lost', () => {
     expect(results.both.lostIpiReachable).toBe(false);

@@ -104,7 +104,7 @@ describe('what-if: host wakeups onto vCPU CPUs and long store stalls (scaled rat
       expect(byPartner.RESCHEDULE + byPartner.KICK + byPartner.CALL_FUNCTION + byPartner.CALL_FUNCTION_SINGLE).toBeGreaterThanOrEqual(none.lostIpis);
     }
     expect(scaled('both', 0.2).lostIpis).toBe(0);
-  });
+  }, 180_000);
 });
 
 describe('call paths of the mm-change senders (seed: hung worker tasks behind the stuck senders)', () => {
