@@ -37,11 +37,12 @@
  * atomically (`lwarx; stwcx.; bne`: one pending doorbell per thread, two msgsnds merge into it,
  * and the interrupt taken from the merged doorbell is ordered after both — the msgsync the ISA
  * specifies; docs/models/ipi.md "msgsnd sets the pending doorbell"), and taking the doorbell is a
- * waiting lwarx of it with a stwcx. of 0 (the interrupt is taken and the  * doorbell cleared atomically: a msgsnd after that stays pending). Interrupt entry and the guest exit are context synchronising
- * (an isync after the step): nothing after them runs before they happen.
+ * waiting lwarx of it with a stwcx. of 0 (the interrupt is taken and the doorbell cleared
+ * atomically: a msgsnd after that stays pending). Interrupt entry and the guest exit are context
+ * synchronising (an isync after the step): nothing after them runs before they happen.
  * Until the memory model has mixed-size accesses, each byte of the messages word is its own
- * location: the demux's xchg is one xchg per byte (between the syncs) and its `while (messages)` one load per
- * byte, in byte order.
+ * location: the demux's xchg is one xchg per byte (between the syncs) and its `while (messages)`
+ * one load per byte, in byte order.
  */
 import type { Instr, Label, ProgramSource } from '../memory-model';
 import type { Barriers } from './fabric';
