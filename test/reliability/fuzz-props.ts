@@ -21,7 +21,10 @@ import { loadWorkspace } from '../../src-main/host/workspace/load';
 const ROOT = new URL('../../', import.meta.url);
 const read = (rel: string) => fs.readFileSync(new URL(rel, ROOT), 'utf8');
 const SEED = loadWorkspace('builtin:seed-power9-ipi');
-const LITMUS = fs.readdirSync(new URL('resources/litmus/', ROOT)).map((f) => read(`resources/litmus/${f}`));
+const LITMUS = fs
+  .readdirSync(new URL('resources/litmus/', ROOT), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.litmus'))
+  .map((f) => read(`resources/litmus/${f}`));
 const HWLOC = fs.readdirSync(new URL('src-main/host/import/fixtures/', ROOT)).filter((f) => f.endsWith('.xml')).map((f) => read(`src-main/host/import/fixtures/${f}`));
 const LIBVIRT = SEED.guests.map(exportLibvirtXml);
 
