@@ -802,6 +802,9 @@ export class Machine {
       state = this.repair(state, t, events);
       state = this.retire(state, t, events);
       state = this.fetchAhead(state, t);
+      // What was just fetched may retire at once (a note or an unconditional branch at a branch
+      // target): otherwise it waits for the thread's next step, which a waiting lwarx may never take.
+      state = this.retire(state, t, events);
     }
     return state;
   }
