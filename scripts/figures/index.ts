@@ -1,9 +1,10 @@
 /**
  * `npm run figures`: regenerates every model table in docs/ (tables.ts) between its
- * `<!-- figures:ID -->` … `<!-- /figures:ID -->` markers, and the golden figures
- * (test/unit/goldens.json, goldens.ts) — one command after a model change; review the diff.
+ * `<!-- figures:ID -->` … `<!-- /figures:ID -->` markers, the golden figures
+ * (test/unit/goldens.json, goldens.ts) and the generated source files (generated-files.ts: the
+ * fabric's pair verdicts) — one command after a model change; review the diff.
  * `npm run figures -- --check` (part of `npm test`) changes nothing and fails if the committed
- * goldens or docs differ from what the code gives, leaving out the tables marked `full` (the
+ * goldens, generated files or docs differ from what the code gives, leaving out the tables marked `full` (the
  * costly ones); `--check --full` (`npm run figures:check:full`) compares those too.
  */
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { GENERATED_FILES } from './generated-files';
 import { computeGoldens } from './goldens';
 import { TABLES, type Runner } from './tables';
 import type { FigureJob, Figures } from './task';
@@ -42,8 +44,9 @@ async function main(): Promise<number> {
     return cache.get(key)! as Promise<T>;
   };
   let bodies: string[];
+  let generated: string[];
   try {
-    bodies = await Promise.all(tables.map((t) => t.render(run)));
+    [bodies, generated] = await Promise.all([Promise.all(tables.map((t) => t.render(run))), Promise.all(GENERATED_FILES.map((g) => g.render(run)))]);
   } finally {
     await pool.destroy();
   }
@@ -57,6 +60,11 @@ async function main(): Promise<number> {
     if (after !== before) stale.push(`${t.doc} (${t.id})`);
     docs.set(file, after);
   });
+  GENERATED_FILES.forEach((g, i) => {
+    const file = path.join(ROOT, g.file);
+    if ((fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') !== generated[i]) stale.push(g.file);
+    docs.set(file, generated[i]);
+  });
   const goldens = `${JSON.stringify(computeGoldens(), null, 2)}\n`;
   const goldensBefore = fs.existsSync(GOLDENS_FILE) ? fs.readFileSync(GOLDENS_FILE, 'utf8') : '';
   if (goldens !== goldensBefore) stale.push(path.relative(ROOT, GOLDENS_FILE));
@@ -64,7 +72,7 @@ async function main(): Promise<number> {
   const took = `${((performance.now() - t0) / 1000).toFixed(1)} s, ${cache.size} simulations`;
   if (check) {
     if (stale.length === 0) {
-      console.log(`figures: docs and goldens match the code (${took}${full ? '' : `; ${TABLES.length - tables.length} costly tables left to figures:check:full`})`);
+      console.log(`figures: docs, goldens and generated files match the code (${took}${full ? '' : `; ${TABLES.length - tables.length} costly tables left to figures:check:full`})`);
       return 0;
     }
     console.error(`figures: these differ from what the code gives — run \`npm run figures\` and review the diff:\n  ${stale.join('\n  ')}`);

@@ -1,7 +1,8 @@
 /**
  * One simulation for `npm run figures`, on a worker thread (piscina): a run of a workspace (as is,
- * or with one guest's libvirt placement changed), a sweep's run, an MHI loopback transfer, or a
- * batch of IPI episodes (one cell of the "why" tables), boiled down to the figures the tables show. Pure: same
+ * or with one guest's libvirt placement changed), a sweep's run, an MHI loopback transfer, a
+ * batch of IPI episodes (one cell of the "why" tables), or the explorer on one pair of IPIs (an
+ * entry of the fabric's pair-verdict table), boiled down to the figures the tables show. Pure: same
  * spec, same result.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +12,8 @@ import { runLoopback } from '../../src-main/engine/mhi/loopback-run';
 import { parseWorkspace, type Guest } from '../../src-common/workspace';
 import { Rng, type ParamValues } from '../../src-main/engine/core';
 import { runEpisode } from '../../src-main/engine/ipi/episode';
-import { barriersOf, type BarrierVariant } from '../../src-main/engine/ipi/handshake';
+import { barriersOf, type BarrierVariant, type SenderKind } from '../../src-main/engine/ipi/handshake';
+import { explorePair } from '../../src-main/engine/ipi/pair-verdicts';
 import { episodeTiming, interactionWindow } from '../../src-main/engine/ipi/power-fabric';
 import { resolveParams } from '../../src-main/engine/params';
 import { runSweepJob, type SweepRunResult } from '../../src-main/host/sweep/job';
@@ -23,7 +25,8 @@ export type FigureJob =
   | { kind: 'placement'; workspace: string; seed: number; set: ParamValues; hours: number; guest: string; placement: Partial<Pick<Guest, 'emulatorpin' | 'iothreads' | 'iothreadpin' | 'numatune'>> }
   | { kind: 'episodes'; set: Record<string, string>; partner: EpisodePartner; variant: BarrierVariant; episodes: number }
   | { kind: 'sweep-run'; workspace: string; set: ParamValues; seed: number; hours: number; until: string | null }
-  | { kind: 'timeline'; workspace: string; seed: number; set: Record<string, string>; hours: number };
+  | { kind: 'timeline'; workspace: string; seed: number; set: Record<string, string>; hours: number }
+  | { kind: 'pair-verdict'; variant: BarrierVariant; kinds: [SenderKind, SenderKind] };
 
 /** The IPI a CALL_FUNCTION meets in an episode batch. */
 export type EpisodePartner = 'RESCHEDULE' | 'RESCHEDULE_WAKE' | 'KICK';
@@ -67,7 +70,12 @@ export interface TimelineFigures {
   changes: number;
 }
 
-export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures | SweepRunResult | TimelineFigures;
+/** The explorer's verdict on one pair of IPIs to a target (pair-verdicts.ts). */
+export interface PairVerdictFigures {
+  canLose: boolean;
+}
+
+export type Figures = RunFigures | LoopbackFigures | PlacementFigures | EpisodeFigures | SweepRunResult | TimelineFigures | PairVerdictFigures;
 
 /**
  * `episodes` IPI episodes: one CALL_FUNCTION and one `partner` IPI to the same target, either
@@ -91,6 +99,7 @@ function runEpisodes(job: Extract<FigureJob, { kind: 'episodes' }>): EpisodeFigu
 
 export function runFigureJob(job: FigureJob): Figures {
   if (job.kind === 'episodes') return runEpisodes(job);
+  if (job.kind === 'pair-verdict') return { canLose: explorePair(barriersOf(job.variant), ...job.kinds) };
   // One run of a sweep, exactly as `twb sweep` runs it (its deterministic result; no wall time).
   if (job.kind === 'sweep-run') return runSweepJob({ workspace: loadWorkspace(job.workspace), set: job.set, seed: job.seed, durationNs: job.hours * 3600e9, until: job.until }).result;
   if (job.kind === 'timeline') {

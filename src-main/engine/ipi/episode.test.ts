@@ -5,7 +5,8 @@ import { compiledEpisode, runEpisode } from './episode';
 import { BARRIER_VARIANTS, barriersOf, hostIpiLoc, messageLoc, SENDER_KINDS, type SenderKind } from './handshake';
 import { Op, type MachineEvent } from '../memory-model';
 import { coBefore } from '../memory-model/storage';
-import { episodeTiming, interactionWindow, pairCanLose } from './power-fabric';
+import { episodeTiming, interactionWindow } from './power-fabric';
+import { pairCanLose } from './pair-verdicts';
 
 /** Long, frequent store stalls (the what-if timing): the reorderings the handshake can show, often. */
 const harsh = resolveParams({ 'ipi.store_stall_fraction': '0.5', 'ipi.store_stall_ns': '2000' });

@@ -13,8 +13,9 @@
  *    rate (A² − C² − K²)·window (A: all arrivals, C: CALL_FUNCTIONs of either kind, K: kicks) —
  *    two CALL_FUNCTIONs share the call_single_queue and its fully ordered llist_del_all, which
  *    the explorer proves cannot lose in any variant, and two kicks carry no message. The pair's
- *    target is in the host with its residency share (nothing to lose); otherwise both run as one
- *    timed episode. Every other IPI is counted from its rate.
+ *    target is in the host with its residency share (nothing to lose); a pair the explorer
+ *    proves safe in this variant (the generated table of pair-verdicts.ts) needs no run;
+ *    otherwise both run as one timed episode. Every other IPI is counted from its rate.
  *  - `detailed`: every IPI and kick to a CPU in the guest is an event; each group closer than
  *    `window` runs as one episode, whatever its kinds. Used to validate `fast`.
  * `window` is computed, not chosen: long enough for two whole handshakes and a store stalled 40
@@ -35,8 +36,7 @@ import { runEpisode, type EpisodeSender, type EpisodeTiming } from './episode';
 import { recordEpisode } from './episode-record';
 import type { SenderKind } from './handshake';
 import type { MachineEvent } from '../memory-model';
-import { exploreIpi } from './explore-ipi';
-import type { Barriers } from './fabric';
+import { pairCanLose } from './pair-verdicts';
 import type { Task } from '../power9/tasks';
 import { callTrace } from '../power9/call-trace';
 
@@ -65,25 +65,6 @@ export function interactionWindow(t: EpisodeTiming, stallNs: number): number {
   const c = t.costs;
   const one = t.deliveryNs + c.guest_exit + 2 * (c.csd_work + c.ttwu_work) + c.host_tail + c.guest_entry + 6 * t.syncNs;
   return Math.ceil(one + 40 * stallNs);
-}
-
-/**
- * Whether two IPIs of these kinds to one target can strand anything in this kernel variant at
- * all: the explorer over every execution of the same code paths that POWER allows (explore-ipi.ts,
- * the axiomatic ppc.cat model), once per process. A pair it proves safe needs no timed run;
- * episode.test.ts checks that such pairs never lose on the POWER machine either, under timing far
- * harsher than the calibrated one.
- */
-const pairProofs = new Map<string, boolean>();
-export function pairCanLose(b: Barriers, a: SenderKind, c: SenderKind): boolean {
-  const [x, y] = [a, c].sort();
-  const key = `${b.beforeSet}${b.afterClear}:${x},${y}`;
-  let v = pairProofs.get(key);
-  if (v === undefined) {
-    v = exploreIpi(b, { target: 'T', senders: [{ cpu: 'S0', kind: x as SenderKind }, { cpu: 'S1', kind: y as SenderKind }] }, { witnessText: false, firstLoss: true }).lostIpiReachable;
-    pairProofs.set(key, v);
-  }
-  return v;
 }
 
 export function episodeTiming(p: FabricContext['sim']['params']): EpisodeTiming {
