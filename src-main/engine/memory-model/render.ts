@@ -11,8 +11,9 @@
  *
  * Each line is `THREAD: text`. A memory access is placed where it took effect for the other
  * CPUs: a load where it was last satisfied; a store where it reached the last CPU that reads its
- * location in the witness (its commit if none does) — on a machine that is not multi-copy atomic
- * that can be well after it committed. Given the storage the witness ended with, stores to one
+ * location in the witness (its commit if none does; where a coherence-later store reached a CPU
+ * it never reaches itself, supersededAt) — on a machine that is not multi-copy atomic that can be
+ * well after it committed. Given the storage the witness ended with, stores to one
  * location are listed in coherence order (coherenceOrder). An access overtaken by a later one of its own thread is
  * shown twice: where program order put it (`--`) and where it took effect (`->`). Fences and
  * notes (function headers, comments) have no effect of their own to place: they print in
@@ -55,6 +56,8 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[], sto
   // Threads that read each location in this witness (a store's effect is reaching them).
   const readers = prog.locs.map(() => new Set<number>());
   for (const e of events) if (e.kind === 'satisfy' && e.loc !== undefined) readers[e.loc].add(e.thread);
+  /** Per store: the event at which it reached each thread (its own at its commit). */
+  const reached = new Map<string, Map<number, number>>();
 
   for (const [i, e] of events.entries()) {
     const ins = prog.threads[e.thread].code[e.pc];
@@ -73,6 +76,7 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[], sto
       case 'commit':
         if (ins.op === Op.Store) {
           items.set(key, { ...base, at: i, failed: e.success === false, access: 'STORE' });
+          reached.set(key, new Map([[e.thread, i]]));
         } else if (ins.op === Op.Fence) items.set(key, { ...base, at: -1, access: 'OTHER' });
         break;
       case 'retire':
@@ -81,6 +85,7 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[], sto
       case 'propagate': {
         const it = items.get(key);
         if (it && e.to !== undefined && e.to !== e.thread && readers[it.loc]?.has(e.to)) it.at = i;
+        if (e.to !== undefined) reached.get(key)?.set(e.to, i);
         break;
       }
       default:
@@ -91,7 +96,10 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[], sto
   const perThread = prog.threads.map(() => [] as Item[]);
   for (const it of items.values()) perThread[it.thread].push(it);
   for (const list of perThread) list.sort((a, b) => a.seq - b.seq);
-  if (storage) coherenceOrder(items, perThread, storage);
+  if (storage) {
+    supersededAt(items, readers, reached, storage);
+    coherenceOrder(items, perThread, storage);
+  }
   const effects = [...items.values()].filter((it) => it.access !== 'OTHER').sort((a, b) => a.at - b.at || a.thread - b.thread);
 
   const out: WitnessLine[] = [];
@@ -121,6 +129,33 @@ export function witnessLines(prog: Program, events: readonly MachineEvent[], sto
   // Trailing fences and notes.
   for (const list of perThread) for (const it of list) if (!printed.has(it) && !deferred.has(it)) emit(it);
   return out;
+}
+
+/**
+ * A store that never reaches a CPU reading its location, because a coherence-later store got
+ * there first (on POWER a write co-before one a CPU already has is never propagated to it: that
+ * CPU's view already holds the later value), takes effect for that CPU when the later store
+ * arrives — not at its own commit, which can be long before: listed there, a read of the old
+ * value in between would seem to ignore it. Such a store is placed just above that arrival when it
+ * comes after the store's other effects.
+ */
+function supersededAt(items: ReadonlyMap<string, Item>, readers: readonly Set<number>[], reached: ReadonlyMap<string, ReadonlyMap<number, number>>, storage: Storage): void {
+  storage.writes.forEach((w, id) => {
+    const it = items.get(`${w.thread}:${w.seq}`);
+    const mine = reached.get(`${w.thread}:${w.seq}`);
+    if (!it || it.access !== 'STORE' || it.failed || !mine) return;
+    for (const r of readers[w.loc] ?? []) {
+      if (mine.has(r)) continue;
+      // The first coherence successor to reach r.
+      let first = Infinity;
+      storage.writes.forEach((later) => {
+        if (later.loc !== w.loc || !later.coBefore.includes(id)) return;
+        const at = reached.get(`${later.thread}:${later.seq}`)?.get(r);
+        if (at !== undefined && at < first) first = at;
+      });
+      if (first !== Infinity && first - 0.5 > it.at) it.at = first - 0.5;
+    }
+  });
 }
 
 /**
