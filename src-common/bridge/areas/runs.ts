@@ -45,6 +45,7 @@ export interface RunLostIpi {
     lines: RunEpisodeLine[];
     text: string;
     deferred: string[];
+    /** seedSequence 2 (the target's clear deferred) only in runs stored by builds before the demux's xchg was fully ordered. */
     witness: { command: string; index: number; reorderedOn: string[]; seedSequence: 1 | 2 | null } | null;
   };
 }
@@ -129,7 +130,7 @@ export interface RunTimelineChanges {
 
 export const TIMELINE_STATES = ['idle', 'host', 'guest', 'spinning'] as const;
 
-/** The seed's name of each explorer sequence. */
+/** The seed's name of each explorer sequence (the engine finds only the first now; 2 is read from older stored runs). */
 const SEED_SEQUENCE = { 1: "the seed's first sequence: the sender's message store deferred", 2: "the seed's second sequence: the target's clear of host_ipi deferred" } as const;
 
 /**

@@ -34,8 +34,14 @@ export interface EpisodeWitness {
   /** Its number in that command's output (`witness N`). */
   index: number;
   reorderedOn: string[];
-  /** Which of the seed's two sequences this is, when it is one of them. */
-  seedSequence: 1 | 2 | null;
+  /**
+   * 1 when this is the seed's first sequence (the CALL_FUNCTION sender's message store deferred).
+   * Never 2: the seed's second sequence (the target's clear of host_ipi deferred past the demux)
+   * is not a POWER execution of Linux 5.3's code, whose demux xchg is fully ordered — every loss
+   * the explorer finds, in every variant and pair, needs only the losing sender to reorder
+   * (docs/models/ipi.md). Runs stored by older builds may still carry 2 (src-common RunLostIpi).
+   */
+  seedSequence: 1 | null;
 }
 
 export interface EpisodeRecord {
@@ -111,8 +117,8 @@ export function matchWitness(b: Barriers, kinds: readonly SenderKind[], lost: re
   const w = r.witnesses[i];
   const isSeedPair = kinds.join() === SEED_KINDS.join();
   const cfSender = CLI_SENDERS[kinds.findIndex((k) => messageOf(k) === 'CALL_FUNCTION')];
-  // The seed's first sequence: the CALL_FUNCTION sender's message store deferred; its second: the target's clear of host_ipi.
-  const seedSequence = !lost.includes('CALL_FUNCTION') || w.reorderedOn.length !== 1 ? null : w.reorderedOn[0] === cfSender ? 1 : w.reorderedOn[0] === CLI_TARGET ? 2 : null;
+  // The seed's first sequence: the lost CALL_FUNCTION's sender alone reorders (its message store deferred).
+  const seedSequence = lost.includes('CALL_FUNCTION') && w.reorderedOn.length === 1 && w.reorderedOn[0] === cfSender ? 1 : null;
   return {
     command: `twb explore ipi --barriers ${variantOf(b)}${isSeedPair ? '' : ` --senders ${kinds.join(',')}`}`,
     index: i + 1,
