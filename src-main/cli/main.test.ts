@@ -81,6 +81,11 @@ describe('twb', () => {
     const bad = twb('info', file);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('guests[1].smp.threads');
+    // The refused thing in the user's words first, the document path after it for the record (as the app says it).
+    ws.guests[1].smp.threads = 1;
+    ws.guests[0].vcpupin[32].cpuset = '67-300';
+    fs.writeFileSync(file, JSON.stringify(ws));
+    expect(twb('info', file).stderr).toBe(`twb: ${file}: guest A, vCPU 32: CPU 300 in '67-300' is beyond the host (CPUs 0-127) (guests[0].vcpupin[32].cpuset)\n`);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

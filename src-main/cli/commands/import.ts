@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseWorkspace } from '../../../src-common/workspace';
+import { describeWorkspaceError, parseWorkspace } from '../../../src-common/workspace';
 import { importHwlocXml } from '../../host/import/hwloc';
 import { importLibvirtXml } from '../../host/import/libvirt';
 import { importSynthetic } from '../../host/import/synthetic';
@@ -76,10 +76,11 @@ export function registerImport(program: Command): void {
       if (exists && !opts.replace) throw new CliError(`${opts.into} already has a guest named '${guest.name}' (use --replace)`);
       const guests = exists ? ws.guests.map((g) => (g.name === guest.name ? guest : g)) : [...ws.guests, guest];
       let next;
+      const draft = { ...ws, guests };
       try {
-        next = parseWorkspace({ ...ws, guests });
+        next = parseWorkspace(draft);
       } catch (e) {
-        throw new CliError(`${file}: ${(e as Error).message}`);
+        throw new CliError(`${file}: ${describeWorkspaceError(draft, e)}`);
       }
       output(next, opts.output);
     });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJsonText } from '../../../src-common/parse/json';
 import { LIMITS, atMost } from '../../../src-common/parse/limits';
-import { parseWorkspace, type Workspace } from '../../../src-common/workspace';
+import { describeWorkspaceError, parseWorkspace, type Workspace } from '../../../src-common/workspace';
 
 const BUILTIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/workspaces');
 
@@ -46,6 +46,7 @@ export function loadWorkspace(ref: string): Workspace {
   try {
     return parseWorkspace(json);
   } catch (e) {
-    throw new Error(`${ref}: ${(e as Error).message}`, { cause: e });
+    // What is refused in the user's words first (`guest A, vCPU 32: …`), the document path after it, as the app says it.
+    throw new Error(`${ref}: ${describeWorkspaceError(json, e)}`, { cause: e });
   }
 }

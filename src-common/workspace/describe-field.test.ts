@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FieldError } from '../parse/field-error';
+import { describeRefusal, describeWorkspaceError, fieldLabel, parseWorkspace } from '.';
+
+const seed = () => JSON.parse(fs.readFileSync(new URL('../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+describe('refusals name what the user sees first, the document path after it', () => {
+  it('a file whose vCPU pin is beyond the host: guest and vCPU, why, then the path', () => {
+    const doc = seed() as { guests: { vcpupin: { vcpu: number; cpuset: string }[] }[] };
+    doc.guests[0].vcpupin[32].cpuset = '67-300';
+    let error: unknown;
+    try {
+      parseWorkspace(doc);
+    } catch (e) {
+      error = e;
+    }
+    expect(describeWorkspaceError(doc, error)).toBe("guest A, vCPU 32: CPU 300 in '67-300' is beyond the host (CPUs 0-127) (guests[0].vcpupin[32].cpuset)");
+  });
+
+  it('a document that is not a workspace names nothing: the path and the reason, no `guest undefined`', () => {
+    const wrong = [null, 7, { guests: 'x' }, { guests: [{ name: { a: 1 }, vcpupin: 3 }] }, { guests: [{ name: 'A', vcpupin: [{ vcpu: 'x' }] }] }];
+    for (const doc of wrong) expect(describeRefusal(doc as never, 'guests[0].vcpupin[0].cpuset', 'bad')).toMatch(/^(guests\[0\]\.vcpupin\[0\]\.cpuset: bad|guest A: bad \(guests\[0\]\.vcpupin\[0\]\.cpuset\))$/);
+    expect(fieldLabel({ devices: { mhi: [{}] } } as never, 'devices.mhi[0].socket')).toBeNull();
+    expect(describeWorkspaceError({}, new Error('not JSON'))).toBe('not JSON');
+    expect(describeWorkspaceError({}, new FieldError('', 'empty'))).toBe('empty');
+  });
+});
