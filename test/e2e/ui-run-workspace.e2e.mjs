@@ -105,6 +105,23 @@ test('an edit dims the overlay as results of the previous topology; Clear run re
   await addCoreToSocket1(page);
   await page.getByTestId('run-stale').waitFor();
   assert.equal(await page.locator('[data-testid="run-overlay"]').getAttribute('data-dimmed'), 'true');
+  // The progress line at its longest: no piece of it breaks inside ("65.7 / s", "Clear run / results"); one that
+  // does not fit moves down whole.
+  const linesOfPieces = () =>
+    page.getByTestId('run-progress').evaluate((el) =>
+      [...el.children]
+        .filter((c) => c.tagName !== 'PROGRESS')
+        .map((c) => {
+          const r = document.createRange();
+          r.selectNodeContents(c);
+          return [c.textContent.trim(), new Set([...r.getClientRects()].map((q) => Math.round(q.top))).size];
+        }),
+    );
+  for (const width of [1400, 1600, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [text, lines] of await linesOfPieces()) assert.equal(lines, 1, `at ${width} px “${text}” is on ${lines} lines`);
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
   await shot('run-overlay-previous-topology');
   await page.getByTestId('current-workspace').click();
   await page.keyboard.press('Control+z');

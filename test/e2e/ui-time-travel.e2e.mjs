@@ -32,6 +32,10 @@ test('time travel: Run until first soft lockup pauses there; Stop stores it stop
   await bar.getByRole('button', { name: 'Run', exact: true }).click();
   await waitState(page, ['paused']);
   assert.match(await bar.getByRole('status').textContent(), /paused at first soft lockup, \d+\.\d s/);
+  // Counted as a sentence would: "1 lost IPI", "2 lockups".
+  const counters = (await bar.getByTestId('run-counters').textContent()).replace(/\s+/g, ' ').trim();
+  const lockups = Number(/· (\d+) lockup/.exec(counters)?.[1]);
+  assert.equal(counters, `1 lost IPI · ${lockups} ${lockups === 1 ? 'lockup' : 'lockups'}`);
   // The timeline replays the run so far: a lost-IPI marker first, the soft lockup's last.
   const kinds = await timeline(page).getByTestId('timeline-marker').evaluateAll((ms) => ms.map((m) => m.dataset.kind));
   assert.equal(kinds[0], 'lost-ipi');

@@ -333,6 +333,9 @@ test('transfer: an x86 VM imported says what it was, memory in human units; NUMA
   assert.match(await outline.getByTestId('outline-host-source').textContent(), /^the imported machine is x86_64/);
   // 6537039872 bytes read as 6.1 GiB, not 6383828K.
   await outline.getByText('2 cores, 6.1 GiB').waitFor();
+  // An SMT1 core has one CPU: "CPU 1", not "CPUs 1–1".
+  await outline.getByRole('button', { name: 'Open socket 0' }).click();
+  assert.deepEqual(await outline.locator('li:has(> .pick[title^="Select Core"]) > .dim').allTextContents(), ['CPU 0', 'CPU 1']);
   // Each cache bar holds its label (an L2 over one core of an SMT1 host widens the core, as lstopo does), sizes as lstopo writes them.
   const bars = await page.evaluate((sel) => {
     const cy = document.querySelector(sel).cy;
