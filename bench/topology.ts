@@ -35,38 +35,50 @@ async function withHarness<T>(configRel: string, fn: (url: string) => Promise<T>
 }
 
 /**
- * Waits until the harness page has set `window[name]`. A function, not a string: the topology harness runs under
- * the app's Content-Security-Policy (no eval), which a string predicate would need.
+ * Opens the harness page and resolves once it has stamped every mark in `marks` (Harness.svelte `stamp`), waiting for
+ * the console message each stamp writes. Not waitForFunction: that compiles Playwright's injected script in the page,
+ * and on the main thread between the painted frame and its marker it added 40–70 ms that are the benchmark's, not the
+ * app's (a Chromium trace of the big case, load ~5). Nothing of Playwright's runs in the page until the marks are in.
  */
-const waitForMark = (page: Page, name: string) =>
-  page.waitForFunction((n) => (globalThis as unknown as Record<string, unknown>)[n] !== undefined, name, { timeout: 60_000 });
+async function openMarked(browser: Browser, url: string, marks: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pending = new Set(marks);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stamped = new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench topology: ${url} stamped no ${[...pending].join(', ')} in 60 s`)), 60_000);
+    const seen = (m: { text(): string }) => {
+      pending.delete(m.text().replace(/^twb-bench /, ''));
+      if (pending.size) return;
+      page.off('console', seen);
+      resolve();
+    };
+    page.on('console', seen);
+  });
+  try {
+    await page.goto(url);
+    await stamped;
+  } finally {
+    clearTimeout(timer);
+  }
+  return page;
+}
 
 async function firstPaint(browser: Browser, out: Record<string, number>) {
   await withHarness('src-renderer/topology/dev/vite.config.ts', async (url) => {
-    const open = async (c: string) => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(`${url}?case=${c}`);
-      await waitForMark(page, '__drawnAt');
-      return page;
-    };
     for (const c of ['big', 'seed']) {
       const paint: number[] = [];
       const interactive: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const page = await open(c);
+        // The first painted frame, then the frame in which Cytoscape has drawn every node: from there on nothing
+        // waits for the hand-over.
+        const page = await openMarked(browser, `${url}?case=${c}`, ['__drawnAt', '__allDrawnAt']);
         paint.push(Number(await page.evaluate('window.__drawnAt')));
-        // The measured frame must hold the whole drawing, the AI Engine array (box, partition, ruler) included:
-        // as Cytoscape nodes, or painted by the scene layer until Cytoscape has them (topology/scene-layer.ts).
-        const aie = (await page.evaluate(`(() => {
-          const painted = JSON.parse(document.querySelector('[data-testid=scene-layer]')?.dataset.kinds || '{}');
-          const n = (sel, kind) => (window.__cy?.$(sel).length ?? 0) + (painted[kind] ?? 0);
-          return [n('#aie', 'aie'), n('.aie-part', 'aie-part'), n('.aie-col', 'aie-col')];
-        })()`)) as number[];
-        if (c === 'big' && !(aie[0] === 1 && aie[1] > 0 && aie[2] === 50))
-          throw new Error('bench topology: the big case drew no 50 × 9 AI Engine array');
-        // Then the frame in which Cytoscape has drawn every node: from there on nothing waits for the hand-over.
-        await waitForMark(page, '__allDrawnAt');
         interactive.push(Number(await page.evaluate('window.__allDrawnAt')));
+        // The measured frame held the whole drawing, the AI Engine array (box, partition, ruler) included: as
+        // Cytoscape nodes, or painted by the scene layer until Cytoscape has them (topology/scene-layer.ts).
+        const kinds = (await page.evaluate('window.__drawnKinds')) as Record<string, number>;
+        if (c === 'big' && !(kinds.aie === 1 && kinds['aie-part'] > 0 && kinds['aie-col'] === 50))
+          throw new Error(`bench topology: the big case's first frame drew no 50 × 9 AI Engine array (${JSON.stringify(kinds)})`);
         await page.close();
       }
       out[`topology_${c}_first_paint_ms`] = Math.round(Math.min(...paint));
@@ -77,17 +89,14 @@ async function firstPaint(browser: Browser, out: Record<string, number>) {
     // A click on a thread in the frame after the first (before Cytoscape has the nodes; the harness makes it,
     // ?press=X,Y): from the press to the frame that shows the thread selected.
     const at = await (async () => {
-      const page = await open('big');
-      await waitForMark(page, '__allDrawnAt');
+      const page = await openMarked(browser, `${url}?case=big`, ['__allDrawnAt']);
       const p = await page.evaluate(`(() => { const r = window.__cy.container().getBoundingClientRect(); const q = window.__cy.getElementById('pu:5').renderedPosition(); return [r.left + q.x, r.top + q.y].map(Math.round); })()`);
       await page.close();
       return p as number[];
     })();
     const click: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(`${url}?case=big&press=${at.join(',')}`);
-      await waitForMark(page, '__selectDrawnAt');
+      const page = await openMarked(browser, `${url}?case=big&press=${at.join(',')}`, ['__selectDrawnAt']);
       if ((await page.evaluate("window.__cy.$(':selected').map((e) => e.id()).join()")) !== 'pu:5') throw new Error('bench topology: the click at first paint did not select pu:5');
       click.push(Number(await page.evaluate('window.__selectDrawnAt - window.__pressAt')));
       await page.close();
