@@ -30,8 +30,10 @@ export interface CanvasLayer {
  * Adds the layer `testid` at z-index `z` over `cy`'s canvases (z 0: under them, before them in
  * the container; Cytoscape's canvases stack at z 0 too); `paint` draws it on each of Cytoscape's frames.
  * `cy` is a Cytoscape instance or the drawing's view before Cytoscape exists (drawing-view.ts).
+ * While `elsewhere()` is true the layer's own canvas is left alone (never sized or cleared): another
+ * layer paints its picture in its own frame (label-layer.ts, before Cytoscape exists).
  */
-export function canvasLayer(cy: LayerHost, testid: string, z: number, paint: (frame: LayerFrame) => void): CanvasLayer {
+export function canvasLayer(cy: LayerHost, testid: string, z: number, paint: (frame: LayerFrame) => void, elsewhere?: () => boolean): CanvasLayer {
   const canvas = document.createElement('canvas');
   canvas.dataset.testid = testid;
   canvas.setAttribute('aria-hidden', 'true');
@@ -43,7 +45,7 @@ export function canvasLayer(cy: LayerHost, testid: string, z: number, paint: (fr
   const repaint = () => {
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
-    if (cy.destroyed()) return;
+    if (cy.destroyed() || elsewhere?.()) return;
     const dpr = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
     const height = canvas.clientHeight;

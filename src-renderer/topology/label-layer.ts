@@ -14,6 +14,7 @@ import type { DrawingView } from './drawing-view';
 import { canvasLayer, type CanvasLayer, type LayerFrame } from './canvas-layer';
 import { fitLabel, fitLeafLabel, needsLayer } from './label-layer-fit';
 import { labelField } from './style';
+import type { SceneLayer } from './scene-layer';
 
 /** Screen size of the labels this layer draws. */
 const BOX_FONT_PX = 11;
@@ -32,16 +33,33 @@ export class LabelLayer {
   #widths = new Map<string, { ascii: Float64Array; other: Map<string, number> }>();
   #painted: readonly ElementDefinition[] = [];
 
-  /** `colours` as setColours takes them; the first paint is the drawing's first frame (drawing-view.ts). */
+  /**
+   * `colours` as setColours takes them; the first paint is the drawing's first frame (drawing-view.ts).
+   * Before Cytoscape exists nothing lies between `scene` (scene-layer.ts) and this layer, so the labels
+   * are painted in the scene layer's frame, on its canvas: a workspace's first frame fills one
+   * drawing-sized canvas and hands one to the compositor, not two. Once Cytoscape is there they are
+   * painted on this layer's own canvas, over Cytoscape's and the run overlay's.
+   */
   constructor(
     private readonly cy: DrawingView,
     colours: { text: string; backdrop: string },
     numbering: 'logical' | 'physical',
+    private readonly scene?: SceneLayer,
   ) {
     this.#colour = colours.text;
     this.#backdrop = colours.backdrop;
     this.#field = labelField(numbering);
-    this.#layer = canvasLayer(cy, 'label-layer', 3, (f) => this.#draw(f));
+    const inScene = () => Boolean(scene) && !cy.cy;
+    this.#layer = canvasLayer(cy, 'label-layer', 3, (f) => this.#draw(f), inScene);
+    scene?.paintOver((f) => {
+      if (inScene()) this.#draw(f);
+    });
+  }
+
+  /** Paints in the next frame: this layer's own, or the scene layer's while that one paints the labels. */
+  #paintSoon(): void {
+    this.#layer.paintSoon();
+    if (!this.cy.cy) this.scene?.paintSoon();
   }
 
   /**
@@ -52,24 +70,25 @@ export class LabelLayer {
     if (text === this.#colour && backdrop === this.#backdrop) return;
     this.#colour = text;
     this.#backdrop = backdrop;
-    this.#layer.paintSoon();
+    this.#paintSoon();
   }
 
   /** L# or P# labels, as the drawing shows them (the projection's `labelL` / `labelP`). */
   setNumbering(numbering: 'logical' | 'physical'): void {
     if (labelField(numbering) === this.#field) return;
     this.#field = labelField(numbering);
-    this.#layer.paintSoon();
+    this.#paintSoon();
   }
 
   destroy(): void {
+    this.scene?.paintOver(null);
     this.#layer.destroy();
   }
 
   /** Also labels these nodes, which are not Cytoscape's yet (scene-layer.ts paints them). */
   setPainted(nodes: readonly ElementDefinition[]): void {
     this.#painted = nodes;
-    this.#layer.paintSoon();
+    this.#paintSoon();
   }
 
   #draw({ ctx, width: w, height: h }: LayerFrame): void {

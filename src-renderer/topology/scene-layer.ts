@@ -33,6 +33,8 @@ export class SceneLayer {
   #nodes: readonly ElementDefinition[] = [];
   #theme: Theme;
   #runs: Run[] = [];
+  /** What paints over the rectangles in this layer's frame (the labels, before Cytoscape exists: label-layer.ts). */
+  #over: ((frame: LayerFrame) => void) | null = null;
 
   constructor(
     private readonly cy: LayerHost,
@@ -61,6 +63,17 @@ export class SceneLayer {
     this.#layer.paintSoon();
   }
 
+  /** Paints `over` on top of the rectangles in each of this layer's frames, until called with null. */
+  paintOver(over: ((frame: LayerFrame) => void) | null): void {
+    this.#over = over;
+    this.#layer.paintSoon();
+  }
+
+  /** Paints again in the next frame (what paints over the rectangles changed). */
+  paintSoon(): void {
+    this.#layer.paintSoon();
+  }
+
   destroy(): void {
     this.#layer.destroy();
   }
@@ -81,10 +94,11 @@ export class SceneLayer {
     }
   }
 
-  #draw({ ctx }: LayerFrame): void {
-    if (!this.#runs.length) return;
+  #draw(frame: LayerFrame): void {
+    const { ctx } = frame;
     const zoom = this.cy.zoom();
     const pan = this.cy.pan();
+    ctx.save();
     // Model coordinates, as Cytoscape draws them: a border is centred on the box's edge.
     ctx.translate(pan.x, pan.y);
     ctx.scale(zoom, zoom);
@@ -100,5 +114,7 @@ export class SceneLayer {
       ctx.setLineDash(look.dashed ? [4, 2] : []);
       ctx.stroke();
     }
+    ctx.restore();
+    this.#over?.(frame);
   }
 }
