@@ -166,10 +166,16 @@ function simulated(sec: number): string {
   return ns % 1e9 === 0 ? formatDuration(ns) : `${Math.round(sec * 1000) / 1000}s`;
 }
 
+/** ` (raced KICK 0 / RESCHEDULE 1 / …)`: lost IPIs by the kind of IPI they raced (a loss raced by two kinds counts under both). */
+function racedBy(s: RunSummary): string {
+  if (!s.lostIpis || !s.lostByPartner) return '';
+  return ` (raced ${Object.entries(s.lostByPartner).map(([k, n]) => `${k} ${n}`).join(' / ')})`;
+}
+
 function printSummary(s: RunSummary, runId?: number): void {
   const lines = [
     `${s.workspace}: ${simulated(s.simulatedSeconds)} simulated in ${s.wallSeconds.toFixed(2)} s (seed ${s.seed}, kernel.barriers=${s.barriers}) — ${s.status}${s.stoppedAt ? ` ${s.stoppedAt.condition === 'time' ? 'the requested time' : s.stoppedAt.condition} (${s.stoppedAt.t.toFixed(9)} s)` : ''}${runId !== undefined ? `, run #${runId}` : ''}`,
-    `IPIs: ${s.ipis.sent} sent, ${s.lostIpis} lost, ${s.ipis.broadcasts} CALL_FUNCTION broadcasts; lockups: ${s.lockups.length}`,
+    `IPIs: ${s.ipis.sent} sent, ${s.lostIpis} lost${racedBy(s)}, ${s.ipis.broadcasts} CALL_FUNCTION broadcasts; lockups: ${s.lockups.length}`,
     ...s.guests.map((g) => `guest ${g.name} (${g.mmu}) exits: ${Object.entries(g.exits).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     `CPUs busy: ${s.cpus.filter((c) => c.busy >= 0.5).length} of ${s.cpus.length} over half the time`,
     ...s.warnings.map((w) => `warning: ${w}`),

@@ -19,6 +19,8 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/— stopped-at first-soft-lockup \(65\.\d{9} s\), run #1/);
+    // Losses by the kind of IPI they raced (issue 15): the CALL_FUNCTION raced a RESCHEDULE from ttwu_queue_remote.
+    expect(r.stdout).toMatch(/\nIPIs: \d+ sent, 1 lost \(raced KICK 0 \/ RESCHEDULE 1 \/ CALL_FUNCTION 0 \/ CALL_FUNCTION_SINGLE 0\), \d+ CALL_FUNCTION broadcasts/);
     const s = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(s.status).toBe('stopped-at');
     expect(s.stoppedAt.condition).toBe('first-soft-lockup');
