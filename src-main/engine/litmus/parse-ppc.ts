@@ -88,7 +88,7 @@ export function parsePpcLitmus(src: string): LitmusTest {
     if (!th) throw new LitmusSyntaxError(v.line, v.col, `initial state names thread ${t}, which does not exist`);
     th.regs![r] = v.value;
   }
-  const program: ProgramSource = { threads, init: Object.fromEntries(init.locs), locations: [] };
+  const program: ProgramSource = { threads, init: Object.fromEntries(init.locs), locations: [], sizes: Object.fromEntries(init.sizes) };
   for (const v of [...condVars(part.cond), ...part.locations]) {
     if (v.thread === null) program.locations!.push(v.name);
     else if (!threads[v.thread]) throw new LitmusSyntaxError(ln + 1, 1, `condition names thread ${v.thread}, which does not exist`);
@@ -166,9 +166,10 @@ interface InitValue {
 }
 
 /** `0:r2=x; P1:r1 = 1; x=1; y = z; %x0=x; int x=2;` → registers (key `T:reg`, `%:name`) and locations. */
-function parseInit(body: string, [line0, col0]: [number, number]): { regs: Map<string, InitValue>; locs: Map<string, number | { addr: string }> } {
+function parseInit(body: string, [line0, col0]: [number, number]): { regs: Map<string, InitValue>; locs: Map<string, number | { addr: string }>; sizes: Map<string, number> } {
   const regs = new Map<string, InitValue>();
   const locs = new Map<string, number | { addr: string }>();
+  const sizes = new Map<string, number>();
   let line = line0;
   let col = col0;
   const items: { text: string; line: number; col: number }[] = [];
@@ -207,16 +208,22 @@ function parseInit(body: string, [line0, col0]: [number, number]): { regs: Map<s
   }
   if (cur.trim()) items.push({ text: cur, line: curLine, col: curCol });
   for (const it of items) {
-    const m = /^\s*(?:(?:u?int(?:8|16|32|64)_t|int|long|char)\s*\*?\s+)?(?:(P?[0-9]+):\s*([A-Za-z_%][A-Za-z0-9_]*)|(%[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*))\s*(?:=\s*(&?)\s*(-?(?:0x[0-9a-fA-F]+|[0-9]+)|[A-Za-z_][A-Za-z0-9_]*))?\s*$/.exec(it.text);
+    const m = /^\s*(?:(u?int(?:8|16|32|64)_t|int|long|short|char)\s*(\*?)\s+)?(?:(P?[0-9]+):\s*([A-Za-z_%][A-Za-z0-9_]*)|(%[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*))\s*(?:=\s*(&?)\s*(-?(?:0x[0-9a-fA-F]+|[0-9]+)|[A-Za-z_][A-Za-z0-9_]*))?\s*$/.exec(it.text);
     if (!m) throw new LitmusSyntaxError(it.line, it.col, `expected 'N:reg=value' or 'location=value', found '${it.text.trim()}'`);
-    const raw = m[6] ?? '0';
+    const [, type, pointer, thread, reg, sym, loc, , raw = '0'] = m;
     const value = /^-?(0x|[0-9])/.test(raw) ? parseNumber(raw) : { addr: raw };
-    if (m[1] !== undefined) regs.set(`${m[1].replace(/^P/, '')}:${m[2]}`, { value, line: it.line, col: it.col });
-    else if (m[3] !== undefined) regs.set(`%:${m[3]}`, { value, line: it.line, col: it.col });
-    else locs.set(m[4], value);
+    if (thread !== undefined) regs.set(`${thread.replace(/^P/, '')}:${reg}`, { value, line: it.line, col: it.col });
+    else if (sym !== undefined) regs.set(`%:${sym}`, { value, line: it.line, col: it.col });
+    else {
+      locs.set(loc, value);
+      // A typed location (`uint8_t x;`) has that many bytes: accesses of other sizes make the test mixed-size.
+      if (type !== undefined && !pointer) sizes.set(loc, TYPE_SIZES[type.replace(/^u/, '')]);
+    }
   }
-  return { regs, locs };
+  return { regs, locs, sizes };
 }
+
+const TYPE_SIZES: Record<string, number> = { int8_t: 1, char: 1, int16_t: 2, short: 2, int32_t: 4, int: 4, int64_t: 8, long: 8 };
 
 function parseNumber(s: string): number {
   const neg = s.startsWith('-');

@@ -25,14 +25,26 @@
  */
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
-import { type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
+import { concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
+import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
 
+/**
+ * A memory event of an execution. An access to a mixed location (mixed.ts) is one event per
+ * segment it covers, as herd7's `-variant mixed` splits it per byte: the parts of one access share
+ * `thread` and `index`, are not ordered by po among themselves, and each reads from / is
+ * coherence-ordered with the other events of its segment (`cell`).
+ */
 export interface ExecEvent extends PathEvent {
   thread: number;
-  /** Position in its thread's path. */
+  /** Position in its thread's path (the access; its bytes share it). */
   index: number;
+  /** What rf and co relate it on: its location, or for a mixed one, the segment (`Cells`). */
+  cell: number;
+  /** For an event of a mixed location, the part of the access it is: its first byte in the access, and length; else −1, 0. */
+  from: number;
+  len: number;
 }
 
 /** One consistent execution, as handed to `onExecution` (valid only during the call). */
@@ -41,9 +53,12 @@ export interface Execution {
   events: ExecEvent[];
   /** Per event: for a read, the write it reads from (−1: the initial state); −1 for writes. */
   rf: Int32Array;
-  /** Per location: its writes in coherence order. */
+  /** Per cell (a location, or a byte of a mixed one; the same as locations when none is mixed): its writes in coherence order. */
   co: number[][];
-  /** Per event: the value read or written. */
+  /** Which locations are modelled byte by byte, and the cells. */
+  layout: Layout;
+  cells: Cells;
+  /** Per event: the value read or written (a byte, for an event of a mixed location). */
   values: number[];
   /** Final value of every location. */
   memory: number[];
@@ -83,10 +98,13 @@ const DEFAULT_MAX_CANDIDATES = 2_000_000;
 
 /** Calls `onExecution` for every consistent execution of `prog`; returns counts. */
 export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
-  const all = programPaths(prog, opts.pruneByWriteCount ? { ...opts, ...writeCountDuringGeneration(prog, opts) } : opts).paths;
+  const duringGeneration = opts.pruneByWriteCount ? writeCountDuringGeneration(prog, opts) : null;
+  const { paths: all, domains } = programPaths(prog, duringGeneration ? { ...opts, ...duringGeneration } : opts);
+  const layout = domains.layout;
+  const cells = cellsOf(prog, layout);
   const keep = opts.keepPath;
   let paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
-  if (opts.pruneByWriteCount) paths = pruneByWriteCount(prog, paths, opts.finalValue);
+  if (opts.pruneByWriteCount) paths = pruneByWriteCount(cells, paths, opts.finalValue);
   const maxCandidates = opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const stats: AxiomaticStats = { paths: all.map((tp) => tp.length), pathsKept: paths.map((tp) => tp.length), combinations: 0, candidates: 0, consistent: 0 };
   let combos = 1;
@@ -95,7 +113,7 @@ export function enumerateExecutions(prog: Program, onExecution: (x: Execution) =
   const chosen: ThreadPath[] = [];
   const pick = (t: number): void => {
     if (t === paths.length) {
-      new Candidates(prog, chosen.slice(), stats, maxCandidates, onExecution, opts.finalValue).run();
+      new Candidates(prog, cells, chosen.slice(), stats, maxCandidates, onExecution, opts.finalValue).run();
       return;
     }
     for (const p of paths[t]) {
@@ -115,7 +133,7 @@ export function enumerateExecutions(prog: Program, onExecution: (x: Execution) =
 export function consistentWithFences(prog: Program, x: Execution, fenced: (thread: number) => boolean): boolean {
   const paths = x.paths.map((p, t) => (fenced(t) ? { ...p, events: p.events.map((e, i) => ({ ...e, syncs: i })) } : p));
   const stats: AxiomaticStats = { paths: [], pathsKept: [], combinations: 0, candidates: 0, consistent: 0 };
-  new Candidates(prog, paths, stats, 1, () => {}).checkOne(x.rf, x.co);
+  new Candidates(prog, x.cells, paths, stats, 1, () => {}).checkOne(x.rf, x.co);
   return stats.consistent === 1;
 }
 
@@ -128,37 +146,69 @@ export function consistentWithFences(prog: Program, x: Execution, fenced: (threa
  * when L starts at 0) needs its own foreign non-zero write. A final value of L that must be
  * non-zero after the path's last own write of 0 needs one more. Foreign writes are counted as the
  * most any path of each other thread makes (a write whose value is not a constant counts).
+ * On a mixed location the same holds byte by byte (each byte is a location of its own to
+ * sc-per-location): L above is a cell (`Cells`), a write's value there its byte.
  */
-/** Non-zero writes per location on one path (a write whose value is not a constant counts). */
-function nonZeroWrites(nLocs: number, events: readonly PathEvent[]): number[] {
-  const n = new Array<number>(nLocs).fill(0);
-  for (const e of events) if (e.write && !(e.value.kind === 0 && e.value.value === 0)) n[e.loc]++;
+/** Each cell an event covers, with the part of the access it is (`from` −1: the whole). */
+function eventCells(cells: Cells, e: PathEvent, f: (cell: number, from: number, len: number) => void): void {
+  if (!cells.layout.mixed[e.loc]) {
+    f(cells.base[e.loc], -1, 0);
+    return;
+  }
+  for (const p of partsOf(cells.layout, e.loc, e.offset, e.size)) f(cells.base[e.loc] + p.index, p.from, p.len);
+}
+
+/** The part of value `v` (of an access of e's size) that lands in one cell. */
+const partValue = (v: number | undefined, e: { size: number }, from: number, len: number): number | undefined => (v === undefined || from < 0 ? v : sliceOf(v, e.size, from, len));
+
+/** Non-zero writes per cell on one path (a write whose value is not a constant counts). */
+function nonZeroWrites(cells: Cells, events: readonly PathEvent[]): number[] {
+  const n = new Array<number>(cells.init.length).fill(0);
+  for (const e of events) {
+    if (!e.write) continue;
+    const v = e.value.kind === 0 ? e.value.value : undefined;
+    eventCells(cells, e, (c, from, len) => {
+      if (partValue(v, e, from, len) !== 0) n[c]++;
+    });
+  }
   return n;
 }
 
 /**
- * Foreign non-zero writes a path (or a path prefix) needs per location, as `pruneByWriteCount`
+ * Foreign non-zero writes a path (or a path prefix) needs per cell, as `pruneByWriteCount`
  * argues; `finalValue` adds the one a required non-zero final value needs (whole paths only: on a
- * prefix a later own write may still change the final value). Grows as a prefix is extended.
+ * prefix a later own write may still change the final value; mixed locations are left out of it).
+ * Grows as a prefix is extended.
  */
-function foreignWritesNeeded(prog: Program, events: readonly PathEvent[], assumed: readonly (number | undefined)[], finalValue?: (loc: number, value: number) => boolean): number[] {
-  const nLocs = prog.locs.length;
-  const need = new Array<number>(nLocs).fill(0);
-  const zeroSegment = prog.init.map((v) => v === 0); // the current segment starts with 0
-  const counted = new Array<boolean>(nLocs).fill(false);
+function foreignWritesNeeded(cells: Cells, events: readonly PathEvent[], assumed: readonly (number | undefined)[], finalValue?: (loc: number, value: number) => boolean): number[] {
+  const n = cells.init.length;
+  const need = new Array<number>(n).fill(0);
+  const zeroSegment = cells.init.map((v) => v === 0); // the current segment starts with 0
+  const counted = new Array<boolean>(n).fill(false);
   for (const e of events) {
     if (e.write) {
-      zeroSegment[e.loc] = e.value.kind === 0 && e.value.value === 0;
-      counted[e.loc] = false;
-    } else if (zeroSegment[e.loc] && !counted[e.loc]) {
+      const v = e.value.kind === 0 ? e.value.value : undefined;
+      eventCells(cells, e, (c, from, len) => {
+        zeroSegment[c] = partValue(v, e, from, len) === 0;
+        counted[c] = false;
+      });
+    } else {
       const v = assumed[e.read];
-      if (v !== undefined && v !== 0) {
-        need[e.loc]++;
-        counted[e.loc] = true;
-      }
+      eventCells(cells, e, (c, from, len) => {
+        if (!zeroSegment[c] || counted[c]) return;
+        const b = partValue(v, e, from, len);
+        if (b !== undefined && b !== 0) {
+          need[c]++;
+          counted[c] = true;
+        }
+      });
     }
   }
-  if (finalValue) for (let l = 0; l < nLocs; l++) if (zeroSegment[l] && !counted[l] && !finalValue(l, 0)) need[l]++;
+  if (finalValue) {
+    cells.base.forEach((c, l) => {
+      if (!cells.layout.mixed[l] && zeroSegment[c] && !counted[c] && !finalValue(l, 0)) need[c]++;
+    });
+  }
   return need;
 }
 
@@ -167,44 +217,108 @@ function foreignWritesNeeded(prog: Program, events: readonly PathEvent[], assume
  * the first, and a thread's path prefixes are cut once they need more foreign writes than the
  * threads already computed in the same round can make (the others count as unbounded).
  */
-function writeCountDuringGeneration(prog: Program, opts: AxiomaticOptions): Pick<AxiomaticOptions, 'prefixOk' | 'threadOrder' | 'onThreadPaths'> {
-  const nLocs = prog.locs.length;
+function writeCountDuringGeneration(prog: Program, opts: AxiomaticOptions): Pick<AxiomaticOptions, 'prefixOk' | 'threadOrder' | 'onThreadPaths'> | null {
+  // Which locations are mixed is known before the paths only when every access names its location
+  // (else only when nothing could be mixed: one size, no offsets, no declared sizes).
+  const code = prog.threads.flatMap((t) => t.code.filter((c) => c.addr));
+  const viaRegisters = code.some((c) => c.addr!.base >= 0 || c.addr!.index >= 0);
+  if (viaRegisters && (code.some((c) => c.size !== 4 || c.addr!.offset !== 0) || prog.sizes.some((n) => n !== undefined))) return null;
+  const layout = viaRegisters ? { width: prog.locs.map(() => 4), mixed: prog.locs.map(() => false), segments: prog.locs.map(() => [0]) } : layoutOf(prog.sizes, namedAccesses(prog));
+  const cells = cellsOf(prog, layout);
+  const nCells = cells.init.length;
   const most: (number[] | null)[] = prog.threads.map(() => null);
-  const available = (t: number, l: number): number => {
+  const available = (t: number, c: number): number => {
     let sum = 0;
     for (let u = 0; u < most.length; u++) {
       if (u === t) continue;
       const m = most[u];
       if (!m) return Infinity;
-      sum += m[l];
+      sum += m[c];
     }
     return sum;
   };
   return {
     threadOrder: prog.threads.map((_, t) => prog.threads.length - 1 - t),
     onThreadPaths: (t, paths) => {
-      const m = new Array<number>(nLocs).fill(0);
-      for (const p of paths) if (!opts.keepPath || opts.keepPath(t, p)) nonZeroWrites(nLocs, p.events).forEach((k, l) => (m[l] = Math.max(m[l], k)));
+      const m = new Array<number>(nCells).fill(0);
+      for (const p of paths) if (!opts.keepPath || opts.keepPath(t, p)) nonZeroWrites(cells, p.events).forEach((k, c) => (m[c] = Math.max(m[c], k)));
       most[t] = m;
       // Thread 0 ends a round of programPaths' domain fixpoint: the next round's threads may
       // have more paths, so only what that round computes may bound it.
       if (t === 0) most.fill(null);
     },
-    prefixOk: (t, events, assumed) => foreignWritesNeeded(prog, events, assumed).every((k, l) => k <= available(t, l)),
+    prefixOk: (t, events, assumed) => foreignWritesNeeded(cells, events, assumed).every((k, c) => k <= available(t, c)),
   };
 }
 
-function pruneByWriteCount(prog: Program, paths: ThreadPath[][], finalValue?: (loc: number, value: number) => boolean): ThreadPath[][] {
-  const nLocs = prog.locs.length;
+function pruneByWriteCount(cells: Cells, paths: ThreadPath[][], finalValue?: (loc: number, value: number) => boolean): ThreadPath[][] {
+  const nCells = cells.init.length;
   const most = paths.map((tp) => {
-    const m = new Array<number>(nLocs).fill(0);
-    for (const p of tp) nonZeroWrites(nLocs, p.events).forEach((k, l) => (m[l] = Math.max(m[l], k)));
+    const m = new Array<number>(nCells).fill(0);
+    for (const p of tp) nonZeroWrites(cells, p.events).forEach((k, c) => (m[c] = Math.max(m[c], k)));
     return m;
   });
   return paths.map((tp, t) => {
-    const available = new Array<number>(nLocs).fill(0).map((_, l) => most.reduce((sum, m, u) => (u === t ? sum : sum + m[l]), 0));
-    return tp.filter((p) => foreignWritesNeeded(prog, p.events, p.assumed, finalValue).every((k, l) => k <= available[l]));
+    const available = new Array<number>(nCells).fill(0).map((_, c) => most.reduce((sum, m, u) => (u === t ? sum : sum + m[c]), 0));
+    return tp.filter((p) => foreignWritesNeeded(cells, p.events, p.assumed, finalValue).every((k, c) => k <= available[c]));
   });
+}
+
+/** An event of an execution from a path event (an explicit literal: one hidden class for all). */
+function execEvent(e: PathEvent, thread: number, index: number, cell: number, from: number, len: number): ExecEvent {
+  return {
+    write: e.write,
+    loc: e.loc,
+    offset: e.offset,
+    size: e.size,
+    pc: e.pc,
+    read: e.read,
+    value: e.value,
+    addr: e.addr,
+    data: e.data,
+    ctrl: e.ctrl,
+    ctrlIsync: e.ctrlIsync,
+    syncs: e.syncs,
+    lwsyncs: e.lwsyncs,
+    eieios: e.eieios,
+    exclusive: e.exclusive,
+    rmwWith: e.rmwWith,
+    thread,
+    index,
+    cell,
+    from,
+    len,
+  };
+}
+
+/** What rf and co relate events on: a location, or each byte of a mixed one. */
+export interface Cells {
+  layout: Layout;
+  /** First cell of each location (a mixed one has a cell per segment). */
+  base: number[];
+  /** Initial value per cell (a segment of a mixed location's initial value). */
+  init: number[];
+  /** Location of each cell. */
+  loc: number[];
+  anyMixed: boolean;
+}
+
+export function cellsOf(prog: Program, layout: Layout): Cells {
+  const base: number[] = [];
+  const init: number[] = [];
+  const loc: number[] = [];
+  prog.locs.forEach((_, l) => {
+    base.push(init.length);
+    if (!layout.mixed[l]) {
+      init.push(prog.init[l]);
+      loc.push(l);
+    } else
+      for (const p of partsOf(layout, l, 0, layout.width[l])) {
+        init.push(sliceOf(prog.init[l], layout.width[l], p.from, p.len));
+        loc.push(l);
+      }
+  });
+  return { layout, base, init, loc, anyMixed: layout.mixed.some((m) => m) };
 }
 
 /** One rf/co choice for the events of one location, satisfying sc-per-location. */
@@ -219,9 +333,11 @@ interface LocChoice {
 class Candidates {
   private readonly events: ExecEvent[] = [];
   private R!: Relations;
-  private readonly base: number[] = [];
-  /** Global event index of each thread's read variables. */
+  /** Per thread, per path event: its first event here (a mixed access has one per byte, consecutive). */
+  private readonly first: number[][] = [];
+  /** Per thread, per read variable: its first event and how many (one, or one per segment, consecutive). */
   private readonly readEvent: number[][] = [];
+  private readonly readParts: number[][] = [];
   private isW!: EventSet;
   private isR!: EventSet;
   private po!: Rel;
@@ -248,20 +364,33 @@ class Candidates {
 
   constructor(
     private readonly prog: Program,
+    private readonly cells: Cells,
     private readonly paths: ThreadPath[],
     private readonly stats: AxiomaticStats,
     private readonly maxCandidates: number,
     private readonly onExecution: (x: Execution) => void,
     private readonly finalValue?: (loc: number, value: number) => boolean,
   ) {
+    const { layout, base } = cells;
     paths.forEach((p, t) => {
-      this.base.push(this.events.length);
       const reads: number[] = [];
+      const parts: number[] = [];
+      const first: number[] = [];
       p.events.forEach((e, index) => {
+        first.push(this.events.length);
         if (!e.write) reads[e.read] = this.events.length;
-        this.events.push({ ...e, thread: t, index });
+        if (!layout.mixed[e.loc]) {
+          if (!e.write) parts[e.read] = 1;
+          this.events.push(execEvent(e, t, index, base[e.loc], -1, 0));
+          return;
+        }
+        const ps = partsOf(layout, e.loc, e.offset, e.size);
+        if (!e.write) parts[e.read] = ps.length;
+        for (const part of ps) this.events.push(execEvent(e, t, index, base[e.loc] + part.index, part.from, part.len));
       });
       this.readEvent.push(reads);
+      this.readParts.push(parts);
+      this.first.push(first);
     });
   }
 
@@ -285,15 +414,24 @@ class Candidates {
       R.addToSet(e.write ? this.isW : this.isR, i);
       if (e.exclusive) R.addToSet(ex, i);
       const reads = this.readEvent[e.thread];
-      for (const v of e.addr) R.add(addr, reads[v], i);
-      for (const v of e.data) R.add(data, reads[v], i);
-      for (const v of e.ctrl) R.add(ctrl, reads[v], i);
-      for (const v of e.ctrlIsync) R.add(this.ctrlIsync, reads[v], i);
-      if (e.rmwWith >= 0) this.rmw.push([this.base[e.thread] + e.rmwWith, i]);
+      const parts = this.readParts[e.thread];
+      const from = (rel: Rel, vars: readonly number[]): void => {
+        for (const v of vars) for (let r = reads[v], end = r + parts[v]; r < end; r++) R.add(rel, r, i);
+      };
+      from(addr, e.addr);
+      from(data, e.data);
+      from(ctrl, e.ctrl);
+      from(this.ctrlIsync, e.ctrlIsync);
+      if (e.rmwWith >= 0) {
+        // The lwarx's event on the same cell (rmw & (fre; coe) only relates events of one cell).
+        const r0 = this.first[e.thread][e.rmwWith];
+        for (let r = r0; r < n && this.events[r].thread === e.thread && this.events[r].index === e.rmwWith; r++) if (this.events[r].cell === e.cell) this.rmw.push([r, i]);
+      }
       for (let j = i + 1; j < n && this.events[j].thread === e.thread; j++) {
         const f = this.events[j];
+        if (f.index === e.index) continue; // parts of one access: not in po (herd's same instance)
         R.add(this.po, i, j);
-        if (f.loc === e.loc) R.add(this.poLoc, i, j);
+        if (f.cell === e.cell) R.add(this.poLoc, i, j);
         if (f.syncs > e.syncs) R.add(sync, i, j);
         if (f.lwsyncs > e.lwsyncs && !(e.write && !f.write)) R.add(lwsync, i, j);
         if (f.eieios > e.eieios && e.write && f.write) R.add(eieio, i, j);
@@ -310,14 +448,14 @@ class Candidates {
     this.coPos = new Int32Array(n).fill(-1);
     this.constantWrites = this.events.every((e) => !e.write || e.value.kind === 0);
     this.events.forEach((e, i) => {
-      if (e.write && e.value.kind === 0) this.values[i] = e.value.value;
+      if (e.write && e.value.kind === 0) this.values[i] = partValue(e.value.value, e, e.from, e.len)!;
     });
     const names = ['rfe', 'rfi', 'coRel', 'coe', 'fre', 'freRfe', 'coeRfe', 'rdw', 'detour', 'hb', 'hbStar', 'propbase', 'chapo', 'prop', 't1', 't2'] as const;
     this.scratch = Object.fromEntries(names.map((k) => [k, R.rel()])) as Candidates['scratch'];
   }
 
   run(): void {
-    const nLocs = this.prog.locs.length;
+    const nLocs = this.cells.init.length;
     const choices: LocChoice[][] = [];
     const writesOf: number[][] = [];
     const readsOf: number[][] = [];
@@ -325,7 +463,7 @@ class Candidates {
       writesOf.push([]);
       readsOf.push([]);
     }
-    this.events.forEach((e, i) => (e.write ? writesOf : readsOf)[e.loc].push(i));
+    this.events.forEach((e, i) => (e.write ? writesOf : readsOf)[e.cell].push(i));
     let product = 1;
     for (let l = 0; l < nLocs; l++) {
       const c = this.locationChoices(l, writesOf[l], readsOf[l]);
@@ -368,7 +506,7 @@ class Candidates {
    * non-decreasing: a read at or after the last write it follows, a write strictly after
    * everything before it.
    */
-  private locationChoices(loc: number, writes: number[], reads: number[]): LocChoice[] {
+  private locationChoices(cell: number, writes: number[], reads: number[]): LocChoice[] {
     const out: LocChoice[] = [];
     if (writes.length > 9) throw new ModelBoundError(`${writes.length} writes to one location: too many coherence orders to enumerate`);
     const ev = this.events;
@@ -376,13 +514,21 @@ class Candidates {
     const readPos = new Map(reads.map((r, k) => [r, k]));
     const pos = new Map<number, number>();
     const rf = new Int32Array(reads.length);
-    const constantValue = (w: number): number | undefined => (w < 0 ? undefined : ev[w].value.kind === 0 ? (ev[w].value as { value: number }).value : undefined);
-    const assumedOf = (r: number): number | undefined => this.paths[ev[r].thread].assumed[ev[r].read];
-    const initValue = this.prog.init[loc];
+    const constantValue = (w: number): number | undefined => {
+      if (w < 0 || ev[w].value.kind !== 0) return undefined;
+      const v = (ev[w].value as { value: number }).value;
+      return partValue(v, ev[w], ev[w].from, ev[w].len);
+    };
+    const assumedOf = (r: number): number | undefined => {
+      const a = this.paths[ev[r].thread].assumed[ev[r].read];
+      return partValue(a, ev[r], ev[r].from, ev[r].len);
+    };
+    const initValue = this.cells.init[cell];
+    const loc = this.cells.loc[cell];
     const byPos: number[] = [];
     // The final value is the coherence-last write's (the initial value when there is none).
     const finalAllowed = (): boolean => {
-      if (!this.finalValue) return true;
+      if (!this.finalValue || this.cells.layout.mixed[loc]) return true;
       const last = byPos[byPos.length - 1];
       const v = last < 0 ? initValue : constantValue(last);
       return v === undefined || this.finalValue(loc, v);
@@ -474,7 +620,7 @@ class Candidates {
       if (ev[r].write) continue;
       const w = rf[r];
       if (w >= 0) R.add(ev[w].thread === ev[r].thread ? rfi : rfe, w, r);
-      const order = co[ev[r].loc];
+      const order = co[ev[r].cell];
       for (let k = w >= 0 ? coPos[w] + 1 : 0; k < order.length; k++) {
         if (ev[order[k]].thread !== ev[r].thread) R.add(fre, r, order[k]);
       }
@@ -482,7 +628,7 @@ class Candidates {
     // atomic: no write of another thread between a reservation's read and its store.
     for (const [r, w] of this.rmw) {
       const src = rf[r];
-      const order = co[ev[w].loc];
+      const order = co[ev[w].cell];
       for (let k = src >= 0 ? coPos[src] + 1 : 0; k < coPos[w]; k++) if (ev[order[k]].thread !== ev[r].thread) return;
     }
     if (this.rmw.length > 0 && !R.acyclic(R.unionOf(t1, coRel, this.xx))) return;
@@ -515,64 +661,112 @@ class Candidates {
       if (!R.irreflexiveSeq(t2, hbStar)) return; // observation
     }
 
-    const memory = this.prog.init.slice();
-    co.forEach((order, l) => {
-      if (order.length > 0) memory[l] = values[order[order.length - 1]];
-    });
+    const memory = this.finalMemory(co);
     if (this.finalValue && !memory.every((v, l) => this.finalValue!(l, v))) return;
     // A thread blocked at a waiting load for good: no non-zero value ever reached it.
     for (const p of this.paths) if (p.blockedAt >= 0 && memory[p.blockedLoc] !== 0) return;
     this.stats.consistent++;
-    const readValues = this.paths.map((_, t) => this.readEvent[t].map((e) => values[e]));
+    const readValues = this.paths.map((_, t) => this.readEvent[t].map((_e, v) => this.readValue(t, v)));
     this.onExecution({
       paths: this.paths,
       events: this.events,
       rf,
       co,
+      layout: this.cells.layout,
+      cells: this.cells,
       values: Array.from(values),
       memory,
       reg: (t, r) => evaluate(this.paths[t].regs[r], readValues[t])!,
     });
   }
 
+  /** Final value of every location: its coherence-last write's, byte by byte for a mixed one. */
+  private finalMemory(co: number[][]): number[] {
+    const { base, init, layout } = this.cells;
+    const cellValue = (c: number): number => (co[c].length > 0 ? this.values[co[c][co[c].length - 1]] : init[c]);
+    return this.prog.locs.map((l, k) => {
+      if (!layout.mixed[k]) return cellValue(base[k]);
+      const parts = partsOf(layout, k, 0, layout.width[k]);
+      return concat(
+        parts.map((p) => cellValue(base[k] + p.index)),
+        parts.map((p) => p.len),
+        () => `the final value of ${l}`,
+      );
+    });
+  }
+
+  /** The value of read variable `v` of thread `t` once `values` holds its events' (bytes composed). */
+  private readValue(t: number, v: number): number {
+    const e0 = this.readEvent[t][v];
+    if (this.events[e0].from < 0) return this.values[e0];
+    const evs = Array.from({ length: this.readParts[t][v] }, (_, k) => e0 + k);
+    return concat(
+      evs.map((e) => this.values[e]),
+      evs.map((e) => this.events[e].len),
+      () => `a read of ${this.prog.locs[this.events[e0].loc]}`,
+    );
+  }
+
   /** Fills `values` for `rf`; false when a read's value contradicts what its path assumed. */
   private resolveValues(rf: Int32Array): boolean {
     const ev = this.events;
     const values = this.values;
-    const init = this.prog.init;
-    if (this.constantWrites) {
+    const init = this.cells.init;
+    if (this.constantWrites && !this.cells.anyMixed) {
       for (let e = 0; e < ev.length; e++) {
         if (ev[e].write) continue;
-        const v = rf[e] < 0 ? init[ev[e].loc] : values[rf[e]];
+        const v = rf[e] < 0 ? init[ev[e].cell] : values[rf[e]];
         const assumed = this.paths[ev[e].thread].assumed[ev[e].read];
         if (assumed !== undefined && assumed !== v) return false;
         values[e] = v;
       }
       return true;
     }
+    if (this.constantWrites) {
+      for (let e = 0; e < ev.length; e++) if (!ev[e].write) values[e] = rf[e] < 0 ? init[ev[e].cell] : values[rf[e]];
+      return this.assumedHold();
+    }
     const known = new Uint8Array(ev.length);
     const busy = new Uint8Array(ev.length);
+    const readVar = (t: number, i: number): number | undefined => {
+      const e0 = this.readEvent[t][i];
+      if (ev[e0].from < 0) return valueOf(e0);
+      const vs: number[] = [];
+      const lens: number[] = [];
+      for (let b = e0; b < e0 + this.readParts[t][i]; b++) {
+        const v = valueOf(b);
+        if (v === undefined) return undefined;
+        vs.push(v);
+        lens.push(ev[b].len);
+      }
+      return concat(vs, lens, () => `a read of ${this.prog.locs[ev[e0].loc]}`);
+    };
     const valueOf = (e: number): number | undefined => {
       if (known[e]) return values[e];
       if (busy[e]) return undefined; // a value cycle: only in executions the axioms reject
       busy[e] = 1;
       let v: number | undefined;
       if (ev[e].write) {
-        const reads = this.readEvent[ev[e].thread];
-        v = evaluateWith(ev[e].value, (i) => valueOf(reads[i]));
-      } else v = rf[e] < 0 ? init[ev[e].loc] : valueOf(rf[e]);
+        v = evaluateWith(ev[e].value, (i) => readVar(ev[e].thread, i));
+        if (v !== undefined) v = partValue(v, ev[e], ev[e].from, ev[e].len);
+      } else v = rf[e] < 0 ? init[ev[e].cell] : valueOf(rf[e]);
       busy[e] = 0;
       if (v === undefined) return undefined;
       values[e] = v;
       known[e] = 1;
       return v;
     };
-    for (let e = 0; e < ev.length; e++) {
-      const v = valueOf(e);
-      if (v === undefined) return false;
-      if (!ev[e].write) {
-        const assumed = this.paths[ev[e].thread].assumed[ev[e].read];
-        if (assumed !== undefined && assumed !== v) return false;
+    for (let e = 0; e < ev.length; e++) if (valueOf(e) === undefined) return false;
+    return this.assumedHold();
+  }
+
+  /** Does every read variable (its bytes composed) have the value its path assumed? */
+  private assumedHold(): boolean {
+    for (let t = 0; t < this.paths.length; t++) {
+      const assumed = this.paths[t].assumed;
+      for (let v = 0; v < assumed.length; v++) {
+        if (assumed[v] === undefined || this.readEvent[t][v] === undefined) continue;
+        if (this.readValue(t, v) !== assumed[v]) return false;
       }
     }
     return true;

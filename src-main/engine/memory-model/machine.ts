@@ -51,6 +51,8 @@ import {
 } from './storage';
 import { liveness, type Liveness } from './liveness';
 import { arith, decodeAddress } from './values';
+import { layoutOf } from './mixed';
+import { namedAccesses } from './paths';
 
 /** One in-flight instruction. */
 export interface Entry {
@@ -170,7 +172,14 @@ export class Machine {
     this.live = prog.threads.map(liveness);
     this.loops = prog.threads.map((t) => t.code.some((c, pc) => c.op === Op.Branch && c.target <= pc));
     if (this.nThreads > 30) throw new ModelBoundError(`${this.nThreads} threads: the operational model handles at most 30`);
+    const layout = layoutOf(prog.sizes, namedAccesses(prog));
+    this.width = layout.width;
+    const mixed = layout.mixed.findIndex((m) => m);
+    if (mixed >= 0) throw new ModelBoundError(`location ${prog.locs[mixed]} is accessed with mixed sizes: mixed-size accesses are modelled by the axiomatic model only, not yet by the operational machine`);
   }
+
+  /** Width of each location (mixed.ts): every access must cover it whole. */
+  private readonly width: number[];
 
   initial(): MachineState {
     return this.start().state;
@@ -509,8 +518,10 @@ export class Machine {
       index = x.v;
     }
     const d = decodeAddress(base + index);
-    if (!d || d.loc >= this.prog.locs.length || d.offset !== 0) {
-      throw new ModelBoundError(`thread ${this.prog.threads[t].name}: address ${base + index} is not a location (instruction ${s.threads[t].window[k].pc + 1})`);
+    const at = `thread ${this.prog.threads[t].name}, instruction ${s.threads[t].window[k].pc + 1}`;
+    if (!d || d.loc >= this.prog.locs.length) throw new ModelBoundError(`${at}: address ${base + index} is not a location`);
+    if (d.offset !== 0 || (this.prog.sizes[d.loc] !== undefined && ins.size !== this.width[d.loc])) {
+      throw new ModelBoundError(`${at}: a ${ins.size}-byte access at ${this.prog.locs[d.loc]}${d.offset ? `+${d.offset}` : ''}: mixed-size accesses are modelled by the axiomatic model only, not yet by the operational machine`);
     }
     return d.loc;
   }

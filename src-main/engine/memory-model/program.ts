@@ -59,6 +59,8 @@ export interface ProgramSource {
   init?: Record<string, number | { addr: string }>;
   /** Locations to include even when no thread names them (herd's `locations [...]`). */
   locations?: string[];
+  /** Declared width in bytes of a location (a litmus test's `uint8_t x;`); else what its accesses reach. */
+  sizes?: Record<string, number>;
 }
 
 // ---- compiled form -------------------------------------------------------------------
@@ -152,6 +154,8 @@ export interface Program {
   locs: string[];
   /** Initial memory value per location (addresses already encoded). */
   init: number[];
+  /** Declared width in bytes per location, if any (mixed.ts). */
+  sizes: (number | undefined)[];
 }
 
 export class ProgramError extends Error {
@@ -169,6 +173,7 @@ export function compile(src: ProgramSource, encodeAddress: (loc: number) => numb
   };
   // Locations in a stable order: initialised ones first, then as threads name them.
   for (const name of Object.keys(src.init ?? {})) locIndex(name);
+  for (const name of Object.keys(src.sizes ?? {})) locIndex(name);
   const threadNames = src.threads.map((t) => t.name);
   if (new Set(threadNames).size !== threadNames.length) throw new ProgramError('thread names must be distinct');
   const valueOf = (v: number | { addr: string }): number => (typeof v === 'number' ? v : encodeAddress(locIndex(v.addr)));
@@ -290,5 +295,7 @@ export function compile(src: ProgramSource, encodeAddress: (loc: number) => numb
   // Resolve initial values first: `{ p = z; }` may name a location nothing else does.
   const initValues = new Map(Object.entries(src.init ?? {}).map(([l, v]) => [l, valueOf(v)]));
   const init = locs.map((l) => initValues.get(l) ?? 0);
-  return { threads, locs, init };
+  for (const [l, n] of Object.entries(src.sizes ?? {})) if (![1, 2, 4, 8].includes(n)) throw new ProgramError(`location ${l}: a size of ${n} bytes (1, 2, 4 or 8)`);
+  const sizes = locs.map((l) => src.sizes?.[l]);
+  return { threads, locs, init, sizes };
 }

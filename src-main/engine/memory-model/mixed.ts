@@ -1,0 +1,103 @@
+/**
+ * Mixed-size accesses (herd7's `-variant mixed`; Flur et al., "Mixed-size Concurrency: ARM,
+ * POWER, C/C++11, and SC", POPL 2017): a location accessed with different sizes or at byte
+ * offsets is a row of bytes, and every access to it is one event per byte it covers — a word
+ * store into a byte's neighbourhood writes each of its bytes, a byte load reads one byte of
+ * whatever wrote it. POWER is big-endian here, as herd's PPC is: byte 0 is the most significant.
+ *
+ * A location every access covers whole (one size, offset 0, the declared size if there is one)
+ * stays one location, as herd treats tests without `-variant mixed`: single-size programs are
+ * modelled exactly as before.
+ */
+import { ModelBoundError } from './bounds';
+
+/**
+ * Per location: its width in bytes, whether it is mixed, and (for a mixed one) where its segments
+ * start: the coarsest pieces no access boundary crosses, each a cell of its own (one byte at the
+ * finest). Bytes every access covers together move together — herd splits them into bytes too,
+ * and lets two writes of the same footprint tear between them, which POWER's single-copy atomicity
+ * of aligned accesses forbids (docs/models/memory-model.md "Mixed-size accesses").
+ */
+export interface Layout {
+  width: number[];
+  mixed: boolean[];
+  /** Per location, the start offsets of its segments, ascending (`[0]` for a whole one). */
+  segments: number[][];
+}
+
+/** A piece of an access: segment `index` of its location, at byte `from` of the access, `len` bytes. */
+export interface Part {
+  index: number;
+  from: number;
+  len: number;
+}
+
+/** The segments of `loc` an access of `size` bytes at `offset` covers, in address order. */
+export function partsOf(layout: Layout, loc: number, offset: number, size: number): Part[] {
+  const starts = layout.segments[loc];
+  const out: Part[] = [];
+  starts.forEach((start, index) => {
+    const end = starts[index + 1] ?? layout.width[loc];
+    if (start >= offset && end <= offset + size) out.push({ index, from: start - offset, len: end - start });
+  });
+  return out;
+}
+
+const unsigned = (value: number, size: number): bigint => BigInt.asUintN(8 * size, BigInt(Math.trunc(value)));
+
+/** Bytes `from`…`from + len − 1` (0 = most significant) of `value` stored in `size` bytes, two's complement. */
+export function sliceOf(value: number, size: number, from: number, len: number): number {
+  return Number((unsigned(value, size) >> BigInt(8 * (size - from - len))) & ((1n << BigInt(8 * len)) - 1n));
+}
+
+/** The zero-extended value of pieces read most significant first (lbz, lhz, lwz, ld): `values[i]` is `lens[i]` bytes. */
+export function concat(values: readonly number[], lens: readonly number[], what: () => string): number {
+  let v = 0n;
+  values.forEach((x, i) => (v = (v << BigInt(8 * lens[i])) | BigInt(x)));
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelBoundError(`${what()} reads ${v}, more than the model's 53-bit values hold`);
+  return Number(v);
+}
+
+/** Where accesses start and end, per location (bit k of `bounds`: an access starts or ends at byte k). */
+export class Accesses {
+  readonly bounds: Int32Array;
+  readonly extent: Int32Array;
+
+  constructor(locs: number) {
+    this.bounds = new Int32Array(locs);
+    this.extent = new Int32Array(locs);
+  }
+
+  add(loc: number, offset: number, size: number): void {
+    this.bounds[loc] |= (1 << offset) | (1 << (offset + size));
+    if (offset + size > this.extent[loc]) this.extent[loc] = offset + size;
+  }
+
+  addAll(o: Accesses): void {
+    o.bounds.forEach((b, l) => {
+      this.bounds[l] |= b;
+      if (o.extent[l] > this.extent[l]) this.extent[l] = o.extent[l];
+    });
+  }
+}
+
+/**
+ * The layout the accesses call for: a location is mixed when an access to it does not cover it
+ * whole — a non-zero offset, two sizes, or a size other than its declared one. Its width is the
+ * declared size, else the furthest byte an access reaches, else 4 (herd's `int`).
+ */
+export function layoutOf(declared: readonly (number | undefined)[], acc: Accesses): Layout {
+  const width = declared.map((d, l) => d ?? (acc.extent[l] || 4));
+  const mixed = width.map((w, l) => (acc.bounds[l] & ~(1 | (1 << w))) !== 0);
+  const segments = width.map((w, l) => {
+    if (!mixed[l]) return [0];
+    const out: number[] = [];
+    for (let k = 0; k < w; k++) if (k === 0 || acc.bounds[l] & (1 << k)) out.push(k);
+    return out;
+  });
+  return { width, mixed, segments };
+}
+
+export function sameLayout(a: Layout, b: Layout): boolean {
+  return a.width.every((w, l) => w === b.width[l] && a.mixed[l] === b.mixed[l] && a.segments[l].join() === b.segments[l].join());
+}
