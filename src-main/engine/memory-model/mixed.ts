@@ -43,7 +43,10 @@ export function partsOf(layout: Layout, loc: number, offset: number, size: numbe
   return out;
 }
 
-const unsigned = (value: number, size: number): bigint => BigInt.asUintN(8 * size, BigInt(Math.trunc(value)));
+function unsigned(value: number, size: number): bigint {
+  if (!Number.isSafeInteger(value)) throw new ModelBoundError(`${value} stored in ${size} bytes: more than the model's 53-bit integers hold`);
+  return BigInt.asUintN(8 * size, BigInt(value));
+}
 
 /** Bytes `from`…`from + len − 1` (0 = most significant) of `value` stored in `size` bytes, two's complement. */
 export function sliceOf(value: number, size: number, from: number, len: number): number {
