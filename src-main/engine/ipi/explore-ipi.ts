@@ -24,7 +24,7 @@
  */
 import { compile, consistentWithFences, enumerateExecutions, formatWitness, Machine, ModelBoundError, replayExecution, type Execution, type MachineState, type Program } from '../memory-model';
 import type { Barriers } from './fabric';
-import { doorbellLoc, handshakeProgram, type HandshakeSetup, type Message, messageOf, queueLoc, queueOf, SEED_SETUP } from './handshake';
+import { doorbellLoc, handshakeProgram, type HandshakeSetup, type Message, type MessagesEncoding, messageOf, queueLoc, queueOf, SEED_SETUP } from './handshake';
 import { stuckSenders, type CompiledEpisode } from './episode';
 
 export interface IpiWitness {
@@ -54,13 +54,20 @@ export interface ExploreIpiOptions {
   witnessText?: boolean;
   /** Stop at the first losing execution (`lostIpiReachable` only: one witness, counts partial). */
   firstLoss?: boolean;
+  /**
+   * The messages word as one location per byte (default, what the timed episodes run) or as the
+   * kernel's one word (handshake.ts; mixed-size, so axiomatic only: needs `witnessText: false`).
+   */
+  messages?: MessagesEncoding;
 }
 
 /** Thrown through the enumerator to stop it at the first loss. */
 class Found extends Error {}
 
 export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP, opts: ExploreIpiOptions = {}): IpiExploreResult {
-  const src = handshakeProgram(b, setup).src;
+  const encoding = opts.messages ?? 'bytes';
+  if (encoding === 'word' && opts.witnessText !== false) throw new Error("exploreIpi: the 'word' messages encoding has no machine replay (witnessText: false)");
+  const src = handshakeProgram(b, setup, encoding).src;
   const prog = compile(src);
   const names = prog.threads.map((t) => t.name);
   const doorbell = prog.locs.indexOf(doorbellLoc(setup.target));
@@ -112,9 +119,9 @@ export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP, opts
   // Keep the shapes whose set of reordering CPUs is minimal for their lost messages.
   const all = [...shapes.values()];
   const minimal = all.filter((o) => !all.some((p) => p !== o && p.lost.join() === o.lost.join() && p.cpus.length < o.cpus.length && p.cpus.every((c) => o.cpus.includes(c))));
-  const episode = episodeOf(prog, setup);
+  const episode = opts.witnessText === false ? null : episodeOf(prog, setup);
   const witnesses = minimal
-    .map((o) => ({ lost: o.lost, reorderedOn: o.cpus.map((t) => names[t]).sort(), text: opts.witnessText === false ? '' : witnessText(episode, o.xs, o.lost) }))
+    .map((o) => ({ lost: o.lost, reorderedOn: o.cpus.map((t) => names[t]).sort(), text: episode ? witnessText(episode, o.xs, o.lost) : '' }))
     .sort((a, c) => a.lost.join().localeCompare(c.lost.join()) || a.reorderedOn.join().localeCompare(c.reorderedOn.join()));
   return { lostIpiReachable: witnesses.length > 0, witnesses, candidates, losingExecutions: losing.size };
 }

@@ -40,9 +40,15 @@
  * waiting lwarx of it with a stwcx. of 0 (the interrupt is taken and the doorbell cleared
  * atomically: a msgsnd after that stays pending). Interrupt entry and the guest exit are context
  * synchronising (an isync after the step): nothing after them runs before they happen.
- * Until the memory model has mixed-size accesses, each byte of the messages word is its own
- * location: the demux's xchg is one xchg per byte (between the syncs) and its `while (messages)`
- * one load per byte, in byte order.
+ * Messages encoding. `bytes` (what the timed episodes and every figure run): each byte of the
+ * messages word is its own location, the demux's xchg one xchg per byte (between the syncs) and
+ * its `while (messages)` one load per byte — the operational machine has no mixed-size accesses
+ * yet. `word` (the axiomatic explorer only): the word as the kernel has it, an `unsigned long`
+ * (8 bytes) the sender stores one byte of (`stb`), the demux exchanges whole (one 8-byte
+ * lwarx/stwcx. loop, i.e. ldarx/stdcx.) and re-reads whole; `all & IPI_MESSAGE(msg)` picks a
+ * message out. POWER9 hosts run ppc64le, where message[msg] is bits 8·msg… of the word
+ * (IPI_MESSAGE(A) = 1 << 8·A); the model composes values big-endian, so that byte sits at offset
+ * 7 − msg (the same values and the same accesses).
  */
 import type { Instr, Label, ProgramSource } from '../memory-model';
 import type { Barriers } from './fabric';
@@ -83,6 +89,16 @@ export const messageLoc = (target: string, msg: Message): string => `message[${t
 export const hostIpiLoc = (target: string): string => `host_ipi[${target}]`;
 export const queueLoc = (target: string, q: Queue): string => `${q}[${target}]`;
 export const doorbellLoc = (target: string): string => `doorbell[${target}]`;
+/** The whole messages word (the `word` encoding). */
+export const messagesLoc = (target: string): string => `messages[${target}]`;
+
+/** How the messages word is modelled: one location per message byte, or the one word (axiomatic only). */
+export type MessagesEncoding = 'bytes' | 'word';
+const WORD_BYTES = 8;
+/** Offset of message[msg] in the word as the model composes it (ppc64le byte msg; see the header). */
+const messageOffset = (m: Message): number => WORD_BYTES - 1 - MESSAGES.indexOf(m);
+/** IPI_MESSAGE(msg) on ppc64le. */
+const ipiMessage = (m: Message): number => 2 ** (8 * MESSAGES.indexOf(m));
 
 /** How long a control step of the target takes; the timed driver maps these to parameters. */
 export type ControlCost = 'guest_exit' | 'reenter' | 'csd_work' | 'ttwu_work' | 'host_tail' | 'guest_entry';
@@ -178,7 +194,7 @@ class Code {
 }
 
 /** One IPI (or kick) from sender number `me` (1-based thread number) to `target`. */
-export function senderCode(target: string, kind: SenderKind, b: Barriers, me: number): Instr[] {
+export function senderCode(target: string, kind: SenderKind, b: Barriers, me: number, encoding: MessagesEncoding = 'bytes'): Instr[] {
   const c = new Code();
   if (kind === 'KICK') {
     c.note('kvmppc_fast_vcpu_kick_hv() -> kvmppc_ipi_thread():')
@@ -194,7 +210,9 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
     c.fullyOrderedXchg(queueLoc(target, q), 'was', 1, (v) => `llist_add(${q}[${target}]) // ${v === 0 ? 'was empty: send the IPI' : 'not empty: no IPI'}`, 'llist_add');
     c.branchIf('was', 1, 'done');
   }
-  c.note('smp_muxed_ipi_set_message():').fence('sync', 'smp_mb()').store(messageLoc(target, msg), 1, `message[${msg}] = 1`);
+  c.note('smp_muxed_ipi_set_message():').fence('sync', 'smp_mb()');
+  if (encoding === 'word') c.push({ op: 'store', rs: 1, addr: { loc: messagesLoc(target), offset: messageOffset(msg) }, size: 1, label: `message[${msg}] = 1` });
+  else c.store(messageLoc(target, msg), 1, `message[${msg}] = 1`);
   c.note(`doorbell_global_ipi(${target}):`);
   if (b.beforeSet) c.fence('sync', `smp_mb() // kvmppc_set_host_ipi(${target})`);
   c.store(hostIpiLoc(target), 1, `kvmppc_set_host_ipi(${target}, 1)`)
@@ -208,7 +226,7 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
  * The target CPU in the guest: take a doorbell, check host_ipi, and either re-enter the guest or
  * exit and run doorbell_exception. `senderName(v)` names the CPU whose doorbell it was.
  */
-export function targetCode(target: string, b: Barriers, senderName: (doorbell: number) => string): { instrs: Instr[]; costs: (BranchCost | undefined)[] } {
+export function targetCode(target: string, b: Barriers, senderName: (doorbell: number) => string, encoding: MessagesEncoding = 'bytes'): { instrs: Instr[]; costs: (BranchCost | undefined)[] } {
   const c = new Code();
   // Code that touches nothing the handshake shares (running the csd functions, activating woken
   // tasks) as time only: a branch never taken, then context synchronised so nothing runs ahead of it.
@@ -234,7 +252,16 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   // `all = xchg(&info->messages, 0)`: Linux's fully ordered xchg (include/linux/atomic.h
   // __atomic_op_fence on powerpc's xchg_relaxed: sync before, sync after), one xchg per byte.
   c.fence('sync', 'xchg: sync');
-  for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg(messages) // message[${m}] == ${v}`);
+  if (encoding === 'word') {
+    const retry = 'retry_messages';
+    c.push(
+      { op: 'label', name: retry },
+      { op: 'load', rd: 'all', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, reserve: true, label: (v) => `xchg(messages) == ${v}` },
+      { op: 'store', rs: 0, addr: { loc: messagesLoc(target) }, size: WORD_BYTES, conditional: true },
+      { op: 'branch', cond: 'ne', to: retry },
+    );
+    for (const m of MESSAGES) c.push({ op: 'arith', fn: 'and', rd: `all_${m}`, ra: 'all', rb: ipiMessage(m) * 0xff });
+  } else for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg(messages) // message[${m}] == ${v}`);
   c.fence('sync', 'xchg: sync');
   c.branchIf('all_CALL_FUNCTION', 0, 'no_cf')
     .note('generic_smp_call_function_interrupt():')
@@ -249,12 +276,16 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
     .fullyOrderedXchg(queueLoc(target, 'wake_list'), 'woken', 0, (v) => `llist_del_all(wake_list) // ${v ? 'wakes the queued tasks' : 'empty'}`, 'llist_del_all');
   work('ttwu_work');
   c.label('no_resched');
-  MESSAGES.forEach((m, i) => {
-    c.load(messageLoc(target, m), `again_${m}`, (v) => `while (info->messages) // message[${m}] == ${v}`);
-    // Past the last byte the demux returns, still in the host with interrupts on: irq_exit,
-    // kvmppc_handle_exit_hv, round the kvmppc_vcpu_run_hv loop into kvmhv_run_single_vcpu.
-    c.branchIf(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'host_tail' } : undefined);
-  });
+  // Past the re-check the demux returns, still in the host with interrupts on: irq_exit,
+  // kvmppc_handle_exit_hv, round the kvmppc_vcpu_run_hv loop into kvmhv_run_single_vcpu.
+  if (encoding === 'word') {
+    c.push({ op: 'load', rd: 'again', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, label: (v) => `while (info->messages) // messages == ${v}` });
+    c.branchIf('again', 0, 'host_return', { taken: 'host_tail' }).push({ op: 'branch', cond: 'always', to: 'demux' }).label('host_return');
+  } else
+    MESSAGES.forEach((m, i) => {
+      c.load(messageLoc(target, m), `again_${m}`, (v) => `while (info->messages) // message[${m}] == ${v}`);
+      c.branchIf(`again_${m}`, 1, 'demux', i === MESSAGES.length - 1 ? { notTaken: 'host_tail' } : undefined);
+    });
   // local_irq_disable(); hard_irq_disable(): a doorbell that arrived in the host tail was taken
   // there, by doorbell_exception, whatever host_ipi says (taken here, where interrupts go off:
   // the same effect, at most the tail later). One arriving after this waits for the guest.
@@ -288,13 +319,15 @@ export const SEED_SETUP: HandshakeSetup = {
 };
 
 /** Thread 0 is the target, threads 1.. the senders; with the control costs of the target's steps. */
-export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP): Costed {
+export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP, encoding: MessagesEncoding = 'bytes'): Costed {
   const names = [setup.target, ...setup.senders.map((s) => s.cpu)];
-  const t = targetCode(setup.target, b, (v) => names[v] ?? '?');
+  const t = targetCode(setup.target, b, (v) => names[v] ?? '?', encoding);
+  const messages = encoding === 'word' ? [messagesLoc(setup.target)] : MESSAGES.map((m) => messageLoc(setup.target, m));
   const src: ProgramSource = {
-    threads: [{ name: setup.target, instrs: t.instrs }, ...setup.senders.map((s, i) => ({ name: s.cpu, instrs: senderCode(setup.target, s.kind, b, i + 1) }))],
+    threads: [{ name: setup.target, instrs: t.instrs }, ...setup.senders.map((s, i) => ({ name: s.cpu, instrs: senderCode(setup.target, s.kind, b, i + 1, encoding) }))],
     // Every location the handshake may touch, so programs of any sender kinds share the layout.
-    locations: [doorbellLoc(setup.target), hostIpiLoc(setup.target), ...MESSAGES.map((m) => messageLoc(setup.target, m)), queueLoc(setup.target, 'call_single_queue'), queueLoc(setup.target, 'wake_list')],
+    locations: [doorbellLoc(setup.target), hostIpiLoc(setup.target), ...messages, queueLoc(setup.target, 'call_single_queue'), queueLoc(setup.target, 'wake_list')],
+    sizes: encoding === 'word' ? { [messagesLoc(setup.target)]: WORD_BYTES } : undefined,
   };
   return { src, costs: [t.costs, ...setup.senders.map(() => [])] };
 }
