@@ -214,13 +214,13 @@ test('transfer: a malformed file is refused with its line and column beside the 
   assert.equal(await alert.getAttribute('role'), 'alert');
   await shot('ui-transfer-03-malformed-refused');
 
-  // A workspace JSON with a bad field names the field's path.
+  // A workspace JSON with a bad field names what it is about as the user sees it, then the field's path.
   const bad = structuredClone(docBefore);
   bad.guests[0].smp.threads = 0;
   const badFile = path.join(tmp, 'bad-threads.json');
   fs.writeFileSync(badFile, JSON.stringify(bad, null, 2));
   await importFile(page, 'Workspace JSON…', badFile);
-  await page.waitForFunction(() => /bad-threads\.json: guests\[0\]\.smp\.threads: expected 1\.\.8, got 0/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+  await page.waitForFunction(() => /bad-threads\.json: guest \S+: expected 1\.\.8, got 0 \(guests\[0\]\.smp\.threads\)/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
   // A JSON syntax error says where.
   const broken = path.join(tmp, 'broken.json');
   fs.writeFileSync(broken, '{\n  "name": "x",\n  "host": ,\n}\n');

@@ -1,7 +1,7 @@
 import type { transferArea, ImportedGuest, TransferFile } from '../../../../src-common/bridge/areas/transfer';
 import { NotFoundError, type AreaHandlers } from '../../../../src-common/bridge';
 import { FieldError } from '../../../../src-common/parse/field-error';
-import { parseWorkspace, type Guest, type Workspace } from '../../../../src-common/workspace';
+import { describeWorkspaceError, parseWorkspace, type Guest, type Workspace } from '../../../../src-common/workspace';
 import { exportWorkspaceHwloc, importHwlocXml } from '../../import/hwloc';
 import { exportLibvirtXml, importLibvirtXml } from '../../import/libvirt';
 import { importSynthetic } from '../../import/synthetic';
@@ -32,7 +32,13 @@ function importing<T>(fn: () => T): T {
 
 export function importWorkspace(text: string): Workspace {
   const json = importing(() => parseJsonText(stripBom(text)));
-  return parseWorkspace(json);
+  try {
+    return parseWorkspace(json);
+  } catch (e) {
+    // What is refused in the user's words first (`guest A: …`), the document path after it, as the CLI says it.
+    if (e instanceof FieldError) throw new FieldError('', describeWorkspaceError(json, e));
+    throw e;
+  }
 }
 
 /** `name`, or `name-2`, `name-3`, … — the first that no guest of `doc` has (and not the reserved 'host'). */
