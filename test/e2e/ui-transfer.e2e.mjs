@@ -220,7 +220,7 @@ test('transfer: a malformed file is refused with its line and column beside the 
   const badFile = path.join(tmp, 'bad-threads.json');
   fs.writeFileSync(badFile, JSON.stringify(bad, null, 2));
   await importFile(page, 'Workspace JSON…', badFile);
-  await page.waitForFunction(() => /bad-threads\.json: guest \S+: expected 1\.\.8, got 0 \(guests\[0\]\.smp\.threads\)/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
+  await page.waitForFunction(() => /bad-threads\.json: guest web: expected 1\.\.8, got 0.* \(guests\[0\]\.smp\.threads\)/.test(document.querySelector('[data-testid="transfer-error"]')?.textContent ?? ''));
   // A JSON syntax error says where.
   const broken = path.join(tmp, 'broken.json');
   fs.writeFileSync(broken, '{\n  "name": "x",\n  "host": ,\n}\n');
