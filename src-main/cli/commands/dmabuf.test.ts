@@ -86,7 +86,7 @@ describe('twb dmabuf show', () => {
 
   it('names the field of an aie exporter without its partition, and a bad --after', async () => {
     const file = workspace({ exporters: [{ name: 'x', kind: 'aie', partition: 'p9', memory: 'data' }], importers: [] });
-    await expect(twb('dmabuf', 'show', file)).rejects.toThrow(/devices\.dmabuf\.exporters\[0\]\.partition: no partition named 'p9' in devices\.aie/);
+    await expect(twb('dmabuf', 'show', file)).rejects.toThrow(/dma-buf exporter x: no partition named 'p9' in devices\.aie \(devices\.dmabuf\.exporters\[0\]\.partition\)/);
     await expect(twb('dmabuf', 'show', file, '--after', 'soon')).rejects.toThrow(/^--after: /);
   });
 });
