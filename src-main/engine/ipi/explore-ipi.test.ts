@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../memory-model';
 import { compiledEpisode, stuckSenders } from './episode';
 import { exploreIpi } from './explore-ipi';
-import { BARRIER_VARIANTS, barriersOf, SENDER_KINDS, type SenderKind } from './handshake';
+import { BARRIER_VARIANTS, barriersOf, messageOf, SENDER_KINDS, type SenderKind } from './handshake';
+import { pairKey, SENDER_PAIRS } from './pair-verdicts';
 import { PAIR_VERDICTS } from './pair-verdicts.generated';
 
 describe('twb explore ipi: the seed host_ipi race, every execution POWER allows', () => {
@@ -40,6 +41,20 @@ describe('twb explore ipi: the seed host_ipi race, every execution POWER allows'
     for (const v of ['none', 'set', 'clear', 'both'] as const) {
       expect(PAIR_VERDICTS[v]['CALL_FUNCTION+CALL_FUNCTION'], v).toBe(false);
       expect(PAIR_VERDICTS[v]['CALL_FUNCTION+CALL_FUNCTION_SINGLE'], v).toBe(false);
+    }
+  }, 180_000);
+
+  it('every loss of every pair of kinds needs only the sender whose work is lost to reorder, never the target (no seed second sequence)', () => {
+    for (const v of BARRIER_VARIANTS) {
+      for (const [a, c] of SENDER_PAIRS) {
+        if (!PAIR_VERDICTS[v][pairKey(a, c)]) continue; // nothing to lose (pair-verdicts.test.ts)
+        const r = exploreIpi(barriersOf(v), { target: '42', senders: [{ cpu: 'X', kind: a }, { cpu: '105', kind: c }] }, { witnessText: false });
+        expect(r.witnesses.length, `${v} ${a}+${c}`).toBeGreaterThan(0);
+        for (const w of r.witnesses) {
+          const losers = ['X', '105'].filter((cpu, i) => w.lost.includes(messageOf([a, c][i])!));
+          expect(w.reorderedOn, `${v} ${a}+${c}: ${w.lost}`).toEqual(losers);
+        }
+      }
     }
   }, 180_000);
 
