@@ -14,7 +14,8 @@
  *   store.apply((draft) => { draft.guests.push(g); })   mutate a copy, or
  *   store.apply(newDocument)                             replace the document.
  *   The result is validated with parseWorkspace: an invalid edit throws a FieldError naming
- *   the field and changes nothing. A valid one becomes `current`, is pushed on the undo
+ *   the thing as the user sees it, then the field (`guest A, vCPU 0: … (guests[0].vcpupin[0].cpuset)`,
+ *   describeRefusal; also `store.error`) and changes nothing. A valid one becomes `current`, is pushed on the undo
  *   stack, and autosaves through the bridge shortly after (edits are coalesced).
  *   store.undo() / store.redo()  (bound to Ctrl+Z / Ctrl+Shift+Z by the shell)
  *
@@ -24,7 +25,8 @@
  */
 import type { BridgeClient } from '../../src-common/bridge/client';
 import type { WorkspaceSummary } from '../../src-common/bridge/areas/workspaces';
-import { parseWorkspace, type Workspace } from '../../src-common/workspace';
+import { FieldError } from '../../src-common/parse/field-error';
+import { describeWorkspaceError, parseWorkspace, type Workspace } from '../../src-common/workspace';
 
 export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
 
@@ -194,8 +196,10 @@ export class WorkspaceStore {
     try {
       valid = parseWorkspace(next);
     } catch (e) {
-      this.#error = (e as Error).message;
-      throw e;
+      // What is refused in the user's words first, the document path after it, as edits.ts and the CLI say it.
+      const refused = e instanceof FieldError ? new FieldError('', describeWorkspaceError(next, e)) : e;
+      this.#error = (refused as Error).message;
+      throw refused;
     }
     this.#error = null;
     this.#undo = [...this.#undo, cur].slice(-MAX_UNDO);

@@ -76,6 +76,17 @@ describe('WorkspaceStore', () => {
     expect(await stored(id)).toEqual(doc);
   });
 
+  it('a refused edit names the thing as the user sees it first, the field after it (thrown and in store.error)', async () => {
+    await store.create('worded', { builtin: 'seed-power9-ipi' });
+    const said = /^guest B: expected 1\.\.\d+, got 0 \(guests\[1\]\.smp\.threads\)$/;
+    expect(() =>
+      store.apply((d) => {
+        d.guests[1]!.smp.threads = 0;
+      }),
+    ).toThrow(said);
+    expect(store.error).toMatch(said);
+  });
+
   it('a new edit clears the redo stack; the open document is frozen', async () => {
     await store.create('frozen');
     store.apply((d) => {
