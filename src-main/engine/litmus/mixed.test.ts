@@ -1,10 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelBoundError } from '../memory-model/bounds';
-import { explore } from '../memory-model/explore';
-import { Machine } from '../memory-model/machine';
-import { compile } from '../memory-model/program';
 import { formatLitmusResult, judgeLitmus } from './judge';
 import { parseLitmus } from './parse';
 
@@ -59,12 +55,5 @@ describe('mixed-size accesses: what is refused', () => {
   });
   it('an access past the declared size', () => {
     expect(judge('PPC O\n{ uint16_t x; 0:r2=x; }\n P0 ;\n lwz r1,0(r2) ;\nexists (0:r1=0)\n')).toThrow(/4-byte access at x .* reaches past its 2 bytes/);
-  });
-  it('a mixed-size program on the operational machine (not modelled there yet)', () => {
-    const t = parseLitmus(fs.readFileSync(path.join(dir, 'MP+bytes.litmus'), 'utf8'));
-    // Addresses in registers: found when the access runs.
-    expect(() => explore(compile(t.program))).toThrow(/mixed-size accesses are modelled by the axiomatic model only/);
-    const named = compile({ threads: [{ name: 'T', instrs: [{ op: 'store', rs: 1, addr: { loc: 'x', offset: 3 }, size: 1 }, { op: 'load', rd: 'r', addr: { loc: 'x' }, size: 4 }] }] });
-    expect(() => new Machine(named)).toThrow(ModelBoundError);
   });
 });

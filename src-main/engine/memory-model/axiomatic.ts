@@ -25,7 +25,7 @@
  */
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
-import { concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
+import { type Cells, cellsOf, concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
 import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
@@ -289,36 +289,6 @@ function execEvent(e: PathEvent, thread: number, index: number, cell: number, fr
     from,
     len,
   };
-}
-
-/** What rf and co relate events on: a location, or each byte of a mixed one. */
-export interface Cells {
-  layout: Layout;
-  /** First cell of each location (a mixed one has a cell per segment). */
-  base: number[];
-  /** Initial value per cell (a segment of a mixed location's initial value). */
-  init: number[];
-  /** Location of each cell. */
-  loc: number[];
-  anyMixed: boolean;
-}
-
-export function cellsOf(prog: Program, layout: Layout): Cells {
-  const base: number[] = [];
-  const init: number[] = [];
-  const loc: number[] = [];
-  prog.locs.forEach((_, l) => {
-    base.push(init.length);
-    if (!layout.mixed[l]) {
-      init.push(prog.init[l]);
-      loc.push(l);
-    } else
-      for (const p of partsOf(layout, l, 0, layout.width[l])) {
-        init.push(sliceOf(prog.init[l], layout.width[l], p.from, p.len));
-        loc.push(l);
-      }
-  });
-  return { layout, base, init, loc, anyMixed: layout.mixed.some((m) => m) };
 }
 
 /** One rf/co choice for the events of one location, satisfying sc-per-location. */

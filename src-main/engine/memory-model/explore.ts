@@ -126,14 +126,18 @@ export function reducer(m: Machine): (s: MachineState, all: Transition[]) => Tra
     const st = s.storage;
     const w = st.writes[tr.write];
     if (access[tr.to].has(w.loc) && m.mayLoad(s, tr.to)) return false;
-    const v = st.view[tr.to][w.loc];
-    if (v !== -1 && !coBefore(st, v, tr.write)) return false;
-    for (let y = 0; y < st.writes.length; y++) {
-      if (y !== tr.write && st.writes[y].loc === w.loc && !coBefore(st, y, tr.write) && !coBefore(st, tr.write, y)) return false;
-    }
-    for (let t = 0; t < prog.threads.length; t++) {
-      const seen = st.view[t][w.loc];
-      if (seen !== tr.write && !coBefore(st, tr.write, seen) && m.mayStoreTo(s, t, w.loc)) return false;
+    // A store to a mixed location: every cell it writes (one record per cell, propagated together).
+    for (let id = tr.write; id < tr.write + w.parts; id++) {
+      const cell = st.writes[id].cell;
+      const v = st.view[tr.to][cell];
+      if (v !== -1 && !coBefore(st, v, id)) return false;
+      for (let y = 0; y < st.writes.length; y++) {
+        if (y !== id && st.writes[y].cell === cell && !coBefore(st, y, id) && !coBefore(st, id, y)) return false;
+      }
+      for (let t = 0; t < prog.threads.length; t++) {
+        const seen = st.view[t][cell];
+        if (seen !== id && !coBefore(st, id, seen) && m.mayStoreTo(s, t, w.loc)) return false;
+      }
     }
     return true;
   };
@@ -200,8 +204,12 @@ function relevant(s: MachineState, tr: Transition, access: Set<number>[]): boole
   const st = s.storage;
   if (tr.kind === 'propagate') {
     const w = st.writes[tr.write];
-    if (access[tr.to].has(w.loc) || st.view[tr.to][w.loc] !== -1) return true;
-    return st.barriers.some((b) => (b.seen & (1 << tr.to)) === 0 && b.groupWrites.includes(tr.write));
+    if (access[tr.to].has(w.loc)) return true;
+    for (let id = tr.write; id < tr.write + w.parts; id++) {
+      if (st.view[tr.to][st.writes[id].cell] !== -1) return true;
+      if (st.barriers.some((b) => (b.seen & (1 << tr.to)) === 0 && b.groupWrites.includes(id))) return true;
+    }
+    return false;
   }
   if (tr.kind === 'propagate-barrier') {
     const b = st.barriers[tr.barrier];

@@ -41,18 +41,18 @@ import {
   acceptWrite,
   acknowledged,
   canPropagateBarrier,
-  canPropagateWrite,
+  canPropagateStore,
   coBefore,
   initialStorage,
   orderedBefore,
   propagateBarrier,
-  propagateWrite,
+  propagateStore,
   type Storage,
 } from './storage';
 import { liveness, type Liveness } from './liveness';
 import { arith, decodeAddress } from './values';
-import { layoutOf } from './mixed';
-import { namedAccesses } from './paths';
+import { type Cells, cellsOf, concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
+import { namedAccesses, programPaths } from './paths';
 
 /** One in-flight instruction. */
 export interface Entry {
@@ -65,12 +65,20 @@ export interface Entry {
   committed: boolean;
   /** Load: value read. Store: value written (at commit). Branch: 1 taken, 0 not taken. */
   value: number;
-  /** Load: write id read (−1 initial value) or −2 when forwarded. stwcx.: 1 succeeded, 0 failed. */
+  /**
+   * Load: write id read (−1 initial value) or −2 when forwarded; −3 when it covers several cells
+   * of a mixed location (then `srcs`). stwcx.: 1 succeeded, 0 failed.
+   */
   src: number;
   /** Load forwarded from the store with this seq, else −1. */
   fwd: number;
+  /** A load of several cells: `src` and `fwd` per cell it covers, in address order; else null. */
+  srcs: readonly number[] | null;
+  fwds: readonly number[] | null;
   /** Location the access used when satisfied/committed, −1 if not yet. */
   loc: number;
+  /** Its first byte in the location (0 unless the location is mixed). */
+  off: number;
   /** Branch: direction the window was fetched along (1 taken, 0 not). */
   dir: number;
   /** Fence: barrier id in storage once committed. */
@@ -85,8 +93,32 @@ export interface ThreadState {
   /** Architectural registers (after retired instructions). */
   regs: readonly number[];
   cr0: number;
-  /** The reservation left by a retired lwarx: its location and the write it read, or null. */
-  reservation: { loc: number; src: number } | null;
+  /** The reservation left by a retired lwarx: where it read and the write(s) it read, or null. */
+  reservation: Reservation | null;
+}
+
+/** A lwarx's reservation: its access (location, first byte, size) and its `src` / `srcs` as in `Entry`. */
+export interface Reservation {
+  loc: number;
+  off: number;
+  size: number;
+  src: number;
+  srcs: readonly number[] | null;
+}
+
+/** One cell an access covers: `from`, `len` its bytes within the access. */
+interface Piece {
+  cell: number;
+  from: number;
+  len: number;
+}
+
+interface Read {
+  value: number;
+  src: number;
+  fwd: number;
+  srcs: number[] | null;
+  fwds: number[] | null;
 }
 
 export interface MachineState {
@@ -151,7 +183,10 @@ function entry(e: Entry, p: Partial<Entry>): Entry {
     value: p.value ?? e.value,
     src: p.src ?? e.src,
     fwd: p.fwd ?? e.fwd,
+    srcs: p.srcs !== undefined ? p.srcs : e.srcs,
+    fwds: p.fwds !== undefined ? p.fwds : e.fwds,
     loc: p.loc ?? e.loc,
+    off: p.off ?? e.off,
     dir: p.dir ?? e.dir,
     barrier: p.barrier ?? e.barrier,
   };
@@ -172,14 +207,27 @@ export class Machine {
     this.live = prog.threads.map(liveness);
     this.loops = prog.threads.map((t) => t.code.some((c, pc) => c.op === Op.Branch && c.target <= pc));
     if (this.nThreads > 30) throw new ModelBoundError(`${this.nThreads} threads: the operational model handles at most 30`);
-    const layout = layoutOf(prog.sizes, namedAccesses(prog));
-    this.width = layout.width;
-    const mixed = layout.mixed.findIndex((m) => m);
-    if (mixed >= 0) throw new ModelBoundError(`location ${prog.locs[mixed]} is accessed with mixed sizes: mixed-size accesses are modelled by the axiomatic model only, not yet by the operational machine`);
+    this.layout = machineLayout(prog);
+    this.cells = cellsOf(prog, this.layout);
+    this.cellStart = [];
+    this.cellLen = [];
+    prog.locs.forEach((_, l) => {
+      const starts = this.layout.segments[l];
+      starts.forEach((start, i) => {
+        this.cellStart.push(start);
+        this.cellLen.push((starts[i + 1] ?? this.layout.width[l]) - start);
+      });
+    });
   }
 
-  /** Width of each location (mixed.ts): every access must cover it whole. */
-  private readonly width: number[];
+  /** Which locations are mixed, and their segments (mixed.ts): each segment is a cell of storage. */
+  readonly layout: Layout;
+  /** The cells: a location's first cell (`base`), each cell's location (`loc`) and initial value. */
+  readonly cells: Cells;
+  /** Per cell, its first byte in its location and its length. */
+  private readonly cellStart: number[];
+  private readonly cellLen: number[];
+  private readonly pieceCache = new Map<number, readonly Piece[]>();
 
   initial(): MachineState {
     return this.start().state;
@@ -190,7 +238,7 @@ export class Machine {
       (t): ThreadState => ({ fetch: 0, nextSeq: 0, window: [], regs: t.init.slice(), cr0: CR_NONE, reservation: null }),
     );
     const events: MachineEvent[] = [];
-    const s: MachineState = { threads, storage: initialStorage(this.nThreads, this.prog.locs.length) };
+    const s: MachineState = { threads, storage: initialStorage(this.nThreads, this.cells.init.length) };
     return { state: this.settle(s, events), events };
   }
 
@@ -228,8 +276,9 @@ export class Machine {
     const everywhere = (1 << this.nThreads) - 1;
     for (let i = 0; i < st.writes.length; i++) {
       const w = st.writes[i];
-      if (w.seen === everywhere) continue;
-      for (let t = 0; t < this.nThreads; t++) if (canPropagateWrite(st, i, t)) out.push({ kind: 'propagate', write: i, to: t, thread: w.thread });
+      // A store to several cells propagates as a whole, named by its first record.
+      if (w.seen === everywhere || w.part !== 0) continue;
+      for (let t = 0; t < this.nThreads; t++) if (canPropagateStore(st, i, t)) out.push({ kind: 'propagate', write: i, to: t, thread: w.thread });
     }
     for (let i = 0; i < st.barriers.length; i++) {
       const b = st.barriers[i];
@@ -256,8 +305,8 @@ export class Machine {
       }
       case 'propagate': {
         const w = s.storage.writes[tr.write];
-        events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: w.value, to: tr.to, loc: w.loc });
-        next = { threads: s.threads, storage: propagateWrite(s.storage, tr.write, tr.to) };
+        events.push({ kind: 'propagate', thread: w.thread, pc: w.pc, seq: w.seq, value: this.storeValueOf(s.storage, tr.write), to: tr.to, loc: w.loc });
+        next = { threads: s.threads, storage: propagateStore(s.storage, tr.write, tr.to) };
         break;
       }
       case 'propagate-barrier': {
@@ -353,14 +402,35 @@ export class Machine {
     return r < 0 ? 0 : s.threads[t].regs[r];
   }
 
-  /** Final memory: the value of the coherence-last write to each location (the initial value if none). */
+  /** Final memory: the value of the coherence-last write to each location (the initial value if none), cell by cell for a mixed one. */
   memory(s: MachineState): number[] {
     const st = s.storage;
-    const last = this.prog.init.map(() => -1);
+    const last = this.cells.init.map(() => -1);
     st.writes.forEach((w, i) => {
-      if (last[w.loc] === -1 || st.writes[i].coBefore.includes(last[w.loc])) last[w.loc] = i;
+      if (last[w.cell] === -1 || st.writes[i].coBefore.includes(last[w.cell])) last[w.cell] = i;
     });
-    return last.map((w, loc) => (w === -1 ? this.prog.init[loc] : st.writes[w].value));
+    const cellValue = (c: number): number => (last[c] === -1 ? this.cells.init[c] : st.writes[last[c]].value);
+    return this.prog.locs.map((name, l) => {
+      if (!this.layout.mixed[l]) return cellValue(this.cells.base[l]);
+      const pieces = this.piecesOf(l, 0, this.layout.width[l]);
+      return concat(
+        pieces.map((p) => cellValue(p.cell)),
+        pieces.map((p) => p.len),
+        () => `the final value of ${name}`,
+      );
+    });
+  }
+
+  /** The value a store wrote, from its records (`w` its first): its cells' values composed for a mixed location. */
+  private storeValueOf(st: Storage, w: number): number {
+    const rec = st.writes[w];
+    if (rec.parts === 1) return rec.value;
+    const cells = st.writes.slice(w, w + rec.parts);
+    return concat(
+      cells.map((x) => x.value),
+      cells.map((x) => this.cellLen[x.cell]),
+      () => `a store to ${this.prog.locs[this.cells.loc[rec.cell]]}`,
+    );
   }
 
   /**
@@ -386,14 +456,14 @@ export class Machine {
       for (const q of seqs) if (!m.has(q)) m.set(q, m.size);
       return m;
     });
-    const wName = st.writes.map((w) => `${w.thread}.${rank[w.thread].get(w.seq)}`);
+    const wName = st.writes.map((w) => `${w.thread}.${rank[w.thread].get(w.seq)}${w.parts > 1 ? `/${w.part}` : ''}`);
     const bName = st.barriers.map((b) => `${b.thread}.${rank[b.thread].get(b.seq)}`);
     const name = (w: number): string => (w < 0 ? String(w) : wName[w]);
     const names = (ids: readonly number[], of: string[]): string => ids.map((x) => of[x]).sort().join('-');
     const writes = st.writes.map((w, i) => {
       // A barrier before it matters only where it has still to go and the barrier has not.
       const waits = w.seen === all ? [] : w.barriersBefore.filter((b) => (~st.barriers[b].seen & ~w.seen & all) !== 0);
-      return `${wName[i]}.${w.pc}.${w.loc}.${w.value}.${w.seen}.${names(w.coBefore, wName)}.${name(w.atomicAfter)}.${names(w.sepBefore, wName)}.${names(waits, bName)}`;
+      return `${wName[i]}.${w.pc}.${w.cell}.${w.value}.${w.seen}.${names(w.coBefore, wName)}.${name(w.atomicAfter)}.${names(w.sepBefore, wName)}.${names(waits, bName)}`;
     });
     const barriers = st.barriers.map((b, i) => {
       const open = b.seen !== all;
@@ -409,9 +479,12 @@ export class Machine {
       const at = th.window.length > 0 ? th.window[0].pc : th.fetch < 0 ? n : Math.min(th.fetch, n);
       const live = this.live[t];
       const regs = th.regs.map((v, r) => (live.regs[at][r] ? v : '_')).join(',');
-      k += `#${th.fetch}|${regs}|${live.cr0[at] ? th.cr0 : '_'}|${th.reservation ? `${th.reservation.loc}:${name(th.reservation.src)}` : ''}|`;
+      const res = th.reservation;
+      k += `#${th.fetch}|${regs}|${live.cr0[at] ? th.cr0 : '_'}|${res ? `${res.loc}:${res.off}:${res.srcs ? res.srcs.map(name).join(',') : name(res.src)}` : ''}|`;
       for (const e of th.window) {
         k += `${rank[t].get(e.seq)}.${e.pc}.${+e.done}${+e.committed}.${e.value}.${e.src < 0 ? e.src : name(e.src)}.${e.fwd < 0 ? -1 : rank[t].get(e.fwd)}.${e.loc}.${e.dir};`;
+        if (e.srcs) k += `${e.off}:${e.srcs.map(name).join(',')}:${e.fwds!.map((f) => (f < 0 ? -1 : rank[t].get(f))).join(',')};`;
+        else if (e.off !== 0) k += `${e.off};`;
       }
     });
     return k;
@@ -501,10 +574,18 @@ export class Machine {
 
   /** Location accessed by the load/store at window index k, or −1 while its address is unknown. */
   private locAt(s: MachineState, t: number, k: number): number {
+    return this.addrAt(s, t, k) >> 3;
+  }
+
+  /**
+   * Where the load/store at window index k accesses: 8 × its location + its first byte there
+   * (a location is at most 8 bytes wide), or −1 while its address is unknown.
+   */
+  private addrAt(s: MachineState, t: number, k: number): number {
     const ins = this.prog.threads[t].code[s.threads[t].window[k].pc];
     const a = ins.addr!;
     // A plain named location (the common case): no address arithmetic to check.
-    if (a.base < 0 && a.index < 0 && a.offset === 0 && a.loc >= 0 && a.loc < this.prog.locs.length) return a.loc;
+    if (a.base < 0 && a.index < 0 && a.offset === 0 && a.loc >= 0 && a.loc < this.prog.locs.length) return a.loc * 8;
     let base: number;
     if (a.base >= 0) {
       const b = this.regAt(s, t, k, a.base);
@@ -520,10 +601,92 @@ export class Machine {
     const d = decodeAddress(base + index);
     const at = `thread ${this.prog.threads[t].name}, instruction ${s.threads[t].window[k].pc + 1}`;
     if (!d || d.loc >= this.prog.locs.length) throw new ModelBoundError(`${at}: address ${base + index} is not a location`);
-    if (d.offset !== 0 || (this.prog.sizes[d.loc] !== undefined && ins.size !== this.width[d.loc])) {
-      throw new ModelBoundError(`${at}: a ${ins.size}-byte access at ${this.prog.locs[d.loc]}${d.offset ? `+${d.offset}` : ''}: mixed-size accesses are modelled by the axiomatic model only, not yet by the operational machine`);
+    if (d.offset < 0 || d.offset + ins.size > this.layout.width[d.loc] || this.piecesOf(d.loc, d.offset, ins.size).length === 0) {
+      throw new ModelBoundError(`${at}: a ${ins.size}-byte access at ${this.prog.locs[d.loc]}${d.offset ? `+${d.offset}` : ''} does not fit the location's layout (${this.layout.width[d.loc]} bytes)`);
     }
-    return d.loc;
+    return d.loc * 8 + d.offset;
+  }
+
+  /**
+   * The cells an access of `size` bytes at byte `off` of `loc` covers, in address order (one for
+   * a location that is not mixed). An access that straddles a segment the layout did not foresee
+   * is refused: the layout comes from every access the program's paths can make (machineLayout).
+   */
+  private piecesOf(loc: number, off: number, size: number): readonly Piece[] {
+    const key = (loc * 8 + off) * 16 + size;
+    let out = this.pieceCache.get(key);
+    if (out) return out;
+    const name = `a ${size}-byte access at ${this.prog.locs[loc]}${off ? `+${off}` : ''}`;
+    if (!this.layout.mixed[loc]) {
+      if (off !== 0 || (this.prog.sizes[loc] !== undefined && size !== this.layout.width[loc])) throw new ModelBoundError(`${name}: the location was not found to be accessed with mixed sizes`);
+      out = [{ cell: this.cells.base[loc], from: 0, len: size }];
+    } else {
+      const parts = partsOf(this.layout, loc, off, size);
+      if (parts.reduce((n, p) => n + p.len, 0) !== size) throw new ModelBoundError(`${name} straddles a segment of the location the machine was not built with`);
+      out = parts.map((p) => ({ cell: this.cells.base[loc] + p.index, from: p.from, len: p.len }));
+    }
+    this.pieceCache.set(key, out);
+    return out;
+  }
+
+  /** Does an access of `size` bytes at `addr` (addrAt) cover `cell`? */
+  private covers(addr: number, size: number, cell: number): boolean {
+    const off = addr & 7;
+    return addr >> 3 === this.cells.loc[cell] && this.cellStart[cell] >= off && this.cellStart[cell] < off + size;
+  }
+
+  /** Do two accesses (addrAt, size) share a byte? */
+  private static overlap(a: number, sa: number, b: number, sb: number): boolean {
+    return a >> 3 === b >> 3 && (a & 7) < (b & 7) + sb && (b & 7) < (a & 7) + sa;
+  }
+
+  /** The part of `value`, stored by an access of `size` bytes at `addr`, that lands in `cell` (the whole value unless the location is mixed). */
+  private sliceFor(value: number, addr: number, size: number, cell: number): number {
+    if (!this.layout.mixed[addr >> 3]) return value;
+    return sliceOf(value, size, this.cellStart[cell] - (addr & 7), this.cellLen[cell]);
+  }
+
+  /** The part of a load's value (`size` bytes) read from the piece `p`. */
+  private pieceOfValue(value: number, loc: number, size: number, p: Piece): number {
+    return this.layout.mixed[loc] ? sliceOf(value, size, p.from, p.len) : value;
+  }
+
+  /**
+   * What the load at k (accessing `addr`) reads now, cell by cell: forwarded from the po-latest
+   * earlier store covering the cell if that is not committed yet, else the coherence-latest write
+   * to the cell its thread sees; null while a forwarding store's value is unknown.
+   */
+  private readAt(s: MachineState, t: number, k: number, addr: number): Read | null {
+    const th = s.threads[t];
+    const code = this.prog.threads[t].code;
+    const loc = addr >> 3;
+    const size = code[th.window[k].pc].size;
+    const pieces = this.piecesOf(loc, addr & 7, size);
+    const vals: number[] = [];
+    const srcs: number[] = [];
+    const fwds: number[] = [];
+    for (const p of pieces) {
+      const j = this.forwardingStore(s, t, k, p.cell);
+      if (j >= 0) {
+        const v = this.storeValue(s, t, j);
+        if (!v.ok) return null;
+        vals.push(this.sliceFor(v.v, this.addrAt(s, t, j), code[th.window[j].pc].size, p.cell));
+        srcs.push(-2);
+        fwds.push(th.window[j].seq);
+      } else {
+        const w = s.storage.view[t][p.cell];
+        vals.push(w === -1 ? this.cells.init[p.cell] : s.storage.writes[w].value);
+        srcs.push(w);
+        fwds.push(-1);
+      }
+    }
+    if (!this.layout.mixed[loc]) return { value: vals[0], src: srcs[0], fwd: fwds[0], srcs: null, fwds: null };
+    const value = concat(
+      vals,
+      pieces.map((p) => p.len),
+      () => `a ${size}-byte read of ${this.prog.locs[loc]}`,
+    );
+    return pieces.length === 1 ? { value, src: srcs[0], fwd: fwds[0], srcs: null, fwds: null } : { value, src: -3, fwd: -1, srcs, fwds };
   }
 
   // Sets of window indices are bitmasks (bit j: index j), allocation-free: a window holds at most MAX_WINDOW < 32 entries.
@@ -586,26 +749,18 @@ export class Machine {
       if (ins.fence === Fence.Sync && !(e.committed && acknowledged(s.storage, e.barrier, this.nThreads))) return false;
       if ((ins.fence === Fence.Lwsync || ins.fence === Fence.Isync) && !e.committed) return false;
     }
-    const loc = this.locAt(s, t, k);
-    if (loc < 0) return false;
-    const fwd = this.forwardingStore(s, t, k, loc);
-    if (fwd >= 0) {
-      const v = this.storeValue(s, t, fwd);
-      return v.ok && (!code[th.window[k].pc].wait || v.v !== 0);
-    }
+    const addr = this.addrAt(s, t, k);
+    if (addr < 0) return false;
+    const r = this.readAt(s, t, k, addr);
     // A waiting load (an interrupt, a doorbell) takes no zero: it waits for a write.
-    if (code[th.window[k].pc].wait) {
-      const w = s.storage.view[t][loc];
-      return (w === -1 ? this.prog.init[loc] : s.storage.writes[w].value) !== 0;
-    }
-    return true;
+    return r !== null && (!code[th.window[k].pc].wait || r.value !== 0);
   }
 
   /**
-   * The po-latest earlier store to `loc` in the window if it is not committed yet (the load must
-   * forward from it), else −1 (read from storage).
+   * The po-latest earlier store covering `cell` in the window if it is not committed yet (the load
+   * must forward from it), else −1 (read from storage).
    */
-  private forwardingStore(s: MachineState, t: number, k: number, loc: number): number {
+  private forwardingStore(s: MachineState, t: number, k: number, cell: number): number {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     for (let j = k - 1; j >= 0; j--) {
@@ -613,8 +768,8 @@ export class Machine {
       const ins = code[e.pc];
       if (ins.op !== Op.Store) continue;
       if (ins.atomic && e.committed && e.src !== 1) continue; // a failed stwcx. wrote nothing
-      const l = e.committed ? e.loc : this.locAt(s, t, j);
-      if (l !== loc) continue;
+      const a = e.committed ? e.loc * 8 + e.off : this.addrAt(s, t, j);
+      if (a < 0 || !this.covers(a, ins.size, cell)) continue;
       return e.committed ? -1 : j;
     }
     return -1;
@@ -628,22 +783,12 @@ export class Machine {
   private satisfy(s: MachineState, t: number, k: number, events: MachineEvent[]): MachineState {
     const th = s.threads[t];
     const e = th.window[k];
-    const loc = this.locAt(s, t, k);
-    const fwd = this.forwardingStore(s, t, k, loc);
-    let value: number;
-    let src: number;
-    let fwdSeq = -1;
-    if (fwd >= 0) {
-      value = (this.storeValue(s, t, fwd) as { v: number }).v;
-      src = -2;
-      fwdSeq = th.window[fwd].seq;
-    } else {
-      src = s.storage.view[t][loc];
-      value = src === -1 ? this.prog.init[loc] : s.storage.writes[src].value;
-    }
+    const addr = this.addrAt(s, t, k);
+    const r = this.readAt(s, t, k, addr)!;
+    const loc = addr >> 3;
     const window = th.window.slice();
-    window[k] = entry(e, { done: true, value, src, fwd: fwdSeq, loc });
-    events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value, loc });
+    window[k] = entry(e, { done: true, value: r.value, src: r.src, fwd: r.fwd, srcs: r.srcs, fwds: r.fwds, loc, off: addr & 7 });
+    events.push({ kind: 'satisfy', thread: t, pc: e.pc, seq: e.seq, value: r.value, loc });
     return this.withThread(s, t, threadWith(th, { window }));
   }
 
@@ -652,8 +797,8 @@ export class Machine {
     const code = this.prog.threads[t].code;
     const me = th.window[k];
     const ins = code[me.pc];
-    const loc = ins.op === Op.Load ? me.loc : this.locAt(s, t, k);
-    if (loc < 0) return false;
+    const addr = ins.op === Op.Load ? me.loc * 8 + me.off : this.addrAt(s, t, k);
+    if (addr < 0) return false;
     if (ins.op === Op.Store && !this.storeValue(s, t, k).ok) return false;
     for (let j = 0; j < k; j++) {
       const e = th.window[j];
@@ -668,9 +813,9 @@ export class Machine {
           break;
         case Op.Load:
         case Op.Store: {
-          const l = e.committed || (c.op === Op.Load && e.done) ? e.loc : this.locAt(s, t, j);
-          if (l < 0) return false;
-          if (l === loc && !e.committed) return false;
+          const a = e.committed || (c.op === Op.Load && e.done) ? e.loc * 8 + e.off : this.addrAt(s, t, j);
+          if (a < 0) return false;
+          if (!e.committed && Machine.overlap(a, c.size, addr, ins.size)) return false;
           if (!this.allCommitted(s, t, this.addressSources(s, t, j))) return false;
           break;
         }
@@ -701,39 +846,48 @@ export class Machine {
     return true;
   }
 
-  /** A stwcx. may succeed if its lwarx's write is still the latest the thread sees and has no coherence successor. */
+  /**
+   * A stwcx. may succeed if, in every cell it shares with its lwarx, the lwarx's write is still the
+   * latest the thread sees and has no coherence successor it could not go before.
+   */
   private stwcxCanSucceed(s: MachineState, t: number, k: number): boolean {
     const res = this.reservationAt(s, t, k);
     if (!res) return false;
-    const loc = this.locAt(s, t, k);
-    if (loc !== res.loc || res.src === -2) return false;
+    const addr = this.addrAt(s, t, k);
+    if (addr >> 3 !== res.loc) return false;
     const st = s.storage;
-    if (st.view[t][loc] !== res.src) return false;
-    // Its write goes immediately coherence-after the lwarx's source, every write ordered after the
-    // source after it (storage.ts closeAtomic): possible unless one of those is already ordered
-    // before it — before what this thread has seen there, or before a write barrier-separated
-    // before it. (ppc.cat's atomicity forbids only another CPU's write between the two. A write
-    // another CPU has committed but that has not reached this one is not ordered with it yet: after
-    // a lwarx of the initial value the stwcx. may still succeed, its write coherence-first.)
-    const before = orderedBefore(st, [...(res.src >= 0 ? [res.src] : []), ...st.fenced[t]]);
-    for (let i = 0; i < st.writes.length; i++) {
-      const w = st.writes[i];
-      if (i === res.src || w.loc !== loc) continue;
-      // Nor when another stwcx. already went right after the same source.
-      if (w.atomicAfter === res.src || (coBefore(st, res.src, i) && before.has(i))) return false;
+    const reserved = this.piecesOf(res.loc, res.off, res.size);
+    for (const p of this.piecesOf(res.loc, addr & 7, this.prog.threads[t].code[s.threads[t].window[k].pc].size)) {
+      const r = reserved.findIndex((q) => q.cell === p.cell);
+      if (r < 0) continue; // ppc.cat's atomicity relates the events of one cell only
+      const src = res.srcs ? res.srcs[r] : res.src;
+      if (src === -2 || st.view[t][p.cell] !== src) return false;
+      // Its write goes immediately coherence-after the lwarx's source, every write ordered after the
+      // source after it (storage.ts closeAtomic): possible unless one of those is already ordered
+      // before it — before what this thread has seen there, or before a write barrier-separated
+      // before it. (ppc.cat's atomicity forbids only another CPU's write between the two. A write
+      // another CPU has committed but that has not reached this one is not ordered with it yet: after
+      // a lwarx of the initial value the stwcx. may still succeed, its write coherence-first.)
+      const before = orderedBefore(st, [...(src >= 0 ? [src] : []), ...st.fenced[t]]);
+      for (let i = 0; i < st.writes.length; i++) {
+        const w = st.writes[i];
+        if (i === src || w.cell !== p.cell) continue;
+        // Nor when another stwcx. already went right after the same source.
+        if (w.atomicAfter === src || (coBefore(st, src, i) && before.has(i))) return false;
+      }
     }
     return true;
   }
 
   /** The reservation as the instruction at k sees it: the latest lwarx (if no stwcx. since). */
-  private reservationAt(s: MachineState, t: number, k: number): { loc: number; src: number } | null {
+  private reservationAt(s: MachineState, t: number, k: number): Reservation | null {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     for (let j = k - 1; j >= 0; j--) {
       const e = th.window[j];
       const ins = code[e.pc];
       if (ins.op === Op.Store && ins.atomic) return null;
-      if (ins.op === Op.Load && ins.atomic) return e.committed ? { loc: e.loc, src: e.src } : null;
+      if (ins.op === Op.Load && ins.atomic) return e.committed ? { loc: e.loc, off: e.off, size: ins.size, src: e.src, srcs: e.srcs } : null;
     }
     return th.reservation;
   }
@@ -751,16 +905,26 @@ export class Machine {
         events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: e.value });
         break;
       case Op.Store: {
-        const loc = this.locAt(s, t, k);
+        const addr = this.addrAt(s, t, k);
+        const loc = addr >> 3;
+        const off = addr & 7;
         const value = (this.storeValue(s, t, k) as { v: number }).v;
         if (ins.atomic && !success) {
-          window[k] = entry(e, { done: true, committed: true, loc, value, src: 0 });
+          window[k] = entry(e, { done: true, committed: true, loc, off, value, src: 0 });
           events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value: 0, loc, success: false });
           break;
         }
-        const atomicAfter = ins.atomic ? this.reservationAt(s, t, k)!.src : -2;
-        storage = acceptWrite(storage, { thread: t, seq: e.seq, pc: e.pc, loc, value, atomicAfter }).storage;
-        window[k] = entry(e, { done: true, committed: true, loc, value, src: ins.atomic ? 1 : 0 });
+        // One write record per cell, each a stwcx.'s atomic partner of what its lwarx read there.
+        const res = ins.atomic ? this.reservationAt(s, t, k)! : null;
+        const reserved = res ? this.piecesOf(res.loc, res.off, res.size) : [];
+        const pieces = this.piecesOf(loc, off, ins.size);
+        pieces.forEach((p, part) => {
+          const r = reserved.findIndex((q) => q.cell === p.cell);
+          const atomicAfter = res && r >= 0 ? (res.srcs ? res.srcs[r] : res.src) : -2;
+          const v = this.sliceFor(value, addr, ins.size, p.cell);
+          storage = acceptWrite(storage, { thread: t, seq: e.seq, pc: e.pc, loc, cell: p.cell, part, parts: pieces.length, value: v, atomicAfter }).storage;
+        });
+        window[k] = entry(e, { done: true, committed: true, loc, off, value, src: ins.atomic ? 1 : 0 });
         events.push({ kind: 'commit', thread: t, pc: e.pc, seq: e.seq, value, loc, ...(ins.atomic ? { success: true } : {}) });
         break;
       }
@@ -830,7 +994,7 @@ export class Machine {
       const e = th.window[bad];
       events.push({ kind: 'restart', thread: t, pc: e.pc, seq: e.seq, value: e.value });
       const window = th.window.slice();
-      window[bad] = entry(e, { done: false, value: 0, src: -1, fwd: -1, loc: -1 });
+      window[bad] = entry(e, { done: false, value: 0, src: -1, fwd: -1, srcs: null, fwds: null, loc: -1, off: 0 });
       // Branches that tested it resolve again.
       for (let j = bad + 1; j < window.length; j++) {
         const x = window[j];
@@ -843,48 +1007,63 @@ export class Machine {
     throw new Error('restart loop did not settle');
   }
 
-  /** The first satisfied, uncommitted load whose value the rules no longer allow, or −1. */
+  /** The first satisfied, uncommitted load whose value the rules no longer allow, or −1 (cell by cell). */
   private invalidLoad(s: MachineState, t: number): number {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     const st = s.storage;
     for (let k = 0; k < th.window.length; k++) {
       const e = th.window[k];
-      if (code[e.pc].op !== Op.Load || !e.done || e.committed) continue;
+      const ins = code[e.pc];
+      if (ins.op !== Op.Load || !e.done || e.committed) continue;
       // Its address must still be known and the same.
-      if (this.locAt(s, t, k) !== e.loc) return k;
-      const fwd = this.forwardingStore(s, t, k, e.loc);
-      if (e.src === -2) {
-        // Forwarded: that store must still be the one, with the same value.
-        if (fwd < 0 || th.window[fwd].seq !== e.fwd) return k;
-        const v = this.storeValue(s, t, fwd);
-        if (!v.ok || v.v !== e.value) return k;
-      } else {
-        if (fwd >= 0) return k; // a po-earlier store to the location is in flight after all
-        // A committed po-earlier store to the location: the load must read it or a later write.
-        const own = this.latestCommittedStore(s, t, k, e.loc);
-        if (own !== null && own !== e.src && !coBefore(st, own, e.src)) return k;
-      }
-      // Coherence with po-earlier loads of the same location: they must not have read newer.
-      for (let j = 0; j < k; j++) {
-        const x = th.window[j];
-        if (code[x.pc].op !== Op.Load || !x.done || x.loc !== e.loc) continue;
-        if (x.src >= -1 && e.src >= -1 && x.src !== e.src && coBefore(st, e.src, x.src)) return k;
+      if (this.addrAt(s, t, k) !== e.loc * 8 + e.off) return k;
+      const pieces = this.piecesOf(e.loc, e.off, ins.size);
+      for (let i = 0; i < pieces.length; i++) {
+        const p = pieces[i];
+        const src = e.srcs ? e.srcs[i] : e.src;
+        const fwd = this.forwardingStore(s, t, k, p.cell);
+        if (src === -2) {
+          // Forwarded: that store must still be the one, with the same value.
+          if (fwd < 0 || th.window[fwd].seq !== (e.fwds ? e.fwds[i] : e.fwd)) return k;
+          const v = this.storeValue(s, t, fwd);
+          if (!v.ok || this.sliceFor(v.v, this.addrAt(s, t, fwd), code[th.window[fwd].pc].size, p.cell) !== this.pieceOfValue(e.value, e.loc, ins.size, p)) return k;
+        } else {
+          if (fwd >= 0) return k; // a po-earlier store to the cell is in flight after all
+          // A committed po-earlier store to the cell: the load must read it or a later write.
+          const own = this.latestCommittedStore(s, t, k, p.cell);
+          if (own !== null && own !== src && !coBefore(st, own, src)) return k;
+        }
+        // Coherence with po-earlier loads of the same cell: they must not have read newer.
+        if (src < -1) continue;
+        for (let j = 0; j < k; j++) {
+          const x = th.window[j];
+          if (code[x.pc].op !== Op.Load || !x.done || x.loc !== e.loc) continue;
+          const xs = this.srcIn(x, code[x.pc].size, p.cell);
+          if (xs >= -1 && xs !== src && coBefore(st, src, xs)) return k;
+        }
       }
     }
     return -1;
   }
 
-  /** The storage id of the po-latest committed store to loc before index k still in the window, else null. */
-  private latestCommittedStore(s: MachineState, t: number, k: number, loc: number): number | null {
+  /** What the satisfied load `x` (of `size` bytes) read in `cell`: a write id, −1 initial, −2 forwarded; −4 if it does not cover the cell. */
+  private srcIn(x: Entry, size: number, cell: number): number {
+    if (!x.srcs) return this.covers(x.loc * 8 + x.off, size, cell) ? x.src : -4;
+    const i = this.piecesOf(x.loc, x.off, size).findIndex((p) => p.cell === cell);
+    return i < 0 ? -4 : x.srcs[i];
+  }
+
+  /** The storage id of the po-latest committed store's write to `cell` before index k still in the window, else null. */
+  private latestCommittedStore(s: MachineState, t: number, k: number, cell: number): number | null {
     const th = s.threads[t];
     const code = this.prog.threads[t].code;
     for (let j = k - 1; j >= 0; j--) {
       const e = th.window[j];
       const ins = code[e.pc];
-      if (ins.op !== Op.Store || !e.committed || e.loc !== loc) continue;
+      if (ins.op !== Op.Store || !e.committed || !this.covers(e.loc * 8 + e.off, ins.size, cell)) continue;
       if (ins.atomic && e.src !== 1) continue;
-      const id = s.storage.writes.findIndex((w) => w.thread === t && w.seq === e.seq);
+      const id = s.storage.writes.findIndex((w) => w.thread === t && w.seq === e.seq && w.cell === cell);
       return id < 0 ? null : id;
     }
     return null;
@@ -922,7 +1101,7 @@ export class Machine {
           break;
         case Op.Load:
           regs[ins.rd] = e.value;
-          if (ins.atomic) reservation = { loc: e.loc, src: e.src };
+          if (ins.atomic) reservation = { loc: e.loc, off: e.off, size: ins.size, src: e.src, srcs: e.srcs };
           break;
         case Op.Store:
           if (ins.atomic) {
@@ -967,7 +1146,7 @@ export class Machine {
     let seq = th.nextSeq;
     while (fetch >= 0 && fetch < code.length && window.length < MAX_WINDOW) {
       const ins = code[fetch];
-      const e: Entry = { pc: fetch, seq: seq++, done: false, committed: false, value: 0, src: -1, fwd: -1, loc: -1, dir: -1, barrier: -1 };
+      const e: Entry = { pc: fetch, seq: seq++, done: false, committed: false, value: 0, src: -1, fwd: -1, srcs: null, fwds: null, loc: -1, off: 0, dir: -1, barrier: -1 };
       window.push(e);
       if (ins.op === Op.Branch) {
         if (ins.mask === 0) {
@@ -1003,3 +1182,21 @@ export class Machine {
 
 
 export type { CInstr };
+
+/**
+ * The layout (mixed.ts) the machine's storage is built on: from the accesses the instructions
+ * name when no address comes from a register, else from every access the program's paths make
+ * (as the axiomatic model finds it). If the paths are too many to enumerate, the named accesses
+ * decide, and an access through a register that straddles a segment is refused when it happens.
+ */
+function machineLayout(prog: Program): Layout {
+  const named = namedAccesses(prog);
+  const viaRegisters = prog.threads.some((th) => th.code.some((c) => c.addr && (c.addr.base >= 0 || c.addr.index >= 0)));
+  if (!viaRegisters) return layoutOf(prog.sizes, named);
+  try {
+    return programPaths(prog).domains.layout;
+  } catch (err) {
+    if (err instanceof ModelBoundError) return layoutOf(prog.sizes, named);
+    throw err;
+  }
+}

@@ -10,6 +10,7 @@
  * modelled exactly as before.
  */
 import { ModelBoundError } from './bounds';
+import type { Program } from './program';
 
 /**
  * Per location: its width in bytes, whether it is mixed, and (for a mixed one) where its segments
@@ -103,4 +104,34 @@ export function layoutOf(declared: readonly (number | undefined)[], acc: Accesse
 
 export function sameLayout(a: Layout, b: Layout): boolean {
   return a.width.every((w, l) => w === b.width[l] && a.mixed[l] === b.mixed[l] && a.segments[l].join() === b.segments[l].join());
+}
+
+/** What rf and co relate events on: a location, or each byte of a mixed one. */
+export interface Cells {
+  layout: Layout;
+  /** First cell of each location (a mixed one has a cell per segment). */
+  base: number[];
+  /** Initial value per cell (a segment of a mixed location's initial value). */
+  init: number[];
+  /** Location of each cell. */
+  loc: number[];
+  anyMixed: boolean;
+}
+
+export function cellsOf(prog: Pick<Program, 'locs' | 'init'>, layout: Layout): Cells {
+  const base: number[] = [];
+  const init: number[] = [];
+  const loc: number[] = [];
+  prog.locs.forEach((_, l) => {
+    base.push(init.length);
+    if (!layout.mixed[l]) {
+      init.push(prog.init[l]);
+      loc.push(l);
+    } else
+      for (const p of partsOf(layout, l, 0, layout.width[l])) {
+        init.push(sliceOf(prog.init[l], layout.width[l], p.from, p.len));
+        loc.push(l);
+      }
+  });
+  return { layout, base, init, loc, anyMixed: layout.mixed.some((m) => m) };
 }

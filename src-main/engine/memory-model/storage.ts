@@ -26,7 +26,17 @@ export interface WriteRec {
   /** Issue sequence number of the store in its thread (identifies the dynamic instance). */
   seq: number;
   pc: number;
+  /** The location written. */
   loc: number;
+  /**
+   * The cell written: the location, or one segment of a mixed one (mixed.ts). A store to a mixed
+   * location is one record per segment it covers (`parts` of them, consecutive ids, this one
+   * `part`), coherence-ordered per cell and propagated together (Flur et al., POPL 2017).
+   */
+  cell: number;
+  part: number;
+  parts: number;
+  /** The value in this cell (a mixed location's segment: its bytes only). */
   value: number;
   /** Threads the write has propagated to (bit per thread). */
   seen: number;
@@ -63,16 +73,16 @@ export interface Storage {
    * A and B-cumulativity are sets, taken when a barrier or write enters), so it is not kept.
    */
   fenced: readonly (readonly number[])[];
-  /** view[thread][loc]: id of the coherence-latest write propagated to the thread, −1 = initial value. */
+  /** view[thread][cell]: id of the coherence-latest write propagated to the thread, −1 = initial value. */
   view: readonly (readonly number[])[];
 }
 
-export function initialStorage(threads: number, locs: number): Storage {
+export function initialStorage(threads: number, cells: number): Storage {
   return {
     writes: [],
     barriers: [],
     fenced: Array.from({ length: threads }, () => []),
-    view: Array.from({ length: threads }, () => new Array<number>(locs).fill(-1)),
+    view: Array.from({ length: threads }, () => new Array<number>(cells).fill(-1)),
   };
 }
 
@@ -86,21 +96,21 @@ export function coBefore(s: Storage, a: number, b: number): boolean {
 export function reached(s: Storage, w: number, t: number): boolean {
   const rec = s.writes[w];
   if (rec.seen & bit(t)) return true;
-  const v = s.view[t][rec.loc];
+  const v = s.view[t][rec.cell];
   return v !== -1 && v !== w && s.writes[v].coBefore.includes(w);
 }
 
 /** Accept a committed store from `thread` (PLDI "accept write request"). Returns the new storage and the write's id. */
 export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 'barriersBefore' | 'sepBefore'>): { storage: Storage; id: number } {
   const id = s.writes.length;
-  const prev = s.view[w.thread][w.loc];
+  const prev = s.view[w.thread][w.cell];
   const before = prev === -1 ? [] : [...s.writes[prev].coBefore, prev];
   const barriersBefore: number[] = [];
   for (let i = 0; i < s.barriers.length; i++) if ((s.barriers[i].seen & bit(w.thread)) !== 0) barriersBefore.push(i);
-  const rec: WriteRec = { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: bit(w.thread), coBefore: before, barriersBefore, atomicAfter: w.atomicAfter, sepBefore: s.fenced[w.thread] };
+  const rec: WriteRec = { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, cell: w.cell, part: w.part, parts: w.parts, value: w.value, seen: bit(w.thread), coBefore: before, barriersBefore, atomicAfter: w.atomicAfter, sepBefore: s.fenced[w.thread] };
   const writes = s.writes.slice();
   writes.push(rec);
-  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, w.thread, w.loc, id) };
+  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, w.thread, w.cell, id) };
   storage = closeAtomic(storage, id);
   return { storage, id };
 }
@@ -110,7 +120,7 @@ export function canPropagateWrite(s: Storage, w: number, t: number): boolean {
   const rec = s.writes[w];
   if (rec.seen & bit(t)) return false;
   for (const b of rec.barriersBefore) if ((s.barriers[b].seen & bit(t)) === 0) return false;
-  const v = s.view[t][rec.loc];
+  const v = s.view[t][rec.cell];
   if (v === -1) return true;
   // Not superseded there, and it can be ordered after what the thread has seen.
   if (s.writes[v].coBefore.includes(w)) return false;
@@ -118,6 +128,36 @@ export function canPropagateWrite(s: Storage, w: number, t: number): boolean {
   // PLDI's partial coherence commit: v before w must not close a cycle with coherence and the
   // order barriers impose (w1 before w2 when a barrier separates them in w2's thread's list).
   return !reachable(s, w, v) && !wouldBreakAtomic(s, v, w);
+}
+
+/**
+ * Can the store whose first record is `w` propagate to thread t now? A store to a mixed location
+ * goes as a whole (an aligned store is single-copy atomic at each CPU): every record of it not yet
+ * seen or superseded there must be able to go, each after the others (coherence is then checked
+ * with the others' edges in place). A record superseded there stays behind: the CPU has a newer
+ * value in that cell.
+ */
+export function canPropagateStore(s: Storage, w: number, t: number): boolean {
+  const n = s.writes[w].parts;
+  if (n === 1) return canPropagateWrite(s, w, t);
+  let st = s;
+  let any = false;
+  for (let p = w; p < w + n; p++) {
+    if (canPropagateWrite(st, p, t)) {
+      st = propagateWrite(st, p, t);
+      any = true;
+    } else if (!reached(st, p, t)) return false;
+  }
+  return any;
+}
+
+/** Propagates the store whose first record is `w` to thread t (canPropagateStore holds). */
+export function propagateStore(s: Storage, w: number, t: number): Storage {
+  const n = s.writes[w].parts;
+  if (n === 1) return propagateWrite(s, w, t);
+  let st = s;
+  for (let p = w; p < w + n; p++) if (canPropagateWrite(st, p, t)) st = propagateWrite(st, p, t);
+  return st;
 }
 
 /** Every write ordered (by coherence or a barrier-separated pair) before one of `seeds`, and the seeds. */
@@ -155,10 +195,10 @@ function reachable(s: Storage, from: number, to: number): boolean {
 
 export function propagateWrite(s: Storage, w: number, t: number): Storage {
   const rec = s.writes[w];
-  const v = s.view[t][rec.loc];
+  const v = s.view[t][rec.cell];
   const writes = s.writes.slice();
   writes[w] = withSeen(rec, rec.seen | bit(t));
-  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, t, rec.loc, w) };
+  let storage: Storage = { writes, barriers: s.barriers, fenced: s.fenced, view: setView(s.view, t, rec.cell, w) };
   if (v !== -1 && !rec.coBefore.includes(v)) storage = addCo(storage, v, w);
   return closeAtomic(storage, w);
 }
@@ -201,11 +241,11 @@ export function acknowledged(s: Storage, b: number, threads: number): boolean {
 
 // Copies as explicit literals: one hidden class per record kind keeps the hot paths monomorphic.
 function withSeen(w: WriteRec, seen: number): WriteRec {
-  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen, coBefore: w.coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, cell: w.cell, part: w.part, parts: w.parts, value: w.value, seen, coBefore: w.coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
 }
 
 function withCoBefore(w: WriteRec, coBefore: readonly number[]): WriteRec {
-  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, value: w.value, seen: w.seen, coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
+  return { thread: w.thread, seq: w.seq, pc: w.pc, loc: w.loc, cell: w.cell, part: w.part, parts: w.parts, value: w.value, seen: w.seen, coBefore, barriersBefore: w.barriersBefore, atomicAfter: w.atomicAfter, sepBefore: w.sepBefore };
 }
 
 /** `fenced` once a barrier enters thread t's list: every write in that list (those that reached t). */
@@ -217,10 +257,10 @@ function fencedAt(s: Storage, t: number): Storage['fenced'] {
   return out;
 }
 
-function setView(view: Storage['view'], t: number, loc: number, w: number): Storage['view'] {
+function setView(view: Storage['view'], t: number, cell: number, w: number): Storage['view'] {
   const out = view.slice();
   const row = view[t].slice();
-  row[loc] = w;
+  row[cell] = w;
   out[t] = row;
   return out;
 }
@@ -247,7 +287,7 @@ function closeAtomic(s: Storage, changed: number): Storage {
     if (x.atomicAfter === -2) continue;
     const r = x.atomicAfter;
     for (let j = 0; j < storage.writes.length; j++) {
-      if (j === i || storage.writes[j].loc !== x.loc) continue;
+      if (j === i || storage.writes[j].cell !== x.cell) continue;
       if (coBefore(storage, r, j) && !storage.writes[j].coBefore.includes(i)) storage = addCo(storage, i, j);
     }
   }
@@ -259,7 +299,7 @@ function closeAtomic(s: Storage, changed: number): Storage {
 function wouldBreakAtomic(s: Storage, v: number, w: number): boolean {
   for (let i = 0; i < s.writes.length; i++) {
     const x = s.writes[i];
-    if (x.atomicAfter === -2 || i === w || x.loc !== s.writes[w].loc) continue;
+    if (x.atomicAfter === -2 || i === w || x.cell !== s.writes[w].cell) continue;
     const r = x.atomicAfter;
     // w would come after r (r is v or before v) but is already before x, the stwcx.
     if ((r === v || coBefore(s, r, v)) && s.writes[i].coBefore.includes(w)) return true;
