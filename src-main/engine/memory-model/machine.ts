@@ -107,7 +107,7 @@ export interface Reservation {
 }
 
 /** One cell an access covers: `from`, `len` its bytes within the access. */
-interface Piece {
+export interface Piece {
   cell: number;
   from: number;
   len: number;
@@ -612,7 +612,7 @@ export class Machine {
    * a location that is not mixed). An access that straddles a segment the layout did not foresee
    * is refused: the layout comes from every access the program's paths can make (machineLayout).
    */
-  private piecesOf(loc: number, off: number, size: number): readonly Piece[] {
+  piecesOf(loc: number, off: number, size: number): readonly Piece[] {
     const key = (loc * 8 + off) * 16 + size;
     let out = this.pieceCache.get(key);
     if (out) return out;
@@ -647,7 +647,7 @@ export class Machine {
   }
 
   /** The part of a load's value (`size` bytes) read from the piece `p`. */
-  private pieceOfValue(value: number, loc: number, size: number, p: Piece): number {
+  pieceOfValue(value: number, loc: number, size: number, p: Piece): number {
     return this.layout.mixed[loc] ? sliceOf(value, size, p.from, p.len) : value;
   }
 
@@ -1048,7 +1048,7 @@ export class Machine {
   }
 
   /** What the satisfied load `x` (of `size` bytes) read in `cell`: a write id, −1 initial, −2 forwarded; −4 if it does not cover the cell. */
-  private srcIn(x: Entry, size: number, cell: number): number {
+  srcIn(x: Entry, size: number, cell: number): number {
     if (!x.srcs) return this.covers(x.loc * 8 + x.off, size, cell) ? x.src : -4;
     const i = this.piecesOf(x.loc, x.off, size).findIndex((p) => p.cell === cell);
     return i < 0 ? -4 : x.srcs[i];
