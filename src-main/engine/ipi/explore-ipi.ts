@@ -56,7 +56,7 @@ export interface ExploreIpiOptions {
   firstLoss?: boolean;
   /**
    * The messages word as one location per byte (default, what the timed episodes run) or as the
-   * kernel's one word (handshake.ts; mixed-size, so axiomatic only: needs `witnessText: false`).
+   * kernel's one word (handshake.ts; mixed-size: the machine replays it too).
    */
   messages?: MessagesEncoding;
 }
@@ -66,7 +66,6 @@ class Found extends Error {}
 
 export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP, opts: ExploreIpiOptions = {}): IpiExploreResult {
   const encoding = opts.messages ?? 'bytes';
-  if (encoding === 'word' && opts.witnessText !== false) throw new Error("exploreIpi: the 'word' messages encoding has no machine replay (witnessText: false)");
   const src = handshakeProgram(b, setup, encoding).src;
   const prog = compile(src);
   const names = prog.threads.map((t) => t.name);

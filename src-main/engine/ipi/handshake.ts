@@ -92,7 +92,7 @@ export const doorbellLoc = (target: string): string => `doorbell[${target}]`;
 /** The whole messages word (the `word` encoding). */
 export const messagesLoc = (target: string): string => `messages[${target}]`;
 
-/** How the messages word is modelled: one location per message byte, or the one word (axiomatic only). */
+/** How the messages word is modelled: one location per message byte (what runs use today), or the one word (mixed-size). */
 export type MessagesEncoding = 'bytes' | 'word';
 const WORD_BYTES = 8;
 /** Offset of message[msg] in the word as the model composes it (ppc64le byte msg; see the header). */

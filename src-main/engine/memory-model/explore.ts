@@ -176,7 +176,8 @@ export function defaultOutcome(s: MachineState, m: Machine): string {
  */
 function accessedLocations(prog: Program): Set<number>[] {
   const named = prog.threads.map((th) => th.code.filter((c) => c.op === Op.Load || c.op === Op.Store).map((c) => c.addr!));
-  if (named.every((as) => as.every((a) => a.base < 0 && a.index < 0 && a.offset === 0))) return named.map((as) => new Set(as.map((a) => a.loc)));
+  // A named location with an offset is still that location (a byte of a mixed one).
+  if (named.every((as) => as.every((a) => a.base < 0 && a.index < 0))) return named.map((as) => new Set(as.map((a) => a.loc)));
   try {
     const { paths } = programPaths(prog, { maxPaths: 2000 });
     return paths.map((tp) => new Set(tp.flatMap((p) => p.events.map((e) => e.loc))));
