@@ -222,3 +222,28 @@ describe('seed-style witness', () => {
   });
 });
 
+
+describe('witness of a mixed-size program', () => {
+  // A halfword store read back a byte at a time: one store, two segments of x (two storage records).
+  const prog = compile({
+    sizes: { x: 2 },
+    threads: [
+      { name: 'w', instrs: [{ op: 'store', rs: 257, addr: { loc: 'x' }, size: 2, label: 'x = 0x0101' }] },
+      {
+        name: 'r',
+        instrs: [
+          { op: 'load', rd: 'a', addr: { loc: 'x', offset: 1 }, size: 1, label: (v) => `x[1] == ${v}` },
+          { op: 'fence', kind: 'lwsync' },
+          { op: 'load', rd: 'b', addr: { loc: 'x' }, size: 1, label: (v) => `x[0] == ${v}` },
+        ],
+      },
+    ],
+  });
+
+  it('lists the store once, where it reached the reader, whole (both bytes at once)', () => {
+    const found = explore(prog, { outcomeOf: (s, m) => `${m.register(s, 1, 'a')},${m.register(s, 1, 'b')}` }).outcomes;
+    expect(found.map((o) => o.key).sort()).toEqual(['0,0', '0,1', '1,1']);
+    const o = found.find((x) => x.key === '1,1')!;
+    expect(formatWitness(prog, o.witness, o.state.storage)).toBe(['w: x = 0x0101', 'r: x[1] == 1', 'r: lwsync', 'r: x[0] == 1'].join('\n'));
+  });
+});

@@ -178,29 +178,33 @@ function coherenceOrder(items: ReadonlyMap<string, Item>, perThread: readonly It
     return it && it.access === 'STORE' && !it.failed ? it : undefined;
   });
   const listedAt = writeItem.map((it) => it?.at ?? Infinity);
-  const idOf = new Map(writeItem.map((it, id) => [it, id]));
+  // A store to a mixed location is one record per segment (storage.ts): its records, first to last.
+  const idsOf = new Map<Item, number[]>();
+  writeItem.forEach((it, id) => it && idsOf.set(it, [...(idsOf.get(it) ?? []), id]));
   const moves: { group: Item[]; to: number; over: Item | null }[] = [];
-  storage.writes.forEach((w, id) => {
-    const it = writeItem[id];
-    if (!it) return;
+  for (const [it, ids] of idsOf) {
+    // Its earliest-listed coherence successor, in any segment it wrote.
     let first = -1;
-    storage.writes.forEach((later, lid) => {
-      if (later.loc === w.loc && later.coBefore.includes(id) && listedAt[lid] < it.at && (first < 0 || listedAt[lid] < listedAt[first])) first = lid;
-    });
-    if (first < 0) return;
+    let w = storage.writes[ids[0]];
+    for (const id of ids) {
+      storage.writes.forEach((later, lid) => {
+        if (later.cell === storage.writes[id].cell && later.coBefore.includes(id) && listedAt[lid] < it.at && (first < 0 || listedAt[lid] < listedAt[first])) {
+          first = lid;
+          w = storage.writes[id];
+        }
+      });
+    }
+    if (first < 0) continue;
     // Just above the successor; a store with more coherence predecessors lower (they move too).
     const to = listedAt[first] - 0.5 + 0.001 * w.coBefore.length;
     const group = perThread[it.thread].filter((x) => x.seq < it.seq && x.access !== 'OTHER' && x.at > to && x.at < it.at);
     group.push(it);
     const inGroup = new Set(group);
-    // A store of this location that the store jumps over may only be a coherence successor.
-    const successor = (x: Item): boolean => {
-      const xid = idOf.get(x);
-      return x.access === 'STORE' && xid !== undefined && storage.writes[xid].coBefore.includes(id);
-    };
+    // A store of this location that the store jumps over may only be a coherence successor (in a segment both wrote).
+    const successor = (x: Item): boolean => x.access === 'STORE' && (idsOf.get(x) ?? []).some((xid) => ids.some((id) => storage.writes[xid].coBefore.includes(id)));
     const blocked = group.some((m) => all.some((x) => !inGroup.has(x) && x.access !== 'OTHER' && x.loc === m.loc && x.at > to && x.at < m.at && !(m === it && successor(x))));
     moves.push({ group, to, over: blocked ? writeItem[first]! : null });
-  });
+  }
   for (const { group, to, over } of moves) {
     const it = group[group.length - 1];
     if (over) it.overwrittenBy = over;
