@@ -13,7 +13,7 @@ import type { Rng } from '../core';
 import { compile, Machine, Op, type CInstr, type MachineState, type Program } from '../memory-model';
 import { coBefore, type Storage } from '../memory-model/storage';
 import type { Barriers } from './fabric';
-import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type SenderKind } from './handshake';
+import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type MessagesEncoding, type SenderKind } from './handshake';
 import { runTimed, type OpDelays, type TimedEventSink } from './timed-run';
 
 export interface EpisodeSender {
@@ -53,13 +53,16 @@ export interface CompiledEpisode {
 
 const cache = new Map<string, CompiledEpisode>();
 
-/** The handshake program of a target `T` and senders `S0`, `S1`… of these kinds, compiled once per process. */
-export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[]): CompiledEpisode {
-  const key = `${b.beforeSet}${b.afterClear}:${kinds.join(',')}`;
+/**
+ * The handshake program of a target `T` and senders `S0`, `S1`… of these kinds, compiled once per
+ * process; `messages` its encoding of the messages word (handshake.ts; runs use 'bytes').
+ */
+export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[], messages: MessagesEncoding = 'bytes'): CompiledEpisode {
+  const key = `${b.beforeSet}${b.afterClear}:${kinds.join(',')}:${messages}`;
   let c = cache.get(key);
   if (!c) {
     const setup: HandshakeSetup = { target: 'T', senders: kinds.map((kind, i) => ({ cpu: `S${i}`, kind })) };
-    const h = handshakeProgram(b, setup);
+    const h = handshakeProgram(b, setup, messages);
     const prog = compile(h.src);
     const queueLocs = kinds.map((k) => {
       const q = queueOf(k);
@@ -72,10 +75,11 @@ export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[]): Comp
 }
 
 /** Runs the episode; `onEvent` sees every machine event in order with its time (the recorder hook). */
-export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: TimedEventSink): EpisodeResult {
+export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: TimedEventSink, messages: MessagesEncoding = 'bytes'): EpisodeResult {
   const c = compiledEpisode(
     b,
     senders.map((s) => s.kind),
+    messages,
   );
   const origin = Math.min(0, ...senders.map((s) => s.at));
   const startAt = [0 - origin, ...senders.map((s) => s.at - origin)];

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../core';
+import { resolveParams } from '../params';
+import { runEpisode } from './episode';
+import { episodeTiming, interactionWindow } from './power-fabric';
 import { compile } from '../memory-model/program';
 import { exploreIpi } from './explore-ipi';
 import { BARRIER_VARIANTS, barriersOf, handshakeProgram, messagesLoc } from './handshake';
@@ -41,5 +45,25 @@ describe('the messages word as one word (axiomatic explorer) answers as one loca
       }
     }
     expect(replayed).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('the messages word as one word in timed episodes (opt-in; runs use one location per byte)', () => {
+  // The what-if timing of episode.test.ts: long, frequent store stalls.
+  const timing = episodeTiming(resolveParams({ 'ipi.store_stall_fraction': '0.5', 'ipi.store_stall_ns': '2000' }));
+  const window = interactionWindow(timing, 2000);
+  const losses = (v: 'none' | 'both', n: number, rng: Rng): number => {
+    let lost = 0;
+    for (let i = 0; i < n; i++) {
+      const senders = [{ kind: 'RESCHEDULE' as const, at: 0 }, { kind: 'CALL_FUNCTION' as const, at: rng.float() * window * 0.05 }];
+      if (runEpisode(barriersOf(v), senders, timing, rng, undefined, 'word').stuck.length) lost++;
+    }
+    return lost;
+  };
+
+  it("lose the seed's pair under `none` with long store stalls, and never under `both`", () => {
+    const rng = new Rng(5, 'messages-word-test');
+    expect(losses('none', 400, rng)).toBeGreaterThan(0);
+    expect(losses('both', 400, rng)).toBe(0);
   }, 120_000);
 });
