@@ -662,6 +662,17 @@ export class Machine {
     const loc = addr >> 3;
     const size = code[th.window[k].pc].size;
     const pieces = this.piecesOf(loc, addr & 7, size);
+    if (!this.layout.mixed[loc]) {
+      // One cell, the whole location (every single-size program): no slicing, nothing to compose.
+      const cell = pieces[0].cell;
+      const j = this.forwardingStore(s, t, k, cell);
+      if (j >= 0) {
+        const v = this.storeValue(s, t, j);
+        return v.ok ? { value: v.v, src: -2, fwd: th.window[j].seq, srcs: null, fwds: null } : null;
+      }
+      const w = s.storage.view[t][cell];
+      return { value: w === -1 ? this.cells.init[cell] : s.storage.writes[w].value, src: w, fwd: -1, srcs: null, fwds: null };
+    }
     const vals: number[] = [];
     const srcs: number[] = [];
     const fwds: number[] = [];
@@ -680,7 +691,6 @@ export class Machine {
         fwds.push(-1);
       }
     }
-    if (!this.layout.mixed[loc]) return { value: vals[0], src: srcs[0], fwd: fwds[0], srcs: null, fwds: null };
     const value = concat(
       vals,
       pieces.map((p) => p.len),
