@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barriersOf, handshakeProgram, type SenderKind } from '../ipi/handshake';
+import { barriersOf, handshakeProgram, type MessagesEncoding, type SenderKind } from '../ipi/handshake';
 import { explore } from './explore';
 import { liveness } from './liveness';
 import type { Machine, MachineState } from './machine';
@@ -8,23 +8,24 @@ import { compile, Op } from './program';
 /** Final memory and where each thread stopped (the handshake's target never ends; registers left out). */
 const memoryAndStops = (s: MachineState, m: Machine): string => `${m.memory(s).join(',')}/${s.threads.map((t) => t.window.map((e) => e.pc).join('.')).join('|')}`;
 
-const handshake = (variant: 'none' | 'both', kinds: SenderKind[]) =>
-  compile(handshakeProgram(barriersOf(variant), { target: 'T', senders: kinds.map((kind, i) => ({ cpu: `S${i}`, kind })) }).src);
+const handshake = (variant: 'none' | 'both', kinds: SenderKind[], messages: MessagesEncoding = 'bytes') =>
+  compile(handshakeProgram(barriersOf(variant), { target: 'T', senders: kinds.map((kind, i) => ({ cpu: `S${i}`, kind })) }, messages).src);
 
 describe('exhaustive search of the POWER machine on the IPI handshake', () => {
-  it('the reduced search finds the outcomes of every interleaving (lwarx/stwcx. retry loops, load-free branch shadows, finished senders)', () => {
-    for (const kind of ['CALL_FUNCTION', 'RESCHEDULE_WAKE'] as const) {
-      const prog = handshake('both', [kind]);
-      const full = explore(prog, { reduce: false, outcomeOf: memoryAndStops });
-      const reduced = explore(prog, { outcomeOf: memoryAndStops });
-      expect(reduced.statesExplored * 5, kind).toBeLessThan(full.statesExplored);
-      expect(reduced.outcomes.map((o) => o.key).sort(), kind).toEqual(full.outcomes.map((o) => o.key).sort());
-    }
+  it('the reduced search finds the outcomes of every interleaving (lwarx/stwcx. retry loops, load-free branch shadows, finished senders; the messages as bytes and as one word)', () => {
+    for (const messages of ['bytes', 'word'] as const)
+      for (const kind of ['CALL_FUNCTION', 'RESCHEDULE_WAKE'] as const) {
+        const prog = handshake('both', [kind], messages);
+        const full = explore(prog, { reduce: false, outcomeOf: memoryAndStops });
+        const reduced = explore(prog, { outcomeOf: memoryAndStops });
+        expect(reduced.statesExplored * 5, `${messages} ${kind}`).toBeLessThan(full.statesExplored);
+        expect(reduced.outcomes.map((o) => o.key).sort(), `${messages} ${kind}`).toEqual(full.outcomes.map((o) => o.key).sort());
+      }
   });
 
   it('every final state has the target back in the guest waiting for a doorbell and every sender finished', () => {
-    for (const kinds of [['KICK'], ['RESCHEDULE'], ['RESCHEDULE_WAKE'], ['CALL_FUNCTION'], ['KICK', 'KICK']] as SenderKind[][]) {
-      const prog = handshake('none', kinds);
+    for (const [messages, kinds] of [...([['KICK'], ['RESCHEDULE'], ['RESCHEDULE_WAKE'], ['CALL_FUNCTION'], ['KICK', 'KICK']] as SenderKind[][]).map((k) => ['bytes', k] as const), ['word', ['CALL_FUNCTION']] as const]) {
+      const prog = handshake('none', [...kinds], messages);
       const r = explore(prog, { outcomeOf: memoryAndStops });
       for (const o of r.outcomes) {
         const target = o.state.threads[0];
