@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explore } from '../memory-model';
+import { parseLitmus } from '../litmus/parse';
+import { compile, enumerateExecutions, explore } from '../memory-model';
 import { compiledEpisode, stuckSenders } from './episode';
-import { exploreIpi } from './explore-ipi';
+import { executionText, exploreIpi } from './explore-ipi';
 import { BARRIER_VARIANTS, barriersOf, messageOf, SENDER_KINDS, type SenderKind } from './handshake';
 import { pairKey, SENDER_PAIRS } from './pair-verdicts';
 import { PAIR_VERDICTS } from './pair-verdicts.generated';
@@ -103,5 +106,18 @@ describe('on the POWER machine (the timed episodes\u2019 model), exhaustively', 
 
   it('two kicks strand nothing (they carry no message), in every variant', () => {
     for (const v of BARRIER_VARIANTS) expect(strands(['KICK', 'KICK'], v).stuck, v).toEqual([]);
+  });
+});
+
+describe('the replay fallback listing (executionText)', () => {
+  it('lists an access to a mixed location once, its value composed, naming every store it read a segment of', () => {
+    // R+syncs+byte: thread 1's 8-byte ld of x covers three segments (x+0, x+1, x+2..7); thread 0 stores x+1 only.
+    const src = fs.readFileSync(path.resolve(__dirname, '../../../resources/litmus/mixed/R+syncs+byte.litmus'), 'utf8');
+    const prog = compile(parseLitmus(src).program);
+    const texts = new Set<string>();
+    enumerateExecutions(prog, (x) => texts.add(executionText(prog, x)));
+    const loads = [...texts].map((t) => t.split('\n').filter((l) => l.startsWith('1: x ==')));
+    expect(loads.every((ls) => ls.length === 1)).toBe(true);
+    expect([...new Set(loads.map((ls) => ls[0]))].sort()).toEqual(['1: x == 0 // reads the initial value', "1: x == 281474976710656 // reads the initial value and 0's x = 1"]);
   });
 });

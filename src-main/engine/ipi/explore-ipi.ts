@@ -23,6 +23,7 @@
  * operational machine (the timed episodes' model) to print its interleaving.
  */
 import { compile, consistentWithFences, enumerateExecutions, formatWitness, Machine, ModelBoundError, replayExecution, type Execution, type MachineState, type Program } from '../memory-model';
+import { concat } from '../memory-model/mixed';
 import type { Barriers } from './fabric';
 import { doorbellLoc, handshakeProgram, type HandshakeSetup, type Message, type MessagesEncoding, messageOf, queueLoc, queueOf, SEED_SETUP } from './handshake';
 import { stuckSenders, type CompiledEpisode } from './episode';
@@ -194,21 +195,49 @@ function witnessLines(c: CompiledEpisode, listing: string, lost: Message[]): str
 
 /**
  * When no machine path was found within the replay bound: the execution itself, each CPU's
- * accesses in program order with the store each load read (by CPU and label).
+ * accesses in program order with the store each load read (by CPU and label). An access to a mixed
+ * location is one event per segment in the execution: it is listed once, its value composed and
+ * every store it read a segment of named.
  */
-function executionText(prog: Program, x: Execution): string {
+export function executionText(prog: Program, x: Execution): string {
+  /** The events of the access that starts at event i (one, unless its location is mixed). */
+  const partsOf = (i: number): number[] => {
+    const out = [i];
+    if (x.events[i].from < 0) return out;
+    for (let j = i + 1; j < x.events.length && x.events[j].thread === x.events[i].thread && x.events[j].index === x.events[i].index; j++) out.push(j);
+    return out;
+  };
+  const valueOf = (i: number): number => {
+    if (x.events[i].from < 0) return x.values[i];
+    const ps = partsOf(i);
+    return concat(
+      ps.map((j) => x.values[j]),
+      ps.map((j) => x.events[j].len),
+      () => `an access to ${prog.locs[x.events[i].loc]}`,
+    );
+  };
+  /** The first event of the access event i is part of. */
+  const first = (i: number): number => {
+    let j = i;
+    while (x.events[j].from > 0) j--;
+    return j;
+  };
   const text = (i: number): string => {
     const e = x.events[i];
     const label = prog.threads[e.thread].code[e.pc].label;
-    const name = `${prog.locs[e.loc]} ${e.write ? '=' : '=='} ${x.values[i]}`;
-    return typeof label === 'function' ? label(x.values[i]) : label || name;
+    const v = valueOf(i);
+    const name = `${prog.locs[e.loc]} ${e.write ? '=' : '=='} ${v}`;
+    return typeof label === 'function' ? label(v) : label || name;
   };
   const lines = ['// (no interleaving of the POWER machine found within the replay bound: the execution, per CPU in program order)'];
   x.events.forEach((e, i) => {
+    if (e.from > 0) return; // a later segment of an access listed at its first
     if (e.write && !prog.threads[e.thread].code[e.pc].label) return;
-    const w = x.rf[i];
-    const from = e.write ? '' : w < 0 ? ' // reads the initial value' : x.events[w].thread === e.thread ? '' : ` // reads ${prog.threads[x.events[w].thread].name}'s ${text(w)}`;
-    lines.push(`${prog.threads[e.thread].name}: ${text(i)}${from}`);
+    const sources = e.write ? [] : [...new Set(partsOf(i).map((j) => x.rf[j]))];
+    const from = sources
+      .map((w) => (w < 0 ? 'the initial value' : x.events[w].thread === e.thread ? '' : `${prog.threads[x.events[w].thread].name}'s ${text(first(w))}`))
+      .filter((t) => t !== '');
+    lines.push(`${prog.threads[e.thread].name}: ${text(i)}${from.length > 0 ? ` // reads ${from.join(' and ')}` : ''}`);
   });
   return lines.join('\n');
 }
