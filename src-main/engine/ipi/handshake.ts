@@ -99,6 +99,11 @@ const WORD_BYTES = 8;
 const messageOffset = (m: Message): number => WORD_BYTES - 1 - MESSAGES.indexOf(m);
 /** IPI_MESSAGE(msg) on ppc64le. */
 const ipiMessage = (m: Message): number => 2 ** (8 * MESSAGES.indexOf(m));
+/** A read of the whole word, as the kernel engineer reads it: its value and the messages set in it. */
+const wordRead = (what: string) => (v: number): string => {
+  const set = MESSAGES.filter((m) => Math.floor(v / ipiMessage(m)) % 256 !== 0).map((m) => `message[${m}]`);
+  return `${what} == ${v === 0 ? '0' : `0x${v.toString(16)}`}${set.length > 0 ? ` // ${set.join(', ')} set` : ''}`;
+};
 
 /** How long a control step of the target takes; the timed driver maps these to parameters. */
 export type ControlCost = 'guest_exit' | 'reenter' | 'csd_work' | 'ttwu_work' | 'host_tail' | 'guest_entry';
@@ -256,7 +261,7 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
     const retry = 'retry_messages';
     c.push(
       { op: 'label', name: retry },
-      { op: 'load', rd: 'all', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, reserve: true, label: (v) => `xchg(messages) == ${v}` },
+      { op: 'load', rd: 'all', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, reserve: true, label: wordRead('xchg(messages)') },
       { op: 'store', rs: 0, addr: { loc: messagesLoc(target) }, size: WORD_BYTES, conditional: true },
       { op: 'branch', cond: 'ne', to: retry },
     );
@@ -279,7 +284,7 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   // Past the re-check the demux returns, still in the host with interrupts on: irq_exit,
   // kvmppc_handle_exit_hv, round the kvmppc_vcpu_run_hv loop into kvmhv_run_single_vcpu.
   if (encoding === 'word') {
-    c.push({ op: 'load', rd: 'again', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, label: (v) => `while (info->messages) // messages == ${v}` });
+    c.push({ op: 'load', rd: 'again', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, label: wordRead('while (info->messages)') });
     c.branchIf('again', 0, 'host_return', { taken: 'host_tail' }).push({ op: 'branch', cond: 'always', to: 'demux' }).label('host_return');
   } else
     MESSAGES.forEach((m, i) => {
