@@ -61,6 +61,12 @@ describe('label layer', () => {
     expect(fitLabel('PU L#1', 30, w, true)).toBe('1');
     expect(fitLabel('vCPU 40', 100, w, true)).toBe('vCPU 40');
     expect(fitLabel('Core L#12', 10, w)).toBe('');
+    // A name with a trailing (…) never shrinks to a fragment of it ('modem)', 'x1)', 'GiB)'); its kind, if it names one.
+    expect(fitLabel('PCI 0000:01:00.0 (MHI modem)', 60, w)).toBe('MHI modem');
+    expect(fitLabel('MHI mhi0 (Gen3 x1)', 30, w)).toBe('mhi0');
+    expect(fitLabel('NUMANode L#0 (512 GiB)', 30, w)).toBe('L#0');
+    expect(fitLabel('Machine power9-host (1 TiB total)', 70, w)).toBe('power9-host');
+    expect(fitLabel('MHI mhi0 (Gen3 x1)', 30, w, true)).toBe('mhi0');
   });
 
   it('shows a 3-digit CPU number in a thread box at 42 % zoom (21 × 10 px), in a smaller size', async () => {
