@@ -7,11 +7,11 @@ import { parseLitmus } from './parse';
 const dir = path.resolve(__dirname, '../../../resources/litmus/mixed');
 
 /**
- * herd7 7.57's PPC mixed mode loses a successful stwcx. whose lwarx read another CPU's write
- * (upstream has since declared `-variant mixed` unimplemented for PPC, herdtools7 096faafe7): on
- * a single-size test, `lwarx` reading 1 then `stwcx.` of 0 ending with x=0, it answers Never
- * under `-variant mixed` and Sometimes without it. Ours answers as without it; the final states
- * herd 7.57 -variant mixed misses that way are listed here (docs/models/memory-model.md).
+ * The reference reports' PPC mixed mode (herd7 7.57) loses a successful stwcx. whose lwarx read
+ * another CPU's write (herd7 itself has since declared its mixed mode unimplemented for PPC): on
+ * a single-size test, `lwarx` reading 1 then `stwcx.` of 0 ending with x=0, it answers Never in
+ * mixed mode and Sometimes without it. Ours answers as without it; the final states the
+ * reference reports miss that way are listed here (docs/models/memory-model.md).
  */
 const HERD_MIXED_MISSES: Record<string, string[]> = {
   'XCHG+byte.litmus': ['1:r5=256; [x]=0;'],
@@ -20,8 +20,8 @@ const HERD_MIXED_MISSES: Record<string, string[]> = {
 
 /**
  * Mixed-size litmus tests (byte, halfword, word and doubleword accesses to one location), each
- * beside herd7's report for it: `NAME.herd7` is the output of herd7 7.57 `-model ppc.cat
- * -variant mixed NAME.litmus` minus its Time and Hash lines.
+ * beside the reference verdict for it: `NAME.herd7` is herd7 7.57's report under ppc.cat in its
+ * mixed-size mode, kept as reference data (without its Time and Hash lines).
  */
 describe('mixed-size litmus tests (resources/litmus/mixed/) report as herd7 -variant mixed does', () => {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.litmus'));
