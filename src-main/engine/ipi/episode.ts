@@ -13,7 +13,7 @@ import type { Rng } from '../core';
 import { compile, Machine, Op, type CInstr, type MachineState, type Program } from '../memory-model';
 import { coBefore, type Storage } from '../memory-model/storage';
 import type { Barriers } from './fabric';
-import { doorbellLoc, handshakeProgram, queueLoc, queueOf, type BranchCost, type ControlCost, type HandshakeSetup, type MessagesEncoding, type SenderKind } from './handshake';
+import { doorbellLoc, handshakeProgram, queueLoc, queueOf, RUN_MESSAGES, type BranchCost, type ControlCost, type HandshakeSetup, type MessagesEncoding, type SenderKind } from './handshake';
 import { runTimed, type OpDelays, type TimedEventSink } from './timed-run';
 
 export interface EpisodeSender {
@@ -55,9 +55,9 @@ const cache = new Map<string, CompiledEpisode>();
 
 /**
  * The handshake program of a target `T` and senders `S0`, `S1`… of these kinds, compiled once per
- * process; `messages` its encoding of the messages word (handshake.ts; runs use 'bytes').
+ * process; `messages` its encoding of the messages word (handshake.ts; runs use RUN_MESSAGES).
  */
-export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[], messages: MessagesEncoding = 'bytes'): CompiledEpisode {
+export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[], messages: MessagesEncoding = RUN_MESSAGES): CompiledEpisode {
   const key = `${b.beforeSet}${b.afterClear}:${kinds.join(',')}:${messages}`;
   let c = cache.get(key);
   if (!c) {
@@ -75,7 +75,7 @@ export function compiledEpisode(b: Barriers, kinds: readonly SenderKind[], messa
 }
 
 /** Runs the episode; `onEvent` sees every machine event in order with its time (the recorder hook). */
-export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: TimedEventSink, messages: MessagesEncoding = 'bytes'): EpisodeResult {
+export function runEpisode(b: Barriers, senders: readonly EpisodeSender[], t: EpisodeTiming, rng: Rng, onEvent?: TimedEventSink, messages: MessagesEncoding = RUN_MESSAGES): EpisodeResult {
   const c = compiledEpisode(
     b,
     senders.map((s) => s.kind),

@@ -25,7 +25,7 @@
 import { compile, consistentWithFences, enumerateExecutions, formatWitness, Machine, ModelBoundError, replayExecution, type Execution, type MachineState, type Program } from '../memory-model';
 import { concat } from '../memory-model/mixed';
 import type { Barriers } from './fabric';
-import { doorbellLoc, handshakeProgram, type HandshakeSetup, type Message, type MessagesEncoding, messageOf, queueLoc, queueOf, SEED_SETUP } from './handshake';
+import { doorbellLoc, handshakeProgram, type HandshakeSetup, type Message, type MessagesEncoding, messageOf, queueLoc, queueOf, RUN_MESSAGES, SEED_SETUP } from './handshake';
 import { stuckSenders, type CompiledEpisode } from './episode';
 
 export interface IpiWitness {
@@ -66,7 +66,7 @@ export interface ExploreIpiOptions {
 class Found extends Error {}
 
 export function exploreIpi(b: Barriers, setup: HandshakeSetup = SEED_SETUP, opts: ExploreIpiOptions = {}): IpiExploreResult {
-  const encoding = opts.messages ?? 'bytes';
+  const encoding = opts.messages ?? RUN_MESSAGES;
   const src = handshakeProgram(b, setup, encoding).src;
   const prog = compile(src);
   const names = prog.threads.map((t) => t.name);

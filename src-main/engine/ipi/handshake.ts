@@ -94,6 +94,8 @@ export const messagesLoc = (target: string): string => `messages[${target}]`;
 
 /** How the messages word is modelled: one location per message byte (what runs use today), or the one word (mixed-size). */
 export type MessagesEncoding = 'bytes' | 'word';
+/** The encoding every run, sweep and `twb explore ipi` uses (the other is opt-in until figures are regenerated on it). */
+export const RUN_MESSAGES: MessagesEncoding = 'bytes';
 const WORD_BYTES = 8;
 /** Offset of message[msg] in the word as the model composes it (ppc64le byte msg; see the header). */
 const messageOffset = (m: Message): number => WORD_BYTES - 1 - MESSAGES.indexOf(m);
@@ -199,7 +201,7 @@ class Code {
 }
 
 /** One IPI (or kick) from sender number `me` (1-based thread number) to `target`. */
-export function senderCode(target: string, kind: SenderKind, b: Barriers, me: number, encoding: MessagesEncoding = 'bytes'): Instr[] {
+export function senderCode(target: string, kind: SenderKind, b: Barriers, me: number, encoding: MessagesEncoding = RUN_MESSAGES): Instr[] {
   const c = new Code();
   if (kind === 'KICK') {
     c.note('kvmppc_fast_vcpu_kick_hv() -> kvmppc_ipi_thread():')
@@ -231,7 +233,7 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
  * The target CPU in the guest: take a doorbell, check host_ipi, and either re-enter the guest or
  * exit and run doorbell_exception. `senderName(v)` names the CPU whose doorbell it was.
  */
-export function targetCode(target: string, b: Barriers, senderName: (doorbell: number) => string, encoding: MessagesEncoding = 'bytes'): { instrs: Instr[]; costs: (BranchCost | undefined)[] } {
+export function targetCode(target: string, b: Barriers, senderName: (doorbell: number) => string, encoding: MessagesEncoding = RUN_MESSAGES): { instrs: Instr[]; costs: (BranchCost | undefined)[] } {
   const c = new Code();
   // Code that touches nothing the handshake shares (running the csd functions, activating woken
   // tasks) as time only: a branch never taken, then context synchronised so nothing runs ahead of it.
@@ -324,7 +326,7 @@ export const SEED_SETUP: HandshakeSetup = {
 };
 
 /** Thread 0 is the target, threads 1.. the senders; with the control costs of the target's steps. */
-export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP, encoding: MessagesEncoding = 'bytes'): Costed {
+export function handshakeProgram(b: Barriers, setup: HandshakeSetup = SEED_SETUP, encoding: MessagesEncoding = RUN_MESSAGES): Costed {
   const names = [setup.target, ...setup.senders.map((s) => s.cpu)];
   const t = targetCode(setup.target, b, (v) => names[v] ?? '?', encoding);
   const messages = encoding === 'word' ? [messagesLoc(setup.target)] : MESSAGES.map((m) => messageLoc(setup.target, m));

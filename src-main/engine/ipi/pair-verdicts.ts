@@ -8,7 +8,7 @@
  */
 import type { Barriers } from './fabric';
 import { exploreIpi } from './explore-ipi';
-import { type MessagesEncoding, SENDER_KINDS, variantOf, type SenderKind } from './handshake';
+import { type MessagesEncoding, RUN_MESSAGES, SENDER_KINDS, variantOf, type SenderKind } from './handshake';
 import { PAIR_VERDICTS } from './pair-verdicts.generated';
 
 /** The table's key of an unordered pair of kinds: the two in SENDER_KINDS order, joined by '+'. */
@@ -21,7 +21,7 @@ export function pairKey(a: SenderKind, c: SenderKind): string {
 export const SENDER_PAIRS: readonly (readonly [SenderKind, SenderKind])[] = SENDER_KINDS.flatMap((a, i) => SENDER_KINDS.slice(i).map((c) => [a, c] as const));
 
 /** The explorer's verdict on one pair: can a target with two senders of these kinds end with work stranded? */
-export function explorePair(b: Barriers, a: SenderKind, c: SenderKind, messages: MessagesEncoding = 'bytes'): boolean {
+export function explorePair(b: Barriers, a: SenderKind, c: SenderKind, messages: MessagesEncoding = RUN_MESSAGES): boolean {
   const [x, y] = pairKey(a, c).split('+') as SenderKind[];
   return exploreIpi(b, { target: 'T', senders: [{ cpu: 'S0', kind: x }, { cpu: 'S1', kind: y }] }, { witnessText: false, firstLoss: true, messages }).lostIpiReachable;
 }
