@@ -1,11 +1,12 @@
-/** An input error that names the field it is about, e.g. `guests[1].smp.threads`. */
+/** An input error that names the field it is about, e.g. `guests[1].smp.threads`; `more` counts the document's other problems. */
 export class FieldError extends Error {
   override name = 'FieldError';
   constructor(
     readonly field: string,
     readonly detail: string,
+    readonly more = 0,
   ) {
-    super(field ? `${field}: ${detail}` : detail);
+    super((field ? `${field}: ${detail}` : detail) + (more > 0 ? ` (and ${more} more)` : ''));
   }
 }
 

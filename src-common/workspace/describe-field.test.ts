@@ -18,6 +18,23 @@ describe('refusals name what the user sees first, the document path after it', (
     expect(describeWorkspaceError(doc, error)).toBe("guest A, vCPU 32: CPU 300 in '67-300' is beyond the host (CPUs 0-127) (guests[0].vcpupin[32].cpuset)");
   });
 
+  it('how many other problems a document has comes after the path, not between the reason and it', () => {
+    const doc = seed() as { guests: { smp: { threads: number }; vcpupin: { cpuset: string }[] }[] };
+    doc.guests[0].smp.threads = 0;
+    doc.guests[0].vcpupin[0].cpuset = '';
+    let error: unknown;
+    try {
+      parseWorkspace(doc);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as FieldError).more).toBeGreaterThan(0);
+    const text = describeWorkspaceError(doc, error);
+    expect(text).toMatch(/^guest A: expected 1\.\.8, got 0 \(guests\[0\]\.smp\.threads\), and \d+ more problems?$/);
+    expect(text).toContain(`, and ${(error as FieldError).more} more problem`);
+    expect(describeRefusal(doc as never, 'x', 'bad', 1)).toBe('x: bad, and 1 more problem');
+  });
+
   it('a document that is not a workspace names nothing: the path and the reason, no `guest undefined`', () => {
     const wrong = [null, 7, { guests: 'x' }, { guests: [{ name: { a: 1 }, vcpupin: 3 }] }, { guests: [{ name: 'A', vcpupin: [{ vcpu: 'x' }] }] }];
     for (const doc of wrong) expect(describeRefusal(doc as never, 'guests[0].vcpupin[0].cpuset', 'bad')).toMatch(/^(guests\[0\]\.vcpupin\[0\]\.cpuset: bad|guest A: bad \(guests\[0\]\.vcpupin\[0\]\.cpuset\))$/);

@@ -63,12 +63,15 @@ export function fieldLabel(ws: Workspace, field: string): string | null {
 
 const named = (what: string, name: unknown) => (shown(name) === null ? null : `${what} ${shown(name)}`);
 
-/** A refusal as the user reads it: what it is about in their words, why, then the document path for the record. */
-export function describeRefusal(ws: Workspace, field: string, detail: string): string {
+/**
+ * A refusal as the user reads it: what it is about in their words, why, the document path for the
+ * record, then how many other problems the document has (`more`; they would otherwise sit between the
+ * reason and its path).
+ */
+export function describeRefusal(ws: Workspace, field: string, detail: string, more = 0): string {
   const label = field ? fieldLabel(ws, field) : null;
-  if (!field) return detail;
-  if (!label) return `${field}: ${detail}`;
-  return detail.includes(label) ? `${detail} (${field})` : `${label}: ${detail} (${field})`;
+  const first = !field ? detail : !label ? `${field}: ${detail}` : detail.includes(label) ? `${detail} (${field})` : `${label}: ${detail} (${field})`;
+  return more > 0 ? `${first}, and ${more} more ${more === 1 ? 'problem' : 'problems'}` : first;
 }
 
 /**
@@ -76,5 +79,5 @@ export function describeRefusal(ws: Workspace, field: string, detail: string): s
  * describeRefusal (`guest A, vCPU 32: CPU 300 … (guests[0].vcpupin[32].cpuset)`), any other error by its message.
  */
 export function describeWorkspaceError(doc: unknown, e: unknown): string {
-  return e instanceof FieldError ? describeRefusal(doc as Workspace, e.field, e.detail) : (e as Error).message;
+  return e instanceof FieldError ? describeRefusal(doc as Workspace, e.field, e.detail, e.more) : (e as Error).message;
 }

@@ -158,7 +158,7 @@ export function parseWorkspace(input: unknown): Workspace {
   const r = workspaceSchema.safeParse(input);
   if (r.success) return r.data;
   const [first, ...rest] = issuesToFieldErrors(r.error.issues);
-  throw new FieldError(first.field, first.detail + (rest.length ? ` (and ${rest.length} more)` : ''));
+  throw new FieldError(first.field, first.detail, rest.length);
 }
 
 /** Logical CPUs of a host. */

@@ -37,7 +37,7 @@ export function edit(ws: Workspace, mutate: (d: Workspace) => void): EditResult 
     return { ok: true, doc: parseWorkspace(draft) };
   } catch (e) {
     // Named as the user sees it (guest A, vCPU 32), with the document path after it.
-    if (e instanceof FieldError) return { ok: false, field: e.field, message: describeRefusal(draft, e.field, e.detail) };
+    if (e instanceof FieldError) return { ok: false, field: e.field, message: describeRefusal(draft, e.field, e.detail, e.more) };
     return { ok: false, field: '', message: (e as Error).message };
   }
 }

@@ -91,8 +91,8 @@ export const inlineJobs: JobRunner = {
 /** A job's value, or its failure rethrown as the class it had in the job thread. */
 function unwrap(o: JobOutcome): unknown {
   if (o.ok) return 'json' in o ? new EncodedValue(o.json) : o.value;
-  const { name, message, field, detail } = o.error;
-  if (name === 'FieldError' && field !== undefined && detail !== undefined) throw new FieldError(field, detail);
+  const { name, message, field, detail, more } = o.error;
+  if (name === 'FieldError' && field !== undefined && detail !== undefined) throw new FieldError(field, detail, more);
   const Known = { NotFoundError, ConflictError, ValidationError, LimitError } as Record<string, new (m: string) => Error>;
   if (Known[name]) throw new Known[name](message);
   const e = new Error(message);

@@ -36,6 +36,8 @@ export interface JobFailure {
   /** A FieldError's field and detail. */
   field?: string;
   detail?: string;
+  /** How many other problems the input has (FieldError.more). */
+  more?: number;
 }
 
 /** A job's value, or with `encode` its JSON as UTF-8 (written in the job thread, not the serving one). */
@@ -48,8 +50,8 @@ export async function runJobHere(name: JobName, arg: unknown, encode = false): P
     const value = await fn(arg);
     return encode ? { ok: true, json: new TextEncoder().encode(JSON.stringify(value)) } : { ok: true, value };
   } catch (e) {
-    const err = e as Error & { field?: string; detail?: string };
-    return { ok: false, error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), field: err?.field, detail: err?.detail } };
+    const err = e as Error & { field?: string; detail?: string; more?: number };
+    return { ok: false, error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), field: err?.field, detail: err?.detail, more: err?.more } };
   }
 }
 

@@ -19,7 +19,7 @@ export function sweepsHandlers(deps: HandlerDeps, live = new LiveSweeps(deps.sto
       } catch (e) {
         // Name the request's field: `sweeps.start.vary kernel.barriers=x: …`, `sweeps.start.seeds: …`.
         const field = e instanceof FieldError ? e.field : doc ? 'doc' : 'workspaceId';
-        throw new FieldError(`sweeps.start.${field}`, e instanceof FieldError ? e.detail : (e as Error).message);
+        throw e instanceof FieldError ? new FieldError(`sweeps.start.${field}`, e.detail, e.more) : new FieldError(`sweeps.start.${field}`, (e as Error).message);
       }
       return live.start(req, ctx.emit);
     },
