@@ -7,18 +7,18 @@ import { describe, expect, it } from 'vitest';
 const TWB = decodeURIComponent(new URL('../../../bin/twb.js', import.meta.url).pathname);
 const twb = (...args: string[]) => spawnSync(process.execPath, [TWB, ...args], { encoding: 'utf8', timeout: 120_000 });
 
-// With the calibrated defaults the seed loses no IPI in 20 h; the what-if configuration (seed 17) loses one at 17.9 s
-// and its sender soft-locks at 65.7 s, so the tests run it.
+// With the calibrated defaults the seed loses no IPI in 20 h; the what-if configuration (seed 28) loses one at 10.7 s
+// and its sender soft-locks at 58.5 s, so the tests run it.
 describe('twb run --until / twb runs show --lost-ipis', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twb-until-'));
   const db = path.join(dir, 'runs.db');
 
   it('ends the run at the first soft lockup with status stopped-at, and stores it so', () => {
     const json = path.join(dir, 's.json');
-    const r = twb('run', 'builtin:seed-power9-ipi-whatif', '--seed', '17', '--duration', '1h', '--set', 'kernel.barriers=none', '--until', 'first-soft-lockup', '--db', db, '--json', json, '--no-progress');
+    const r = twb('run', 'builtin:seed-power9-ipi-whatif', '--seed', '28', '--duration', '1h', '--set', 'kernel.barriers=none', '--until', 'first-soft-lockup', '--db', db, '--json', json, '--no-progress');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/— stopped-at first-soft-lockup \(65\.\d{9} s\), run #1/);
+    expect(r.stdout).toMatch(/— stopped-at first-soft-lockup \(58\.\d{9} s\), run #1/);
     // Losses by the kind of IPI they raced (issue 15): the CALL_FUNCTION raced a RESCHEDULE from ttwu_queue_remote.
     expect(r.stdout).toMatch(/\nIPIs: \d+ sent, 1 lost \(raced KICK 0 \/ RESCHEDULE 1 \/ CALL_FUNCTION 0 \/ CALL_FUNCTION_SINGLE 0\), \d+ CALL_FUNCTION broadcasts/);
     const s = JSON.parse(fs.readFileSync(json, 'utf8'));
@@ -34,7 +34,7 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = r.stdout;
-    expect(out).toMatch(/^lost IPI 1 of 1: CALL_FUNCTION to CPU (\d+) at 17\.\d{9} s from CPU (\d+) \[/);
+    expect(out).toMatch(/^lost IPI 1 of 1: CALL_FUNCTION to CPU (\d+) at 10\.\d{9} s from CPU (\d+) \[/);
     const [, target, sender] = /to CPU (\d+) at [\d.]+ s from CPU (\d+)/.exec(out)!;
     expect(out).toContain(`deferred: `);
     expect(out).toContain(`${sender}: message[CALL_FUNCTION] = 1`);
@@ -63,7 +63,7 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     const r = twb('runs', 'show', '1', '--db', db);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
-    const at = lines.findIndex((l) => /^lockup t=65\.\d+s soft_lockup cpu \d+ task \S+ waiting on csd_lock_wait\(cpu \d+\)$/.test(l));
+    const at = lines.findIndex((l) => /^lockup t=58\.\d+s soft_lockup cpu \d+ task \S+ waiting on csd_lock_wait\(cpu \d+\)$/.test(l));
     expect(at).toBeGreaterThanOrEqual(0);
     expect(lines.slice(at + 1, at + 5)).toEqual(['  Call Trace:', '   csd_lock_wait (inlined)', '   smp_call_function_many', '   serialize_against_pte_lookup']);
     // Down to the syscall or kernel thread the task entered by.
@@ -77,11 +77,11 @@ describe('twb run --until / twb runs show --lost-ipis', () => {
     expect(r.status).toBe(0);
     const text = fs.readFileSync(html, 'utf8');
     const section = /<section id="lost-ipis">([\s\S]*?)<\/section>/.exec(text)![1];
-    expect(section).toMatch(/<h4>lost IPI 1 of 1: CALL_FUNCTION to CPU \d+ at 17\.\d{9} s/);
+    expect(section).toMatch(/<h4>lost IPI 1 of 1: CALL_FUNCTION to CPU \d+ at 10\.\d{9} s/);
     expect(section).toContain('<mark>// STORE DEFERRED DUE TO RE-ORDERING</mark>');
     expect(section).toMatch(/<mark>\|?--\d+: message\[CALL_FUNCTION\] = 1<\/mark>/); // nested in another deferral or not
     expect(section).toContain('local_paca-&gt;kvm_hstate.host_ipi == 0 // IPI ignored');
-    expect(text).toMatch(/stopped at first-soft-lockup \(65\.\d+ s\)/);
+    expect(text).toMatch(/stopped at first-soft-lockup \(58\.\d+ s\)/);
     // The lockup table carries the soft lockup's Call Trace, open.
     expect(text).toMatch(/<details class="call-trace" open><summary>Call Trace<\/summary><pre>Call Trace:\n csd_lock_wait \(inlined\)\n smp_call_function_many\n serialize_against_pte_lookup\n/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../core';
 import { resolveParams } from '../params';
 import { compiledEpisode, runEpisode } from './episode';
-import { BARRIER_VARIANTS, barriersOf, hostIpiLoc, messageLoc, SENDER_KINDS, type SenderKind } from './handshake';
+import { BARRIER_VARIANTS, barriersOf, carriesMessage, hostIpiLoc, messagesLoc, SENDER_KINDS, type SenderKind } from './handshake';
 import { Op, type MachineEvent } from '../memory-model';
 import { coBefore } from '../memory-model/storage';
 import { episodeTiming, interactionWindow } from './power-fabric';
@@ -47,7 +47,7 @@ describe('timed episodes on the POWER machine', () => {
     const c = compiledEpisode(b, ['RESCHEDULE', 'CALL_FUNCTION']);
     const tail = c.prog.threads[0].code.findIndex((i) => i.op === Op.Load && i.atomic && !i.wait && i.addr?.base === -1 && i.addr.loc === c.doorbell);
     expect(tail).toBeGreaterThan(0);
-    const [msg, hostIpi] = [messageLoc('T', 'CALL_FUNCTION'), hostIpiLoc('T')].map((l) => c.prog.locs.indexOf(l));
+    const [messages, hostIpi] = [messagesLoc('T'), hostIpiLoc('T')].map((l) => c.prog.locs.indexOf(l));
     const rng = new Rng(21, 'episode-test');
     let rescued = 0;
     for (let i = 0; i < 600; i++) {
@@ -61,7 +61,7 @@ describe('timed episodes on the POWER machine', () => {
       const st = r.storage;
       const set = st.writes.findIndex((x) => x.thread === 2 && x.loc === hostIpi && x.value === 1);
       const clear = st.writes.findIndex((x) => x.thread === 0 && x.loc === hostIpi && x.value === 0);
-      const handled = ev.findIndex((e) => e.kind === 'satisfy' && e.thread === 0 && e.loc === msg && e.value === 1);
+      const handled = ev.findIndex((e) => e.kind === 'satisfy' && e.thread === 0 && e.loc === messages && carriesMessage(e.value, 'CALL_FUNCTION'));
       if (set < 0 || clear < 0 || !coBefore(st, set, clear) || handled < took) continue;
       rescued++;
       expect(r.stuck).toEqual([]);

@@ -56,8 +56,8 @@ export interface ExploreIpiOptions {
   /** Stop at the first losing execution (`lostIpiReachable` only: one witness, counts partial). */
   firstLoss?: boolean;
   /**
-   * The messages word as one location per byte (default, what the timed episodes run) or as the
-   * kernel's one word (handshake.ts; mixed-size: the machine replays it too).
+   * The messages word as the kernel's one word (default, RUN_MESSAGES: what the timed episodes
+   * run; mixed-size, the machine replays it too) or as one location per byte (handshake.ts).
    */
   messages?: MessagesEncoding;
 }

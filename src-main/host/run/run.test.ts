@@ -6,7 +6,7 @@ import { startRun } from './runner';
 import type { RunUpdate } from './protocol';
 
 const workspace = loadWorkspace('builtin:seed-power9-ipi');
-// With the calibrated defaults the seed loses no IPI in 20 h; the what-if does (seed 1 at 586.1 s).
+// With the calibrated defaults the seed loses no IPI in 20 h; the what-if does (seed 1 at 456.2 s).
 const whatif = loadWorkspace('builtin:seed-power9-ipi-whatif');
 
 describe('run orchestration', () => {
@@ -66,7 +66,7 @@ describe('run orchestration', () => {
 
   it('with atUntil pause, the worker pauses at the until point and goes on when resumed', async () => {
     const updates: RunUpdate[] = [];
-    // Seed 1 loses its first IPI at 586.1 s.
+    // Seed 1 loses its first IPI at 456.2 s.
     const h = startRun({ workspace: whatif, seed: 1, durationNs: 900e9, set: { 'kernel.barriers': 'none' }, until: 'first-lost-ipi', atUntil: 'pause' }, (u) => updates.push(u));
     const wait = async (pred: () => boolean) => {
       while (!pred()) await new Promise((r) => setTimeout(r, 20));
