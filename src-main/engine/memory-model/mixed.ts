@@ -33,14 +33,27 @@ export interface Part {
   len: number;
 }
 
-/** The segments of `loc` an access of `size` bytes at `offset` covers, in address order. */
-export function partsOf(layout: Layout, loc: number, offset: number, size: number): Part[] {
-  const starts = layout.segments[loc];
-  const out: Part[] = [];
-  starts.forEach((start, index) => {
-    const end = starts[index + 1] ?? layout.width[loc];
-    if (start >= offset && end <= offset + size) out.push({ index, from: start - offset, len: end - start });
-  });
+/**
+ * Per layout, the parts of each (location, offset, size) asked for so far: the enumerators ask for
+ * the same few accesses once per event of every path prefix and candidate, so each is split once.
+ */
+const partsMemo = new WeakMap<Layout, Map<number, readonly Part[]>>();
+
+/** The segments of `loc` an access of `size` bytes at `offset` covers, in address order (shared: do not modify). */
+export function partsOf(layout: Layout, loc: number, offset: number, size: number): readonly Part[] {
+  let memo = partsMemo.get(layout);
+  if (!memo) partsMemo.set(layout, (memo = new Map()));
+  const key = (loc * 64 + offset) * 64 + size; // offset and size are at most 8 (a doubleword)
+  let out = memo.get(key);
+  if (!out) {
+    const starts = layout.segments[loc];
+    const parts: Part[] = [];
+    starts.forEach((start, index) => {
+      const end = starts[index + 1] ?? layout.width[loc];
+      if (start >= offset && end <= offset + size) parts.push({ index, from: start - offset, len: end - start });
+    });
+    memo.set(key, (out = parts));
+  }
   return out;
 }
 
@@ -51,11 +64,30 @@ function unsigned(value: number, size: number): bigint {
 
 /** Bytes `from`…`from + len − 1` (0 = most significant) of `value` stored in `size` bytes, two's complement. */
 export function sliceOf(value: number, size: number, from: number, len: number): number {
+  if (value === 0) return 0;
+  // In doubles for a non-negative safe integer: dividing it by a power of two, floor and remainder
+  // are exact there, and this runs once per byte event of every candidate. BigInt for the rest
+  // (a negative value's two's complement, and the 53-bit error).
+  if (value > 0 && Number.isSafeInteger(value)) return Math.floor((value % 2 ** (8 * size)) / 2 ** (8 * (size - from - len))) % 2 ** (8 * len);
   return Number((unsigned(value, size) >> BigInt(8 * (size - from - len))) & ((1n << BigInt(8 * len)) - 1n));
 }
 
 /** The zero-extended value of pieces read most significant first (lbz, lhz, lwz, ld): `values[i]` is `lens[i]` bytes. */
 export function concat(values: readonly number[], lens: readonly number[], what: () => string): number {
+  // In doubles while every piece is a byte string of its length and the sum stays within 53 bits
+  // (exact there; past it the sum only grows, so the check catches it). Anything else composes
+  // in BigInt, which also gives the exact figure for the error.
+  let v = 0;
+  for (let i = 0; i < values.length; i++) {
+    const scale = 2 ** (8 * lens[i]);
+    const x = values[i];
+    if (!(Number.isInteger(x) && x >= 0 && x < scale)) return concatBig(values, lens, what);
+    v = v * scale + x;
+  }
+  return v <= Number.MAX_SAFE_INTEGER ? v : concatBig(values, lens, what);
+}
+
+function concatBig(values: readonly number[], lens: readonly number[], what: () => string): number {
   let v = 0n;
   values.forEach((x, i) => (v = (v << BigInt(8 * lens[i])) | BigInt(x)));
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelBoundError(`${what()} reads ${v}, more than the model's 53-bit values hold`);
