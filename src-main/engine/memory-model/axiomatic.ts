@@ -295,8 +295,8 @@ function execEvent(e: PathEvent, thread: number, index: number, cell: number, fr
 interface LocChoice {
   /** Source per read of the location (aligned with `reads`): a write event or −1. */
   rf: Int32Array;
-  /** Writes in coherence order. */
-  co: Int32Array;
+  /** Writes in coherence order (every candidate that picks this choice shares the array: read only). */
+  co: number[];
 }
 
 /** The candidate executions of one choice of paths. */
@@ -308,6 +308,12 @@ class Candidates {
   /** Per thread, per read variable: its first event and how many (one, or one per segment, consecutive). */
   private readonly readEvent: number[][] = [];
   private readonly readParts: number[][] = [];
+  /**
+   * Per event, its part of a value known before any candidate (undefined: not known): a write's
+   * constant, a read's value its path assumed. Sliced once here, not per candidate.
+   */
+  private readonly constPart: (number | undefined)[] = [];
+  private readonly assumedPart: (number | undefined)[] = [];
   private isW!: EventSet;
   private isR!: EventSet;
   private po!: Rel;
@@ -362,6 +368,10 @@ class Candidates {
       this.readParts.push(parts);
       this.first.push(first);
     });
+    for (const e of this.events) {
+      this.constPart.push(e.write && e.value.kind === 0 ? partValue(e.value.value, e, e.from, e.len) : undefined);
+      this.assumedPart.push(e.write ? undefined : partValue(this.paths[e.thread].assumed[e.read], e, e.from, e.len));
+    }
   }
 
   /** The relations every candidate of these paths shares; built once some rf/co choice exists. */
@@ -417,8 +427,8 @@ class Candidates {
     this.values = new Float64Array(n);
     this.coPos = new Int32Array(n).fill(-1);
     this.constantWrites = this.events.every((e) => !e.write || e.value.kind === 0);
-    this.events.forEach((e, i) => {
-      if (e.write && e.value.kind === 0) this.values[i] = partValue(e.value.value, e, e.from, e.len)!;
+    this.constPart.forEach((v, i) => {
+      if (v !== undefined) this.values[i] = v;
     });
     const names = ['rfe', 'rfi', 'coRel', 'coe', 'fre', 'freRfe', 'coeRfe', 'rdw', 'detour', 'hb', 'hbStar', 'propbase', 'chapo', 'prop', 't1', 't2'] as const;
     this.scratch = Object.fromEntries(names.map((k) => [k, R.rel()])) as Candidates['scratch'];
@@ -454,9 +464,10 @@ class Candidates {
         this.check(rf, co);
         return;
       }
+      const reads = readsOf[l];
       for (const c of choices[l]) {
-        readsOf[l].forEach((r, k) => (rf[r] = c.rf[k]));
-        co[l] = Array.from(c.co);
+        for (let k = 0; k < reads.length; k++) rf[reads[k]] = c.rf[k];
+        co[l] = c.co;
         pick(l + 1);
       }
     };
@@ -484,15 +495,7 @@ class Candidates {
     const readPos = new Map(reads.map((r, k) => [r, k]));
     const pos = new Map<number, number>();
     const rf = new Int32Array(reads.length);
-    const constantValue = (w: number): number | undefined => {
-      if (w < 0 || ev[w].value.kind !== 0) return undefined;
-      const v = (ev[w].value as { value: number }).value;
-      return partValue(v, ev[w], ev[w].from, ev[w].len);
-    };
-    const assumedOf = (r: number): number | undefined => {
-      const a = this.paths[ev[r].thread].assumed[ev[r].read];
-      return partValue(a, ev[r], ev[r].from, ev[r].len);
-    };
+    const constantValue = (w: number): number | undefined => (w < 0 ? undefined : this.constPart[w]);
     const initValue = this.cells.init[cell];
     const loc = this.cells.loc[cell];
     const byPos: number[] = [];
@@ -506,7 +509,7 @@ class Candidates {
 
     const assignReads = (k: number, last: number, thread: number): void => {
       if (k === accesses.length) {
-        out.push({ rf: rf.slice(), co: Int32Array.from(byPos.slice(1)) });
+        out.push({ rf: rf.slice(), co: byPos.slice(1) });
         if (out.length > this.maxCandidates) throw new ModelBoundError(`more than ${this.maxCandidates} rf/co choices for one location`);
         return;
       }
@@ -519,7 +522,7 @@ class Candidates {
         assignReads(k + 1, p, th);
         return;
       }
-      const assumed = assumedOf(e);
+      const assumed = this.assumedPart[e];
       for (let p = Math.max(floor, 0); p < byPos.length; p++) {
         const w = byPos[p];
         // A read cannot read from a po-later write of its own thread (that is a cycle too).
@@ -682,19 +685,19 @@ class Candidates {
     const ev = this.events;
     const values = this.values;
     const init = this.cells.init;
-    if (this.constantWrites && !this.cells.anyMixed) {
+    if (this.constantWrites) {
+      // Read by read, and on a mixed location segment by segment: a read's value (its segments
+      // composed) is the one its path assumed exactly when each segment holds that value's slice —
+      // the assumed value is one of the compositions of these segments' values that
+      // ValueDomains.of made, so it is in range and each composition is a unique sum of slices.
+      const assumedPart = this.assumedPart;
       for (let e = 0; e < ev.length; e++) {
         if (ev[e].write) continue;
         const v = rf[e] < 0 ? init[ev[e].cell] : values[rf[e]];
-        const assumed = this.paths[ev[e].thread].assumed[ev[e].read];
-        if (assumed !== undefined && assumed !== v) return false;
+        if (assumedPart[e] !== undefined && assumedPart[e] !== v) return false;
         values[e] = v;
       }
       return true;
-    }
-    if (this.constantWrites) {
-      for (let e = 0; e < ev.length; e++) if (!ev[e].write) values[e] = rf[e] < 0 ? init[ev[e].cell] : values[rf[e]];
-      return this.assumedHold();
     }
     const known = new Uint8Array(ev.length);
     const busy = new Uint8Array(ev.length);
