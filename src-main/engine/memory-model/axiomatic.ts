@@ -25,7 +25,7 @@
  */
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
-import { type Cells, cellsOf, concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
+import { type Cells, cellsOf, concat, type Layout, layoutOf, type Part, partsOf, sliceOf } from './mixed';
 import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
@@ -149,14 +149,14 @@ export function consistentWithFences(prog: Program, x: Execution, fenced: (threa
  * On a mixed location the same holds byte by byte (each byte is a location of its own to
  * sc-per-location): L above is a cell (`Cells`), a write's value there its byte.
  */
-/** Each cell an event covers, with the part of the access it is (`from` −1: the whole). */
-function eventCells(cells: Cells, e: PathEvent, f: (cell: number, from: number, len: number) => void): void {
-  if (!cells.layout.mixed[e.loc]) {
-    f(cells.base[e.loc], -1, 0);
-    return;
-  }
-  for (const p of partsOf(cells.layout, e.loc, e.offset, e.size)) f(cells.base[e.loc] + p.index, p.from, p.len);
-}
+/** The one part of an access to a location that is not mixed: its whole cell (`from` −1). */
+const WHOLE: readonly Part[] = [{ index: 0, from: -1, len: 0 }];
+
+/**
+ * The parts of an access, each in cell `cells.base[e.loc] + index` (shared arrays: read only; no
+ * callback, as this runs for every event of every path prefix the write-count prune checks).
+ */
+const eventParts = (cells: Cells, e: PathEvent): readonly Part[] => (cells.layout.mixed[e.loc] ? partsOf(cells.layout, e.loc, e.offset, e.size) : WHOLE);
 
 /** The part of value `v` (of an access of e's size) that lands in one cell. */
 const partValue = (v: number | undefined, e: { size: number }, from: number, len: number): number | undefined => (v === undefined || from < 0 ? v : sliceOf(v, e.size, from, len));
@@ -167,9 +167,7 @@ function nonZeroWrites(cells: Cells, events: readonly PathEvent[]): number[] {
   for (const e of events) {
     if (!e.write) continue;
     const v = e.value.kind === 0 ? e.value.value : undefined;
-    eventCells(cells, e, (c, from, len) => {
-      if (partValue(v, e, from, len) !== 0) n[c]++;
-    });
+    for (const p of eventParts(cells, e)) if (partValue(v, e, p.from, p.len) !== 0) n[cells.base[e.loc] + p.index]++;
   }
   return n;
 }
@@ -186,22 +184,24 @@ function foreignWritesNeeded(cells: Cells, events: readonly PathEvent[], assumed
   const zeroSegment = cells.init.map((v) => v === 0); // the current segment starts with 0
   const counted = new Array<boolean>(n).fill(false);
   for (const e of events) {
+    const base = cells.base[e.loc];
     if (e.write) {
       const v = e.value.kind === 0 ? e.value.value : undefined;
-      eventCells(cells, e, (c, from, len) => {
-        zeroSegment[c] = partValue(v, e, from, len) === 0;
-        counted[c] = false;
-      });
+      for (const p of eventParts(cells, e)) {
+        zeroSegment[base + p.index] = partValue(v, e, p.from, p.len) === 0;
+        counted[base + p.index] = false;
+      }
     } else {
       const v = assumed[e.read];
-      eventCells(cells, e, (c, from, len) => {
-        if (!zeroSegment[c] || counted[c]) return;
-        const b = partValue(v, e, from, len);
+      for (const p of eventParts(cells, e)) {
+        const c = base + p.index;
+        if (!zeroSegment[c] || counted[c]) continue;
+        const b = partValue(v, e, p.from, p.len);
         if (b !== undefined && b !== 0) {
           need[c]++;
           counted[c] = true;
         }
-      });
+      }
     }
   }
   if (finalValue) {
@@ -347,22 +347,18 @@ class Candidates {
     private readonly onExecution: (x: Execution) => void,
     private readonly finalValue?: (loc: number, value: number) => boolean,
   ) {
-    const { layout, base } = cells;
     paths.forEach((p, t) => {
       const reads: number[] = [];
       const parts: number[] = [];
       const first: number[] = [];
       p.events.forEach((e, index) => {
         first.push(this.events.length);
-        if (!e.write) reads[e.read] = this.events.length;
-        if (!layout.mixed[e.loc]) {
-          if (!e.write) parts[e.read] = 1;
-          this.events.push(execEvent(e, t, index, base[e.loc], -1, 0));
-          return;
+        const ps = eventParts(cells, e);
+        if (!e.write) {
+          reads[e.read] = this.events.length;
+          parts[e.read] = ps.length;
         }
-        const ps = partsOf(layout, e.loc, e.offset, e.size);
-        if (!e.write) parts[e.read] = ps.length;
-        for (const part of ps) this.events.push(execEvent(e, t, index, base[e.loc] + part.index, part.from, part.len));
+        for (const part of ps) this.events.push(execEvent(e, t, index, cells.base[e.loc] + part.index, part.from, part.len));
       });
       this.readEvent.push(reads);
       this.readParts.push(parts);

@@ -62,13 +62,16 @@ function unsigned(value: number, size: number): bigint {
   return BigInt.asUintN(8 * size, BigInt(value));
 }
 
+/** 256 ** k: the scale of k bytes. */
+const BYTES = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40, 2 ** 48, 2 ** 56, 2 ** 64];
+
 /** Bytes `from`…`from + len − 1` (0 = most significant) of `value` stored in `size` bytes, two's complement. */
 export function sliceOf(value: number, size: number, from: number, len: number): number {
   if (value === 0) return 0;
   // In doubles for a non-negative safe integer: dividing it by a power of two, floor and remainder
   // are exact there, and this runs once per byte event of every candidate. BigInt for the rest
   // (a negative value's two's complement, and the 53-bit error).
-  if (value > 0 && Number.isSafeInteger(value)) return Math.floor((value % 2 ** (8 * size)) / 2 ** (8 * (size - from - len))) % 2 ** (8 * len);
+  if (value > 0 && size <= 8 && Number.isSafeInteger(value)) return Math.floor((value % BYTES[size]) / BYTES[size - from - len]) % BYTES[len];
   return Number((unsigned(value, size) >> BigInt(8 * (size - from - len))) & ((1n << BigInt(8 * len)) - 1n));
 }
 
@@ -79,7 +82,7 @@ export function concat(values: readonly number[], lens: readonly number[], what:
   // in BigInt, which also gives the exact figure for the error.
   let v = 0;
   for (let i = 0; i < values.length; i++) {
-    const scale = 2 ** (8 * lens[i]);
+    const scale = BYTES[lens[i]];
     const x = values[i];
     if (!(Number.isInteger(x) && x >= 0 && x < scale)) return concatBig(values, lens, what);
     v = v * scale + x;
