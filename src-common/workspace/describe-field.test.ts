@@ -5,16 +5,21 @@ import { describeRefusal, describeWorkspaceError, fieldLabel, parseWorkspace } f
 
 const seed = () => JSON.parse(fs.readFileSync(new URL('../../resources/workspaces/seed-power9-ipi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
+/** What parseWorkspace throws for `doc`. */
+function refusalOf(doc: unknown): unknown {
+  try {
+    parseWorkspace(doc);
+  } catch (e) {
+    return e;
+  }
+  throw new Error('the document was accepted');
+}
+
 describe('refusals name what the user sees first, the document path after it', () => {
   it('a file whose vCPU pin is beyond the host: guest and vCPU, why, then the path', () => {
     const doc = seed() as { guests: { vcpupin: { vcpu: number; cpuset: string }[] }[] };
     doc.guests[0].vcpupin[32].cpuset = '67-300';
-    let error: unknown;
-    try {
-      parseWorkspace(doc);
-    } catch (e) {
-      error = e;
-    }
+    const error = refusalOf(doc);
     expect(describeWorkspaceError(doc, error)).toBe("guest A, vCPU 32: CPU 300 in '67-300' is beyond the host (CPUs 0-127) (guests[0].vcpupin[32].cpuset)");
   });
 
@@ -22,12 +27,7 @@ describe('refusals name what the user sees first, the document path after it', (
     const doc = seed() as { guests: { smp: { threads: number }; vcpupin: { cpuset: string }[] }[] };
     doc.guests[0].smp.threads = 0;
     doc.guests[0].vcpupin[0].cpuset = '';
-    let error: unknown;
-    try {
-      parseWorkspace(doc);
-    } catch (e) {
-      error = e;
-    }
+    const error = refusalOf(doc);
     expect((error as FieldError).more).toBeGreaterThan(0);
     const text = describeWorkspaceError(doc, error);
     expect(text).toMatch(/^guest A: expected 1\.\.8, got 0 \(guests\[0\]\.smp\.threads\), and \d+ more problems?$/);
