@@ -127,6 +127,12 @@ export interface Costed {
   costs: (BranchCost | undefined)[][];
 }
 
+/** The bytes of a location an access covers (default: the whole location, as the program declares it). */
+interface Part {
+  offset?: number;
+  size?: number;
+}
+
 /** Builds one thread's code, with the cost of each costed branch and unique loop labels. */
 class Code {
   readonly instrs: Instr[] = [];
@@ -149,21 +155,23 @@ class Code {
     return this.push({ op: 'fence', kind, label });
   }
 
-  store(loc: string, value: number, label: Label): this {
-    return this.push({ op: 'store', rs: value, addr: { loc }, label });
+  /** A store of `value`; `part` a byte range of the location (`stb` into the messages word), else the whole. */
+  store(loc: string, value: number, label: Label, part: Part = {}): this {
+    return this.push({ op: 'store', rs: value, addr: { loc, offset: part.offset }, size: part.size, label });
   }
 
-  load(loc: string, rd: string, label: Label): this {
-    return this.push({ op: 'load', rd, addr: { loc }, label });
+  load(loc: string, rd: string, label: Label, part: Part = {}): this {
+    return this.push({ op: 'load', rd, addr: { loc, offset: part.offset }, size: part.size, label });
   }
 
   /** xchg: `retry: lwarx rd; stwcx. value; bne retry` (reads the old value, writes `value` atomically). */
-  xchg(loc: string, rd: string, value: number, label: Label): this {
+  xchg(loc: string, rd: string, value: number, label: Label, part: Part = {}): this {
     const retry = `retry${this.loops++}`;
+    const addr = { loc, offset: part.offset };
     return this.push(
       { op: 'label', name: retry },
-      { op: 'load', rd, addr: { loc }, reserve: true, label },
-      { op: 'store', rs: value, addr: { loc }, conditional: true },
+      { op: 'load', rd, addr, size: part.size, reserve: true, label },
+      { op: 'store', rs: value, addr, size: part.size, conditional: true },
       { op: 'branch', cond: 'ne', to: retry },
     );
   }
@@ -222,7 +230,7 @@ export function senderCode(target: string, kind: SenderKind, b: Barriers, me: nu
     c.branchIf('was', 1, 'done');
   }
   c.note('smp_muxed_ipi_set_message():').fence('sync', 'smp_mb()');
-  if (encoding === 'word') c.push({ op: 'store', rs: 1, addr: { loc: messagesLoc(target), offset: messageOffset(msg) }, size: 1, label: `message[${msg}] = 1` });
+  if (encoding === 'word') c.store(messagesLoc(target), 1, `message[${msg}] = 1`, { offset: messageOffset(msg), size: 1 });
   else c.store(messageLoc(target, msg), 1, `message[${msg}] = 1`);
   c.note(`doorbell_global_ipi(${target}):`);
   if (b.beforeSet) c.fence('sync', `smp_mb() // kvmppc_set_host_ipi(${target})`);
@@ -264,13 +272,7 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   // __atomic_op_fence on powerpc's xchg_relaxed: sync before, sync after).
   c.fence('sync', 'xchg: sync');
   if (encoding === 'word') {
-    const retry = 'retry_messages';
-    c.push(
-      { op: 'label', name: retry },
-      { op: 'load', rd: 'all', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, reserve: true, label: wordRead('xchg(messages)') },
-      { op: 'store', rs: 0, addr: { loc: messagesLoc(target) }, size: WORD_BYTES, conditional: true },
-      { op: 'branch', cond: 'ne', to: retry },
-    );
+    c.xchg(messagesLoc(target), 'all', 0, wordRead('xchg(messages)'), { size: WORD_BYTES });
     for (const m of MESSAGES) c.push({ op: 'arith', fn: 'and', rd: `all_${m}`, ra: 'all', rb: ipiMessage(m) * 0xff });
   } else for (const m of MESSAGES) c.xchg(messageLoc(target, m), `all_${m}`, 0, (v) => `xchg(messages) // message[${m}] == ${v}`);
   c.fence('sync', 'xchg: sync');
@@ -290,7 +292,7 @@ export function targetCode(target: string, b: Barriers, senderName: (doorbell: n
   // Past the re-check the demux returns, still in the host with interrupts on: irq_exit,
   // kvmppc_handle_exit_hv, round the kvmppc_vcpu_run_hv loop into kvmhv_run_single_vcpu.
   if (encoding === 'word') {
-    c.push({ op: 'load', rd: 'again', addr: { loc: messagesLoc(target) }, size: WORD_BYTES, label: wordRead('while (info->messages)') });
+    c.load(messagesLoc(target), 'again', wordRead('while (info->messages)'), { size: WORD_BYTES });
     c.branchIf('again', 0, 'host_return', { taken: 'host_tail' }).push({ op: 'branch', cond: 'always', to: 'demux' }).label('host_return');
   } else
     MESSAGES.forEach((m, i) => {
