@@ -219,12 +219,12 @@ function foreignWritesNeeded(cells: Cells, events: readonly PathEvent[], assumed
  */
 function writeCountDuringGeneration(prog: Program, opts: AxiomaticOptions): Pick<AxiomaticOptions, 'prefixOk' | 'threadOrder' | 'onThreadPaths'> | null {
   // Which locations are mixed is known before the paths only when every access names its location
-  // (else only when nothing could be mixed: one size, no offsets, no declared sizes).
+  // (else only when nothing could be mixed: one size, no offsets, no declared sizes — and then the
+  // named accesses give that layout too: every location one word).
   const code = prog.threads.flatMap((t) => t.code.filter((c) => c.addr));
   const viaRegisters = code.some((c) => c.addr!.base >= 0 || c.addr!.index >= 0);
   if (viaRegisters && (code.some((c) => c.size !== 4 || c.addr!.offset !== 0) || prog.sizes.some((n) => n !== undefined))) return null;
-  const layout = viaRegisters ? { width: prog.locs.map(() => 4), mixed: prog.locs.map(() => false), segments: prog.locs.map(() => [0]) } : layoutOf(prog.sizes, namedAccesses(prog));
-  const cells = cellsOf(prog, layout);
+  const cells = cellsOf(prog, layoutOf(prog.sizes, namedAccesses(prog)));
   const nCells = cells.init.length;
   const most: (number[] | null)[] = prog.threads.map(() => null);
   const available = (t: number, c: number): number => {
