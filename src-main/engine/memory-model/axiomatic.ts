@@ -25,7 +25,7 @@
  */
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
-import { type Cells, cellsOf, concat, type Layout, layoutOf, type Part, partsOf, sliceOf } from './mixed';
+import { type Cells, cellsOf, concat, type Layout, layoutOf, locationValues, type Part, partsOf, sliceOf } from './mixed';
 import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
@@ -651,17 +651,8 @@ class Candidates {
 
   /** Final value of every location: its coherence-last write's, byte by byte for a mixed one. */
   private finalMemory(co: number[][]): number[] {
-    const { base, init, layout } = this.cells;
-    const cellValue = (c: number): number => (co[c].length > 0 ? this.values[co[c][co[c].length - 1]] : init[c]);
-    return this.prog.locs.map((l, k) => {
-      if (!layout.mixed[k]) return cellValue(base[k]);
-      const parts = partsOf(layout, k, 0, layout.width[k]);
-      return concat(
-        parts.map((p) => cellValue(base[k] + p.index)),
-        parts.map((p) => p.len),
-        () => `the final value of ${l}`,
-      );
-    });
+    const init = this.cells.init;
+    return locationValues(this.cells, this.prog.locs, (c) => (co[c].length > 0 ? this.values[co[c][co[c].length - 1]] : init[c]));
   }
 
   /** The value of read variable `v` of thread `t` once `values` holds its events' (bytes composed). */

@@ -51,7 +51,7 @@ import {
 } from './storage';
 import { liveness, type Liveness } from './liveness';
 import { arith, decodeAddress } from './values';
-import { type Cells, cellsOf, concat, type Layout, layoutOf, partsOf, sliceOf } from './mixed';
+import { type Cells, cellsOf, concat, type Layout, layoutOf, locationValues, partsOf, sliceOf } from './mixed';
 import { namedAccesses, programPaths } from './paths';
 
 /** One in-flight instruction. */
@@ -409,16 +409,7 @@ export class Machine {
     st.writes.forEach((w, i) => {
       if (last[w.cell] === -1 || st.writes[i].coBefore.includes(last[w.cell])) last[w.cell] = i;
     });
-    const cellValue = (c: number): number => (last[c] === -1 ? this.cells.init[c] : st.writes[last[c]].value);
-    return this.prog.locs.map((name, l) => {
-      if (!this.layout.mixed[l]) return cellValue(this.cells.base[l]);
-      const pieces = this.piecesOf(l, 0, this.layout.width[l]);
-      return concat(
-        pieces.map((p) => cellValue(p.cell)),
-        pieces.map((p) => p.len),
-        () => `the final value of ${name}`,
-      );
-    });
+    return locationValues(this.cells, this.prog.locs, (c) => (last[c] === -1 ? this.cells.init[c] : st.writes[last[c]].value));
   }
 
   /** The value a store wrote, from its records (`w` its first): its cells' values composed for a mixed location. */

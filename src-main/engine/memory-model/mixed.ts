@@ -170,3 +170,17 @@ export function cellsOf(prog: Pick<Program, 'locs' | 'init'>, layout: Layout): C
   });
   return { layout, base, init, loc, anyMixed: layout.mixed.some((m) => m) };
 }
+
+/** Every location's value from its cells' (`cellValue`), composed byte by byte for a mixed one: final memory, in both models. */
+export function locationValues(cells: Cells, locs: readonly string[], cellValue: (cell: number) => number): number[] {
+  const { base, layout } = cells;
+  return locs.map((name, l) => {
+    if (!layout.mixed[l]) return cellValue(base[l]);
+    const parts = partsOf(layout, l, 0, layout.width[l]);
+    return concat(
+      parts.map((p) => cellValue(base[l] + p.index)),
+      parts.map((p) => p.len),
+      () => `the final value of ${name}`,
+    );
+  });
+}
