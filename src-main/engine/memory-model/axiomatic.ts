@@ -635,7 +635,8 @@ class Candidates {
     // A thread blocked at a waiting load for good: no non-zero value ever reached it.
     for (const p of this.paths) if (p.blockedAt >= 0 && memory[p.blockedLoc] !== 0) return;
     this.stats.consistent++;
-    const readValues = this.paths.map((_, t) => this.readEvent[t].map((_e, v) => this.readValue(t, v)));
+    const valueAt = (e: number): number => values[e];
+    const readValues = this.paths.map((_, t) => this.readEvent[t].map((_e, v) => this.readVarValue(t, v, valueAt)!));
     this.onExecution({
       paths: this.paths,
       events: this.events,
@@ -655,29 +656,34 @@ class Candidates {
     return locationValues(this.cells, this.prog.locs, (c) => (co[c].length > 0 ? this.values[co[c][co[c].length - 1]] : init[c]));
   }
 
-  /** The value of read variable `v` of thread `t` once `values` holds its events' (bytes composed). */
-  private readValue(t: number, v: number): number {
+  /** The value of read variable `v` of thread `t`: its event's, or its segments' composed; undefined while one is (`valueOf`). */
+  private readVarValue(t: number, v: number, valueOf: (e: number) => number | undefined): number | undefined {
     const e0 = this.readEvent[t][v];
-    if (this.events[e0].from < 0) return this.values[e0];
-    const evs = Array.from({ length: this.readParts[t][v] }, (_, k) => e0 + k);
-    return concat(
-      evs.map((e) => this.values[e]),
-      evs.map((e) => this.events[e].len),
-      () => `a read of ${this.prog.locs[this.events[e0].loc]}`,
-    );
+    if (this.events[e0].from < 0) return valueOf(e0);
+    const vs: number[] = [];
+    const lens: number[] = [];
+    for (let e = e0; e < e0 + this.readParts[t][v]; e++) {
+      const x = valueOf(e);
+      if (x === undefined) return undefined;
+      vs.push(x);
+      lens.push(this.events[e].len);
+    }
+    return concat(vs, lens, () => `a read of ${this.prog.locs[this.events[e0].loc]}`);
   }
 
-  /** Fills `values` for `rf`; false when a read's value contradicts what its path assumed. */
+  /**
+   * Fills `values` for `rf`; false when a read's value contradicts what its path assumed. Checked
+   * read by read, and on a mixed location segment by segment (`assumedPart`): a read's value (its
+   * segments composed) is the one its path assumed exactly when each segment holds that value's
+   * slice — the assumed value is one of the compositions of these segments' values that
+   * ValueDomains.of made, so it is in range and each composition is a unique sum of slices.
+   */
   private resolveValues(rf: Int32Array): boolean {
     const ev = this.events;
     const values = this.values;
     const init = this.cells.init;
+    const assumedPart = this.assumedPart;
     if (this.constantWrites) {
-      // Read by read, and on a mixed location segment by segment: a read's value (its segments
-      // composed) is the one its path assumed exactly when each segment holds that value's slice —
-      // the assumed value is one of the compositions of these segments' values that
-      // ValueDomains.of made, so it is in range and each composition is a unique sum of slices.
-      const assumedPart = this.assumedPart;
       for (let e = 0; e < ev.length; e++) {
         if (ev[e].write) continue;
         const v = rf[e] < 0 ? init[ev[e].cell] : values[rf[e]];
@@ -688,26 +694,13 @@ class Candidates {
     }
     const known = new Uint8Array(ev.length);
     const busy = new Uint8Array(ev.length);
-    const readVar = (t: number, i: number): number | undefined => {
-      const e0 = this.readEvent[t][i];
-      if (ev[e0].from < 0) return valueOf(e0);
-      const vs: number[] = [];
-      const lens: number[] = [];
-      for (let b = e0; b < e0 + this.readParts[t][i]; b++) {
-        const v = valueOf(b);
-        if (v === undefined) return undefined;
-        vs.push(v);
-        lens.push(ev[b].len);
-      }
-      return concat(vs, lens, () => `a read of ${this.prog.locs[ev[e0].loc]}`);
-    };
     const valueOf = (e: number): number | undefined => {
       if (known[e]) return values[e];
       if (busy[e]) return undefined; // a value cycle: only in executions the axioms reject
       busy[e] = 1;
       let v: number | undefined;
       if (ev[e].write) {
-        v = evaluateWith(ev[e].value, (i) => readVar(ev[e].thread, i));
+        v = evaluateWith(ev[e].value, (i) => this.readVarValue(ev[e].thread, i, valueOf));
         if (v !== undefined) v = partValue(v, ev[e], ev[e].from, ev[e].len);
       } else v = rf[e] < 0 ? init[ev[e].cell] : valueOf(rf[e]);
       busy[e] = 0;
@@ -717,18 +710,7 @@ class Candidates {
       return v;
     };
     for (let e = 0; e < ev.length; e++) if (valueOf(e) === undefined) return false;
-    return this.assumedHold();
-  }
-
-  /** Does every read variable (its bytes composed) have the value its path assumed? */
-  private assumedHold(): boolean {
-    for (let t = 0; t < this.paths.length; t++) {
-      const assumed = this.paths[t].assumed;
-      for (let v = 0; v < assumed.length; v++) {
-        if (assumed[v] === undefined || this.readEvent[t][v] === undefined) continue;
-        if (this.readValue(t, v) !== assumed[v]) return false;
-      }
-    }
+    for (let e = 0; e < ev.length; e++) if (!ev[e].write && assumedPart[e] !== undefined && assumedPart[e] !== values[e]) return false;
     return true;
   }
 
