@@ -209,24 +209,12 @@ export class Machine {
     if (this.nThreads > 30) throw new ModelBoundError(`${this.nThreads} threads: the operational model handles at most 30`);
     this.layout = machineLayout(prog);
     this.cells = cellsOf(prog, this.layout);
-    this.cellStart = [];
-    this.cellLen = [];
-    prog.locs.forEach((_, l) => {
-      const starts = this.layout.segments[l];
-      starts.forEach((start, i) => {
-        this.cellStart.push(start);
-        this.cellLen.push((starts[i + 1] ?? this.layout.width[l]) - start);
-      });
-    });
   }
 
   /** Which locations are mixed, and their segments (mixed.ts): each segment is a cell of storage. */
   readonly layout: Layout;
-  /** The cells: a location's first cell (`base`), each cell's location (`loc`) and initial value. */
+  /** The cells: a location's first cell (`base`); each cell's location, bytes there (`start`, `len`) and initial value. */
   readonly cells: Cells;
-  /** Per cell, its first byte in its location and its length. */
-  private readonly cellStart: number[];
-  private readonly cellLen: number[];
   private readonly pieceCache = new Map<number, readonly Piece[]>();
 
   initial(): MachineState {
@@ -419,7 +407,7 @@ export class Machine {
     const cells = st.writes.slice(w, w + rec.parts);
     return concat(
       cells.map((x) => x.value),
-      cells.map((x) => this.cellLen[x.cell]),
+      cells.map((x) => this.cells.len[x.cell]),
       () => `a store to ${this.prog.locs[this.cells.loc[rec.cell]]}`,
     );
   }
@@ -623,7 +611,7 @@ export class Machine {
   /** Does an access of `size` bytes at `addr` (addrAt) cover `cell`? */
   private covers(addr: number, size: number, cell: number): boolean {
     const off = addr & 7;
-    return addr >> 3 === this.cells.loc[cell] && this.cellStart[cell] >= off && this.cellStart[cell] < off + size;
+    return addr >> 3 === this.cells.loc[cell] && this.cells.start[cell] >= off && this.cells.start[cell] < off + size;
   }
 
   /** Do two accesses (addrAt, size) share a byte? */
@@ -634,7 +622,7 @@ export class Machine {
   /** The part of `value`, stored by an access of `size` bytes at `addr`, that lands in `cell` (the whole value unless the location is mixed). */
   private sliceFor(value: number, addr: number, size: number, cell: number): number {
     if (!this.layout.mixed[addr >> 3]) return value;
-    return sliceOf(value, size, this.cellStart[cell] - (addr & 7), this.cellLen[cell]);
+    return sliceOf(value, size, this.cells.start[cell] - (addr & 7), this.cells.len[cell]);
   }
 
   /** The part of a load's value (`size` bytes) read from the piece `p`. */

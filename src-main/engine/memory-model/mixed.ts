@@ -148,27 +148,34 @@ export interface Cells {
   base: number[];
   /** Initial value per cell (a segment of a mixed location's initial value). */
   init: number[];
-  /** Location of each cell. */
+  /** Location of each cell, and where in it the cell starts and how many bytes it holds. */
   loc: number[];
-  anyMixed: boolean;
+  start: number[];
+  len: number[];
 }
 
 export function cellsOf(prog: Pick<Program, 'locs' | 'init'>, layout: Layout): Cells {
   const base: number[] = [];
   const init: number[] = [];
   const loc: number[] = [];
+  const start: number[] = [];
+  const len: number[] = [];
   prog.locs.forEach((_, l) => {
     base.push(init.length);
     if (!layout.mixed[l]) {
       init.push(prog.init[l]);
       loc.push(l);
+      start.push(0);
+      len.push(layout.width[l]);
     } else
       for (const p of partsOf(layout, l, 0, layout.width[l])) {
         init.push(sliceOf(prog.init[l], layout.width[l], p.from, p.len));
         loc.push(l);
+        start.push(p.from);
+        len.push(p.len);
       }
   });
-  return { layout, base, init, loc, anyMixed: layout.mixed.some((m) => m) };
+  return { layout, base, init, loc, start, len };
 }
 
 /** Every location's value from its cells' (`cellValue`), composed byte by byte for a mixed one: final memory, in both models. */
