@@ -25,7 +25,7 @@
  */
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
-import { type Cells, cellsOf, concat, type Layout, layoutOf, locationValues, type Part, partsOf, sliceOf } from './mixed';
+import { type Cells, cellsOf, concat, layoutOf, locationValues, type Part, partsOf, sliceOf } from './mixed';
 import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
@@ -55,8 +55,7 @@ export interface Execution {
   rf: Int32Array;
   /** Per cell (a location, or a byte of a mixed one; the same as locations when none is mixed): its writes in coherence order. */
   co: number[][];
-  /** Which locations are modelled byte by byte, and the cells. */
-  layout: Layout;
+  /** The cells, and with them the layout: which locations are modelled byte by byte. */
   cells: Cells;
   /** Per event: the value read or written (a byte, for an event of a mixed location). */
   values: number[];
@@ -100,8 +99,7 @@ const DEFAULT_MAX_CANDIDATES = 2_000_000;
 export function enumerateExecutions(prog: Program, onExecution: (x: Execution) => void, opts: AxiomaticOptions = {}): AxiomaticStats {
   const duringGeneration = opts.pruneByWriteCount ? writeCountDuringGeneration(prog, opts) : null;
   const { paths: all, domains } = programPaths(prog, duringGeneration ? { ...opts, ...duringGeneration } : opts);
-  const layout = domains.layout;
-  const cells = cellsOf(prog, layout);
+  const cells = cellsOf(prog, domains.layout);
   const keep = opts.keepPath;
   let paths = keep ? all.map((tp, t) => tp.filter((p) => keep(t, p))) : all;
   if (opts.pruneByWriteCount) paths = pruneByWriteCount(cells, paths, opts.finalValue);
@@ -642,7 +640,6 @@ class Candidates {
       events: this.events,
       rf,
       co,
-      layout: this.cells.layout,
       cells: this.cells,
       values: Array.from(values),
       memory,

@@ -47,7 +47,7 @@ export const DEFAULT_REPLAY_STATES = 100_000;
 export function replayExecution(prog: Program, x: Execution, accept: (s: MachineState, m: Machine) => boolean, maxStates = DEFAULT_REPLAY_STATES): { events: MachineEvent[]; state: MachineState } | null {
   const m = new Machine(prog);
   // Both models must cut the locations into the same cells (mixed.ts) for rf and co to carry over.
-  if (!sameLayout(m.layout, x.layout)) throw new ModelBoundError('replay: the machine and the execution split the mixed locations differently');
+  if (!sameLayout(m.layout, x.cells.layout)) throw new ModelBoundError('replay: the machine and the execution split the mixed locations differently');
   const reduced = reducer(m);
   const nT = prog.threads.length;
   const nC = x.cells.init.length;
