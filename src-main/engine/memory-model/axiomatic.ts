@@ -26,7 +26,7 @@
 import { ModelBoundError } from './bounds';
 import type { Program } from './program';
 import { type Cells, cellsOf, concat, layoutOf, locationValues, type Part, partsOf, sliceOf } from './mixed';
-import { namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
+import { addressesFromRegisters, namedAccesses, type PathEvent, type PathOptions, programPaths, type ThreadPath } from './paths';
 import { type EventSet, type Rel, Relations } from './relation';
 import { evaluate, evaluateWith } from './symbolic';
 
@@ -220,7 +220,7 @@ function writeCountDuringGeneration(prog: Program, opts: AxiomaticOptions): Pick
   // (else only when nothing could be mixed: one size, no offsets, no declared sizes — and then the
   // named accesses give that layout too: every location one word).
   const code = prog.threads.flatMap((t) => t.code.filter((c) => c.addr));
-  const viaRegisters = code.some((c) => c.addr!.base >= 0 || c.addr!.index >= 0);
+  const viaRegisters = addressesFromRegisters(prog);
   if (viaRegisters && (code.some((c) => c.size !== 4 || c.addr!.offset !== 0) || prog.sizes.some((n) => n !== undefined))) return null;
   const cells = cellsOf(prog, layoutOf(prog.sizes, namedAccesses(prog)));
   const nCells = cells.init.length;

@@ -7,7 +7,7 @@
 import { ModelBoundError } from './bounds';
 import { coBefore } from './storage';
 import { Machine, type MachineEvent, type MachineState, type Transition } from './machine';
-import { programPaths } from './paths';
+import { addressesFromRegisters, programPaths } from './paths';
 import { type CInstr, Op, type Program } from './program';
 
 export interface FinalOutcome {
@@ -177,7 +177,7 @@ export function defaultOutcome(s: MachineState, m: Machine): string {
 function accessedLocations(prog: Program): Set<number>[] {
   const named = prog.threads.map((th) => th.code.filter((c) => c.op === Op.Load || c.op === Op.Store).map((c) => c.addr!));
   // A named location with an offset is still that location (a byte of a mixed one).
-  if (named.every((as) => as.every((a) => a.base < 0 && a.index < 0))) return named.map((as) => new Set(as.map((a) => a.loc)));
+  if (!addressesFromRegisters(prog)) return named.map((as) => new Set(as.map((a) => a.loc)));
   try {
     const { paths } = programPaths(prog, { maxPaths: 2000 });
     return paths.map((tp) => new Set(tp.flatMap((p) => p.events.map((e) => e.loc))));

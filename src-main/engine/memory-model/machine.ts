@@ -52,7 +52,7 @@ import {
 import { liveness, type Liveness } from './liveness';
 import { arith, decodeAddress } from './values';
 import { type Cells, cellsOf, concat, type Layout, layoutOf, locationValues, partsOf, sliceOf } from './mixed';
-import { namedAccesses, programPaths } from './paths';
+import { addressesFromRegisters, namedAccesses, programPaths } from './paths';
 
 /** One in-flight instruction. */
 export interface Entry {
@@ -1180,8 +1180,7 @@ export type { CInstr };
  */
 function machineLayout(prog: Program): Layout {
   const named = namedAccesses(prog);
-  const viaRegisters = prog.threads.some((th) => th.code.some((c) => c.addr && (c.addr.base >= 0 || c.addr.index >= 0)));
-  if (!viaRegisters) return layoutOf(prog.sizes, named);
+  if (!addressesFromRegisters(prog)) return layoutOf(prog.sizes, named);
   try {
     return programPaths(prog).domains.layout;
   } catch (err) {

@@ -419,6 +419,11 @@ export function programPaths(prog: Program, opts: PathOptions = {}): { paths: Th
   }
 }
 
+/** Does some access take its address from a register (where it goes is then known only on its paths)? */
+export function addressesFromRegisters(prog: Program): boolean {
+  return prog.threads.some((th) => th.code.some((c) => c.addr && (c.addr.base >= 0 || c.addr.index >= 0)));
+}
+
 /** The accesses whose instruction names its location (no address register): known before any path. */
 export function namedAccesses(prog: Program): Accesses {
   const acc = new Accesses(prog.locs.length);
