@@ -82,7 +82,7 @@ export function replayExecution(prog: Program, x: Execution, accept: (s: Machine
     const entry = th.window.find((f) => f.seq === seq);
     if (!entry || !entry.done) return null;
     const size = code(t, entry.pc).size;
-    return m.piecesOf(entry.loc, entry.off, size).map((p) => {
+    return m.piecesOf(entry.loc, entry.off, size).map((p, i) => {
       const src = m.srcIn(entry, size, p.cell);
       const value = m.pieceOfValue(entry.value, entry.loc, size, p);
       if (src >= 0) {
@@ -90,7 +90,7 @@ export function replayExecution(prog: Program, x: Execution, accept: (s: Machine
         return { cell: p.cell, pc: entry.pc, value, srcThread: w.thread, srcPc: w.pc };
       }
       if (src === -2) {
-        const fwd = entry.srcs ? entry.fwds![m.piecesOf(entry.loc, entry.off, size).indexOf(p)] : entry.fwd;
+        const fwd = entry.srcs ? entry.fwds![i] : entry.fwd;
         return { cell: p.cell, pc: entry.pc, value, srcThread: t, srcPc: th.window.find((f) => f.seq === fwd)?.pc ?? -1 };
       }
       return { cell: p.cell, pc: entry.pc, value, srcThread: -1, srcPc: -1 };
