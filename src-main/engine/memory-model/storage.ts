@@ -116,7 +116,7 @@ export function acceptWrite(s: Storage, w: Omit<WriteRec, 'seen' | 'coBefore' | 
 }
 
 /** Can write w propagate to thread t now? */
-export function canPropagateWrite(s: Storage, w: number, t: number): boolean {
+function canPropagateWrite(s: Storage, w: number, t: number): boolean {
   const rec = s.writes[w];
   if (rec.seen & bit(t)) return false;
   for (const b of rec.barriersBefore) if ((s.barriers[b].seen & bit(t)) === 0) return false;
@@ -193,7 +193,7 @@ function reachable(s: Storage, from: number, to: number): boolean {
   return false;
 }
 
-export function propagateWrite(s: Storage, w: number, t: number): Storage {
+function propagateWrite(s: Storage, w: number, t: number): Storage {
   const rec = s.writes[w];
   const v = s.view[t][rec.cell];
   const writes = s.writes.slice();
